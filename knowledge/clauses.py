@@ -172,13 +172,6 @@ class _Builder:
         target.kind = "section"
         target.last_line = max(target.last_line, p.last_line)
 
-    def closing_or_back(self, p: Paragraph) -> bool:
-        if self.in_back or _BACK_MATTER.match(p.text) or (_NO_PROSE.match(p.text) and not HEADING.match(p.text)):
-            self.in_back = True
-            self.front_matter(p, back=True)
-            return True
-        return False
-
 
 def _segment(doc: str, paragraphs: tuple[Paragraph, ...]) -> list[Clause]:
     b = _Builder(doc)
@@ -195,13 +188,14 @@ def _segment(doc: str, paragraphs: tuple[Paragraph, ...]) -> list[Clause]:
             number = chinese_numeral(m.group(1) or m.group(2)) if level < 3 else int(m.group(3))
             b.heading(p, level, number, m.group(0))
             continue
-        if b.stack and not b.in_back and not (
-            _BACK_MATTER.match(p.text) or (_NO_PROSE.match(p.text) and not p.text.startswith("（"))
-        ):
+        # Back matter starts at a cc / issuer line, or a bare line (signature, date) that is
+        # not a parenthesised note such as （责任单位：市住建局）.
+        if _BACK_MATTER.match(p.text) or (_NO_PROSE.match(p.text) and not p.text.startswith("（")):
+            b.in_back = True
+        if b.in_back:
+            b.front_matter(p, back=True)
+        else:
             b.body(p)
-            continue
-        if not b.closing_or_back(p):
-            raise ValueError(f"{doc}: cannot place paragraph at line {p.first_line}: {p.text[:30]}")
     for c in b.clauses:
         if c.kind == "heading" and not c.text:
             c.text = c.title or ""

@@ -1,0 +1,155 @@
+"""`python -m bot`: the command line of 连心助手.
+
+Subcommands are public contracts (see README): `ask` answers a question from the policy
+clauses, `clauses` lists the clause tree. With no subcommand the assistant runs as a
+terminal chat. Bad input ends with exit code 2 and one precise line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+from knowledge.catalogue import UnknownJurisdiction, resolve_jurisdiction
+
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """Bad input from the command line: reported as one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message} (see --help)")
+
+
+def _jurisdiction(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return resolve_jurisdiction(value)
+    except UnknownJurisdiction as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from bot.contracts import search_json
+    from dialogs.answer_text import render_result
+    from knowledge.clause_search import search
+
+    jurisdiction = _jurisdiction(args.jurisdiction)
+    if args.top < 1:
+        raise UsageError("ask: --top must be at least 1")
+    if args.batch:
+        return _ask_batch(args.batch, jurisdiction, args.top)
+    question = " ".join(args.question).strip()
+    if not question:
+        raise UsageError("ask: give a question, e.g. python -m bot ask 特别扶助金每月多少")
+    result = search(question, jurisdiction, args.top)
+    if args.json:
+        _print_json(search_json(result))
+    else:
+        print(render_result(question, result))
+    return 0
+
+
+def _ask_batch(path: str, default_jurisdiction: str | None, top: int) -> int:
+    """One JSON result line per input line, in order; a bad line gets an error object."""
+    from bot.contracts import search_json
+    from knowledge.clause_search import search
+
+    try:
+        stream = sys.stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115
+    except OSError as exc:
+        raise UsageError(f"ask: cannot read batch file {path!r}: {exc.strerror}") from None
+    with stream:
+        for number, line in enumerate(stream, start=1):
+            _print_json(_batch_line(number, line, default_jurisdiction, top, search, search_json))
+            sys.stdout.flush()
+    return 0
+
+
+def _batch_line(number: int, line: str, default_jurisdiction: str | None, top: int, search: Any,
+                search_json: Any) -> dict[str, Any]:
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return {"id": None, "line": number, "error": f"line {number}: not valid JSON ({exc.msg})"}
+    if not isinstance(row, dict):
+        return {"id": None, "line": number, "error": f"line {number}: expected a JSON object"}
+    row_id = row.get("id")
+    question = row.get("question")
+    if not isinstance(question, str) or not question.strip():
+        return {"id": row_id, "line": number, "error": f"line {number}: 'question' must be a non-empty string"}
+    jurisdiction = default_jurisdiction
+    if row.get("jurisdiction") is not None:
+        try:
+            jurisdiction = resolve_jurisdiction(str(row["jurisdiction"]))
+        except UnknownJurisdiction as exc:
+            return {"id": row_id, "line": number, "error": f"line {number}: {exc}"}
+    return {"id": row_id, **search_json(search(question, jurisdiction, top))}
+
+
+def cmd_clauses(args: argparse.Namespace) -> int:
+    from bot.contracts import clause_json
+    from knowledge.clauses import load_clauses
+
+    jurisdiction = _jurisdiction(args.jurisdiction)
+    clauses = [c for c in load_clauses() if jurisdiction is None or c.doc == jurisdiction]
+    if args.json:
+        _print_json([clause_json(c) for c in clauses])
+    else:
+        for c in clauses:
+            marker = "" if c.answerable else "  [文头文尾/标题]" if c.kind != "heading" else "  [标题]"
+            print(f"{c.id}\t{c.path}\t{(c.title or c.text)[:40]}{marker}")
+    return 0
+
+
+def cmd_console(args: argparse.Namespace) -> int:
+    from bot.console import run_console
+
+    return run_console(sys.stdin, sys.stdout)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m bot", description="连心助手：计划生育特殊家庭政策问答")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    ask = sub.add_parser("ask", help="answer a question from the policy clauses")
+    ask.add_argument("question", nargs="*", help="the question, in Chinese")
+    ask.add_argument("--jurisdiction", "-j", help="code or Chinese name: kaifeng, 开封, 开封市, ...")
+    ask.add_argument("--top", type=int, default=3, help="how many clauses at most (default 3)")
+    ask.add_argument("--json", action="store_true", help="print JSON (the stable contract)")
+    ask.add_argument("--batch", metavar="FILE", help="JSON lines {id, question, jurisdiction?}; - for stdin")
+    ask.set_defaults(func=cmd_ask)
+
+    clauses = sub.add_parser("clauses", help="list every clause of the five documents")
+    clauses.add_argument("--jurisdiction", "-j")
+    clauses.add_argument("--json", action="store_true")
+    clauses.set_defaults(func=cmd_clauses)
+
+    console = sub.add_parser("console", help="chat in the terminal (the default without a subcommand)")
+    console.set_defaults(func=cmd_console)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            return cmd_console(args)
+        return int(args.func(args))
+    except UsageError as exc:
+        print(str(exc).replace("\n", " "), file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        return 0

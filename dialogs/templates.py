@@ -1,0 +1,20 @@
+"""Every user-facing Chinese string of the question-answering feature, in one place.
+
+Reviewed as copy, not code: warm, plain, short sentences. Never "失独" to the user's face.
+"""
+
+NOT_FOUND = "抱歉，文件里没有找到和这个问题直接相关的规定。"
+NOT_FOUND_IN_CITY = "抱歉，{city}的文件里没有找到和这个问题直接相关的规定。"
+FOUND_ELSEWHERE = "其他地方的文件有相关规定，供您参考（各地政策不同，以户籍所在地为准）："
+SUGGEST = "您可以换个说法再问，比如：“每个月的扶助金有多少”“住院有没有补贴”“养老院能不能优先住”。"
+EMPTY_QUESTION = "请把您想问的事情写成一句话，比如：“每个月的扶助金有多少”。"
+HEADER = "问题：{question}"
+HEADER_CITY = "问题：{question}（{city}）"
+HIT_TITLE = "{rank}. {city}《{doc_title}》{path}{title}"
+HIT_CITATION = "   出处：{number}，{path}"
+HIT_SENTENCE = "   原文：{sentence}"
+HIT_UNITS = "   负责单位：{units}"
+HIT_DATED = "   （以上内容依据{date}文件所载；{status}）"
+STATUS_DRAFT = "注意：这是征求意见稿，不是正式生效文件"
+STATUS_IN_FORCE = "具体以当地卫生健康部门的解释为准"
+NO_NUMBER = "征求意见稿，无文号"

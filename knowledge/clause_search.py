@@ -1,0 +1,371 @@
+"""Answer a free-text question with the clauses that say it, or say honestly that none do.
+
+Ranking is BM25 over jieba words at clause granularity. Before ranking, the question is
+normalised (traditional -> simplified, full-width -> ASCII), a city it names becomes the
+jurisdiction filter, colloquial phrases are mapped to the documents' terms (孩子走了 ->
+死亡, 养老院 -> 养老机构), and pinyin-IME typos are repaired against the vocabulary
+(服助金 -> 扶助金, 体俭 -> 体检). A question is answered only when the best clause covers
+most of what the question is about; otherwise (weather, passports, gibberish) the search
+declines instead of returning noise.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from knowledge.catalogue import load_catalogue
+from knowledge.clauses import Clause, clauses_by_id, load_clauses
+from knowledge.lexicon import Lexicon, load_lexicon, tokenizer
+from knowledge.text_normalize import normalize
+
+# BM25 parameters. b is below the usual 0.75 because the long Linyi paragraphs hold many
+# distinct benefits each and should not be punished too hard for their length.
+K1 = 1.2
+B = 0.5
+SYNONYM_WEIGHT = 0.8
+TYPO_WEIGHT = 0.8
+# Confidence rule: the best clause must cover at least this share of the question's
+# content words (words that say what it is about), and score at least MIN_SCORE.
+MIN_COVERAGE = 0.5
+MIN_SCORE = 2.0
+# Further results are shown only when they are reasonably close to the best one.
+RELATIVE_CUTOFF = 0.3
+# Questions are read up to this many characters (a pasted essay is not a question, and
+# typo repair is quadratic in the length).
+MAX_QUESTION_CHARS = 300
+
+_WORD = re.compile(r"[0-9a-z\u3400-\u9fff]")
+_SENTENCE_END = re.compile(r"(?<=[。；！？])|\n")
+
+
+@dataclass(frozen=True)
+class QueryTerm:
+    """A term to look up, where it came from in the question, and how much it counts."""
+
+    term: str
+    weight: float
+    start: int
+    end: int
+    source: str  # "word", "synonym" or "typo"
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    normalized: str
+    mentioned: tuple[str, ...]
+    content: tuple[tuple[int, int], ...]  # spans of the topic words in `normalized`
+    terms: tuple[QueryTerm, ...]
+
+
+@dataclass(frozen=True)
+class Hit:
+    clause: Clause
+    score: float
+    coverage: float
+    matched: tuple[str, ...]
+    sentence: str
+    highlight: str
+
+
+@dataclass
+class SearchResult:
+    query: Query
+    answered: bool
+    hits: list[Hit]
+    jurisdiction: str | None
+    reason: str
+    elsewhere: list[Hit] = field(default_factory=list)
+
+
+def _is_word(token: str) -> bool:
+    return bool(_WORD.search(token))
+
+
+class ClauseIndex:
+    """An in-memory BM25 index over the answerable clauses of all five documents."""
+
+    def __init__(self, clauses: Iterable[Clause], lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self.tk = tokenizer()
+        by_id = {c.id: c for c in clauses}
+        self.clauses = [c for c in by_id.values() if c.answerable]
+        self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        self.lengths: list[int] = []
+        self.token_sets: list[frozenset[str]] = []
+        for i, clause in enumerate(self.clauses):
+            titles = [by_id[a].title or "" for a in _ancestors(clause, by_id)]
+            if clause.title and clause.title not in clause.text:
+                titles.append(clause.title)
+            tokens = self._index_tokens("\n".join([clause.text, *titles]))
+            counts = Counter(tokens)
+            for term, tf in counts.items():
+                self.postings[term].append((i, tf))
+            self.lengths.append(len(tokens))
+            self.token_sets.append(frozenset(counts))
+        self.avg_length = sum(self.lengths) / max(len(self.lengths), 1)
+        n = len(self.clauses)
+        self.idf = {t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self.postings.items()}
+        self._build_typo_tables()
+        self._aliases = sorted(
+            ((normalize(a), d.code) for d in load_catalogue() for a in (*d.aliases, d.name) if len(a) > 1),
+            key=lambda x: -len(x[0]),
+        )
+
+    # -- indexing -------------------------------------------------------------------
+    def _index_tokens(self, text: str) -> list[str]:
+        return [t for t in self.tk.cut_for_search(normalize(text)) if self._keep(t)]
+
+    def _keep(self, token: str) -> bool:
+        return _is_word(token) and token not in self.lexicon.stopwords
+
+    def _build_typo_tables(self) -> None:
+        """Words a typo may stand for, grouped by (length, usual pinyin of first char)."""
+        # Two-character general words collide too often by sound (没人 / 每人), so only
+        # domain terms, colloquial synonym keys and longer indexed words are targets.
+        vocab = {t for t in self.postings if len(t) >= 3 and not t.isascii()}
+        vocab.update(t for t in self.lexicon.domain_terms if len(t) >= 2)
+        vocab.update(p for p, _ in self.lexicon.synonyms if len(p) >= 2)
+        self.by_sound: dict[tuple[int, str], list[str]] = defaultdict(list)
+        for term in sorted(vocab):
+            self.by_sound[(len(term), self.lexicon.primary(term[0]))].append(term)
+        self.long_terms: dict[int, list[str]] = defaultdict(list)
+        for term in self.lexicon.domain_terms:
+            if len(term) >= 4:
+                self.long_terms[len(term)].append(term)
+
+    # -- query analysis -------------------------------------------------------------
+    def analyse(self, question: str) -> Query:
+        norm = normalize(question)[:MAX_QUESTION_CHARS]
+        mentioned: list[str] = []
+        for alias, code in self._aliases:
+            if alias in norm:
+                if code not in mentioned:
+                    mentioned.append(code)
+                norm = norm.replace(alias, "|" * len(alias))
+        terms, content = self._terms(norm)
+        uncovered = _uncovered(content, terms)
+        if uncovered:
+            repaired = self._repair_homophones(norm, uncovered)
+            if repaired != norm:
+                norm = repaired
+                terms, content = self._terms(norm)
+                uncovered = _uncovered(content, terms)
+            terms.extend(self._edit_distance_terms(norm, uncovered))
+        return Query(question, norm, tuple(mentioned), tuple(content), tuple(terms))
+
+    def _terms(self, norm: str) -> tuple[list[QueryTerm], list[tuple[int, int]]]:
+        """Indexed words and synonym expansions of the question, and its topic words."""
+        intent = {i for p in self.lexicon.intents for i in _occurrences(norm, p)}
+        content = [
+            (start, end)
+            for word, start, end in self.tk.tokenize(norm)
+            if self._keep(word) and word not in self.lexicon.intents and not set(range(start, end)) <= intent
+        ]
+        terms = [
+            QueryTerm(word, 1.0, start, end, "word")
+            for word, start, end in self.tk.tokenize(norm, mode="search")
+            if self._keep(word) and word in self.postings
+        ]
+        terms.extend(self._synonym_terms(norm))
+        return terms, content
+
+    def _expand(self, phrase: str, weight: float, start: int, end: int, source: str) -> list[QueryTerm]:
+        """A document term and the indexed words inside it (住院护理补贴 -> 住院, 护理, 补贴)."""
+        words = {phrase, *self.tk.cut_for_search(phrase)}
+        return [QueryTerm(w, weight, start, end, source) for w in words if w in self.postings and self._keep(w)]
+
+    def _synonym_terms(self, norm: str) -> list[QueryTerm]:
+        taken: set[int] = set()
+        out: list[QueryTerm] = []
+        for phrase, canonicals in self.lexicon.synonyms:
+            start = norm.find(phrase)
+            while start >= 0:
+                span = range(start, start + len(phrase))
+                if not taken.intersection(span):
+                    taken.update(span)
+                    for canonical in canonicals:
+                        out.extend(self._expand(canonical, SYNONYM_WEIGHT, span.start, span.stop, "synonym"))
+                start = norm.find(phrase, start + 1)
+        return out
+
+    def _repair_homophones(self, norm: str, uncovered: set[int]) -> str:
+        """Rewrite pinyin-IME typos next to uncovered characters (服助金 -> 扶助金).
+
+        A window is replaced by a known word of the same length that differs only in
+        characters that sound alike, keeping at least half the characters identical.
+        """
+        chars = list(norm)
+        stop = {i for w, s, e in self.tk.tokenize(norm) if w in self.lexicon.stopwords for i in range(s, e)}
+        for length in range(6, 1, -1):
+            for start in range(0, len(norm) - length + 1):
+                window = "".join(chars[start:start + length])
+                span = range(start, start + length)
+                if not uncovered.intersection(span) or stop.intersection(span) or "|" in window:
+                    continue
+                for reading in self.lexicon.readings(window[0]):
+                    term = next((t for t in self.by_sound.get((length, reading), ()) if self._sounds_like(window, t)),
+                                None)
+                    if term:
+                        chars[start:start + length] = term
+                        uncovered = uncovered - set(range(start, start + length))
+                        break
+        return "".join(chars)
+
+    def _sounds_like(self, window: str, term: str) -> bool:
+        same = sum(a == b for a, b in zip(window, term, strict=True))
+        return same < len(term) and same * 2 >= len(term) and all(
+            self.lexicon.sounds_like(a, b) for a, b in zip(window, term, strict=True)
+        )
+
+    def _edit_distance_terms(self, norm: str, uncovered: set[int]) -> list[QueryTerm]:
+        """Long domain terms typed with one character dropped, added or wrong."""
+        out: list[QueryTerm] = []
+        for length, terms in self.long_terms.items():
+            for size in (length - 1, length, length + 1):
+                for start in range(0, len(norm) - size + 1):
+                    if not uncovered.intersection(range(start, start + size)):
+                        continue
+                    match = process.extractOne(norm[start:start + size], terms, scorer=Levenshtein.distance,
+                                               score_cutoff=1)
+                    if match:
+                        out.extend(self._expand(match[0], TYPO_WEIGHT, start, start + size, "typo"))
+        return out
+
+    # -- ranking --------------------------------------------------------------------
+    def search(self, question: str, jurisdiction: str | None = None, top: int = 3) -> SearchResult:
+        query = self.analyse(question)
+        scope = jurisdiction or (query.mentioned[0] if len(query.mentioned) == 1 else None)
+        hits = self._rank(query, scope, top)
+        answered, reason = self._confident(query, hits)
+        result = SearchResult(query, answered, hits if answered else [], scope, reason)
+        if not answered and scope is not None:
+            others = [h for h in self._rank(query, None, 10) if h.clause.doc != scope]
+            if others and self._confident(query, others)[0]:
+                seen: set[str] = set()
+                result.elsewhere = [h for h in others if not (h.clause.doc in seen or seen.add(h.clause.doc))][:3]
+        return result
+
+    def _rank(self, query: Query, scope: str | None, top: int) -> list[Hit]:
+        weights: dict[str, float] = {}
+        for t in query.terms:
+            weights[t.term] = max(weights.get(t.term, 0.0), t.weight)
+        scores: dict[int, float] = defaultdict(float)
+        for term, weight in weights.items():
+            idf = self.idf[term]
+            for i, tf in self.postings[term]:
+                if scope and self.clauses[i].doc != scope:
+                    continue
+                norm_len = 1 - B + B * self.lengths[i] / self.avg_length
+                scores[i] += weight * idf * tf * (K1 + 1) / (tf + K1 * norm_len)
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[: max(top, 1)]
+        if not ranked:
+            return []
+        best = ranked[0][1]
+        return [self._hit(query, i, s, weights) for i, s in ranked if s >= best * RELATIVE_CUTOFF]
+
+    def _hit(self, query: Query, i: int, score: float, weights: dict[str, float]) -> Hit:
+        clause, tokens = self.clauses[i], self.token_sets[i]
+        present = [t for t in query.terms if t.term in tokens]
+        coverage = self._coverage(query, present)
+        matched = tuple(sorted({t.term for t in present}, key=lambda t: (-len(t), t)))
+        sentence = self._best_sentence(clause.text, matched, weights)
+        return Hit(clause, round(score, 4), round(coverage, 3), matched, sentence, _mark(sentence, matched))
+
+    def _coverage(self, query: Query, present: list[QueryTerm]) -> float:
+        """Share of the question's topic words this clause covers.
+
+        Words about the family's own situation (孩子走了, 老两口) count as covered by any
+        clause once the clause covers at least one word about the topic itself.
+        """
+        if not query.content:
+            return 0.0
+        situation = {i for t in query.terms if t.term in self.lexicon.situation for i in range(t.start, t.end)}
+        here = {i for t in present if t.term not in self.lexicon.situation for i in range(t.start, t.end)}
+        topical = sum(1 for s, e in query.content if here.intersection(range(s, e)))
+        if not topical:
+            return 0.0
+        about_family = sum(
+            1 for s, e in query.content if situation.intersection(range(s, e)) and not here.intersection(range(s, e))
+        )
+        return (topical + about_family) / len(query.content)
+
+    def _best_sentence(self, text: str, matched: Sequence[str], weights: dict[str, float]) -> str:
+        sentences = [s for s in _SENTENCE_END.split(text) if s.strip()] or [text]
+
+        def value(sentence: str) -> float:
+            norm = normalize(sentence)
+            return sum(self.idf[t] * weights[t] for t in matched if t in norm)
+
+        return max(sentences, key=value).strip()
+
+    def _confident(self, query: Query, hits: list[Hit]) -> tuple[bool, str]:
+        if not query.content:
+            return False, "empty"
+        if not hits:
+            return False, "no_match"
+        if hits[0].coverage < MIN_COVERAGE:
+            return False, "low_coverage"
+        if hits[0].score < MIN_SCORE:
+            return False, "low_score"
+        return True, "ok"
+
+
+def _uncovered(content: Iterable[tuple[int, int]], terms: Iterable[QueryTerm]) -> set[int]:
+    covered = {i for t in terms for i in range(t.start, t.end)}
+    return {i for start, end in content if not covered.intersection(range(start, end)) for i in range(start, end)}
+
+
+def _occurrences(text: str, phrase: str) -> set[int]:
+    out: set[int] = set()
+    start = text.find(phrase)
+    while start >= 0:
+        out.update(range(start, start + len(phrase)))
+        start = text.find(phrase, start + 1)
+    return out
+
+
+def _ancestors(clause: Clause, by_id: dict[str, Clause]) -> list[str]:
+    out, parent = [], clause.parent
+    while parent:
+        out.append(parent)
+        parent = by_id[parent].parent
+    return out
+
+
+def _mark(sentence: str, terms: Sequence[str]) -> str:
+    """Wrap every stretch of matched terms in 【】 (overlapping matches merged)."""
+    marked = [False] * len(sentence)
+    for term in terms:
+        for i in _occurrences(sentence, term):
+            marked[i] = True
+    out: list[str] = []
+    for i, ch in enumerate(sentence):
+        if marked[i] and (i == 0 or not marked[i - 1]):
+            out.append("【")
+        out.append(ch)
+        if marked[i] and (i == len(sentence) - 1 or not marked[i + 1]):
+            out.append("】")
+    return "".join(out)
+
+
+@cache
+def default_index() -> ClauseIndex:
+    """The index over the shipped documents, built once per process (about 0.1 s)."""
+    return ClauseIndex(load_clauses(), load_lexicon())
+
+
+def search(question: str, jurisdiction: str | None = None, top: int = 3) -> SearchResult:
+    return default_index().search(question, jurisdiction, top)
+
+
+def clause(clause_id: str) -> Clause:
+    return clauses_by_id()[clause_id]

@@ -1,0 +1,72 @@
+from knowledge.clause_search import default_index, search
+from knowledge.text_normalize import normalize
+
+
+def top(question, jurisdiction=None):
+    result = search(question, jurisdiction)
+    assert result.answered, (question, result.reason)
+    return result.hits[0]
+
+
+def test_colloquial_question_finds_the_allowance_clause():
+    hit = top("我家闺女前年走了，每个月能领多少钱", "kaifeng")
+    assert hit.clause.id == "kaifeng/3.1.1"
+    assert "1430元" in hit.sentence
+    assert "【" in hit.highlight and "】" in hit.highlight
+
+
+def test_traditional_characters_give_the_same_answer_as_simplified():
+    simplified = top("独生子女死亡后每个月补助多少", "liuzhou")
+    traditional = top("獨生子女死亡後每個月補助多少", "liuzhou")
+    assert traditional.clause.id == simplified.clause.id == "liuzhou/3.1"
+
+
+def test_pinyin_typo_is_repaired():
+    assert normalize("服助金") == "服助金"  # normalisation itself never rewrites words
+    analysed = default_index().analyse("服助金每个月多少")
+    assert analysed.normalized.startswith("扶助金")
+    assert top("服助金每个月多少", "linyi").clause.id == "linyi/2.2"
+    assert top("住院护理不贴", "kaifeng").clause.id == "kaifeng/3.3.6"
+
+
+def test_jurisdiction_filter_keeps_answers_in_that_city():
+    result = search("住院护理补贴", "liuzhou")
+    assert result.answered
+    assert {h.clause.doc for h in result.hits} == {"liuzhou"}
+
+
+def test_city_named_in_the_question_becomes_the_filter():
+    result = search("开封 扶助金多少")
+    assert result.jurisdiction == "kaifeng"
+    assert {h.clause.doc for h in result.hits} == {"kaifeng"}
+
+
+def test_when_the_city_has_nothing_it_says_which_city_does():
+    result = search("墓地免费吗", "linyi")
+    assert result.answered is False
+    assert result.hits == []
+    assert {h.clause.doc for h in result.elsewhere} >= {"kaifeng"}
+    assert "linyi" not in {h.clause.doc for h in result.elsewhere}
+
+
+def test_keywords_from_staff():
+    assert top("五定两包").clause.id == "kaifeng/3.4.8"
+    assert top("雨后阳光联系卡").clause.id == "jiangyan/3.2.5"
+    assert top("公租房 优先", "jiangyan").clause.id == "jiangyan/3.4"
+
+
+def test_front_matter_is_never_an_answer():
+    for question in ("抄送 市委办公室", "人民政府办公室 印发", "各县区人民政府"):
+        result = search(question)
+        assert all(h.clause.answerable for h in result.hits)
+
+
+def test_nothing_to_search_is_declined_politely():
+    for question in ("", "   ", "你好", "？？？", "😭😭", "asdf qwer"):
+        result = search(question)
+        assert result.answered is False and result.hits == []
+
+
+def test_very_long_input_is_handled():
+    result = search("扶助金" + "啊" * 5000, "kaifeng")
+    assert result.answered
