@@ -227,7 +227,7 @@ Ranker = Callable[[Question], tuple[bool, list[Clause]]]
 
 @dataclass
 class Quality:
-    total: int = 0
+    total: int = 0  # in-scope questions: top-1 / top-3 are over these
     top1: int = 0
     top3: int = 0
     out_of_scope: int = 0
@@ -262,12 +262,14 @@ def evaluate(ranker: Ranker, questions: Sequence[Question]) -> Quality:
     for q in questions:
         answered, clauses = ranker(q)
         top1, top3 = grade(q, answered, clauses)
-        quality.total += 1
-        quality.top1 += top1
-        quality.top3 += top3
         if q.expect_doc is None:
+            # out-of-scope questions are scored apart, as in tests/knowledge/test_search_eval.py
             quality.out_of_scope += 1
             quality.declined += not answered
+        else:
+            quality.total += 1
+            quality.top1 += top1
+            quality.top3 += top3
         style = quality.by_style.setdefault(q.style, [0, 0])
         style[0] += top1
         style[1] += 1

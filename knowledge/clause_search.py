@@ -41,6 +41,9 @@ RELATIVE_CUTOFF = 0.3
 # Questions are read up to this many characters (a pasted essay is not a question, and
 # typo repair is quadratic in the length).
 MAX_QUESTION_CHARS = 300
+# How many extra BM25 candidates are re-ranked by coverage, and how much coverage counts.
+RERANK_POOL = 5
+COVERAGE_WEIGHT = 0.5
 
 _WORD = re.compile(r"[0-9a-z\u3400-\u9fff]")
 _SENTENCE_END = re.compile(r"(?<=[。；！？])|\n")
@@ -266,17 +269,23 @@ class ClauseIndex:
                     continue
                 norm_len = 1 - B + B * self.lengths[i] / self.avg_length
                 scores[i] += weight * idf * tf * (K1 + 1) / (tf + K1 * norm_len)
-        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[: max(top, 1)]
-        if not ranked:
+        # Re-rank the leading candidates by how much of the question each one covers: a
+        # clause that answers every part beats one that repeats a single word often.
+        leading = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[: max(top, 1) + RERANK_POOL]
+        scored = [(i, score, self._coverage(query, self._present(query, i))) for i, score in leading]
+        scored.sort(key=lambda x: -x[1] * (1 - COVERAGE_WEIGHT + COVERAGE_WEIGHT * x[2]))
+        scored = scored[: max(top, 1)]
+        if not scored:
             return []
-        best = ranked[0][1]
-        return [self._hit(query, i, s, weights) for i, s in ranked if s >= best * RELATIVE_CUTOFF]
+        best = scored[0][1]
+        return [self._hit(query, i, score, cov, weights) for i, score, cov in scored if score >= best * RELATIVE_CUTOFF]
 
-    def _hit(self, query: Query, i: int, score: float, weights: dict[str, float]) -> Hit:
-        clause, tokens = self.clauses[i], self.token_sets[i]
-        present = [t for t in query.terms if t.term in tokens]
-        coverage = self._coverage(query, present)
-        matched = tuple(sorted({t.term for t in present}, key=lambda t: (-len(t), t)))
+    def _present(self, query: Query, i: int) -> list[QueryTerm]:
+        return [t for t in query.terms if t.term in self.token_sets[i]]
+
+    def _hit(self, query: Query, i: int, score: float, coverage: float, weights: dict[str, float]) -> Hit:
+        clause = self.clauses[i]
+        matched = tuple(sorted({t.term for t in self._present(query, i)}, key=lambda t: (-len(t), t)))
         sentence = self._best_sentence(clause.text, matched, weights)
         return Hit(clause, round(score, 4), round(coverage, 3), matched, sentence, _mark(sentence, matched))
 
