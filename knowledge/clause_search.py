@@ -253,8 +253,10 @@ class ClauseIndex:
         if not answered and scope is not None:
             others = [h for h in self._rank(query, None, 10) if h.clause.doc != scope]
             if others and self._confident(query, others)[0]:
-                seen: set[str] = set()
-                result.elsewhere = [h for h in others if not (h.clause.doc in seen or seen.add(h.clause.doc))][:3]
+                best_per_doc: dict[str, Hit] = {}
+                for hit in others:
+                    best_per_doc.setdefault(hit.clause.doc, hit)
+                result.elsewhere = list(best_per_doc.values())[:3]
         return result
 
     def _rank(self, query: Query, scope: str | None, top: int) -> list[Hit]:

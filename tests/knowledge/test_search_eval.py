@@ -63,3 +63,22 @@ def test_out_of_scope_question_is_declined(q):
     result = search(q["question"], q["jurisdiction"])
     assert result.answered is False
     assert result.hits == []
+
+
+HELDOUT = load_questions("heldout_questions.yaml")
+
+
+def test_heldout_set_generalises():
+    """A second set (70 questions) written after tuning and never used to tune the lexicon.
+
+    It measures generalisation, so its floor sits below the tuned set's: the confidence
+    rule still declines some long, wordy questions (see the closing note of issue 2).
+    """
+    in_scope = [q for q in HELDOUT if q["expect_doc"]]
+    right_first = sum(
+        1 for q in in_scope
+        if (r := search(q["question"], q["jurisdiction"])).answered and right(q, r.hits[0])
+    )
+    assert len(in_scope) >= 60
+    assert right_first / len(in_scope) >= 0.80
+    assert not any(search(q["question"], q["jurisdiction"]).answered for q in HELDOUT if q["expect_doc"] is None)
