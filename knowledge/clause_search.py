@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -22,7 +22,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from knowledge.catalogue import load_catalogue
-from knowledge.clauses import Clause, clauses_by_id, load_clauses
+from knowledge.clauses import Clause, load_clauses
 from knowledge.lexicon import Lexicon, load_lexicon, tokenizer
 from knowledge.text_normalize import normalize
 
@@ -190,14 +190,12 @@ class ClauseIndex:
         taken: set[int] = set()
         out: list[QueryTerm] = []
         for phrase, canonicals in self.lexicon.synonyms:
-            start = norm.find(phrase)
-            while start >= 0:
+            for start in _starts(norm, phrase):
                 span = range(start, start + len(phrase))
                 if not taken.intersection(span):
                     taken.update(span)
                     for canonical in canonicals:
                         out.extend(self._expand(canonical, SYNONYM_WEIGHT, span.start, span.stop, "synonym"))
-                start = norm.find(phrase, start + 1)
         return out
 
     def _repair_homophones(self, norm: str, uncovered: set[int]) -> str:
@@ -335,13 +333,17 @@ def _uncovered(content: Iterable[tuple[int, int]], terms: Iterable[QueryTerm]) -
     return {i for start, end in content if not covered.intersection(range(start, end)) for i in range(start, end)}
 
 
-def _occurrences(text: str, phrase: str) -> set[int]:
-    out: set[int] = set()
+def _starts(text: str, phrase: str) -> Iterator[int]:
+    """Every position where `phrase` starts in `text`, overlapping ones included."""
     start = text.find(phrase)
     while start >= 0:
-        out.update(range(start, start + len(phrase)))
+        yield start
         start = text.find(phrase, start + 1)
-    return out
+
+
+def _occurrences(text: str, phrase: str) -> set[int]:
+    """The positions of every character covered by an occurrence of `phrase`."""
+    return {i for start in _starts(text, phrase) for i in range(start, start + len(phrase))}
 
 
 def _ancestors(clause: Clause, by_id: dict[str, Clause]) -> list[str]:
@@ -377,6 +379,3 @@ def default_index() -> ClauseIndex:
 def search(question: str, jurisdiction: str | None = None, top: int = 3) -> SearchResult:
     return default_index().search(question, jurisdiction, top)
 
-
-def clause(clause_id: str) -> Clause:
-    return clauses_by_id()[clause_id]

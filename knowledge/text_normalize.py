@@ -24,6 +24,3 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", to_simplified(text))
     return _SPACE.sub("", text).lower()
 
-
-def is_cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
