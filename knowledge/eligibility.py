@@ -1,0 +1,308 @@
+"""The rules engine: which benefits of a jurisdiction apply to a family, and how much.
+
+Three-valued logic over what is still possible for each fact: a condition is true when it
+holds for every value a fact can still take, false when it holds for none, and open
+otherwise. So an unknown fact can never produce `not_eligible` for a rule that depends on
+it, and the facts named in `missing` are exactly those whose answer could still change
+the outcome (the interview asks only those).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from knowledge.catalogue import Document, get_document
+from knowledge.clauses import clauses_by_id
+from knowledge.condition_text import actual, requirement
+from knowledge.facts import Profile, Span
+from knowledge.rules_schema import Rule, RuleSet, Variant, load_rules
+
+Tri = bool | None  # True, False, or None for "still open"
+SPOUSES = ("mother", "father")
+AGE_OF = {"mother": "mother_age", "father": "father_age"}
+STATUS_ORDER = {"eligible": 0, "unknown": 1, "not_eligible": 2}
+
+
+@dataclass
+class Trace:
+    """Which leaves held, failed or stayed open while evaluating one condition tree."""
+
+    held: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    open: list[str] = field(default_factory=list)
+    missing: set[str] = field(default_factory=set)
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _leaf(profile: Profile, name: str, test: Any, spouse: str | None) -> tuple[Tri, str]:
+    """Evaluate one leaf; returns (value, the profile fact it read)."""
+    fact = AGE_OF[spouse] if name in ("age", "born_on_or_after") and spouse else name
+    possible = profile.possible(fact)
+    if name == "born_on_or_after":
+        assert isinstance(possible, Span)
+        earliest = _years_before(profile.as_of, possible.high + 1) + dt.timedelta(days=1)
+        latest = _years_before(profile.as_of, possible.low)
+        if earliest >= test:
+            return True, fact
+        return (False if latest < test else None), fact
+    if isinstance(test, dict):
+        assert isinstance(possible, Span)
+        low, high = test.get("min", -10**6), test.get("max", 10**6)
+        if low <= possible.low and possible.high <= high:
+            return True, fact
+        return (False if possible.high < low or possible.low > high else None), fact
+    allowed = set(test) if isinstance(test, list) else {test}
+    values = set(range(possible.low, possible.high + 1)) if isinstance(possible, Span) else set(possible)
+    if values <= allowed:
+        return True, fact
+    return (False if not values & allowed else None), fact
+
+
+def evaluate(node: Any, profile: Profile, trace: Trace, spouse: str | None = None) -> Tri:
+    """Kleene evaluation of a condition tree, recording reasons and open facts in `trace`."""
+    if isinstance(node, list):
+        node = {"all": node}
+    (key, value), = node.items()
+    if key in ("all", "any"):
+        sub = [(evaluate(child, profile, t := Trace(), spouse), t) for child in value]
+        results = [r for r, _ in sub]
+        decisive = False if key == "all" else True
+        if decisive in results:
+            outcome: Tri = decisive
+        elif all(r is (not decisive) for r in results):
+            outcome = not decisive
+        else:
+            outcome = None
+        for r, t in sub:
+            if outcome is None and r is not None:
+                continue  # settled children do not explain an open node, open ones do
+            if outcome is not None and r is not outcome:
+                continue  # only the children that decided the outcome explain it
+            trace.held += t.held
+            trace.failed += t.failed
+            trace.open += t.open
+            if outcome is None:
+                trace.missing |= t.missing
+        return outcome
+    if key == "not":
+        inner = Trace()
+        r = evaluate(value, profile, inner, spouse)
+        trace.held += inner.failed
+        trace.failed += inner.held
+        trace.open += inner.open
+        trace.missing |= inner.missing
+        return None if r is None else not r
+    result, fact = _leaf(profile, key, value, spouse)
+    words = requirement({key: value})
+    if result is True:
+        trace.held.append(words)
+    elif result is False:
+        trace.failed.append(f"{words}（您家：{actual(fact, profile.possible(fact))}）")
+    else:
+        trace.open.append(words)
+        trace.missing.add(fact)
+    return result
+
+
+@dataclass
+class Outcome:
+    """The engine's answer for one rule and one family."""
+
+    rule: Rule
+    status: str  # eligible | not_eligible | unknown
+    value: float | None = None  # the amount that applies to this family (per `amount.per`)
+    persons: int | None = None  # for per-person amounts: how many spouses receive it
+    reasons: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    options: list[Variant] = field(default_factory=list)  # amounts the document lists but we cannot choose
+
+    @property
+    def household_value(self) -> float | None:
+        if self.value is None:
+            return None
+        return self.value * (self.persons or 0) if self.rule.amount and self.rule.amount.per == "person" else self.value
+
+    @property
+    def settled(self) -> bool:
+        return not self.missing
+
+    def key(self) -> tuple[Any, ...]:
+        """What a user would notice: status, amount, number of people."""
+        return (self.rule.id, self.status, self.value, self.persons)
+
+
+@dataclass
+class Assessment:
+    """Everything the engine says about one family in one jurisdiction."""
+
+    profile: Profile
+    document: Document
+    covered: bool | None  # False: no local household registration; None: not yet known
+    outcomes: list[Outcome]
+
+    def monthly_total(self) -> float | None:
+        values = [o.household_value for o in self.outcomes if _monthly_cash(o) and o.status == "eligible"]
+        values = [v for v in values if v is not None]
+        return sum(values) if values else None
+
+    def once_total(self) -> float | None:
+        values = [o.household_value for o in self.outcomes if _cash(o, "once") and o.status == "eligible"]
+        values = [v for v in values if v is not None]
+        return sum(values) if values else None
+
+    def monthly_total_complete(self) -> bool:
+        """False while some monthly cash is still open (status, amount or number of people)."""
+        return all(o.settled for o in self.outcomes if _monthly_cash(o) and o.status != "not_eligible")
+
+    @property
+    def settled(self) -> bool:
+        return self.covered is not None and all(o.settled for o in self.outcomes)
+
+    def missing(self) -> set[str]:
+        out: set[str] = set()
+        for o in self.outcomes:
+            out.update(o.missing)
+        return out
+
+
+def _cash(o: Outcome, period: str) -> bool:
+    a = o.rule.amount
+    return a is not None and a.paid_as == "cash" and a.period == period
+
+
+def _monthly_cash(o: Outcome) -> bool:
+    return _cash(o, "month")
+
+
+def _cite(ruleset: RuleSet, clause_id: str) -> str:
+    doc = get_document(ruleset.jurisdiction)
+    clause = clauses_by_id()[clause_id]
+    return f"{doc.citation_label} {clause.path}"
+
+
+def _spouses(profile: Profile) -> tuple[tuple[str, ...], int, bool]:
+    """(spouses who may be covered, how many at most, whether `local_spouse` decides)."""
+    hukou = profile.value("hukou")
+    if hukou == "one":
+        local = profile.value("local_spouse")
+        if local is not None:
+            return (local,), 1, False
+        return SPOUSES, 1, True
+    return SPOUSES, 2, False
+
+
+def _person_part(rule: Rule, ruleset: RuleSet, profile: Profile, trace: Trace) -> tuple[int, int]:
+    """Per-spouse conditions: (spouses certainly covered, spouses possibly covered)."""
+    conditions = [*rule.each_person, *(ruleset.scope.each_person if rule.in_scope else [])]
+    spouses, cap, local_decides = _spouses(profile)
+    results: dict[str, Tri] = {}
+    for spouse in spouses:
+        t = Trace()
+        results[spouse] = evaluate(conditions, profile, t, spouse) if conditions else True
+        who = "女方" if spouse == "mother" else "男方"
+        trace.held += [w.replace("本人", who) for w in t.held]
+        trace.failed += [w.replace("本人", who) for w in t.failed]
+        trace.open += [w.replace("本人", who) for w in t.open]
+        trace.missing |= t.missing
+    sure = sum(1 for r in results.values() if r is True)
+    maybe = sum(1 for r in results.values() if r is not False)
+    if local_decides:
+        if sure == 2 or maybe == 0:
+            return min(sure, 1), min(maybe, 1)
+        if sure == 1 and maybe == 1:
+            trace.missing.add("local_spouse")
+            trace.open.append("本地户籍的是哪一方")
+            return 0, 1
+        return min(sure, 1), min(maybe, 1)
+    return min(sure, cap), min(maybe, cap)
+
+
+def _choose_amount(rule: Rule, profile: Profile, trace: Trace) -> tuple[float | None, list[Variant]]:
+    amount = rule.amount
+    if amount is None:
+        return None, []
+    if amount.value is not None:
+        return amount.value, []
+    decidable = [v for v in amount.variants if v.when is not None]
+    if not decidable:
+        return None, list(amount.variants)
+    for variant in decidable:
+        t = Trace()
+        r = evaluate(variant.when, profile, t)
+        if r is True:
+            return variant.value, []
+        if r is None:
+            trace.missing |= t.missing
+    return None, decidable
+
+
+def assess_rule(rule: Rule, ruleset: RuleSet, profile: Profile) -> Outcome:
+    cite_rule = _cite(ruleset, rule.citation.clause)
+    cite_scope = _cite(ruleset, ruleset.scope.citation.clause)
+    scope_trace, rule_trace, person_trace = Trace(), Trace(), Trace()
+    scope = evaluate(ruleset.scope.conditions, profile, scope_trace) if rule.in_scope else True
+    own = evaluate(rule.conditions, profile, rule_trace)
+    needs_people = rule.beneficiary == "each_spouse" or (rule.in_scope and ruleset.scope.each_person)
+    sure, maybe = _person_part(rule, ruleset, profile, person_trace) if needs_people else (1, 1)
+    people: Tri = True if sure > 0 else (False if maybe == 0 else None)
+    if scope is False or own is False or people is False:
+        reasons = []
+        if scope is False:
+            reasons += [f"不符合：{w}（见{cite_scope}）" for w in scope_trace.failed]
+        if own is False:
+            reasons += [f"不符合：{w}（见{cite_rule}）" for w in rule_trace.failed]
+        if people is False:
+            reasons += [f"不符合：{w}（见{cite_rule}）" for w in person_trace.failed]
+        return Outcome(rule, "not_eligible", reasons=reasons)
+    held = scope_trace.held + rule_trace.held + person_trace.held
+    if scope is None or own is None or people is None:
+        missing = scope_trace.missing | rule_trace.missing | person_trace.missing
+        opened = scope_trace.open + rule_trace.open + person_trace.open
+        reasons = [f"还需确认：{w}" for w in dict.fromkeys(opened)]
+        if held:
+            reasons.append("已符合：" + "、".join(dict.fromkeys(held)))
+        return Outcome(rule, "unknown", reasons=reasons, missing=_ordered(missing))
+    amount_trace = Trace()
+    value, options = _choose_amount(rule, profile, amount_trace)
+    missing = set(amount_trace.missing)
+    if sure != maybe:
+        missing |= person_trace.missing
+    reasons = [f"符合：{'、'.join(dict.fromkeys(held))}（见{cite_rule}）"] if held else [f"见{cite_rule}"]
+    if sure != maybe:
+        reasons.append("另一方是否也能领取还需确认：" + "、".join(dict.fromkeys(person_trace.open)))
+    persons = sure if rule.beneficiary == "each_spouse" else None
+    return Outcome(rule, "eligible", value=value, persons=persons, reasons=reasons,
+                   missing=_ordered(missing), options=options)
+
+
+def _ordered(facts: set[str]) -> list[str]:
+    from knowledge.facts import FACTS
+
+    return [name for name in FACTS if name in facts]
+
+
+def assess(profile: Profile) -> Assessment:
+    """Evaluate every rule of the profile's jurisdiction."""
+    ruleset = load_rules(profile.jurisdiction)
+    document = get_document(profile.jurisdiction)
+    hukou = profile.possible("hukou")
+    if hukou == frozenset({"none"}):
+        return Assessment(profile, document, False, [])
+    covered = None if "none" in hukou else True
+    outcomes = [assess_rule(rule, ruleset, profile) for rule in ruleset.rules]
+    if covered is None:
+        for o in outcomes:
+            if o.status != "not_eligible":
+                o.status = "unknown"
+                o.missing = _ordered({*o.missing, "hukou"})
+                o.reasons.insert(0, "还需确认：夫妻是否有一方是本地户籍（这些待遇由户籍所在地负责）")
+    outcomes.sort(key=lambda o: STATUS_ORDER[o.status])
+    return Assessment(profile, document, covered, outcomes)
