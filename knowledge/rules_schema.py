@@ -8,7 +8,8 @@ Conditions are a small tree: a list means "all of", `{any: [...]}` "any of",
 `{all: [...]}` "all of", and a leaf tests one fact: `{child_status: deceased}` (equals),
 `{child_status: [deceased, disabled]}` (one of), `{mother_age: {min: 49}}` (range).
 `each_person` conditions are tested per spouse: `{age: {min: 60}}` and
-`{born_on_or_after: 1933-01-01}` (age and birth date of that spouse).
+`{born_on_or_after: 1933-01-01}` (age and birth date of that spouse), mixed freely with
+household facts (`{any: [{age: {min: 60}}, {chronic_disease: true}]}`).
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ class RuleFileError(ValueError):
 
 def _check_leaf(node: dict[str, Any], person: bool) -> None:
     (name, test), = node.items()
-    allowed = PERSON_FACTS if person else FACTS
+    allowed = (*PERSON_FACTS, *FACTS) if person else tuple(FACTS)
     if name not in allowed:
         raise ValueError(f"unknown fact {name!r} in a condition; allowed: {', '.join(allowed)}")
     if name == "born_on_or_after":
