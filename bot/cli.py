@@ -113,6 +113,112 @@ def cmd_clauses(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_json_input(path: str) -> Any:
+    try:
+        if path == "-":
+            text = sys.stdin.read()
+        else:
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+    except OSError as exc:
+        raise UsageError(f"check: cannot read {path!r}: {exc.strerror}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"check: {path} is not valid JSON ({exc.msg}, line {exc.lineno})") from None
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from bot.contracts import assessment_json
+    from dialogs.eligibility_text import render_assessment
+    from knowledge.eligibility import assess
+    from knowledge.facts import ProfileError, parse_profile
+
+    if args.batch:
+        return _check_batch(args.batch)
+    if args.profile is None:
+        if args.json:
+            raise UsageError("check: --json needs a profile file (or - for stdin)")
+        from bot.check_console import run_check_console
+
+        return run_check_console(sys.stdin, sys.stdout, _jurisdiction(args.jurisdiction))
+    data = _read_json_input(args.profile)
+    if args.jurisdiction and isinstance(data, dict):
+        data.setdefault("jurisdiction", args.jurisdiction)
+    try:
+        profile = parse_profile(data)
+    except ProfileError as exc:
+        raise UsageError(f"check: {exc}") from None
+    result = assess(profile)
+    if args.json:
+        _print_json(assessment_json(result))
+    else:
+        print(render_assessment(result))
+    return 0
+
+
+def _check_batch(path: str) -> int:
+    """One result line per profile line, in order; a bad line gets {"error": ...}."""
+    from bot.contracts import assessment_json
+    from knowledge.eligibility import assess
+    from knowledge.facts import ProfileError, parse_profile
+
+    try:
+        stream = sys.stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115
+    except OSError as exc:
+        raise UsageError(f"check: cannot read batch file {path!r}: {exc.strerror}") from None
+    with stream:
+        for number, line in enumerate(stream, start=1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+                row_id = data.get("id") if isinstance(data, dict) else None
+                out = {"id": row_id, **assessment_json(assess(parse_profile(data)))}
+            except json.JSONDecodeError as exc:
+                out = {"id": None, "line": number, "error": f"line {number}: not valid JSON ({exc.msg})"}
+            except ProfileError as exc:
+                out = {"id": data.get("id") if isinstance(data, dict) else None, "line": number,
+                       "error": f"line {number}: {exc}"}
+            _print_json(out)
+            sys.stdout.flush()
+    return 0
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from bot.contracts import rule_json
+    from knowledge.rules_schema import all_rulesets, load_rules
+
+    jurisdiction = _jurisdiction(args.jurisdiction)
+    rulesets = [load_rules(jurisdiction)] if jurisdiction else all_rulesets()
+    rows = [rule_json(rs, r) for rs in rulesets for r in rs.rules]
+    if args.json:
+        _print_json(rows)
+    else:
+        for row in rows:
+            print(f"{row['id']}\t{row['citation']['clause']}\t{row['title']}")
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from bot.contracts import rule_json
+    from dialogs.eligibility_text import render_comparison
+    from knowledge.comparison import UnknownTopic, compare, resolve_topic
+    from knowledge.rules_schema import TOPICS, load_rules
+
+    try:
+        topic = resolve_topic(" ".join(args.topic))
+    except UnknownTopic as exc:
+        raise UsageError(f"compare: {exc}") from None
+    if args.json:
+        rows = [{"jurisdiction": row.document.code,
+                 "rules": [rule_json(load_rules(row.document.code), r) for r in row.rules]} for row in compare(topic)]
+        _print_json({"topic": topic, "label": TOPICS[topic], "jurisdictions": rows})
+    else:
+        print(render_comparison(topic))
+    return 0
+
+
 def cmd_console(args: argparse.Namespace) -> int:
     from bot.console import run_console
 
@@ -135,6 +241,23 @@ def build_parser() -> argparse.ArgumentParser:
     clauses.add_argument("--jurisdiction", "-j")
     clauses.add_argument("--json", action="store_true")
     clauses.set_defaults(func=cmd_clauses)
+
+    check = sub.add_parser("check", help="what a family is entitled to: the interview, or a JSON profile")
+    check.add_argument("profile", nargs="?", help="profile JSON file, - for stdin; omit to run the interview")
+    check.add_argument("--json", action="store_true", help="print JSON (the stable contract)")
+    check.add_argument("--batch", metavar="FILE", help="JSON lines of profiles; - for stdin")
+    check.add_argument("--jurisdiction", "-j", help="city for the interview (or default for a profile)")
+    check.set_defaults(func=cmd_check)
+
+    rules = sub.add_parser("rules", help="list every eligibility rule with its citation")
+    rules.add_argument("--jurisdiction", "-j")
+    rules.add_argument("--json", action="store_true")
+    rules.set_defaults(func=cmd_rules)
+
+    comp = sub.add_parser("compare", help="one kind of benefit across the five jurisdictions")
+    comp.add_argument("topic", nargs="+", help="e.g. monthly_allowance, 每月扶助金, one_off_grant, 一次性")
+    comp.add_argument("--json", action="store_true")
+    comp.set_defaults(func=cmd_compare)
 
     console = sub.add_parser("console", help="chat in the terminal (the default without a subcommand)")
     console.set_defaults(func=cmd_console)

@@ -58,3 +58,78 @@ def clause_json(clause: Clause) -> dict[str, Any]:
         "units": clause.units,
         "lines": [clause.first_line, clause.last_line],
     }
+
+
+# --- eligibility (`python -m bot check` / `rules` / `compare`) ------------------------
+
+
+def _number(value: float | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if value == int(value) else value
+
+
+def _citation_json(rule: Any) -> dict[str, Any]:
+    from knowledge.clauses import clauses_by_id
+
+    clause = clauses_by_id()[rule.citation.clause]
+    doc = get_document(clause.doc)
+    return {"clause": clause.id, "quote": rule.citation.quote, "path": clause.path, "number": doc.number,
+            "doc_date": doc.issued.isoformat() if doc.issued else None, "doc_status": doc.status}
+
+
+def _amount_json(rule: Any, value: float | None, persons: int | None) -> dict[str, Any] | None:
+    a = rule.amount
+    if a is None or value is None:
+        return None
+    out: dict[str, Any] = {"value": _number(value), "unit": a.unit, "period": a.period, "per": a.per,
+                           "paid_as": a.paid_as, "up_to": a.up_to, "at_least": a.at_least, "limit": a.limit}
+    if a.per == "person":
+        out["persons"] = persons
+        out["household_value"] = _number(value * (persons or 0))
+    return out
+
+
+def outcome_json(outcome: Any) -> dict[str, Any]:
+    rule = outcome.rule
+    out = {
+        "id": rule.id,
+        "title": rule.title,
+        "category": rule.category,
+        "status": outcome.status,
+        "amount": _amount_json(rule, outcome.value, outcome.persons) if outcome.status == "eligible" else None,
+        "reasons": outcome.reasons,
+        "missing": outcome.missing,
+        "citation": _citation_json(rule),
+        "beneficiary": rule.beneficiary,
+        "provisos": list(rule.provisos),
+        "units": list(rule.units),
+        "note": rule.note,
+    }
+    if outcome.status != "not_eligible" and rule.amount is not None and outcome.value is None:
+        options = outcome.options or list(rule.amount.variants)
+        out["amount_options"] = [{"label": v.label, "value": _number(v.value)} for v in options]
+    return out
+
+
+def assessment_json(assessment: Any) -> dict[str, Any]:
+    doc = assessment.document
+    return {
+        "jurisdiction": doc.code,
+        "covered": assessment.covered,
+        "benefits": [outcome_json(o) for o in assessment.outcomes],
+        "monthly_total": _number(assessment.monthly_total()),
+        "monthly_total_complete": assessment.monthly_total_complete(),
+        "once_total": _number(assessment.once_total()),
+        "document": {"number": doc.number, "title": doc.title, "date": doc.issued.isoformat() if doc.issued else None,
+                     "status": doc.status},
+        "notice": None if assessment.covered is not False else "not_covered_no_local_hukou",
+    }
+
+
+def rule_json(ruleset: Any, rule: Any) -> dict[str, Any]:
+    return {
+        "jurisdiction": ruleset.jurisdiction,
+        **rule.model_dump(mode="json", exclude={"citation"}),
+        "citation": _citation_json(rule),
+    }

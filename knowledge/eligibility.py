@@ -74,7 +74,7 @@ def evaluate(node: Any, profile: Profile, trace: Trace, spouse: str | None = Non
     if key in ("all", "any"):
         sub = [(evaluate(child, profile, t := Trace(), spouse), t) for child in value]
         results = [r for r, _ in sub]
-        decisive = False if key == "all" else True
+        decisive = key != "all"
         if decisive in results:
             outcome: Tri = decisive
         elif all(r is (not decisive) for r in results):
@@ -215,13 +215,14 @@ def _person_part(rule: Rule, ruleset: RuleSet, profile: Profile, trace: Trace) -
     sure = sum(1 for r in results.values() if r is True)
     maybe = sum(1 for r in results.values() if r is not False)
     if local_decides:
-        if sure == 2 or maybe == 0:
-            return min(sure, 1), min(maybe, 1)
-        if sure == 1 and maybe == 1:
-            trace.missing.add("local_spouse")
-            trace.open.append("本地户籍的是哪一方")
-            return 0, 1
-        return min(sure, 1), min(maybe, 1)
+        # exactly one spouse is covered and we do not know which: settled only if both agree
+        if sure == 2:
+            return 1, 1
+        if maybe == 0:
+            return 0, 0
+        trace.missing.add("local_spouse")
+        trace.open.append("户口在本地的是哪一方")
+        return 0, 1
     return min(sure, cap), min(maybe, cap)
 
 
@@ -261,7 +262,7 @@ def assess_rule(rule: Rule, ruleset: RuleSet, profile: Profile) -> Outcome:
             reasons += [f"不符合：{w}（见{cite_rule}）" for w in rule_trace.failed]
         if people is False:
             reasons += [f"不符合：{w}（见{cite_rule}）" for w in person_trace.failed]
-        return Outcome(rule, "not_eligible", reasons=reasons)
+        return Outcome(rule, "not_eligible", reasons=list(dict.fromkeys(reasons)))
     held = scope_trace.held + rule_trace.held + person_trace.held
     if scope is None or own is None or people is None:
         missing = scope_trace.missing | rule_trace.missing | person_trace.missing
@@ -273,10 +274,11 @@ def assess_rule(rule: Rule, ruleset: RuleSet, profile: Profile) -> Outcome:
     amount_trace = Trace()
     value, options = _choose_amount(rule, profile, amount_trace)
     missing = set(amount_trace.missing)
-    if sure != maybe:
+    per_spouse = rule.beneficiary == "each_spouse"
+    if per_spouse and sure != maybe:  # how many spouses receive it is still open
         missing |= person_trace.missing
     reasons = [f"符合：{'、'.join(dict.fromkeys(held))}（见{cite_rule}）"] if held else [f"见{cite_rule}"]
-    if sure != maybe:
+    if per_spouse and sure != maybe:
         reasons.append("另一方是否也能领取还需确认：" + "、".join(dict.fromkeys(person_trace.open)))
     persons = sure if rule.beneficiary == "each_spouse" else None
     return Outcome(rule, "eligible", value=value, persons=persons, reasons=reasons,
@@ -306,3 +308,45 @@ def assess(profile: Profile) -> Assessment:
                 o.reasons.insert(0, "还需确认：夫妻是否有一方是本地户籍（这些待遇由户籍所在地负责）")
     outcomes.sort(key=lambda o: STATUS_ORDER[o.status])
     return Assessment(profile, document, covered, outcomes)
+
+
+def _leaves(node: Any) -> list[dict[str, Any]]:
+    if isinstance(node, list):
+        return [leaf for child in node for leaf in _leaves(child)]
+    (key, value), = node.items()
+    if key in ("any", "all", "not"):
+        return _leaves(value)
+    return [node]
+
+
+def age_bands(code: str, fact: str, as_of: dt.date) -> list[tuple[int, int]]:
+    """Age ranges within which no rule of the jurisdiction can tell two ages apart.
+
+    Interview buttons offer these bands, so picking a band settles exactly what the exact
+    age would settle (48 and 49 fall in different bands where 女方年满49周岁 matters)."""
+    from knowledge.facts import AGE_MAX, AGE_MIN
+
+    ruleset = load_rules(code)
+    spouse = "mother" if fact == "mother_age" else "father"
+    trees: list[tuple[Any, str | None]] = [(ruleset.scope.conditions, None), (ruleset.scope.each_person, spouse)]
+    for rule in ruleset.rules:
+        trees += [(rule.conditions, None), (rule.each_person, spouse)]
+        if rule.amount:
+            trees += [(v.when, None) for v in rule.amount.variants if v.when is not None]
+    leaves = [(leaf, who) for tree, who in trees for leaf in _leaves(tree)]
+    relevant = [(leaf, who) for leaf, who in leaves
+                if next(iter(leaf)) == fact or (who and next(iter(leaf)) in ("age", "born_on_or_after"))]
+
+    def signature(age: int) -> tuple[Tri, ...]:
+        profile = Profile(code, {fact: Span(age, age)}, as_of)
+        return tuple(_leaf(profile, *next(iter(leaf.items())), who)[0] for leaf, who in relevant)
+
+    bands: list[tuple[int, int]] = []
+    start, current = AGE_MIN, signature(AGE_MIN)
+    for age in range(AGE_MIN + 1, AGE_MAX + 1):
+        sig = signature(age)
+        if sig != current:
+            bands.append((start, age - 1))
+            start, current = age, sig
+    bands.append((start, AGE_MAX))
+    return bands

@@ -1,0 +1,153 @@
+"""Every user-facing Chinese string of the eligibility check (interview and result).
+
+Reviewed as copy: short, gentle sentences for parents in their 60s and 70s. We say
+"孩子离世" and "您家的情况", never "失独".
+"""
+
+# --- the interview -------------------------------------------------------------------
+INTRO = "我来问您几个简单的问题，看看您家可以享受哪些帮扶。不清楚的可以选“不清楚”，随时可以返回上一步。"
+UNKNOWN = "不清楚"
+BACK = "返回上一步"
+PROGRESS = "（第{n}个问题）"
+
+Q_JURISDICTION = "您家的户口在哪个地方？"
+Q_CHILD = "请问孩子现在的情况是？"
+OPT_CHILD_DECEASED = "孩子已经离世"
+OPT_CHILD_DISABLED = "孩子有残疾"
+OPT_CHILD_DISABLED_GRADE = "孩子有残疾（{grade}）"
+OPT_CHILD_DISABLED_GRADE_UNKNOWN = "孩子有残疾，等级不清楚"
+OPT_CHILD_HEALTHY = "孩子健在，没有残疾"
+GRADE_NAMES = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
+Q_GRADE = "孩子的残疾证上是几级？（一级最重）"
+OPT_GRADE = "{grade}"
+
+Q_LATER_CHILD_DECEASED = "孩子离世以后，您家有没有再生育或者收养孩子？"
+Q_LATER_CHILD_DISABLED = "孩子残疾以后，您家有没有再生育或者收养孩子？"
+Q_LATER_CHILD = "您家后来有没有再生育或者收养孩子？"
+OPT_NO = "没有"
+OPT_YES = "有"
+
+Q_HUKOU = "夫妻俩的户口在{city}吗？"
+Q_HUKOU_RESIDENCE = "夫妻俩的户口在{city}吗？是城镇户口还是农村户口？"
+OPT_HUKOU_BOTH = "两人都在本地"
+OPT_HUKOU_ONE = "只有一人在本地"
+OPT_HUKOU_NONE = "都不在本地"
+OPT_HUKOU_BOTH_URBAN = "两人都在本地，城镇户口"
+OPT_HUKOU_BOTH_RURAL = "两人都在本地，农村户口"
+OPT_HUKOU_ONE_URBAN = "只有一人在本地，城镇户口"
+OPT_HUKOU_ONE_RURAL = "只有一人在本地，农村户口"
+Q_RESIDENCE = "您家是城镇户口还是农村户口？"
+OPT_URBAN = "城镇户口"
+OPT_RURAL = "农村户口"
+Q_LOCAL_SPOUSE = "户口在本地的是哪一位？"
+OPT_MOTHER = "孩子妈妈"
+OPT_FATHER = "孩子爸爸"
+
+Q_MOTHER_AGE = "孩子妈妈今年多大岁数？也可以直接输入岁数。"
+Q_FATHER_AGE = "孩子爸爸今年多大岁数？也可以直接输入岁数。"
+AGE_BELOW = "不到{next}岁"
+AGE_RANGE = "{low}到{high}岁"
+AGE_EXACT = "{low}岁"
+AGE_FROM = "{low}岁及以上"
+
+Q_CHECKLIST = "下面这些情况，您家有哪些？可以选几项，选完点“选好了”。都没有就直接点“选好了”。"
+Q_SINGLE_FACT = "请问：{label}？"
+CHECKLIST_DONE = "选好了"
+CHECKLIST_NONE = "都没有"
+CHECK_ON = "☑ "
+CHECK_OFF = "☐ "
+CHECKLIST_LABELS = {
+    "special_assistance": "已经在领国家的计划生育特别扶助金",
+    "surgery_complication": "有人因计划生育手术留下并发症，已纳入并发症扶助",
+    "low_income": "家里享受低保",
+    "wubao": "是五保（特困）供养对象",
+    "self_care_lost": "夫妻有人生活不能自理",
+    "chronic_disease": "夫妻有人患高血压或糖尿病等慢性病",
+    "child_in_higher_education": "残疾的孩子正在上大学或高职",
+}
+
+SUMMARY_HEADER = "您填的情况如下，请看看对不对："
+SUMMARY_LINE = "{n}. {question}　{answer}"
+SUMMARY_PROMPT = "都对的话，选“看结果”；要改哪一条，就选哪一条。"
+SUMMARY_CONFIRM = "看结果"
+SUMMARY_CHANGE = "改第{n}条"
+NOT_ASKED = "没问（与结果无关）"
+ANSWER_UNKNOWN = "不清楚"
+
+# --- the terminal version ------------------------------------------------------------
+CONSOLE_OPTIONS_HINT = "请输入编号（0 = 不清楚，b = 返回上一步，q = 退出）："
+CONSOLE_CHECKLIST_HINT = "请输入编号，可以输入几个，用空格隔开；都没有就输入 n（0 = 不清楚，b = 返回上一步）："
+CONSOLE_SUMMARY_HINT = "输入 y 看结果，输入编号修改那一条，q 退出："
+CONSOLE_BAD_CHOICE = "没看懂您的选择，请输入前面的编号。"
+CONSOLE_BYE = "好的，先到这里。需要时随时再来。"
+
+# --- the result ----------------------------------------------------------------------
+RESULT_HEADER = "根据{city}的文件，您家的情况是："
+DOC_LINE = "依据：《{title}》{number}，{date}印发{draft}"
+DOC_DRAFT = "。注意：这是征求意见稿，还不是正式生效的文件"
+NOT_COVERED = (
+    "这些帮扶由户籍所在地负责。您说夫妻俩的户口都不在{city}，所以{city}的文件管不到您家。"
+    "请向户口所在地的乡镇（街道）计生办或县（区）卫生健康部门咨询。"
+)
+SECTION_ELIGIBLE = "一、您家可以享受的（{n}项）"
+SECTION_UNKNOWN = "二、可能适用，还需要问清楚的（{n}项）"
+SECTION_UNKNOWN_HINT = "请带上户口本和身份证，到乡镇（街道）计生办或社区问一问："
+SECTION_NOT = "三、不适用的（{n}项）"
+SECTION_NONE = "（没有）"
+ITEM = "{n}. {title}"
+ITEM_AMOUNT = "   金额：{amount}（按{date}文件所载）"
+ITEM_AMOUNT_OPTIONS = "   金额：文件按情况列了几档：{options}"
+ITEM_PROVISO = "   前提：{provisos}"
+ITEM_REASON = "   {reason}"
+ITEM_ASK = "   要问清楚：{facts}"
+ITEM_CITATION = "   出处：{number} {path}：“{quote}”"
+ITEM_UNITS = "   负责单位：{units}"
+ITEM_NOTE = "   说明：{note}"
+TOTAL_MONTHLY = "每月现金合计：{total}元（按{date}文件所载，以上可以领取的各项相加）"
+TOTAL_MONTHLY_OPEN = "（还有几项每月的钱要等问清楚后才能确定，没有算进去）"
+TOTAL_ONCE = "一次性发放合计：{total}元"
+DECIDES = "以上是按文件原文整理的参考，能不能享受、享受多少，最终由当地卫生健康委员会（卫健局）审核认定。"
+NO_NUMBER = "（征求意见稿，无文号）"
+
+PER = {"person": "每人", "household": "每户", "child": "孩子"}
+PERIOD = {"once": "一次性", "month": "每月", "year": "每年", "day": "每天"}
+PAID_AS = {
+    "cash": "",
+    "premium": "（由政府代缴，不发到手上）",
+    "insurance": "（保险赔付）",
+    "fee_waiver": "（减免费用）",
+    "subsidy": "（减免优惠）",
+}
+UP_TO = "最多"
+AT_LEAST = "至少"
+PERSONS = "，{persons}人共{total}元"
+
+MISSING_LABELS = {
+    "child_status": "孩子的情况",
+    "disability_grade": "孩子的残疾等级",
+    "later_child": "后来是否再生育或收养",
+    "mother_age": "孩子妈妈的年龄",
+    "father_age": "孩子爸爸的年龄",
+    "hukou": "夫妻俩的户口是否在本地",
+    "local_spouse": "户口在本地的是哪一位",
+    "residence": "城镇户口还是农村户口",
+    "special_assistance": "是否已纳入国家计划生育特别扶助",
+    "surgery_complication": "是否纳入计划生育手术并发症扶助",
+    "low_income": "是否享受低保",
+    "wubao": "是否五保（特困）供养对象",
+    "self_care_lost": "是否有人生活不能自理",
+    "chronic_disease": "是否有人患慢性病",
+    "child_in_higher_education": "残疾的孩子是否在上大学",
+    "orphan_under_18": "是否计划生育孤儿家庭",
+}
+
+# --- comparison for hotline staff ----------------------------------------------------
+COMPARE_HEADER = "各地“{topic}”对比（按各文件原文；金额为文件所载，不代表现行标准）："
+COMPARE_CITY = "【{city}】{number}，{date}{draft}"
+COMPARE_SCOPE = "   本文件适用于：{who}（户籍在本地）"
+COMPARE_NONE = "   本文件没有这一项。"
+COMPARE_ITEM = "   · {title}：{amount}"
+COMPARE_NO_AMOUNT = "文件未写金额"
+COMPARE_WHO = "     对象：{who}"
+COMPARE_CITE = "     出处：{path}：“{quote}”"
+COMPARE_DRAFT = "（征求意见稿）"

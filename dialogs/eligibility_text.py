@@ -1,0 +1,166 @@
+"""Render the engine's answer as plain text: what the family gets, what may apply, what not.
+
+Order matters for a grieving reader: what they can have first, with the money and the
+household total; then what to ask the township office about; then what does not apply and
+why. Every item carries its citation (document number, clause path, verbatim sentence) and
+responsible units; the document's date and status close the header, and the last line says
+that the local health commission decides.
+"""
+
+from __future__ import annotations
+
+from dialogs import check_templates as t
+from knowledge.clauses import clauses_by_id
+from knowledge.comparison import compare, resolve_topic
+from knowledge.eligibility import Assessment, Outcome
+from knowledge.rules_schema import TOPICS, Amount, Rule
+
+
+def _money(value: float) -> str:
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+
+
+def amount_text(amount: Amount, value: float, persons: int | None = None) -> str:
+    """每人每月1430元 / 一次性每户10,000元（由政府代缴，不发到手上）."""
+    bound = t.UP_TO if amount.up_to else t.AT_LEAST if amount.at_least else ""
+    if amount.period == "once":
+        head = t.PERIOD["once"] + ("" if amount.per == "household" else t.PER[amount.per])
+    else:
+        head = t.PER[amount.per] + t.PERIOD[amount.period]
+    text = f"{head}{bound}{_money(value)}元"
+    if amount.limit:
+        text += f"，{amount.limit}"
+    if amount.per == "person" and persons and persons > 1 and amount.period != "day":
+        text += t.PERSONS.format(persons=persons, total=_money(value * persons))
+    return text + t.PAID_AS[amount.paid_as]
+
+
+def _citation(rule: Rule) -> str:
+    clause = clauses_by_id()[rule.citation.clause]
+    from knowledge.catalogue import get_document
+
+    doc = get_document(clause.doc)
+    return t.ITEM_CITATION.format(number=doc.number or t.NO_NUMBER, path=clause.path, quote=rule.citation.quote)
+
+
+def _units(rule: Rule) -> list[str]:
+    units = list(rule.units)
+    if not units:
+        clause = clauses_by_id()[rule.citation.clause]
+        units = [*clause.lead_units, *(u for u in clause.units if u not in clause.lead_units)]
+    return [t.ITEM_UNITS.format(units="、".join(units))] if units else []
+
+
+def render_outcome(n: int, outcome: Outcome, date: str, with_reasons: bool = True) -> list[str]:
+    rule = outcome.rule
+    lines = [t.ITEM.format(n=n, title=rule.title)]
+    if outcome.status != "not_eligible" and rule.amount is not None:
+        if outcome.value is not None:
+            lines.append(t.ITEM_AMOUNT.format(amount=amount_text(rule.amount, outcome.value, outcome.persons),
+                                              date=date))
+        else:
+            options = outcome.options or list(rule.amount.variants)
+            listed = "；".join(f"{v.label or ''}{amount_text(rule.amount, v.value)}" for v in options)
+            lines.append(t.ITEM_AMOUNT_OPTIONS.format(options=listed))
+    if rule.provisos and outcome.status != "not_eligible":
+        lines.append(t.ITEM_PROVISO.format(provisos="；".join(rule.provisos)))
+    if with_reasons:
+        lines += [t.ITEM_REASON.format(reason=r) for r in outcome.reasons]
+    if outcome.missing:
+        lines.append(t.ITEM_ASK.format(facts="、".join(t.MISSING_LABELS[f] for f in outcome.missing)))
+    lines.append(_citation(rule))
+    lines += _units(rule)
+    if rule.note and outcome.status != "not_eligible":
+        lines.append(t.ITEM_NOTE.format(note=rule.note))
+    return lines
+
+
+def render_assessment(assessment: Assessment) -> str:
+    doc = assessment.document
+    lines = [t.RESULT_HEADER.format(city=doc.name),
+             t.DOC_LINE.format(title=doc.title, number=doc.number or t.NO_NUMBER, date=doc.date_label,
+                               draft=t.DOC_DRAFT if doc.is_draft else "")]
+    if assessment.covered is False:
+        lines += ["", t.NOT_COVERED.format(city=doc.name), "", t.DECIDES]
+        return "\n".join(lines)
+    groups = {s: [o for o in assessment.outcomes if o.status == s] for s in ("eligible", "unknown", "not_eligible")}
+    lines += ["", t.SECTION_ELIGIBLE.format(n=len(groups["eligible"]))]
+    for n, o in enumerate(groups["eligible"], start=1):
+        lines += render_outcome(n, o, doc.date_label, with_reasons=False)
+    if not groups["eligible"]:
+        lines.append(t.SECTION_NONE)
+    total = assessment.monthly_total()
+    if total is not None:
+        lines += ["", t.TOTAL_MONTHLY.format(total=_money(total), date=doc.date_label)]
+        if not assessment.monthly_total_complete():
+            lines.append(t.TOTAL_MONTHLY_OPEN)
+    once = assessment.once_total()
+    if once is not None:
+        lines.append(t.TOTAL_ONCE.format(total=_money(once)))
+    lines += ["", t.SECTION_UNKNOWN.format(n=len(groups["unknown"]))]
+    if groups["unknown"]:
+        lines.append(t.SECTION_UNKNOWN_HINT)
+    for n, o in enumerate(groups["unknown"], start=1):
+        lines += render_outcome(n, o, doc.date_label)
+    if not groups["unknown"]:
+        lines.append(t.SECTION_NONE)
+    lines += ["", t.SECTION_NOT.format(n=len(groups["not_eligible"]))]
+    for n, o in enumerate(groups["not_eligible"], start=1):
+        lines += render_outcome(n, o, doc.date_label)
+    if not groups["not_eligible"]:
+        lines.append(t.SECTION_NONE)
+    lines += ["", t.DECIDES]
+    return "\n".join(lines)
+
+
+def _who(rule: Rule) -> str:
+    """A short statement of whom the rule names, from its conditions' wording."""
+    from knowledge.condition_text import requirement
+    from knowledge.eligibility import _leaves
+
+    words = [requirement(leaf) for tree in (rule.conditions, rule.each_person) for leaf in _leaves(tree)]
+    words += list(rule.provisos)
+    return "、".join(dict.fromkeys(words)) or "本文件所指的特殊家庭"
+
+
+def render_comparison(topic: str) -> str:
+    code = resolve_topic(topic)
+    lines = [t.COMPARE_HEADER.format(topic=TOPICS[code])]
+    for row in compare(code):
+        doc = row.document
+        lines.append(t.COMPARE_CITY.format(city=doc.name, number=doc.number or t.NO_NUMBER, date=doc.date_label,
+                                           draft=t.COMPARE_DRAFT if doc.is_draft else ""))
+        lines.append(t.COMPARE_SCOPE.format(who=_scope_words(doc.code)))
+        if not row.rules:
+            lines.append(t.COMPARE_NONE)
+        for rule in row.rules:
+            if rule.amount is None:
+                amount = t.COMPARE_NO_AMOUNT
+            elif rule.amount.value is not None:
+                amount = amount_text(rule.amount, rule.amount.value)
+            else:
+                variants = rule.amount.variants
+                amount = "；".join(f"{v.label or _who_variant(v.when)}{amount_text(rule.amount, v.value)}"
+                                  for v in variants)
+            lines.append(t.COMPARE_ITEM.format(title=rule.title, amount=amount))
+            lines.append(t.COMPARE_WHO.format(who=_who(rule)))
+            clause = clauses_by_id()[rule.citation.clause]
+            lines.append(t.COMPARE_CITE.format(path=clause.path, quote=rule.citation.quote))
+    return "\n".join(lines)
+
+
+def _scope_words(code: str) -> str:
+    from knowledge.condition_text import requirement
+    from knowledge.eligibility import _leaves
+    from knowledge.rules_schema import load_rules
+
+    scope = load_rules(code).scope
+    leaves = _leaves(scope.conditions) + _leaves(scope.each_person)
+    return "、".join(dict.fromkeys(requirement(leaf) for leaf in leaves))
+
+
+def _who_variant(when: object) -> str:
+    from knowledge.condition_text import requirement
+    from knowledge.eligibility import _leaves
+
+    return "、".join(requirement(leaf) for leaf in _leaves(when)) + "："

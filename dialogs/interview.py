@@ -1,0 +1,387 @@
+"""The guided interview: ask only what can still change an answer, then summarise.
+
+Independent of Telegram: a small JSON-serialisable state and pure functions over it. The
+next question is the first one, in a fixed gentle order, that sets a fact the engine lists
+as `missing` for some still-open rule; so a question whose answer cannot change anything
+is never asked (no grade when the child died, no urban/rural where amounts do not depend
+on it), and the interview ends as soon as every outcome is settled.
+
+Steps are recorded in order; `back` undoes the last one and `change` re-asks one step from
+the summary without starting over (answers that no longer matter are then dropped).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from dialogs import check_templates as t
+from knowledge.catalogue import get_document, load_catalogue
+from knowledge.eligibility import Assessment, age_bands, assess
+from knowledge.facts import UNKNOWN, Profile, parse_profile, today_in_china
+
+# Household registration comes right after the child: with no local hukou the document does
+# not apply at all, and the family should hear that before anything else.
+ORDER = ("child", "grade", "hukou", "residence", "local_spouse", "later_child", "mother_age", "father_age",
+         "checklist")
+CHECKLIST_FACTS = tuple(t.CHECKLIST_LABELS)
+UNKNOWN_ID = "u"
+
+
+@dataclass(frozen=True)
+class Option:
+    """One button. `id` is short and stable: it travels in 64-byte callback data."""
+
+    id: str
+    label: str
+    facts: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    text: str
+    options: tuple[Option, ...]
+    facts: tuple[str, ...]  # every fact this question settles
+    multi: bool = False  # a checklist: options toggle facts on
+    age_fact: str | None = None  # a typed number answers this age
+
+    def option(self, option_id: str) -> Option | None:
+        return next((o for o in self.options if o.id == option_id), None)
+
+
+@dataclass
+class Step:
+    key: str
+    facts: dict[str, Any]
+    label: str
+
+
+@dataclass
+class InterviewState:
+    """Everything needed to resume an interview after a restart (stored as JSON)."""
+
+    jurisdiction: str | None = None
+    steps: list[Step] = field(default_factory=list)
+    as_of: dt.date = field(default_factory=today_in_china)
+    pending: list[str] = field(default_factory=list)  # checklist items ticked so far
+    confirmed: bool = False
+    revising: bool = False  # an answer is being changed from the summary
+
+    @property
+    def answers(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for step in self.steps:
+            out.update(step.facts)
+        return out
+
+    def profile(self) -> Profile:
+        assert self.jurisdiction is not None
+        facts = {k: v for k, v in self.answers.items() if k != "jurisdiction"}
+        return parse_profile({"jurisdiction": self.jurisdiction, **facts}, as_of=self.as_of)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "jurisdiction": self.jurisdiction,
+            "steps": [{"key": s.key, "facts": s.facts, "label": s.label} for s in self.steps],
+            "as_of": self.as_of.isoformat(),
+            "pending": list(self.pending),
+            "confirmed": self.confirmed,
+            "revising": self.revising,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> InterviewState:
+        return cls(
+            jurisdiction=data.get("jurisdiction"),
+            steps=[Step(s["key"], dict(s["facts"]), s["label"]) for s in data.get("steps", [])],
+            as_of=dt.date.fromisoformat(data["as_of"]),
+            pending=list(data.get("pending", [])),
+            confirmed=bool(data.get("confirmed", False)),
+            revising=bool(data.get("revising", False)),
+        )
+
+
+def start(jurisdiction: str | None = None, as_of: dt.date | None = None) -> InterviewState:
+    return InterviewState(jurisdiction=jurisdiction, as_of=as_of or today_in_china())
+
+
+def _unknown(facts: tuple[str, ...]) -> Option:
+    return Option(UNKNOWN_ID, t.UNKNOWN, {f: UNKNOWN for f in facts})
+
+
+def _missing_if(profile: Profile, **facts: Any) -> set[str]:
+    """What would still be missing after these answers (to shape combined questions)."""
+    for name, value in facts.items():
+        profile = profile.with_fact(name, frozenset({value}))
+    return assess(profile).missing()
+
+
+def _jurisdiction_question() -> Question:
+    options = tuple(Option(d.code, d.name, {}) for d in load_catalogue())
+    return Question("jurisdiction", t.Q_JURISDICTION, options, ("jurisdiction",))
+
+
+def _child(profile: Profile, missing: set[str]) -> Question | None:
+    if "child_status" not in missing:
+        return None
+    options = [Option("d", t.OPT_CHILD_DECEASED, {"child_status": "deceased"})]
+    facts: tuple[str, ...] = ("child_status",)
+    if "disability_grade" in _missing_if(profile, child_status="disabled"):
+        facts = ("child_status", "disability_grade")
+        for grade, name in t.GRADE_NAMES.items():
+            options.append(Option(f"g{grade}", t.OPT_CHILD_DISABLED_GRADE.format(grade=name),
+                                  {"child_status": "disabled", "disability_grade": grade}))
+        options.append(Option("g0", t.OPT_CHILD_DISABLED_GRADE_UNKNOWN,
+                              {"child_status": "disabled", "disability_grade": UNKNOWN}))
+    else:
+        options.append(Option("s", t.OPT_CHILD_DISABLED, {"child_status": "disabled"}))
+    options.append(Option("h", t.OPT_CHILD_HEALTHY, {"child_status": "healthy"}))
+    options.append(_unknown(facts))
+    return Question("child", t.Q_CHILD, tuple(options), facts)
+
+
+def _grade(profile: Profile, missing: set[str]) -> Question | None:
+    if "disability_grade" not in missing:
+        return None
+    options = [Option(f"g{g}", t.OPT_GRADE.format(grade=n), {"disability_grade": g}) for g, n in t.GRADE_NAMES.items()]
+    return Question("grade", t.Q_GRADE, (*options, _unknown(("disability_grade",))), ("disability_grade",))
+
+
+def _yes_no(key: str, fact: str, text: str) -> Question:
+    options = (Option("n", t.OPT_NO, {fact: False}), Option("y", t.OPT_YES, {fact: True}), _unknown((fact,)))
+    return Question(key, text, options, (fact,))
+
+
+def _later_child(profile: Profile, missing: set[str]) -> Question | None:
+    if "later_child" not in missing:
+        return None
+    status = profile.value("child_status")
+    text = {"deceased": t.Q_LATER_CHILD_DECEASED, "disabled": t.Q_LATER_CHILD_DISABLED}.get(status, t.Q_LATER_CHILD)
+    return _yes_no("later_child", "later_child", text)
+
+
+def _hukou(profile: Profile, missing: set[str]) -> Question | None:
+    if "hukou" not in missing:
+        return None
+    city = get_document(profile.jurisdiction).name
+    residence_matters = "residence" in missing or "residence" in _missing_if(profile, hukou="both")
+    if "residence" in profile.known or not residence_matters:
+        options = (Option("b", t.OPT_HUKOU_BOTH, {"hukou": "both"}), Option("o", t.OPT_HUKOU_ONE, {"hukou": "one"}),
+                   Option("n", t.OPT_HUKOU_NONE, {"hukou": "none"}), _unknown(("hukou",)))
+        return Question("hukou", t.Q_HUKOU.format(city=city), options, ("hukou",))
+    options = (
+        Option("bu", t.OPT_HUKOU_BOTH_URBAN, {"hukou": "both", "residence": "urban"}),
+        Option("br", t.OPT_HUKOU_BOTH_RURAL, {"hukou": "both", "residence": "rural"}),
+        Option("ou", t.OPT_HUKOU_ONE_URBAN, {"hukou": "one", "residence": "urban"}),
+        Option("or", t.OPT_HUKOU_ONE_RURAL, {"hukou": "one", "residence": "rural"}),
+        Option("n", t.OPT_HUKOU_NONE, {"hukou": "none", "residence": UNKNOWN}),
+        _unknown(("hukou", "residence")),
+    )
+    return Question("hukou", t.Q_HUKOU_RESIDENCE.format(city=city), options, ("hukou", "residence"))
+
+
+def _residence(profile: Profile, missing: set[str]) -> Question | None:
+    if "residence" not in missing:
+        return None
+    options = (Option("u", t.OPT_URBAN, {"residence": "urban"}), Option("r", t.OPT_RURAL, {"residence": "rural"}),
+               Option("x", t.UNKNOWN, {"residence": UNKNOWN}))
+    return Question("residence", t.Q_RESIDENCE, options, ("residence",))
+
+
+def _local_spouse(profile: Profile, missing: set[str]) -> Question | None:
+    if "local_spouse" not in missing:
+        return None
+    options = (Option("m", t.OPT_MOTHER, {"local_spouse": "mother"}),
+               Option("f", t.OPT_FATHER, {"local_spouse": "father"}), _unknown(("local_spouse",)))
+    return Question("local_spouse", t.Q_LOCAL_SPOUSE, options, ("local_spouse",))
+
+
+def band_label(low: int, high: int, last: bool) -> str:
+    if low == 0:
+        return t.AGE_BELOW.format(next=high + 1)
+    if last:
+        return t.AGE_FROM.format(low=low)
+    if low == high:
+        return t.AGE_EXACT.format(low=low)
+    return t.AGE_RANGE.format(low=low, high=high)
+
+
+def _age(fact: str, text: str) -> Any:
+    def build(profile: Profile, missing: set[str]) -> Question | None:
+        if fact not in missing:
+            return None
+        bands = age_bands(profile.jurisdiction, fact, profile.as_of)
+        options = tuple(
+            Option(f"a{low}", band_label(low, high, i == len(bands) - 1),
+                   {fact: low if low == high else {"min": low, "max": high}})
+            for i, (low, high) in enumerate(bands)
+        )
+        return Question(fact, text, (*options, _unknown((fact,))), (fact,), age_fact=fact)
+
+    return build
+
+
+def _checklist(profile: Profile, missing: set[str]) -> Question | None:
+    items = [f for f in CHECKLIST_FACTS if f in missing]
+    if not items:
+        return None
+    if len(items) == 1:
+        fact = items[0]
+        return _yes_no("checklist", fact, t.Q_SINGLE_FACT.format(label=t.CHECKLIST_LABELS[fact]))
+    options = tuple(Option(f"c{CHECKLIST_FACTS.index(f)}", t.CHECKLIST_LABELS[f], {f: True}) for f in items)
+    return Question("checklist", t.Q_CHECKLIST, (*options, _unknown(tuple(items))), tuple(items), multi=True)
+
+
+BUILDERS = {
+    "child": _child, "grade": _grade, "later_child": _later_child, "hukou": _hukou, "residence": _residence,
+    "local_spouse": _local_spouse, "mother_age": _age("mother_age", t.Q_MOTHER_AGE),
+    "father_age": _age("father_age", t.Q_FATHER_AGE), "checklist": _checklist,
+}
+
+
+def _open_missing(state: InterviewState) -> tuple[Profile, set[str]]:
+    """The facts still missing that nobody has answered yet (不清楚 counts as answered)."""
+    profile = state.profile()
+    answered = set(state.answers)
+    return profile, assess(profile).missing() - answered
+
+
+def next_question(state: InterviewState) -> Question | None:
+    """The next question to ask, or None when every outcome that can be settled is."""
+    if state.jurisdiction is None:
+        return _jurisdiction_question()
+    profile, missing = _open_missing(state)
+    if not missing:
+        return None
+    for key in ORDER:
+        question = BUILDERS[key](profile, missing)
+        if question is not None:
+            return question
+    return None
+
+
+def answer(state: InterviewState, question: Question, option_id: str) -> bool:
+    """Apply a button press; False if the option does not belong to the question."""
+    if question.key == "jurisdiction":
+        if question.option(option_id) is None:
+            return False
+        state.jurisdiction = option_id
+        state.steps.append(Step("jurisdiction", {}, get_document(option_id).name))
+        return True
+    option = question.option(option_id)
+    if option is None:
+        return False
+    if question.multi and option.id != UNKNOWN_ID:
+        return False  # checklist items are toggled, then finished
+    state.steps.append(Step(question.key, dict(option.facts), option.label))
+    state.pending = []
+    _prune(state)
+    return True
+
+
+def toggle(state: InterviewState, question: Question, option_id: str) -> bool:
+    option = question.option(option_id)
+    if not question.multi or option is None or option.id == UNKNOWN_ID:
+        return False
+    if option.id in state.pending:
+        state.pending.remove(option.id)
+    else:
+        state.pending.append(option.id)
+    return True
+
+
+def finish_checklist(state: InterviewState, question: Question, ticked: list[str] | None = None) -> bool:
+    """Ticked items are true, the others false (the user looked at each and said no)."""
+    chosen = set(state.pending if ticked is None else ticked)
+    items = [o for o in question.options if o.id != UNKNOWN_ID]
+    if not question.multi or chosen - {o.id for o in items}:
+        return False
+    facts = {f: (o.id in chosen) for o in items for f in o.facts}
+    labels = [o.label for o in items if o.id in chosen]
+    state.steps.append(Step(question.key, facts, "、".join(labels) if labels else t.CHECKLIST_NONE))
+    state.pending = []
+    _prune(state)
+    return True
+
+
+def answer_age(state: InterviewState, question: Question, text: str) -> bool:
+    """A typed age ("58", "58岁") for an age question; False if it is not a sensible age."""
+    digits = text.strip().removesuffix("岁").removesuffix("周岁").strip()
+    if question.age_fact is None or not digits.isdigit() or not 18 <= int(digits) <= 120:
+        return False
+    age = int(digits)
+    state.steps.append(Step(question.key, {question.age_fact: age}, t.AGE_EXACT.format(low=age)))
+    _prune(state)
+    return True
+
+
+def back(state: InterviewState) -> bool:
+    """Undo the last answer; False if there is nothing to undo."""
+    state.pending = []
+    state.confirmed = False
+    if not state.steps:
+        return False
+    last = state.steps.pop()
+    if last.key == "jurisdiction":
+        state.jurisdiction = None
+    return True
+
+
+def change(state: InterviewState, index: int) -> bool:
+    """Re-ask step `index` (0-based, as listed in the summary) without starting over."""
+    if not 0 <= index < len(state.steps):
+        return False
+    step = state.steps.pop(index)
+    if step.key == "jurisdiction":
+        state.jurisdiction = None
+        state.steps = []
+    state.confirmed = False
+    state.pending = []
+    state.revising = True
+    return True
+
+
+def _prune(state: InterviewState) -> None:
+    """After a changed answer, drop earlier ones that no longer matter (a grade after 离世).
+
+    Only while revising: during the first pass every answer was relevant when given, and
+    the summary should show the family everything they told us."""
+    if state.jurisdiction is None or not state.revising:
+        return
+    state.revising = False
+    changed = True
+    while changed:
+        changed = False
+        for i, step in enumerate(state.steps):
+            if step.key == "jurisdiction" or i == len(state.steps) - 1:
+                continue
+            trial = InterviewState(state.jurisdiction, state.steps[:i] + state.steps[i + 1:], state.as_of)
+            if not set(step.facts) & assess(trial.profile()).missing():
+                state.steps.pop(i)
+                changed = True
+                break
+
+
+def summary(state: InterviewState) -> list[tuple[int, str, str]]:
+    """(index, what was asked, the answer) for each step, for the change-an-answer screen."""
+    rows = []
+    for i, step in enumerate(state.steps):
+        if step.key == "jurisdiction":
+            rows.append((i, t.Q_JURISDICTION, step.label))
+            continue
+        first = next(iter(step.facts), None)
+        many = step.key == "checklist" and len(step.facts) > 1
+        what = "其他情况" if many else t.MISSING_LABELS.get(first, step.key)
+        label = step.label
+        rows.append((i, what, label))
+    return rows
+
+
+def finished(state: InterviewState) -> bool:
+    return state.jurisdiction is not None and next_question(state) is None
+
+
+def result(state: InterviewState) -> Assessment:
+    return assess(state.profile())

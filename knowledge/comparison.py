@@ -1,0 +1,39 @@
+"""One kind of benefit across the five jurisdictions, for hotline staff.
+
+Rules opt into a topic with `compare:` in their file; a jurisdiction with no rule for the
+topic is reported as granting nothing of the kind (never stretched from a related clause).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from knowledge.catalogue import Document, load_catalogue
+from knowledge.rules_schema import TOPICS, Rule, load_rules
+
+
+class UnknownTopic(ValueError):
+    """The message lists the topics."""
+
+
+@dataclass
+class Row:
+    document: Document
+    rules: list[Rule]
+
+
+def resolve_topic(value: str) -> str:
+    key = value.strip()
+    for code, label in TOPICS.items():
+        if key in (code, label) or key.replace("-", "_") == code:
+            return code
+    for code, label in TOPICS.items():
+        if key and (key in label or label in key):
+            return code
+    choices = ", ".join(f"{c} ({label})" for c, label in TOPICS.items())
+    raise UnknownTopic(f"unknown topic {value!r}; choose one of: {choices}")
+
+
+def compare(topic: str) -> list[Row]:
+    code = resolve_topic(topic)
+    return [Row(doc, [r for r in load_rules(doc.code).rules if code in r.compare]) for doc in load_catalogue()]

@@ -1,0 +1,210 @@
+"""The guided interview: short, relevant, faithful to the engine, forgiving."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from dialogs.interview import (
+    UNKNOWN_ID,
+    InterviewState,
+    answer,
+    back,
+    change,
+    finish_checklist,
+    next_question,
+    result,
+    start,
+    summary,
+    toggle,
+)
+from knowledge.eligibility import assess
+from knowledge.facts import FACTS, parse_profile
+from tests.dialogs.interview_driver import play
+from tests.profiles import complete_profiles
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def keys(assessment: Any) -> set[tuple[Any, ...]]:
+    return {o.key() for o in assessment.outcomes}
+
+
+@SETTINGS
+@given(complete_profiles())
+def test_asking_less_never_changes_the_answer(family: dict[str, Any]) -> None:
+    state, asked = play(family, random.Random(len(str(family))))
+    full = assess(parse_profile(family, as_of=state.as_of))
+    got = result(state)
+    if full.covered is False or {o.status for o in full.outcomes} == {"not_eligible"}:
+        # nothing applies: the interview may stop before asking where the hukou is
+        assert got.covered is False or {o.status for o in got.outcomes} == {"not_eligible"}
+        return
+    assert got.covered is True
+    assert keys(got) == keys(full)
+    assert got.monthly_total() == full.monthly_total()
+    assert len(asked) <= 8
+
+
+def _pivotal(state: InterviewState, facts: tuple[str, ...], family: dict[str, Any], rng: random.Random) -> bool:
+    """Is there a way to fill in the not-yet-answered facts so that this question's answer matters?"""
+    base = {k: v for k, v in state.answers.items() if v != "unknown"}
+    open_facts = [f for f in FACTS if f not in base and f not in facts and f != "orphan_under_18"]
+    for _ in range(400):
+        world = dict(base)
+        for f in open_facts:
+            world[f] = _random_value(f, rng)
+        results = set()
+        for _ in range(6):
+            trial = dict(world)
+            for f in facts:
+                trial[f] = _random_value(f, rng)
+            results.add(frozenset(keys(assess(parse_profile({"jurisdiction": family["jurisdiction"], **trial},
+                                                            as_of=state.as_of)))))
+        if len(results) > 1:
+            return True
+    return False
+
+
+def _random_value(fact: str, rng: random.Random) -> Any:
+    f = FACTS[fact]
+    if f.kind == "int":
+        return rng.choice([rng.randint(f.low, f.high), rng.randint(40, 70)]) if f.high > 4 else rng.randint(1, 4)
+    return rng.choice(f.values)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_every_question_asked_can_change_some_outcome(seed: int) -> None:
+    rng = random.Random(seed)
+    codes = ["ankang", "linyi", "jiangyan", "kaifeng", "liuzhou"]
+    family = {"jurisdiction": codes[seed % 5], "child_status": rng.choice(["deceased", "disabled"]),
+              "disability_grade": rng.randint(1, 4), "later_child": rng.random() < 0.2,
+              "mother_age": rng.randint(44, 75), "father_age": rng.randint(44, 78),
+              "hukou": rng.choice(["both", "one"]), "local_spouse": rng.choice(["mother", "father"]),
+              "residence": rng.choice(["urban", "rural"])}
+    for name, fact in FACTS.items():
+        if fact.kind == "bool" and name not in family and name != "orphan_under_18":
+            family[name] = rng.random() < 0.5
+    state = start(family["jurisdiction"])
+    while (question := next_question(state)) is not None:
+        assert _pivotal(state, question.facts, family, rng), (question.key, state.answers)
+        if question.multi:
+            finish_checklist(state, question, [o.id for o in question.options
+                                               if o.id != UNKNOWN_ID and all(family.get(f) for f in o.facts)])
+        else:
+            from tests.dialogs.interview_driver import option_for
+
+            answer(state, question, option_for(question, family) or UNKNOWN_ID)
+
+
+def test_no_grade_question_when_the_child_died() -> None:
+    for code in ("ankang", "linyi", "jiangyan", "kaifeng", "liuzhou"):
+        family = {"jurisdiction": code, "child_status": "deceased", "later_child": False, "mother_age": 58,
+                  "father_age": 61, "hukou": "both", "residence": "rural", "special_assistance": True,
+                  "surgery_complication": False, "low_income": False, "wubao": False, "self_care_lost": False,
+                  "chronic_disease": False, "child_in_higher_education": False}
+        state, asked = play(family)
+        assert "grade" not in [q.key for q in asked]
+        assert "disability_grade" not in state.answers, code
+
+
+def test_a_healthy_child_ends_after_one_question() -> None:
+    state = start("kaifeng")
+    question = next_question(state)
+    assert question is not None and question.key == "child"
+    answer(state, question, "h")
+    assert next_question(state) is None
+    assert {o.status for o in result(state).outcomes} == {"not_eligible"}
+
+
+def test_no_local_hukou_ends_the_interview_with_the_notice() -> None:
+    state = start("kaifeng")
+    answer(state, next_question(state), "d")  # type: ignore[arg-type]
+    q = next_question(state)
+    while q is not None and q.key != "hukou":
+        answer(state, q, UNKNOWN_ID) if not q.multi else finish_checklist(state, q, [])
+        q = next_question(state)
+    assert q is not None
+    answer(state, q, "n")
+    assert next_question(state) is None
+    assert result(state).covered is False
+
+
+def test_every_question_offers_unknown_and_unknown_is_never_asked_again() -> None:
+    state = start("liuzhou")
+    seen = []
+    while (q := next_question(state)) is not None:
+        assert q.option(UNKNOWN_ID) is not None, q.key
+        assert q.key not in seen
+        seen.append(q.key)
+        answer(state, q, UNKNOWN_ID)
+    assert seen and len(seen) <= 8
+
+
+def test_back_undoes_the_last_answer() -> None:
+    state = start("kaifeng")
+    first = next_question(state)
+    answer(state, first, "d")  # type: ignore[arg-type]
+    second = next_question(state)
+    assert second is not None and second.key == "hukou"
+    assert back(state)
+    assert next_question(state).key == "child"  # type: ignore[union-attr]
+    assert state.answers == {}
+    assert not back(state)
+
+
+def test_change_one_answer_from_the_summary_without_starting_over() -> None:
+    family = {"jurisdiction": "kaifeng", "child_status": "deceased", "later_child": False, "mother_age": 55,
+              "father_age": 57, "hukou": "both", "residence": "urban", "self_care_lost": False}
+    state, _ = play(family)
+    rows = summary(state)
+    hukou_row = next(i for i, what, _ in rows if "户口" in what)
+    assert result(state).monthly_total() == 2860
+    change(state, hukou_row)
+    q = next_question(state)
+    assert q is not None and q.key == "hukou"
+    answer(state, q, "ou")  # only one spouse local, urban
+    assert next_question(state) is None  # every other answer kept
+    assert result(state).monthly_total() == 1430
+    assert len(summary(state)) == len(rows)
+
+
+def test_changing_the_child_to_disabled_asks_only_what_became_relevant() -> None:
+    family = {"jurisdiction": "kaifeng", "child_status": "deceased", "later_child": False, "mother_age": 55,
+              "father_age": 57, "hukou": "both", "residence": "urban", "self_care_lost": False}
+    state, _ = play(family)
+    change(state, 0)
+    q = next_question(state)
+    assert q is not None and q.key == "child"
+    answer(state, q, "g4")  # grade 4: outside Kaifeng's definition (三级以上)
+    assert next_question(state) is None
+    assert {o.status for o in result(state).outcomes} == {"not_eligible"}
+    # the answers that no longer matter are dropped, not shown as if they counted
+    assert len(summary(state)) < 6
+
+
+def test_checklist_toggles_and_state_survives_json() -> None:
+    state = start("ankang")
+    for fid in ("d", "br"):
+        answer(state, next_question(state), fid)  # type: ignore[arg-type]
+    while (q := next_question(state)) is not None and not q.multi:
+        answer(state, q, q.options[0].id)
+    assert q is not None, "ankang asks a checklist"
+    first = q.options[0].id
+    assert toggle(state, q, first)
+    restored = InterviewState.from_json(state.to_json())
+    assert restored.pending == [first]
+    assert finish_checklist(restored, q)
+    assert restored.answers[next(iter(q.options[0].facts))] is True
+    assert not toggle(restored, q, "zz")
+
+
+def test_a_foreign_option_id_is_refused() -> None:
+    state = start("kaifeng", dt.date(2026, 11, 23))
+    q = next_question(state)
+    assert not answer(state, q, "zz")  # type: ignore[arg-type]
+    assert state.steps == []
