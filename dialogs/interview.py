@@ -163,23 +163,29 @@ def _later_child(profile: Profile, missing: set[str]) -> Question | None:
 
 
 def _hukou(profile: Profile, missing: set[str]) -> Question | None:
+    """Where the hukou is, folded with urban/rural and which spouse when those can matter,
+    so that most families answer all three with one tap."""
     if "hukou" not in missing:
         return None
     city = get_document(profile.jurisdiction).name
-    residence_matters = "residence" in missing or "residence" in _missing_if(profile, hukou="both")
-    if "residence" in profile.known or not residence_matters:
-        options = (Option("b", t.OPT_HUKOU_BOTH, {"hukou": "both"}), Option("o", t.OPT_HUKOU_ONE, {"hukou": "one"}),
-                   Option("n", t.OPT_HUKOU_NONE, {"hukou": "none"}), _unknown(("hukou",)))
-        return Question("hukou", t.Q_HUKOU.format(city=city), options, ("hukou",))
-    options = (
-        Option("bu", t.OPT_HUKOU_BOTH_URBAN, {"hukou": "both", "residence": "urban"}),
-        Option("br", t.OPT_HUKOU_BOTH_RURAL, {"hukou": "both", "residence": "rural"}),
-        Option("ou", t.OPT_HUKOU_ONE_URBAN, {"hukou": "one", "residence": "urban"}),
-        Option("or", t.OPT_HUKOU_ONE_RURAL, {"hukou": "one", "residence": "rural"}),
-        Option("n", t.OPT_HUKOU_NONE, {"hukou": "none", "residence": UNKNOWN}),
-        _unknown(("hukou", "residence")),
-    )
-    return Question("hukou", t.Q_HUKOU_RESIDENCE.format(city=city), options, ("hukou", "residence"))
+    residence = "residence" not in profile.known and (
+        "residence" in missing or "residence" in _missing_if(profile, hukou="both"))
+    spouse = "local_spouse" not in profile.known and "local_spouse" in _missing_if(profile, hukou="one")
+    kinds = [("u", t.OPT_URBAN_SUFFIX, {"residence": "urban"}), ("r", t.OPT_RURAL_SUFFIX, {"residence": "rural"})] \
+        if residence else [("", "", {})]
+    holders = [("b", t.OPT_HUKOU_BOTH, {"hukou": "both"})]
+    if spouse:
+        holders += [("m", t.OPT_HUKOU_MOTHER, {"hukou": "one", "local_spouse": "mother"}),
+                    ("f", t.OPT_HUKOU_FATHER, {"hukou": "one", "local_spouse": "father"})]
+    else:
+        holders.append(("o", t.OPT_HUKOU_ONE, {"hukou": "one"}))
+    options = [Option(hid + kid, hlabel + klabel, {**hfacts, **kfacts})
+               for hid, hlabel, hfacts in holders for kid, klabel, kfacts in kinds]
+    facts = ("hukou", *(["residence"] if residence else []), *(["local_spouse"] if spouse else []))
+    options.append(Option("n", t.OPT_HUKOU_NONE, {f: ("none" if f == "hukou" else UNKNOWN) for f in facts}))
+    options.append(_unknown(facts))
+    text = t.Q_HUKOU_RESIDENCE if residence else t.Q_HUKOU
+    return Question("hukou", text.format(city=city), tuple(options), facts)
 
 
 def _residence(profile: Profile, missing: set[str]) -> Question | None:

@@ -18,3 +18,14 @@ HIT_DATED = "   （以上内容依据{date}文件所载；{status}）"
 STATUS_DRAFT = "注意：这是征求意见稿，不是正式生效文件"
 STATUS_IN_FORCE = "具体以当地卫生健康部门的解释为准"
 NO_NUMBER = "征求意见稿，无文号"
+
+# --- the terminal chat ---------------------------------------------------------------
+CONSOLE_GREETING = (
+    "您好，这里是连心助手（终端版）。\n"
+    "请直接输入您想问的事，比如“开封 每个月的扶助金有多少”。\n"
+    "想一步一步看看您家能享受哪些帮扶，请输入“查看待遇”。输入“退出”结束。\n"
+    "（要在 Telegram 上使用，请设置环境变量 TELEGRAM_BOT_TOKEN 后运行 python -m bot run。）"
+)
+CONSOLE_GOODBYE = "再见，祝您平安。"
+CONSOLE_AFTER_CHECK = "还有什么想问的，可以接着输入；输入“退出”结束。"
+OFFER_CHECK_CONSOLE = "想知道您家具体能享受哪些、每月多少钱？输入“查看待遇”，我问您几个简单的问题。"

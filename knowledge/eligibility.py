@@ -164,7 +164,10 @@ class Assessment:
 
     @property
     def settled(self) -> bool:
-        return self.covered is not None and all(o.settled for o in self.outcomes)
+        if not all(o.settled for o in self.outcomes):
+            return False
+        # where the hukou is need not be known when nothing would apply anyway
+        return self.covered is not None or all(o.status == "not_eligible" for o in self.outcomes)
 
     def missing(self) -> set[str]:
         out: set[str] = set()

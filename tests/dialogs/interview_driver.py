@@ -16,6 +16,24 @@ from dialogs.interview import (
     start,
 )
 
+BOOLS = {"special_assistance": True, "surgery_complication": False, "low_income": False, "wubao": False,
+         "self_care_lost": False, "chronic_disease": False, "child_in_higher_education": False}
+
+# Typical families (the benchmark prints their question counts; a test holds them to 6).
+TYPICAL: dict[str, dict[str, Any]] = {
+    "子女离世，夫妻62/65，城镇": dict(child_status="deceased", later_child=False, mother_age=62, father_age=65,
+                                     hukou="both", residence="urban"),
+    "子女离世，夫妻55/58，农村": dict(child_status="deceased", later_child=False, mother_age=55, father_age=58,
+                                     hukou="both", residence="rural"),
+    "子女二级残疾，夫妻58/61，农村": dict(child_status="disabled", disability_grade=2, later_child=False,
+                                        mother_age=58, father_age=61, hukou="both", residence="rural"),
+    "子女离世，只有一方本地户口": dict(child_status="deceased", later_child=False, mother_age=66, father_age=57,
+                                     hukou="one", local_spouse="father", residence="urban"),
+    "子女离世，夫妻70/72，低保，不能自理": dict(child_status="deceased", later_child=False, mother_age=70,
+                                            father_age=72, hukou="both", residence="rural", low_income=True,
+                                            self_care_lost=True, chronic_disease=True),
+}
+
 
 def option_for(question: Question, family: dict[str, Any]) -> str | None:
     """The option consistent with the family's facts (a band containing the age)."""

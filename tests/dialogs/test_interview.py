@@ -24,7 +24,7 @@ from dialogs.interview import (
 )
 from knowledge.eligibility import assess
 from knowledge.facts import FACTS, parse_profile
-from tests.dialogs.interview_driver import play
+from tests.dialogs.interview_driver import BOOLS, TYPICAL, play
 from tests.profiles import complete_profiles
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -208,3 +208,11 @@ def test_a_foreign_option_id_is_refused() -> None:
     q = next_question(state)
     assert not answer(state, q, "zz")  # type: ignore[arg-type]
     assert state.steps == []
+
+
+@pytest.mark.parametrize("code", ["ankang", "linyi", "jiangyan", "kaifeng", "liuzhou"])
+def test_typical_families_need_at_most_six_questions(code: str) -> None:
+    for name, facts in TYPICAL.items():
+        state, asked = play({"jurisdiction": code, **BOOLS, **facts})
+        assert len(asked) <= 6, (code, name, [q.key for q in asked])
+        assert result(state).settled, (code, name)
