@@ -226,6 +226,16 @@ def _person_part(rule: Rule, ruleset: RuleSet, profile: Profile, trace: Trace) -
         trace.missing.add("local_spouse")
         trace.open.append("户口在本地的是哪一方")
         return 0, 1
+    single = ruleset.scope.single_person_when if rule.in_scope else None
+    if single is not None:
+        single_trace = Trace()
+        one_only = evaluate(single, profile, single_trace)
+        if one_only is True:
+            cap = 1
+        elif one_only is None and sure >= 2:
+            trace.missing |= single_trace.missing  # one or two people: still open
+            trace.open += single_trace.open
+            return 1, min(maybe, cap)
     return min(sure, cap), min(maybe, cap)
 
 

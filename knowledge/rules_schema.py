@@ -184,8 +184,18 @@ class Scope(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     conditions: Any
     each_person: Any = Field(default_factory=list)
+    # when this holds, per-person benefits go to one spouse only (e.g. a family covered
+    # only because one spouse has a surgery complication)
+    single_person_when: Any = None
     citation: Citation
     note: str | None = None
+
+    @field_validator("single_person_when")
+    @classmethod
+    def _single(cls, v: Any) -> Any:
+        if v is not None:
+            check_condition(v)
+        return v
 
     @field_validator("conditions", "each_person")
     @classmethod
