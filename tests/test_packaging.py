@@ -17,10 +17,13 @@ def test_wheel_contains_the_documents_and_lexicon(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     for code in ("ankang", "linyi", "jiangyan", "kaifeng", "liuzhou"):
         assert f"knowledge/sources/{code}.txt" in names
+        assert f"knowledge/rules/{code}.yaml" in names
     for data in ("catalogue.yaml", "errata.yaml", "lexicon/jieba_dict.txt", "lexicon/synonyms.yaml",
                  "lexicon/pinyin.txt", "lexicon/stopwords.txt", "lexicon/domain_terms.txt"):
         assert f"knowledge/{data}" in names
     assert "bot/__main__.py" in names and "dialogs/templates.py" in names
+    assert "dialogs/check_templates.py" in names and "bot/check_console.py" in names
+    assert not any(n.startswith("tests/") for n in names)
     # the shipped sources are byte-identical to the checkout's
     with zipfile.ZipFile(wheel) as zf:
         assert zf.read("knowledge/sources/linyi.txt") == (ROOT / "knowledge/sources/linyi.txt").read_bytes()
