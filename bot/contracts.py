@@ -102,6 +102,7 @@ def outcome_json(outcome: Any) -> dict[str, Any]:
         "missing": outcome.missing,
         "citation": _citation_json(rule),
         "beneficiary": rule.beneficiary,
+        "spouses": outcome.spouses,
         "provisos": list(rule.provisos),
         "units": list(rule.units),
         "note": rule.note,

@@ -54,6 +54,8 @@ def _units(rule: Rule) -> list[str]:
 def render_outcome(n: int, outcome: Outcome, date: str, with_reasons: bool = True) -> list[str]:
     rule = outcome.rule
     lines = [t.ITEM.format(n=n, title=rule.title)]
+    if outcome.status == "eligible" and len(outcome.spouses) == 1:
+        lines[0] += t.ITEM_WHO.format(who=t.SPOUSE[outcome.spouses[0]])
     if outcome.status != "not_eligible" and rule.amount is not None:
         if outcome.value is not None:
             lines.append(t.ITEM_AMOUNT.format(amount=amount_text(rule.amount, outcome.value, outcome.persons),

@@ -33,6 +33,7 @@ class Trace:
     failed: list[str] = field(default_factory=list)
     open: list[str] = field(default_factory=list)
     missing: set[str] = field(default_factory=set)
+    spouses: list[str] = field(default_factory=list)  # spouses who certainly qualify
 
 
 def _years_before(day: dt.date, years: int) -> dt.date:
@@ -120,6 +121,7 @@ class Outcome:
     status: str  # eligible | not_eligible | unknown
     value: float | None = None  # the amount that applies to this family (per `amount.per`)
     persons: int | None = None  # for per-person amounts: how many spouses receive it
+    spouses: list[str] = field(default_factory=list)  # which ones, when we know (mother / father)
     reasons: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     options: list[Variant] = field(default_factory=list)  # amounts the document lists but we cannot choose
@@ -217,6 +219,7 @@ def _person_part(rule: Rule, ruleset: RuleSet, profile: Profile, trace: Trace) -
         trace.missing |= t.missing
     sure = sum(1 for r in results.values() if r is True)
     maybe = sum(1 for r in results.values() if r is not False)
+    trace.spouses = [s for s, r in results.items() if r is True]
     if local_decides:
         # exactly one spouse is covered and we do not know which: settled only if both agree
         if sure == 2:
@@ -293,8 +296,9 @@ def assess_rule(rule: Rule, ruleset: RuleSet, profile: Profile) -> Outcome:
     reasons = [f"符合：{'、'.join(dict.fromkeys(held))}（见{cite_rule}）"] if held else [f"见{cite_rule}"]
     if per_spouse and sure != maybe:
         reasons.append("另一方是否也能领取还需确认：" + "、".join(dict.fromkeys(person_trace.open)))
-    persons = sure if rule.beneficiary == "each_spouse" else None
-    return Outcome(rule, "eligible", value=value, persons=persons, reasons=reasons,
+    persons = sure if per_spouse else None
+    spouses = person_trace.spouses if per_spouse and len(person_trace.spouses) == sure else []
+    return Outcome(rule, "eligible", value=value, persons=persons, spouses=spouses, reasons=reasons,
                    missing=_ordered(missing), options=options)
 
 

@@ -127,3 +127,11 @@ def test_invalid_profiles_name_the_field_and_what_is_allowed(field: str, value: 
         parse_profile({**KAIFENG, field: value})
     assert message in str(err.value)
     assert "\n" not in str(err.value)
+
+
+def test_a_per_spouse_benefit_says_which_parent_gets_it() -> None:
+    a = run(**{**KAIFENG, "mother_age": 55, "father_age": 62})
+    care = outcome(a, "kaifeng.elderly_care_priority")
+    assert (care.status, care.persons, care.spouses) == ("eligible", 1, ["father"])
+    both = outcome(a, "kaifeng.special_allowance_deceased")
+    assert both.spouses == ["mother", "father"]
