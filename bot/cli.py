@@ -219,6 +219,35 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _settings() -> Any:
+    from bot.settings import SettingsError, load_settings
+
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """The Telegram bot; needs a token (without one, `python -m bot` chats in the terminal)."""
+    settings = _settings()
+    if not settings.telegram_bot_token:
+        raise UsageError("setting TELEGRAM_BOT_TOKEN: required to run on Telegram "
+                         "(without a token, `python -m bot` chats in the terminal)")
+    from bot.telegram.app import run
+
+    run(settings)
+    return 0
+
+
+def cmd_default(args: argparse.Namespace) -> int:
+    """No subcommand: Telegram when a token is configured, otherwise the terminal chat."""
+    settings = _settings()
+    if settings.telegram_bot_token:
+        return cmd_run(args)
+    return cmd_console(args)
+
+
 def cmd_console(args: argparse.Namespace) -> int:
     from bot.console import run_console
 
@@ -259,6 +288,9 @@ def build_parser() -> argparse.ArgumentParser:
     comp.add_argument("--json", action="store_true")
     comp.set_defaults(func=cmd_compare)
 
+    run = sub.add_parser("run", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+    run.set_defaults(func=cmd_run)
+
     console = sub.add_parser("console", help="chat in the terminal (the default without a subcommand)")
     console.set_defaults(func=cmd_console)
     return parser
@@ -269,7 +301,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         if args.command is None:
-            return cmd_console(args)
+            return cmd_default(args)
         return int(args.func(args))
     except UsageError as exc:
         print(str(exc).replace("\n", " "), file=sys.stderr)

@@ -286,7 +286,8 @@ class ClauseIndex:
     def _hit(self, query: Query, i: int, score: float, coverage: float, weights: dict[str, float]) -> Hit:
         clause = self.clauses[i]
         matched = tuple(sorted({t.term for t in self._present(query, i)}, key=lambda t: (-len(t), t)))
-        sentence = self._best_sentence(clause.text, matched, weights)
+        wants_amount = _AMOUNT_ASKED.search(query.normalized) is not None
+        sentence = self._best_sentence(clause.text, matched, weights, wants_amount)
         return Hit(clause, round(score, 4), round(coverage, 3), matched, sentence, _mark(sentence, matched))
 
     def _coverage(self, query: Query, present: list[QueryTerm]) -> float:
@@ -307,12 +308,17 @@ class ClauseIndex:
         )
         return (topical + about_family) / len(query.content)
 
-    def _best_sentence(self, text: str, matched: Sequence[str], weights: dict[str, float]) -> str:
+    def _best_sentence(self, text: str, matched: Sequence[str], weights: dict[str, float],
+                       wants_amount: bool = False) -> str:
+        """The sentence that best shows the answer; for "多少钱" questions, one with a sum."""
         sentences = [s for s in _SENTENCE_END.split(text) if s.strip()] or [text]
 
         def value(sentence: str) -> float:
             norm = normalize(sentence)
-            return sum(self.idf[t] * weights[t] for t in matched if t in norm)
+            score = sum(self.idf[t] * weights[t] for t in matched if t in norm)
+            if wants_amount and _AMOUNT_STATED.search(norm) and score > 0:
+                score *= 2
+            return score
 
         return max(sentences, key=value).strip()
 
@@ -352,6 +358,10 @@ def _ancestors(clause: Clause, by_id: dict[str, Clause]) -> list[str]:
         out.append(parent)
         parent = by_id[parent].parent
     return out
+
+
+_AMOUNT_ASKED = re.compile(r"多少|几块|几千|几百|标准|金额|给多少|钱")
+_AMOUNT_STATED = re.compile(r"\d+(?:\.\d+)?万?元")
 
 
 def _mark(sentence: str, terms: Sequence[str]) -> str:

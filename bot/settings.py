@@ -1,0 +1,93 @@
+"""Settings from environment variables or a `.env` file (pydantic-settings).
+
+Every setting is documented in `deploy/lianxin.env.example`. A wrong or missing setting
+stops start-up with one clear line (`SettingsError`), never a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlparse
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_API = "https://api.telegram.org/bot"
+
+
+class SettingsError(ValueError):
+    """One line naming the setting and what is wrong with it."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore",
+                                      populate_by_name=True)
+
+    telegram_bot_token: str | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
+    telegram_api_base_url: str = Field(default=DEFAULT_API, alias="TELEGRAM_API_BASE_URL")
+    bot_database: Path = Field(default=Path("data/lianxin.sqlite3"), alias="BOT_DATABASE")
+    bot_admin_ids: Annotated[tuple[int, ...], NoDecode] = Field(default=(), alias="BOT_ADMIN_IDS")
+    telegram_proxy: str | None = Field(default=None, alias="TELEGRAM_PROXY")
+    bot_webhook_url: str | None = Field(default=None, alias="BOT_WEBHOOK_URL")
+    bot_webhook_listen: str = Field(default="127.0.0.1", alias="BOT_WEBHOOK_LISTEN")
+    bot_webhook_port: int = Field(default=8443, ge=1, le=65535, alias="BOT_WEBHOOK_PORT")
+    bot_webhook_secret: str | None = Field(default=None, alias="BOT_WEBHOOK_SECRET")
+    # messages a user may send per minute before being asked to slow down
+    bot_user_rate_per_minute: int = Field(default=30, ge=1, le=600, alias="BOT_USER_RATE_PER_MINUTE")
+    # outgoing flood control (Telegram allows about 30 messages a second); 0 disables it (benchmarks only)
+    bot_flood_limit_per_second: float = Field(default=30, ge=0, alias="BOT_FLOOD_LIMIT_PER_SECOND")
+    bot_poll_interval: float = Field(default=0.0, ge=0, alias="BOT_POLL_INTERVAL")
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token(cls, v: str | None) -> str | None:
+        if v is None or not v.strip():
+            return None
+        v = v.strip()
+        head, sep, tail = v.partition(":")
+        if not (sep and head.isdigit() and len(tail) >= 10):
+            raise ValueError("looks wrong; a token is like 123456789:AAE... (from @BotFather)")
+        return v
+
+    @field_validator("bot_admin_ids", mode="before")
+    @classmethod
+    def _admins(cls, v: object) -> tuple[int, ...]:
+        if v is None or v == "":
+            return ()
+        if isinstance(v, str):
+            parts = [p.strip() for p in v.split(",") if p.strip()]
+            if not all(p.lstrip("-").isdigit() for p in parts):
+                raise ValueError("must be comma-separated Telegram user ids, e.g. 12345,67890")
+            return tuple(int(p) for p in parts)
+        return tuple(v)  # type: ignore[arg-type]
+
+    @field_validator("telegram_api_base_url", "bot_webhook_url")
+    @classmethod
+    def _http_url(cls, v: str | None) -> str | None:
+        if v is None or v == "":
+            return None if v == "" else v
+        if urlparse(v).scheme not in ("http", "https") or not urlparse(v).netloc:
+            raise ValueError("must be an http(s) URL")
+        return v
+
+    @field_validator("telegram_proxy")
+    @classmethod
+    def _proxy(cls, v: str | None) -> str | None:
+        if v is None or v == "":
+            return None
+        if urlparse(v).scheme not in ("http", "https", "socks5", "socks5h") or not urlparse(v).netloc:
+            raise ValueError("must be like http://host:port or socks5://host:port")
+        return v
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the environment; raise SettingsError with one line on any problem."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = err["loc"][0] if err["loc"] else "settings"
+        name = Settings.model_fields[field].alias if field in Settings.model_fields else field
+        msg = err["msg"].removeprefix("Value error, ")
+        raise SettingsError(f"setting {name}: {msg}") from None

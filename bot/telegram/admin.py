@@ -1,0 +1,86 @@
+"""Staff and admin commands. Refused to everyone else; every read of a family is audited."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.telegram import templates as t
+from bot.telegram.context import STAFF_ROLES, role_of, storage
+from bot.telegram.render import escape, split_text
+from bot.telegram.start import set_commands_for
+from knowledge.catalogue import get_document
+
+
+async def _require(update: Update, context: ContextTypes.DEFAULT_TYPE, roles: tuple[str, ...], refusal: str) -> bool:
+    assert update.effective_message and update.effective_user
+    if await role_of(update, context) in roles:
+        return True
+    await storage(context).audit(update.effective_user.id, "refused_command", None,
+                                 (update.effective_message.text or "").split(" ")[0][:20])
+    await update.effective_message.reply_text(refusal)
+    return False
+
+
+async def family_record(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_message and update.effective_user
+    if not await _require(update, context, STAFF_ROLES, t.STAFF_ONLY):
+        return
+    if not context.args or not context.args[0].lstrip("-").isdigit():
+        await update.effective_message.reply_text(t.FAMILY_USAGE)
+        return
+    subject = int(context.args[0])
+    record = await storage(context).read_profile(subject, reader=update.effective_user.id)
+    if record is None:
+        await update.effective_message.reply_text(t.FAMILY_NONE.format(user=subject))
+        return
+    answers = "\n".join(f"{escape(str(k))}: {escape(str(v))}" for k, v in record["answers"].items())
+    text = t.FAMILY_RECORD.format(user=subject, city=escape(get_document(record["jurisdiction"]).name),
+                                  updated=escape(record["updated_at"]), answers=answers,
+                                  summary=escape(record["summary"] or ""))
+    for chunk in split_text(text):
+        await update.effective_message.reply_text(chunk)
+
+
+async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_message and update.effective_user
+    if not await _require(update, context, ("admin",), t.ADMIN_ONLY):
+        return
+    if not context.args or context.args[0] not in ("volunteer", "staff"):
+        await update.effective_message.reply_text(t.INVITE_USAGE)
+        return
+    code = await storage(context).create_invite(context.args[0], update.effective_user.id)
+    await update.effective_message.reply_text(t.INVITE_OK.format(code=code, role=t.ROLE_NAMES[context.args[0]]))
+
+
+async def grant(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_message and update.effective_user
+    if not await _require(update, context, ("admin",), t.ADMIN_ONLY):
+        return
+    args = context.args or []
+    if len(args) != 2 or not args[0].isdigit() or args[1] not in ("family", "volunteer", "staff"):
+        await update.effective_message.reply_text(t.GRANT_USAGE)
+        return
+    subject, role = int(args[0]), args[1]
+    await storage(context).ensure_user(subject)
+    await storage(context).set_role(subject, role)
+    await storage(context).audit(update.effective_user.id, f"grant_{role}", subject)
+    await set_commands_for(context, subject, role)
+    await update.effective_message.reply_text(t.GRANT_OK.format(user=subject, role=t.ROLE_NAMES[role]))
+
+
+async def audit_log(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_message and update.effective_user
+    if not await _require(update, context, ("admin",), t.ADMIN_ONLY):
+        return
+    entries = await storage(context).audit_entries(20)
+    await storage(context).audit(update.effective_user.id, "read_audit_log", None)
+    if not entries:
+        await update.effective_message.reply_text(t.AUDIT_EMPTY)
+        return
+    lines = [t.AUDIT_HEADER] + [
+        escape(t.AUDIT_LINE.format(at=e["at"], actor=e["actor"], action=e["action"],
+                                   subject=e["subject"] if e["subject"] is not None else ""))
+        for e in entries]
+    for chunk in split_text("\n".join(lines)):
+        await update.effective_message.reply_text(chunk)

@@ -1,0 +1,64 @@
+"""Free text: the matching clauses with citation and key sentence, a 原文 button each, and
+an offer to start /check when the question is about what the family can get."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import ContextTypes
+
+from bot.telegram import templates as t
+from bot.telegram.callbacks import decode, encode
+from bot.telegram.check import on_age_text
+from bot.telegram.context import known_user
+from bot.telegram.render import escape, split_text
+from dialogs.answer_text import render_result
+from dialogs.intents import wants_entitlement_check
+from knowledge.catalogue import get_document
+from knowledge.clause_search import search
+from knowledge.clauses import clauses_by_id
+
+MAX_TEXT = 500
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    assert message and message.text is not None
+    if await on_age_text(update, context):
+        return
+    text = message.text.strip()
+    if len(text) > MAX_TEXT:
+        await message.reply_text(t.TOO_LONG.format(n=MAX_TEXT))
+        text = text[:MAX_TEXT]
+    user = await known_user(update, context)
+    result = search(text, user.jurisdiction if user else None)
+    if not result.answered and result.jurisdiction is None and user and user.jurisdiction:
+        result = search(text, user.jurisdiction)
+    rows = [[InlineKeyboardButton(t.BTN_FULL_TEXT.format(n=n), callback_data=encode("o", hit.clause.id))]
+            for n, hit in enumerate(result.hits if result.answered else result.elsewhere, start=1)]
+    entitlement = wants_entitlement_check(text)
+    if entitlement:
+        rows.append([InlineKeyboardButton(t.BTN_START_CHECK, callback_data=encode("x", "check"))])
+    chunks = split_text(escape(render_result(text, result)))
+    if entitlement:
+        chunks.append(t.OFFER_CHECK)
+    for i, chunk in enumerate(chunks):
+        last = i == len(chunks) - 1
+        await message.reply_text(chunk, reply_markup=InlineKeyboardMarkup(rows) if last and rows else None)
+
+
+async def on_full_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The 原文 button: the whole clause, with its document, number, path, date and status."""
+    query = update.callback_query
+    assert query and update.effective_chat
+    cb = decode(query.data)
+    clause = clauses_by_id().get(cb.fields[0]) if cb else None
+    if clause is None or not clause.answerable:
+        await query.answer(t.EXPIRED, show_alert=True)
+        return
+    await query.answer()
+    doc = get_document(clause.doc)
+    number = doc.number or "征求意见稿，无文号"
+    head = f"<b>{escape(doc.name)}《{escape(doc.title)}》</b>\n{escape(number)} {escape(clause.path)}"
+    status = "（征求意见稿，不是正式生效文件）" if doc.is_draft else f"（{doc.date_label}印发）"
+    for chunk in split_text(f"{head}{escape(status)}\n\n{escape(clause.text)}"):
+        await context.bot.send_message(update.effective_chat.id, chunk)

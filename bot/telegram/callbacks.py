@@ -1,0 +1,56 @@
+"""Callback data: short, validated, at most 64 bytes (Telegram's limit).
+
+Format `<kind>|<field>|...`. Anything that does not parse, names an unknown document,
+clause, topic or option, or is too long, is refused; the handler then answers politely
+that the button has expired. Interview buttons carry the interview's token, so a button
+from an older interview (or a forged one) cannot answer the current one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MAX_BYTES = 64
+KINDS = {
+    "r": 1,  # role chosen at /start: r|family
+    "j": 1,  # city: j|kaifeng
+    "k": 1,  # consent: k|y / k|n
+    "c": None,  # interview: c|<token>|<action>|...
+    "o": 1,  # whole clause text: o|kaifeng/3.3.6
+    "d": 1,  # browse a document: d|kaifeng or d|kaifeng/3.3
+    "m": 1,  # comparison topic: m|monthly_allowance
+    "f": 1,  # forget: f|y / f|n
+    "x": 1,  # shortcuts: x|check
+}
+_FIELD = re.compile(r"^[A-Za-z0-9_./-]{1,40}$")
+
+
+@dataclass(frozen=True)
+class Callback:
+    kind: str
+    fields: tuple[str, ...]
+
+
+def encode(kind: str, *fields: str | int) -> str:
+    data = "|".join([kind, *(str(f) for f in fields)])
+    if len(data.encode()) > MAX_BYTES:
+        raise ValueError(f"callback data over {MAX_BYTES} bytes: {data!r}")
+    return data
+
+
+def decode(data: str | None) -> Callback | None:
+    """Parse and shape-check; None for anything malformed."""
+    if not data or len(data.encode()) > MAX_BYTES:
+        return None
+    kind, *fields = data.split("|")
+    if kind not in KINDS:
+        return None
+    expected = KINDS[kind]
+    if expected is not None and len(fields) != expected:
+        return None
+    if kind == "c" and not 2 <= len(fields) <= 4:
+        return None
+    if not all(_FIELD.match(f) for f in fields):
+        return None
+    return Callback(kind, tuple(fields))

@@ -1,0 +1,187 @@
+"""/check: the guided interview on inline buttons, editing one message as it goes.
+
+The interview state is written to SQLite after every tap (with the family's consent; without
+it, only for this session), so killing the bot mid-interview and starting it again resumes at
+the same question, and a button from before the restart still works. Buttons carry the
+interview's token: a button from an older interview answers politely that it has expired.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import ContextTypes
+
+from bot.telegram import templates as t
+from bot.telegram.callbacks import decode
+from bot.telegram.context import known_user, storage
+from bot.telegram.render import escape, question_keyboard, split_text, summary_view
+from dialogs.eligibility_text import render_assessment
+from dialogs.interview import (
+    InterviewState,
+    answer,
+    answer_age,
+    back,
+    change,
+    finish_checklist,
+    next_question,
+    result,
+    start,
+    toggle,
+)
+
+KIND = "check"
+
+
+@dataclass
+class Session:
+    token: str
+    state: InterviewState
+    chat_id: int | None
+    message_id: int | None
+
+
+async def _load(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Session | None:
+    user = await known_user(update, context)
+    if user is not None and user.consent:
+        dialog = await storage(context).load_dialog(user.user_id)
+        if dialog is None or dialog.kind != KIND:
+            return None
+        return Session(dialog.token, InterviewState.from_json(dialog.state), dialog.chat_id, dialog.message_id)
+    held = (context.user_data or {}).get(KIND)
+    if not held:
+        return None
+    return Session(held["token"], InterviewState.from_json(held["state"]), held["chat_id"], held["message_id"])
+
+
+async def _save(update: Update, context: ContextTypes.DEFAULT_TYPE, session: Session) -> None:
+    assert update.effective_user
+    user = await known_user(update, context)
+    if user is not None and user.consent:
+        await storage(context).save_dialog(user.user_id, KIND, session.token, session.state.to_json(),
+                                           session.chat_id, session.message_id)
+    elif context.user_data is not None:
+        context.user_data[KIND] = {"token": session.token, "state": session.state.to_json(),
+                                   "chat_id": session.chat_id, "message_id": session.message_id}
+
+
+async def _drop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_user
+    await storage(context).delete_dialog(update.effective_user.id)
+    if context.user_data is not None:
+        context.user_data.pop(KIND, None)
+
+
+def _view(session: Session) -> tuple[str, InlineKeyboardMarkup]:
+    question = next_question(session.state)
+    if question is None:
+        return summary_view(session.state, session.token)
+    from dialogs import check_templates as ct
+
+    progress = ct.PROGRESS.format(n=len(session.state.steps) + 1)
+    return f"{progress}{escape(question.text)}", question_keyboard(question, session.token, session.state.pending)
+
+
+async def check_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Start a new interview (or continue the one in progress) in a fresh message."""
+    assert update.effective_user and update.effective_chat
+    await storage(context).ensure_user(update.effective_user.id)
+    user = await known_user(update, context)
+    session = await _load(update, context)
+    intro = t.CHECK_RESUMED if session and session.state.steps else None
+    if session is None:
+        from dialogs import check_templates as ct
+
+        session = Session(secrets.token_hex(3), start(user.jurisdiction if user else None), None, None)
+        intro = ct.INTRO
+    text, keyboard = _view(session)
+    message = await context.bot.send_message(update.effective_chat.id, f"{intro}\n\n{text}" if intro else text,
+                                             reply_markup=keyboard)
+    session.chat_id, session.message_id = message.chat_id, message.message_id
+    await _save(update, context, session)
+
+
+async def on_check_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    assert query
+    cb = decode(query.data)
+    session = await _load(update, context)
+    if cb is None or session is None or cb.fields[0] != session.token:
+        await query.answer(t.EXPIRED, show_alert=True)
+        return
+    action, *args = cb.fields[1:]
+    state = session.state
+    question = next_question(state)
+    ok = True
+    if action == "a" and question is not None and args:
+        key, _, option_id = args[0].partition(".")
+        if key != question.key:
+            await query.answer(t.ALREADY_ANSWERED)
+            return
+        ok = answer(state, question, option_id)
+    elif action == "t" and question is not None and args:
+        ok = toggle(state, question, args[0])
+    elif action == "d" and question is not None:
+        ok = finish_checklist(state, question)
+    elif action == "b":
+        ok = back(state)
+    elif action == "s" and args and args[0].isdigit() and question is None:
+        ok = change(state, int(args[0]))
+    elif action == "y" and question is not None:
+        ok = False
+    elif action == "y":
+        await query.answer()
+        await _finish(update, context, session)
+        return
+    else:
+        ok = False
+    if not ok:
+        await query.answer(t.EXPIRED, show_alert=True)
+        return
+    await query.answer()
+    await _save(update, context, session)
+    text, keyboard = _view(session)
+    await query.edit_message_text(text, reply_markup=keyboard)
+
+
+async def on_age_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """A typed age while an age question is open; True if it was consumed."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return False
+    session = await _load(update, context)
+    if session is None:
+        return False
+    question = next_question(session.state)
+    if question is None or question.age_fact is None:
+        return False
+    if not answer_age(session.state, question, message.text):
+        if message.text.strip().rstrip("岁").isdigit():
+            await message.reply_text(t.NOT_UNDERSTOOD_AGE)
+            return True
+        return False
+    await _save(update, context, session)
+    text, keyboard = _view(session)
+    if session.chat_id and session.message_id:
+        await context.bot.edit_message_text(text, chat_id=session.chat_id, message_id=session.message_id,
+                                            reply_markup=keyboard)
+    return True
+
+
+async def _finish(update: Update, context: ContextTypes.DEFAULT_TYPE, session: Session) -> None:
+    """Show the result in as many messages as it takes; keep the answers only with consent."""
+    assert update.effective_user and update.effective_chat
+    assessment = result(session.state)
+    text = render_assessment(assessment)
+    await context.bot.edit_message_text(t.CHECK_DONE_HEADER, chat_id=session.chat_id, message_id=session.message_id)
+    for chunk in split_text(escape(text)):
+        await context.bot.send_message(update.effective_chat.id, chunk)
+    eligible = "、".join(o.rule.title for o in assessment.outcomes if o.status == "eligible")
+    answers = {k: v for k, v in session.state.answers.items()}
+    saved = await storage(context).save_profile(update.effective_user.id, assessment.document.code, answers,
+                                                f"可享受：{eligible}" if eligible else "无可享受项目")
+    if saved:
+        await context.bot.send_message(update.effective_chat.id, t.CHECK_SAVED)
+    await _drop(update, context)

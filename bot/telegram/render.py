@@ -1,0 +1,77 @@
+"""Turn dialog output into Telegram messages: HTML-escaped, split under 4096 characters,
+with big one-per-row buttons whose callback data fits 64 bytes."""
+
+from __future__ import annotations
+
+import html
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.telegram import templates as t
+from bot.telegram.callbacks import encode
+from dialogs.interview import UNKNOWN_ID, InterviewState, Question, summary
+
+LIMIT = 4096
+
+
+def escape(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def split_text(text: str, limit: int = LIMIT) -> list[str]:
+    """Split already-escaped text at line breaks (never inside an HTML entity or tag)."""
+    chunks: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:  # a single enormous line: cut at a safe point
+            cut = line.rfind(" ", 0, limit)
+            cut = cut if cut > limit // 2 else limit
+            if "&" in line[max(0, cut - 8):cut]:
+                cut = line.rfind("&", 0, cut)
+            chunks.append(line[:cut])
+            line = line[cut:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            chunks.append(current)
+            current = line
+        else:
+            current = candidate
+    if current.strip():
+        chunks.append(current)
+    return [c for c in chunks if c.strip()]
+
+
+def question_keyboard(question: Question, token: str, pending: list[str]) -> InlineKeyboardMarkup:
+    rows = []
+    for option in question.options:
+        if option.id == UNKNOWN_ID:
+            continue
+        if question.multi:
+            mark = "☑ " if option.id in pending else "☐ "
+            rows.append([InlineKeyboardButton(mark + option.label,
+                                              callback_data=encode("c", token, "t", option.id))])
+        else:
+            rows.append([InlineKeyboardButton(option.label,
+                                              callback_data=encode("c", token, "a", f"{question.key}.{option.id}"))])
+    if question.multi:
+        rows.append([InlineKeyboardButton(t.BTN_DONE, callback_data=encode("c", token, "d"))])
+    if question.key != "jurisdiction":
+        rows.append([
+            InlineKeyboardButton(t.BTN_UNKNOWN, callback_data=encode("c", token, "a", f"{question.key}.{UNKNOWN_ID}")),
+            InlineKeyboardButton(t.BTN_BACK, callback_data=encode("c", token, "b")),
+        ])
+    return InlineKeyboardMarkup(rows)
+
+
+def summary_view(state: InterviewState, token: str) -> tuple[str, InlineKeyboardMarkup]:
+    from dialogs import check_templates as ct
+
+    rows = summary(state)
+    lines = [ct.SUMMARY_HEADER]
+    buttons = [[InlineKeyboardButton(t.BTN_CONFIRM, callback_data=encode("c", token, "y"))]]
+    for n, (index, what, label) in enumerate(rows, start=1):
+        lines.append(escape(ct.SUMMARY_LINE.format(n=n, question=what, answer=label)))
+        buttons.append([InlineKeyboardButton(t.BTN_CHANGE.format(what=what)[:40],
+                                             callback_data=encode("c", token, "s", index))])
+    lines.append(ct.SUMMARY_PROMPT)
+    return "\n".join(lines), InlineKeyboardMarkup(buttons)

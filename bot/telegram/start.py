@@ -1,0 +1,129 @@
+"""/start (role, city, consent), /help, /privacy, /forget, /join."""
+
+from __future__ import annotations
+
+from telegram import BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import ContextTypes
+
+from bot.telegram import templates as t
+from bot.telegram.callbacks import decode, encode
+from bot.telegram.context import known_user, role_of, storage
+from knowledge.catalogue import documents, get_document
+
+
+def city_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(d.name, callback_data=encode("j", code))]
+                                 for code, d in documents().items()])
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_user and update.effective_message
+    await storage(context).ensure_user(update.effective_user.id)
+    keyboard = InlineKeyboardMarkup([
+        [InlineKeyboardButton(t.ROLE_FAMILY, callback_data=encode("r", "family"))],
+        [InlineKeyboardButton(t.ROLE_VOLUNTEER, callback_data=encode("r", "volunteer"))],
+        [InlineKeyboardButton(t.ROLE_STAFF, callback_data=encode("r", "staff"))],
+    ])
+    await update.effective_message.reply_text(t.WELCOME, reply_markup=keyboard)
+
+
+async def on_role(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    assert query and update.effective_user
+    cb = decode(query.data)
+    if cb is None or cb.fields[0] not in ("family", "volunteer", "staff"):
+        await query.answer(t.EXPIRED, show_alert=True)
+        return
+    await query.answer()
+    role = await role_of(update, context)
+    text = t.ASK_CITY
+    if cb.fields[0] != "family" and role not in ("volunteer", "staff", "admin"):
+        text = t.NEEDS_INVITE + "\n\n" + t.ASK_CITY
+    await query.edit_message_text(text, reply_markup=city_keyboard())
+
+
+async def on_city(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    assert query and update.effective_user
+    cb = decode(query.data)
+    if cb is None or cb.fields[0] not in documents():
+        await query.answer(t.EXPIRED, show_alert=True)
+        return
+    await query.answer()
+    code = cb.fields[0]
+    await storage(context).set_jurisdiction(update.effective_user.id, code)
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(t.CONSENT_YES, callback_data=encode("k", "y"))],
+                                     [InlineKeyboardButton(t.CONSENT_NO, callback_data=encode("k", "n"))]])
+    await query.edit_message_text(t.CITY_SET.format(city=get_document(code).name) + "\n\n" + t.ASK_CONSENT,
+                                  reply_markup=keyboard)
+
+
+async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    assert query and update.effective_user
+    cb = decode(query.data)
+    if cb is None or cb.fields[0] not in ("y", "n"):
+        await query.answer(t.EXPIRED, show_alert=True)
+        return
+    await query.answer()
+    agreed = cb.fields[0] == "y"
+    await storage(context).set_consent(update.effective_user.id, agreed)
+    await query.edit_message_text((t.CONSENT_GIVEN if agreed else t.CONSENT_REFUSED) + "\n\n" + t.READY)
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_message
+    role = await role_of(update, context)
+    text = {"family": t.HELP_FAMILY, "volunteer": t.HELP_VOLUNTEER, "staff": t.HELP_STAFF,
+            "admin": t.HELP_ADMIN}[role]
+    await update.effective_message.reply_text(text.replace("{bot}", context.bot.username or "bot"))
+
+
+async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_message
+    await update.effective_message.reply_text(t.PRIVACY)
+
+
+async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_message
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(t.FORGET_YES, callback_data=encode("f", "y"))],
+                                     [InlineKeyboardButton(t.FORGET_NO, callback_data=encode("f", "n"))]])
+    await update.effective_message.reply_text(t.FORGET_CONFIRM, reply_markup=keyboard)
+
+
+async def on_forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    assert query and update.effective_user
+    cb = decode(query.data)
+    if cb is None or cb.fields[0] not in ("y", "n"):
+        await query.answer(t.EXPIRED, show_alert=True)
+        return
+    await query.answer()
+    if cb.fields[0] == "n":
+        await query.edit_message_text(t.FORGET_KEPT)
+        return
+    await storage(context).forget(update.effective_user.id)
+    if context.user_data is not None:
+        context.user_data.clear()
+    await query.edit_message_text(t.FORGOTTEN)
+
+
+async def set_commands_for(context: ContextTypes.DEFAULT_TYPE, chat_id: int, role: str) -> None:
+    """Register the commands this role can use, in this chat (Telegram shows them in the menu)."""
+    commands = {"staff": t.COMMANDS_STAFF, "admin": t.COMMANDS_ADMIN}.get(role, t.COMMANDS_FAMILY)
+    await context.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id))
+
+
+async def join(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_message and update.effective_user and update.effective_chat
+    if not context.args or len(context.args) != 1:
+        await update.effective_message.reply_text(t.JOIN_USAGE)
+        return
+    await known_user(update, context)
+    await storage(context).ensure_user(update.effective_user.id)
+    role = await storage(context).redeem_invite(context.args[0].strip(), update.effective_user.id)
+    if role is None:
+        await update.effective_message.reply_text(t.JOIN_BAD)
+        return
+    await set_commands_for(context, update.effective_chat.id, role)
+    await update.effective_message.reply_text(t.JOIN_OK.format(role=t.ROLE_NAMES[role]))
