@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     bot_user_rate_per_minute: int = Field(default=30, ge=1, le=600, alias="BOT_USER_RATE_PER_MINUTE")
     # outgoing flood control (Telegram allows about 30 messages a second); 0 disables it (benchmarks only)
     bot_flood_limit_per_second: float = Field(default=30, ge=0, alias="BOT_FLOOD_LIMIT_PER_SECOND")
+    # HTTP connections to the Bot API; small is faster (httpcore scans every pooled connection per request)
+    bot_connection_pool: int = Field(default=8, ge=1, le=256, alias="BOT_CONNECTION_POOL")
     bot_poll_interval: float = Field(default=0.0, ge=0, alias="BOT_POLL_INTERVAL")
 
     @field_validator("telegram_bot_token")

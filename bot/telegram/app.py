@@ -76,6 +76,12 @@ async def _post_init(application: Application) -> None:
     storage = await Storage.open(settings.bot_database)
     application.bot_data["storage"] = storage
     application.bot_data["user_rate"] = guards.UserRateLimit(settings.bot_user_rate_per_minute)
+    # build the search index and load the rules now, not on the first family's question
+    from knowledge.clause_search import default_index
+    from knowledge.rules_schema import all_rulesets
+
+    default_index()
+    all_rulesets()
     await application.bot.set_my_commands(t.COMMANDS_FAMILY)
     for admin_id in settings.bot_admin_ids:
         await storage.ensure_user(admin_id)
@@ -106,6 +112,10 @@ def build_application(settings: Settings) -> Application:
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=ZoneInfo("Asia/Shanghai")))
         .rate_limiter(guards.RetryingRateLimiter(settings.bot_flood_limit_per_second))
         .concurrent_updates(PerUserSerialProcessor())
+        # httpcore's pool bookkeeping grows with the square of open connections: a small
+        # pool with a patient pool timeout is faster under load than PTB's 256
+        .connection_pool_size(settings.bot_connection_pool)
+        .pool_timeout(30.0)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )

@@ -15,14 +15,15 @@ ADMIN_ID = 900
 
 
 class Harness:
-    def __init__(self, api: FakeBotApi, database: Path, **settings: Any) -> None:
-        self.api = api
+    def __init__(self, api: FakeBotApi | None, database: Path, base_url: str | None = None, **settings: Any) -> None:
+        self.api: FakeBotApi = api  # type: ignore[assignment]  # None when the server is another process
         self.database = database
         self.overrides = settings
+        self.base_url = base_url or (api.base_url if api else "")
         self.app: Any = None
 
     async def start(self) -> Harness:
-        settings = load_settings(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=self.api.base_url,
+        settings = load_settings(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=self.base_url,
                                  BOT_DATABASE=self.database, BOT_ADMIN_IDS=str(ADMIN_ID), **self.overrides)
         self.app = build_application(settings)
         await self.app.initialize()
