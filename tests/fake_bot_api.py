@@ -52,6 +52,7 @@ class FakeBotApi:
         self._message_ids = itertools.count(100)
         self.calls: list[Call] = []
         self.blocked: set[int] = set()
+        self.flood_once: set[int] = set()  # chats whose next send gets 429 Too Many Requests
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.on_call: Any = None  # optional hook, called (in the server thread) with each Call
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -168,6 +169,10 @@ class FakeBotApi:
         if self.on_call is not None:
             self.on_call(self.calls[-1])
         chat_id = params.get("chat_id")
+        if chat_id is not None and int(chat_id) in self.flood_once and method == "sendMessage":
+            self.flood_once.discard(int(chat_id))
+            return 429, {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
+                         "parameters": {"retry_after": 1}}
         if chat_id is not None and int(chat_id) in self.blocked:
             return 403, {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}
         if method == "getMe":

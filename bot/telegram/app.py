@@ -152,15 +152,21 @@ def build_application(settings: Settings) -> Application:
     return application
 
 
+def webhook_kwargs(settings: Settings) -> dict[str, Any]:
+    """How we listen for Telegram's webhook calls (BOT_WEBHOOK_URL is the public address)."""
+    assert settings.bot_webhook_url
+    return {"listen": settings.bot_webhook_listen, "port": settings.bot_webhook_port,
+            "url_path": urlparse(settings.bot_webhook_url).path.lstrip("/"),
+            "webhook_url": settings.bot_webhook_url, "secret_token": settings.bot_webhook_secret,
+            "allowed_updates": Update.ALL_TYPES}
+
+
 def run(settings: Settings) -> None:
     """Long polling, or a webhook when BOT_WEBHOOK_URL is set."""
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s %(message)s", level=logging.INFO)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     application = build_application(settings)
     if settings.bot_webhook_url:
-        path = urlparse(settings.bot_webhook_url).path.lstrip("/")
-        application.run_webhook(listen=settings.bot_webhook_listen, port=settings.bot_webhook_port, url_path=path,
-                                webhook_url=settings.bot_webhook_url, secret_token=settings.bot_webhook_secret,
-                                allowed_updates=Update.ALL_TYPES)
+        application.run_webhook(**webhook_kwargs(settings))
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES, poll_interval=settings.bot_poll_interval)

@@ -19,24 +19,29 @@ def escape(text: str) -> str:
 
 
 def split_text(text: str, limit: int = LIMIT) -> list[str]:
-    """Split already-escaped text at line breaks (never inside an HTML entity or tag)."""
+    """Split already-escaped text at line breaks (never inside an HTML entity), in order."""
     chunks: list[str] = []
     current = ""
     for line in text.split("\n"):
-        while len(line) > limit:  # a single enormous line: cut at a safe point
-            cut = line.rfind(" ", 0, limit)
-            cut = cut if cut > limit // 2 else limit
-            if "&" in line[max(0, cut - 8):cut]:
-                cut = line.rfind("&", 0, cut)
-            chunks.append(line[:cut])
-            line = line[cut:]
+        if len(line) > limit:  # one enormous line: flush what we have, then cut it up
+            if current:
+                chunks.append(current)
+                current = ""
+            while len(line) > limit:
+                cut = line.rfind(" ", limit // 2, limit)
+                cut = cut if cut > 0 else limit
+                amp = line.rfind("&", max(0, cut - 8), cut)
+                if amp != -1 and ";" not in line[amp:cut]:
+                    cut = amp  # do not cut &amp; in half
+                chunks.append(line[:cut])
+                line = line[cut:]
         candidate = f"{current}\n{line}" if current else line
         if len(candidate) > limit:
             chunks.append(current)
             current = line
         else:
             current = candidate
-    if current.strip():
+    if current:
         chunks.append(current)
     return [c for c in chunks if c.strip()]
 

@@ -218,3 +218,104 @@ async def test_flooding_user_is_asked_to_slow_down_once(api: FakeBotApi, tmp_pat
         assert sum(r.method == "sendMessage" and t.SLOW_DOWN not in r.text for r in replies) <= 5 * 2
     finally:
         await harness.stop()
+
+
+async def test_doc_browsing_compare_help_and_privacy(bot: Harness) -> None:
+    await onboard(bot, 550)
+    docs = last_with_buttons(await bot.say(550, "/doc"))
+    level = last_with_buttons(await bot.tap_label(550, docs, "开封市"))
+    level = last_with_buttons(await bot.tap_label(550, level, "三、"))
+    level = last_with_buttons(await bot.tap_label(550, level, "（三）"))
+    replies = await bot.tap_label(550, level, "6.")
+    assert any("每日300元" in r.text and "汴政办〔2023〕24号" in r.text for r in replies)
+    topics = last_with_buttons(await bot.say(550, "/compare"))
+    replies = await bot.tap_label(550, topics, "每月扶助金")
+    joined = "\n".join(r.text for r in replies)
+    assert all(city in joined for city in ("安康市", "临沂市", "泰州市姜堰区", "开封市", "柳州市"))
+    assert "1,430元" in joined and "征求意见稿" in joined
+    assert any("/check" in r.text and "/invite" not in r.text for r in await bot.say(550, "/help"))
+    assert any("/invite" in r.text for r in await bot.say(ADMIN_ID, "/help"))
+    assert any("/forget" in r.text and "保存" in r.text for r in await bot.say(550, "/privacy"))
+
+
+async def test_one_failing_update_does_not_stop_the_others(bot: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.telegram.ask as ask_module
+
+    real = ask_module.search
+
+    def flaky(question: str, *args: object, **kwargs: object) -> object:
+        if "炸" in question:
+            raise RuntimeError("boom")
+        return real(question, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ask_module, "search", flaky)
+    await onboard(bot, 560)
+    assert any(t.ERROR in r.text for r in await bot.say(560, "炸"))
+    assert any("1430" in r.text for r in await bot.say(560, "每月扶助金多少"))
+    assert any("1430" in r.text for r in await bot.say(561, "开封 每月扶助金多少"))
+
+
+async def test_telegram_flood_limit_is_retried_not_lost(bot: Harness, api: FakeBotApi) -> None:
+    await onboard(bot, 570)
+    api.flood_once.add(570)
+    api.send_text(570, "每月扶助金多少")
+    for _ in range(100):
+        sends = [c for c in api.calls if c.method == "sendMessage" and c.chat_id == 570 and "1430" in c.text]
+        if len(sends) >= 2:
+            break
+        await asyncio.sleep(0.05)
+    assert len(sends) == 2  # refused once with 429, sent again after retry_after (1 s)
+    assert sends[1].at - sends[0].at >= 1.0
+
+
+async def test_webhook_mode_with_secret_token(api: FakeBotApi, tmp_path: Path) -> None:
+    import json
+    import socket
+
+    import httpx
+
+    from bot.telegram.app import webhook_kwargs
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    harness = Harness(api, tmp_path / "w.sqlite3", BOT_WEBHOOK_URL=f"http://127.0.0.1:{port}/hook/abc",
+                      BOT_WEBHOOK_PORT=port, BOT_WEBHOOK_SECRET="s3cret-token")
+    from bot.settings import load_settings
+    from bot.telegram.app import build_application
+    from tests.fake_bot_api import TOKEN
+
+    settings = load_settings(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=api.base_url,
+                             BOT_DATABASE=tmp_path / "w.sqlite3", **harness.overrides)
+    settings_kwargs = webhook_kwargs(settings)
+    app = build_application(settings)
+    await app.initialize()
+    await app.post_init(app)
+    await app.start()
+    await app.updater.start_webhook(**settings_kwargs)
+    try:
+        assert any(c.method == "setWebhook" and c.params.get("url") == f"http://127.0.0.1:{port}/hook/abc"
+                   and c.params.get("secret_token") == "s3cret-token" for c in api.calls)
+        update = {"update_id": 1, "message": {"message_id": 5, "date": 0, "chat": {"id": 580, "type": "private"},
+                                             "from": {"id": 580, "is_bot": False, "first_name": "A"},
+                                             "text": "/start", "entities": [{"type": "bot_command", "offset": 0,
+                                                                              "length": 6}]}}
+        async with httpx.AsyncClient() as client:
+            bad = await client.post(f"http://127.0.0.1:{port}/hook/abc", content=json.dumps(update),
+                                    headers={"Content-Type": "application/json",
+                                             "X-Telegram-Bot-Api-Secret-Token": "wrong"})
+            assert bad.status_code == 403
+            ok = await client.post(f"http://127.0.0.1:{port}/hook/abc", content=json.dumps(update),
+                                   headers={"Content-Type": "application/json",
+                                            "X-Telegram-Bot-Api-Secret-Token": "s3cret-token"})
+            assert ok.status_code == 200
+        for _ in range(100):
+            if any(c.method == "sendMessage" and c.chat_id == 580 for c in api.calls):
+                break
+            await asyncio.sleep(0.05)
+        assert any(c.method == "sendMessage" and c.chat_id == 580 and "连心助手" in c.text for c in api.calls)
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        await app.post_shutdown(app)
+        await app.shutdown()

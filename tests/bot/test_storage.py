@@ -1,0 +1,74 @@
+"""SQLite storage: migrations, consent, forgetting, invites, audit."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from bot.storage import SCHEMA_VERSION, Storage
+
+
+async def test_a_new_file_is_created_with_its_folder_and_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "nested" / "db.sqlite3"
+    s = await Storage.open(path)
+    assert await s.schema_version() == SCHEMA_VERSION
+    assert await s.migrate() == []  # idempotent
+    await s.close()
+    con = sqlite3.connect(path)
+    assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"users", "dialogs", "profiles", "invites", "audit_log"} <= tables
+
+
+async def test_state_survives_reopening(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    s = await Storage.open(path)
+    await s.set_jurisdiction(1, "linyi")
+    await s.set_consent(1, True)
+    await s.save_dialog(1, "check", "abc123", {"steps": [1]}, chat_id=1, message_id=42)
+    await s.close()
+    s = await Storage.open(path)
+    user = await s.get_user(1)
+    dialog = await s.load_dialog(1)
+    assert user is not None and (user.jurisdiction, user.consent) == ("linyi", True)
+    assert dialog is not None and (dialog.token, dialog.message_id, dialog.state) == ("abc123", 42, {"steps": [1]})
+    await s.close()
+
+
+async def test_answers_are_kept_only_with_consent_and_withdrawing_deletes_them(tmp_path: Path) -> None:
+    s = await Storage.open(tmp_path / "db.sqlite3")
+    await s.ensure_user(5)
+    assert not await s.save_profile(5, "kaifeng", {"child_status": "deceased"}, "x")
+    await s.set_consent(5, True)
+    assert await s.save_profile(5, "kaifeng", {"child_status": "deceased"}, "x")
+    assert (await s.read_profile(5, reader=5))["answers"] == {"child_status": "deceased"}  # type: ignore[index]
+    await s.set_consent(5, False)
+    assert await s.read_profile(5, reader=5) is None
+    await s.close()
+
+
+async def test_staff_reads_are_audited_and_forget_leaves_nothing(tmp_path: Path) -> None:
+    s = await Storage.open(tmp_path / "db.sqlite3")
+    await s.set_consent(5, True)
+    await s.save_profile(5, "kaifeng", {"hukou": "both"}, "summary")
+    await s.save_dialog(5, "check", "t", {})
+    await s.read_profile(5, reader=77)
+    await s.read_profile(5, reader=5)  # the family reading its own record is not audited
+    entries = await s.audit_entries()
+    assert [(e["actor"], e["action"], e["subject"]) for e in entries] == [(77, "read_family_record", 5)]
+    assert await s.rows_about(5) > 0
+    await s.forget(5)
+    assert await s.rows_about(5) == 0
+    assert [(e["actor"], e["subject"], e["detail"]) for e in await s.audit_entries()] == [(77, None, "forgotten")]
+    await s.close()
+
+
+async def test_an_invite_works_once(tmp_path: Path) -> None:
+    s = await Storage.open(tmp_path / "db.sqlite3")
+    code = await s.create_invite("volunteer", created_by=1)
+    assert len(code.encode()) <= 16
+    assert await s.redeem_invite(code, 2) == "volunteer"
+    assert (await s.get_user(2)).role == "volunteer"  # type: ignore[union-attr]
+    assert await s.redeem_invite(code, 3) is None
+    assert await s.redeem_invite("nonsense", 3) is None
+    await s.close()
