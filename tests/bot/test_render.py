@@ -48,3 +48,31 @@ def test_split_keeps_every_chunk_under_the_limit_and_entities_whole() -> None:
     assert len(chunks) > 2 and all(len(c) <= 4096 for c in chunks)
     assert all(not c.rstrip().endswith(("&amp", "&am", "&a", "&l", "&lt", "&g")) for c in chunks)
     assert "".join(c.replace("\n", "") for c in chunks) == text.replace("\n", "")
+
+
+async def test_connection_failures_are_retried_but_timeouts_are_not() -> None:
+    from telegram.error import NetworkError, TimedOut
+
+    from bot.telegram.guards import RetryingRateLimiter
+
+    limiter = RetryingRateLimiter(0, network_retries=2)
+    await limiter.initialize()
+    attempts = {"n": 0}
+
+    async def flaky(*args: object, **kwargs: object) -> bool:
+        attempts["n"] += 1
+        if attempts["n"] < 3:
+            raise NetworkError("connection refused")
+        return True
+
+    assert await limiter.process_request(flaky, (), {}, "sendMessage", {"chat_id": 1}, None) is True
+    assert attempts["n"] == 3
+
+    async def slow(*args: object, **kwargs: object) -> bool:
+        attempts["n"] += 1
+        raise TimedOut()
+
+    attempts["n"] = 0
+    with pytest.raises(TimedOut):
+        await limiter.process_request(slow, (), {}, "sendMessage", {"chat_id": 1}, None)
+    assert attempts["n"] == 1  # may have been delivered: never sent twice

@@ -73,3 +73,12 @@ def test_a_bad_token_stops_the_default_command_too(tmp_path: Path) -> None:
 def test_no_token_means_the_terminal_chat_which_says_how_to_connect(tmp_path: Path) -> None:
     p = _cli(env={}, cwd=tmp_path)
     assert p.returncode == 0 and "TELEGRAM_BOT_TOKEN" in p.stdout and "再见" in p.stdout
+
+
+def test_the_example_env_file_documents_every_setting() -> None:
+    from bot.settings import Settings
+
+    example = (Path(__file__).resolve().parents[2] / "deploy" / "lianxin.env.example").read_text(encoding="utf-8")
+    documented = {line.lstrip("# ").split("=")[0] for line in example.splitlines() if "=" in line}
+    aliases = {field.alias for field in Settings.model_fields.values()}
+    assert aliases <= documented, aliases - documented
