@@ -69,6 +69,71 @@ MIGRATIONS: list[tuple[int, str]] = [
     );
     CREATE INDEX audit_subject ON audit_log(subject);
     """),
+    (2, """
+    CREATE TABLE care_families (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        alias        TEXT NOT NULL,
+        jurisdiction TEXT NOT NULL,
+        township     TEXT NOT NULL DEFAULT '',
+        village      TEXT NOT NULL DEFAULT '',
+        contact_note TEXT NOT NULL DEFAULT '',
+        old_sick     INTEGER NOT NULL DEFAULT 0,
+        lives_alone  INTEGER NOT NULL DEFAULT 0,
+        record       TEXT,
+        active       INTEGER NOT NULL DEFAULT 1,
+        created_at   TEXT NOT NULL,
+        UNIQUE (jurisdiction, alias)
+    );
+    CREATE TABLE care_contacts (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        telegram_id  INTEGER UNIQUE,
+        name         TEXT NOT NULL,
+        role         TEXT NOT NULL CHECK (role IN ('township_leader', 'health_cadre', 'village_cadre', 'volunteer')),
+        township     TEXT NOT NULL DEFAULT '',
+        supervisor_id INTEGER REFERENCES care_contacts(id),
+        active       INTEGER NOT NULL DEFAULT 1,
+        blocked      INTEGER NOT NULL DEFAULT 0,
+        created_at   TEXT NOT NULL
+    );
+    CREATE TABLE care_assignments (
+        family_id    INTEGER NOT NULL REFERENCES care_families(id) ON DELETE CASCADE,
+        contact_id   INTEGER NOT NULL REFERENCES care_contacts(id) ON DELETE CASCADE,
+        position     INTEGER NOT NULL,
+        since        TEXT NOT NULL,
+        PRIMARY KEY (family_id, contact_id)
+    );
+    CREATE TABLE care_visits (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        family_id    INTEGER NOT NULL REFERENCES care_families(id) ON DELETE CASCADE,
+        contact_id   INTEGER REFERENCES care_contacts(id) ON DELETE SET NULL,
+        day          TEXT NOT NULL,
+        kind         TEXT NOT NULL,
+        outcome      TEXT NOT NULL,
+        notes        TEXT NOT NULL DEFAULT '',
+        follow_up_days INTEGER,
+        reminder_id  INTEGER,
+        logged_at    TEXT NOT NULL
+    );
+    CREATE INDEX care_visits_family ON care_visits(family_id, kind, day);
+    CREATE TABLE care_reminders (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        family_id    INTEGER NOT NULL REFERENCES care_families(id) ON DELETE CASCADE,
+        contact_id   INTEGER NOT NULL REFERENCES care_contacts(id) ON DELETE CASCADE,
+        kind         TEXT NOT NULL,
+        due_date     TEXT NOT NULL,
+        send_after   TEXT NOT NULL,
+        status       TEXT NOT NULL DEFAULT 'pending'
+                     CHECK (status IN ('pending', 'sending', 'sent', 'done', 'escalated')),
+        sent_count   INTEGER NOT NULL DEFAULT 0,
+        sent_at      TEXT,
+        late         INTEGER NOT NULL DEFAULT 0,
+        acked_at     TEXT,
+        escalated_at TEXT,
+        created_at   TEXT NOT NULL,
+        UNIQUE (family_id, contact_id, kind, due_date)
+    );
+    CREATE INDEX care_reminders_due ON care_reminders(status, send_after);
+    """),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -101,6 +166,7 @@ class Storage:
     def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
         self._db = db
         self.path = path
+        self.care = CareStore(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Storage:
@@ -292,3 +358,238 @@ class Storage:
                 row = await cur.fetchone()
             total += int(row[0]) if row else 0
         return total
+
+
+# --- the care registry (families, contacts, assignments, visits, reminders) ---------------
+
+CONTACT_ROLES = ("township_leader", "health_cadre", "village_cadre", "volunteer")
+
+
+@dataclass(frozen=True)
+class Assignment:
+    family_id: int
+    alias: str
+    jurisdiction: str
+    old_sick: bool
+    contact_id: int
+    contact_role: str
+    position: int
+    since: dt.date
+
+
+@dataclass(frozen=True)
+class Reminder:
+    id: int
+    family_id: int
+    contact_id: int
+    kind: str
+    due_date: dt.date
+    status: str
+    sent_count: int
+    sent_at: str | None
+    late: bool
+    alias: str
+    telegram_id: int | None
+    contact_name: str
+    supervisor_id: int | None
+
+
+class CareStore:
+    """The care registry, on the same connection as `Storage` (reach it as `storage.care`).
+
+    Contacts see only the families assigned to them; imports are all-or-nothing; reminder
+    rows are unique per (family, contact, kind, due date), so planning twice creates nothing
+    twice."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
+
+    async def add_family(self, alias: str, jurisdiction: str, township: str = "", village: str = "",
+                         contact_note: str = "", old_sick: bool = False, lives_alone: bool = False) -> int:
+        cur = await self._db.execute(
+            "INSERT INTO care_families (alias, jurisdiction, township, village, contact_note, old_sick, lives_alone,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (alias, jurisdiction, township, village, contact_note, int(old_sick), int(lives_alone), _now()))
+        await self._db.commit()
+        return int(cur.lastrowid or 0)
+
+    async def add_contact(self, name: str, role: str, township: str = "", telegram_id: int | None = None,
+                          supervisor_id: int | None = None) -> int:
+        cur = await self._db.execute(
+            "INSERT INTO care_contacts (name, role, township, telegram_id, supervisor_id, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)", (name, role, township, telegram_id, supervisor_id, _now()))
+        await self._db.commit()
+        return int(cur.lastrowid or 0)
+
+    async def import_rows(self, table: str, rows: list[dict[str, Any]]) -> int:
+        """Insert every row in one transaction: a failure leaves nothing half-imported."""
+        if table not in ("care_families", "care_contacts") or not rows:
+            return 0
+        columns = list(rows[0])
+        marks = ", ".join("?" * (len(columns) + 1))
+        sql = f"INSERT INTO {table} ({', '.join(columns)}, created_at) VALUES ({marks})"
+        try:
+            await self._db.execute("BEGIN")
+            for row in rows:
+                await self._db.execute(sql, (*[row[c] for c in columns], _now()))
+            await self._db.commit()
+        except Exception:
+            await self._db.rollback()
+            raise
+        return len(rows)
+
+    async def assign(self, family_id: int, contact_id: int, since: dt.date) -> int:
+        async with self._db.execute("SELECT COALESCE(MAX(position), 0) + 1 FROM care_assignments WHERE family_id = ?",
+                                    (family_id,)) as cur:
+            position = int((await cur.fetchone())[0])  # type: ignore[index]
+        await self._db.execute("INSERT OR IGNORE INTO care_assignments (family_id, contact_id, position, since)"
+                               " VALUES (?, ?, ?, ?)", (family_id, contact_id, position, since.isoformat()))
+        await self._db.commit()
+        return position
+
+    async def family_id(self, jurisdiction: str, alias: str) -> int | None:
+        async with self._db.execute("SELECT id FROM care_families WHERE jurisdiction = ? AND alias = ?",
+                                    (jurisdiction, alias)) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else None
+
+    async def assignments(self) -> list[Assignment]:
+        sql = ("SELECT f.id, f.alias, f.jurisdiction, f.old_sick, c.id, c.role, a.position, a.since"
+               " FROM care_assignments a JOIN care_families f ON f.id = a.family_id"
+               " JOIN care_contacts c ON c.id = a.contact_id WHERE f.active = 1 AND c.active = 1")
+        async with self._db.execute(sql) as cur:
+            return [Assignment(r[0], r[1], r[2], bool(r[3]), r[4], r[5], r[6], dt.date.fromisoformat(r[7]))
+                    async for r in cur]
+
+    async def last_visits(self) -> dict[tuple[int, str], dt.date]:
+        sql = "SELECT family_id, kind, MAX(day) FROM care_visits GROUP BY family_id, kind"
+        async with self._db.execute(sql) as cur:
+            return {(r[0], r[1]): dt.date.fromisoformat(r[2]) async for r in cur}
+
+    async def follow_ups(self) -> list[tuple[int, int, dt.date]]:
+        """(family, contact, due) for every visit that asked for a follow-up."""
+        sql = ("SELECT family_id, contact_id, day, follow_up_days FROM care_visits"
+               " WHERE follow_up_days IS NOT NULL AND contact_id IS NOT NULL")
+        async with self._db.execute(sql) as cur:
+            return [(r[0], r[1], dt.date.fromisoformat(r[2]) + dt.timedelta(days=r[3])) async for r in cur]
+
+    async def add_reminders(self, rows: list[tuple[int, int, str, dt.date, dt.datetime]]) -> int:
+        """INSERT OR IGNORE (family, contact, kind, due, send_after); returns how many are new."""
+        before = self._db.total_changes
+        await self._db.executemany(
+            "INSERT OR IGNORE INTO care_reminders (family_id, contact_id, kind, due_date, send_after, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [(f, c, k, d.isoformat(), s.isoformat(), _now()) for f, c, k, d, s in rows])
+        await self._db.commit()
+        return self._db.total_changes - before
+
+    _REMINDER = ("SELECT r.id, r.family_id, r.contact_id, r.kind, r.due_date, r.status, r.sent_count, r.sent_at,"
+                 " r.late, f.alias, c.telegram_id, c.name, c.supervisor_id FROM care_reminders r"
+                 " JOIN care_families f ON f.id = r.family_id JOIN care_contacts c ON c.id = r.contact_id")
+
+    @staticmethod
+    def _reminder(r: Any) -> Reminder:
+        return Reminder(r[0], r[1], r[2], r[3], dt.date.fromisoformat(r[4]), r[5], r[6], r[7], bool(r[8]), r[9],
+                        r[10], r[11], r[12])
+
+    async def reminders(self, where: str = "1 = 1", params: tuple[Any, ...] = ()) -> list[Reminder]:
+        async with self._db.execute(f"{self._REMINDER} WHERE {where} ORDER BY r.due_date, r.id", params) as cur:
+            return [self._reminder(r) async for r in cur]
+
+    async def reminder(self, reminder_id: int) -> Reminder | None:
+        rows = await self.reminders("r.id = ?", (reminder_id,))
+        return rows[0] if rows else None
+
+    async def claim_due(self, now: dt.datetime) -> list[Reminder]:
+        """Pending reminders whose time has come, marked 'sending' before anything is sent."""
+        due = await self.reminders("r.status = 'pending' AND r.send_after <= ?", (now.isoformat(),))
+        if due:
+            await self._db.executemany("UPDATE care_reminders SET status = 'sending' WHERE id = ?",
+                                       [(r.id,) for r in due])
+            await self._db.commit()
+        return due
+
+    async def mark_sent(self, reminder_id: int, now: dt.datetime, late: bool) -> None:
+        await self._db.execute("UPDATE care_reminders SET status = 'sent', sent_count = sent_count + 1, sent_at = ?,"
+                               " late = MAX(late, ?) WHERE id = ?", (now.isoformat(), int(late), reminder_id))
+        await self._db.commit()
+
+    async def release(self, reminder_id: int) -> None:
+        await self._db.execute("UPDATE care_reminders SET status = 'pending' WHERE id = ? AND status = 'sending'",
+                               (reminder_id,))
+        await self._db.commit()
+
+    async def recover_after_crash(self) -> int:
+        """Rows left 'sending' by a crash may or may not have reached the contact: count them
+        as sent (no duplicate now); the grace-period re-reminder makes sure none is lost."""
+        cur = await self._db.execute("UPDATE care_reminders SET status = 'sent', sent_count = sent_count + 1,"
+                                     " sent_at = COALESCE(sent_at, send_after) WHERE status = 'sending'")
+        await self._db.commit()
+        return cur.rowcount
+
+    async def unacknowledged(self, sent_before: dt.datetime) -> list[Reminder]:
+        return await self.reminders("r.status = 'sent' AND r.sent_at <= ?", (sent_before.isoformat(),))
+
+    async def requeue(self, reminder_id: int, now: dt.datetime) -> None:
+        await self._db.execute("UPDATE care_reminders SET status = 'pending', send_after = ? WHERE id = ?",
+                               (now.isoformat(), reminder_id))
+        await self._db.commit()
+
+    async def mark_escalated(self, reminder_id: int, now: dt.datetime) -> None:
+        await self._db.execute("UPDATE care_reminders SET status = 'escalated', escalated_at = ? WHERE id = ?",
+                               (now.isoformat(), reminder_id))
+        await self._db.commit()
+
+    async def postpone(self, reminder_id: int, until: dt.datetime) -> None:
+        await self._db.execute("UPDATE care_reminders SET status = 'pending', send_after = ?, acked_at = NULL"
+                               " WHERE id = ? AND status != 'done'", (until.isoformat(), reminder_id))
+        await self._db.commit()
+
+    async def log_visit(self, reminder: Reminder, day: dt.date, outcome: str, notes: str,
+                        follow_up_days: int | None) -> int:
+        """Record a visit for a reminder and close it (one transaction)."""
+        kind = reminder.kind.split(":")[0]
+        await self._db.execute("BEGIN")
+        cur = await self._db.execute(
+            "INSERT INTO care_visits (family_id, contact_id, day, kind, outcome, notes, follow_up_days, reminder_id,"
+            " logged_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (reminder.family_id, reminder.contact_id, day.isoformat(), kind, outcome, notes[:500], follow_up_days,
+             reminder.id, _now()))
+        await self._db.execute("UPDATE care_reminders SET status = 'done', acked_at = ? WHERE id = ?",
+                               (_now(), reminder.id))
+        await self._db.commit()
+        return int(cur.lastrowid or 0)
+
+    async def contact_by_telegram(self, telegram_id: int) -> tuple[int, str] | None:
+        async with self._db.execute("SELECT id, name FROM care_contacts WHERE telegram_id = ? AND active = 1",
+                                    (telegram_id,)) as cur:
+            row = await cur.fetchone()
+        return (int(row[0]), str(row[1])) if row else None
+
+    async def contact_telegram(self, contact_id: int) -> int | None:
+        async with self._db.execute("SELECT telegram_id FROM care_contacts WHERE id = ? AND blocked = 0",
+                                    (contact_id,)) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+
+    async def set_contact_blocked(self, contact_id: int) -> None:
+        await self._db.execute("UPDATE care_contacts SET blocked = 1 WHERE id = ?", (contact_id,))
+        await self._db.commit()
+
+    async def families_of(self, contact_id: int) -> list[tuple[int, str]]:
+        sql = ("SELECT f.id, f.alias FROM care_assignments a JOIN care_families f ON f.id = a.family_id"
+               " WHERE a.contact_id = ? AND f.active = 1 ORDER BY f.alias")
+        async with self._db.execute(sql, (contact_id,)) as cur:
+            return [(int(r[0]), str(r[1])) async for r in cur]
+
+    async def save_family_record(self, family_id: int, record: dict[str, Any]) -> None:
+        await self._db.execute("UPDATE care_families SET record = ? WHERE id = ?",
+                               (json.dumps(record, ensure_ascii=False), family_id))
+        await self._db.commit()
+
+    async def visits(self) -> list[dict[str, Any]]:
+        sql = ("SELECT v.day, f.jurisdiction, f.alias, c.name AS contact, v.kind, v.outcome, v.notes,"
+               " v.follow_up_days FROM care_visits v JOIN care_families f ON f.id = v.family_id"
+               " LEFT JOIN care_contacts c ON c.id = v.contact_id ORDER BY v.day, v.id")
+        async with self._db.execute(sql) as cur:
+            return [dict(r) async for r in cur]

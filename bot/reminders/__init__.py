@@ -1,0 +1,1 @@
+"""Check-in reminders for contact cadres and volunteers (schedules, planning, delivery)."""

@@ -1,0 +1,84 @@
+"""Per-jurisdiction contact schedules (`knowledge/schedules/<code>.yaml`), editable without
+code, each citing the clauses that require the contact work; festivals on the lunar calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+import yaml
+from borax.calendars.lunardate import LunarDate
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from knowledge.clauses import clauses_by_id
+from knowledge.rules_schema import Citation
+
+Festival = Literal["spring", "mid_autumn", "double_ninth"]
+LUNAR = {"spring": (1, 1), "mid_autumn": (8, 15), "double_ninth": (9, 9)}
+FESTIVAL_NAMES = {"spring": "春节", "mid_autumn": "中秋节", "double_ninth": "重阳节"}
+TARGETS = ("primary", "all", "township_leader", "health_cadre", "village_cadre", "volunteer")
+
+
+def festival_date(name: str, year: int) -> dt.date:
+    """The Gregorian date of a lunar festival in a Gregorian year (borax, MIT)."""
+    month, day = LUNAR[name]
+    return LunarDate(year, month, day).to_solar_date()
+
+
+class Recurring(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    kind: Literal["phone_call", "home_visit"]
+    every_days: int = Field(ge=1, le=366)
+    old_sick_every_days: int | None = Field(default=None, ge=1, le=366)
+    to: str
+
+    def interval(self, old_sick: bool) -> int:
+        return self.old_sick_every_days if old_sick and self.old_sick_every_days else self.every_days
+
+
+class FestivalVisit(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: Festival
+    lead_days: int = Field(default=5, ge=0, le=30)
+    to: str
+
+
+class Schedule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    jurisdiction: str
+    contact_roles: tuple[str, ...]
+    recurring: tuple[Recurring, ...]
+    festivals: tuple[FestivalVisit, ...]
+    quiet_start: int = Field(default=21, ge=0, le=23)  # no messages from 21:00 ...
+    quiet_end: int = Field(default=8, ge=0, le=23)  # ... to 08:00, Asia/Shanghai
+    send_hour: int = Field(default=9, ge=0, le=23)
+    grace_hours: int = Field(default=48, ge=1)
+    citations: tuple[Citation, ...]
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Schedule:
+        for target in [r.to for r in self.recurring] + [f.to for f in self.festivals]:
+            if target not in TARGETS:
+                raise ValueError(f"unknown target {target!r}; one of {TARGETS}")
+        clauses = clauses_by_id()
+        for c in self.citations:
+            if c.clause not in clauses or c.quote not in clauses[c.clause].text:
+                raise ValueError(f"citation {c.clause} does not quote its clause verbatim")
+        return self
+
+
+@cache
+def load_schedule(code: str) -> Schedule:
+    text = resources.files("knowledge").joinpath("schedules", f"{code}.yaml").read_text(encoding="utf-8")
+    try:
+        return Schedule.model_validate(yaml.safe_load(text))
+    except ValueError as exc:
+        raise ValueError(f"knowledge/schedules/{code}.yaml: {exc}") from None
+
+
+def targets(to: str, role: str, position: int) -> bool:
+    """Does a schedule line addressed `to` go to the contact with this role and position?"""
+    return to == "all" or (to == "primary" and position == 1) or to == role
