@@ -500,14 +500,15 @@ class CareStore:
         rows = await self.reminders("r.id = ?", (reminder_id,))
         return rows[0] if rows else None
 
-    async def claim_due(self, now: dt.datetime) -> list[Reminder]:
-        """Pending reminders whose time has come, marked 'sending' before anything is sent."""
-        due = await self.reminders("r.status = 'pending' AND r.send_after <= ?", (now.isoformat(),))
-        if due:
-            await self._db.executemany("UPDATE care_reminders SET status = 'sending' WHERE id = ?",
-                                       [(r.id,) for r in due])
-            await self._db.commit()
-        return due
+    async def due(self, now: dt.datetime) -> list[Reminder]:
+        return await self.reminders("r.status = 'pending' AND r.send_after <= ?", (now.isoformat(),))
+
+    async def claim(self, reminder_id: int) -> bool:
+        """Mark one reminder 'sending' just before it goes out; False if someone else has it."""
+        cur = await self._db.execute("UPDATE care_reminders SET status = 'sending' WHERE id = ? AND status = 'pending'",
+                                     (reminder_id,))
+        await self._db.commit()
+        return cur.rowcount == 1
 
     async def mark_sent(self, reminder_id: int, now: dt.datetime, late: bool) -> None:
         await self._db.execute("UPDATE care_reminders SET status = 'sent', sent_count = sent_count + 1, sent_at = ?,"

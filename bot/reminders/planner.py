@@ -17,6 +17,7 @@ from bot.reminders.schedule import Schedule, festival_date, load_schedule, targe
 from bot.storage import Assignment
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+CATCH_UP = dt.timedelta(days=14)
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,8 @@ def plan_day(day: dt.date, assignments: list[Assignment], last_visits: dict[tupl
                     festival_days[key] = festival_date(fest.name, year)
                 when = festival_days[key]
                 start = when - dt.timedelta(days=fest.lead_days)
-                if start <= day <= when and a.since <= when:
+                # up to two weeks after the festival a missed visit (bot down) is still planned, late
+                if start <= day <= when + CATCH_UP and a.since <= when:
                     out.append(Planned(a.family_id, a.contact_id, f"festival:{fest.name}", when,
                                        _at(start, schedule.send_hour)))
     for family_id, contact_id, due in follow_ups:

@@ -1,0 +1,110 @@
+"""Send what is due, re-remind once after the grace period, then escalate. Loses nothing,
+repeats nothing: a reminder is marked 'sending' in SQLite before it goes out and 'sent'
+right after; a crash between the two counts as sent, and the grace-period re-reminder
+covers the case where it never arrived. The clock is a parameter, so tests can run a year
+in seconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from bot.reminders.planner import SHANGHAI, in_quiet_hours, plan_day
+from bot.reminders.schedule import load_schedule
+from bot.storage import Reminder, Storage
+
+log = logging.getLogger("lianxin.reminders")
+
+
+class Unreachable(Exception):
+    """The contact cannot receive messages (blocked the bot, left, no Telegram account)."""
+
+
+class Sender(Protocol):
+    async def reminder(self, chat_id: int, reminder: Reminder, late: bool, again: bool) -> None: ...
+
+    async def escalation(self, chat_id: int, reminder: Reminder, reason: str) -> None: ...
+
+
+@dataclass
+class TickReport:
+    planned: int = 0
+    sent: int = 0
+    late: int = 0
+    again: int = 0
+    escalated: int = 0
+    quiet: bool = False
+    errors: list[str] = field(default_factory=list)
+
+
+async def plan(storage: Storage, day: dt.date) -> int:
+    care = storage.care
+    planned = plan_day(day, await care.assignments(), await care.last_visits(), await care.follow_ups())
+    return await care.add_reminders([p.row() for p in planned])
+
+
+async def escalate(storage: Storage, sender: Sender, reminder: Reminder, reason: str, now: dt.datetime,
+                   admins: tuple[int, ...]) -> bool:
+    """Tell the contact's supervisor, or else the admins; the family is never left without one."""
+    targets: list[int] = []
+    if reminder.supervisor_id is not None:
+        chat = await storage.care.contact_telegram(reminder.supervisor_id)
+        if chat is not None:
+            targets.append(chat)
+    targets += [a for a in admins if a not in targets]
+    for chat in targets:
+        try:
+            await sender.escalation(chat, reminder, reason)
+        except Unreachable:
+            continue
+        except Exception as exc:
+            log.warning("escalation to %s failed: %s", chat, type(exc).__name__)
+            continue
+        await storage.care.mark_escalated(reminder.id, now)
+        return True
+    log.error("reminder %s could not be escalated to anyone", reminder.id)
+    return False
+
+
+async def tick(storage: Storage, sender: Sender, now: dt.datetime, admins: tuple[int, ...] = ()) -> TickReport:
+    """One pass: plan today, re-remind or escalate the unanswered, send what is due."""
+    report = TickReport()
+    today = now.astimezone(SHANGHAI).date()
+    report.planned = await plan(storage, today)
+    schedule = load_schedule("kaifeng")  # quiet hours and grace are the same defaults everywhere
+    grace = dt.timedelta(hours=schedule.grace_hours)
+    for r in await storage.care.unacknowledged(now - grace):
+        if r.sent_count <= 1:
+            await storage.care.requeue(r.id, now)
+        elif await escalate(storage, sender, r, "unacked", now, admins):
+            report.escalated += 1
+    if in_quiet_hours(now, schedule):
+        report.quiet = True
+        return report
+    for r in await storage.care.due(now):
+        if not await storage.care.claim(r.id):
+            continue
+        late = today > r.due_date
+        chat = r.telegram_id
+        try:
+            if chat is None:
+                raise Unreachable
+            await sender.reminder(chat, r, late=late, again=r.sent_count >= 1)
+        except Unreachable:
+            await storage.care.set_contact_blocked(r.contact_id)
+            await storage.care.mark_sent(r.id, now, late)
+            if await escalate(storage, sender, r, "unreachable", now, admins):
+                report.escalated += 1
+            continue
+        except Exception as exc:
+            await storage.care.release(r.id)
+            report.errors.append(f"{r.id}: {type(exc).__name__}")
+            continue
+        await storage.care.mark_sent(r.id, now, late)
+        report.sent += 1
+        report.late += int(late)
+        report.again += int(r.sent_count >= 1)
+    return report
