@@ -248,6 +248,30 @@ def cmd_default(args: argparse.Namespace) -> int:
     return cmd_console(args)
 
 
+def _date(value: str) -> Any:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2027-02-06") from None
+
+
+def cmd_admin(args: argparse.Namespace) -> int:
+    from bot.reminders.cli import AdminError, run_admin
+
+    try:
+        return run_admin(args, _settings().bot_database)
+    except AdminError as exc:
+        raise UsageError(f"admin: {exc}") from None
+
+
+def cmd_reminders(args: argparse.Namespace) -> int:
+    from bot.reminders.cli import run_reminders
+
+    return run_reminders(args, _settings().bot_database)
+
+
 def cmd_console(args: argparse.Namespace) -> int:
     from bot.console import run_console
 
@@ -287,6 +311,12 @@ def build_parser() -> argparse.ArgumentParser:
     comp.add_argument("topic", nargs="+", help="e.g. monthly_allowance, 每月扶助金, one_off_grant, 一次性")
     comp.add_argument("--json", action="store_true")
     comp.set_defaults(func=cmd_compare)
+
+    from bot.reminders.cli import add_parsers
+
+    add_parsers(sub, _date)
+    sub.choices["admin"].set_defaults(func=cmd_admin)
+    sub.choices["reminders"].set_defaults(func=cmd_reminders)
 
     run = sub.add_parser("run", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
     run.set_defaults(func=cmd_run)

@@ -594,3 +594,27 @@ class CareStore:
                " LEFT JOIN care_contacts c ON c.id = v.contact_id ORDER BY v.day, v.id")
         async with self._db.execute(sql) as cur:
             return [dict(r) async for r in cur]
+
+    async def family_keys(self) -> set[tuple[str, str]]:
+        async with self._db.execute("SELECT jurisdiction, alias FROM care_families") as cur:
+            return {(r[0], r[1]) async for r in cur}
+
+    async def telegram_ids(self) -> set[int]:
+        async with self._db.execute("SELECT telegram_id FROM care_contacts WHERE telegram_id IS NOT NULL") as cur:
+            return {int(r[0]) async for r in cur}
+
+    async def list_families(self) -> list[dict[str, Any]]:
+        sql = ("SELECT f.id, f.alias, f.jurisdiction, f.township, f.village, f.old_sick, f.lives_alone,"
+               " GROUP_CONCAT(a.contact_id) AS contacts FROM care_families f"
+               " LEFT JOIN care_assignments a ON a.family_id = f.id GROUP BY f.id ORDER BY f.id")
+        async with self._db.execute(sql) as cur:
+            return [dict(r) async for r in cur]
+
+    async def list_contacts(self) -> list[dict[str, Any]]:
+        sql = "SELECT id, name, role, township, telegram_id, supervisor_id, blocked FROM care_contacts ORDER BY id"
+        async with self._db.execute(sql) as cur:
+            return [dict(r) async for r in cur]
+
+    async def set_supervisor(self, contact_id: int, supervisor_id: int) -> None:
+        await self._db.execute("UPDATE care_contacts SET supervisor_id = ? WHERE id = ?", (supervisor_id, contact_id))
+        await self._db.commit()

@@ -1,0 +1,103 @@
+"""Import families and contacts from CSV: every bad row reported with its line number, and
+nothing imported from a file that has one (a half-imported registry is worse than none)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from knowledge.catalogue import UnknownJurisdiction, resolve_jurisdiction
+
+FAMILY_COLUMNS = ("alias", "jurisdiction", "township", "village", "contact_note", "old_sick", "lives_alone")
+CONTACT_COLUMNS = ("name", "role", "township", "telegram_id")
+ROLE_WORDS = {
+    "township_leader": "township_leader", "乡镇领导": "township_leader", "乡镇干部": "township_leader",
+    "health_cadre": "health_cadre", "卫生计生干部": "health_cadre", "卫健干部": "health_cadre",
+    "village_cadre": "village_cadre", "村干部": "village_cadre", "村（社区）干部": "village_cadre",
+    "volunteer": "volunteer", "志愿者": "volunteer",
+}
+TRUE = {"1", "true", "yes", "y", "是", "有"}
+FALSE = {"", "0", "false", "no", "n", "否", "无"}
+
+
+class CsvProblems(ValueError):
+    """All problems of a file, one line each: 'line 7: jurisdiction: unknown ...'."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def _rows(text: str, columns: tuple[str, ...], required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip() for h in reader.fieldnames or []]
+    missing = [c for c in required if c not in header]
+    unknown = [h for h in header if h not in columns]
+    if missing or unknown:
+        raise CsvProblems([f"line 1: header must have {', '.join(required)}"
+                           + (f"; missing {', '.join(missing)}" if missing else "")
+                           + (f"; unknown {', '.join(unknown)}" if unknown else "")])
+    return [(reader.line_num, {k.strip(): (v or "").strip() for k, v in row.items() if k}) for row in reader]
+
+
+def _flag(value: str, name: str, problems: list[str], line: int) -> bool:
+    v = value.lower()
+    if v in TRUE:
+        return True
+    if v not in FALSE:
+        problems.append(f"line {line}: {name}: {value!r} is not yes/no (是/否, 1/0)")
+    return False
+
+
+def parse_families(text: str, existing: set[tuple[str, str]] = frozenset()) -> list[dict[str, Any]]:  # type: ignore[assignment]
+    problems: list[str] = []
+    out: list[dict[str, Any]] = []
+    seen = set(existing)
+    for line, row in _rows(text, FAMILY_COLUMNS, ("alias", "jurisdiction")):
+        alias = row.get("alias", "")
+        if not alias or len(alias) > 40:
+            problems.append(f"line {line}: alias: required, at most 40 characters")
+        try:
+            code = resolve_jurisdiction(row.get("jurisdiction", ""))
+        except UnknownJurisdiction as exc:
+            problems.append(f"line {line}: jurisdiction: {exc}")
+            continue
+        if (code, alias) in seen:
+            problems.append(f"line {line}: alias: {alias!r} already exists in {code}")
+        seen.add((code, alias))
+        out.append({"alias": alias, "jurisdiction": code, "township": row.get("township", ""),
+                    "village": row.get("village", ""), "contact_note": row.get("contact_note", "")[:200],
+                    "old_sick": int(_flag(row.get("old_sick", ""), "old_sick", problems, line)),
+                    "lives_alone": int(_flag(row.get("lives_alone", ""), "lives_alone", problems, line))})
+    if problems:
+        raise CsvProblems(problems)
+    return out
+
+
+def parse_contacts(text: str, existing_telegram: set[int] = frozenset()) -> list[dict[str, Any]]:  # type: ignore[assignment]
+    problems: list[str] = []
+    out: list[dict[str, Any]] = []
+    seen = set(existing_telegram)
+    for line, row in _rows(text, CONTACT_COLUMNS, ("name", "role")):
+        name = row.get("name", "")
+        if not name or len(name) > 40:
+            problems.append(f"line {line}: name: required, at most 40 characters")
+        role = ROLE_WORDS.get(row.get("role", ""))
+        if role is None:
+            allowed = ", ".join(sorted(set(ROLE_WORDS.values())))
+            problems.append(f"line {line}: role: {row.get('role')!r} is not one of {allowed}")
+        tid_text = row.get("telegram_id", "")
+        telegram_id = None
+        if tid_text:
+            if not tid_text.isdigit():
+                problems.append(f"line {line}: telegram_id: {tid_text!r} is not a number")
+            else:
+                telegram_id = int(tid_text)
+                if telegram_id in seen:
+                    problems.append(f"line {line}: telegram_id: {telegram_id} is already registered")
+                seen.add(telegram_id)
+        out.append({"name": name, "role": role, "township": row.get("township", ""), "telegram_id": telegram_id})
+    if problems:
+        raise CsvProblems(problems)
+    return out
