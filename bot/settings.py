@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     bot_flood_limit_per_second: float = Field(default=30, ge=0, alias="BOT_FLOOD_LIMIT_PER_SECOND")
     # HTTP connections to the Bot API; small is faster (httpcore scans every pooled connection per request)
     bot_connection_pool: int = Field(default=8, ge=1, le=256, alias="BOT_CONNECTION_POOL")
+    # seconds between reminder rounds (plan, send, re-remind, escalate)
+    bot_reminder_interval: float = Field(default=60, gt=0, alias="BOT_REMINDER_INTERVAL")
     bot_poll_interval: float = Field(default=0.0, ge=0, alias="BOT_POLL_INTERVAL")
 
     @field_validator("telegram_bot_token")

@@ -618,3 +618,9 @@ class CareStore:
     async def set_supervisor(self, contact_id: int, supervisor_id: int) -> None:
         await self._db.execute("UPDATE care_contacts SET supervisor_id = ? WHERE id = ?", (supervisor_id, contact_id))
         await self._db.commit()
+
+    async def set_visit_note(self, visit_id: int, contact_id: int, note: str) -> bool:
+        cur = await self._db.execute("UPDATE care_visits SET notes = ? WHERE id = ? AND contact_id = ?",
+                                     (note[:500], visit_id, contact_id))
+        await self._db.commit()
+        return cur.rowcount == 1

@@ -120,20 +120,6 @@ class FakeBotApi:
                  ) -> list[Call]:
         return [c for c in self.calls[after:] if c.method in methods and c.chat_id == user_id]
 
-    def wait_for(self, predicate: Any, timeout: float = 10.0) -> Call:
-        """The first call (in order) matching predicate, waiting up to timeout seconds."""
-        deadline = time.monotonic() + timeout
-        seen = 0
-        while time.monotonic() < deadline:
-            calls = list(self.calls)
-            for call in calls[seen:]:
-                if predicate(call):
-                    return call
-            seen = len(calls)
-            time.sleep(0.01)
-        raise AssertionError(f"no matching call within {timeout}s; last calls: "
-                             f"{[(c.method, c.text[:40]) for c in self.calls[-8:]]}")
-
     # --- the HTTP side ----------------------------------------------------------------------
 
     def _bot_user(self) -> dict[str, Any]:

@@ -18,6 +18,7 @@ stateDiagram-v2
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable
@@ -42,7 +43,7 @@ from telegram.ext import (
 
 from bot.settings import Settings
 from bot.storage import Storage
-from bot.telegram import admin, ask, browse, check, guards, start
+from bot.telegram import admin, ask, browse, care, check, guards, start
 from bot.telegram import templates as t
 
 log = logging.getLogger("lianxin.bot")
@@ -89,9 +90,15 @@ async def _post_init(application: Application) -> None:
         await application.bot.set_my_commands(t.COMMANDS_ADMIN, scope=BotCommandScopeChat(admin_id))
     for staff_id in await storage.users_with_role("staff"):
         await application.bot.set_my_commands(t.COMMANDS_STAFF, scope=BotCommandScopeChat(staff_id))
+    application.bot_data["reminder_task"] = asyncio.create_task(care.reminder_loop(application))
 
 
 async def _post_shutdown(application: Application) -> None:
+    task: asyncio.Task[None] | None = application.bot_data.get("reminder_task")
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
     storage: Storage | None = application.bot_data.get("storage")
     if storage is not None:
         await storage.close()
@@ -132,14 +139,14 @@ def build_application(settings: Settings) -> Application:
         "start": start.start, "help": start.help_command, "privacy": start.privacy, "forget": start.forget,
         "join": start.join, "check": check.check_command, "doc": browse.doc_command,
         "compare": browse.compare_command, "family": admin.family_record, "invite": admin.invite,
-        "grant": admin.grant, "audit": admin.audit_log,
+        "grant": admin.grant, "audit": admin.audit_log, "myfamilies": care.my_families,
     }
     for name, callback in commands.items():
         application.add_handler(CommandHandler(name, callback))
     buttons = {
         "r": start.on_role, "j": start.on_city, "k": start.on_consent, "f": start.on_forget,
         "c": check.on_check_button, "o": ask.on_full_text, "d": browse.on_doc, "m": browse.on_compare,
-        "x": _start_check_from_button,
+        "x": _start_check_from_button, "v": care.on_visit, "p": care.on_postpone, "h": care.on_help,
     }
     for kind, callback in buttons.items():
         application.add_handler(CallbackQueryHandler(callback, pattern=rf"^{kind}\|"))

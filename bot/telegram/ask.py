@@ -8,6 +8,7 @@ from telegram.ext import ContextTypes
 
 from bot.telegram import templates as t
 from bot.telegram.callbacks import decode, encode
+from bot.telegram.care import maybe_visit_note
 from bot.telegram.check import on_age_text
 from bot.telegram.context import known_user
 from bot.telegram.render import escape, split_text
@@ -23,7 +24,7 @@ MAX_TEXT = 500
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     assert message and message.text is not None
-    if await on_age_text(update, context):
+    if await maybe_visit_note(update, context) or await on_age_text(update, context):
         return
     text = message.text.strip()
     if len(text) > MAX_TEXT:

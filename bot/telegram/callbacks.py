@@ -22,6 +22,9 @@ KINDS = {
     "m": 1,  # comparison topic: m|monthly_allowance
     "f": 1,  # forget: f|y / f|n
     "x": 1,  # shortcuts: x|check
+    "v": None,  # visit log for a reminder: v|<id>, v|<id>|o|<outcome>, v|<id>|f|<outcome>|<days>
+    "p": 2,  # postpone a reminder: p|<id>|<days>
+    "h": 1,  # ask for help with a reminder: h|<id>
 }
 _FIELD = re.compile(r"^[A-Za-z0-9_./-]{1,40}$")
 
@@ -50,6 +53,10 @@ def decode(data: str | None) -> Callback | None:
     if expected is not None and len(fields) != expected:
         return None
     if kind == "c" and not 2 <= len(fields) <= 4:
+        return None
+    if kind == "v" and not (1 <= len(fields) <= 4 and fields[0].isdigit()):
+        return None
+    if kind in ("p", "h") and not fields[0].isdigit():
         return None
     if not all(_FIELD.match(f) for f in fields):
         return None

@@ -110,7 +110,8 @@ async def on_forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def set_commands_for(context: ContextTypes.DEFAULT_TYPE, chat_id: int, role: str) -> None:
     """Register the commands this role can use, in this chat (Telegram shows them in the menu)."""
-    commands = {"staff": t.COMMANDS_STAFF, "admin": t.COMMANDS_ADMIN}.get(role, t.COMMANDS_FAMILY)
+    commands = {"volunteer": t.COMMANDS_VOLUNTEER, "staff": t.COMMANDS_STAFF,
+                "admin": t.COMMANDS_ADMIN}.get(role, t.COMMANDS_FAMILY)
     await context.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id))
 
 

@@ -44,7 +44,11 @@ HELP_FAMILY = (
     "/forget 删除我们保存的关于您的一切\n"
     "/start 重新选择身份和城市"
 )
-HELP_VOLUNTEER = HELP_FAMILY + "\n\n<b>联系干部和志愿者：</b>\n在上门走访时，可以征得家庭同意后帮他们做 /check。"
+HELP_VOLUNTEER = HELP_FAMILY + (
+    "\n\n<b>联系干部和志愿者：</b>\n/myfamilies 我联系的家庭\n"
+    "到了该联系的时候，我会发提醒：点“已走访/已回访”记下情况，也可以推迟或请求协助。\n"
+    "在上门走访时，可以征得家庭同意后帮他们做 /check。"
+)
 HELP_STAFF = HELP_FAMILY + (
     "\n\n<b>工作人员：</b>\n"
     "在任何聊天里输入 @{bot} 加关键词（比如“住院护理”），可以直接引用条款。\n"
@@ -124,5 +128,6 @@ COMMANDS_FAMILY = [
     ("help", "使用说明"),
     ("start", "重新选择身份和城市"),
 ]
-COMMANDS_STAFF = [*COMMANDS_FAMILY, ("family", "查看一个家庭的记录（审计）")]
+COMMANDS_VOLUNTEER = [*COMMANDS_FAMILY, ("myfamilies", "我联系的家庭")]
+COMMANDS_STAFF = [*COMMANDS_VOLUNTEER, ("family", "查看一个家庭的记录（审计）")]
 COMMANDS_ADMIN = [*COMMANDS_STAFF, ("invite", "生成邀请码"), ("grant", "设置用户角色"), ("audit", "审计记录")]

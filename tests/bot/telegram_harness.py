@@ -20,12 +20,15 @@ class Harness:
         self.database = database
         self.overrides = settings
         self.base_url = base_url or (api.base_url if api else "")
+        self.clock: Any = None
         self.app: Any = None
 
     async def start(self) -> Harness:
         settings = load_settings(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=self.base_url,
                                  BOT_DATABASE=self.database, BOT_ADMIN_IDS=str(ADMIN_ID), **self.overrides)
         self.app = build_application(settings)
+        if self.clock is not None:
+            self.app.bot_data["clock"] = self.clock
         await self.app.initialize()
         await self.app.post_init(self.app)
         await self.app.start()

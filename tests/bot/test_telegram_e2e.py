@@ -319,3 +319,54 @@ async def test_webhook_mode_with_secret_token(api: FakeBotApi, tmp_path: Path) -
         await app.stop()
         await app.post_shutdown(app)
         await app.shutdown()
+
+
+async def test_a_contact_gets_a_reminder_logs_the_visit_and_the_next_one_is_scheduled(
+        api: FakeBotApi, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from bot.reminders.delivery import plan
+    from bot.reminders.planner import SHANGHAI
+    from bot.storage import Storage
+
+    db = tmp_path / "care.sqlite3"
+    seed = await Storage.open(db)
+    family = await seed.care.add_family("王家", "ankang", "城关镇", "东村")
+    contact = await seed.care.add_contact("赵主任", "village_cadre", telegram_id=700)
+    await seed.care.add_contact("钱主任", "village_cadre", telegram_id=701)
+    await seed.care.assign(family, contact, dt.date(2027, 3, 1))
+    await seed.close()
+    now = dt.datetime(2027, 3, 31, 10, 0, tzinfo=SHANGHAI)  # a phone call is due today
+    harness = Harness(api, db, BOT_REMINDER_INTERVAL=0.2)
+    harness.clock = lambda: now
+    await harness.start()
+    try:
+        reminder = None
+        for _ in range(100):
+            calls = [c for c in api.calls if c.method == "sendMessage" and c.chat_id == 700]
+            if calls:
+                reminder = calls[0]
+                break
+            await asyncio.sleep(0.05)
+        assert reminder is not None and "王家" in reminder.text and "电话回访" in reminder.text
+        labels = [b[0] for b in reminder.buttons()]
+        assert labels[0] == "✔ 已回访" and "推迟 3 天" in labels and "🆘 需要协助" in labels
+        stranger = await harness.tap(701, reminder.buttons()[0][1], reminder.message_id)  # not their family
+        assert any(r.method == "answerCallbackQuery" and "不是发给您的" in r.params.get("text", "") for r in stranger)
+        step = last_with_buttons(await harness.tap_label(700, reminder, "已回访"))
+        step = last_with_buttons(await harness.tap_label(700, step, "一切平安"))
+        replies = await harness.tap_label(700, step, "30天后再访")
+        assert any("已记录" in r.text and "2027-04-30" in r.text for r in replies)
+        assert any("备注已保存" in r.text for r in await harness.say(700, "老人精神不错"))
+        visits = await harness.storage.care.visits()
+        assert [(v["alias"], v["kind"], v["outcome"], v["notes"]) for v in visits] == [
+            ("王家", "phone_call", "ok", "老人精神不错")]
+        assert (await harness.storage.care.reminders())[0].status == "done"
+        await plan(harness.storage, dt.date(2027, 4, 30))  # the next call, 30 days after this one
+        kinds = [(r.kind, r.due_date.isoformat()) for r in await harness.storage.care.reminders()]
+        assert ("phone_call", "2027-04-30") in kinds and ("follow_up", "2027-04-30") in kinds
+        families = await harness.say(700, "/myfamilies")
+        assert any("王家" in r.text for r in families)
+        assert any("还没有给您分配家庭" in r.text for r in await harness.say(701, "/myfamilies"))
+    finally:
+        await harness.stop()

@@ -1,0 +1,202 @@
+"""Reminders on Telegram: the sender, the background loop, and the contact's buttons.
+
+The loop runs beside the bot (no PTB JobQueue: its jobs are not persisted; ours live in
+SQLite). Contacts act only on their own reminders; /myfamilies lists only their families.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import Application, ContextTypes
+
+from bot.reminders import templates as rt
+from bot.reminders.delivery import Unreachable, escalate, tick
+from bot.reminders.planner import SHANGHAI
+from bot.storage import Reminder, Storage
+from bot.telegram import templates as t
+from bot.telegram.callbacks import decode, encode
+from bot.telegram.context import settings, storage
+from bot.telegram.render import escape
+
+log = logging.getLogger("lianxin.reminders")
+Clock = Callable[[], dt.datetime]
+
+
+def _kind(reminder: Reminder) -> str:
+    return rt.KIND_NAMES.get(reminder.kind, reminder.kind)
+
+
+class TelegramSender:
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def reminder(self, chat_id: int, reminder: Reminder, late: bool, again: bool) -> None:
+        text = rt.REMINDER.format(kind=escape(_kind(reminder)), alias=escape(reminder.alias), due=reminder.due_date)
+        if late:
+            text += "\n" + rt.REMINDER_LATE
+        if again:
+            text += "\n" + rt.REMINDER_AGAIN
+        done = rt.BTN_DONE_CALL if reminder.kind == "phone_call" else rt.BTN_DONE_VISIT
+        keyboard = InlineKeyboardMarkup([
+            [InlineKeyboardButton(done, callback_data=encode("v", reminder.id))],
+            [InlineKeyboardButton(rt.BTN_POSTPONE.format(n=n), callback_data=encode("p", reminder.id, n))
+             for n in (1, 3, 7)],
+            [InlineKeyboardButton(rt.BTN_HELP, callback_data=encode("h", reminder.id))],
+        ])
+        try:
+            await self.bot.send_message(chat_id, text, reply_markup=keyboard)
+        except Forbidden as exc:
+            raise Unreachable from exc
+        except BadRequest as exc:  # chat not found: the contact never started the bot
+            raise Unreachable from exc
+
+    async def escalation(self, chat_id: int, reminder: Reminder, reason: str) -> None:
+        words = {"unacked": rt.REASON_UNACKED, "unreachable": rt.REASON_UNREACHABLE, "help": rt.REASON_HELP}
+        text = rt.ESCALATION.format(alias=escape(reminder.alias), kind=escape(_kind(reminder)), due=reminder.due_date,
+                                    reason=words.get(reason, reason), contact=escape(reminder.contact_name))
+        try:
+            await self.bot.send_message(chat_id, text)
+        except (Forbidden, BadRequest) as exc:
+            raise Unreachable from exc
+
+
+def _clock(application: Application) -> Clock:
+    return application.bot_data.get("clock") or (lambda: dt.datetime.now(SHANGHAI))
+
+
+async def reminder_loop(application: Application) -> None:
+    """Every BOT_REMINDER_INTERVAL seconds: plan, send, re-remind, escalate. Never dies."""
+    store: Storage = application.bot_data["storage"]
+    interval = application.bot_data["settings"].bot_reminder_interval
+    admins = application.bot_data["settings"].bot_admin_ids
+    sender = TelegramSender(application.bot)
+    recovered = await store.care.recover_after_crash()
+    if recovered:
+        log.info("%d reminder(s) were mid-send at the last stop; counted as sent", recovered)
+    while True:
+        try:
+            report = await tick(store, sender, _clock(application)(), admins)
+            if report.sent or report.escalated:
+                log.info("reminders: %d sent (%d late, %d again), %d escalated", report.sent, report.late,
+                         report.again, report.escalated)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("reminder tick failed; trying again next round")
+        await asyncio.sleep(interval)
+
+
+async def _own_reminder(update: Update, context: ContextTypes.DEFAULT_TYPE, reminder_id: str) -> Reminder | None:
+    query = update.callback_query
+    assert query and update.effective_user
+    reminder = await storage(context).care.reminder(int(reminder_id))
+    if reminder is None or reminder.telegram_id != update.effective_user.id:
+        await query.answer(rt.NOT_YOURS, show_alert=True)
+        return None
+    return reminder
+
+
+async def on_visit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """已走访 -> outcome -> follow-up -> logged (two steps, buttons only; a note is optional)."""
+    query = update.callback_query
+    assert query
+    cb = decode(query.data)
+    if cb is None:
+        await query.answer(t.EXPIRED, show_alert=True)
+        return
+    reminder = await _own_reminder(update, context, cb.fields[0])
+    if reminder is None:
+        return
+    if reminder.status == "done":
+        await query.answer(t.ALREADY_ANSWERED)
+        return
+    step = cb.fields[1:]
+    await query.answer()
+    if not step:
+        rows = [[InlineKeyboardButton(label, callback_data=encode("v", reminder.id, "o", key))]
+                for key, label in rt.OUTCOMES.items()]
+        await query.edit_message_text(rt.ASK_OUTCOME.format(alias=escape(reminder.alias), kind=_kind(reminder)),
+                                      reply_markup=InlineKeyboardMarkup(rows))
+        return
+    if step[0] == "o" and len(step) == 2 and step[1] in rt.OUTCOMES:
+        rows = [[InlineKeyboardButton(label, callback_data=encode("v", reminder.id, "f", step[1], days))]
+                for days, label in rt.FOLLOW_UPS.items()]
+        await query.edit_message_text(rt.ASK_FOLLOW_UP, reply_markup=InlineKeyboardMarkup(rows))
+        return
+    if step[0] == "f" and len(step) == 3 and step[1] in rt.OUTCOMES and step[2] in rt.FOLLOW_UPS:
+        today = _clock(context.application)().astimezone(SHANGHAI).date()
+        days = int(step[2]) or None
+        visit_id = await storage(context).care.log_visit(reminder, today, step[1], "", days)
+        nxt = rt.LOGGED_NEXT.format(day=today + dt.timedelta(days=days)) if days else ""
+        if context.user_data is not None:
+            context.user_data["note_for_visit"] = (visit_id, reminder.contact_id)
+        await query.edit_message_text(
+            rt.LOGGED.format(alias=escape(reminder.alias), kind=_kind(reminder), outcome=rt.OUTCOMES[step[1]],
+                             next=nxt) + "\n" + rt.NOTE_HINT)
+        return
+    await query.answer(t.EXPIRED, show_alert=True)
+
+
+async def on_postpone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    assert query
+    cb = decode(query.data)
+    if cb is None or cb.fields[1] not in ("1", "3", "7"):
+        await query.answer(t.EXPIRED, show_alert=True)
+        return
+    reminder = await _own_reminder(update, context, cb.fields[0])
+    if reminder is None:
+        return
+    days = int(cb.fields[1])
+    now = _clock(context.application)().astimezone(SHANGHAI)
+    until = dt.datetime.combine(now.date() + dt.timedelta(days=days), dt.time(9), SHANGHAI)
+    await storage(context).care.postpone(reminder.id, until)
+    await query.answer()
+    await query.edit_message_text(rt.POSTPONED.format(n=days))
+
+
+async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    assert query
+    cb = decode(query.data)
+    reminder = await _own_reminder(update, context, cb.fields[0]) if cb else None
+    if reminder is None:
+        return
+    await query.answer()
+    now = _clock(context.application)()
+    admins = settings(context).bot_admin_ids
+    await escalate(storage(context), TelegramSender(context.bot), reminder, "help", now, admins)
+    await query.edit_message_text(rt.HELP_SENT)
+
+
+async def my_families(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    assert message and update.effective_user
+    contact = await storage(context).care.contact_by_telegram(update.effective_user.id)
+    if contact is None:
+        await message.reply_text(rt.NOT_A_CONTACT)
+        return
+    families = await storage(context).care.families_of(contact[0])
+    if not families:
+        await message.reply_text(rt.MY_FAMILIES_NONE)
+        return
+    await message.reply_text(rt.MY_FAMILIES.format(lines="\n".join(f"· {escape(alias)}" for _, alias in families)))
+
+
+async def maybe_visit_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """The text right after logging a visit is its optional note."""
+    held = (context.user_data or {}).pop("note_for_visit", None)
+    message = update.effective_message
+    if not held or message is None or not message.text or message.text.startswith("/"):
+        return False
+    visit_id, contact_id = held
+    if await storage(context).care.set_visit_note(visit_id, contact_id, message.text.strip()):
+        await message.reply_text(rt.NOTE_SAVED)
+        return True
+    return False
