@@ -624,3 +624,13 @@ class CareStore:
                                      (note[:500], visit_id, contact_id))
         await self._db.commit()
         return cur.rowcount == 1
+
+    async def family_record(self, family_id: int) -> dict[str, Any] | None:
+        async with self._db.execute("SELECT record FROM care_families WHERE id = ?", (family_id,)) as cur:
+            row = await cur.fetchone()
+        return json.loads(row[0]) if row and row[0] else None
+
+    async def family_jurisdiction(self, family_id: int) -> str:
+        async with self._db.execute("SELECT jurisdiction FROM care_families WHERE id = ?", (family_id,)) as cur:
+            row = await cur.fetchone()
+        return str(row[0]) if row else ""

@@ -25,6 +25,7 @@ KINDS = {
     "v": None,  # visit log for a reminder: v|<id>, v|<id>|o|<outcome>, v|<id>|f|<outcome>|<days>
     "p": 2,  # postpone a reminder: p|<id>|<days>
     "h": 1,  # ask for help with a reminder: h|<id>
+    "g": None,  # interview on behalf of a family: g|<family id>, g|<family id>|y / n
 }
 _FIELD = re.compile(r"^[A-Za-z0-9_./-]{1,40}$")
 
@@ -55,6 +56,8 @@ def decode(data: str | None) -> Callback | None:
     if kind == "c" and not 2 <= len(fields) <= 4:
         return None
     if kind == "v" and not (1 <= len(fields) <= 4 and fields[0].isdigit()):
+        return None
+    if kind == "g" and not (1 <= len(fields) <= 2 and fields[0].isdigit()):
         return None
     if kind in ("p", "h") and not fields[0].isdigit():
         return None

@@ -186,7 +186,58 @@ async def my_families(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if not families:
         await message.reply_text(rt.MY_FAMILIES_NONE)
         return
-    await message.reply_text(rt.MY_FAMILIES.format(lines="\n".join(f"· {escape(alias)}" for _, alias in families)))
+    lines = []
+    for family_id, alias in families:
+        record = await storage(context).care.family_record(family_id)
+        line = f"· {escape(alias)}"
+        if record:
+            summary = rt.RECORD_LINE.format(day=record.get("day", ""), eligible=record.get("eligible") or "无",
+                                            unclear=record.get("unclear") or "无")
+            line += "\n  " + escape(summary)
+        lines.append(line)
+    await message.reply_text(rt.MY_FAMILIES.format(lines="\n".join(lines)))
+
+
+async def visit_check(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/visitcheck: during a visit, run the interview for one of my families (with its agreement)."""
+    message = update.effective_message
+    assert message and update.effective_user
+    contact = await storage(context).care.contact_by_telegram(update.effective_user.id)
+    if contact is None:
+        await message.reply_text(rt.NOT_A_CONTACT)
+        return
+    families = await storage(context).care.families_of(contact[0])
+    if not families:
+        await message.reply_text(rt.MY_FAMILIES_NONE)
+        return
+    rows = [[InlineKeyboardButton(alias, callback_data=encode("g", fid))] for fid, alias in families]
+    await message.reply_text(t.VISIT_CHECK_CHOOSE, reply_markup=InlineKeyboardMarkup(rows))
+
+
+async def on_visit_check(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    from bot.telegram.check import check_command
+
+    query = update.callback_query
+    assert query and update.effective_user
+    cb = decode(query.data)
+    contact = await storage(context).care.contact_by_telegram(update.effective_user.id)
+    mine = dict(await storage(context).care.families_of(contact[0])) if contact else {}
+    if cb is None or int(cb.fields[0]) not in mine:
+        await query.answer(rt.NOT_YOURS, show_alert=True)
+        return
+    await query.answer()
+    family_id = int(cb.fields[0])
+    if len(cb.fields) == 1:
+        rows = [[InlineKeyboardButton(t.VISIT_CHECK_AGREED, callback_data=encode("g", family_id, "y"))],
+                [InlineKeyboardButton(t.VISIT_CHECK_DECLINED, callback_data=encode("g", family_id, "n"))]]
+        await query.edit_message_text(t.VISIT_CHECK_CONSENT.format(alias=escape(mine[family_id])),
+                                      reply_markup=InlineKeyboardMarkup(rows))
+        return
+    if cb.fields[1] != "y":
+        await query.edit_message_text(t.VISIT_CHECK_NOT_SAVED)
+        return
+    jurisdiction = await storage(context).care.family_jurisdiction(family_id)
+    await check_command(update, context, for_family=(family_id, jurisdiction))
 
 
 async def maybe_visit_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:

@@ -41,15 +41,18 @@ class Session:
     state: InterviewState
     chat_id: int | None
     message_id: int | None
+    for_family: int | None = None  # a contact interviewing on behalf of a registry family
+
+    def to_json(self) -> dict[str, object]:
+        return {**self.state.to_json(), "for_family": self.for_family}
 
 
 async def _load(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Session | None:
     user = await known_user(update, context)
-    if user is not None and user.consent:
-        dialog = await storage(context).load_dialog(user.user_id)
-        if dialog is None or dialog.kind != KIND:
-            return None
-        return Session(dialog.token, InterviewState.from_json(dialog.state), dialog.chat_id, dialog.message_id)
+    dialog = await storage(context).load_dialog(user.user_id) if user is not None else None
+    if dialog is not None and dialog.kind == KIND:
+        return Session(dialog.token, InterviewState.from_json(dialog.state), dialog.chat_id, dialog.message_id,
+                       dialog.state.get("for_family"))
     held = (context.user_data or {}).get(KIND)
     if not held:
         return None
@@ -59,8 +62,9 @@ async def _load(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Session |
 async def _save(update: Update, context: ContextTypes.DEFAULT_TYPE, session: Session) -> None:
     assert update.effective_user
     user = await known_user(update, context)
-    if user is not None and user.consent:
-        await storage(context).save_dialog(user.user_id, KIND, session.token, session.state.to_json(),
+    if user is not None and (user.consent or session.for_family is not None):
+        # a family interviewed by its contact agreed in person (asked before the first question)
+        await storage(context).save_dialog(user.user_id, KIND, session.token, session.to_json(),
                                            session.chat_id, session.message_id)
     elif context.user_data is not None:
         context.user_data[KIND] = {"token": session.token, "state": session.state.to_json(),
@@ -84,17 +88,19 @@ def _view(session: Session) -> tuple[str, InlineKeyboardMarkup]:
     return f"{progress}{escape(question.text)}", question_keyboard(question, session.token, session.state.pending)
 
 
-async def check_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def check_command(update: Update, context: ContextTypes.DEFAULT_TYPE, for_family: tuple[int, str] | None = None,
+                        ) -> None:
     """Start a new interview (or continue the one in progress) in a fresh message."""
     assert update.effective_user and update.effective_chat
     await storage(context).ensure_user(update.effective_user.id)
     user = await known_user(update, context)
-    session = await _load(update, context)
+    session = None if for_family else await _load(update, context)
     intro = t.CHECK_RESUMED if session and session.state.steps else None
     if session is None:
         from dialogs import check_templates as ct
 
-        session = Session(secrets.token_hex(3), start(user.jurisdiction if user else None), None, None)
+        city = for_family[1] if for_family else (user.jurisdiction if user else None)
+        session = Session(secrets.token_hex(3), start(city), None, None, for_family[0] if for_family else None)
         intro = ct.INTRO
     text, keyboard = _view(session)
     message = await context.bot.send_message(update.effective_chat.id, f"{intro}\n\n{text}" if intro else text,
@@ -180,6 +186,14 @@ async def _finish(update: Update, context: ContextTypes.DEFAULT_TYPE, session: S
         await context.bot.send_message(update.effective_chat.id, chunk)
     eligible = "、".join(o.rule.title for o in assessment.outcomes if o.status == "eligible")
     answers = {k: v for k, v in session.state.answers.items()}
+    if session.for_family is not None:
+        unclear = "、".join(o.rule.title for o in assessment.outcomes if o.status == "unknown")
+        await storage(context).care.save_family_record(session.for_family, {
+            "jurisdiction": assessment.document.code, "answers": answers, "eligible": eligible, "unclear": unclear,
+            "by_contact": update.effective_user.id, "day": session.state.as_of.isoformat()})
+        await context.bot.send_message(update.effective_chat.id, t.VISIT_CHECK_SAVED)
+        await _drop(update, context)
+        return
     saved = await storage(context).save_profile(update.effective_user.id, assessment.document.code, answers,
                                                 f"可享受：{eligible}" if eligible else "无可享受项目")
     if saved:

@@ -45,7 +45,7 @@ HELP_FAMILY = (
     "/start 重新选择身份和城市"
 )
 HELP_VOLUNTEER = HELP_FAMILY + (
-    "\n\n<b>联系干部和志愿者：</b>\n/myfamilies 我联系的家庭\n"
+    "\n\n<b>联系干部和志愿者：</b>\n/myfamilies 我联系的家庭\n/visitcheck 走访时帮家庭测算待遇（先征得同意）\n"
     "到了该联系的时候，我会发提醒：点“已走访/已回访”记下情况，也可以推迟或请求协助。\n"
     "在上门走访时，可以征得家庭同意后帮他们做 /check。"
 )
@@ -76,6 +76,12 @@ FORGET_KEPT = "好的，什么也没删。"
 
 CHECK_RESUMED = "接着上次的地方："
 CHECK_DONE_HEADER = "好的，下面是结果（内容较多，分几条发）："
+VISIT_CHECK_SAVED = "结果已保存到这户家庭的档案里，下一位联系人也能看到（/myfamilies）。"
+VISIT_CHECK_CHOOSE = "要帮哪一户家庭做待遇测算？"
+VISIT_CHECK_CONSENT = "请先当面问一下{alias}：同意把这次的回答和结果记在家庭档案里吗？"
+VISIT_CHECK_AGREED = "家庭同意"
+VISIT_CHECK_DECLINED = "家庭不同意"
+VISIT_CHECK_NOT_SAVED = "好的，不做记录。您可以请家人自己用 /check 查看。"
 CHECK_SAVED = "（您的回答已保存，发 /forget 可以删除。）"
 BTN_UNKNOWN = "不清楚"
 BTN_BACK = "⬅ 返回上一步"
@@ -128,6 +134,6 @@ COMMANDS_FAMILY = [
     ("help", "使用说明"),
     ("start", "重新选择身份和城市"),
 ]
-COMMANDS_VOLUNTEER = [*COMMANDS_FAMILY, ("myfamilies", "我联系的家庭")]
+COMMANDS_VOLUNTEER = [*COMMANDS_FAMILY, ("myfamilies", "我联系的家庭"), ("visitcheck", "走访时帮家庭测算待遇")]
 COMMANDS_STAFF = [*COMMANDS_VOLUNTEER, ("family", "查看一个家庭的记录（审计）")]
 COMMANDS_ADMIN = [*COMMANDS_STAFF, ("invite", "生成邀请码"), ("grant", "设置用户角色"), ("audit", "审计记录")]

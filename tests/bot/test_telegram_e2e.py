@@ -367,6 +367,25 @@ async def test_a_contact_gets_a_reminder_logs_the_visit_and_the_next_one_is_sche
         assert ("phone_call", "2027-04-30") in kinds and ("follow_up", "2027-04-30") in kinds
         families = await harness.say(700, "/myfamilies")
         assert any("王家" in r.text for r in families)
+        # during a visit, with the family's agreement, the contact runs the interview for them
+        choose = last_with_buttons(await harness.say(700, "/visitcheck"))
+        agree = last_with_buttons(await harness.tap_label(700, choose, "王家"))
+        assert "同意" in agree.text
+        question = last_with_buttons(await harness.tap_label(700, agree, "家庭同意"))
+        for label in ("孩子已经离世", "两人都在本地（农村户口）", "没有", "60岁及以上", "60岁及以上"):
+            question = last_with_buttons([r for r in await harness.tap_label(700, question, label)
+                                          if r.method == "editMessageText"])
+        while "您填的情况如下" not in question.text:  # the checklist: nothing ticked
+            label = "选好了" if any("选好了" in b[0] for b in question.buttons()) else "没有"
+            question = last_with_buttons([r for r in await harness.tap_label(700, question, label)
+                                          if r.method == "editMessageText"])
+        replies = await harness.tap_label(700, question, "看结果")
+        assert any("家庭的档案" in r.text for r in replies)
+        record = await harness.storage.care.family_record(family)
+        assert record["jurisdiction"] == "ankang" and "一次性补助" in record["eligible"]
+        assert await harness.storage.read_profile(700, reader=700) is None  # not the contact's own profile
+        families = await harness.say(700, "/myfamilies")
+        assert any("上次测算" in r.text and "一次性补助" in r.text for r in families)
         assert any("还没有给您分配家庭" in r.text for r in await harness.say(701, "/myfamilies"))
     finally:
         await harness.stop()
