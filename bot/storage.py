@@ -403,6 +403,7 @@ class CareStore:
 
     def __init__(self, db: aiosqlite.Connection) -> None:
         self._db = db
+        self.planned_on: dt.date | None = None  # planning is idempotent; once a day is enough
 
     async def add_family(self, alias: str, jurisdiction: str, township: str = "", village: str = "",
                          contact_note: str = "", old_sick: bool = False, lives_alone: bool = False) -> int:
@@ -634,3 +635,9 @@ class CareStore:
         async with self._db.execute("SELECT jurisdiction FROM care_families WHERE id = ?", (family_id,)) as cur:
             row = await cur.fetchone()
         return str(row[0]) if row else ""
+
+    async def raise_urgent(self, family_id: int, now: dt.datetime) -> int:
+        """An urgent visit (accident, serious illness): a reminder now for every contact of the family."""
+        async with self._db.execute("SELECT contact_id FROM care_assignments WHERE family_id = ?", (family_id,)) as cur:
+            contacts = [int(r[0]) async for r in cur]
+        return await self.add_reminders([(family_id, c, "urgent", now.date(), now) for c in contacts])

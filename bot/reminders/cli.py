@@ -72,6 +72,11 @@ async def _admin(args: argparse.Namespace, s: Storage) -> int:
         since = args.since or dt.datetime.now(SHANGHAI).date()
         position = await care.assign(args.family, args.contact, since)
         print(f"family {args.family} -> contact {args.contact} (position {position}, since {since})")
+    elif args.admin_command == "urgent":
+        if args.family not in {f["id"] for f in await care.list_families()}:
+            raise AdminError(f"urgent: unknown family {args.family}")
+        created = await care.raise_urgent(args.family, dt.datetime.now(SHANGHAI))
+        print(f"urgent visit raised for family {args.family}: {created} contact(s) will be reminded at once")
     elif args.admin_command == "supervisor":
         await care.set_supervisor(args.contact, args.supervisor)
         print(f"contact {args.contact} reports to {args.supervisor}")
@@ -139,6 +144,8 @@ def add_parsers(sub: Any, date_type: Any) -> None:
     p.add_argument("family", type=int)
     p.add_argument("contact", type=int)
     p.add_argument("--since", type=date_type)
+    p = asub.add_parser("urgent", help="raise an urgent visit (accident, serious illness) for a family")
+    p.add_argument("family", type=int)
     p = asub.add_parser("supervisor", help="who a contact's unanswered reminders escalate to")
     p.add_argument("contact", type=int)
     p.add_argument("supervisor", type=int)

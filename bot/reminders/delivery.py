@@ -73,7 +73,9 @@ async def tick(storage: Storage, sender: Sender, now: dt.datetime, admins: tuple
     """One pass: plan today, re-remind or escalate the unanswered, send what is due."""
     report = TickReport()
     today = now.astimezone(SHANGHAI).date()
-    report.planned = await plan(storage, today)
+    if storage.care.planned_on != today:  # what falls due only changes with the date
+        report.planned = await plan(storage, today)
+        storage.care.planned_on = today
     schedule = load_schedule("kaifeng")  # quiet hours and grace are the same defaults everywhere
     grace = dt.timedelta(hours=schedule.grace_hours)
     for r in await storage.care.unacknowledged(now - grace):

@@ -84,3 +84,43 @@ async def audit_log(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         for e in entries]
     for chunk in split_text("\n".join(lines)):
         await update.effective_message.reply_text(chunk)
+
+
+async def urgent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/urgent FAMILY_ID: every contact of the family is reminded at once (admins)."""
+    import datetime as dt
+
+    from bot.reminders.planner import SHANGHAI
+
+    assert update.effective_message and update.effective_user
+    if not await _require(update, context, ("admin",), t.ADMIN_ONLY):
+        return
+    if not context.args or not context.args[0].isdigit():
+        await update.effective_message.reply_text(t.URGENT_USAGE)
+        return
+    family_id = int(context.args[0])
+    created = await storage(context).care.raise_urgent(family_id, dt.datetime.now(SHANGHAI))
+    await storage(context).audit(update.effective_user.id, "raise_urgent", None, str(family_id))
+    await update.effective_message.reply_text(t.URGENT_OK.format(n=created) if created else t.URGENT_NONE)
+
+
+async def overdue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/overdue: reminders past their due date and not done (admins)."""
+    import datetime as dt
+
+    from bot.reminders import templates as rt
+    from bot.reminders.planner import SHANGHAI
+
+    assert update.effective_message and update.effective_user
+    if not await _require(update, context, ("admin",), t.ADMIN_ONLY):
+        return
+    today = dt.datetime.now(SHANGHAI).date().isoformat()
+    rows = await storage(context).care.reminders("r.status != 'done' AND r.due_date < ?", (today,))
+    if not rows:
+        await update.effective_message.reply_text(t.OVERDUE_NONE)
+        return
+    lines = [t.OVERDUE_HEADER.format(n=len(rows))] + [
+        escape(f"{r.due_date} {rt.KIND_NAMES.get(r.kind, r.kind)} {r.alias} {r.contact_name} {r.status}")
+        for r in rows[:200]]
+    for chunk in split_text("\n".join(lines)):
+        await update.effective_message.reply_text(chunk)

@@ -140,7 +140,7 @@ def build_application(settings: Settings) -> Application:
         "join": start.join, "check": check.check_command, "doc": browse.doc_command,
         "compare": browse.compare_command, "family": admin.family_record, "invite": admin.invite,
         "grant": admin.grant, "audit": admin.audit_log, "myfamilies": care.my_families,
-        "visitcheck": care.visit_check,
+        "visitcheck": care.visit_check, "urgent": admin.urgent, "overdue": admin.overdue,
     }
     for name, callback in commands.items():
         application.add_handler(CommandHandler(name, callback))

@@ -58,7 +58,9 @@ HELP_ADMIN = HELP_STAFF + (
     "\n\n<b>管理员：</b>\n"
     "/invite volunteer 或 /invite staff 生成邀请码\n"
     "/grant 用户编号 角色（family / volunteer / staff）\n"
-    "/audit 最近的审计记录"
+    "/audit 最近的审计记录\n"
+    "/overdue 逾期未完成的走访\n"
+    "/urgent 家庭编号 发起紧急走访（意外、重病、受灾）"
 )
 
 PRIVACY = (
@@ -121,6 +123,11 @@ FAMILY_RECORD = (
 AUDIT_HEADER = "<b>最近的审计记录</b>"
 AUDIT_LINE = "{at} 用户{actor} {action} {subject}"
 AUDIT_EMPTY = "还没有审计记录。"
+URGENT_USAGE = "请这样发送：/urgent 家庭编号（见 python -m bot admin families）"
+URGENT_OK = "已发起紧急走访：{n} 位联系人马上会收到提醒。"
+URGENT_NONE = "这户家庭还没有分配联系人，或编号不对。"
+OVERDUE_HEADER = "<b>逾期未完成的走访（{n} 条）</b>"
+OVERDUE_NONE = "没有逾期的走访。"
 INLINE_STAFF_ONLY = "先在私聊中登记工作人员身份"
 INLINE_NOTHING = "没有找到相关条款"
 ROLE_NAMES = {"family": "家里人", "volunteer": "志愿者/联系干部", "staff": "工作人员", "admin": "管理员"}
@@ -136,4 +143,5 @@ COMMANDS_FAMILY = [
 ]
 COMMANDS_VOLUNTEER = [*COMMANDS_FAMILY, ("myfamilies", "我联系的家庭"), ("visitcheck", "走访时帮家庭测算待遇")]
 COMMANDS_STAFF = [*COMMANDS_VOLUNTEER, ("family", "查看一个家庭的记录（审计）")]
-COMMANDS_ADMIN = [*COMMANDS_STAFF, ("invite", "生成邀请码"), ("grant", "设置用户角色"), ("audit", "审计记录")]
+COMMANDS_ADMIN = [*COMMANDS_STAFF, ("invite", "生成邀请码"), ("grant", "设置用户角色"), ("audit", "审计记录"),
+                  ("overdue", "逾期未完成的走访"), ("urgent", "发起紧急走访")]

@@ -198,3 +198,17 @@ async def test_planning_twice_creates_nothing_twice(tmp_path: Path) -> None:
     assert await plan(s, dt.date(2027, 2, 3)) == 0
     assert await plan(s, dt.date(2027, 2, 4)) == 0
     await s.close()
+
+
+async def test_an_urgent_visit_reminds_every_contact_at_once_even_at_night_it_waits(tmp_path: Path) -> None:
+    s = await registry(tmp_path / "r.sqlite3", since="2027-03-01")
+    family = await s.care.family_id("kaifeng", "家庭0")
+    assert family is not None
+    assert await s.care.raise_urgent(family, at("2027-03-10", 23)) == 3
+    sender = FakeSender()
+    await tick(s, sender, at("2027-03-10", 23))
+    assert sender.sent == []  # quiet hours
+    await tick(s, sender, at("2027-03-11", 8))
+    assert sorted((chat, r.kind) for chat, r, _, _ in sender.sent) == [(801, "urgent"), (802, "urgent"),
+                                                                       (803, "urgent")]
+    await s.close()

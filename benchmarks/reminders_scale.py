@@ -1,0 +1,131 @@
+"""100,000 families with 3 contacts each: plan and enqueue one day's reminders, then send them.
+
+The day is 2027-02-05, inside the Spring Festival window, so every family gets a festival
+visit reminder on top of the phone calls and home visits falling due. Setup (bulk insert of
+the registry) is not measured. Sending goes through the real Telegram sender (PTB) to the
+fake Bot API server running in another process, with outgoing flood control off (with it
+on, Telegram's 30 messages/s would make 100,000 reminders take about an hour: spread
+festival reminders over the lead days in production).
+
+    python benchmarks/reminders_scale.py [FAMILIES] [--send N]   (default 100000, send all)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import multiprocessing as mp
+import random
+import resource
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.reminders.delivery import plan, tick
+from bot.reminders.planner import SHANGHAI
+from bot.storage import Storage
+
+CODES = ("ankang", "linyi", "jiangyan", "kaifeng", "liuzhou")
+ROLES = {"ankang": ["village_cadre"], "linyi": ["village_cadre"], "jiangyan": ["township_leader", "village_cadre"],
+         "kaifeng": ["township_leader", "health_cadre", "village_cadre"],
+         "liuzhou": ["township_leader", "village_cadre"]}
+
+
+def fake_server(conn: object) -> None:
+    from tests.fake_bot_api import FakeBotApi
+
+    api = FakeBotApi().start()
+    conn.send(api.base_url)  # type: ignore[attr-defined]
+    conn.recv()  # type: ignore[attr-defined]
+    conn.send(sum(1 for c in api.calls if c.method == "sendMessage"))  # type: ignore[attr-defined]
+    api.stop()
+
+
+async def seed(path: Path, families: int) -> None:
+    storage = await Storage.open(path)
+    await storage.close()
+    con = sqlite3.connect(path)
+    rng = random.Random(7)
+    now = "2027-01-01T00:00:00+00:00"
+    contacts_per_role = max(1, families // 10)  # each contact serves about 10 families per role
+    con.executemany("INSERT INTO care_contacts (id, name, role, telegram_id, created_at) VALUES (?, ?, ?, ?, ?)",
+                    [(i, f"联系人{i}", role, 1_000_000 + i, now)
+                     for i, role in enumerate(["township_leader", "health_cadre", "village_cadre"] * contacts_per_role,
+                                              start=1)])
+    fam_rows, assign_rows = [], []
+    for f in range(1, families + 1):
+        code = CODES[f % 5]
+        fam_rows.append((f, f"家庭{f}", code, "城关镇", "东村", int(rng.random() < 0.2), now))
+        since = (dt.date(2026, 10, 1) + dt.timedelta(days=rng.randrange(120))).isoformat()
+        for pos, role in enumerate(["township_leader", "health_cadre", "village_cadre"], start=1):
+            offset = ["township_leader", "health_cadre", "village_cadre"].index(role)
+            contact = 1 + offset + 3 * rng.randrange(contacts_per_role)
+            assign_rows.append((f, contact, pos, since))
+    con.executemany("INSERT INTO care_families (id, alias, jurisdiction, township, village, old_sick, created_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)", fam_rows)
+    con.executemany("INSERT INTO care_assignments (family_id, contact_id, position, since) VALUES (?, ?, ?, ?)",
+                    assign_rows)
+    con.commit()
+    con.close()
+
+
+def rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+async def main(families: int, send_limit: int | None) -> None:
+    from telegram import Bot
+    from telegram.request import HTTPXRequest
+
+    from bot.telegram.care import TelegramSender
+    from tests.fake_bot_api import TOKEN
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "scale.sqlite3"
+        started = time.perf_counter()
+        await seed(path, families)
+        print(f"setup: {families} families, {families * 3} assignments in {time.perf_counter() - started:.1f} s "
+              f"(not measured below)")
+        storage = await Storage.open(path)
+        rss_before = rss_mib()
+        started = time.perf_counter()
+        enqueued = await plan(storage, dt.date(2027, 2, 5))
+        elapsed = time.perf_counter() - started
+        print(f"plan + enqueue one day: {enqueued} reminders in {elapsed:.2f} s; "
+              f"peak RSS {rss_mib():.0f} MiB (was {rss_before:.0f} MiB before planning)")
+        started = time.perf_counter()
+        again = await plan(storage, dt.date(2027, 2, 5))
+        print(f"planning the same day again: {again} new in {time.perf_counter() - started:.2f} s (idempotent)")
+
+        parent, child = mp.Pipe()
+        process = mp.get_context("spawn").Process(target=fake_server, args=(child,))
+        process.start()
+        base_url = parent.recv()
+        bot = Bot(TOKEN, base_url=base_url, request=HTTPXRequest(connection_pool_size=8, pool_timeout=30))
+        await bot.initialize()
+        sender = TelegramSender(bot)
+        if send_limit is not None:  # keep only the first N pending for a quicker run
+            await storage._db.execute("UPDATE care_reminders SET send_after = '2099-01-01' WHERE id > ?",
+                                      (send_limit,))
+            await storage._db.commit()
+        started = time.perf_counter()
+        report = await tick(storage, sender, dt.datetime(2027, 2, 5, 10, tzinfo=SHANGHAI))
+        elapsed = time.perf_counter() - started
+        await bot.shutdown()
+        parent.send("stop")
+        delivered = parent.recv()
+        process.join()
+        print(f"send: {report.sent} reminders in {elapsed:.1f} s = {report.sent / elapsed:.0f}/s "
+              f"({report.late} late, errors {len(report.errors)}); fake server received {delivered}; "
+              f"peak RSS {rss_mib():.0f} MiB")
+        await storage.close()
+
+
+if __name__ == "__main__":
+    n = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 100_000
+    limit = int(sys.argv[sys.argv.index("--send") + 1]) if "--send" in sys.argv else None
+    asyncio.run(main(n, limit))
