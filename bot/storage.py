@@ -457,7 +457,8 @@ class CareStore:
     async def assignments(self) -> list[Assignment]:
         sql = ("SELECT f.id, f.alias, f.jurisdiction, f.old_sick, c.id, c.role, a.position, a.since"
                " FROM care_assignments a JOIN care_families f ON f.id = a.family_id"
-               " JOIN care_contacts c ON c.id = a.contact_id WHERE f.active = 1 AND c.active = 1")
+               " JOIN care_contacts c ON c.id = a.contact_id WHERE f.active = 1")
+        # contacts who left stay in the plan: their reminders escalate, so no family falls silent
         async with self._db.execute(sql) as cur:
             return [Assignment(r[0], r[1], r[2], bool(r[3]), r[4], r[5], r[6], dt.date.fromisoformat(r[7]))
                     async for r in cur]
@@ -485,7 +486,8 @@ class CareStore:
         return self._db.total_changes - before
 
     _REMINDER = ("SELECT r.id, r.family_id, r.contact_id, r.kind, r.due_date, r.status, r.sent_count, r.sent_at,"
-                 " r.late, f.alias, c.telegram_id, c.name, c.supervisor_id FROM care_reminders r"
+                 " r.late, f.alias, CASE WHEN c.active = 1 AND c.blocked = 0 THEN c.telegram_id END, c.name,"
+                 " c.supervisor_id FROM care_reminders r"
                  " JOIN care_families f ON f.id = r.family_id JOIN care_contacts c ON c.id = r.contact_id")
 
     @staticmethod
@@ -641,3 +643,8 @@ class CareStore:
         async with self._db.execute("SELECT contact_id FROM care_assignments WHERE family_id = ?", (family_id,)) as cur:
             contacts = [int(r[0]) async for r in cur]
         return await self.add_reminders([(family_id, c, "urgent", now.date(), now) for c in contacts])
+
+    async def deactivate_contact(self, contact_id: int) -> None:
+        """A contact who left: kept for the record; their reminders now escalate."""
+        await self._db.execute("UPDATE care_contacts SET active = 0 WHERE id = ?", (contact_id,))
+        await self._db.commit()

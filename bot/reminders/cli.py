@@ -77,6 +77,9 @@ async def _admin(args: argparse.Namespace, s: Storage) -> int:
             raise AdminError(f"urgent: unknown family {args.family}")
         created = await care.raise_urgent(args.family, dt.datetime.now(SHANGHAI))
         print(f"urgent visit raised for family {args.family}: {created} contact(s) will be reminded at once")
+    elif args.admin_command == "contact-left":
+        await care.deactivate_contact(args.contact)
+        print(f"contact {args.contact} marked as left; their reminders will escalate until reassigned")
     elif args.admin_command == "supervisor":
         await care.set_supervisor(args.contact, args.supervisor)
         print(f"contact {args.contact} reports to {args.supervisor}")
@@ -146,6 +149,8 @@ def add_parsers(sub: Any, date_type: Any) -> None:
     p.add_argument("--since", type=date_type)
     p = asub.add_parser("urgent", help="raise an urgent visit (accident, serious illness) for a family")
     p.add_argument("family", type=int)
+    p = asub.add_parser("contact-left", help="a contact who left: their families' reminders escalate")
+    p.add_argument("contact", type=int)
     p = asub.add_parser("supervisor", help="who a contact's unanswered reminders escalate to")
     p.add_argument("contact", type=int)
     p.add_argument("supervisor", type=int)

@@ -212,3 +212,13 @@ async def test_an_urgent_visit_reminds_every_contact_at_once_even_at_night_it_wa
     assert sorted((chat, r.kind) for chat, r, _, _ in sender.sent) == [(801, "urgent"), (802, "urgent"),
                                                                        (803, "urgent")]
     await s.close()
+
+
+async def test_a_contact_who_left_does_not_leave_the_family_silent(tmp_path: Path) -> None:
+    s = await registry(tmp_path / "r.sqlite3", since="2027-03-01")
+    await s.care.deactivate_contact(4)  # 赵主任 (village cadre, telegram 803) left
+    sender = FakeSender()
+    await tick(s, sender, at("2027-03-31"), admins=(ADMIN,))
+    assert sender.sent == []
+    assert [(chat, r.kind, reason) for chat, r, reason in sender.escalations] == [(800, "phone_call", "unreachable")]
+    await s.close()
