@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     bot_connection_pool: int = Field(default=8, ge=1, le=256, alias="BOT_CONNECTION_POOL")
     # seconds between reminder rounds (plan, send, re-remind, escalate)
     bot_reminder_interval: float = Field(default=60, gt=0, alias="BOT_REMINDER_INTERVAL")
+    # no reminders during these hours, Asia/Shanghai: "21-8" means 21:00 to 08:00
+    bot_quiet_hours: str = Field(default="21-8", pattern=r"^([01]?\d|2[0-3])-([01]?\d|2[0-3])$",
+                                 alias="BOT_QUIET_HOURS")
+    # hours without an answer before a reminder is repeated (then escalated)
+    bot_grace_hours: int = Field(default=48, ge=1, le=24 * 14, alias="BOT_GRACE_HOURS")
     bot_poll_interval: float = Field(default=0.0, ge=0, alias="BOT_POLL_INTERVAL")
 
     @field_validator("telegram_bot_token")

@@ -10,10 +10,12 @@ that the local health commission decides.
 from __future__ import annotations
 
 from dialogs import check_templates as t
+from knowledge.catalogue import get_document
 from knowledge.clauses import clauses_by_id
 from knowledge.comparison import compare, resolve_topic
-from knowledge.eligibility import Assessment, Outcome
-from knowledge.rules_schema import TOPICS, Amount, Rule
+from knowledge.condition_text import requirement
+from knowledge.eligibility import Assessment, Outcome, leaves
+from knowledge.rules_schema import TOPICS, Amount, Rule, load_rules
 
 
 def _money(value: float) -> str:
@@ -37,8 +39,6 @@ def amount_text(amount: Amount, value: float, persons: int | None = None) -> str
 
 def _citation(rule: Rule) -> str:
     clause = clauses_by_id()[rule.citation.clause]
-    from knowledge.catalogue import get_document
-
     doc = get_document(clause.doc)
     return t.ITEM_CITATION.format(number=doc.number or t.NO_NUMBER, path=clause.path, quote=rule.citation.quote)
 
@@ -117,10 +117,7 @@ def render_assessment(assessment: Assessment) -> str:
 
 def _who(rule: Rule) -> str:
     """A short statement of whom the rule names, from its conditions' wording."""
-    from knowledge.condition_text import requirement
-    from knowledge.eligibility import _leaves
-
-    words = [requirement(leaf) for tree in (rule.conditions, rule.each_person) for leaf in _leaves(tree)]
+    words = [requirement(leaf) for tree in (rule.conditions, rule.each_person) for leaf in leaves(tree)]
     words += list(rule.provisos)
     return "、".join(dict.fromkeys(words)) or "本文件所指的特殊家庭"
 
@@ -152,17 +149,10 @@ def render_comparison(topic: str) -> str:
 
 
 def _scope_words(code: str) -> str:
-    from knowledge.condition_text import requirement
-    from knowledge.eligibility import _leaves
-    from knowledge.rules_schema import load_rules
-
     scope = load_rules(code).scope
-    leaves = _leaves(scope.conditions) + _leaves(scope.each_person)
-    return "、".join(dict.fromkeys(requirement(leaf) for leaf in leaves))
+    found = leaves(scope.conditions) + leaves(scope.each_person)
+    return "、".join(dict.fromkeys(requirement(leaf) for leaf in found))
 
 
 def _who_variant(when: object) -> str:
-    from knowledge.condition_text import requirement
-    from knowledge.eligibility import _leaves
-
-    return "、".join(requirement(leaf) for leaf in _leaves(when)) + "："
+    return "、".join(requirement(leaf) for leaf in leaves(when)) + "："

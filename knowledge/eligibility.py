@@ -16,7 +16,7 @@ from typing import Any
 from knowledge.catalogue import Document, get_document
 from knowledge.clauses import clauses_by_id
 from knowledge.condition_text import actual, requirement
-from knowledge.facts import Profile, Span
+from knowledge.facts import AGE_MAX, AGE_MIN, FACTS, Profile, Span
 from knowledge.rules_schema import Rule, RuleSet, Variant, load_rules
 
 Tri = bool | None  # True, False, or None for "still open"
@@ -303,8 +303,6 @@ def assess_rule(rule: Rule, ruleset: RuleSet, profile: Profile) -> Outcome:
 
 
 def _ordered(facts: set[str]) -> list[str]:
-    from knowledge.facts import FACTS
-
     return [name for name in FACTS if name in facts]
 
 
@@ -327,12 +325,12 @@ def assess(profile: Profile) -> Assessment:
     return Assessment(profile, document, covered, outcomes)
 
 
-def _leaves(node: Any) -> list[dict[str, Any]]:
+def leaves(node: Any) -> list[dict[str, Any]]:
     if isinstance(node, list):
-        return [leaf for child in node for leaf in _leaves(child)]
+        return [leaf for child in node for leaf in leaves(child)]
     (key, value), = node.items()
     if key in ("any", "all", "not"):
-        return _leaves(value)
+        return leaves(value)
     return [node]
 
 
@@ -341,8 +339,6 @@ def age_bands(code: str, fact: str, as_of: dt.date) -> list[tuple[int, int]]:
 
     Interview buttons offer these bands, so picking a band settles exactly what the exact
     age would settle (48 and 49 fall in different bands where 女方年满49周岁 matters)."""
-    from knowledge.facts import AGE_MAX, AGE_MIN
-
     ruleset = load_rules(code)
     spouse = "mother" if fact == "mother_age" else "father"
     trees: list[tuple[Any, str | None]] = [(ruleset.scope.conditions, None), (ruleset.scope.each_person, spouse)]
@@ -350,8 +346,8 @@ def age_bands(code: str, fact: str, as_of: dt.date) -> list[tuple[int, int]]:
         trees += [(rule.conditions, None), (rule.each_person, spouse)]
         if rule.amount:
             trees += [(v.when, None) for v in rule.amount.variants if v.when is not None]
-    leaves = [(leaf, who) for tree, who in trees for leaf in _leaves(tree)]
-    relevant = [(leaf, who) for leaf, who in leaves
+    found = [(leaf, who) for tree, who in trees for leaf in leaves(tree)]
+    relevant = [(leaf, who) for leaf, who in found
                 if next(iter(leaf)) == fact or (who and next(iter(leaf)) in ("age", "born_on_or_after"))]
 
     def signature(age: int) -> tuple[Tri, ...]:

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot.reminders.planner import SHANGHAI, in_quiet_hours, plan_day
-from bot.reminders.schedule import load_schedule
 from bot.storage import Reminder, Storage
 
 log = logging.getLogger("lianxin.reminders")
+QUIET_HOURS = (21, 8)  # no messages from 21:00 to 08:00 Asia/Shanghai (BOT_QUIET_HOURS)
+GRACE = dt.timedelta(hours=48)  # unanswered this long: remind once more, then escalate (BOT_GRACE_HOURS)
 
 
 class Unreachable(Exception):
@@ -69,21 +70,20 @@ async def escalate(storage: Storage, sender: Sender, reminder: Reminder, reason:
     return False
 
 
-async def tick(storage: Storage, sender: Sender, now: dt.datetime, admins: tuple[int, ...] = ()) -> TickReport:
+async def tick(storage: Storage, sender: Sender, now: dt.datetime, admins: tuple[int, ...] = (),
+               quiet: tuple[int, int] = QUIET_HOURS, grace: dt.timedelta = GRACE) -> TickReport:
     """One pass: plan today, re-remind or escalate the unanswered, send what is due."""
     report = TickReport()
     today = now.astimezone(SHANGHAI).date()
     if storage.care.planned_on != today:  # what falls due only changes with the date
         report.planned = await plan(storage, today)
         storage.care.planned_on = today
-    schedule = load_schedule("kaifeng")  # quiet hours and grace are the same defaults everywhere
-    grace = dt.timedelta(hours=schedule.grace_hours)
     for r in await storage.care.unacknowledged(now - grace):
         if r.sent_count <= 1:
             await storage.care.requeue(r.id, now)
         elif await escalate(storage, sender, r, "unacked", now, admins):
             report.escalated += 1
-    if in_quiet_hours(now, schedule):
+    if in_quiet_hours(now, quiet):
         report.quiet = True
         return report
     for r in await storage.care.due(now):

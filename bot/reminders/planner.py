@@ -71,14 +71,8 @@ def plan_day(day: dt.date, assignments: list[Assignment], last_visits: dict[tupl
     return out
 
 
-def in_quiet_hours(moment: dt.datetime, schedule: Schedule) -> bool:
+def in_quiet_hours(moment: dt.datetime, quiet: tuple[int, int]) -> bool:
+    """Quiet hours (start, end) in Asia/Shanghai, e.g. (21, 8): no messages 21:00-08:00."""
     hour = moment.astimezone(SHANGHAI).hour
-    start, end = schedule.quiet_start, schedule.quiet_end
+    start, end = quiet
     return hour >= start or hour < end if start > end else start <= hour < end
-
-
-def quiet_over(moment: dt.datetime, schedule: Schedule) -> dt.datetime:
-    """The first moment after the quiet hours containing `moment`."""
-    local = moment.astimezone(SHANGHAI)
-    end = local.replace(hour=schedule.quiet_end, minute=0, second=0, microsecond=0)
-    return end if end > local else end + dt.timedelta(days=1)

@@ -51,10 +51,7 @@ class Schedule(BaseModel):
     contact_roles: tuple[str, ...]
     recurring: tuple[Recurring, ...]
     festivals: tuple[FestivalVisit, ...]
-    quiet_start: int = Field(default=21, ge=0, le=23)  # no messages from 21:00 ...
-    quiet_end: int = Field(default=8, ge=0, le=23)  # ... to 08:00, Asia/Shanghai
     send_hour: int = Field(default=9, ge=0, le=23)
-    grace_hours: int = Field(default=48, ge=1)
     citations: tuple[Citation, ...]
     note: str | None = None
 

@@ -74,14 +74,17 @@ async def reminder_loop(application: Application) -> None:
     """Every BOT_REMINDER_INTERVAL seconds: plan, send, re-remind, escalate. Never dies."""
     store: Storage = application.bot_data["storage"]
     interval = application.bot_data["settings"].bot_reminder_interval
-    admins = application.bot_data["settings"].bot_admin_ids
+    settings_ = application.bot_data["settings"]
+    admins = settings_.bot_admin_ids
+    start, end = (int(x) for x in settings_.bot_quiet_hours.split("-"))
+    grace = dt.timedelta(hours=settings_.bot_grace_hours)
     sender = TelegramSender(application.bot)
     recovered = await store.care.recover_after_crash()
     if recovered:
         log.info("%d reminder(s) were mid-send at the last stop; counted as sent", recovered)
     while True:
         try:
-            report = await tick(store, sender, _clock(application)(), admins)
+            report = await tick(store, sender, _clock(application)(), admins, (start, end), grace)
             if report.sent or report.escalated:
                 log.info("reminders: %d sent (%d late, %d again), %d escalated", report.sent, report.late,
                          report.again, report.escalated)

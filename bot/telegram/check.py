@@ -18,6 +18,7 @@ from bot.telegram import templates as t
 from bot.telegram.callbacks import decode
 from bot.telegram.context import known_user, storage
 from bot.telegram.render import escape, question_keyboard, split_text, summary_view
+from dialogs import check_templates as ct
 from dialogs.eligibility_text import render_assessment
 from dialogs.interview import (
     InterviewState,
@@ -82,8 +83,6 @@ def _view(session: Session) -> tuple[str, InlineKeyboardMarkup]:
     question = next_question(session.state)
     if question is None:
         return summary_view(session.state, session.token)
-    from dialogs import check_templates as ct
-
     progress = ct.PROGRESS.format(n=len(session.state.steps) + 1)
     return f"{progress}{escape(question.text)}", question_keyboard(question, session.token, session.state.pending)
 
@@ -97,8 +96,6 @@ async def check_command(update: Update, context: ContextTypes.DEFAULT_TYPE, for_
     session = None if for_family else await _load(update, context)
     intro = t.CHECK_RESUMED if session and session.state.steps else None
     if session is None:
-        from dialogs import check_templates as ct
-
         city = for_family[1] if for_family else (user.jurisdiction if user else None)
         session = Session(secrets.token_hex(3), start(city), None, None, for_family[0] if for_family else None)
         intro = ct.INTRO

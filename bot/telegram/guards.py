@@ -15,7 +15,7 @@ from telegram.error import Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import AIORateLimiter, ApplicationHandlerStop, ContextTypes
 
 from bot.telegram import templates as t
-from bot.telegram.context import settings, storage
+from bot.telegram.context import storage
 
 log = logging.getLogger("lianxin.bot")
 
@@ -97,7 +97,6 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             await context.bot.send_message(update.effective_chat.id, t.ERROR)
         except Exception:
             log.warning("could not tell the user about the error")
-    _ = settings  # settings are reachable here for future alerting
 
 
 class RetryingRateLimiter(AIORateLimiter):

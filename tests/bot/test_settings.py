@@ -43,7 +43,8 @@ def test_a_dotenv_file_is_read(tmp_path: Path) -> None:
     ("key", "value", "words"),
     [("TELEGRAM_BOT_TOKEN", "hello", "TELEGRAM_BOT_TOKEN"), ("BOT_ADMIN_IDS", "alice", "BOT_ADMIN_IDS"),
      ("TELEGRAM_PROXY", "ftp://x:1", "TELEGRAM_PROXY"), ("BOT_WEBHOOK_URL", "lianxin.cn", "BOT_WEBHOOK_URL"),
-     ("TELEGRAM_API_BASE_URL", "nowhere", "TELEGRAM_API_BASE_URL"), ("BOT_WEBHOOK_PORT", "0", "BOT_WEBHOOK_PORT")],
+     ("TELEGRAM_API_BASE_URL", "nowhere", "TELEGRAM_API_BASE_URL"), ("BOT_WEBHOOK_PORT", "0", "BOT_WEBHOOK_PORT"),
+     ("BOT_QUIET_HOURS", "late", "BOT_QUIET_HOURS"), ("BOT_GRACE_HOURS", "0", "BOT_GRACE_HOURS")],
 )
 def test_a_wrong_setting_is_one_line_naming_it(monkeypatch: pytest.MonkeyPatch, key: str, value: str,
                                                words: str) -> None:
