@@ -87,7 +87,58 @@ async def audit_log(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def urgent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/urgent FAMILY_ID: every contact of the family is reminded at once (admins)."""
+    """/urgent FAMILY_ID (admins), or /urgent alone (a contact picks one of their families):
+    every contact of the family is reminded at once (accident, serious illness, disaster)."""
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+    from bot.telegram.callbacks import encode
+
+    assert update.effective_message and update.effective_user
+    if await role_of(update, context) == "admin" and context.args:
+        if not context.args[0].isdigit():
+            await update.effective_message.reply_text(t.URGENT_USAGE)
+            return
+        await _raise_urgent(update, context, int(context.args[0]))
+        return
+    contact = await storage(context).care.contact_by_telegram(update.effective_user.id)
+    families = await storage(context).care.families_of(contact[0]) if contact else []
+    if not families:
+        await update.effective_message.reply_text(t.URGENT_USAGE if await role_of(update, context) == "admin"
+                                                  else t.STAFF_ONLY)
+        return
+    rows = [[InlineKeyboardButton(alias, callback_data=encode("u", fid))] for fid, alias in families]
+    await update.effective_message.reply_text(t.URGENT_CHOOSE, reply_markup=InlineKeyboardMarkup(rows))
+
+
+async def on_urgent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    from bot.telegram.callbacks import decode
+
+    query = update.callback_query
+    assert query and update.effective_user
+    cb = decode(query.data)
+    contact = await storage(context).care.contact_by_telegram(update.effective_user.id)
+    mine = {fid for fid, _ in await storage(context).care.families_of(contact[0])} if contact else set()
+    if cb is None or not cb.fields[0].isdigit() or int(cb.fields[0]) not in mine:
+        await query.answer(t.EXPIRED, show_alert=True)
+        return
+    await query.answer()
+    await _raise_urgent(update, context, int(cb.fields[0]))
+
+
+async def _raise_urgent(update: Update, context: ContextTypes.DEFAULT_TYPE, family_id: int) -> None:
+    import datetime as dt
+
+    from bot.reminders.planner import SHANGHAI
+
+    assert update.effective_user and update.effective_chat
+    created = await storage(context).care.raise_urgent(family_id, dt.datetime.now(SHANGHAI))
+    await storage(context).audit(update.effective_user.id, "raise_urgent", None, str(family_id))
+    await context.bot.send_message(update.effective_chat.id, t.URGENT_OK.format(n=created) if created
+                                   else t.URGENT_NONE)
+
+
+async def assign(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/assign FAMILY_ID CONTACT_ID (admins)."""
     import datetime as dt
 
     from bot.reminders.planner import SHANGHAI
@@ -95,13 +146,17 @@ async def urgent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_message and update.effective_user
     if not await _require(update, context, ("admin",), t.ADMIN_ONLY):
         return
-    if not context.args or not context.args[0].isdigit():
-        await update.effective_message.reply_text(t.URGENT_USAGE)
+    args = context.args or []
+    care = storage(context).care
+    families = {f["id"] for f in await care.list_families()}
+    contacts = {c["id"] for c in await care.list_contacts()}
+    if len(args) != 2 or not all(a.isdigit() for a in args) or int(args[0]) not in families \
+            or int(args[1]) not in contacts:
+        await update.effective_message.reply_text(t.ASSIGN_USAGE)
         return
-    family_id = int(context.args[0])
-    created = await storage(context).care.raise_urgent(family_id, dt.datetime.now(SHANGHAI))
-    await storage(context).audit(update.effective_user.id, "raise_urgent", None, str(family_id))
-    await update.effective_message.reply_text(t.URGENT_OK.format(n=created) if created else t.URGENT_NONE)
+    position = await care.assign(int(args[0]), int(args[1]), dt.datetime.now(SHANGHAI).date())
+    await storage(context).audit(update.effective_user.id, "assign", None, f"{args[0]}->{args[1]}")
+    await update.effective_message.reply_text(t.ASSIGN_OK.format(family=args[0], contact=args[1], position=position))
 
 
 async def overdue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -141,6 +141,7 @@ def build_application(settings: Settings) -> Application:
         "compare": browse.compare_command, "family": admin.family_record, "invite": admin.invite,
         "grant": admin.grant, "audit": admin.audit_log, "myfamilies": care.my_families,
         "visitcheck": care.visit_check, "urgent": admin.urgent, "overdue": admin.overdue,
+        "assign": admin.assign,
     }
     for name, callback in commands.items():
         application.add_handler(CommandHandler(name, callback))
@@ -148,7 +149,7 @@ def build_application(settings: Settings) -> Application:
         "r": start.on_role, "j": start.on_city, "k": start.on_consent, "f": start.on_forget,
         "c": check.on_check_button, "o": ask.on_full_text, "d": browse.on_doc, "m": browse.on_compare,
         "x": _start_check_from_button, "v": care.on_visit, "p": care.on_postpone, "h": care.on_help,
-        "g": care.on_visit_check,
+        "g": care.on_visit_check, "u": admin.on_urgent,
     }
     for kind, callback in buttons.items():
         application.add_handler(CallbackQueryHandler(callback, pattern=rf"^{kind}\|"))

@@ -26,6 +26,7 @@ KINDS = {
     "p": 2,  # postpone a reminder: p|<id>|<days>
     "h": 1,  # ask for help with a reminder: h|<id>
     "g": None,  # interview on behalf of a family: g|<family id>, g|<family id>|y / n
+    "u": 1,  # urgent visit for one of my families: u|<family id>
 }
 _FIELD = re.compile(r"^[A-Za-z0-9_./-]{1,40}$")
 

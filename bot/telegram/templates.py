@@ -46,6 +46,7 @@ HELP_FAMILY = (
 )
 HELP_VOLUNTEER = HELP_FAMILY + (
     "\n\n<b>联系干部和志愿者：</b>\n/myfamilies 我联系的家庭\n/visitcheck 走访时帮家庭测算待遇（先征得同意）\n"
+    "/urgent 家庭出了意外、重病、受灾时发起紧急走访\n"
     "到了该联系的时候，我会发提醒：点“已走访/已回访”记下情况，也可以推迟或请求协助。\n"
     "在上门走访时，可以征得家庭同意后帮他们做 /check。"
 )
@@ -60,7 +61,9 @@ HELP_ADMIN = HELP_STAFF + (
     "/grant 用户编号 角色（family / volunteer / staff）\n"
     "/audit 最近的审计记录\n"
     "/overdue 逾期未完成的走访\n"
-    "/urgent 家庭编号 发起紧急走访（意外、重病、受灾）"
+    "/urgent 家庭编号 发起紧急走访（意外、重病、受灾）\n"
+    "/assign 家庭编号 联系人编号 分配联系人\n"
+    "导入、导出名单请在服务器上用 python -m bot admin（含家庭信息的文件不经过聊天传送）"
 )
 
 PRIVACY = (
@@ -124,6 +127,9 @@ AUDIT_HEADER = "<b>最近的审计记录</b>"
 AUDIT_LINE = "{at} 用户{actor} {action} {subject}"
 AUDIT_EMPTY = "还没有审计记录。"
 URGENT_USAGE = "请这样发送：/urgent 家庭编号（见 python -m bot admin families）"
+URGENT_CHOOSE = "哪一户家庭出了意外、重病或受灾？选中后，这户的所有联系人会马上收到紧急走访提醒。"
+ASSIGN_USAGE = "请这样发送：/assign 家庭编号 联系人编号（见 python -m bot admin families / contacts）"
+ASSIGN_OK = "已分配：家庭 {family} 由联系人 {contact} 联系（第 {position} 位）。"
 URGENT_OK = "已发起紧急走访：{n} 位联系人马上会收到提醒。"
 URGENT_NONE = "这户家庭还没有分配联系人，或编号不对。"
 OVERDUE_HEADER = "<b>逾期未完成的走访（{n} 条）</b>"
@@ -141,7 +147,8 @@ COMMANDS_FAMILY = [
     ("help", "使用说明"),
     ("start", "重新选择身份和城市"),
 ]
-COMMANDS_VOLUNTEER = [*COMMANDS_FAMILY, ("myfamilies", "我联系的家庭"), ("visitcheck", "走访时帮家庭测算待遇")]
+COMMANDS_VOLUNTEER = [*COMMANDS_FAMILY, ("myfamilies", "我联系的家庭"), ("visitcheck", "走访时帮家庭测算待遇"),
+                      ("urgent", "家庭出了意外、重病：发起紧急走访")]
 COMMANDS_STAFF = [*COMMANDS_VOLUNTEER, ("family", "查看一个家庭的记录（审计）")]
 COMMANDS_ADMIN = [*COMMANDS_STAFF, ("invite", "生成邀请码"), ("grant", "设置用户角色"), ("audit", "审计记录"),
-                  ("overdue", "逾期未完成的走访"), ("urgent", "发起紧急走访")]
+                  ("overdue", "逾期未完成的走访"), ("assign", "分配联系人")]

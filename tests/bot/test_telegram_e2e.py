@@ -387,5 +387,14 @@ async def test_a_contact_gets_a_reminder_logs_the_visit_and_the_next_one_is_sche
         families = await harness.say(700, "/myfamilies")
         assert any("上次测算" in r.text and "一次性补助" in r.text for r in families)
         assert any("还没有给您分配家庭" in r.text for r in await harness.say(701, "/myfamilies"))
+        # an accident: the contact raises an urgent visit for their family; others cannot
+        choose = last_with_buttons(await harness.say(700, "/urgent"))
+        replies = await harness.tap_label(700, choose, "王家")
+        assert any("紧急走访" in r.text and "1 位联系人" in r.text for r in replies)
+        assert any(r.kind == "urgent" for r in await harness.storage.care.reminders())
+        forged = await harness.tap(701, f"u|{family}")
+        assert any(r.method == "answerCallbackQuery" and r.params.get("show_alert") for r in forged)
+        assert any(t.ADMIN_ONLY in r.text for r in await harness.say(700, f"/assign {family} 2"))
+        assert any("已分配" in r.text for r in await harness.say(ADMIN_ID, f"/assign {family} 2"))
     finally:
         await harness.stop()
