@@ -261,7 +261,8 @@ def cmd_admin(args: argparse.Namespace) -> int:
     from bot.reminders.cli import AdminError, run_admin
 
     try:
-        return run_admin(args, _settings().bot_database)
+        settings = _settings()
+        return run_admin(args, settings.bot_database, settings)
     except AdminError as exc:
         raise UsageError(f"admin: {exc}") from None
 

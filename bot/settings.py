@@ -46,6 +46,14 @@ class Settings(BaseSettings):
                                  alias="BOT_QUIET_HOURS")
     # hours without an answer before a reminder is repeated (then escalated)
     bot_grace_hours: int = Field(default=48, ge=1, le=24 * 14, alias="BOT_GRACE_HOURS")
+    # data retention (days): visit notes are blanked, abandoned interviews and finished
+    # reminders deleted, audit entries deleted; the visits themselves are kept for inspections
+    bot_retention_notes_days: int = Field(default=365, ge=1, alias="BOT_RETENTION_NOTES_DAYS")
+    bot_retention_conversation_days: int = Field(default=30, ge=1, alias="BOT_RETENTION_CONVERSATION_DAYS")
+    bot_retention_reminder_days: int = Field(default=400, ge=1, alias="BOT_RETENTION_REMINDER_DAYS")
+    bot_retention_audit_days: int = Field(default=1095, ge=1, alias="BOT_RETENTION_AUDIT_DAYS")
+    # log format: "text" for people, "json" for log collectors (never message text or answers)
+    bot_log_format: str = Field(default="text", pattern="^(text|json)$", alias="BOT_LOG_FORMAT")
     bot_poll_interval: float = Field(default=0.0, ge=0, alias="BOT_POLL_INTERVAL")
 
     @field_validator("telegram_bot_token")
@@ -100,3 +108,10 @@ def load_settings(**overrides: object) -> Settings:
         name = Settings.model_fields[field].alias if field in Settings.model_fields else field
         msg = err["msg"].removeprefix("Value error, ")
         raise SettingsError(f"setting {name}: {msg}") from None
+
+
+def retention_days(settings: Settings) -> dict[str, int]:
+    return {"notes_days": settings.bot_retention_notes_days,
+            "dialog_days": settings.bot_retention_conversation_days,
+            "reminder_days": settings.bot_retention_reminder_days,
+            "audit_days": settings.bot_retention_audit_days}

@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
+import shutil
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -134,6 +136,12 @@ MIGRATIONS: list[tuple[int, str]] = [
     );
     CREATE INDEX care_reminders_due ON care_reminders(status, send_after);
     """),
+    (3, """
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -201,6 +209,78 @@ class Storage:
             await self._db.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
             applied.append(number)
         return applied
+
+    # --- operations: backup, status, retention ------------------------------------------
+
+    async def backup(self, target: Path | str) -> None:
+        """An online copy with SQLite's backup API: consistent, and safe while the bot writes."""
+        target = Path(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".partial")
+        tmp.unlink(missing_ok=True)
+        dest = sqlite3.connect(tmp)
+        try:
+            await self._db.backup(dest)
+        finally:
+            dest.close()
+        tmp.replace(target)  # a half-written backup never carries the final name
+
+    async def set_meta(self, key: str, value: str) -> None:
+        await self._db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET"
+                               " value = excluded.value", (key, value))
+        await self._db.commit()
+
+    async def get_meta(self, key: str) -> str | None:
+        async with self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)) as cur:
+            row = await cur.fetchone()
+        return str(row[0]) if row else None
+
+    async def status(self) -> dict[str, Any]:
+        """What an operator checks: size, schema, counts, pending reminders, last send."""
+        async def one(sql: str) -> Any:
+            async with self._db.execute(sql) as cur:
+                row = await cur.fetchone()
+            return row[0] if row else None
+
+        size = sum(p.stat().st_size for p in (self.path, Path(f"{self.path}-wal")) if p.exists())
+        return {
+            "database": str(self.path), "size_bytes": size, "schema_version": await self.schema_version(),
+            "users": await one("SELECT COUNT(*) FROM users"),
+            "families": await one("SELECT COUNT(*) FROM care_families"),
+            "contacts": await one("SELECT COUNT(*) FROM care_contacts"),
+            "pending_reminders": await one("SELECT COUNT(*) FROM care_reminders WHERE status IN"
+                                           " ('pending', 'sending', 'sent')"),
+            "escalated_reminders": await one("SELECT COUNT(*) FROM care_reminders WHERE status = 'escalated'"),
+            "last_successful_send": await self.get_meta("last_send"),
+            "last_reminder_round": await self.get_meta("last_tick"),
+        }
+
+    async def apply_retention(self, now: dt.datetime, notes_days: int, dialog_days: int, reminder_days: int,
+                              audit_days: int) -> dict[str, int]:
+        """Delete what is no longer needed (see README, data retention). Returns counts."""
+        def cutoff(days: int) -> str:
+            return (now - dt.timedelta(days=days)).isoformat()
+
+        done: dict[str, int] = {}
+        for name, sql, arg in (
+            ("visit_notes", "UPDATE care_visits SET notes = '' WHERE notes != '' AND logged_at < ?", notes_days),
+            ("conversations", "DELETE FROM dialogs WHERE updated_at < ?", dialog_days),
+            ("reminders", "DELETE FROM care_reminders WHERE status IN ('done', 'escalated') AND created_at < ?",
+             reminder_days),
+            ("audit", "DELETE FROM audit_log WHERE at < ?", audit_days),
+        ):
+            cur = await self._db.execute(sql, (cutoff(arg),))
+            done[name] = cur.rowcount
+        await self._db.commit()
+        return done
+
+    async def forget_family(self, family_id: int, actor: int) -> bool:
+        """An admin's `forget FAMILY`: the family, its assignments, visits and reminders."""
+        cur = await self._db.execute("DELETE FROM care_families WHERE id = ?", (family_id,))
+        await self._db.commit()
+        if cur.rowcount:
+            await self.audit(actor, "forget_family", None, "forgotten")
+        return cur.rowcount == 1
 
     # --- users ------------------------------------------------------------------------
 
@@ -648,3 +728,37 @@ class CareStore:
         """A contact who left: kept for the record; their reminders now escalate."""
         await self._db.execute("UPDATE care_contacts SET active = 0 WHERE id = ?", (contact_id,))
         await self._db.commit()
+
+
+def restore(backup: Path | str, database: Path | str) -> Path | None:
+    """Replace the database with a backup (run with the bot stopped). The backup is checked
+    first (integrity, a schema this version understands); the current file is kept beside
+    it as `<name>.before-restore`. Returns that path (None if there was no database)."""
+    backup, database = Path(backup), Path(database)
+    if not backup.is_file():
+        raise ValueError(f"backup {backup} does not exist")
+    try:
+        con = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+        ok = con.execute("PRAGMA integrity_check").fetchone()[0]
+        version = con.execute("PRAGMA user_version").fetchone()[0]
+        con.close()
+    except sqlite3.DatabaseError as exc:
+        raise ValueError(f"backup {backup} is not a SQLite database ({exc})") from None
+    if ok != "ok":
+        raise ValueError(f"backup {backup} is damaged: {ok}")
+    if version > SCHEMA_VERSION:
+        raise ValueError(f"backup {backup} has schema {version}, newer than this program ({SCHEMA_VERSION})")
+    kept = None
+    if database.exists():
+        kept = database.with_name(database.name + ".before-restore")
+        shutil.copy2(database, kept)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{database}{suffix}").unlink(missing_ok=True)
+    database.parent.mkdir(parents=True, exist_ok=True)
+    src, dest = sqlite3.connect(backup), sqlite3.connect(database)
+    try:
+        src.backup(dest)
+    finally:
+        src.close()
+        dest.close()
+    return kept

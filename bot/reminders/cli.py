@@ -39,13 +39,66 @@ async def _with_storage(database: Path, action: Any) -> int:
         await storage.close()
 
 
-def run_admin(args: argparse.Namespace, database: Path) -> int:
-    return asyncio.run(_with_storage(database, lambda s: _admin(args, s)))
+def run_admin(args: argparse.Namespace, database: Path, settings: Any = None) -> int:
+    if args.admin_command == "restore":
+        return _restore(args, database)
+    return asyncio.run(_with_storage(database, lambda s: _admin(args, s, settings)))
 
 
-async def _admin(args: argparse.Namespace, s: Storage) -> int:
+def _restore(args: argparse.Namespace, database: Path) -> int:
+    """Refuses while the bot looks alive (a reminder round in the last 3 minutes)."""
+    from bot.storage import restore
+
+    if database.exists() and not args.force:
+        import sqlite3
+
+        con = sqlite3.connect(database)
+        try:
+            row = con.execute("SELECT value FROM meta WHERE key = 'last_tick'").fetchone()
+        except sqlite3.OperationalError:
+            row = None
+        con.close()
+        if row and dt.datetime.now(dt.UTC) - dt.datetime.fromisoformat(row[0]) < dt.timedelta(minutes=3):
+            raise AdminError(f"restore: the bot seems to be running (last round {row[0]}); stop it first "
+                             "or pass --force")
+    try:
+        kept = restore(args.file, database)
+    except ValueError as exc:
+        raise AdminError(f"restore: {exc}") from None
+    print(f"restored {database} from {args.file}" + (f"; the previous file is kept as {kept}" if kept else ""))
+    async def migrate(storage: Storage) -> int:  # an older backup is brought up to this schema
+        applied = await storage.migrate()
+        if applied:
+            print(f"applied schema migrations {applied}")
+        return 0
+
+    return asyncio.run(_with_storage(database, migrate))
+
+
+async def _admin(args: argparse.Namespace, s: Storage, settings: Any = None) -> int:
     care = s.care
-    if args.admin_command == "import-families":
+    if args.admin_command == "backup":
+        await s.backup(args.file)
+        print(f"backed up {s.path} to {args.file} ({Path(args.file).stat().st_size} bytes)")
+    elif args.admin_command == "status":
+        status = await s.status()
+        if args.json:
+            import json
+
+            print(json.dumps(status, ensure_ascii=False))
+        else:
+            for key, value in status.items():
+                print(f"{key}: {value if value is not None else '-'}")
+    elif args.admin_command == "retention":
+        from bot.settings import retention_days
+
+        counts = await s.apply_retention(dt.datetime.now(dt.UTC), **retention_days(settings))
+        print(", ".join(f"{k}: {v}" for k, v in counts.items()))
+    elif args.admin_command == "forget-family":
+        if not await s.forget_family(args.family, actor=0):
+            raise AdminError(f"forget-family: unknown family {args.family}")
+        print(f"family {args.family} and its assignments, visits and reminders are deleted")
+    elif args.admin_command == "import-families":
         try:
             rows = parse_families(_read(args.file), await care.family_keys())
         except CsvProblems as exc:
@@ -160,6 +213,16 @@ def add_parsers(sub: Any, date_type: Any) -> None:
     p.add_argument("--date", type=date_type)
     p = asub.add_parser("export-visits", help="the visit log as CSV (for inspections)")
     p.add_argument("file", nargs="?", default="-")
+    p = asub.add_parser("backup", help="online backup of the database (safe while the bot runs)")
+    p.add_argument("file")
+    p = asub.add_parser("restore", help="replace the database with a backup (stop the bot first)")
+    p.add_argument("file")
+    p.add_argument("--force", action="store_true", help="even if the bot seems to be running")
+    p = asub.add_parser("status", help="database size, pending reminders, last successful send")
+    p.add_argument("--json", action="store_true")
+    asub.add_parser("retention", help="apply the data-retention settings now")
+    p = asub.add_parser("forget-family", help="delete a family and everything about it")
+    p.add_argument("family", type=int)
     rem = sub.add_parser("reminders", help="what would be sent (dry run)")
     rem.add_argument("--due", action="store_true", required=True)
     rem.add_argument("--date", type=date_type)

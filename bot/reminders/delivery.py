@@ -75,6 +75,7 @@ async def tick(storage: Storage, sender: Sender, now: dt.datetime, admins: tuple
     """One pass: plan today, re-remind or escalate the unanswered, send what is due."""
     report = TickReport()
     today = now.astimezone(SHANGHAI).date()
+    await storage.set_meta("last_tick", now.isoformat())
     if storage.care.planned_on != today:  # what falls due only changes with the date
         report.planned = await plan(storage, today)
         storage.care.planned_on = today
@@ -106,6 +107,7 @@ async def tick(storage: Storage, sender: Sender, now: dt.datetime, admins: tuple
             report.errors.append(f"{r.id}: {type(exc).__name__}")
             continue
         await storage.care.mark_sent(r.id, now, late)
+        await storage.set_meta("last_send", now.isoformat())
         report.sent += 1
         report.late += int(late)
         report.again += int(r.sent_count >= 1)

@@ -23,7 +23,6 @@ import logging
 from collections import defaultdict
 from collections.abc import Awaitable
 from typing import Any
-from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
 from telegram import BotCommandScopeChat, Update
@@ -162,21 +161,15 @@ def build_application(settings: Settings) -> Application:
     return application
 
 
-def webhook_kwargs(settings: Settings) -> dict[str, Any]:
-    """How we listen for Telegram's webhook calls (BOT_WEBHOOK_URL is the public address)."""
-    assert settings.bot_webhook_url
-    return {"listen": settings.bot_webhook_listen, "port": settings.bot_webhook_port,
-            "url_path": urlparse(settings.bot_webhook_url).path.lstrip("/"),
-            "webhook_url": settings.bot_webhook_url, "secret_token": settings.bot_webhook_secret,
-            "allowed_updates": Update.ALL_TYPES}
-
-
 def run(settings: Settings) -> None:
     """Long polling, or a webhook when BOT_WEBHOOK_URL is set."""
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s %(message)s", level=logging.INFO)
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    from bot.logs import configure_logging
+
+    configure_logging(settings.bot_log_format)
     application = build_application(settings)
     if settings.bot_webhook_url:
-        application.run_webhook(**webhook_kwargs(settings))
+        from bot.telegram.webhook import serve
+
+        asyncio.run(serve(application, settings))
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES, poll_interval=settings.bot_poll_interval)

@@ -18,6 +18,7 @@ from telegram.ext import Application, ContextTypes
 from bot.reminders import templates as rt
 from bot.reminders.delivery import Unreachable, escalate, tick
 from bot.reminders.planner import SHANGHAI
+from bot.settings import retention_days
 from bot.storage import Reminder, Storage
 from bot.telegram import templates as t
 from bot.telegram.callbacks import decode, encode
@@ -82,9 +83,15 @@ async def reminder_loop(application: Application) -> None:
     recovered = await store.care.recover_after_crash()
     if recovered:
         log.info("%d reminder(s) were mid-send at the last stop; counted as sent", recovered)
+    retained_on: dt.date | None = None
     while True:
         try:
-            report = await tick(store, sender, _clock(application)(), admins, (start, end), grace)
+            now = _clock(application)()
+            report = await tick(store, sender, now, admins, (start, end), grace)
+            if retained_on != now.date():  # data retention, once a day
+                counts = await store.apply_retention(now, **retention_days(settings_))
+                retained_on = now.date()
+                log.info("retention: %s", ", ".join(f"{k} {v}" for k, v in counts.items()))
             if report.sent or report.escalated:
                 log.info("reminders: %d sent (%d late, %d again), %d escalated", report.sent, report.late,
                          report.again, report.escalated)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import traceback
 from collections import defaultdict, deque
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -90,8 +91,11 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if isinstance(update, Update):
         kind = ("callback" if update.callback_query else "inline" if update.inline_query
                 else "message" if update.effective_message else "other")
-    log.error("update %s (%s) failed: %s", getattr(update, "update_id", None), kind, type(error).__name__,
-              exc_info=error)
+    # where it failed, not what it said: an exception message may quote the user's text
+    frames = traceback.extract_tb(error.__traceback__)[-4:] if error else []
+    where = " <- ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno} {f.name}" for f in reversed(frames))
+    log.error("update %s (%s) failed: %s at %s", getattr(update, "update_id", None), kind,
+              type(error).__name__, where)
     if isinstance(update, Update) and update.effective_chat and not isinstance(error, NetworkError):
         try:
             await context.bot.send_message(update.effective_chat.id, t.ERROR)

@@ -268,31 +268,28 @@ async def test_telegram_flood_limit_is_retried_not_lost(bot: Harness, api: FakeB
     assert sends[1].at - sends[0].at >= 1.0
 
 
-async def test_webhook_mode_with_secret_token(api: FakeBotApi, tmp_path: Path) -> None:
+async def test_webhook_mode_with_secret_token_and_healthz(api: FakeBotApi, tmp_path: Path) -> None:
     import json
     import socket
 
     import httpx
 
-    from bot.telegram.app import webhook_kwargs
+    from bot.settings import load_settings
+    from bot.telegram.app import build_application
+    from bot.telegram.webhook import start_webhook
+    from tests.fake_bot_api import TOKEN
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    harness = Harness(api, tmp_path / "w.sqlite3", BOT_WEBHOOK_URL=f"http://127.0.0.1:{port}/hook/abc",
-                      BOT_WEBHOOK_PORT=port, BOT_WEBHOOK_SECRET="s3cret-token")
-    from bot.settings import load_settings
-    from bot.telegram.app import build_application
-    from tests.fake_bot_api import TOKEN
-
     settings = load_settings(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=api.base_url,
-                             BOT_DATABASE=tmp_path / "w.sqlite3", **harness.overrides)
-    settings_kwargs = webhook_kwargs(settings)
+                             BOT_DATABASE=tmp_path / "w.sqlite3", BOT_WEBHOOK_URL=f"http://127.0.0.1:{port}/hook/abc",
+                             BOT_WEBHOOK_PORT=port, BOT_WEBHOOK_SECRET="s3cret-token", BOT_REMINDER_INTERVAL=0.2)
     app = build_application(settings)
     await app.initialize()
     await app.post_init(app)
     await app.start()
-    await app.updater.start_webhook(**settings_kwargs)
+    server = await start_webhook(app, settings)
     try:
         assert any(c.method == "setWebhook" and c.params.get("url") == f"http://127.0.0.1:{port}/hook/abc"
                    and c.params.get("secret_token") == "s3cret-token" for c in api.calls)
@@ -300,101 +297,37 @@ async def test_webhook_mode_with_secret_token(api: FakeBotApi, tmp_path: Path) -
                                              "from": {"id": 580, "is_bot": False, "first_name": "A"},
                                              "text": "/start", "entities": [{"type": "bot_command", "offset": 0,
                                                                               "length": 6}]}}
+        headers = {"Content-Type": "application/json"}
         async with httpx.AsyncClient() as client:
-            bad = await client.post(f"http://127.0.0.1:{port}/hook/abc", content=json.dumps(update),
-                                    headers={"Content-Type": "application/json",
-                                             "X-Telegram-Bot-Api-Secret-Token": "wrong"})
+            url = f"http://127.0.0.1:{port}/hook/abc"
+            bad = await client.post(url, content=json.dumps(update),
+                                    headers={**headers, "X-Telegram-Bot-Api-Secret-Token": "wrong"})
             assert bad.status_code == 403
-            ok = await client.post(f"http://127.0.0.1:{port}/hook/abc", content=json.dumps(update),
-                                   headers={"Content-Type": "application/json",
-                                            "X-Telegram-Bot-Api-Secret-Token": "s3cret-token"})
+            garbage = await client.post(url, content="{not json",
+                                        headers={**headers, "X-Telegram-Bot-Api-Secret-Token": "s3cret-token"})
+            assert garbage.status_code == 400
+            ok = await client.post(url, content=json.dumps(update),
+                                   headers={**headers, "X-Telegram-Bot-Api-Secret-Token": "s3cret-token"})
             assert ok.status_code == 200
-        for _ in range(100):
-            if any(c.method == "sendMessage" and c.chat_id == 580 for c in api.calls):
-                break
-            await asyncio.sleep(0.05)
-        assert any(c.method == "sendMessage" and c.chat_id == 580 and "连心助手" in c.text for c in api.calls)
+            for _ in range(100):
+                if any(c.method == "sendMessage" and c.chat_id == 580 for c in api.calls):
+                    break
+                await asyncio.sleep(0.05)
+            assert any(c.method == "sendMessage" and c.chat_id == 580 and "连心助手" in c.text for c in api.calls)
+            for _ in range(50):
+                health = await client.get(f"http://127.0.0.1:{port}/healthz")
+                if health.status_code == 200:
+                    break
+                await asyncio.sleep(0.1)
+            body = health.json()
+            assert health.status_code == 200 and body["ok"] and body["schema_version"] >= 3
+            assert "database" not in body  # no file paths to the outside
+            await app.bot_data["storage"]._db.close()  # the database goes away: unhealthy
+            sick = await client.get(f"http://127.0.0.1:{port}/healthz")
+            assert sick.status_code == 503 and sick.json()["ok"] is False
     finally:
-        await app.updater.stop()
+        server.stop()
         await app.stop()
+        app.bot_data.pop("storage")
         await app.post_shutdown(app)
         await app.shutdown()
-
-
-async def test_a_contact_gets_a_reminder_logs_the_visit_and_the_next_one_is_scheduled(
-        api: FakeBotApi, tmp_path: Path) -> None:
-    import datetime as dt
-
-    from bot.reminders.delivery import plan
-    from bot.reminders.planner import SHANGHAI
-    from bot.storage import Storage
-
-    db = tmp_path / "care.sqlite3"
-    seed = await Storage.open(db)
-    family = await seed.care.add_family("王家", "ankang", "城关镇", "东村")
-    contact = await seed.care.add_contact("赵主任", "village_cadre", telegram_id=700)
-    await seed.care.add_contact("钱主任", "village_cadre", telegram_id=701)
-    await seed.care.assign(family, contact, dt.date(2027, 3, 1))
-    await seed.close()
-    now = dt.datetime(2027, 3, 31, 10, 0, tzinfo=SHANGHAI)  # a phone call is due today
-    harness = Harness(api, db, BOT_REMINDER_INTERVAL=0.2)
-    harness.clock = lambda: now
-    await harness.start()
-    try:
-        reminder = None
-        for _ in range(100):
-            calls = [c for c in api.calls if c.method == "sendMessage" and c.chat_id == 700]
-            if calls:
-                reminder = calls[0]
-                break
-            await asyncio.sleep(0.05)
-        assert reminder is not None and "王家" in reminder.text and "电话回访" in reminder.text
-        labels = [b[0] for b in reminder.buttons()]
-        assert labels[0] == "✔ 已回访" and "推迟 3 天" in labels and "🆘 需要协助" in labels
-        stranger = await harness.tap(701, reminder.buttons()[0][1], reminder.message_id)  # not their family
-        assert any(r.method == "answerCallbackQuery" and "不是发给您的" in r.params.get("text", "") for r in stranger)
-        step = last_with_buttons(await harness.tap_label(700, reminder, "已回访"))
-        step = last_with_buttons(await harness.tap_label(700, step, "一切平安"))
-        replies = await harness.tap_label(700, step, "30天后再访")
-        assert any("已记录" in r.text and "2027-04-30" in r.text for r in replies)
-        assert any("备注已保存" in r.text for r in await harness.say(700, "老人精神不错"))
-        visits = await harness.storage.care.visits()
-        assert [(v["alias"], v["kind"], v["outcome"], v["notes"]) for v in visits] == [
-            ("王家", "phone_call", "ok", "老人精神不错")]
-        assert (await harness.storage.care.reminders())[0].status == "done"
-        await plan(harness.storage, dt.date(2027, 4, 30))  # the next call, 30 days after this one
-        kinds = [(r.kind, r.due_date.isoformat()) for r in await harness.storage.care.reminders()]
-        assert ("phone_call", "2027-04-30") in kinds and ("follow_up", "2027-04-30") in kinds
-        families = await harness.say(700, "/myfamilies")
-        assert any("王家" in r.text for r in families)
-        # during a visit, with the family's agreement, the contact runs the interview for them
-        choose = last_with_buttons(await harness.say(700, "/visitcheck"))
-        agree = last_with_buttons(await harness.tap_label(700, choose, "王家"))
-        assert "同意" in agree.text
-        question = last_with_buttons(await harness.tap_label(700, agree, "家庭同意"))
-        for label in ("孩子已经离世", "两人都在本地（农村户口）", "没有", "60岁及以上", "60岁及以上"):
-            question = last_with_buttons([r for r in await harness.tap_label(700, question, label)
-                                          if r.method == "editMessageText"])
-        while "您填的情况如下" not in question.text:  # the checklist: nothing ticked
-            label = "选好了" if any("选好了" in b[0] for b in question.buttons()) else "没有"
-            question = last_with_buttons([r for r in await harness.tap_label(700, question, label)
-                                          if r.method == "editMessageText"])
-        replies = await harness.tap_label(700, question, "看结果")
-        assert any("家庭的档案" in r.text for r in replies)
-        record = await harness.storage.care.family_record(family)
-        assert record["jurisdiction"] == "ankang" and "一次性补助" in record["eligible"]
-        assert await harness.storage.read_profile(700, reader=700) is None  # not the contact's own profile
-        families = await harness.say(700, "/myfamilies")
-        assert any("上次测算" in r.text and "一次性补助" in r.text for r in families)
-        assert any("还没有给您分配家庭" in r.text for r in await harness.say(701, "/myfamilies"))
-        # an accident: the contact raises an urgent visit for their family; others cannot
-        choose = last_with_buttons(await harness.say(700, "/urgent"))
-        replies = await harness.tap_label(700, choose, "王家")
-        assert any("紧急走访" in r.text and "1 位联系人" in r.text for r in replies)
-        assert any(r.kind == "urgent" for r in await harness.storage.care.reminders())
-        forged = await harness.tap(701, f"u|{family}")
-        assert any(r.method == "answerCallbackQuery" and r.params.get("show_alert") for r in forged)
-        assert any(t.ADMIN_ONLY in r.text for r in await harness.say(700, f"/assign {family} 2"))
-        assert any("已分配" in r.text for r in await harness.say(ADMIN_ID, f"/assign {family} 2"))
-    finally:
-        await harness.stop()
