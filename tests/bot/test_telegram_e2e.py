@@ -238,19 +238,22 @@ async def test_doc_browsing_compare_help_and_privacy(bot: Harness) -> None:
     assert any("/forget" in r.text and "保存" in r.text for r in await bot.say(550, "/privacy"))
 
 
-async def test_one_failing_update_does_not_stop_the_others(bot: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_one_failing_update_does_not_stop_the_others(bot: Harness, monkeypatch: pytest.MonkeyPatch,
+                                                           caplog: pytest.LogCaptureFixture) -> None:
     import bot.telegram.ask as ask_module
 
     real = ask_module.search
 
     def flaky(question: str, *args: object, **kwargs: object) -> object:
         if "炸" in question:
-            raise RuntimeError("boom")
+            raise RuntimeError(f"boom on {question}")  # the message quotes the user
         return real(question, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(ask_module, "search", flaky)
     await onboard(bot, 560)
-    assert any(t.ERROR in r.text for r in await bot.say(560, "炸"))
+    assert any(t.ERROR in r.text for r in await bot.say(560, "炸了我家孩子"))
+    logged = "\n".join(r.getMessage() + str(r.exc_text or "") for r in caplog.records)
+    assert "RuntimeError" in logged and "孩子" not in logged  # where it failed, never what the user wrote
     assert any("1430" in r.text for r in await bot.say(560, "每月扶助金多少"))
     assert any("1430" in r.text for r in await bot.say(561, "开封 每月扶助金多少"))
 
