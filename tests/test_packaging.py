@@ -18,6 +18,7 @@ def test_wheel_contains_the_documents_and_lexicon(tmp_path):
     for code in ("ankang", "linyi", "jiangyan", "kaifeng", "liuzhou"):
         assert f"knowledge/sources/{code}.txt" in names
         assert f"knowledge/rules/{code}.yaml" in names
+        assert f"knowledge/schedules/{code}.yaml" in names
     for data in ("catalogue.yaml", "errata.yaml", "lexicon/jieba_dict.txt", "lexicon/synonyms.yaml",
                  "lexicon/pinyin.txt", "lexicon/stopwords.txt", "lexicon/domain_terms.txt"):
         assert f"knowledge/{data}" in names
