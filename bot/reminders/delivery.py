@@ -7,6 +7,7 @@ in seconds.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
@@ -43,7 +44,9 @@ class TickReport:
 
 async def plan(storage: Storage, day: dt.date) -> int:
     care = storage.care
-    planned = plan_day(day, await care.assignments(), await care.last_visits(), await care.follow_ups())
+    # pure CPU work (seconds for 100,000 families): off the event loop, so chats stay responsive
+    planned = await asyncio.to_thread(plan_day, day, await care.assignments(), await care.last_visits(),
+                                      await care.follow_ups())
     return await care.add_reminders([p.row() for p in planned])
 
 
