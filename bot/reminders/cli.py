@@ -98,24 +98,18 @@ async def _admin(args: argparse.Namespace, s: Storage, settings: Any = None) -> 
         if not await s.forget_family(args.family, actor=0):
             raise AdminError(f"forget-family: unknown family {args.family}")
         print(f"family {args.family} and its assignments, visits and reminders are deleted")
-    elif args.admin_command == "import-families":
+    elif args.admin_command in ("import-families", "import-contacts"):
+        families = args.admin_command == "import-families"
         try:
-            rows = parse_families(_read(args.file), await care.family_keys())
+            rows = (parse_families(_read(args.file), await care.family_keys()) if families
+                    else parse_contacts(_read(args.file), await care.telegram_ids()))
         except CsvProblems as exc:
             for p in exc.problems:
                 print(p, file=sys.stderr)
             print(f"nothing imported: {len(exc.problems)} problem(s) in {args.file}", file=sys.stderr)
             return 2
-        print(f"imported {await care.import_rows('care_families', rows)} families")
-    elif args.admin_command == "import-contacts":
-        try:
-            rows = parse_contacts(_read(args.file), await care.telegram_ids())
-        except CsvProblems as exc:
-            for p in exc.problems:
-                print(p, file=sys.stderr)
-            print(f"nothing imported: {len(exc.problems)} problem(s) in {args.file}", file=sys.stderr)
-            return 2
-        print(f"imported {await care.import_rows('care_contacts', rows)} contacts")
+        table, noun = ("care_families", "families") if families else ("care_contacts", "contacts")
+        print(f"imported {await care.import_rows(table, rows)} {noun}")
     elif args.admin_command == "assign":
         families = {f["id"] for f in await care.list_families()}
         contacts = {c["id"] for c in await care.list_contacts()}

@@ -185,16 +185,24 @@ async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await query.edit_message_text(rt.HELP_SENT)
 
 
-async def my_families(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _families_of_sender(update: Update, context: ContextTypes.DEFAULT_TYPE) -> list[tuple[int, str]]:
+    """The writer's own families (the only ones a contact may see); says why when none."""
     message = update.effective_message
     assert message and update.effective_user
     contact = await storage(context).care.contact_by_telegram(update.effective_user.id)
     if contact is None:
         await message.reply_text(rt.NOT_A_CONTACT)
-        return
+        return []
     families = await storage(context).care.families_of(contact[0])
     if not families:
         await message.reply_text(rt.MY_FAMILIES_NONE)
+    return families
+
+
+async def my_families(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    families = await _families_of_sender(update, context)
+    if not families or message is None:
         return
     lines = []
     for family_id, alias in families:
@@ -211,14 +219,8 @@ async def my_families(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 async def visit_check(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/visitcheck: during a visit, run the interview for one of my families (with its agreement)."""
     message = update.effective_message
-    assert message and update.effective_user
-    contact = await storage(context).care.contact_by_telegram(update.effective_user.id)
-    if contact is None:
-        await message.reply_text(rt.NOT_A_CONTACT)
-        return
-    families = await storage(context).care.families_of(contact[0])
-    if not families:
-        await message.reply_text(rt.MY_FAMILIES_NONE)
+    families = await _families_of_sender(update, context)
+    if not families or message is None:
         return
     rows = [[InlineKeyboardButton(alias, callback_data=encode("g", fid))] for fid, alias in families]
     await message.reply_text(t.VISIT_CHECK_CHOOSE, reply_markup=InlineKeyboardMarkup(rows))
