@@ -11,6 +11,7 @@ every row about a user, and every staff or admin read of a family's record is au
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import secrets
@@ -213,16 +214,23 @@ class Storage:
     # --- operations: backup, status, retention ------------------------------------------
 
     async def backup(self, target: Path | str) -> None:
-        """An online copy with SQLite's backup API: consistent, and safe while the bot writes."""
+        """An online copy with SQLite's backup API: consistent, and safe while the bot writes
+        (its own read connection in a worker thread; WAL lets it read beside the writer)."""
         target = Path(target)
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(target.name + ".partial")
         tmp.unlink(missing_ok=True)
-        dest = sqlite3.connect(tmp)
-        try:
-            await self._db.backup(dest)
-        finally:
-            dest.close()
+
+        def copy() -> None:
+            source = sqlite3.connect(self.path, timeout=30)
+            dest = sqlite3.connect(tmp)
+            try:
+                source.backup(dest)
+            finally:
+                dest.close()
+                source.close()
+
+        await asyncio.to_thread(copy)
         tmp.replace(target)  # a half-written backup never carries the final name
 
     async def set_meta(self, key: str, value: str) -> None:
