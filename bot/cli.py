@@ -36,6 +36,14 @@ def _jurisdiction(value: str | None) -> str | None:
         raise UsageError(str(exc)) from None
 
 
+def _open_batch(path: str, command: str) -> Any:
+    """A batch file, or standard input for "-"; an unreadable file is a usage error."""
+    try:
+        return sys.stdin if path == "-" else open(path, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{command}: cannot read batch file {path!r}: {exc.strerror}") from None
+
+
 def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
 
@@ -66,11 +74,7 @@ def _ask_batch(path: str, default_jurisdiction: str | None, top: int) -> int:
     from bot.contracts import search_json
     from knowledge.clause_search import search
 
-    try:
-        stream = sys.stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115
-    except OSError as exc:
-        raise UsageError(f"ask: cannot read batch file {path!r}: {exc.strerror}") from None
-    with stream:
+    with _open_batch(path, "ask") as stream:
         for number, line in enumerate(stream, start=1):
             _print_json(_batch_line(number, line, default_jurisdiction, top, search, search_json))
             sys.stdout.flush()
@@ -163,11 +167,7 @@ def _check_batch(path: str) -> int:
     from knowledge.eligibility import assess
     from knowledge.facts import ProfileError, parse_profile
 
-    try:
-        stream = sys.stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115
-    except OSError as exc:
-        raise UsageError(f"check: cannot read batch file {path!r}: {exc.strerror}") from None
-    with stream:
+    with _open_batch(path, "check") as stream:
         for number, line in enumerate(stream, start=1):
             if not line.strip():
                 continue

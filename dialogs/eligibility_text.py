@@ -117,9 +117,13 @@ def render_assessment(assessment: Assessment) -> str:
 
 def _who(rule: Rule) -> str:
     """A short statement of whom the rule names, from its conditions' wording."""
-    words = [requirement(leaf) for tree in (rule.conditions, rule.each_person) for leaf in leaves(tree)]
-    words += list(rule.provisos)
-    return "、".join(dict.fromkeys(words)) or "本文件所指的特殊家庭"
+    return "、".join(dict.fromkeys([*_requirements(rule.conditions, rule.each_person), *rule.provisos])) \
+        or "本文件所指的特殊家庭"
+
+
+def _requirements(*trees: object) -> list[str]:
+    """Every leaf of these condition trees, in plain words."""
+    return [requirement(leaf) for tree in trees for leaf in leaves(tree)]
 
 
 def render_comparison(topic: str) -> str:
@@ -150,9 +154,8 @@ def render_comparison(topic: str) -> str:
 
 def _scope_words(code: str) -> str:
     scope = load_rules(code).scope
-    found = leaves(scope.conditions) + leaves(scope.each_person)
-    return "、".join(dict.fromkeys(requirement(leaf) for leaf in found))
+    return "、".join(dict.fromkeys(_requirements(scope.conditions, scope.each_person)))
 
 
 def _who_variant(when: object) -> str:
-    return "、".join(requirement(leaf) for leaf in leaves(when)) + "："
+    return "、".join(_requirements(when)) + "："

@@ -150,15 +150,17 @@ class Assessment:
     covered: bool | None  # False: no local household registration; None: not yet known
     outcomes: list[Outcome]
 
+    def _cash_total(self, period: str) -> float | None:
+        """The household's cash of one period from the benefits it certainly gets; None if none."""
+        values = [o.household_value for o in self.outcomes if _cash(o, period) and o.status == "eligible"]
+        known = [v for v in values if v is not None]
+        return sum(known) if known else None
+
     def monthly_total(self) -> float | None:
-        values = [o.household_value for o in self.outcomes if _monthly_cash(o) and o.status == "eligible"]
-        values = [v for v in values if v is not None]
-        return sum(values) if values else None
+        return self._cash_total("month")
 
     def once_total(self) -> float | None:
-        values = [o.household_value for o in self.outcomes if _cash(o, "once") and o.status == "eligible"]
-        values = [v for v in values if v is not None]
-        return sum(values) if values else None
+        return self._cash_total("once")
 
     def monthly_total_complete(self) -> bool:
         """False while some monthly cash is still open (status, amount or number of people)."""

@@ -14,7 +14,7 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot.telegram import templates as t
-from bot.telegram.callbacks import decode, encode
+from bot.telegram.callbacks import accept, decode, encode
 from bot.telegram.context import role_of
 from bot.telegram.render import escape, split_text
 from dialogs.eligibility_text import render_comparison
@@ -84,9 +84,8 @@ async def compare_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 async def on_compare(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     assert query and update.effective_chat
-    cb = decode(query.data)
-    if cb is None or cb.fields[0] not in TOPICS:
-        await query.answer(t.EXPIRED, show_alert=True)
+    cb = await accept(query, TOPICS)
+    if cb is None:
         return
     await query.answer()
     for chunk in split_text(escape(render_comparison(cb.fields[0]))):

@@ -9,7 +9,12 @@ from an older interview (or a forged one) cannot answer the current one.
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass
+
+from telegram import CallbackQuery
+
+from bot.telegram.templates import EXPIRED
 
 MAX_BYTES = 64
 KINDS = {
@@ -42,6 +47,16 @@ def encode(kind: str, *fields: str | int) -> str:
     if len(data.encode()) > MAX_BYTES:
         raise ValueError(f"callback data over {MAX_BYTES} bytes: {data!r}")
     return data
+
+
+async def accept(query: CallbackQuery, first: Container[str] | None = None) -> Callback | None:
+    """Decode a button's data; if it is malformed or its first field is not one of `first`,
+    answer politely that the button has expired and return None."""
+    cb = decode(query.data)
+    if cb is None or (first is not None and cb.fields[0] not in first):
+        await query.answer(EXPIRED, show_alert=True)
+        return None
+    return cb
 
 
 def decode(data: str | None) -> Callback | None:

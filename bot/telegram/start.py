@@ -6,7 +6,7 @@ from telegram import BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMa
 from telegram.ext import ContextTypes
 
 from bot.telegram import templates as t
-from bot.telegram.callbacks import decode, encode
+from bot.telegram.callbacks import accept, encode
 from bot.telegram.context import known_user, role_of, storage
 from knowledge.catalogue import documents, get_document
 
@@ -30,9 +30,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_role(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     assert query and update.effective_user
-    cb = decode(query.data)
-    if cb is None or cb.fields[0] not in ("family", "volunteer", "staff"):
-        await query.answer(t.EXPIRED, show_alert=True)
+    cb = await accept(query, ("family", "volunteer", "staff"))
+    if cb is None:
         return
     await query.answer()
     role = await role_of(update, context)
@@ -45,9 +44,8 @@ async def on_role(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_city(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     assert query and update.effective_user
-    cb = decode(query.data)
-    if cb is None or cb.fields[0] not in documents():
-        await query.answer(t.EXPIRED, show_alert=True)
+    cb = await accept(query, documents())
+    if cb is None:
         return
     await query.answer()
     code = cb.fields[0]
@@ -61,9 +59,8 @@ async def on_city(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     assert query and update.effective_user
-    cb = decode(query.data)
-    if cb is None or cb.fields[0] not in ("y", "n"):
-        await query.answer(t.EXPIRED, show_alert=True)
+    cb = await accept(query, ("y", "n"))
+    if cb is None:
         return
     await query.answer()
     agreed = cb.fields[0] == "y"
@@ -94,9 +91,8 @@ async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     assert query and update.effective_user
-    cb = decode(query.data)
-    if cb is None or cb.fields[0] not in ("y", "n"):
-        await query.answer(t.EXPIRED, show_alert=True)
+    cb = await accept(query, ("y", "n"))
+    if cb is None:
         return
     await query.answer()
     if cb.fields[0] == "n":
