@@ -8,6 +8,7 @@ terminal chat. Bad input ends with exit code 2 and one precise line on stderr.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
 from collections.abc import Sequence
@@ -234,8 +235,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not settings.telegram_bot_token:
         raise UsageError("setting TELEGRAM_BOT_TOKEN: required to run on Telegram "
                          "(without a token, `python -m bot` chats in the terminal)")
+    from bot.storage import StorageError, probe
     from bot.telegram.app import run
 
+    try:  # an unusable database is one line and exit 2 here, not a hang inside the application
+        asyncio.run(probe(settings.bot_database))
+    except StorageError as exc:
+        raise UsageError(f"run: {exc}") from None
     run(settings)
     return 0
 
@@ -258,7 +264,7 @@ def _date(value: str) -> Any:
 
 
 def cmd_admin(args: argparse.Namespace) -> int:
-    from bot.reminders.cli import AdminError, run_admin
+    from bot.admin_cli import AdminError, run_admin
 
     try:
         settings = _settings()
@@ -268,7 +274,7 @@ def cmd_admin(args: argparse.Namespace) -> int:
 
 
 def cmd_reminders(args: argparse.Namespace) -> int:
-    from bot.reminders.cli import run_reminders
+    from bot.admin_cli import run_reminders
 
     return run_reminders(args, _settings().bot_database)
 
@@ -313,7 +319,7 @@ def build_parser() -> argparse.ArgumentParser:
     comp.add_argument("--json", action="store_true")
     comp.set_defaults(func=cmd_compare)
 
-    from bot.reminders.cli import add_parsers
+    from bot.admin_cli import add_parsers
 
     add_parsers(sub, _date)
     sub.choices["admin"].set_defaults(func=cmd_admin)

@@ -25,6 +25,12 @@ class Unreachable(Exception):
     """The contact cannot receive messages (blocked the bot, left, no Telegram account)."""
 
 
+class MaybeDelivered(Exception):
+    """The send timed out after the request left: Telegram may well have delivered it.
+    Counted as sent and never repeated (repeating gave one contact 6 copies in 40 s); the
+    grace-period re-reminder covers a real loss."""
+
+
 class Sender(Protocol):
     async def reminder(self, chat_id: int, reminder: Reminder, late: bool, again: bool) -> None: ...
 
@@ -38,16 +44,17 @@ class TickReport:
     late: int = 0
     again: int = 0
     escalated: int = 0
+    maybe_delivered: int = 0  # timed out: counted as sent, never resent
     quiet: bool = False
     errors: list[str] = field(default_factory=list)
 
 
 async def plan(storage: Storage, day: dt.date) -> int:
-    care = storage.care
+    registry = storage.registry
     # pure CPU work (seconds for 100,000 families): off the event loop, so chats stay responsive
-    planned = await asyncio.to_thread(plan_day, day, await care.assignments(), await care.last_visits(),
-                                      await care.follow_ups())
-    return await care.add_reminders([p.row() for p in planned])
+    planned = await asyncio.to_thread(plan_day, day, await registry.assignments(), await registry.last_visits(),
+                                      await registry.follow_ups())
+    return await storage.reminders.add([p.row() for p in planned])
 
 
 async def escalate(storage: Storage, sender: Sender, reminder: Reminder, reason: str, now: dt.datetime,
@@ -55,7 +62,7 @@ async def escalate(storage: Storage, sender: Sender, reminder: Reminder, reason:
     """Tell the contact's supervisor, or else the admins; the family is never left without one."""
     targets: list[int] = []
     if reminder.supervisor_id is not None:
-        chat = await storage.care.contact_telegram(reminder.supervisor_id)
+        chat = await storage.registry.contact_telegram(reminder.supervisor_id)
         if chat is not None:
             targets.append(chat)
     targets += [a for a in admins if a not in targets]
@@ -67,7 +74,7 @@ async def escalate(storage: Storage, sender: Sender, reminder: Reminder, reason:
         except Exception as exc:
             log.warning("escalation to %s failed: %s", chat, type(exc).__name__)
             continue
-        await storage.care.mark_escalated(reminder.id, now)
+        await storage.reminders.mark_escalated(reminder.id, now)
         return True
     log.error("reminder %s could not be escalated to anyone", reminder.id)
     return False
@@ -78,20 +85,20 @@ async def tick(storage: Storage, sender: Sender, now: dt.datetime, admins: tuple
     """One pass: plan today, re-remind or escalate the unanswered, send what is due."""
     report = TickReport()
     today = now.astimezone(SHANGHAI).date()
-    await storage.set_meta("last_tick", now.isoformat())
-    if storage.care.planned_on != today:  # what falls due only changes with the date
+    await storage.ops.set_meta("last_tick", now.isoformat())
+    if storage.reminders.planned_on != today:  # what falls due only changes with the date
         report.planned = await plan(storage, today)
-        storage.care.planned_on = today
-    for r in await storage.care.unacknowledged(now - grace):
+        storage.reminders.planned_on = today
+    for r in await storage.reminders.unacknowledged(now - grace):
         if r.sent_count <= 1:
-            await storage.care.requeue(r.id, now)
+            await storage.reminders.requeue(r.id, now)
         elif await escalate(storage, sender, r, "unacked", now, admins):
             report.escalated += 1
     if in_quiet_hours(now, quiet):
         report.quiet = True
         return report
-    for r in await storage.care.due(now):
-        if not await storage.care.claim(r.id):
+    for r in await storage.reminders.due(now):
+        if not await storage.reminders.claim(r.id):
             continue
         late = today > r.due_date
         chat = r.telegram_id
@@ -100,17 +107,22 @@ async def tick(storage: Storage, sender: Sender, now: dt.datetime, admins: tuple
                 raise Unreachable
             await sender.reminder(chat, r, late=late, again=r.sent_count >= 1)
         except Unreachable:
-            await storage.care.set_contact_blocked(r.contact_id)
-            await storage.care.mark_sent(r.id, now, late)
+            await storage.registry.set_contact_blocked(r.contact_id)
+            await storage.reminders.mark_sent(r.id, now, late)
             if await escalate(storage, sender, r, "unreachable", now, admins):
                 report.escalated += 1
             continue
-        except Exception as exc:
-            await storage.care.release(r.id)
+        except MaybeDelivered:
+            log.warning("reminder %s: the send timed out; counted as sent, not repeated", r.id)
+            await storage.reminders.mark_sent(r.id, now, late)
+            report.maybe_delivered += 1
+            continue
+        except Exception as exc:  # certainly not delivered (refused, connection failed): next round
+            await storage.reminders.release(r.id)
             report.errors.append(f"{r.id}: {type(exc).__name__}")
             continue
-        await storage.care.mark_sent(r.id, now, late)
-        await storage.set_meta("last_send", now.isoformat())
+        await storage.reminders.mark_sent(r.id, now, late)
+        await storage.ops.set_meta("last_send", now.isoformat())
         report.sent += 1
         report.late += int(late)
         report.again += int(r.sent_count >= 1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Set
 from typing import Any
 
 from knowledge.catalogue import UnknownJurisdiction, resolve_jurisdiction
@@ -38,7 +39,20 @@ def _rows(text: str, columns: tuple[str, ...], required: tuple[str, ...]) -> lis
         raise CsvProblems([f"line 1: header must have {', '.join(required)}"
                            + (f"; missing {', '.join(missing)}" if missing else "")
                            + (f"; unknown {', '.join(unknown)}" if unknown else "")])
-    return [(reader.line_num, {k.strip(): (v or "").strip() for k, v in row.items() if k}) for row in reader]
+    rows: list[tuple[int, dict[str, str]]] = []
+    problems: list[str] = []
+    for row in reader:
+        line = reader.line_num
+        extra = row.pop(None, None)  # type: ignore[call-overload]  # DictReader keeps surplus cells under None
+        if extra:
+            problems.append(f"line {line}: {len(extra)} more cell(s) than the header has columns")
+        for key, value in row.items():
+            if value and any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+                problems.append(f"line {line}: {key.strip()}: contains a control character (NUL, tab, ...)")
+        rows.append((line, {k.strip(): (v or "").strip() for k, v in row.items() if k}))
+    if problems:
+        raise CsvProblems(problems)
+    return rows
 
 
 def _flag(value: str, name: str, problems: list[str], line: int) -> bool:
@@ -50,7 +64,7 @@ def _flag(value: str, name: str, problems: list[str], line: int) -> bool:
     return False
 
 
-def parse_families(text: str, existing: set[tuple[str, str]] = frozenset()) -> list[dict[str, Any]]:  # type: ignore[assignment]
+def parse_families(text: str, existing: Set[tuple[str, str]] = frozenset()) -> list[dict[str, Any]]:
     problems: list[str] = []
     out: list[dict[str, Any]] = []
     seen = set(existing)
@@ -75,10 +89,14 @@ def parse_families(text: str, existing: set[tuple[str, str]] = frozenset()) -> l
     return out
 
 
-def parse_contacts(text: str, existing_telegram: set[int] = frozenset()) -> list[dict[str, Any]]:  # type: ignore[assignment]
+def parse_contacts(text: str, existing_telegram: Set[int] = frozenset(),
+                   existing_unlinked: Set[tuple[str, str, str]] = frozenset()) -> list[dict[str, Any]]:
+    """`existing_unlinked`: (name, role, township) of contacts without a Telegram id, so
+    importing the same file twice does not register them twice."""
     problems: list[str] = []
     out: list[dict[str, Any]] = []
     seen = set(existing_telegram)
+    seen_unlinked = set(existing_unlinked)
     for line, row in _rows(text, CONTACT_COLUMNS, ("name", "role")):
         name = row.get("name", "")
         if not name or len(name) > 40:
@@ -97,6 +115,12 @@ def parse_contacts(text: str, existing_telegram: set[int] = frozenset()) -> list
                 if telegram_id in seen:
                     problems.append(f"line {line}: telegram_id: {telegram_id} is already registered")
                 seen.add(telegram_id)
+        elif role is not None and name:
+            key = (name, role, row.get("township", ""))
+            if key in seen_unlinked:
+                problems.append(f"line {line}: {name} ({role}, {key[2] or 'no township'}) is already registered"
+                                " without a telegram_id")
+            seen_unlinked.add(key)
         out.append({"name": name, "role": role, "township": row.get("township", ""), "telegram_id": telegram_id})
     if problems:
         raise CsvProblems(problems)

@@ -21,6 +21,8 @@ NOTE_HINT = "如需补充备注，直接回复一句话即可（不要写病情�
 NOTE_SAVED = "备注已保存。"
 POSTPONED = "好的，{n} 天后再提醒您。"
 HELP_SENT = "已通知负责人，他们会尽快联系您。"
+HELP_ALREADY = "这条提醒已经通知过负责人了，不用再点，他们会尽快联系您。"
+ALREADY_FINISHED = "这条提醒已经记录完成了，不用再操作。谢谢您！"
 NOT_YOURS = "这条提醒不是发给您的。"
 ESCALATION = ("⚠️ <b>需要关注</b>：{alias} 的{kind}（应在 {due} 前完成）{reason}。"
               "联系人：{contact}。请安排人员跟进，不要让这户家庭没人联系。")

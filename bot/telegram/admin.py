@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.telegram import templates as t
-from bot.telegram.context import STAFF_ROLES, role_of, storage
+from bot.telegram.context import STAFF_ROLES, clock, role_of, storage
 from bot.telegram.render import escape, split_text
 from bot.telegram.start import set_commands_for
 from knowledge.catalogue import get_document
@@ -16,7 +16,7 @@ async def _require(update: Update, context: ContextTypes.DEFAULT_TYPE, roles: tu
     assert update.effective_message and update.effective_user
     if await role_of(update, context) in roles:
         return True
-    await storage(context).audit(update.effective_user.id, "refused_command", None,
+    await storage(context).audit.record(update.effective_user.id, "refused_command", None,
                                  (update.effective_message.text or "").split(" ")[0][:20])
     await update.effective_message.reply_text(refusal)
     return False
@@ -30,7 +30,7 @@ async def family_record(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await update.effective_message.reply_text(t.FAMILY_USAGE)
         return
     subject = int(context.args[0])
-    record = await storage(context).read_profile(subject, reader=update.effective_user.id)
+    record = await storage(context).conversations.read_profile(subject, reader=update.effective_user.id)
     if record is None:
         await update.effective_message.reply_text(t.FAMILY_NONE.format(user=subject))
         return
@@ -49,7 +49,7 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not context.args or context.args[0] not in ("volunteer", "staff"):
         await update.effective_message.reply_text(t.INVITE_USAGE)
         return
-    code = await storage(context).create_invite(context.args[0], update.effective_user.id)
+    code = await storage(context).users.create_invite(context.args[0], update.effective_user.id)
     await update.effective_message.reply_text(t.INVITE_OK.format(code=code, role=t.ROLE_NAMES[context.args[0]]))
 
 
@@ -62,9 +62,9 @@ async def grant(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.effective_message.reply_text(t.GRANT_USAGE)
         return
     subject, role = int(args[0]), args[1]
-    await storage(context).ensure_user(subject)
-    await storage(context).set_role(subject, role)
-    await storage(context).audit(update.effective_user.id, f"grant_{role}", subject)
+    await storage(context).users.ensure(subject)
+    await storage(context).users.set_role(subject, role)
+    await storage(context).audit.record(update.effective_user.id, f"grant_{role}", subject)
     await set_commands_for(context, subject, role)
     await update.effective_message.reply_text(t.GRANT_OK.format(user=subject, role=t.ROLE_NAMES[role]))
 
@@ -73,8 +73,8 @@ async def audit_log(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_message and update.effective_user
     if not await _require(update, context, ("admin",), t.ADMIN_ONLY):
         return
-    entries = await storage(context).audit_entries(20)
-    await storage(context).audit(update.effective_user.id, "read_audit_log", None)
+    entries = await storage(context).audit.entries(20)
+    await storage(context).audit.record(update.effective_user.id, "read_audit_log", None)
     if not entries:
         await update.effective_message.reply_text(t.AUDIT_EMPTY)
         return
@@ -100,8 +100,8 @@ async def urgent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             return
         await _raise_urgent(update, context, int(context.args[0]))
         return
-    contact = await storage(context).care.contact_by_telegram(update.effective_user.id)
-    families = await storage(context).care.families_of(contact[0]) if contact else []
+    contact = await storage(context).registry.contact_by_telegram(update.effective_user.id)
+    families = await storage(context).registry.families_of(contact[0]) if contact else []
     if not families:
         await update.effective_message.reply_text(t.URGENT_USAGE if await role_of(update, context) == "admin"
                                                   else t.STAFF_ONLY)
@@ -116,8 +116,8 @@ async def on_urgent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     assert query and update.effective_user
     cb = decode(query.data)
-    contact = await storage(context).care.contact_by_telegram(update.effective_user.id)
-    mine = {fid for fid, _ in await storage(context).care.families_of(contact[0])} if contact else set()
+    contact = await storage(context).registry.contact_by_telegram(update.effective_user.id)
+    mine = {fid for fid, _ in await storage(context).registry.families_of(contact[0])} if contact else set()
     if cb is None or not cb.fields[0].isdigit() or int(cb.fields[0]) not in mine:
         await query.answer(t.EXPIRED, show_alert=True)
         return
@@ -126,20 +126,17 @@ async def on_urgent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _raise_urgent(update: Update, context: ContextTypes.DEFAULT_TYPE, family_id: int) -> None:
-    import datetime as dt
 
-    from bot.reminders.planner import SHANGHAI
 
     assert update.effective_user and update.effective_chat
-    created = await storage(context).care.raise_urgent(family_id, dt.datetime.now(SHANGHAI))
-    await storage(context).audit(update.effective_user.id, "raise_urgent", None, str(family_id))
+    created = await storage(context).reminders.raise_urgent(family_id, clock(context)())
+    await storage(context).audit.record(update.effective_user.id, "raise_urgent", None, str(family_id))
     await context.bot.send_message(update.effective_chat.id, t.URGENT_OK.format(n=created) if created
                                    else t.URGENT_NONE)
 
 
 async def assign(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/assign FAMILY_ID CONTACT_ID (admins)."""
-    import datetime as dt
 
     from bot.reminders.planner import SHANGHAI
 
@@ -147,21 +144,18 @@ async def assign(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not await _require(update, context, ("admin",), t.ADMIN_ONLY):
         return
     args = context.args or []
-    care = storage(context).care
-    families = {f["id"] for f in await care.list_families()}
-    contacts = {c["id"] for c in await care.list_contacts()}
-    if len(args) != 2 or not all(a.isdigit() for a in args) or int(args[0]) not in families \
-            or int(args[1]) not in contacts:
+    registry = storage(context).registry
+    if len(args) != 2 or not all(a.isdigit() for a in args) or not await registry.family_exists(int(args[0])) \
+            or not await registry.contact_exists(int(args[1])):
         await update.effective_message.reply_text(t.ASSIGN_USAGE)
         return
-    position = await care.assign(int(args[0]), int(args[1]), dt.datetime.now(SHANGHAI).date())
-    await storage(context).audit(update.effective_user.id, "assign", None, f"{args[0]}->{args[1]}")
+    position, _ = await registry.assign(int(args[0]), int(args[1]), clock(context)().astimezone(SHANGHAI).date())
+    await storage(context).audit.record(update.effective_user.id, "assign", None, f"{args[0]}->{args[1]}")
     await update.effective_message.reply_text(t.ASSIGN_OK.format(family=args[0], contact=args[1], position=position))
 
 
 async def overdue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/overdue: reminders past their due date and not done (admins)."""
-    import datetime as dt
 
     from bot.reminders import templates as rt
     from bot.reminders.planner import SHANGHAI
@@ -169,8 +163,7 @@ async def overdue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_message and update.effective_user
     if not await _require(update, context, ("admin",), t.ADMIN_ONLY):
         return
-    today = dt.datetime.now(SHANGHAI).date().isoformat()
-    rows = await storage(context).care.reminders("r.status != 'done' AND r.due_date < ?", (today,))
+    rows = await storage(context).reminders.overdue(clock(context)().astimezone(SHANGHAI).date())
     if not rows:
         await update.effective_message.reply_text(t.OVERDUE_NONE)
         return

@@ -44,6 +44,7 @@ from bot.settings import Settings
 from bot.storage import Storage
 from bot.telegram import admin, ask, browse, care, check, guards, start
 from bot.telegram import templates as t
+from bot.telegram.context import CONTEXT_TYPES
 
 log = logging.getLogger("lianxin.bot")
 
@@ -73,7 +74,7 @@ class PerUserSerialProcessor(BaseUpdateProcessor):
 
 async def _post_init(application: Application) -> None:
     settings: Settings = application.bot_data["settings"]
-    storage = await Storage.open(settings.bot_database)
+    storage = await Storage.open(settings.bot_database, hold_lock=True)  # restore sees it running
     application.bot_data["storage"] = storage
     application.bot_data["user_rate"] = guards.UserRateLimit(settings.bot_user_rate_per_minute)
     # build the search index and load the rules now, not on the first family's question
@@ -84,10 +85,9 @@ async def _post_init(application: Application) -> None:
     all_rulesets()
     await application.bot.set_my_commands(t.COMMANDS_FAMILY)
     for admin_id in settings.bot_admin_ids:
-        await storage.ensure_user(admin_id)
-        await storage.set_role(admin_id, "admin")
+        await storage.users.set_role(admin_id, "admin")
         await application.bot.set_my_commands(t.COMMANDS_ADMIN, scope=BotCommandScopeChat(admin_id))
-    for staff_id in await storage.users_with_role("staff"):
+    for staff_id in await storage.users.with_role("staff"):
         await application.bot.set_my_commands(t.COMMANDS_STAFF, scope=BotCommandScopeChat(staff_id))
     application.bot_data["reminder_task"] = asyncio.create_task(care.reminder_loop(application))
 
@@ -122,6 +122,7 @@ def build_application(settings: Settings) -> Application:
         # pool with a patient pool timeout is faster under load than PTB's 256
         .connection_pool_size(settings.bot_connection_pool)
         .pool_timeout(30.0)
+        .context_types(CONTEXT_TYPES)  # context.storage, context.settings, context.clock
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )

@@ -12,17 +12,17 @@ import logging
 from collections.abc import Callable
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, TimedOut
 from telegram.ext import Application, ContextTypes
 
 from bot.reminders import templates as rt
-from bot.reminders.delivery import Unreachable, escalate, tick
+from bot.reminders.delivery import MaybeDelivered, Unreachable, escalate, tick
 from bot.reminders.planner import SHANGHAI
 from bot.settings import retention_days
 from bot.storage import Reminder, Storage
 from bot.telegram import templates as t
 from bot.telegram.callbacks import decode, encode
-from bot.telegram.context import settings, storage
+from bot.telegram.context import application_clock, settings, storage
 from bot.telegram.render import escape
 
 log = logging.getLogger("lianxin.reminders")
@@ -52,6 +52,8 @@ class TelegramSender:
         ])
         try:
             await self.bot.send_message(chat_id, text, reply_markup=keyboard)
+        except TimedOut as exc:  # the request left; Telegram may have delivered it
+            raise MaybeDelivered from exc
         except Forbidden as exc:
             raise Unreachable from exc
         except BadRequest as exc:  # chat not found: the contact never started the bot
@@ -68,7 +70,7 @@ class TelegramSender:
 
 
 def _clock(application: Application) -> Clock:
-    return application.bot_data.get("clock") or (lambda: dt.datetime.now(SHANGHAI))
+    return application_clock(application)
 
 
 async def reminder_loop(application: Application) -> None:
@@ -80,7 +82,7 @@ async def reminder_loop(application: Application) -> None:
     start, end = (int(x) for x in settings_.bot_quiet_hours.split("-"))
     grace = dt.timedelta(hours=settings_.bot_grace_hours)
     sender = TelegramSender(application.bot)
-    recovered = await store.care.recover_after_crash()
+    recovered = await store.reminders.recover_after_crash(_clock(application)())
     if recovered:
         log.info("%d reminder(s) were mid-send at the last stop; counted as sent", recovered)
     retained_on: dt.date | None = None
@@ -89,7 +91,7 @@ async def reminder_loop(application: Application) -> None:
             now = _clock(application)()
             report = await tick(store, sender, now, admins, (start, end), grace)
             if retained_on != now.date():  # data retention, once a day
-                counts = await store.apply_retention(now, **retention_days(settings_))
+                counts = await store.ops.apply_retention(now, **retention_days(settings_))
                 retained_on = now.date()
                 log.info("retention: %s", ", ".join(f"{k} {v}" for k, v in counts.items()))
             if report.sent or report.escalated:
@@ -105,7 +107,7 @@ async def reminder_loop(application: Application) -> None:
 async def _own_reminder(update: Update, context: ContextTypes.DEFAULT_TYPE, reminder_id: str) -> Reminder | None:
     query = update.callback_query
     assert query and update.effective_user
-    reminder = await storage(context).care.reminder(int(reminder_id))
+    reminder = await storage(context).reminders.get(int(reminder_id))
     if reminder is None or reminder.telegram_id != update.effective_user.id:
         await query.answer(rt.NOT_YOURS, show_alert=True)
         return None
@@ -123,8 +125,8 @@ async def on_visit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     reminder = await _own_reminder(update, context, cb.fields[0])
     if reminder is None:
         return
-    if reminder.status == "done":
-        await query.answer(t.ALREADY_ANSWERED)
+    if reminder.finished:
+        await query.answer(rt.ALREADY_FINISHED, show_alert=True)
         return
     step = cb.fields[1:]
     await query.answer()
@@ -142,7 +144,10 @@ async def on_visit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if step[0] == "f" and len(step) == 3 and step[1] in rt.OUTCOMES and step[2] in rt.FOLLOW_UPS:
         today = _clock(context.application)().astimezone(SHANGHAI).date()
         days = int(step[2]) or None
-        visit_id = await storage(context).care.log_visit(reminder, today, step[1], "", days)
+        visit_id = await storage(context).reminders.log_visit(reminder, today, step[1], "", days)
+        if visit_id is None:  # a replayed tap: the visit is already logged
+            await query.edit_message_text(rt.ALREADY_FINISHED)
+            return
         nxt = rt.LOGGED_NEXT.format(day=today + dt.timedelta(days=days)) if days else ""
         if context.user_data is not None:
             context.user_data["note_for_visit"] = (visit_id, reminder.contact_id)
@@ -166,7 +171,9 @@ async def on_postpone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     days = int(cb.fields[1])
     now = _clock(context.application)().astimezone(SHANGHAI)
     until = dt.datetime.combine(now.date() + dt.timedelta(days=days), dt.time(9), SHANGHAI)
-    await storage(context).care.postpone(reminder.id, until)
+    if not await storage(context).reminders.postpone(reminder.id, until):
+        await query.answer(rt.ALREADY_FINISHED, show_alert=True)
+        return
     await query.answer()
     await query.edit_message_text(rt.POSTPONED.format(n=days))
 
@@ -178,8 +185,11 @@ async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     reminder = await _own_reminder(update, context, cb.fields[0]) if cb else None
     if reminder is None:
         return
-    await query.answer()
     now = _clock(context.application)()
+    if not await storage(context).reminders.ask_for_help(reminder.id, now):  # finished, or help already asked
+        await query.answer(rt.ALREADY_FINISHED if reminder.finished else rt.HELP_ALREADY, show_alert=True)
+        return
+    await query.answer()
     admins = settings(context).bot_admin_ids
     await escalate(storage(context), TelegramSender(context.bot), reminder, "help", now, admins)
     await query.edit_message_text(rt.HELP_SENT)
@@ -189,11 +199,11 @@ async def _families_of_sender(update: Update, context: ContextTypes.DEFAULT_TYPE
     """The writer's own families (the only ones a contact may see); says why when none."""
     message = update.effective_message
     assert message and update.effective_user
-    contact = await storage(context).care.contact_by_telegram(update.effective_user.id)
+    contact = await storage(context).registry.contact_by_telegram(update.effective_user.id)
     if contact is None:
         await message.reply_text(rt.NOT_A_CONTACT)
         return []
-    families = await storage(context).care.families_of(contact[0])
+    families = await storage(context).registry.families_of(contact[0])
     if not families:
         await message.reply_text(rt.MY_FAMILIES_NONE)
     return families
@@ -206,7 +216,7 @@ async def my_families(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     lines = []
     for family_id, alias in families:
-        record = await storage(context).care.family_record(family_id)
+        record = await storage(context).registry.family_record(family_id)
         line = f"· {escape(alias)}"
         if record:
             summary = rt.RECORD_LINE.format(day=record.get("day", ""), eligible=record.get("eligible") or "无",
@@ -232,8 +242,8 @@ async def on_visit_check(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     query = update.callback_query
     assert query and update.effective_user
     cb = decode(query.data)
-    contact = await storage(context).care.contact_by_telegram(update.effective_user.id)
-    mine = dict(await storage(context).care.families_of(contact[0])) if contact else {}
+    contact = await storage(context).registry.contact_by_telegram(update.effective_user.id)
+    mine = dict(await storage(context).registry.families_of(contact[0])) if contact else {}
     if cb is None or int(cb.fields[0]) not in mine:
         await query.answer(rt.NOT_YOURS, show_alert=True)
         return
@@ -248,7 +258,7 @@ async def on_visit_check(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if cb.fields[1] != "y":
         await query.edit_message_text(t.VISIT_CHECK_NOT_SAVED)
         return
-    jurisdiction = await storage(context).care.family_jurisdiction(family_id)
+    jurisdiction = await storage(context).registry.family_jurisdiction(family_id)
     await check_command(update, context, for_family=(family_id, jurisdiction))
 
 
@@ -259,7 +269,7 @@ async def maybe_visit_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if not held or message is None or not message.text or message.text.startswith("/"):
         return False
     visit_id, contact_id = held
-    if await storage(context).care.set_visit_note(visit_id, contact_id, message.text.strip()):
+    if await storage(context).registry.set_visit_note(visit_id, contact_id, message.text.strip()):
         await message.reply_text(rt.NOTE_SAVED)
         return True
     return False

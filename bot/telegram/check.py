@@ -50,7 +50,7 @@ class Session:
 
 async def _load(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Session | None:
     user = await known_user(update, context)
-    dialog = await storage(context).load_dialog(user.user_id) if user is not None else None
+    dialog = await storage(context).conversations.load(user.user_id) if user is not None else None
     if dialog is not None and dialog.kind == KIND:
         return Session(dialog.token, InterviewState.from_json(dialog.state), dialog.chat_id, dialog.message_id,
                        dialog.state.get("for_family"))
@@ -65,7 +65,7 @@ async def _save(update: Update, context: ContextTypes.DEFAULT_TYPE, session: Ses
     user = await known_user(update, context)
     if user is not None and (user.consent or session.for_family is not None):
         # a family interviewed by its contact agreed in person (asked before the first question)
-        await storage(context).save_dialog(user.user_id, KIND, session.token, session.to_json(),
+        await storage(context).conversations.save(user.user_id, KIND, session.token, session.to_json(),
                                            session.chat_id, session.message_id)
     elif context.user_data is not None:
         context.user_data[KIND] = {"token": session.token, "state": session.state.to_json(),
@@ -74,7 +74,7 @@ async def _save(update: Update, context: ContextTypes.DEFAULT_TYPE, session: Ses
 
 async def _drop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_user
-    await storage(context).delete_dialog(update.effective_user.id)
+    await storage(context).conversations.delete(update.effective_user.id)
     if context.user_data is not None:
         context.user_data.pop(KIND, None)
 
@@ -91,7 +91,7 @@ async def check_command(update: Update, context: ContextTypes.DEFAULT_TYPE, for_
                         ) -> None:
     """Start a new interview (or continue the one in progress) in a fresh message."""
     assert update.effective_user and update.effective_chat
-    await storage(context).ensure_user(update.effective_user.id)
+    await storage(context).users.ensure(update.effective_user.id)
     user = await known_user(update, context)
     session = None if for_family else await _load(update, context)
     intro = t.CHECK_RESUMED if session and session.state.steps else None
@@ -185,14 +185,15 @@ async def _finish(update: Update, context: ContextTypes.DEFAULT_TYPE, session: S
     answers = {k: v for k, v in session.state.answers.items()}
     if session.for_family is not None:
         unclear = "、".join(o.rule.title for o in assessment.outcomes if o.status == "unknown")
-        await storage(context).care.save_family_record(session.for_family, {
+        await storage(context).registry.save_family_record(session.for_family, {
             "jurisdiction": assessment.document.code, "answers": answers, "eligible": eligible, "unclear": unclear,
             "by_contact": update.effective_user.id, "day": session.state.as_of.isoformat()})
         await context.bot.send_message(update.effective_chat.id, t.VISIT_CHECK_SAVED)
         await _drop(update, context)
         return
-    saved = await storage(context).save_profile(update.effective_user.id, assessment.document.code, answers,
-                                                f"可享受：{eligible}" if eligible else "无可享受项目")
+    saved = await storage(context).conversations.save_profile(
+        update.effective_user.id, assessment.document.code, answers,
+        f"可享受：{eligible}" if eligible else "无可享受项目")
     if saved:
         await context.bot.send_message(update.effective_chat.id, t.CHECK_SAVED)
     await _drop(update, context)

@@ -85,7 +85,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     user_id = update.effective_user.id if isinstance(update, Update) and update.effective_user else None
     if isinstance(error, Forbidden) and user_id is not None:
         log.info("user blocked the bot", extra={"user": user_id})
-        await storage(context).set_blocked(user_id)
+        await storage(context).users.set_blocked(user_id)
         return
     kind = "unknown"
     if isinstance(update, Update):

@@ -18,7 +18,7 @@ def city_keyboard() -> InlineKeyboardMarkup:
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_user and update.effective_message
-    await storage(context).ensure_user(update.effective_user.id)
+    await storage(context).users.ensure(update.effective_user.id)
     keyboard = InlineKeyboardMarkup([
         [InlineKeyboardButton(t.ROLE_FAMILY, callback_data=encode("r", "family"))],
         [InlineKeyboardButton(t.ROLE_VOLUNTEER, callback_data=encode("r", "volunteer"))],
@@ -49,7 +49,7 @@ async def on_city(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     await query.answer()
     code = cb.fields[0]
-    await storage(context).set_jurisdiction(update.effective_user.id, code)
+    await storage(context).users.set_jurisdiction(update.effective_user.id, code)
     keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(t.CONSENT_YES, callback_data=encode("k", "y"))],
                                      [InlineKeyboardButton(t.CONSENT_NO, callback_data=encode("k", "n"))]])
     await query.edit_message_text(t.CITY_SET.format(city=get_document(code).name) + "\n\n" + t.ASK_CONSENT,
@@ -64,7 +64,7 @@ async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     await query.answer()
     agreed = cb.fields[0] == "y"
-    await storage(context).set_consent(update.effective_user.id, agreed)
+    await storage(context).users.set_consent(update.effective_user.id, agreed)
     await query.edit_message_text((t.CONSENT_GIVEN if agreed else t.CONSENT_REFUSED) + "\n\n" + t.READY)
 
 
@@ -98,7 +98,7 @@ async def on_forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if cb.fields[0] == "n":
         await query.edit_message_text(t.FORGET_KEPT)
         return
-    await storage(context).forget(update.effective_user.id)
+    await storage(context).users.forget(update.effective_user.id)
     if context.user_data is not None:
         context.user_data.clear()
     await query.edit_message_text(t.FORGOTTEN)
@@ -117,8 +117,8 @@ async def join(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.effective_message.reply_text(t.JOIN_USAGE)
         return
     await known_user(update, context)
-    await storage(context).ensure_user(update.effective_user.id)
-    role = await storage(context).redeem_invite(context.args[0].strip(), update.effective_user.id)
+    await storage(context).users.ensure(update.effective_user.id)
+    role = await storage(context).users.redeem_invite(context.args[0].strip(), update.effective_user.id)
     if role is None:
         await update.effective_message.reply_text(t.JOIN_BAD)
         return

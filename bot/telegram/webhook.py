@@ -51,7 +51,7 @@ class _HealthHandler(tornado.web.RequestHandler):
     async def get(self) -> None:
         body: dict[str, Any] = {"ok": False}
         try:
-            status = await self.application_.bot_data["storage"].status()
+            status = await self.application_.bot_data["storage"].ops.status()
             status.pop("database", None)
             body.update(status)
             interval = self.application_.bot_data["settings"].bot_reminder_interval

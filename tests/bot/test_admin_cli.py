@@ -61,13 +61,13 @@ def test_export_visits_is_csv_for_inspections(tmp_path: Path) -> None:
 
     async def seed() -> None:
         s = await Storage.open(tmp_path / "db.sqlite3")
-        f = await s.care.add_family("王家", "linyi")
-        c = await s.care.add_contact("赵主任", "village_cadre", telegram_id=803)
-        await s.care.assign(f, c, dt.date(2027, 1, 1))
-        await s.care.add_reminders([(f, c, "phone_call", dt.date(2027, 1, 31),
+        f = await s.registry.add_family("王家", "linyi")
+        c = await s.registry.add_contact("赵主任", "village_cadre", telegram_id=803)
+        await s.registry.assign(f, c, dt.date(2027, 1, 1))
+        await s.reminders.add([(f, c, "phone_call", dt.date(2027, 1, 31),
                                      dt.datetime(2027, 1, 31, 9, tzinfo=dt.UTC))])
-        r = (await s.care.reminders())[0]
-        await s.care.log_visit(r, dt.date(2027, 2, 1), "ok", "老人身体还好", None)
+        r = (await s.reminders.all())[0]
+        await s.reminders.log_visit(r, dt.date(2027, 2, 1), "ok", "老人身体还好", None)
         await s.close()
 
     asyncio.run(seed())
@@ -80,5 +80,9 @@ def test_export_visits_is_csv_for_inspections(tmp_path: Path) -> None:
 def test_bad_arguments_exit_2_with_one_line(tmp_path: Path) -> None:
     p = cli(tmp_path, "reminders", "--due", "--date", "2027-13-01")
     assert p.returncode == 2 and len(p.stderr.strip().splitlines()) == 1
+    p = cli(tmp_path, "admin", "assign", "9", "9")  # a mistyped BOT_DATABASE: no empty database appears
+    assert p.returncode == 2 and p.stderr.startswith("admin: no database at") and not (tmp_path / "db.sqlite3").exists()
+    (tmp_path / "f.csv").write_text(FAMILIES, encoding="utf-8")
+    assert cli(tmp_path, "admin", "import-families", "f.csv").returncode == 0
     p = cli(tmp_path, "admin", "assign", "9", "9")
     assert p.returncode == 2 and p.stderr.startswith("admin: assign: unknown family")

@@ -24,13 +24,13 @@ async def test_online_backup_while_the_bot_writes(tmp_path: Path) -> None:
         n = 0
         while writing:
             n += 1
-            await s.set_jurisdiction(n, "kaifeng")
+            await s.users.set_jurisdiction(n, "kaifeng")
             await asyncio.sleep(0)
         return n
 
     task = asyncio.create_task(writer())
     await asyncio.sleep(0.05)
-    await s.backup(tmp_path / "b" / "copy.sqlite3")
+    await s.ops.backup(tmp_path / "b" / "copy.sqlite3")
     writing = False
     written = await task
     con = sqlite3.connect(tmp_path / "b" / "copy.sqlite3")
@@ -45,16 +45,16 @@ async def test_online_backup_while_the_bot_writes(tmp_path: Path) -> None:
 async def test_restore_brings_the_data_back_and_keeps_the_previous_file(tmp_path: Path) -> None:
     live = tmp_path / "live.sqlite3"
     s = await Storage.open(live)
-    await s.set_jurisdiction(1, "linyi")
-    await s.backup(tmp_path / "backup.sqlite3")
-    await s.forget(1)
-    await s.set_jurisdiction(2, "ankang")
+    await s.users.set_jurisdiction(1, "linyi")
+    await s.ops.backup(tmp_path / "backup.sqlite3")
+    await s.users.forget(1)
+    await s.users.set_jurisdiction(2, "ankang")
     await s.close()
     kept = restore(tmp_path / "backup.sqlite3", live)
     assert kept is not None and kept.exists()
     s = await Storage.open(live)
-    assert (await s.get_user(1)).jurisdiction == "linyi"  # type: ignore[union-attr]
-    assert await s.get_user(2) is None
+    assert (await s.users.get(1)).jurisdiction == "linyi"  # type: ignore[union-attr]
+    assert await s.users.get(2) is None
     await s.close()
 
 
@@ -91,57 +91,56 @@ async def test_migrations_from_every_earlier_version_keep_the_data(tmp_path: Pat
     s = await Storage.open(path)
     assert await s.schema_version() == SCHEMA_VERSION
     if version >= 1:
-        user = await s.get_user(7)
+        user = await s.users.get(7)
         assert user is not None and (user.role, user.jurisdiction) == ("staff", "liuzhou")
     if version >= 2:
-        assert await s.care.family_id("kaifeng", "王家") == 1
-    await s.set_meta("last_send", "now")  # the newest table works
-    assert (await s.status())["schema_version"] == SCHEMA_VERSION
+        assert await s.registry.family_id("kaifeng", "王家") == 1
+    await s.ops.set_meta("last_send", "now")  # the newest table works
+    assert (await s.ops.status())["schema_version"] == SCHEMA_VERSION
     await s.close()
 
 
 async def test_retention_deletes_what_is_old_and_keeps_the_rest(tmp_path: Path) -> None:
     s = await Storage.open(tmp_path / "r.sqlite3")
-    f = await s.care.add_family("王家", "kaifeng")
-    c = await s.care.add_contact("赵主任", "village_cadre", telegram_id=803)
-    await s.care.add_reminders([(f, c, "phone_call", dt.date(2025, 1, 1), dt.datetime(2025, 1, 1, tzinfo=dt.UTC)),
+    f = await s.registry.add_family("王家", "kaifeng")
+    c = await s.registry.add_contact("赵主任", "village_cadre", telegram_id=803)
+    await s.reminders.add([(f, c, "phone_call", dt.date(2025, 1, 1), dt.datetime(2025, 1, 1, tzinfo=dt.UTC)),
                                 (f, c, "phone_call", dt.date(2027, 1, 1), dt.datetime(2027, 1, 1, tzinfo=dt.UTC))])
-    old, new = await s.care.reminders()
-    await s.care.log_visit(old, dt.date(2025, 1, 2), "ok", "老人腿疼", None)
-    await s.care.log_visit(new, dt.date(2027, 1, 2), "ok", "精神好", None)
-    await s.set_consent(9, True)
-    await s.save_dialog(9, "check", "tok", {})
-    await s.audit(1, "read_family_record", 9)
-    db = s._db
-    await db.execute("UPDATE care_visits SET logged_at = '2025-01-02T00:00:00+00:00' WHERE day = '2025-01-02'")
-    await db.execute("UPDATE care_reminders SET created_at = '2025-01-01T00:00:00+00:00' WHERE id = ?", (old.id,))
-    await db.execute("UPDATE dialogs SET updated_at = '2026-11-01T00:00:00+00:00'")
-    await db.execute("UPDATE audit_log SET at = '2023-01-01T00:00:00+00:00'")
-    await db.commit()
-    counts = await s.apply_retention(dt.datetime(2027, 2, 1, tzinfo=dt.UTC), notes_days=365, dialog_days=30,
+    old, new = await s.reminders.all()
+    await s.reminders.log_visit(old, dt.date(2025, 1, 2), "ok", "老人腿疼", None)
+    await s.reminders.log_visit(new, dt.date(2027, 1, 2), "ok", "精神好", None)
+    await s.users.set_consent(9, True)
+    await s.conversations.save(9, "check", "tok", {})
+    await s.audit.record(1, "read_family_record", 9)
+    async with s._db.transaction() as db:  # age the rows
+        await db.execute("UPDATE care_visits SET logged_at = '2025-01-02T00:00:00+00:00' WHERE day = '2025-01-02'")
+        await db.execute("UPDATE care_reminders SET created_at = '2025-01-01T00:00:00+00:00' WHERE id = ?",
+                         (old.id,))
+        await db.execute("UPDATE dialogs SET updated_at = '2026-11-01T00:00:00+00:00'")
+        await db.execute("UPDATE audit_log SET at = '2023-01-01T00:00:00+00:00'")
+    counts = await s.ops.apply_retention(dt.datetime(2027, 2, 1, tzinfo=dt.UTC), notes_days=365, dialog_days=30,
                                      reminder_days=400, audit_days=1095)
     assert counts == {"visit_notes": 1, "conversations": 1, "reminders": 1, "audit": 1}
-    visits = await s.care.visits()
+    visits = await s.registry.visits()
     assert [(v["day"], v["notes"]) for v in visits] == [("2025-01-02", ""), ("2027-01-02", "精神好")]
-    assert [r.due_date.year for r in await s.care.reminders()] == [2027]
-    assert await s.load_dialog(9) is None
+    assert [r.due_date.year for r in await s.reminders.all()] == [2027]
+    assert await s.conversations.load(9) is None
     await s.close()
 
 
 async def test_forget_family_deletes_everywhere(tmp_path: Path) -> None:
     s = await Storage.open(tmp_path / "r.sqlite3")
-    f = await s.care.add_family("王家", "kaifeng")
-    c = await s.care.add_contact("赵主任", "village_cadre", telegram_id=803)
-    await s.care.assign(f, c, dt.date(2027, 1, 1))
-    await s.care.add_reminders([(f, c, "urgent", dt.date(2027, 1, 1), dt.datetime(2027, 1, 1, tzinfo=dt.UTC))])
-    await s.care.log_visit((await s.care.reminders())[0], dt.date(2027, 1, 1), "ok", "x", None)
-    await s.care.save_family_record(f, {"eligible": "x"})
-    assert await s.forget_family(f, actor=900)
+    f = await s.registry.add_family("王家", "kaifeng")
+    c = await s.registry.add_contact("赵主任", "village_cadre", telegram_id=803)
+    await s.registry.assign(f, c, dt.date(2027, 1, 1))
+    await s.reminders.add([(f, c, "urgent", dt.date(2027, 1, 1), dt.datetime(2027, 1, 1, tzinfo=dt.UTC))])
+    await s.reminders.log_visit((await s.reminders.all())[0], dt.date(2027, 1, 1), "ok", "x", None)
+    await s.registry.save_family_record(f, {"eligible": "x"})
+    assert await s.ops.forget_family(f, actor=900)
     for table in ("care_families", "care_assignments", "care_visits", "care_reminders"):
-        async with s._db.execute(f"SELECT COUNT(*) FROM {table}") as cur:
-            assert (await cur.fetchone())[0] == 0, table  # type: ignore[index]
-    assert not await s.forget_family(f, actor=900)
-    assert (await s.audit_entries())[0]["action"] == "forget_family"
+        assert await s._db.scalar(f"SELECT COUNT(*) FROM {table}") == 0, table
+    assert not await s.ops.forget_family(f, actor=900)
+    assert (await s.audit.entries())[0]["action"] == "forget_family"
     await s.close()
 
 

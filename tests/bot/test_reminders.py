@@ -42,18 +42,18 @@ class FakeSender:
 async def registry(path: Path, code: str = "kaifeng", old_sick: bool = False, since: str = "2027-01-01",
                    families: int = 1) -> Storage:
     s = await Storage.open(path)
-    boss = await s.care.add_contact("县卫健局张科长", "township_leader", telegram_id=800)
+    boss = await s.registry.add_contact("县卫健局张科长", "township_leader", telegram_id=800)
     contacts = [
-        await s.care.add_contact("李镇长", "township_leader", telegram_id=801, supervisor_id=boss),
-        await s.care.add_contact("王医生", "health_cadre", telegram_id=802, supervisor_id=boss),
-        await s.care.add_contact("赵主任", "village_cadre", telegram_id=803, supervisor_id=boss),
+        await s.registry.add_contact("李镇长", "township_leader", telegram_id=801, supervisor_id=boss),
+        await s.registry.add_contact("王医生", "health_cadre", telegram_id=802, supervisor_id=boss),
+        await s.registry.add_contact("赵主任", "village_cadre", telegram_id=803, supervisor_id=boss),
     ]
     roles = load_schedule(code).contact_roles
     for i in range(families):
-        fid = await s.care.add_family(f"家庭{i}", code, "城关镇", "东村", old_sick=old_sick)
+        fid = await s.registry.add_family(f"家庭{i}", code, "城关镇", "东村", old_sick=old_sick)
         for role in roles:
             contact = contacts[["township_leader", "health_cadre", "village_cadre"].index(role)]
-            await s.care.assign(fid, contact, dt.date.fromisoformat(since))
+            await s.registry.assign(fid, contact, dt.date.fromisoformat(since))
     return s
 
 
@@ -73,9 +73,9 @@ async def test_a_year_of_schedules_gives_exactly_the_expected_reminders(tmp_path
     while day <= dt.date(2027, 12, 31):
         await tick(s, sender, at(day.isoformat()))
         for _chat, r, _, _ in sender.sent:
-            current = await s.care.reminder(r.id)
+            current = await s.reminders.get(r.id)
             if current and current.status != "done":
-                await s.care.log_visit(current, day, "ok", "", None)
+                await s.reminders.log_visit(current, day, "ok", "", None)
         day += dt.timedelta(days=1)
     got = sorted((chat, r.kind, r.due_date.isoformat()) for chat, r, _, _ in sender.sent)
     start = dt.date(2027, 1, 1)
@@ -108,7 +108,7 @@ async def test_a_restart_in_the_middle_of_sending_neither_repeats_nor_loses(tmp_
         await tick(s, sender, at("2027-01-31"))
     await s.close()
     s = await Storage.open(path)  # restart
-    recovered = await s.care.recover_after_crash()
+    recovered = await s.reminders.recover_after_crash(at("2027-01-31", 10))
     assert recovered == 1  # the one that went out just before the crash
     sender.crash_after = None
     await tick(s, sender, at("2027-01-31", 11))
@@ -174,17 +174,17 @@ async def test_postpone_and_follow_up(tmp_path: Path) -> None:
     sender = FakeSender()
     await tick(s, sender, at("2027-03-31"))
     reminder = sender.sent[0][1]
-    await s.care.postpone(reminder.id, at("2027-04-03", 9))
+    await s.reminders.postpone(reminder.id, at("2027-04-03", 9))
     await tick(s, sender, at("2027-04-02"))
     assert len(sender.sent) == 1
     await tick(s, sender, at("2027-04-03"))
     assert len(sender.sent) == 2
-    await s.care.log_visit(reminder, dt.date(2027, 4, 3), "need", "老人腿脚不便", 7)
+    await s.reminders.log_visit(reminder, dt.date(2027, 4, 3), "need", "老人腿脚不便", 7)
     await tick(s, sender, at("2027-04-09"))
     assert len(sender.sent) == 2
     await tick(s, sender, at("2027-04-10"))
     assert [r.kind for _, r, _, _ in sender.sent][-1] == "follow_up"
-    visits = await s.care.visits()
+    visits = await s.registry.visits()
     assert visits[0]["outcome"] == "need" and visits[0]["follow_up_days"] == 7
     await s.close()
 
@@ -202,9 +202,9 @@ async def test_planning_twice_creates_nothing_twice(tmp_path: Path) -> None:
 
 async def test_an_urgent_visit_reminds_every_contact_at_once_even_at_night_it_waits(tmp_path: Path) -> None:
     s = await registry(tmp_path / "r.sqlite3", since="2027-03-01")
-    family = await s.care.family_id("kaifeng", "家庭0")
+    family = await s.registry.family_id("kaifeng", "家庭0")
     assert family is not None
-    assert await s.care.raise_urgent(family, at("2027-03-10", 23)) == 3
+    assert await s.reminders.raise_urgent(family, at("2027-03-10", 23)) == 3
     sender = FakeSender()
     await tick(s, sender, at("2027-03-10", 23))
     assert sender.sent == []  # quiet hours
@@ -216,7 +216,7 @@ async def test_an_urgent_visit_reminds_every_contact_at_once_even_at_night_it_wa
 
 async def test_a_contact_who_left_does_not_leave_the_family_silent(tmp_path: Path) -> None:
     s = await registry(tmp_path / "r.sqlite3", since="2027-03-01")
-    await s.care.deactivate_contact(4)  # 赵主任 (village cadre, telegram 803) left
+    await s.registry.deactivate_contact(4)  # 赵主任 (village cadre, telegram 803) left
     sender = FakeSender()
     await tick(s, sender, at("2027-03-31"), admins=(ADMIN,))
     assert sender.sent == []

@@ -23,13 +23,13 @@ async def test_a_new_file_is_created_with_its_folder_and_migrated(tmp_path: Path
 async def test_state_survives_reopening(tmp_path: Path) -> None:
     path = tmp_path / "db.sqlite3"
     s = await Storage.open(path)
-    await s.set_jurisdiction(1, "linyi")
-    await s.set_consent(1, True)
-    await s.save_dialog(1, "check", "abc123", {"steps": [1]}, chat_id=1, message_id=42)
+    await s.users.set_jurisdiction(1, "linyi")
+    await s.users.set_consent(1, True)
+    await s.conversations.save(1, "check", "abc123", {"steps": [1]}, chat_id=1, message_id=42)
     await s.close()
     s = await Storage.open(path)
-    user = await s.get_user(1)
-    dialog = await s.load_dialog(1)
+    user = await s.users.get(1)
+    dialog = await s.conversations.load(1)
     assert user is not None and (user.jurisdiction, user.consent) == ("linyi", True)
     assert dialog is not None and (dialog.token, dialog.message_id, dialog.state) == ("abc123", 42, {"steps": [1]})
     await s.close()
@@ -37,38 +37,38 @@ async def test_state_survives_reopening(tmp_path: Path) -> None:
 
 async def test_answers_are_kept_only_with_consent_and_withdrawing_deletes_them(tmp_path: Path) -> None:
     s = await Storage.open(tmp_path / "db.sqlite3")
-    await s.ensure_user(5)
-    assert not await s.save_profile(5, "kaifeng", {"child_status": "deceased"}, "x")
-    await s.set_consent(5, True)
-    assert await s.save_profile(5, "kaifeng", {"child_status": "deceased"}, "x")
-    assert (await s.read_profile(5, reader=5))["answers"] == {"child_status": "deceased"}  # type: ignore[index]
-    await s.set_consent(5, False)
-    assert await s.read_profile(5, reader=5) is None
+    await s.users.ensure(5)
+    assert not await s.conversations.save_profile(5, "kaifeng", {"child_status": "deceased"}, "x")
+    await s.users.set_consent(5, True)
+    assert await s.conversations.save_profile(5, "kaifeng", {"child_status": "deceased"}, "x")
+    assert (await s.conversations.read_profile(5, reader=5))["answers"] == {"child_status": "deceased"}  # type: ignore[index]
+    await s.users.set_consent(5, False)
+    assert await s.conversations.read_profile(5, reader=5) is None
     await s.close()
 
 
 async def test_staff_reads_are_audited_and_forget_leaves_nothing(tmp_path: Path) -> None:
     s = await Storage.open(tmp_path / "db.sqlite3")
-    await s.set_consent(5, True)
-    await s.save_profile(5, "kaifeng", {"hukou": "both"}, "summary")
-    await s.save_dialog(5, "check", "t", {})
-    await s.read_profile(5, reader=77)
-    await s.read_profile(5, reader=5)  # the family reading its own record is not audited
-    entries = await s.audit_entries()
+    await s.users.set_consent(5, True)
+    await s.conversations.save_profile(5, "kaifeng", {"hukou": "both"}, "summary")
+    await s.conversations.save(5, "check", "t", {})
+    await s.conversations.read_profile(5, reader=77)
+    await s.conversations.read_profile(5, reader=5)  # the family reading its own record is not audited
+    entries = await s.audit.entries()
     assert [(e["actor"], e["action"], e["subject"]) for e in entries] == [(77, "read_family_record", 5)]
-    assert await s.rows_about(5) > 0
-    await s.forget(5)
-    assert await s.rows_about(5) == 0
-    assert [(e["actor"], e["subject"], e["detail"]) for e in await s.audit_entries()] == [(77, None, "forgotten")]
+    assert await s.users.rows_about(5) > 0
+    await s.users.forget(5)
+    assert await s.users.rows_about(5) == 0
+    assert [(e["actor"], e["subject"], e["detail"]) for e in await s.audit.entries()] == [(77, None, "forgotten")]
     await s.close()
 
 
 async def test_an_invite_works_once(tmp_path: Path) -> None:
     s = await Storage.open(tmp_path / "db.sqlite3")
-    code = await s.create_invite("volunteer", created_by=1)
+    code = await s.users.create_invite("volunteer", created_by=1)
     assert len(code.encode()) <= 16
-    assert await s.redeem_invite(code, 2) == "volunteer"
-    assert (await s.get_user(2)).role == "volunteer"  # type: ignore[union-attr]
-    assert await s.redeem_invite(code, 3) is None
-    assert await s.redeem_invite("nonsense", 3) is None
+    assert await s.users.redeem_invite(code, 2) == "volunteer"
+    assert (await s.users.get(2)).role == "volunteer"  # type: ignore[union-attr]
+    assert await s.users.redeem_invite(code, 3) is None
+    assert await s.users.redeem_invite("nonsense", 3) is None
     await s.close()

@@ -39,7 +39,7 @@ async def onboard(bot: Harness, uid: int, city: str = "kaifeng", consent: bool =
 
 async def test_start_role_city_interview_result(bot: Harness) -> None:
     await onboard(bot, FAMILY)
-    user = await bot.storage.get_user(FAMILY)
+    user = await bot.storage.users.get(FAMILY)
     assert (user.role, user.jurisdiction, user.consent) == ("family", "kaifeng", True)
     replies = await bot.say(FAMILY, "/check")
     question = last_with_buttons(replies)
@@ -56,9 +56,9 @@ async def test_start_role_city_interview_result(bot: Harness) -> None:
     assert "汴政办〔2023〕24号 三、（一）1." in joined
     assert "卫生健康委员会" in joined
     assert all(len(x) <= 4096 for x in texts) and len(texts) >= 2
-    saved = await bot.storage.read_profile(FAMILY, reader=FAMILY)
+    saved = await bot.storage.conversations.read_profile(FAMILY, reader=FAMILY)
     assert saved["answers"]["child_status"] == "deceased"
-    assert await bot.storage.load_dialog(FAMILY) is None  # the finished interview is not kept
+    assert await bot.storage.conversations.load(FAMILY) is None  # the finished interview is not kept
 
 
 async def test_free_text_answers_with_citation_and_full_text_button(bot: Harness) -> None:
@@ -111,8 +111,8 @@ async def test_without_consent_nothing_about_the_family_is_stored(bot: Harness) 
     await onboard(bot, 506, consent=False)
     question = last_with_buttons(await bot.say(506, "/check"))
     await bot.tap_label(506, question, "孩子已经离世")
-    assert await bot.storage.load_dialog(506) is None
-    user = await bot.storage.get_user(506)
+    assert await bot.storage.conversations.load(506) is None
+    user = await bot.storage.users.get(506)
     assert user.consent is False
 
 
@@ -120,14 +120,14 @@ async def test_forget_deletes_everything_after_confirmation(bot: Harness) -> Non
     await onboard(bot, 507)
     question = last_with_buttons(await bot.say(507, "/check"))
     await bot.tap_label(507, question, "孩子已经离世")
-    assert await bot.storage.rows_about(507) > 0
+    assert await bot.storage.users.rows_about(507) > 0
     confirm = last_with_buttons(await bot.say(507, "/forget"))
     await bot.tap_label(507, confirm, t.FORGET_NO)
-    assert await bot.storage.rows_about(507) > 0
+    assert await bot.storage.users.rows_about(507) > 0
     confirm = last_with_buttons(await bot.say(507, "/forget"))
     replies = await bot.tap_label(507, confirm, t.FORGET_YES)
     assert any(t.FORGOTTEN in r.text for r in replies)
-    assert await bot.storage.rows_about(507) == 0
+    assert await bot.storage.users.rows_about(507) == 0
 
 
 async def test_roles_staff_commands_refused_to_families_and_reads_audited(bot: Harness) -> None:
@@ -145,7 +145,7 @@ async def test_roles_staff_commands_refused_to_families_and_reads_audited(bot: H
     assert any(t.JOIN_BAD in r.text for r in await bot.say(602, f"/join {code}"))  # used once only
     replies = await bot.say(staff, f"/family {FAMILY}")
     assert any(f"用户 {FAMILY} 的记录" in r.text for r in replies)
-    entries = await bot.storage.audit_entries(50)
+    entries = await bot.storage.audit.entries(50)
     assert any(e["actor"] == staff and e["action"] == "read_family_record" and e["subject"] == FAMILY
                for e in entries)
     assert any(e["actor"] == FAMILY and e["action"] == "refused_command" for e in entries)
@@ -159,8 +159,8 @@ async def test_inline_mode_for_staff_only(bot: Harness) -> None:
     bot.api.inline(FAMILY, "住院护理")
     family = await bot.replies(FAMILY, since, methods=("answerInlineQuery",))
     assert family[-1].params["results"] == [] and "button" in family[-1].params
-    await bot.storage.ensure_user(610)
-    await bot.storage.set_role(610, "staff")
+    await bot.storage.users.ensure(610)
+    await bot.storage.users.set_role(610, "staff")
     since = len(bot.api.calls)
     bot.api.inline(610, "住院护理")
     staff = await bot.replies(610, since, methods=("answerInlineQuery",))
@@ -197,7 +197,7 @@ async def test_a_user_who_blocked_the_bot_is_recorded(bot: Harness, api: FakeBot
     since = len(api.calls)
     api.send_text(530, "每月扶助金多少")
     for _ in range(100):
-        user = await bot.storage.get_user(530)
+        user = await bot.storage.users.get(530)
         if user.blocked:
             break
         await asyncio.sleep(0.05)

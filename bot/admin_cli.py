@@ -1,0 +1,299 @@
+"""`python -m bot admin ...` and `python -m bot reminders --due`: the registry and the
+database from a terminal, one function per subcommand.
+
+Uses the same SQLite file as the bot (BOT_DATABASE); safe while the bot runs (WAL, and
+every write in short serialised transactions). Every problem is one line and exit 2."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import datetime as dt
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from bot.reminders import templates as t
+from bot.reminders.planner import SHANGHAI, plan_day
+from bot.reminders.registry_csv import CsvProblems, parse_contacts, parse_families
+from bot.storage import CONTACT_ROLES, Storage, StorageError, open_private, restore
+
+Clock = Callable[[], dt.datetime]
+Command = Callable[[argparse.Namespace, Storage, "AdminEnv"], Awaitable[int]]
+CREATES_DATABASE = ("import-families", "import-contacts")  # the others refuse a missing file
+
+
+class AdminError(Exception):
+    """One line for the user; exit code 2."""
+
+
+class AdminEnv:
+    """What a subcommand needs besides its arguments: settings and the clock."""
+
+    def __init__(self, settings: Any = None, clock: Clock | None = None) -> None:
+        self.settings = settings
+        self.clock: Clock = clock or (lambda: dt.datetime.now(SHANGHAI))
+
+    def today(self) -> dt.date:
+        return self.clock().astimezone(SHANGHAI).date()
+
+
+def _read(path: str) -> str:
+    try:
+        return sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise AdminError(f"cannot read {path!r}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise AdminError(f"{path}: not UTF-8 text (save the CSV as UTF-8)") from None
+
+
+async def _with_storage(database: Path, create: bool, action: Callable[[Storage], Awaitable[int]]) -> int:
+    try:
+        storage = await Storage.open(database, create=create)
+    except StorageError as exc:
+        raise AdminError(str(exc)) from None
+    try:
+        return int(await action(storage))
+    finally:
+        await storage.close()
+
+
+# --- one function per subcommand -----------------------------------------------------------
+
+async def backup(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
+    await s.ops.backup(args.file)
+    print(f"backed up {s.path} to {args.file} ({Path(args.file).stat().st_size} bytes)")
+    return 0
+
+
+async def status(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
+    report = await s.ops.status()
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+    else:
+        for key, value in report.items():
+            print(f"{key}: {value if value is not None else '-'}")
+    return 0
+
+
+async def retention(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
+    from bot.settings import retention_days
+
+    counts = await s.ops.apply_retention(env.clock(), **retention_days(env.settings))
+    print(", ".join(f"{k}: {v}" for k, v in counts.items()))
+    return 0
+
+
+async def forget_family(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
+    if not await s.ops.forget_family(args.family, actor=0):
+        raise AdminError(f"forget-family: unknown family {args.family}")
+    print(f"family {args.family} and its assignments, visits and reminders are deleted")
+    return 0
+
+
+def _report_problems(exc: CsvProblems, file: str) -> int:
+    for problem in exc.problems:
+        print(problem, file=sys.stderr)
+    print(f"nothing imported: {len(exc.problems)} problem(s) in {file}", file=sys.stderr)
+    return 2
+
+
+async def import_families(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
+    try:
+        rows = parse_families(_read(args.file), await s.registry.family_keys())
+    except CsvProblems as exc:
+        return _report_problems(exc, args.file)
+    print(f"imported {await s.registry.import_families(rows)} families")
+    return 0
+
+
+async def import_contacts(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
+    try:
+        rows = parse_contacts(_read(args.file), await s.registry.telegram_ids(), await s.registry.contact_keys())
+    except CsvProblems as exc:
+        return _report_problems(exc, args.file)
+    print(f"imported {await s.registry.import_contacts(rows)} contacts")
+    return 0
+
+
+async def assign(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
+    if not await s.registry.family_exists(args.family) or not await s.registry.contact_exists(args.contact):
+        raise AdminError(f"assign: unknown family {args.family} or contact {args.contact} "
+                         "(see python -m bot admin families / contacts)")
+    since = args.since or env.today()
+    position, new = await s.registry.assign(args.family, args.contact, since)
+    if not new:
+        print(f"family {args.family} -> contact {args.contact} was already assigned (position {position});"
+              " nothing changed")
+        return 0
+    print(f"family {args.family} -> contact {args.contact} (position {position}, since {since})")
+    return 0
+
+
+async def urgent(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
+    if not await s.registry.family_exists(args.family):
+        raise AdminError(f"urgent: unknown family {args.family}")
+    created = await s.reminders.raise_urgent(args.family, env.clock())
+    print(f"urgent visit raised for family {args.family}: {created} contact(s) will be reminded at once")
+    return 0
+
+
+async def contact_left(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
+    if not await s.registry.deactivate_contact(args.contact):
+        raise AdminError(f"contact-left: unknown contact {args.contact} (see python -m bot admin contacts)")
+    print(f"contact {args.contact} marked as left; their reminders will escalate until reassigned")
+    return 0
+
+
+async def supervisor(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
+    if args.contact == args.supervisor:
+        raise AdminError(f"supervisor: contact {args.contact} cannot supervise themselves")
+    for who in (args.contact, args.supervisor):
+        if not await s.registry.contact_exists(who):
+            raise AdminError(f"supervisor: unknown contact {who} (see python -m bot admin contacts)")
+    await s.registry.set_supervisor(args.contact, args.supervisor)
+    print(f"contact {args.contact} reports to {args.supervisor}")
+    return 0
+
+
+async def families(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
+    for f in await s.registry.list_families():
+        print(f"{f['id']}\t{f['jurisdiction']}\t{f['alias']}\t{f['township']}{f['village']}\t"
+              f"{'年老多病' if f['old_sick'] else ''}\tcontacts={f['contacts'] or '-'}")
+    return 0
+
+
+async def contacts(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
+    for c in await s.registry.list_contacts():
+        blocked = "\tBLOCKED" if c["blocked"] else ""
+        print(f"{c['id']}\t{c['name']}\t{c['role']}\t{c['township']}\ttelegram={c['telegram_id'] or '-'}\t"
+              f"supervisor={c['supervisor_id'] or '-'}{blocked}")
+    return 0
+
+
+async def overdue(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
+    day = args.date or env.today()
+    rows = await s.reminders.overdue(day)
+    for r in rows:
+        print(f"{r.due_date}\t{t.KIND_NAMES.get(r.kind, r.kind)}\t{r.alias}\t{r.contact_name}\t{r.status}")
+    print(f"{len(rows)} overdue on {day}", file=sys.stderr)
+    return 0
+
+
+async def export_visits(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
+    """The visit log as CSV; a file is created 0600 (it holds visit notes)."""
+    visits = await s.registry.visits()
+    out = sys.stdout if args.file == "-" else open_private(args.file, "w", encoding="utf-8-sig", newline="")
+    try:
+        writer = csv.DictWriter(out, fieldnames=["day", "jurisdiction", "alias", "contact", "kind", "outcome",
+                                                 "notes", "follow_up_days"])
+        writer.writeheader()
+        writer.writerows(visits)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    if args.file != "-":
+        print(f"exported {len(visits)} visits to {args.file}")
+    return 0
+
+
+COMMANDS: dict[str, Command] = {
+    "backup": backup, "status": status, "retention": retention, "forget-family": forget_family,
+    "import-families": import_families, "import-contacts": import_contacts, "assign": assign, "urgent": urgent,
+    "contact-left": contact_left, "supervisor": supervisor, "families": families, "contacts": contacts,
+    "overdue": overdue, "export-visits": export_visits,
+}
+
+
+def run_restore(args: argparse.Namespace, database: Path) -> int:
+    """Refused while the bot runs (it holds the database's lock); then migrates an older backup."""
+    try:
+        kept = restore(args.file, database)
+    except StorageError as exc:
+        raise AdminError(f"restore: {exc}") from None
+    print(f"restored {database} from {args.file}" + (f"; the previous file is kept as {kept}" if kept else ""))
+
+    async def migrate(storage: Storage) -> int:  # an older backup is brought up to this schema
+        applied = await storage.migrate()
+        if applied:
+            print(f"applied schema migrations {applied}")
+        return 0
+
+    return asyncio.run(_with_storage(database, False, migrate))
+
+
+def run_admin(args: argparse.Namespace, database: Path, settings: Any = None, clock: Clock | None = None) -> int:
+    if args.admin_command == "restore":
+        return run_restore(args, database)
+    command = COMMANDS[args.admin_command]
+    env = AdminEnv(settings, clock)
+    create = args.admin_command in CREATES_DATABASE
+    return asyncio.run(_with_storage(database, create, lambda s: command(args, s, env)))
+
+
+def run_reminders(args: argparse.Namespace, database: Path) -> int:
+    return asyncio.run(_with_storage(database, False, lambda s: due(args, s, AdminEnv())))
+
+
+async def due(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
+    """What would be sent on a day (a dry run: nothing is written)."""
+    day = args.date or env.today()
+    end = dt.datetime.combine(day, dt.time(23, 59), SHANGHAI)
+    waiting = await s.reminders.waiting_until(end)
+    known = {(r.family_id, r.contact_id, r.kind, r.due_date) for r in await s.reminders.all()}
+    registry = s.registry
+    planned = [p for p in plan_day(day, await registry.assignments(), await registry.last_visits(),
+                                   await registry.follow_ups())
+               if (p.family_id, p.contact_id, p.kind, p.due) not in known]
+    family_names = {f["id"]: f["alias"] for f in await registry.list_families()}
+    contact_names = {c["id"]: c["name"] for c in await registry.list_contacts()}
+    lines = [(r.due_date, r.kind, r.alias, r.contact_name) for r in waiting]
+    lines += [(p.due, p.kind, family_names.get(p.family_id, "?"), contact_names.get(p.contact_id, "?"))
+              for p in planned]
+    for due_day, kind, alias, contact in sorted(lines):
+        late = "（逾期）" if due_day < day else ""
+        print(f"{due_day}\t{t.KIND_NAMES.get(kind, kind)}{late}\t{alias}\t{contact}")
+    print(f"{len(lines)} reminder(s) due on {day}", file=sys.stderr)
+    return 0
+
+
+def add_parsers(sub: Any, date_type: Any) -> None:
+    admin = sub.add_parser("admin", help="the care registry: import, assign, overdue, export")
+    asub = admin.add_subparsers(dest="admin_command", required=True, parser_class=type(admin))
+    p = asub.add_parser("import-families", help="CSV: alias,jurisdiction[,township,village,contact_note,old_sick,"
+                                               "lives_alone]")
+    p.add_argument("file")
+    p = asub.add_parser("import-contacts", help=f"CSV: name,role[,township,telegram_id]; roles {CONTACT_ROLES}")
+    p.add_argument("file")
+    p = asub.add_parser("assign", help="assign a contact to a family")
+    p.add_argument("family", type=int)
+    p.add_argument("contact", type=int)
+    p.add_argument("--since", type=date_type)
+    p = asub.add_parser("urgent", help="raise an urgent visit (accident, serious illness) for a family")
+    p.add_argument("family", type=int)
+    p = asub.add_parser("contact-left", help="a contact who left: their families' reminders escalate")
+    p.add_argument("contact", type=int)
+    p = asub.add_parser("supervisor", help="who a contact's unanswered reminders escalate to")
+    p.add_argument("contact", type=int)
+    p.add_argument("supervisor", type=int)
+    asub.add_parser("families")
+    asub.add_parser("contacts")
+    p = asub.add_parser("overdue", help="reminders past their due date and not done")
+    p.add_argument("--date", type=date_type)
+    p = asub.add_parser("export-visits", help="the visit log as CSV (for inspections); the file is 0600")
+    p.add_argument("file", nargs="?", default="-")
+    p = asub.add_parser("backup", help="online backup of the database (safe while the bot runs); 0600")
+    p.add_argument("file")
+    p = asub.add_parser("restore", help="replace the database with a backup (refused while the bot runs)")
+    p.add_argument("file")
+    p = asub.add_parser("status", help="database size, pending reminders, last successful send")
+    p.add_argument("--json", action="store_true")
+    asub.add_parser("retention", help="apply the data-retention settings now")
+    p = asub.add_parser("forget-family", help="delete a family and everything about it")
+    p.add_argument("family", type=int)
+    rem = sub.add_parser("reminders", help="what would be sent (dry run)")
+    rem.add_argument("--due", action="store_true", required=True)
+    rem.add_argument("--date", type=date_type)

@@ -1,0 +1,112 @@
+"""All persistent state, in one SQLite file through aiosqlite. The only package that holds SQL.
+
+Written when it changes (not in batches like PTB's own persistence), so a crash loses
+nothing: roles, the chosen city, consent, an interview in progress (with the message its
+buttons live on), a family's saved answers, invite codes, the audit log of staff reads, and
+the care registry with its reminder queue. WAL mode, foreign keys on, secure_delete on,
+numbered migrations recorded in `PRAGMA user_version`; every write through one serialised
+transaction (`db.Database.transaction`).
+
+Callers ask named questions of one facade, split by aggregate:
+`storage.users`, `.conversations`, `.audit`, `.registry`, `.reminders`, `.ops`.
+
+Privacy: a family's answers are saved only after they agree (consent), `users.forget`
+deletes every row about a user (and checkpoints, so nothing stays in the -wal file), every
+staff or admin read of a family's record is audited, and every file is 0600.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from bot.storage.audit import Audit
+from bot.storage.conversations import Conversations
+from bot.storage.db import Database, ProcessLock, StorageError, open_private
+from bot.storage.migrations import MIGRATIONS, SCHEMA_VERSION, migrate, schema_version
+from bot.storage.ops import Ops, restore
+from bot.storage.records import (
+    CONTACT_ROLES,
+    ROLES,
+    Assignment,
+    ContactRole,
+    Dialog,
+    InviteRole,
+    Reminder,
+    ReminderStatus,
+    Role,
+    User,
+)
+from bot.storage.registry import Registry
+from bot.storage.reminders import Reminders
+from bot.storage.users import Users
+
+__all__ = [
+    "CONTACT_ROLES", "MIGRATIONS", "ROLES", "SCHEMA_VERSION", "Assignment", "ContactRole", "Dialog", "InviteRole",
+    "Reminder", "ReminderStatus", "Role", "Storage", "StorageError", "User", "open_private", "probe", "restore",
+]
+
+
+class Storage:
+    """Async access to the database; open with `await Storage.open(path)`."""
+
+    def __init__(self, db: Database, lock: ProcessLock | None = None) -> None:
+        self._db = db
+        self._lock = lock
+        self.path = db.path
+        self.reminders = Reminders(db)
+        self.ops = Ops(db, self.reminders)
+        self.users = Users(db, self.ops.checkpoint)
+        self.conversations = Conversations(db)
+        self.audit = Audit(db)
+        self.registry = Registry(db)
+
+    @classmethod
+    async def open(cls, path: Path | str, *, create: bool = True, hold_lock: bool = False) -> Storage:
+        """`create=False` refuses a missing file (a mistyped BOT_DATABASE must not become an
+        empty database); `hold_lock=True` is for the bot: it holds `<path>.lock` until close,
+        which is how restore knows it is running. Raises StorageError with one line."""
+        path = Path(path)
+        lock = None
+        if hold_lock:
+            lock = ProcessLock(path)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                held = lock.acquire()
+            except OSError as exc:
+                raise StorageError(f"cannot open database {path}: {exc.strerror or exc}") from None
+            if not held:
+                raise StorageError(f"another Lianxin process is running on {path} (it holds {lock.path})")
+        try:
+            db = await Database.connect(path, create=create)
+        except BaseException:
+            if lock:
+                lock.release()
+            raise
+        try:
+            await migrate(db)
+        except (StorageError, sqlite3.Error) as exc:
+            await db.close()
+            if lock:
+                lock.release()
+            if isinstance(exc, StorageError):
+                raise
+            raise StorageError(f"database {path} cannot be used: {exc}") from None
+        return cls(db, lock)
+
+    async def close(self) -> None:
+        await self._db.close()
+        if self._lock is not None:
+            self._lock.release()
+
+    async def schema_version(self) -> int:
+        return await schema_version(self._db)
+
+    async def migrate(self) -> list[int]:
+        return await migrate(self._db)
+
+
+async def probe(path: Path | str) -> None:
+    """Open (creating and migrating if needed) and close: StorageError if the bot could not use it."""
+    storage = await Storage.open(path, hold_lock=True)
+    await storage.close()

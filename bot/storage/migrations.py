@@ -1,0 +1,158 @@
+"""Numbered schema migrations recorded in `PRAGMA user_version`; tested from every earlier version.
+
+Never edit one that has shipped: add the next.
+"""
+
+from __future__ import annotations
+
+from bot.storage.db import Database, StorageError
+
+# Numbered migrations; never edit one that has shipped, add the next.
+MIGRATIONS: list[tuple[int, str]] = [
+    (1, """
+    CREATE TABLE users (
+        user_id     INTEGER PRIMARY KEY,
+        role        TEXT NOT NULL DEFAULT 'family' CHECK (role IN ('family', 'volunteer', 'staff', 'admin')),
+        jurisdiction TEXT,
+        consent     INTEGER NOT NULL DEFAULT 0,
+        consent_at  TEXT,
+        blocked     INTEGER NOT NULL DEFAULT 0,
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+    );
+    CREATE TABLE dialogs (
+        user_id     INTEGER PRIMARY KEY REFERENCES users(user_id) ON DELETE CASCADE,
+        kind        TEXT NOT NULL,
+        token       TEXT NOT NULL,
+        chat_id     INTEGER,
+        message_id  INTEGER,
+        state       TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+    );
+    CREATE TABLE profiles (
+        user_id     INTEGER PRIMARY KEY REFERENCES users(user_id) ON DELETE CASCADE,
+        jurisdiction TEXT NOT NULL,
+        answers     TEXT NOT NULL,
+        summary     TEXT,
+        updated_at  TEXT NOT NULL
+    );
+    CREATE TABLE invites (
+        code        TEXT PRIMARY KEY,
+        role        TEXT NOT NULL CHECK (role IN ('volunteer', 'staff')),
+        created_by  INTEGER NOT NULL,
+        created_at  TEXT NOT NULL,
+        used_by     INTEGER,
+        used_at     TEXT
+    );
+    CREATE TABLE audit_log (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        at          TEXT NOT NULL,
+        actor       INTEGER NOT NULL,
+        action      TEXT NOT NULL,
+        subject     INTEGER,
+        detail      TEXT
+    );
+    CREATE INDEX audit_subject ON audit_log(subject);
+    """),
+    (2, """
+    CREATE TABLE care_families (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        alias        TEXT NOT NULL,
+        jurisdiction TEXT NOT NULL,
+        township     TEXT NOT NULL DEFAULT '',
+        village      TEXT NOT NULL DEFAULT '',
+        contact_note TEXT NOT NULL DEFAULT '',
+        old_sick     INTEGER NOT NULL DEFAULT 0,
+        lives_alone  INTEGER NOT NULL DEFAULT 0,
+        record       TEXT,
+        active       INTEGER NOT NULL DEFAULT 1,
+        created_at   TEXT NOT NULL,
+        UNIQUE (jurisdiction, alias)
+    );
+    CREATE TABLE care_contacts (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        telegram_id  INTEGER UNIQUE,
+        name         TEXT NOT NULL,
+        role         TEXT NOT NULL CHECK (role IN ('township_leader', 'health_cadre', 'village_cadre', 'volunteer')),
+        township     TEXT NOT NULL DEFAULT '',
+        supervisor_id INTEGER REFERENCES care_contacts(id),
+        active       INTEGER NOT NULL DEFAULT 1,
+        blocked      INTEGER NOT NULL DEFAULT 0,
+        created_at   TEXT NOT NULL
+    );
+    CREATE TABLE care_assignments (
+        family_id    INTEGER NOT NULL REFERENCES care_families(id) ON DELETE CASCADE,
+        contact_id   INTEGER NOT NULL REFERENCES care_contacts(id) ON DELETE CASCADE,
+        position     INTEGER NOT NULL,
+        since        TEXT NOT NULL,
+        PRIMARY KEY (family_id, contact_id)
+    );
+    CREATE TABLE care_visits (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        family_id    INTEGER NOT NULL REFERENCES care_families(id) ON DELETE CASCADE,
+        contact_id   INTEGER REFERENCES care_contacts(id) ON DELETE SET NULL,
+        day          TEXT NOT NULL,
+        kind         TEXT NOT NULL,
+        outcome      TEXT NOT NULL,
+        notes        TEXT NOT NULL DEFAULT '',
+        follow_up_days INTEGER,
+        reminder_id  INTEGER,
+        logged_at    TEXT NOT NULL
+    );
+    CREATE INDEX care_visits_family ON care_visits(family_id, kind, day);
+    CREATE TABLE care_reminders (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        family_id    INTEGER NOT NULL REFERENCES care_families(id) ON DELETE CASCADE,
+        contact_id   INTEGER NOT NULL REFERENCES care_contacts(id) ON DELETE CASCADE,
+        kind         TEXT NOT NULL,
+        due_date     TEXT NOT NULL,
+        send_after   TEXT NOT NULL,
+        status       TEXT NOT NULL DEFAULT 'pending'
+                     CHECK (status IN ('pending', 'sending', 'sent', 'done', 'escalated')),
+        sent_count   INTEGER NOT NULL DEFAULT 0,
+        sent_at      TEXT,
+        late         INTEGER NOT NULL DEFAULT 0,
+        acked_at     TEXT,
+        escalated_at TEXT,
+        created_at   TEXT NOT NULL,
+        UNIQUE (family_id, contact_id, kind, due_date)
+    );
+    CREATE INDEX care_reminders_due ON care_reminders(status, send_after);
+    """),
+    (3, """
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """),
+]
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+LIANXIN_TABLE = "users"  # present since migration 1: how a Lianxin database is recognised
+
+
+async def schema_version(db: Database) -> int:
+    return int(await db.scalar("PRAGMA user_version") or 0)
+
+
+async def check_lianxin(db: Database) -> int:
+    """The file's schema version; refuses a foreign SQLite file or one from a newer program,
+    so migrations never write Lianxin tables into somebody else's database."""
+    version = await schema_version(db)
+    tables = {r[0] for r in await db.all("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if version > SCHEMA_VERSION:
+        raise StorageError(f"database {db.path} has schema {version}, newer than this program ({SCHEMA_VERSION})")
+    if (version == 0 and tables) or (version > 0 and LIANXIN_TABLE not in tables):
+        raise StorageError(f"database {db.path} is a SQLite file of another program, not a Lianxin database")
+    return version
+
+
+async def migrate(db: Database) -> list[int]:
+    """Apply every migration newer than the file's version, each in one transaction."""
+    applied = []
+    current = await check_lianxin(db)
+    for number, sql in MIGRATIONS:
+        if number <= current:
+            continue
+        await db.script(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
+        applied.append(number)
+    return applied

@@ -1,0 +1,188 @@
+"""The care registry: families, contacts, who is assigned to whom, and the visit log.
+
+Contacts see only the families assigned to them; imports are all-or-nothing, written in
+chunks so a 150,000-row file never holds the write lock for long while the bot runs."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from bot.storage.db import Database, now_iso
+from bot.storage.records import Assignment
+
+IMPORT_CHUNK = 1000  # rows per transaction: a few milliseconds of holding the write lock
+IMPORT_PAUSE = 0.05  # seconds between chunks, so the bot's writes get their turn
+FAMILY_FIELDS = ("alias", "jurisdiction", "township", "village", "contact_note", "old_sick", "lives_alone")
+CONTACT_FIELDS = ("name", "role", "township", "telegram_id")
+
+
+class Registry:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # --- families and contacts -------------------------------------------------------------
+
+    async def add_family(self, alias: str, jurisdiction: str, township: str = "", village: str = "",
+                         contact_note: str = "", old_sick: bool = False, lives_alone: bool = False) -> int:
+        written = await self._db.write(
+            "INSERT INTO care_families (alias, jurisdiction, township, village, contact_note, old_sick, lives_alone,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (alias, jurisdiction, township, village, contact_note, int(old_sick), int(lives_alone), now_iso()))
+        return written.lastrowid
+
+    async def add_contact(self, name: str, role: str, township: str = "", telegram_id: int | None = None,
+                          supervisor_id: int | None = None) -> int:
+        written = await self._db.write(
+            "INSERT INTO care_contacts (name, role, township, telegram_id, supervisor_id, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)", (name, role, township, telegram_id, supervisor_id, now_iso()))
+        return written.lastrowid
+
+    async def import_families(self, rows: Sequence[dict[str, Any]]) -> int:
+        return await self._import("care_families", FAMILY_FIELDS, rows)
+
+    async def import_contacts(self, rows: Sequence[dict[str, Any]]) -> int:
+        return await self._import("care_contacts", CONTACT_FIELDS, rows)
+
+    async def _import(self, table: str, fields: tuple[str, ...], rows: Sequence[dict[str, Any]]) -> int:
+        """All rows or none, in chunks: if a chunk fails, the chunks already written are removed."""
+        if not rows:
+            return 0
+        stamp = now_iso()
+        first_id = int(await self._db.scalar(f"SELECT COALESCE(MAX(id), 0) FROM {table}") or 0)
+        sql = f"INSERT INTO {table} ({', '.join(fields)}, created_at) VALUES ({', '.join('?' * (len(fields) + 1))})"
+        try:
+            for start in range(0, len(rows), IMPORT_CHUNK):
+                if start:
+                    await asyncio.sleep(IMPORT_PAUSE)
+                async with self._db.transaction() as tx:
+                    await tx.executemany(sql, [(*(row[f] for f in fields), stamp)
+                                               for row in rows[start:start + IMPORT_CHUNK]])
+        except BaseException:
+            await self._db.write(f"DELETE FROM {table} WHERE id > ? AND created_at = ?", (first_id, stamp))
+            raise
+        return len(rows)
+
+    async def family_exists(self, family_id: int) -> bool:
+        return await self._db.one("SELECT 1 FROM care_families WHERE id = ?", (family_id,)) is not None
+
+    async def contact_exists(self, contact_id: int) -> bool:
+        return await self._db.one("SELECT 1 FROM care_contacts WHERE id = ?", (contact_id,)) is not None
+
+    async def family_id(self, jurisdiction: str, alias: str) -> int | None:
+        value = await self._db.scalar("SELECT id FROM care_families WHERE jurisdiction = ? AND alias = ?",
+                                      (jurisdiction, alias))
+        return int(value) if value is not None else None
+
+    async def family_keys(self) -> set[tuple[str, str]]:
+        return {(r[0], r[1]) for r in await self._db.all("SELECT jurisdiction, alias FROM care_families")}
+
+    async def telegram_ids(self) -> set[int]:
+        rows = await self._db.all("SELECT telegram_id FROM care_contacts WHERE telegram_id IS NOT NULL")
+        return {int(r[0]) for r in rows}
+
+    async def contact_keys(self) -> set[tuple[str, str, str]]:
+        """(name, role, township) of contacts without a Telegram id: how a re-import is recognised."""
+        rows = await self._db.all("SELECT name, role, township FROM care_contacts WHERE telegram_id IS NULL")
+        return {(r[0], r[1], r[2]) for r in rows}
+
+    async def list_families(self) -> list[dict[str, Any]]:
+        sql = ("SELECT f.id, f.alias, f.jurisdiction, f.township, f.village, f.old_sick, f.lives_alone,"
+               " GROUP_CONCAT(a.contact_id) AS contacts FROM care_families f"
+               " LEFT JOIN care_assignments a ON a.family_id = f.id GROUP BY f.id ORDER BY f.id")
+        return [dict(r) for r in await self._db.all(sql)]
+
+    async def list_contacts(self) -> list[dict[str, Any]]:
+        sql = "SELECT id, name, role, township, telegram_id, supervisor_id, blocked FROM care_contacts ORDER BY id"
+        return [dict(r) for r in await self._db.all(sql)]
+
+    async def set_supervisor(self, contact_id: int, supervisor_id: int) -> None:
+        await self._db.write("UPDATE care_contacts SET supervisor_id = ? WHERE id = ?", (supervisor_id, contact_id))
+
+    async def deactivate_contact(self, contact_id: int) -> bool:
+        """A contact who left: kept for the record; their reminders now escalate. False if unknown."""
+        written = await self._db.write("UPDATE care_contacts SET active = 0 WHERE id = ?", (contact_id,))
+        return written.rowcount == 1
+
+    async def contact_by_telegram(self, telegram_id: int) -> tuple[int, str] | None:
+        row = await self._db.one("SELECT id, name FROM care_contacts WHERE telegram_id = ? AND active = 1",
+                                 (telegram_id,))
+        return (int(row[0]), str(row[1])) if row else None
+
+    async def contact_telegram(self, contact_id: int) -> int | None:
+        value = await self._db.scalar("SELECT telegram_id FROM care_contacts WHERE id = ? AND blocked = 0",
+                                      (contact_id,))
+        return int(value) if value is not None else None
+
+    async def set_contact_blocked(self, contact_id: int) -> None:
+        await self._db.write("UPDATE care_contacts SET blocked = 1 WHERE id = ?", (contact_id,))
+
+    # --- assignments -------------------------------------------------------------------------
+
+    async def assign(self, family_id: int, contact_id: int, since: dt.date) -> tuple[int, bool]:
+        """(position, newly assigned). An existing pair keeps its position and date."""
+        async with self._db.transaction() as tx:
+            row = await tx.one("SELECT position FROM care_assignments WHERE family_id = ? AND contact_id = ?",
+                               (family_id, contact_id))
+            if row is not None:
+                return int(row[0]), False
+            row = await tx.one("SELECT COALESCE(MAX(position), 0) + 1 FROM care_assignments WHERE family_id = ?",
+                               (family_id,))
+            position = int(row[0]) if row else 1
+            await tx.execute("INSERT INTO care_assignments (family_id, contact_id, position, since)"
+                             " VALUES (?, ?, ?, ?)", (family_id, contact_id, position, since.isoformat()))
+        return position, True
+
+    async def assignments(self) -> list[Assignment]:
+        # contacts who left stay in the plan: their reminders escalate, so no family falls silent
+        sql = ("SELECT f.id AS family_id, f.alias, f.jurisdiction, f.old_sick, c.id AS contact_id,"
+               " c.role AS contact_role, a.position, a.since"
+               " FROM care_assignments a JOIN care_families f ON f.id = a.family_id"
+               " JOIN care_contacts c ON c.id = a.contact_id WHERE f.active = 1")
+        return [Assignment.from_row(r) for r in await self._db.all(sql)]
+
+    async def families_of(self, contact_id: int) -> list[tuple[int, str]]:
+        sql = ("SELECT f.id, f.alias FROM care_assignments a JOIN care_families f ON f.id = a.family_id"
+               " WHERE a.contact_id = ? AND f.active = 1 ORDER BY f.alias")
+        return [(int(r[0]), str(r[1])) for r in await self._db.all(sql, (contact_id,))]
+
+    # --- a family's record and visits ---------------------------------------------------------
+
+    async def save_family_record(self, family_id: int, record: dict[str, Any]) -> None:
+        await self._db.write("UPDATE care_families SET record = ? WHERE id = ?",
+                             (json.dumps(record, ensure_ascii=False), family_id))
+
+    async def family_record(self, family_id: int) -> dict[str, Any] | None:
+        value = await self._db.scalar("SELECT record FROM care_families WHERE id = ?", (family_id,))
+        return json.loads(value) if value else None
+
+    async def family_jurisdiction(self, family_id: int) -> str:
+        value = await self._db.scalar("SELECT jurisdiction FROM care_families WHERE id = ?", (family_id,))
+        return str(value) if value is not None else ""
+
+    async def last_visits(self) -> dict[tuple[int, str], dt.date]:
+        rows = await self._db.all("SELECT family_id, kind, MAX(day) FROM care_visits GROUP BY family_id, kind")
+        return {(r[0], r[1]): dt.date.fromisoformat(r[2]) for r in rows}
+
+    async def follow_ups(self) -> list[tuple[int, int, dt.date]]:
+        """(family, contact, due) for every visit that asked for a follow-up."""
+        rows = await self._db.all("SELECT family_id, contact_id, day, follow_up_days FROM care_visits"
+                                  " WHERE follow_up_days IS NOT NULL AND contact_id IS NOT NULL")
+        return [(r[0], r[1], dt.date.fromisoformat(r[2]) + dt.timedelta(days=r[3])) for r in rows]
+
+    async def visits(self) -> list[dict[str, Any]]:
+        sql = ("SELECT v.day, f.jurisdiction, f.alias, c.name AS contact, v.kind, v.outcome, v.notes,"
+               " v.follow_up_days FROM care_visits v JOIN care_families f ON f.id = v.family_id"
+               " LEFT JOIN care_contacts c ON c.id = v.contact_id ORDER BY v.day, v.id")
+        return [dict(r) for r in await self._db.all(sql)]
+
+    async def visit_count(self, reminder_id: int) -> int:
+        return int(await self._db.scalar("SELECT COUNT(*) FROM care_visits WHERE reminder_id = ?", (reminder_id,)))
+
+    async def set_visit_note(self, visit_id: int, contact_id: int, note: str) -> bool:
+        written = await self._db.write("UPDATE care_visits SET notes = ? WHERE id = ? AND contact_id = ?",
+                                       (note[:500], visit_id, contact_id))
+        return written.rowcount == 1
