@@ -110,7 +110,7 @@ class Users:
             await tx.execute("DELETE FROM users WHERE user_id = ?", (user_id,))  # cascades: dialogs, profiles
             await tx.execute("UPDATE invites SET used_by = NULL WHERE used_by = ?", (user_id,))
             await tx.execute(f"DELETE FROM audit_log WHERE actor = ? AND NOT (action IN ({marks})"
-                             " AND subject IS NOT NULL AND subject != ?)", (user_id, *ACCOUNTABLE_ACTIONS, user_id))
+                             " AND (subject IS NULL OR subject != ?))", (user_id, *ACCOUNTABLE_ACTIONS, user_id))
             await tx.execute("UPDATE audit_log SET subject = NULL, detail = 'forgotten' WHERE subject = ?",
                              (user_id,))
         await self._checkpoint()
