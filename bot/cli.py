@@ -274,9 +274,12 @@ def cmd_admin(args: argparse.Namespace) -> int:
 
 
 def cmd_reminders(args: argparse.Namespace) -> int:
-    from bot.admin_cli import run_reminders
+    from bot.admin_cli import AdminError, run_reminders
 
-    return run_reminders(args, _settings().bot_database)
+    try:
+        return run_reminders(args, _settings().bot_database)
+    except AdminError as exc:
+        raise UsageError(f"reminders: {exc}") from None
 
 
 def cmd_console(args: argparse.Namespace) -> int:

@@ -86,3 +86,78 @@ def test_bad_arguments_exit_2_with_one_line(tmp_path: Path) -> None:
     assert cli(tmp_path, "admin", "import-families", "f.csv").returncode == 0
     p = cli(tmp_path, "admin", "assign", "9", "9")
     assert p.returncode == 2 and p.stderr.startswith("admin: assign: unknown family")
+
+
+def cli_env(tmp: Path, database: Path, *args: str, **env_extra: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
+    env.update(BOT_DATABASE=str(database), **env_extra)
+    return subprocess.run([sys.executable, "-m", "bot", *args], env=env, cwd=tmp, capture_output=True, text=True,
+                          timeout=60)
+
+
+def test_an_unusable_database_exits_2_with_one_line_and_does_not_hang(tmp_path: Path) -> None:
+    import sqlite3
+
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_bytes(b"not a database" * 500)
+    foreign = tmp_path / "foreign.sqlite3"
+    con = sqlite3.connect(foreign)
+    con.execute("CREATE TABLE orders (id INTEGER)")
+    con.commit()
+    con.close()
+    for database, words in ((junk, "not a usable SQLite file"), (foreign, "another program"),
+                            (tmp_path, "is a folder")):
+        for args in (("admin", "status"), ("run",)):
+            p = cli_env(tmp_path, database, *args, TELEGRAM_BOT_TOKEN="7000001:FAKE-test-token-abcdefghij",
+                        TELEGRAM_API_BASE_URL="http://127.0.0.1:9/bot")
+            assert p.returncode == 2 and words in p.stderr and len(p.stderr.strip().splitlines()) == 1, (args, p)
+    (tmp_path / "backup.sqlite3").write_bytes(foreign.read_bytes())
+    p = cli_env(tmp_path, tmp_path / "live.sqlite3", "admin", "restore", "backup.sqlite3")
+    assert p.returncode == 2 and "not a Lianxin database" in p.stderr and len(p.stderr.strip().splitlines()) == 1
+
+
+def test_a_mistyped_database_path_creates_nothing(tmp_path: Path) -> None:
+    for args in (("admin", "status"), ("admin", "families"), ("reminders", "--due"), ("admin", "backup", "b.db")):
+        p = cli_env(tmp_path, tmp_path / "lianxin.sqlite" / "typo.sqlite3", *args)
+        assert p.returncode == 2 and p.stderr.startswith(("admin: no database at", "reminders: no database at")), (args, p)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_export_and_cli_created_database_are_private(tmp_path: Path) -> None:
+    import stat
+
+    (tmp_path / "f.csv").write_text(FAMILIES, encoding="utf-8")
+    assert cli(tmp_path, "admin", "import-families", "f.csv").returncode == 0
+    assert cli(tmp_path, "admin", "export-visits", "visits.csv").returncode == 0
+    assert cli(tmp_path, "admin", "backup", "b.sqlite3").returncode == 0
+    for name in ("db.sqlite3", "visits.csv", "b.sqlite3"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o600, name
+
+
+def test_silent_oddities_are_reported(tmp_path: Path) -> None:
+    unlinked = "name,role,township\n孙大姐,志愿者,城关镇\n"
+    (tmp_path / "c.csv").write_text(unlinked, encoding="utf-8")
+    assert cli(tmp_path, "admin", "import-contacts", "c.csv").stdout.strip() == "imported 1 contacts"
+    p = cli(tmp_path, "admin", "import-contacts", "c.csv")  # the same file again
+    assert p.returncode == 2 and "already registered" in p.stderr
+    assert len(cli(tmp_path, "admin", "contacts").stdout.strip().splitlines()) == 1
+    p = cli(tmp_path, "admin", "contact-left", "424242")
+    assert p.returncode == 2 and p.stderr.strip() == "admin: contact-left: unknown contact 424242 (see python -m bot " \
+                                                     "admin contacts)"
+    p = cli(tmp_path, "admin", "supervisor", "1", "1")
+    assert p.returncode == 2 and "cannot supervise themselves" in p.stderr
+    p = cli(tmp_path, "admin", "supervisor", "1", "424242")
+    assert p.returncode == 2 and "unknown contact 424242" in p.stderr
+    (tmp_path / "f.csv").write_text(FAMILIES, encoding="utf-8")
+    assert cli(tmp_path, "admin", "import-families", "f.csv").returncode == 0
+    assert "position 1" in cli(tmp_path, "admin", "assign", "1", "1").stdout
+    again = cli(tmp_path, "admin", "assign", "1", "1")
+    assert again.returncode == 0 and "already assigned (position 1)" in again.stdout
+    assert "contacts=1\n" in cli(tmp_path, "admin", "families").stdout.splitlines(keepends=True)[0]
+    (tmp_path / "x.csv").write_text("alias,jurisdiction\n张家,开封,多出来的一格\n", encoding="utf-8")
+    p = cli(tmp_path, "admin", "import-families", "x.csv")
+    assert p.returncode == 2 and "line 2: 1 more cell(s) than the header has columns" in p.stderr
+    (tmp_path / "n.csv").write_text("alias,jurisdiction\n张\x00家,开封\n", encoding="utf-8")
+    p = cli(tmp_path, "admin", "import-families", "n.csv")
+    assert p.returncode == 2 and "line 2: alias: contains a control character" in p.stderr
+    assert len(cli(tmp_path, "admin", "families").stdout.strip().splitlines()) == 2
