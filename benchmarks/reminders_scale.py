@@ -109,9 +109,8 @@ async def main(families: int, send_limit: int | None) -> None:
         await bot.initialize()
         sender = TelegramSender(bot)
         if send_limit is not None:  # keep only the first N pending for a quicker run
-            await storage._db.execute("UPDATE care_reminders SET send_after = '2099-01-01' WHERE id > ?",
-                                      (send_limit,))
-            await storage._db.commit()
+            await storage._db.write("UPDATE care_reminders SET send_after = '2099-01-01' WHERE id > ?",
+                                    (send_limit,))
         started = time.perf_counter()
         report = await tick(storage, sender, dt.datetime(2027, 2, 5, 10, tzinfo=SHANGHAI))
         elapsed = time.perf_counter() - started

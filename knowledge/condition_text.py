@@ -13,6 +13,10 @@ from typing import Any
 from knowledge.facts import Possible, Span
 
 GRADE = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
+
+
+def _grade(value: int | None) -> str | int | None:
+    return GRADE.get(value, value) if value is not None else None
 WHO = {"mother_age": "女方", "father_age": "男方", "age": "本人"}
 
 VALUE_WORDS: dict[str, dict[Any, str]] = {
@@ -39,7 +43,7 @@ def _range_words(name: str, test: dict[str, int]) -> str:
             return f"残疾等级{GRADE[high]}以上（一级最重）" if high > 1 else "残疾等级一级"
         if low == high and low is not None:
             return f"残疾等级为{GRADE[low]}"
-        return f"残疾等级{GRADE.get(low, low)}到{GRADE.get(high, high)}"
+        return f"残疾等级{_grade(low)}到{_grade(high)}"
     who = WHO.get(name, name)
     if high is None:
         return f"{who}年满{low}周岁"

@@ -43,7 +43,7 @@ def _rows(text: str, columns: tuple[str, ...], required: tuple[str, ...]) -> lis
     problems: list[str] = []
     for row in reader:
         line = reader.line_num
-        extra = row.pop(None, None)  # type: ignore[call-overload]  # DictReader keeps surplus cells under None
+        extra = row.pop(None, None)  # type: ignore[call-overload,unused-ignore]  # surplus cells are under None
         if extra:
             problems.append(f"line {line}: {len(extra)} more cell(s) than the header has columns")
         for key, value in row.items():

@@ -40,7 +40,7 @@ async def seed_sent_reminders(bot: Harness, contacts: list[int]) -> list[int]:
         family = await bot.storage.registry.add_family(f"家庭{uid}", "kaifeng")
         contact = await bot.storage.registry.add_contact(f"联系人{uid}", "village_cadre", telegram_id=uid)
         await bot.storage.reminders.add([(family, contact, "phone_call", NOON.date(), NOON)])
-        reminder = [r for r in await bot.storage.reminders.all() if r.contact_id == contact][0]
+        reminder = next(r for r in await bot.storage.reminders.all() if r.contact_id == contact)
         assert await bot.storage.reminders.claim(reminder.id)
         await bot.storage.reminders.mark_sent(reminder.id, NOON, late=False)
         ids.append(reminder.id)
