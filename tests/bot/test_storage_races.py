@@ -183,3 +183,21 @@ async def test_help_twice_escalates_once(api: FakeBotApi, tmp_path: Path) -> Non
         assert len(to_admin) == 1
     finally:
         await bot.stop()
+
+
+async def test_handlers_get_storage_settings_and_the_clock_from_the_context(api: FakeBotApi, tmp_path: Path) -> None:
+    """/overdue asks the application's clock, not the wall clock (which says 2026 here)."""
+    from bot.telegram.context import BotContext
+
+    bot = await started(api, tmp_path / "clock.sqlite3", BOT_REMINDER_INTERVAL=3600)
+    try:
+        assert bot.app.context_types.context is BotContext
+        (reminder_id,) = await seed_sent_reminders(bot, [60_003])
+        assert (await bot.storage.reminders.get(reminder_id)).due_date == NOON.date()
+        replies = await bot.say(ADMIN_ID, "/overdue")
+        assert replies[-1].text == t.OVERDUE_NONE  # due today by the bot's clock: not overdue yet
+        bot.app.bot_data["clock"] = lambda: NOON + dt.timedelta(days=3)
+        replies = await bot.say(ADMIN_ID, "/overdue")
+        assert "家庭60003" in replies[-1].text
+    finally:
+        await bot.stop()
