@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.storage import Storage  # noqa: E402
+from bot.storage import Storage
 
 
 async def main(rows: int) -> None:
