@@ -161,3 +161,22 @@ def test_silent_oddities_are_reported(tmp_path: Path) -> None:
     p = cli(tmp_path, "admin", "import-families", "n.csv")
     assert p.returncode == 2 and "line 2: alias: contains a control character" in p.stderr
     assert len(cli(tmp_path, "admin", "families").stdout.strip().splitlines()) == 2
+
+
+def test_a_second_bot_on_the_same_database_is_refused(tmp_path: Path) -> None:
+    import asyncio
+
+    from bot.storage import Storage
+
+    async def while_running() -> subprocess.CompletedProcess[str]:
+        running = await Storage.open(tmp_path / "db.sqlite3", hold_lock=True)
+        try:
+            return await asyncio.to_thread(cli_env, tmp_path, tmp_path / "db.sqlite3", "run",
+                                           TELEGRAM_BOT_TOKEN="7000001:FAKE-test-token-abcdefghij",
+                                           TELEGRAM_API_BASE_URL="http://127.0.0.1:9/bot")
+        finally:
+            await running.close()
+
+    p = asyncio.run(while_running())
+    assert p.returncode == 2 and "another Lianxin process is running" in p.stderr
+    assert len(p.stderr.strip().splitlines()) == 1
