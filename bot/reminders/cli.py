@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bot.cli_input import atomic_output, record_id, writable_file
+from bot.csv_safe import neutralise_row
 from bot.reminders import templates as t
 from bot.reminders.planner import SHANGHAI, plan_day
 from bot.reminders.registry_csv import CsvProblems, parse_contacts, parse_families
@@ -78,6 +80,7 @@ def _restore(args: argparse.Namespace, database: Path) -> int:
 async def _admin(args: argparse.Namespace, s: Storage, settings: Any = None) -> int:
     care = s.care
     if args.admin_command == "backup":
+        writable_file(args.file)  # issue13e: a folder or a missing folder is one line, not a traceback
         await s.backup(args.file)
         print(f"backed up {s.path} to {args.file} ({Path(args.file).stat().st_size} bytes)")
     elif args.admin_command == "status":
@@ -128,6 +131,12 @@ async def _admin(args: argparse.Namespace, s: Storage, settings: Any = None) -> 
         await care.deactivate_contact(args.contact)
         print(f"contact {args.contact} marked as left; their reminders will escalate until reassigned")
     elif args.admin_command == "supervisor":
+        known = {c["id"] for c in await care.list_contacts()}  # issue13e: no foreign-key traceback
+        for role, contact_id in (("contact", args.contact), ("supervisor", args.supervisor)):
+            if contact_id not in known:
+                raise AdminError(f"supervisor: unknown {role} {contact_id} (see python -m bot admin contacts)")
+        if args.contact == args.supervisor:
+            raise AdminError(f"supervisor: contact {args.contact} cannot supervise itself")
         await care.set_supervisor(args.contact, args.supervisor)
         print(f"contact {args.contact} reports to {args.supervisor}")
     elif args.admin_command == "families":
@@ -146,14 +155,18 @@ async def _admin(args: argparse.Namespace, s: Storage, settings: Any = None) -> 
             print(f"{r.due_date}\t{t.KIND_NAMES.get(r.kind, r.kind)}\t{r.alias}\t{r.contact_name}\t{r.status}")
         print(f"{len(rows)} overdue on {day}", file=sys.stderr)
     elif args.admin_command == "export-visits":
-        out = sys.stdout if args.file == "-" else open(args.file, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
         visits = await care.visits()
-        writer = csv.DictWriter(out, fieldnames=["day", "jurisdiction", "alias", "contact", "kind", "outcome",
-                                                 "notes", "follow_up_days"])
-        writer.writeheader()
-        writer.writerows(visits)
-        if out is not sys.stdout:
-            out.close()
+        fields = ["day", "jurisdiction", "alias", "contact", "kind", "outcome", "notes", "follow_up_days"]
+        rows = [neutralise_row(v) for v in visits]  # issue13e: notes and aliases never run as formulas
+        if args.file == "-":
+            writer = csv.DictWriter(sys.stdout, fieldnames=fields)
+            writer.writeheader()
+            writer.writerows(rows)
+        else:
+            with atomic_output(args.file, encoding="utf-8-sig", newline="") as out:
+                writer = csv.DictWriter(out, fieldnames=fields)
+                writer.writeheader()
+                writer.writerows(rows)
             print(f"exported {len(visits)} visits to {args.file}")
     return 0
 
@@ -191,16 +204,16 @@ def add_parsers(sub: Any, date_type: Any) -> None:
     p = asub.add_parser("import-contacts", help=f"CSV: name,role[,township,telegram_id]; roles {CONTACT_ROLES}")
     p.add_argument("file")
     p = asub.add_parser("assign", help="assign a contact to a family")
-    p.add_argument("family", type=int)
-    p.add_argument("contact", type=int)
+    p.add_argument("family", type=record_id)
+    p.add_argument("contact", type=record_id)
     p.add_argument("--since", type=date_type)
     p = asub.add_parser("urgent", help="raise an urgent visit (accident, serious illness) for a family")
-    p.add_argument("family", type=int)
+    p.add_argument("family", type=record_id)
     p = asub.add_parser("contact-left", help="a contact who left: their families' reminders escalate")
-    p.add_argument("contact", type=int)
+    p.add_argument("contact", type=record_id)
     p = asub.add_parser("supervisor", help="who a contact's unanswered reminders escalate to")
-    p.add_argument("contact", type=int)
-    p.add_argument("supervisor", type=int)
+    p.add_argument("contact", type=record_id)
+    p.add_argument("supervisor", type=record_id)
     asub.add_parser("families")
     asub.add_parser("contacts")
     p = asub.add_parser("overdue", help="reminders past their due date and not done")
@@ -216,7 +229,7 @@ def add_parsers(sub: Any, date_type: Any) -> None:
     p.add_argument("--json", action="store_true")
     asub.add_parser("retention", help="apply the data-retention settings now")
     p = asub.add_parser("forget-family", help="delete a family and everything about it")
-    p.add_argument("family", type=int)
+    p.add_argument("family", type=record_id)
     rem = sub.add_parser("reminders", help="what would be sent (dry run)")
     rem.add_argument("--due", action="store_true", required=True)
     rem.add_argument("--date", type=date_type)
