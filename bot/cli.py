@@ -274,9 +274,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not settings.telegram_bot_token:
         raise UsageError("setting TELEGRAM_BOT_TOKEN: required to run on Telegram "
                          "(without a token, `python -m bot` chats in the terminal)")
+    from bot.settings import SettingsError
     from bot.telegram.app import run
 
-    run(settings)
+    try:
+        run(settings)
+    except SettingsError as exc:
+        raise UsageError(str(exc)) from None
     return 0
 
 
