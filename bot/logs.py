@@ -39,8 +39,22 @@ class RedactingFormatter(logging.Formatter):
         return line
 
 
+class DropReported(logging.Filter):
+    """Drops library records about an error the caller reports itself in one line (PTB logs
+    a rejected token as a 50-line traceback before raising it)."""
+
+    def __init__(self, exception_names: tuple[str, ...]) -> None:
+        super().__init__()
+        self.exception_names = exception_names
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not (error is not None and type(error).__name__ in self.exception_names)
+
+
 def configure_logging(fmt: str = "text", level: int = logging.INFO, secrets: tuple[str, ...] = ()) -> None:
     handler = logging.StreamHandler()
+    handler.addFilter(DropReported(("InvalidToken",)))
     inner = JsonFormatter() if fmt == "json" else logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s")
     handler.setFormatter(RedactingFormatter(inner, secrets))
     root = logging.getLogger()

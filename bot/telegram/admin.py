@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.ids import parse_id
 from bot.telegram import templates as t
 from bot.telegram.context import STAFF_ROLES, role_of, storage
 from bot.telegram.render import escape, split_text
@@ -26,10 +27,10 @@ async def family_record(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     assert update.effective_message and update.effective_user
     if not await _require(update, context, STAFF_ROLES, t.STAFF_ONLY):
         return
-    if not context.args or not context.args[0].lstrip("-").isdigit():
+    subject = parse_id(context.args[0]) if context.args else None
+    if subject is None:
         await update.effective_message.reply_text(t.FAMILY_USAGE)
         return
-    subject = int(context.args[0])
     record = await storage(context).read_profile(subject, reader=update.effective_user.id)
     if record is None:
         await update.effective_message.reply_text(t.FAMILY_NONE.format(user=subject))
@@ -58,10 +59,11 @@ async def grant(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not await _require(update, context, ("admin",), t.ADMIN_ONLY):
         return
     args = context.args or []
-    if len(args) != 2 or not args[0].isdigit() or args[1] not in ("family", "volunteer", "staff"):
+    subject = parse_id(args[0]) if len(args) == 2 else None  # "١١٢" is not user 112
+    if subject is None or args[1] not in ("family", "volunteer", "staff"):
         await update.effective_message.reply_text(t.GRANT_USAGE)
         return
-    subject, role = int(args[0]), args[1]
+    role = args[1]
     await storage(context).ensure_user(subject)
     await storage(context).set_role(subject, role)
     await storage(context).audit(update.effective_user.id, f"grant_{role}", subject)
@@ -95,10 +97,11 @@ async def urgent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
     assert update.effective_message and update.effective_user
     if await role_of(update, context) == "admin" and context.args:
-        if not context.args[0].isdigit():
+        family_id = parse_id(context.args[0])
+        if family_id is None:
             await update.effective_message.reply_text(t.URGENT_USAGE)
             return
-        await _raise_urgent(update, context, int(context.args[0]))
+        await _raise_urgent(update, context, family_id)
         return
     contact = await storage(context).care.contact_by_telegram(update.effective_user.id)
     families = await storage(context).care.families_of(contact[0]) if contact else []
@@ -118,7 +121,7 @@ async def on_urgent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     cb = decode(query.data)
     contact = await storage(context).care.contact_by_telegram(update.effective_user.id)
     mine = {fid for fid, _ in await storage(context).care.families_of(contact[0])} if contact else set()
-    if cb is None or not cb.fields[0].isdigit() or int(cb.fields[0]) not in mine:
+    if cb is None or parse_id(cb.fields[0]) not in mine:
         await query.answer(t.EXPIRED, show_alert=True)
         return
     await query.answer()
@@ -150,11 +153,12 @@ async def assign(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     care = storage(context).care
     families = {f["id"] for f in await care.list_families()}
     contacts = {c["id"] for c in await care.list_contacts()}
-    if len(args) != 2 or not all(a.isdigit() for a in args) or int(args[0]) not in families \
-            or int(args[1]) not in contacts:
+    family_id, contact_id = (parse_id(args[0]), parse_id(args[1])) if len(args) == 2 else (None, None)
+    if family_id not in families or contact_id not in contacts:
         await update.effective_message.reply_text(t.ASSIGN_USAGE)
         return
-    position = await care.assign(int(args[0]), int(args[1]), dt.datetime.now(SHANGHAI).date())
+    assert family_id is not None and contact_id is not None
+    position = await care.assign(family_id, contact_id, dt.datetime.now(SHANGHAI).date())
     await storage(context).audit(update.effective_user.id, "assign", None, f"{args[0]}->{args[1]}")
     await update.effective_message.reply_text(t.ASSIGN_OK.format(family=args[0], contact=args[1], position=position))
 
