@@ -7,6 +7,7 @@ from telegram.ext import ContextTypes
 
 from bot.ids import parse_id
 from bot.telegram import templates as t
+from bot.telegram.callbacks import Callback, Kind, button
 from bot.telegram.context import STAFF_ROLES, role_of, storage
 from bot.telegram.render import escape, split_text
 from bot.telegram.start import set_commands_for
@@ -109,19 +110,17 @@ async def urgent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.effective_message.reply_text(t.URGENT_USAGE if await role_of(update, context) == "admin"
                                                   else t.STAFF_ONLY)
         return
-    rows = [[InlineKeyboardButton(alias, callback_data=encode("u", fid))] for fid, alias in families]
+    rows = [[InlineKeyboardButton(alias, callback_data=encode(Kind.URGENT, fid))] for fid, alias in families]
     await update.effective_message.reply_text(t.URGENT_CHOOSE, reply_markup=InlineKeyboardMarkup(rows))
 
 
-async def on_urgent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    from bot.telegram.callbacks import decode
-
+@button(Kind.URGENT)
+async def on_urgent(update: Update, context: ContextTypes.DEFAULT_TYPE, cb: Callback) -> None:
     query = update.callback_query
     assert query and update.effective_user
-    cb = decode(query.data)
     contact = await storage(context).care.contact_by_telegram(update.effective_user.id)
     mine = {fid for fid, _ in await storage(context).care.families_of(contact[0])} if contact else set()
-    if cb is None or parse_id(cb.fields[0]) not in mine:
+    if parse_id(cb.fields[0]) not in mine:
         await query.answer(t.EXPIRED, show_alert=True)
         return
     await query.answer()

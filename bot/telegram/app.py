@@ -43,6 +43,7 @@ from bot.settings import Settings
 from bot.storage import Storage
 from bot.telegram import admin, ask, browse, care, check, guards, start
 from bot.telegram import templates as t
+from bot.telegram.callbacks import Callback, DecodedHandler, Kind, button
 from bot.telegram.updates import SkippingUndecodableRequest
 
 log = logging.getLogger("lianxin.bot")
@@ -115,10 +116,19 @@ async def _post_shutdown(application: Application) -> None:
         await storage.close()
 
 
-async def _start_check_from_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@button(Kind.SHORTCUT, ("check",))
+async def _start_check_from_button(update: Update, context: ContextTypes.DEFAULT_TYPE, cb: Callback) -> None:
     if update.callback_query:
         await update.callback_query.answer()
     await check.check_command(update, context)
+
+
+# one handler per button kind; each knows its kind, which gives its pattern
+BUTTON_HANDLERS: tuple[DecodedHandler, ...] = (
+    start.on_role, start.on_city, start.on_consent, start.on_forget, check.on_check_button, ask.on_full_text,
+    browse.on_doc, browse.on_compare, _start_check_from_button, care.on_visit, care.on_postpone, care.on_help,
+    care.on_visit_check, admin.on_urgent,
+)
 
 
 def build_application(settings: Settings) -> Application:
@@ -163,14 +173,8 @@ def build_application(settings: Settings) -> Application:
     }
     for name, callback in commands.items():
         application.add_handler(CommandHandler(name, callback))
-    buttons = {
-        "r": start.on_role, "j": start.on_city, "k": start.on_consent, "f": start.on_forget,
-        "c": check.on_check_button, "o": ask.on_full_text, "d": browse.on_doc, "m": browse.on_compare,
-        "x": _start_check_from_button, "v": care.on_visit, "p": care.on_postpone, "h": care.on_help,
-        "g": care.on_visit_check, "u": admin.on_urgent,
-    }
-    for kind, callback in buttons.items():
-        application.add_handler(CallbackQueryHandler(callback, pattern=rf"^{kind}\|"))
+    for handler in BUTTON_HANDLERS:
+        application.add_handler(CallbackQueryHandler(handler, pattern=handler.kind.pattern))
     application.add_handler(CallbackQueryHandler(guards.stale_button))  # forged or retired buttons
     application.add_handler(InlineQueryHandler(browse.on_inline))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, ask.on_text))

@@ -15,7 +15,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.telegram import templates as t
-from bot.telegram.callbacks import decode
+from bot.telegram.callbacks import Callback, Kind, button
 from bot.telegram.context import known_user, storage
 from bot.telegram.render import escape, question_keyboard, split_text, summary_view
 from dialogs import check_templates as ct
@@ -106,12 +106,12 @@ async def check_command(update: Update, context: ContextTypes.DEFAULT_TYPE, for_
     await _save(update, context, session)
 
 
-async def on_check_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@button(Kind.INTERVIEW)
+async def on_check_button(update: Update, context: ContextTypes.DEFAULT_TYPE, cb: Callback) -> None:
     query = update.callback_query
     assert query
-    cb = decode(query.data)
     session = await _load(update, context)
-    if cb is None or session is None or cb.fields[0] != session.token:
+    if session is None or cb.fields[0] != session.token:
         await query.answer(t.EXPIRED, show_alert=True)
         return
     action, *args = cb.fields[1:]

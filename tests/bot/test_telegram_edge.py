@@ -281,3 +281,24 @@ async def test_grant_refuses_ids_that_are_not_ascii_digits(bot: Harness) -> None
     assert (await bot.storage.get_user(112)) is None and (await bot.storage.get_user(2)) is None
     assert any("112" in r.text for r in await bot.say(ADMIN_ID, "/grant 112 staff"))
     assert (await bot.storage.get_user(112)).role == "staff"
+
+
+# --- callback kinds: one StrEnum gives the handler patterns and the decode rules ----------------
+
+def test_every_button_kind_has_one_handler_and_one_shape() -> None:
+    from bot.telegram.app import BUTTON_HANDLERS
+    from bot.telegram.callbacks import SHAPES, Kind, decode, encode
+
+    assert sorted(h.kind for h in BUTTON_HANDLERS) == sorted(Kind) and set(SHAPES) == set(Kind)
+    for kind in Kind:
+        fields = ["7"] * kind.shape.min_fields
+        data = encode(kind, *fields)
+        assert decode(data) is not None and decode(data).kind is kind  # type: ignore[union-attr]
+        assert decode(encode(kind, *["7"] * (kind.shape.max_fields + 1))) is None
+
+
+async def test_malformed_buttons_of_known_kinds_are_expired(bot: Harness) -> None:
+    for data in ("p|1", "v|abc", "h|١", "u|1|2", "x|nope", "k|maybe", "g|", "c|tok"):
+        replies = await bot.tap(590, data)
+        assert any(r.method == "answerCallbackQuery" and r.params.get("text") == t.EXPIRED
+                   and r.params.get("show_alert") for r in replies), data
