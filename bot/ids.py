@@ -12,6 +12,7 @@ import re
 # Telegram ids fit in 52 bits (16 digits); record ids are far smaller. SQLite's limit is 19.
 MAX_ID_DIGITS = 16
 _ID = re.compile(rf"[0-9]{{1,{MAX_ID_DIGITS}}}")
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 def parse_id(text: str | None) -> int | None:
@@ -20,3 +21,13 @@ def parse_id(text: str | None) -> int | None:
         return None
     value = int(text)
     return value if value > 0 else None
+
+
+def small_number(text: str, max_digits: int = 4) -> int | None:
+    """A short number typed by a person: a menu choice, an age. Full-width digits ("５８") are
+    read as ASCII; "²", Arabic-Indic digits and thousand-digit strings give None (int() would
+    fail on the first and refuse numbers over 4,300 digits)."""
+    ascii_text = text.strip().translate(_FULL_WIDTH_DIGITS)
+    if not re.fullmatch(rf"[0-9]{{1,{max_digits}}}", ascii_text):
+        return None
+    return int(ascii_text)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
+from bot.ids import small_number
 from bot.telegram import templates as t
 from bot.telegram.callbacks import Callback, Kind, button
 from bot.telegram.context import known_user, storage
@@ -160,6 +161,10 @@ async def on_age_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> boo
     question = next_question(session.state)
     if question is None or question.age_fact is None:
         return False
+    typed = message.text.strip().removesuffix("岁").removesuffix("周岁")
+    if typed.strip().isdigit() and small_number(typed) is None:  # "²", a 5,000-digit "age"
+        await message.reply_text(t.NOT_UNDERSTOOD_AGE)
+        return True
     if not answer_age(session.state, question, message.text):
         if message.text.strip().rstrip("岁").isdigit():
             await message.reply_text(t.NOT_UNDERSTOOD_AGE)

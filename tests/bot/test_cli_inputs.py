@@ -145,3 +145,21 @@ def test_deep_json_and_huge_numbers(tmp_path: Path) -> None:
     p = cli(tmp_path, "ask", "--batch", "b.jsonl")
     lines = p.stdout.strip().splitlines()
     assert p.returncode == 0 and len(lines) == 2 and "nested too deeply" in lines[0] and '"id": 2' in lines[1]
+
+
+def test_the_terminal_interview_takes_odd_digits_without_a_traceback(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    for typed in ("²", "9" * 5000, "٣", "1,²"):
+        p = subprocess.run([sys.executable, "-m", "bot", "check", "-j", "kaifeng"], input=f"1\n1\n1\n{typed}\nq\n",
+                           capture_output=True, text=True, timeout=60, cwd=tmp_path)
+        assert p.returncode == 0 and "Traceback" not in p.stderr, (typed, p.stderr[-300:])
+        assert "孩子妈妈今年多大岁数" in p.stdout and "没看懂" in p.stdout  # asked again, politely
+
+
+def test_small_numbers_typed_by_people() -> None:
+    from bot.ids import small_number
+
+    assert small_number(" 58 ") == 58 and small_number("５８") == 58
+    assert all(small_number(x) is None for x in ("²", "٥٨", "9" * 5000, "12345", "", "-1", "1.5"))

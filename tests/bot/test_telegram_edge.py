@@ -302,3 +302,20 @@ async def test_malformed_buttons_of_known_kinds_are_expired(bot: Harness) -> Non
         replies = await bot.tap(590, data)
         assert any(r.method == "answerCallbackQuery" and r.params.get("text") == t.EXPIRED
                    and r.params.get("show_alert") for r in replies), data
+
+
+async def test_a_typed_age_in_odd_digits_is_not_an_error(bot: Harness, api: FakeBotApi) -> None:
+    from tests.bot.test_telegram_e2e import onboard
+
+    await onboard(bot, 595)
+    question = last_with_buttons(await bot.say(595, "/check"))
+    for _ in range(8):  # first option until the mother's age is asked
+        if "岁数" in question.text:
+            break
+        await bot.tap(595, question.buttons()[0][1], question.message_id)
+        question = last_with_buttons(api.calls_to(595))
+    assert "岁数" in question.text
+    for typed in ("²", "9" * 5000, "٥٨岁"):
+        replies = await bot.say(595, typed)
+        assert [r.text for r in replies if r.method == "sendMessage"] == [t.NOT_UNDERSTOOD_AGE], typed
+    assert "岁数" in last_with_buttons(api.calls_to(595)).text  # still at the age question
