@@ -452,25 +452,28 @@ class Storage:
     # a restart. Kept two days (Telegram gives up redelivering long before); the table is made
     # on first use so this needs no migration (the lead may move it into one).
     _SEEN_UPDATES_DAYS = 2
-    _seen_updates_ready = False
     _seen_updates_inserts = 0
 
     async def first_sighting_of_update(self, update_id: int) -> bool:
-        """True the first time an update id is seen, False for every later delivery."""
+        """True the first time an update id is seen, False for every later delivery.
+
+        Runs as one call in the connection's thread (insert and commit together), so no
+        other handler's write can start between them: this is called for every update."""
         now = dt.datetime.now(dt.UTC).timestamp()
-        if not self._seen_updates_ready:
-            await self._db.execute("CREATE TABLE IF NOT EXISTS seen_updates "
-                                   "(update_id INTEGER PRIMARY KEY, seen_at REAL NOT NULL)")
-            self._seen_updates_ready = True
-        cur = await self._db.execute("INSERT OR IGNORE INTO seen_updates (update_id, seen_at) VALUES (?, ?)",
-                                     (update_id, now))
-        first = cur.rowcount == 1
+        prune = self._seen_updates_inserts % 1000 == 0
         self._seen_updates_inserts += 1
-        if self._seen_updates_inserts % 1000 == 0:
-            await self._db.execute("DELETE FROM seen_updates WHERE seen_at < ?",
-                                   (now - self._SEEN_UPDATES_DAYS * 86400,))
-        await self._db.commit()
-        return first
+
+        def remember(con: sqlite3.Connection) -> bool:
+            con.execute("CREATE TABLE IF NOT EXISTS seen_updates "
+                        "(update_id INTEGER PRIMARY KEY, seen_at REAL NOT NULL)")
+            first = con.execute("INSERT OR IGNORE INTO seen_updates (update_id, seen_at) VALUES (?, ?)",
+                                (update_id, now)).rowcount == 1
+            if prune:
+                con.execute("DELETE FROM seen_updates WHERE seen_at < ?", (now - self._SEEN_UPDATES_DAYS * 86400,))
+            con.commit()
+            return first
+
+        return bool(await self._db._execute(lambda: remember(self._db._conn)))
 
 
 # --- the care registry (families, contacts, assignments, visits, reminders) ---------------
