@@ -163,3 +163,12 @@ def test_small_numbers_typed_by_people() -> None:
 
     assert small_number(" 58 ") == 58 and small_number("５８") == 58
     assert all(small_number(x) is None for x in ("²", "٥٨", "9" * 5000, "12345", "", "-1", "1.5"))
+
+
+def test_admin_ids_in_settings_are_ascii_digits(tmp_path: Path) -> None:
+    from bot.settings import SettingsError, load_settings
+
+    assert load_settings(BOT_ADMIN_IDS="12345, 67890").bot_admin_ids == (12345, 67890)
+    for bad in ("١١٢", "²", "-5", "1" * 20):
+        with pytest.raises(SettingsError, match="BOT_ADMIN_IDS"):
+            load_settings(BOT_ADMIN_IDS=bad)
