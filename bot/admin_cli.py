@@ -16,10 +16,12 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from bot.cli_input import atomic_output, record_id, writable_file
+from bot.csv_safe import neutralise_row
 from bot.reminders import templates as t
 from bot.reminders.planner import SHANGHAI, plan_day
 from bot.reminders.registry_csv import CsvProblems, parse_contacts, parse_families
-from bot.storage import CONTACT_ROLES, Storage, StorageError, open_private, restore
+from bot.storage import CONTACT_ROLES, Storage, StorageError, restore
 
 Clock = Callable[[], dt.datetime]
 Command = Callable[[argparse.Namespace, Storage, "AdminEnv"], Awaitable[int]]
@@ -64,6 +66,7 @@ async def _with_storage(database: Path, create: bool, action: Callable[[Storage]
 # --- one function per subcommand -----------------------------------------------------------
 
 async def backup(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
+    writable_file(args.file)  # a folder or a missing folder is one line, not a traceback
     await s.ops.backup(args.file)
     print(f"backed up {s.path} to {args.file} ({Path(args.file).stat().st_size} bytes)")
     return 0
@@ -184,18 +187,20 @@ async def overdue(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
 
 
 async def export_visits(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
-    """The visit log as CSV; a file is created 0600 (it holds visit notes)."""
+    """The visit log as CSV; a file is written whole or not at all, 0600 (it holds visit notes),
+    and no cell runs as a spreadsheet formula (notes and aliases are free text)."""
     visits = await s.registry.visits()
-    out = sys.stdout if args.file == "-" else open_private(args.file, "w", encoding="utf-8-sig", newline="")
-    try:
-        writer = csv.DictWriter(out, fieldnames=["day", "jurisdiction", "alias", "contact", "kind", "outcome",
-                                                 "notes", "follow_up_days"])
+    fields = ["day", "jurisdiction", "alias", "contact", "kind", "outcome", "notes", "follow_up_days"]
+    rows = [neutralise_row(v) for v in visits]
+    if args.file == "-":
+        writer = csv.DictWriter(sys.stdout, fieldnames=fields)
         writer.writeheader()
-        writer.writerows(visits)
-    finally:
-        if out is not sys.stdout:
-            out.close()
-    if args.file != "-":
+        writer.writerows(rows)
+    else:
+        with atomic_output(args.file, encoding="utf-8-sig", newline="") as out:
+            writer = csv.DictWriter(out, fieldnames=fields)
+            writer.writeheader()
+            writer.writerows(rows)
         print(f"exported {len(visits)} visits to {args.file}")
     return 0
 
@@ -269,16 +274,16 @@ def add_parsers(sub: Any, date_type: Any) -> None:
     p = asub.add_parser("import-contacts", help=f"CSV: name,role[,township,telegram_id]; roles {CONTACT_ROLES}")
     p.add_argument("file")
     p = asub.add_parser("assign", help="assign a contact to a family")
-    p.add_argument("family", type=int)
-    p.add_argument("contact", type=int)
+    p.add_argument("family", type=record_id)
+    p.add_argument("contact", type=record_id)
     p.add_argument("--since", type=date_type)
     p = asub.add_parser("urgent", help="raise an urgent visit (accident, serious illness) for a family")
-    p.add_argument("family", type=int)
+    p.add_argument("family", type=record_id)
     p = asub.add_parser("contact-left", help="a contact who left: their families' reminders escalate")
-    p.add_argument("contact", type=int)
+    p.add_argument("contact", type=record_id)
     p = asub.add_parser("supervisor", help="who a contact's unanswered reminders escalate to")
-    p.add_argument("contact", type=int)
-    p.add_argument("supervisor", type=int)
+    p.add_argument("contact", type=record_id)
+    p.add_argument("supervisor", type=record_id)
     asub.add_parser("families")
     asub.add_parser("contacts")
     p = asub.add_parser("overdue", help="reminders past their due date and not done")
@@ -293,7 +298,7 @@ def add_parsers(sub: Any, date_type: Any) -> None:
     p.add_argument("--json", action="store_true")
     asub.add_parser("retention", help="apply the data-retention settings now")
     p = asub.add_parser("forget-family", help="delete a family and everything about it")
-    p.add_argument("family", type=int)
+    p.add_argument("family", type=record_id)
     rem = sub.add_parser("reminders", help="what would be sent (dry run)")
     rem.add_argument("--due", action="store_true", required=True)
     rem.add_argument("--date", type=date_type)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from bot.ids import small_number
 from dialogs import check_templates as t
 from dialogs.eligibility_text import render_assessment
 from dialogs.interview import (
@@ -48,13 +49,15 @@ def _apply(state: InterviewState, question: Question, ids: list[str], line: str)
     if question.multi:
         if line.lower() in {"n", "无", "没有", "都没有"}:
             return finish_checklist(state, question, [])
-        picks = line.replace("，", " ").replace(",", " ").split()
-        if not picks or not all(p.isdigit() and 1 <= int(p) <= len(ids) for p in picks):
+        picks = [small_number(p) for p in line.replace("，", " ").replace(",", " ").split()]
+        if not picks or not all(p is not None and 1 <= p <= len(ids) for p in picks):
             return False
-        return finish_checklist(state, question, [ids[int(p) - 1] for p in picks])
-    if line.isdigit() and 1 <= int(line) <= len(ids) and not (question.age_fact and int(line) > len(ids)):
-        return answer(state, question, ids[int(line) - 1])
-    if question.age_fact and answer_age(state, question, line):
+        return finish_checklist(state, question, [ids[p - 1] for p in picks if p is not None])
+    number = small_number(line)
+    if number is not None and 1 <= number <= len(ids):
+        return answer(state, question, ids[number - 1])
+    if question.age_fact and small_number(line.strip().removesuffix("岁").removesuffix("周岁")) is not None \
+            and answer_age(state, question, line):
         return True
     by_label = next((o.id for o in question.options if o.label == line and not question.multi), None)
     return by_label is not None and answer(state, question, by_label)
@@ -104,8 +107,9 @@ def _summary(state: InterviewState, lines: object, out: TextIO) -> bool:
         if line in {"y", "是", "对", "看结果", ""}:
             state.confirmed = True
             return True
-        if line.isdigit() and 1 <= int(line) <= len(rows):
-            change(state, rows[int(line) - 1][0])
+        number = small_number(line)
+        if number is not None and 1 <= number <= len(rows):
+            change(state, rows[number - 1][0])
             return True
         if line in BACK:
             back(state)

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import json
 import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
+from bot.cli_input import InputError, database_path, os_error_line
 from knowledge.catalogue import UnknownJurisdiction, resolve_jurisdiction
 
 EXIT_USAGE = 2
@@ -38,11 +40,40 @@ def _jurisdiction(value: str | None) -> str | None:
 
 
 def _open_batch(path: str, command: str) -> Any:
-    """A batch file, or standard input for "-"; an unreadable file is a usage error."""
+    """A batch file, or standard input for "-"; an unreadable file, or one that is not UTF-8
+    text (GBK, a binary file), is a usage error before any line is answered."""
+    if path == "-":
+        return sys.stdin
     try:
-        return sys.stdin if path == "-" else open(path, encoding="utf-8")
+        with open(path, "rb") as f:
+            data = f.read()
     except OSError as exc:
         raise UsageError(f"{command}: cannot read batch file {path!r}: {exc.strerror}") from None
+    return io.StringIO(_utf8_text(data, path, command), newline=None)
+
+
+def _utf8_text(data: bytes, path: str, command: str) -> str:
+    """The file's text; GBK or binary content is refused with the offset of the first bad byte."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{command}: {path} is not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    if "\x00" in text:
+        raise UsageError(f"{command}: {path} is a binary file, not JSON lines")
+    return text
+
+
+def _loads(text: str) -> Any:
+    """json.loads, with the inputs it cannot take (a 100,000-deep nesting, a 5,000-digit
+    number) reported as ValueError like any other bad JSON."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+    except json.JSONDecodeError:
+        raise
+    except ValueError:  # int() refuses numbers of more than 4,300 digits
+        raise ValueError("a number has thousands of digits") from None
 
 
 def _print_json(data: Any) -> None:
@@ -85,9 +116,11 @@ def _ask_batch(path: str, default_jurisdiction: str | None, top: int) -> int:
 def _batch_line(number: int, line: str, default_jurisdiction: str | None, top: int, search: Any,
                 search_json: Any) -> dict[str, Any]:
     try:
-        row = json.loads(line)
+        row = _loads(line)
     except json.JSONDecodeError as exc:
         return {"id": None, "line": number, "error": f"line {number}: not valid JSON ({exc.msg})"}
+    except ValueError as exc:
+        return {"id": None, "line": number, "error": f"line {number}: not valid JSON ({exc})"}
     if not isinstance(row, dict):
         return {"id": None, "line": number, "error": f"line {number}: expected a JSON object"}
     row_id = row.get("id")
@@ -123,14 +156,16 @@ def _read_json_input(path: str) -> Any:
         if path == "-":
             text = sys.stdin.read()
         else:
-            with open(path, encoding="utf-8") as f:
-                text = f.read()
+            with open(path, "rb") as f:
+                text = _utf8_text(f.read(), path, "check")
     except OSError as exc:
         raise UsageError(f"check: cannot read {path!r}: {exc.strerror}") from None
     try:
-        return json.loads(text)
+        return _loads(text)
     except json.JSONDecodeError as exc:
         raise UsageError(f"check: {path} is not valid JSON ({exc.msg}, line {exc.lineno})") from None
+    except ValueError as exc:
+        raise UsageError(f"check: {path} is not valid JSON ({exc})") from None
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -172,8 +207,9 @@ def _check_batch(path: str) -> int:
         for number, line in enumerate(stream, start=1):
             if not line.strip():
                 continue
+            data: Any = None
             try:
-                data = json.loads(line)
+                data = _loads(line)
                 row_id = data.get("id") if isinstance(data, dict) else None
                 out = {"id": row_id, **assessment_json(assess(parse_profile(data)))}
             except json.JSONDecodeError as exc:
@@ -181,6 +217,8 @@ def _check_batch(path: str) -> int:
             except ProfileError as exc:
                 out = {"id": data.get("id") if isinstance(data, dict) else None, "line": number,
                        "error": f"line {number}: {exc}"}
+            except ValueError as exc:
+                out = {"id": None, "line": number, "error": f"line {number}: not valid JSON ({exc})"}
             _print_json(out)
             sys.stdout.flush()
     return 0
@@ -224,8 +262,10 @@ def _settings() -> Any:
     from bot.settings import SettingsError, load_settings
 
     try:
-        return load_settings()
-    except SettingsError as exc:
+        settings = load_settings()
+        database_path(settings.bot_database)
+        return settings
+    except (SettingsError, InputError) as exc:
         raise UsageError(str(exc)) from None
 
 
@@ -235,6 +275,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not settings.telegram_bot_token:
         raise UsageError("setting TELEGRAM_BOT_TOKEN: required to run on Telegram "
                          "(without a token, `python -m bot` chats in the terminal)")
+    from bot.settings import SettingsError
     from bot.storage import StorageError, probe
     from bot.telegram.app import run
 
@@ -242,7 +283,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         asyncio.run(probe(settings.bot_database))
     except StorageError as exc:
         raise UsageError(f"run: {exc}") from None
-    run(settings)
+    try:
+        run(settings)
+    except SettingsError as exc:
+        raise UsageError(str(exc)) from None
     return 0
 
 
@@ -343,8 +387,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             return cmd_default(args)
         return int(args.func(args))
-    except UsageError as exc:
+    except (UsageError, InputError) as exc:
         print(str(exc).replace("\n", " "), file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
         return 0
+    except UnicodeDecodeError as exc:  # standard input in GBK or binary
+        print(f"python -m bot: input is not UTF-8 text (byte {exc.start}); save it as UTF-8", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:  # a full disk, a folder where a file should be: one line, not a traceback
+        print(f"python -m bot: {os_error_line(exc)}", file=sys.stderr)
+        return EXIT_USAGE

@@ -13,6 +13,8 @@ from urllib.parse import urlparse
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.ids import parse_id
+
 DEFAULT_API = "https://api.telegram.org/bot"
 
 
@@ -63,7 +65,7 @@ class Settings(BaseSettings):
             return None
         v = v.strip()
         head, sep, tail = v.partition(":")
-        if not (sep and head.isdigit() and len(tail) >= 10):
+        if not (sep and parse_id(head) is not None and len(tail) >= 10):
             raise ValueError("looks wrong; a token is like 123456789:AAE... (from @BotFather)")
         return v
 
@@ -74,9 +76,10 @@ class Settings(BaseSettings):
             return ()
         if isinstance(v, str):
             parts = [p.strip() for p in v.split(",") if p.strip()]
-            if not all(p.lstrip("-").isdigit() for p in parts):
+            ids = [parse_id(p) for p in parts]  # ASCII digits only: "١١٢" is not user 112
+            if not all(ids):
                 raise ValueError("must be comma-separated Telegram user ids, e.g. 12345,67890")
-            return tuple(int(p) for p in parts)
+            return tuple(i for i in ids if i is not None)
         return tuple(v)  # type: ignore[arg-type]
 
     @field_validator("telegram_api_base_url", "bot_webhook_url")

@@ -55,6 +55,7 @@ class FakeBotApi:
         self.flood_once: set[int] = set()  # chats whose next send gets 429 Too Many Requests
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.on_call: Any = None  # optional hook, called (in the server thread) with each Call
+        self.reject_token = False  # answer every call with Telegram's 401 Unauthorized
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -95,6 +96,24 @@ class FakeBotApi:
             command = text.split()[0]
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         return self._push({"message": message})
+
+    def push_raw(self, *updates: dict[str, Any]) -> None:
+        """Queue updates as given, in one batch (their own update_id: a redelivery, or one the
+        library cannot read)."""
+        with self._cond:
+            self._updates.extend(updates)
+            self._cond.notify_all()
+
+    def next_update_id(self) -> int:
+        return next(self._update_ids)
+
+    def edit_text(self, user_id: int, message_id: int, text: str) -> int:
+        """The user edits an earlier message of theirs (Telegram sends an edited_message update)."""
+        message = {"message_id": message_id, "date": int(time.time()), "edit_date": int(time.time()),
+                   "chat": {"id": user_id, "type": "private"}, "from": self._user(user_id), "text": text}
+        if text.startswith("/"):
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        return self._push({"edited_message": message})
 
     def send_other(self, user_id: int, **content: Any) -> int:
         """A sticker, photo, voice... (anything without text)."""
@@ -149,6 +168,8 @@ class FakeBotApi:
         return message
 
     def handle(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        if self.reject_token:
+            return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
         if method == "getUpdates":
             return 200, {"ok": True, "result": self._get_updates(params)}
         self.calls.append(Call(method, params))
@@ -172,6 +193,12 @@ class FakeBotApi:
             if "chat_id" not in params:
                 return 200, {"ok": True, "result": True}
             call.message_id = int(params["message_id"])
+            before = self.messages.get((int(params["chat_id"]), call.message_id))
+            if before is not None and before.get("text") == params.get("text", before.get("text")) \
+                    and before.get("reply_markup") == params.get("reply_markup"):  # as Telegram: a no-op edit
+                return 400, {"ok": False, "error_code": 400, "description": "Bad Request: message is not "
+                             "modified: specified new message content and reply markup are exactly the same "
+                             "as a current content and reply markup of the message"}
             return 200, {"ok": True, "result": self._message_result(params, call.message_id)}
         return 200, {"ok": True, "result": True}
 

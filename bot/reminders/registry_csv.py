@@ -8,6 +8,7 @@ import io
 from collections.abc import Set
 from typing import Any
 
+from bot.ids import MAX_ID_DIGITS, parse_id
 from knowledge.catalogue import UnknownJurisdiction, resolve_jurisdiction
 
 FAMILY_COLUMNS = ("alias", "jurisdiction", "township", "village", "contact_note", "old_sick", "lives_alone")
@@ -32,6 +33,14 @@ class CsvProblems(ValueError):
 
 def _rows(text: str, columns: tuple[str, ...], required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    try:
+        return _checked_rows(reader, columns, required)
+    except csv.Error as exc:  # e.g. a field over 131,072 characters: one line, nothing imported
+        raise CsvProblems([f"line {reader.line_num}: {exc}"]) from None
+
+
+def _checked_rows(reader: csv.DictReader[str], columns: tuple[str, ...], required: tuple[str, ...],
+                  ) -> list[tuple[int, dict[str, str]]]:
     header = [h.strip() for h in reader.fieldnames or []]
     missing = [c for c in required if c not in header]
     unknown = [h for h in header if h not in columns]
@@ -108,10 +117,12 @@ def parse_contacts(text: str, existing_telegram: Set[int] = frozenset(),
         tid_text = row.get("telegram_id", "")
         telegram_id = None
         if tid_text:
-            if not tid_text.isdigit():
-                problems.append(f"line {line}: telegram_id: {tid_text!r} is not a number")
+            parsed = parse_id(tid_text)
+            if parsed is None:
+                problems.append(f"line {line}: telegram_id: {tid_text[:30]!r} is not an id "
+                                f"(1-{MAX_ID_DIGITS} digits 0-9)")
             else:
-                telegram_id = int(tid_text)
+                telegram_id = parsed
                 if telegram_id in seen:
                     problems.append(f"line {line}: telegram_id: {telegram_id} is already registered")
                 seen.add(telegram_id)

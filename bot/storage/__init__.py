@@ -8,7 +8,7 @@ numbered migrations recorded in `PRAGMA user_version`; every write through one s
 transaction (`db.Database.transaction`).
 
 Callers ask named questions of one facade, split by aggregate:
-`storage.users`, `.conversations`, `.audit`, `.registry`, `.reminders`, `.ops`.
+`storage.users`, `.conversations`, `.audit`, `.registry`, `.reminders`, `.ops`, `.updates`.
 
 Privacy: a family's answers are saved only after they agree (consent), `users.forget`
 deletes every row about a user (and checkpoints, so nothing stays in the -wal file), every
@@ -39,6 +39,7 @@ from bot.storage.records import (
 )
 from bot.storage.registry import Registry
 from bot.storage.reminders import Reminders
+from bot.storage.updates import Updates
 from bot.storage.users import Users
 
 __all__ = [
@@ -60,6 +61,7 @@ class Storage:
         self.conversations = Conversations(db)
         self.audit = Audit(db)
         self.registry = Registry(db)
+        self.updates = Updates(db)
 
     @classmethod
     async def open(cls, path: Path | str, *, create: bool = True, hold_lock: bool = False) -> Storage:

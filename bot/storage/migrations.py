@@ -125,6 +125,12 @@ MIGRATIONS: list[tuple[int, str]] = [
         value TEXT NOT NULL
     );
     """),
+    (4, """
+    CREATE TABLE seen_updates (
+        update_id INTEGER PRIMARY KEY,
+        seen_at   REAL NOT NULL
+    );
+    """),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 LIANXIN_TABLE = "users"  # present since migration 1: how a Lianxin database is recognised

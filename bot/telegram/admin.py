@@ -5,7 +5,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.ids import parse_id
 from bot.telegram import templates as t
+from bot.telegram.callbacks import Callback, Kind, button
 from bot.telegram.context import STAFF_ROLES, clock, role_of, storage
 from bot.telegram.render import escape, split_text
 from bot.telegram.start import set_commands_for
@@ -26,10 +28,10 @@ async def family_record(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     assert update.effective_message and update.effective_user
     if not await _require(update, context, STAFF_ROLES, t.STAFF_ONLY):
         return
-    if not context.args or not context.args[0].lstrip("-").isdigit():
+    subject = parse_id(context.args[0]) if context.args else None
+    if subject is None:
         await update.effective_message.reply_text(t.FAMILY_USAGE)
         return
-    subject = int(context.args[0])
     record = await storage(context).conversations.read_profile(subject, reader=update.effective_user.id)
     if record is None:
         await update.effective_message.reply_text(t.FAMILY_NONE.format(user=subject))
@@ -58,10 +60,11 @@ async def grant(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not await _require(update, context, ("admin",), t.ADMIN_ONLY):
         return
     args = context.args or []
-    if len(args) != 2 or not args[0].isdigit() or args[1] not in ("family", "volunteer", "staff"):
+    subject = parse_id(args[0]) if len(args) == 2 else None  # "١١٢" is not user 112
+    if subject is None or args[1] not in ("family", "volunteer", "staff"):
         await update.effective_message.reply_text(t.GRANT_USAGE)
         return
-    subject, role = int(args[0]), args[1]
+    role = args[1]
     await storage(context).users.ensure(subject)
     await storage(context).users.set_role(subject, role)
     await storage(context).audit.record(update.effective_user.id, f"grant_{role}", subject)
@@ -95,10 +98,11 @@ async def urgent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
     assert update.effective_message and update.effective_user
     if await role_of(update, context) == "admin" and context.args:
-        if not context.args[0].isdigit():
+        family_id = parse_id(context.args[0])
+        if family_id is None:
             await update.effective_message.reply_text(t.URGENT_USAGE)
             return
-        await _raise_urgent(update, context, int(context.args[0]))
+        await _raise_urgent(update, context, family_id)
         return
     contact = await storage(context).registry.contact_by_telegram(update.effective_user.id)
     families = await storage(context).registry.families_of(contact[0]) if contact else []
@@ -106,19 +110,17 @@ async def urgent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.effective_message.reply_text(t.URGENT_USAGE if await role_of(update, context) == "admin"
                                                   else t.STAFF_ONLY)
         return
-    rows = [[InlineKeyboardButton(alias, callback_data=encode("u", fid))] for fid, alias in families]
+    rows = [[InlineKeyboardButton(alias, callback_data=encode(Kind.URGENT, fid))] for fid, alias in families]
     await update.effective_message.reply_text(t.URGENT_CHOOSE, reply_markup=InlineKeyboardMarkup(rows))
 
 
-async def on_urgent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    from bot.telegram.callbacks import decode
-
+@button(Kind.URGENT)
+async def on_urgent(update: Update, context: ContextTypes.DEFAULT_TYPE, cb: Callback) -> None:
     query = update.callback_query
     assert query and update.effective_user
-    cb = decode(query.data)
     contact = await storage(context).registry.contact_by_telegram(update.effective_user.id)
     mine = {fid for fid, _ in await storage(context).registry.families_of(contact[0])} if contact else set()
-    if cb is None or not cb.fields[0].isdigit() or int(cb.fields[0]) not in mine:
+    if parse_id(cb.fields[0]) not in mine:
         await query.answer(t.EXPIRED, show_alert=True)
         return
     await query.answer()
@@ -145,11 +147,12 @@ async def assign(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     args = context.args or []
     registry = storage(context).registry
-    if len(args) != 2 or not all(a.isdigit() for a in args) or not await registry.family_exists(int(args[0])) \
-            or not await registry.contact_exists(int(args[1])):
+    family_id, contact_id = (parse_id(args[0]), parse_id(args[1])) if len(args) == 2 else (None, None)
+    if family_id is None or contact_id is None or not await registry.family_exists(family_id) \
+            or not await registry.contact_exists(contact_id):
         await update.effective_message.reply_text(t.ASSIGN_USAGE)
         return
-    position, _ = await registry.assign(int(args[0]), int(args[1]), clock(context)().astimezone(SHANGHAI).date())
+    position, _ = await registry.assign(family_id, contact_id, clock(context)().astimezone(SHANGHAI).date())
     await storage(context).audit.record(update.effective_user.id, "assign", None, f"{args[0]}->{args[1]}")
     await update.effective_message.reply_text(t.ASSIGN_OK.format(family=args[0], contact=args[1], position=position))
 

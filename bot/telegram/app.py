@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import defaultdict
 from collections.abc import Awaitable
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -44,7 +43,9 @@ from bot.settings import Settings
 from bot.storage import Storage
 from bot.telegram import admin, ask, browse, care, check, guards, start
 from bot.telegram import templates as t
+from bot.telegram.callbacks import Callback, DecodedHandler, Kind, button
 from bot.telegram.context import CONTEXT_TYPES
+from bot.telegram.updates import SkippingUndecodableRequest
 
 log = logging.getLogger("lianxin.bot")
 
@@ -55,15 +56,27 @@ class PerUserSerialProcessor(BaseUpdateProcessor):
 
     def __init__(self, max_concurrent_updates: int = 256) -> None:
         super().__init__(max_concurrent_updates)
-        self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        # user id -> (lock, updates holding or waiting for it); removed when that count is 0,
+        # so the table holds the users being served now, not every user ever seen
+        self._locks: dict[int, tuple[asyncio.Lock, list[int]]] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         user = update.effective_user if isinstance(update, Update) else None
         if user is None:
             await coroutine
             return
-        async with self._locks[user.id]:
-            await coroutine
+        lock, users = self._locks.setdefault(user.id, (asyncio.Lock(), [0]))
+        users[0] += 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            users[0] -= 1
+            if users[0] == 0:
+                del self._locks[user.id]
+
+    def __len__(self) -> int:
+        return len(self._locks)
 
     async def initialize(self) -> None:
         pass
@@ -103,10 +116,19 @@ async def _post_shutdown(application: Application) -> None:
         await storage.close()
 
 
-async def _start_check_from_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@button(Kind.SHORTCUT, ("check",))
+async def _start_check_from_button(update: Update, context: ContextTypes.DEFAULT_TYPE, cb: Callback) -> None:
     if update.callback_query:
         await update.callback_query.answer()
     await check.check_command(update, context)
+
+
+# one handler per button kind; each knows its kind, which gives its pattern
+BUTTON_HANDLERS: tuple[DecodedHandler, ...] = (
+    start.on_role, start.on_city, start.on_consent, start.on_forget, check.on_check_button, ask.on_full_text,
+    browse.on_doc, browse.on_compare, _start_check_from_button, care.on_visit, care.on_postpone, care.on_help,
+    care.on_visit_check, admin.on_urgent,
+)
 
 
 def build_application(settings: Settings) -> Application:
@@ -126,13 +148,20 @@ def build_application(settings: Settings) -> Application:
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
+    # one update the library cannot decode must not stop polling for everyone (see updates.py)
+    builder = builder.get_updates_request(SkippingUndecodableRequest(connection_pool_size=1,
+                                                                     proxy=settings.telegram_proxy))
     if settings.telegram_proxy:
-        builder = builder.proxy(settings.telegram_proxy).get_updates_proxy(settings.telegram_proxy)
+        builder = builder.proxy(settings.telegram_proxy)
     application = builder.build()
     application.bot_data["settings"] = settings
 
-    # Group -1 runs before everything: a user over the rate limit is stopped here.
-    application.add_handler(TypeHandler(Update, guards.rate_guard), group=-1)
+    # Groups -3..-1 run before everything (one handler per group): an edited message or an
+    # update seen before is dropped, a user over the rate limit is slowed down, and staff or
+    # contact work outside a private chat is refused.
+    application.add_handler(TypeHandler(Update, guards.drop_repeats_and_edits), group=-3)
+    application.add_handler(TypeHandler(Update, guards.rate_guard), group=-2)
+    application.add_handler(TypeHandler(Update, guards.private_only), group=-1)
 
     # Group 0: exactly one handler answers each update; specific before general.
     commands = {
@@ -145,14 +174,8 @@ def build_application(settings: Settings) -> Application:
     }
     for name, callback in commands.items():
         application.add_handler(CommandHandler(name, callback))
-    buttons = {
-        "r": start.on_role, "j": start.on_city, "k": start.on_consent, "f": start.on_forget,
-        "c": check.on_check_button, "o": ask.on_full_text, "d": browse.on_doc, "m": browse.on_compare,
-        "x": _start_check_from_button, "v": care.on_visit, "p": care.on_postpone, "h": care.on_help,
-        "g": care.on_visit_check, "u": admin.on_urgent,
-    }
-    for kind, callback in buttons.items():
-        application.add_handler(CallbackQueryHandler(callback, pattern=rf"^{kind}\|"))
+    for handler in BUTTON_HANDLERS:
+        application.add_handler(CallbackQueryHandler(handler, pattern=handler.kind.pattern))
     application.add_handler(CallbackQueryHandler(guards.stale_button))  # forged or retired buttons
     application.add_handler(InlineQueryHandler(browse.on_inline))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, ask.on_text))
@@ -163,14 +186,27 @@ def build_application(settings: Settings) -> Application:
 
 
 def run(settings: Settings) -> None:
-    """Long polling, or a webhook when BOT_WEBHOOK_URL is set."""
+    """Long polling, or a webhook when BOT_WEBHOOK_URL is set.
+
+    Raises SettingsError (one line, no token in it) for a webhook without a usable secret
+    and for a token Telegram rejects; the CLI prints it and exits 2."""
+    from telegram.error import InvalidToken
+
     from bot.logs import configure_logging
+    from bot.settings import SettingsError
+    from bot.telegram.webhook import check_webhook_settings
 
-    configure_logging(settings.bot_log_format)
-    application = build_application(settings)
+    configure_logging(settings.bot_log_format, secrets=(settings.telegram_bot_token or "",))
     if settings.bot_webhook_url:
-        from bot.telegram.webhook import serve
+        check_webhook_settings(settings)
+    application = build_application(settings)
+    try:
+        if settings.bot_webhook_url:
+            from bot.telegram.webhook import serve
 
-        asyncio.run(serve(application, settings))
-    else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES, poll_interval=settings.bot_poll_interval)
+            asyncio.run(serve(application, settings))
+        else:
+            application.run_polling(allowed_updates=Update.ALL_TYPES, poll_interval=settings.bot_poll_interval)
+    except InvalidToken:
+        raise SettingsError("setting TELEGRAM_BOT_TOKEN: Telegram rejected this token "
+                            "(copy it again from @BotFather)") from None

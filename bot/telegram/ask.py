@@ -7,7 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.telegram import templates as t
-from bot.telegram.callbacks import decode, encode
+from bot.telegram.callbacks import Callback, Kind, button, encode
 from bot.telegram.care import maybe_visit_note
 from bot.telegram.check import on_age_text
 from bot.telegram.context import known_user
@@ -34,11 +34,11 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     result = search(text, user.jurisdiction if user else None)
     if not result.answered and result.jurisdiction is None and user and user.jurisdiction:
         result = search(text, user.jurisdiction)
-    rows = [[InlineKeyboardButton(t.BTN_FULL_TEXT.format(n=n), callback_data=encode("o", hit.clause.id))]
+    rows = [[InlineKeyboardButton(t.BTN_FULL_TEXT.format(n=n), callback_data=encode(Kind.FULL_TEXT, hit.clause.id))]
             for n, hit in enumerate(result.hits if result.answered else result.elsewhere, start=1)]
     entitlement = wants_entitlement_check(text)
     if entitlement:
-        rows.append([InlineKeyboardButton(t.BTN_START_CHECK, callback_data=encode("x", "check"))])
+        rows.append([InlineKeyboardButton(t.BTN_START_CHECK, callback_data=encode(Kind.SHORTCUT, "check"))])
     chunks = split_text(escape(render_result(text, result)))
     if entitlement:
         chunks.append(t.OFFER_CHECK)
@@ -47,12 +47,12 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(chunk, reply_markup=InlineKeyboardMarkup(rows) if last and rows else None)
 
 
-async def on_full_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@button(Kind.FULL_TEXT)
+async def on_full_text(update: Update, context: ContextTypes.DEFAULT_TYPE, cb: Callback) -> None:
     """The 原文 button: the whole clause, with its document, number, path, date and status."""
     query = update.callback_query
     assert query and update.effective_chat
-    cb = decode(query.data)
-    clause = clauses_by_id().get(cb.fields[0]) if cb else None
+    clause = clauses_by_id().get(cb.fields[0])
     if clause is None or not clause.answerable:
         await query.answer(t.EXPIRED, show_alert=True)
         return

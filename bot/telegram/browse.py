@@ -14,7 +14,7 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot.telegram import templates as t
-from bot.telegram.callbacks import accept, decode, encode
+from bot.telegram.callbacks import Callback, Kind, button, encode
 from bot.telegram.context import role_of
 from bot.telegram.render import escape, split_text
 from dialogs.eligibility_text import render_comparison
@@ -25,7 +25,7 @@ from knowledge.rules_schema import TOPICS
 
 
 def _doc_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(d.name, callback_data=encode("d", code))]
+    return InlineKeyboardMarkup([[InlineKeyboardButton(d.name, callback_data=encode(Kind.DOC, code))]
                                  for code, d in documents().items()])
 
 
@@ -41,11 +41,11 @@ def _children(node_id: str) -> list[str]:
     return list(clause.children)
 
 
-async def on_doc(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@button(Kind.DOC)
+async def on_doc(update: Update, context: ContextTypes.DEFAULT_TYPE, cb: Callback) -> None:
     query = update.callback_query
     assert query and update.effective_chat
-    cb = decode(query.data)
-    node = cb.fields[0] if cb else ""
+    node = cb.fields[0]
     if node == "_":
         await query.answer()
         await query.edit_message_text(t.CHOOSE_DOC, reply_markup=_doc_keyboard())
@@ -61,9 +61,9 @@ async def on_doc(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         for cid in children:
             c = clauses_by_id()[cid]
             label = f"{c.path} {c.title or c.text[:16]}"[:40]
-            rows.append([InlineKeyboardButton(label, callback_data=encode("d", cid))])
+            rows.append([InlineKeyboardButton(label, callback_data=encode(Kind.DOC, cid))])
         parent = None if node in documents() else (clauses_by_id()[node].parent or clauses_by_id()[node].doc)
-        rows.append([InlineKeyboardButton(t.BTN_BACK_UP, callback_data=encode("d", parent) if parent else "d|_")])
+        rows.append([InlineKeyboardButton(t.BTN_BACK_UP, callback_data=encode(Kind.DOC, parent or "_"))])
         await query.edit_message_text(t.CHOOSE_CLAUSE.format(title=escape(title)),
                                       reply_markup=InlineKeyboardMarkup(rows))
         return
@@ -77,16 +77,14 @@ async def on_doc(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def compare_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_message
-    rows = [[InlineKeyboardButton(label, callback_data=encode("m", code))] for code, label in TOPICS.items()]
+    rows = [[InlineKeyboardButton(label, callback_data=encode(Kind.COMPARE, code))] for code, label in TOPICS.items()]
     await update.effective_message.reply_text(t.CHOOSE_TOPIC, reply_markup=InlineKeyboardMarkup(rows))
 
 
-async def on_compare(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@button(Kind.COMPARE, TOPICS)
+async def on_compare(update: Update, context: ContextTypes.DEFAULT_TYPE, cb: Callback) -> None:
     query = update.callback_query
     assert query and update.effective_chat
-    cb = await accept(query, TOPICS)
-    if cb is None:
-        return
     await query.answer()
     for chunk in split_text(escape(render_comparison(cb.fields[0]))):
         await context.bot.send_message(update.effective_chat.id, chunk)

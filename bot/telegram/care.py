@@ -21,7 +21,7 @@ from bot.reminders.planner import SHANGHAI
 from bot.settings import retention_days
 from bot.storage import Reminder, Storage
 from bot.telegram import templates as t
-from bot.telegram.callbacks import decode, encode
+from bot.telegram.callbacks import Callback, Kind, button, encode
 from bot.telegram.context import application_clock, settings, storage
 from bot.telegram.render import escape
 
@@ -45,10 +45,10 @@ class TelegramSender:
             text += "\n" + rt.REMINDER_AGAIN
         done = rt.BTN_DONE_CALL if reminder.kind == "phone_call" else rt.BTN_DONE_VISIT
         keyboard = InlineKeyboardMarkup([
-            [InlineKeyboardButton(done, callback_data=encode("v", reminder.id))],
-            [InlineKeyboardButton(rt.BTN_POSTPONE.format(n=n), callback_data=encode("p", reminder.id, n))
+            [InlineKeyboardButton(done, callback_data=encode(Kind.VISIT, reminder.id))],
+            [InlineKeyboardButton(rt.BTN_POSTPONE.format(n=n), callback_data=encode(Kind.POSTPONE, reminder.id, n))
              for n in (1, 3, 7)],
-            [InlineKeyboardButton(rt.BTN_HELP, callback_data=encode("h", reminder.id))],
+            [InlineKeyboardButton(rt.BTN_HELP, callback_data=encode(Kind.HELP, reminder.id))],
         ])
         try:
             await self.bot.send_message(chat_id, text, reply_markup=keyboard)
@@ -114,14 +114,11 @@ async def _own_reminder(update: Update, context: ContextTypes.DEFAULT_TYPE, remi
     return reminder
 
 
-async def on_visit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@button(Kind.VISIT)
+async def on_visit(update: Update, context: ContextTypes.DEFAULT_TYPE, cb: Callback) -> None:
     """已走访 -> outcome -> follow-up -> logged (two steps, buttons only; a note is optional)."""
     query = update.callback_query
     assert query
-    cb = decode(query.data)
-    if cb is None:
-        await query.answer(t.EXPIRED, show_alert=True)
-        return
     reminder = await _own_reminder(update, context, cb.fields[0])
     if reminder is None:
         return
@@ -131,13 +128,13 @@ async def on_visit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     step = cb.fields[1:]
     await query.answer()
     if not step:
-        rows = [[InlineKeyboardButton(label, callback_data=encode("v", reminder.id, "o", key))]
+        rows = [[InlineKeyboardButton(label, callback_data=encode(Kind.VISIT, reminder.id, "o", key))]
                 for key, label in rt.OUTCOMES.items()]
         await query.edit_message_text(rt.ASK_OUTCOME.format(alias=escape(reminder.alias), kind=_kind(reminder)),
                                       reply_markup=InlineKeyboardMarkup(rows))
         return
     if step[0] == "o" and len(step) == 2 and step[1] in rt.OUTCOMES:
-        rows = [[InlineKeyboardButton(label, callback_data=encode("v", reminder.id, "f", step[1], days))]
+        rows = [[InlineKeyboardButton(label, callback_data=encode(Kind.VISIT, reminder.id, "f", step[1], days))]
                 for days, label in rt.FOLLOW_UPS.items()]
         await query.edit_message_text(rt.ASK_FOLLOW_UP, reply_markup=InlineKeyboardMarkup(rows))
         return
@@ -158,11 +155,11 @@ async def on_visit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await query.answer(t.EXPIRED, show_alert=True)
 
 
-async def on_postpone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@button(Kind.POSTPONE)
+async def on_postpone(update: Update, context: ContextTypes.DEFAULT_TYPE, cb: Callback) -> None:
     query = update.callback_query
     assert query
-    cb = decode(query.data)
-    if cb is None or cb.fields[1] not in ("1", "3", "7"):
+    if cb.fields[1] not in ("1", "3", "7"):
         await query.answer(t.EXPIRED, show_alert=True)
         return
     reminder = await _own_reminder(update, context, cb.fields[0])
@@ -178,11 +175,11 @@ async def on_postpone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await query.edit_message_text(rt.POSTPONED.format(n=days))
 
 
-async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@button(Kind.HELP)
+async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE, cb: Callback) -> None:
     query = update.callback_query
     assert query
-    cb = decode(query.data)
-    reminder = await _own_reminder(update, context, cb.fields[0]) if cb else None
+    reminder = await _own_reminder(update, context, cb.fields[0])
     if reminder is None:
         return
     now = _clock(context.application)()
@@ -232,26 +229,26 @@ async def visit_check(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     families = await _families_of_sender(update, context)
     if not families or message is None:
         return
-    rows = [[InlineKeyboardButton(alias, callback_data=encode("g", fid))] for fid, alias in families]
+    rows = [[InlineKeyboardButton(alias, callback_data=encode(Kind.VISIT_CHECK, fid))] for fid, alias in families]
     await message.reply_text(t.VISIT_CHECK_CHOOSE, reply_markup=InlineKeyboardMarkup(rows))
 
 
-async def on_visit_check(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@button(Kind.VISIT_CHECK)
+async def on_visit_check(update: Update, context: ContextTypes.DEFAULT_TYPE, cb: Callback) -> None:
     from bot.telegram.check import check_command
 
     query = update.callback_query
     assert query and update.effective_user
-    cb = decode(query.data)
     contact = await storage(context).registry.contact_by_telegram(update.effective_user.id)
     mine = dict(await storage(context).registry.families_of(contact[0])) if contact else {}
-    if cb is None or int(cb.fields[0]) not in mine:
+    if int(cb.fields[0]) not in mine:
         await query.answer(rt.NOT_YOURS, show_alert=True)
         return
     await query.answer()
     family_id = int(cb.fields[0])
     if len(cb.fields) == 1:
-        rows = [[InlineKeyboardButton(t.VISIT_CHECK_AGREED, callback_data=encode("g", family_id, "y"))],
-                [InlineKeyboardButton(t.VISIT_CHECK_DECLINED, callback_data=encode("g", family_id, "n"))]]
+        rows = [[InlineKeyboardButton(t.VISIT_CHECK_AGREED, callback_data=encode(Kind.VISIT_CHECK, family_id, "y"))],
+                [InlineKeyboardButton(t.VISIT_CHECK_DECLINED, callback_data=encode(Kind.VISIT_CHECK, family_id, "n"))]]
         await query.edit_message_text(t.VISIT_CHECK_CONSENT.format(alias=escape(mine[family_id])),
                                       reply_markup=InlineKeyboardMarkup(rows))
         return

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
+from bot.ids import small_number
 from bot.telegram import templates as t
-from bot.telegram.callbacks import decode
+from bot.telegram.callbacks import Callback, Kind, button
 from bot.telegram.context import known_user, storage
 from bot.telegram.render import escape, question_keyboard, split_text, summary_view
 from dialogs import check_templates as ct
@@ -106,12 +107,12 @@ async def check_command(update: Update, context: ContextTypes.DEFAULT_TYPE, for_
     await _save(update, context, session)
 
 
-async def on_check_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@button(Kind.INTERVIEW)
+async def on_check_button(update: Update, context: ContextTypes.DEFAULT_TYPE, cb: Callback) -> None:
     query = update.callback_query
     assert query
-    cb = decode(query.data)
     session = await _load(update, context)
-    if cb is None or session is None or cb.fields[0] != session.token:
+    if session is None or cb.fields[0] != session.token:
         await query.answer(t.EXPIRED, show_alert=True)
         return
     action, *args = cb.fields[1:]
@@ -160,6 +161,10 @@ async def on_age_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> boo
     question = next_question(session.state)
     if question is None or question.age_fact is None:
         return False
+    typed = message.text.strip().removesuffix("岁").removesuffix("周岁")
+    if typed.strip().isdigit() and small_number(typed) is None:  # "²", a 5,000-digit "age"
+        await message.reply_text(t.NOT_UNDERSTOOD_AGE)
+        return True
     if not answer_age(session.state, question, message.text):
         if message.text.strip().rstrip("岁").isdigit():
             await message.reply_text(t.NOT_UNDERSTOOD_AGE)

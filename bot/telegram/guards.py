@@ -1,5 +1,9 @@
-"""What protects the bot and its users: per-user rate limiting, polite replies to anything
-we cannot read, outgoing flood control with retries, and the global error handler."""
+"""What protects the bot and its users: repeated and edited updates dropped, staff and contact
+work kept to private chats, per-user rate limiting, polite replies to anything we cannot
+read, outgoing flood control with retries, and the global error handler.
+
+The guards run in the groups before the handlers (see `app.build_application`):
+-3 `drop_repeats_and_edits`, -2 `rate_guard`, -1 `private_only`."""
 
 from __future__ import annotations
 
@@ -12,8 +16,9 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Update
-from telegram.error import Forbidden, NetworkError, RetryAfter, TimedOut
-from telegram.ext import AIORateLimiter, ApplicationHandlerStop, ContextTypes
+from telegram.constants import ChatType
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.ext import AIORateLimiter, Application, ApplicationHandlerStop, ContextTypes
 
 from bot.telegram import templates as t
 from bot.telegram.context import storage
@@ -21,16 +26,33 @@ from bot.telegram.context import storage
 log = logging.getLogger("lianxin.bot")
 
 
+# Commands that show or change a family's record, roles, invites or the care registry, and
+# the buttons of reminders and urgent visits: in a group they would show all of that to
+# everyone in it, so they work in private chats only.
+PRIVATE_COMMANDS = frozenset({"family", "invite", "grant", "audit", "myfamilies", "visitcheck", "urgent",
+                              "overdue", "assign", "join"})
+PRIVATE_BUTTON_KINDS = frozenset({"v", "p", "h", "g", "u"})
+# A user idle this long loses their in-memory state (rate window, PTB user_data): everything
+# needed after a restart is in the database, so nothing needed is lost with it.
+IDLE_SECONDS = 6 * 3600
+PRUNE_EVERY = 1000  # updates between two prunings
+
+
 class UserRateLimit:
-    """Sliding one-minute window per user (kept in memory: losing it on restart is harmless)."""
+    """Sliding one-minute window per user, kept in memory (losing it on restart is harmless)
+    and pruned: users idle for IDLE_SECONDS are forgotten, so memory follows the active
+    users, not every user ever seen."""
 
     def __init__(self, per_minute: int) -> None:
         self.per_minute = per_minute
         self._seen: dict[int, deque[float]] = defaultdict(deque)
         self._warned: dict[int, float] = {}
+        self._last: dict[int, float] = {}
+        self._since_prune = 0
 
     def allow(self, user_id: int, now: float | None = None) -> bool:
         now = time.monotonic() if now is None else now
+        self._last[user_id] = now
         window = self._seen[user_id]
         while window and now - window[0] > 60:
             window.popleft()
@@ -46,6 +68,75 @@ class UserRateLimit:
             return True
         return False
 
+    def due_for_pruning(self) -> bool:
+        self._since_prune += 1
+        if self._since_prune >= PRUNE_EVERY:
+            self._since_prune = 0
+            return True
+        return False
+
+    def prune(self, now: float | None = None, idle: float = IDLE_SECONDS) -> list[int]:
+        """Forget users idle for `idle` seconds; returns their ids (to drop their other state)."""
+        now = time.monotonic() if now is None else now
+        gone = [uid for uid, last in self._last.items() if now - last > idle]
+        for uid in gone:
+            del self._last[uid]
+            self._seen.pop(uid, None)
+            self._warned.pop(uid, None)
+        return gone
+
+    def __len__(self) -> int:
+        return len(self._last)
+
+
+def prune_idle_users(application: Application, now: float | None = None) -> int:
+    """Drop the rate window and PTB's user_data of users idle for IDLE_SECONDS."""
+    limiter: UserRateLimit = application.bot_data["user_rate"]
+    gone = limiter.prune(now)
+    for uid in gone:
+        if uid in application.user_data:
+            application.drop_user_data(uid)
+    return len(gone)
+
+
+async def drop_repeats_and_edits(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Runs first (group -3). An edited message is never a new command (an edit turned a
+    question into `/invite staff`), and an update id seen before (a webhook redelivery, a poll
+    repeated after a crash) is not handled again: the ids are remembered in the database."""
+    if update.edited_message or update.edited_channel_post or update.edited_business_message:
+        raise ApplicationHandlerStop
+    if not await storage(context).updates.first_sighting(update.update_id):
+        log.info("update %s was delivered again; ignored", update.update_id)
+        raise ApplicationHandlerStop
+
+
+def _command_name(update: Update, bot_username: str | None) -> str | None:
+    """`family` for "/family 12" or "/family@our_bot 12"; None for text or another bot's command."""
+    message = update.effective_message
+    if message is None or not message.text or not message.text.startswith("/"):
+        return None
+    name, _, addressee = message.text.split(maxsplit=1)[0][1:].partition("@")
+    if addressee and bot_username and addressee.lower() != bot_username.lower():
+        return None
+    return name.lower()
+
+
+async def private_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Group -1: staff, admin and contact commands and buttons outside a private chat get one
+    polite sentence, and nothing about any family, invite or role is shown or changed."""
+    chat = update.effective_chat
+    if chat is None or chat.type == ChatType.PRIVATE:
+        return
+    query = update.callback_query
+    if query is not None:
+        if (query.data or "").split("|", 1)[0] in PRIVATE_BUTTON_KINDS:
+            await query.answer(t.PRIVATE_ONLY, show_alert=True)
+            raise ApplicationHandlerStop
+        return
+    if _command_name(update, context.bot.username) in PRIVATE_COMMANDS and update.effective_message:
+        await update.effective_message.reply_text(t.PRIVATE_ONLY)
+        raise ApplicationHandlerStop
+
 
 async def rate_guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Runs first (group -1): a user over the limit gets one polite warning, the rest is dropped."""
@@ -53,6 +144,8 @@ async def rate_guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     limiter: UserRateLimit = context.application.bot_data["user_rate"]
     uid = update.effective_user.id
+    if limiter.due_for_pruning():
+        prune_idle_users(context.application)
     if limiter.allow(uid):
         return
     if limiter.should_warn(uid):
@@ -82,6 +175,8 @@ async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log with context (no message text: it may be grief or health data) and tell the user."""
     error = context.error
+    if is_not_modified(error):  # a double tap: the message already shows this
+        return
     user_id = update.effective_user.id if isinstance(update, Update) and update.effective_user else None
     if isinstance(error, Forbidden) and user_id is not None:
         log.info("user blocked the bot", extra={"user": user_id})
@@ -103,11 +198,17 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             log.warning("could not tell the user about the error")
 
 
+def is_not_modified(error: object) -> bool:
+    """Telegram's answer to an edit that changes nothing (a double tap): not a failure."""
+    return isinstance(error, BadRequest) and "message is not modified" in error.message.lower()
+
+
 class RetryingRateLimiter(AIORateLimiter):
     """PTB's flood control, which retries RetryAfter, plus retries of connection failures.
 
     A request that timed out may have been delivered, so TimedOut is not retried (a family
-    should not get the same message twice); a connection that failed never reached Telegram."""
+    should not get the same message twice); a connection that failed never reached Telegram.
+    An edit Telegram refuses as "message is not modified" (a double tap) is a success."""
 
     def __init__(self, overall_per_second: float, network_retries: int = 3) -> None:
         super().__init__(overall_max_rate=overall_per_second, overall_time_period=1 if overall_per_second else 0,
@@ -127,6 +228,10 @@ class RetryingRateLimiter(AIORateLimiter):
             try:
                 return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
             except (TimedOut, RetryAfter):
+                raise
+            except BadRequest as exc:
+                if endpoint.startswith("editMessage") and is_not_modified(exc):
+                    return True  # the message already says this: the edit succeeded
                 raise
             except NetworkError:
                 if attempt == self.network_retries:

@@ -8,7 +8,7 @@ import html
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.telegram import templates as t
-from bot.telegram.callbacks import encode
+from bot.telegram.callbacks import Kind, encode
 from dialogs.interview import UNKNOWN_ID, InterviewState, Question, summary
 
 LIMIT = 4096
@@ -54,16 +54,18 @@ def question_keyboard(question: Question, token: str, pending: list[str]) -> Inl
         if question.multi:
             mark = "☑ " if option.id in pending else "☐ "
             rows.append([InlineKeyboardButton(mark + option.label,
-                                              callback_data=encode("c", token, "t", option.id))])
+                                              callback_data=encode(Kind.INTERVIEW, token, "t", option.id))])
         else:
             rows.append([InlineKeyboardButton(option.label,
-                                              callback_data=encode("c", token, "a", f"{question.key}.{option.id}"))])
+                                              callback_data=encode(Kind.INTERVIEW, token, "a",
+                                                                   f"{question.key}.{option.id}"))])
     if question.multi:
-        rows.append([InlineKeyboardButton(t.BTN_DONE, callback_data=encode("c", token, "d"))])
+        rows.append([InlineKeyboardButton(t.BTN_DONE, callback_data=encode(Kind.INTERVIEW, token, "d"))])
     if question.key != "jurisdiction":
         rows.append([
-            InlineKeyboardButton(t.BTN_UNKNOWN, callback_data=encode("c", token, "a", f"{question.key}.{UNKNOWN_ID}")),
-            InlineKeyboardButton(t.BTN_BACK, callback_data=encode("c", token, "b")),
+            InlineKeyboardButton(t.BTN_UNKNOWN,
+                                 callback_data=encode(Kind.INTERVIEW, token, "a", f"{question.key}.{UNKNOWN_ID}")),
+            InlineKeyboardButton(t.BTN_BACK, callback_data=encode(Kind.INTERVIEW, token, "b")),
         ])
     return InlineKeyboardMarkup(rows)
 
@@ -73,10 +75,10 @@ def summary_view(state: InterviewState, token: str) -> tuple[str, InlineKeyboard
 
     rows = summary(state)
     lines = [ct.SUMMARY_HEADER]
-    buttons = [[InlineKeyboardButton(t.BTN_CONFIRM, callback_data=encode("c", token, "y"))]]
+    buttons = [[InlineKeyboardButton(t.BTN_CONFIRM, callback_data=encode(Kind.INTERVIEW, token, "y"))]]
     for n, (index, what, label) in enumerate(rows, start=1):
         lines.append(escape(ct.SUMMARY_LINE.format(n=n, question=what, answer=label)))
         buttons.append([InlineKeyboardButton(t.BTN_CHANGE.format(what=what)[:40],
-                                             callback_data=encode("c", token, "s", index))])
+                                             callback_data=encode(Kind.INTERVIEW, token, "s", index))])
     lines.append(ct.SUMMARY_PROMPT)
     return "\n".join(lines), InlineKeyboardMarkup(buttons)

@@ -6,13 +6,13 @@ from telegram import BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMa
 from telegram.ext import ContextTypes
 
 from bot.telegram import templates as t
-from bot.telegram.callbacks import accept, encode
+from bot.telegram.callbacks import Callback, Kind, button, encode
 from bot.telegram.context import known_user, role_of, storage
 from knowledge.catalogue import documents, get_document
 
 
 def city_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(d.name, callback_data=encode("j", code))]
+    return InlineKeyboardMarkup([[InlineKeyboardButton(d.name, callback_data=encode(Kind.CITY, code))]
                                  for code, d in documents().items()])
 
 
@@ -20,19 +20,17 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_user and update.effective_message
     await storage(context).users.ensure(update.effective_user.id)
     keyboard = InlineKeyboardMarkup([
-        [InlineKeyboardButton(t.ROLE_FAMILY, callback_data=encode("r", "family"))],
-        [InlineKeyboardButton(t.ROLE_VOLUNTEER, callback_data=encode("r", "volunteer"))],
-        [InlineKeyboardButton(t.ROLE_STAFF, callback_data=encode("r", "staff"))],
+        [InlineKeyboardButton(t.ROLE_FAMILY, callback_data=encode(Kind.ROLE, "family"))],
+        [InlineKeyboardButton(t.ROLE_VOLUNTEER, callback_data=encode(Kind.ROLE, "volunteer"))],
+        [InlineKeyboardButton(t.ROLE_STAFF, callback_data=encode(Kind.ROLE, "staff"))],
     ])
     await update.effective_message.reply_text(t.WELCOME, reply_markup=keyboard)
 
 
-async def on_role(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@button(Kind.ROLE, ("family", "volunteer", "staff"))
+async def on_role(update: Update, context: ContextTypes.DEFAULT_TYPE, cb: Callback) -> None:
     query = update.callback_query
     assert query and update.effective_user
-    cb = await accept(query, ("family", "volunteer", "staff"))
-    if cb is None:
-        return
     await query.answer()
     role = await role_of(update, context)
     text = t.ASK_CITY
@@ -41,27 +39,23 @@ async def on_role(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await query.edit_message_text(text, reply_markup=city_keyboard())
 
 
-async def on_city(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@button(Kind.CITY, documents)
+async def on_city(update: Update, context: ContextTypes.DEFAULT_TYPE, cb: Callback) -> None:
     query = update.callback_query
     assert query and update.effective_user
-    cb = await accept(query, documents())
-    if cb is None:
-        return
     await query.answer()
     code = cb.fields[0]
     await storage(context).users.set_jurisdiction(update.effective_user.id, code)
-    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(t.CONSENT_YES, callback_data=encode("k", "y"))],
-                                     [InlineKeyboardButton(t.CONSENT_NO, callback_data=encode("k", "n"))]])
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(t.CONSENT_YES, callback_data=encode(Kind.CONSENT, "y"))],
+                                     [InlineKeyboardButton(t.CONSENT_NO, callback_data=encode(Kind.CONSENT, "n"))]])
     await query.edit_message_text(t.CITY_SET.format(city=get_document(code).name) + "\n\n" + t.ASK_CONSENT,
                                   reply_markup=keyboard)
 
 
-async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@button(Kind.CONSENT, ("y", "n"))
+async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE, cb: Callback) -> None:
     query = update.callback_query
     assert query and update.effective_user
-    cb = await accept(query, ("y", "n"))
-    if cb is None:
-        return
     await query.answer()
     agreed = cb.fields[0] == "y"
     await storage(context).users.set_consent(update.effective_user.id, agreed)
@@ -83,17 +77,15 @@ async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_message
-    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(t.FORGET_YES, callback_data=encode("f", "y"))],
-                                     [InlineKeyboardButton(t.FORGET_NO, callback_data=encode("f", "n"))]])
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(t.FORGET_YES, callback_data=encode(Kind.FORGET, "y"))],
+                                     [InlineKeyboardButton(t.FORGET_NO, callback_data=encode(Kind.FORGET, "n"))]])
     await update.effective_message.reply_text(t.FORGET_CONFIRM, reply_markup=keyboard)
 
 
-async def on_forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@button(Kind.FORGET, ("y", "n"))
+async def on_forget(update: Update, context: ContextTypes.DEFAULT_TYPE, cb: Callback) -> None:
     query = update.callback_query
     assert query and update.effective_user
-    cb = await accept(query, ("y", "n"))
-    if cb is None:
-        return
     await query.answer()
     if cb.fields[0] == "n":
         await query.edit_message_text(t.FORGET_KEPT)

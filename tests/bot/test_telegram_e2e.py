@@ -13,6 +13,7 @@ from tests.bot.telegram_harness import ADMIN_ID, Harness, last_with_buttons
 from tests.fake_bot_api import FakeBotApi
 
 FAMILY = 501
+SECRET = "s3cret-token-0123456789-abcdef"
 
 
 @pytest.fixture
@@ -279,38 +280,39 @@ async def test_webhook_mode_with_secret_token_and_healthz(api: FakeBotApi, tmp_p
 
     from bot.settings import load_settings
     from bot.telegram.app import build_application
-    from bot.telegram.webhook import start_webhook
+    from bot.telegram.webhook import start_webhook, webhook_url
     from tests.fake_bot_api import TOKEN
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     settings = load_settings(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=api.base_url,
-                             BOT_DATABASE=tmp_path / "w.sqlite3", BOT_WEBHOOK_URL=f"http://127.0.0.1:{port}/hook/abc",
-                             BOT_WEBHOOK_PORT=port, BOT_WEBHOOK_SECRET="s3cret-token", BOT_REMINDER_INTERVAL=0.2)
+                             BOT_DATABASE=tmp_path / "w.sqlite3", BOT_WEBHOOK_URL=f"http://127.0.0.1:{port}/hook",
+                             BOT_WEBHOOK_PORT=port, BOT_WEBHOOK_SECRET=SECRET, BOT_REMINDER_INTERVAL=0.2)
+    url = webhook_url(settings)
+    assert url.startswith(f"http://127.0.0.1:{port}/hook/") and len(url.rsplit("/", 1)[1]) == 32
     app = build_application(settings)
     await app.initialize()
     await app.post_init(app)
     await app.start()
     server = await start_webhook(app, settings)
     try:
-        assert any(c.method == "setWebhook" and c.params.get("url") == f"http://127.0.0.1:{port}/hook/abc"
-                   and c.params.get("secret_token") == "s3cret-token" for c in api.calls)
+        assert any(c.method == "setWebhook" and c.params.get("url") == url
+                   and c.params.get("secret_token") == SECRET for c in api.calls)
         update = {"update_id": 1, "message": {"message_id": 5, "date": 0, "chat": {"id": 580, "type": "private"},
                                              "from": {"id": 580, "is_bot": False, "first_name": "A"},
                                              "text": "/start", "entities": [{"type": "bot_command", "offset": 0,
                                                                               "length": 6}]}}
         headers = {"Content-Type": "application/json"}
         async with httpx.AsyncClient() as client:
-            url = f"http://127.0.0.1:{port}/hook/abc"
             bad = await client.post(url, content=json.dumps(update),
                                     headers={**headers, "X-Telegram-Bot-Api-Secret-Token": "wrong"})
             assert bad.status_code == 403
             garbage = await client.post(url, content="{not json",
-                                        headers={**headers, "X-Telegram-Bot-Api-Secret-Token": "s3cret-token"})
+                                        headers={**headers, "X-Telegram-Bot-Api-Secret-Token": SECRET})
             assert garbage.status_code == 400
             ok = await client.post(url, content=json.dumps(update),
-                                   headers={**headers, "X-Telegram-Bot-Api-Secret-Token": "s3cret-token"})
+                                   headers={**headers, "X-Telegram-Bot-Api-Secret-Token": SECRET})
             assert ok.status_code == 200
             for _ in range(100):
                 if any(c.method == "sendMessage" and c.chat_id == 580 for c in api.calls):
