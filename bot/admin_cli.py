@@ -154,9 +154,9 @@ async def contact_left(args: argparse.Namespace, s: Storage, env: AdminEnv) -> i
 async def supervisor(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
     if args.contact == args.supervisor:
         raise AdminError(f"supervisor: contact {args.contact} cannot supervise themselves")
-    for who in (args.contact, args.supervisor):
+    for role, who in (("contact", args.contact), ("supervisor", args.supervisor)):
         if not await s.registry.contact_exists(who):
-            raise AdminError(f"supervisor: unknown contact {who} (see python -m bot admin contacts)")
+            raise AdminError(f"supervisor: unknown {role} {who} (see python -m bot admin contacts)")
     await s.registry.set_supervisor(args.contact, args.supervisor)
     print(f"contact {args.contact} reports to {args.supervisor}")
     return 0

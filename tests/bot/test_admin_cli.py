@@ -147,7 +147,7 @@ def test_silent_oddities_are_reported(tmp_path: Path) -> None:
     p = cli(tmp_path, "admin", "supervisor", "1", "1")
     assert p.returncode == 2 and "cannot supervise themselves" in p.stderr
     p = cli(tmp_path, "admin", "supervisor", "1", "424242")
-    assert p.returncode == 2 and "unknown contact 424242" in p.stderr
+    assert p.returncode == 2 and "unknown supervisor 424242" in p.stderr
     (tmp_path / "f.csv").write_text(FAMILIES, encoding="utf-8")
     assert cli(tmp_path, "admin", "import-families", "f.csv").returncode == 0
     assert "position 1" in cli(tmp_path, "admin", "assign", "1", "1").stdout

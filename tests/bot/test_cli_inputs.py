@@ -28,13 +28,13 @@ def seed_visit(tmp: Path, alias: str, note: str) -> None:
 
     async def seed() -> None:
         s = await Storage.open(tmp / "db.sqlite3")
-        f = await s.care.add_family(alias, "linyi")
-        c = await s.care.add_contact("赵主任", "village_cadre", telegram_id=803)
-        await s.care.assign(f, c, dt.date(2027, 1, 1))
-        await s.care.add_reminders([(f, c, "phone_call", dt.date(2027, 1, 31),
+        f = await s.registry.add_family(alias, "linyi")
+        c = await s.registry.add_contact("赵主任", "village_cadre", telegram_id=803)
+        await s.registry.assign(f, c, dt.date(2027, 1, 1))
+        await s.reminders.add([(f, c, "phone_call", dt.date(2027, 1, 31),
                                      dt.datetime(2027, 1, 31, 9, tzinfo=dt.UTC))])
-        r = (await s.care.reminders())[0]
-        await s.care.log_visit(r, dt.date(2027, 2, 1), "ok", note, None)
+        r = (await s.reminders.all())[0]
+        await s.reminders.log_visit(r, dt.date(2027, 2, 1), "ok", note, None)
         await s.close()
 
     asyncio.run(seed())
@@ -101,6 +101,7 @@ def test_export_refuses_to_replace_a_device(tmp_path: Path) -> None:
 
 
 def test_backup_onto_a_folder_and_database_set_to_a_folder(tmp_path: Path) -> None:
+    seed_visit(tmp_path, "王家", "")  # a database to back up
     (tmp_path / "bk").mkdir()
     assert "is a folder" in one_line_exit_2(cli(tmp_path, "admin", "backup", "bk"))
     other = tmp_path / "other"

@@ -76,7 +76,7 @@ async def test_an_edited_message_never_runs_a_command(bot: Harness, api: FakeBot
     api.edit_text(ADMIN_ID, 100, "/invite staff")  # the admin edits an earlier message into a command
     api.edit_text(ADMIN_ID, 100, "/grant 777 staff")
     assert await quiet_calls(api, since, ADMIN_ID) == []
-    assert (await bot.storage.get_user(777)) is None
+    assert (await bot.storage.users.get(777)) is None
     assert codes(await bot.say(ADMIN_ID, "/invite staff"))  # a new message still works
     assert replies
 
@@ -104,20 +104,20 @@ async def test_a_repeated_update_is_handled_once_even_after_a_restart(api: FakeB
 
 async def test_staff_admin_and_contact_commands_refused_in_groups(bot: Harness, api: FakeBotApi) -> None:
     group = {"id": GROUP, "type": "group", "title": "村委会"}
-    await bot.storage.ensure_user(501)
-    await bot.storage.save_profile(501, "kaifeng", {"child.status": "died"}, "秘密摘要")
-    contact = await bot.storage.care.add_contact("赵主任", "village_cadre", telegram_id=ADMIN_ID)
-    family = await bot.storage.care.add_family("王家", "kaifeng")
+    await bot.storage.users.ensure(501)
+    await bot.storage.conversations.save_profile(501, "kaifeng", {"child.status": "died"}, "秘密摘要")
+    contact = await bot.storage.registry.add_contact("赵主任", "village_cadre", telegram_id=ADMIN_ID)
+    family = await bot.storage.registry.add_family("王家", "kaifeng")
     import datetime as dt
 
-    await bot.storage.care.assign(family, contact, dt.date(2027, 1, 1))
+    await bot.storage.registry.assign(family, contact, dt.date(2027, 1, 1))
     for text in ("/family 501", "/invite staff", "/grant 778 staff", "/audit", "/myfamilies", "/visitcheck",
                  "/urgent", "/urgent 1", "/overdue", "/assign 1 1", "/join abcdef", "/invite@lianxin_test_bot staff"):
         since = len(api.calls)
         api.send_text(ADMIN_ID, text, chat=group)
         replies = await bot.replies(GROUP, since)
         assert [r.text for r in replies if r.method == "sendMessage"] == [t.PRIVATE_ONLY], text
-    assert (await bot.storage.get_user(778)) is None
+    assert (await bot.storage.users.get(778)) is None
     assert not [c for c in api.calls if c.chat_id == GROUP and ("王家" in c.text or "邀请码" in c.text
                                                                  or "秘密" in c.text)]
     since = len(api.calls)
@@ -289,9 +289,9 @@ async def test_grant_refuses_ids_that_are_not_ascii_digits(bot: Harness) -> None
     for text in ("/grant ١١٢ staff", "/grant ² staff", "/grant 99999999999999999999 staff", "/family ١١٢"):
         replies = await bot.say(ADMIN_ID, text)
         assert any(t.GRANT_USAGE in r.text or t.FAMILY_USAGE in r.text for r in replies), text
-    assert (await bot.storage.get_user(112)) is None and (await bot.storage.get_user(2)) is None
+    assert (await bot.storage.users.get(112)) is None and (await bot.storage.users.get(2)) is None
     assert any("112" in r.text for r in await bot.say(ADMIN_ID, "/grant 112 staff"))
-    assert (await bot.storage.get_user(112)).role == "staff"
+    assert (await bot.storage.users.get(112)).role == "staff"
 
 
 # --- callback kinds: one StrEnum gives the handler patterns and the decode rules ----------------
