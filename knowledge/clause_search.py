@@ -15,7 +15,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from rapidfuzz import process
@@ -24,6 +24,19 @@ from rapidfuzz.distance import Levenshtein
 from knowledge.catalogue import load_catalogue
 from knowledge.clauses import Clause, load_clauses
 from knowledge.lexicon import Lexicon, load_lexicon, tokenizer
+from knowledge.situation import (
+    DIMENSIONS,
+    SentenceSituation,
+    Situation,
+    conflicts,
+    document_pattern,
+    exclusive_value,
+    names_several,
+    read_question,
+    read_sentence,
+    situation_positions,
+    specific_matches,
+)
 from knowledge.text_normalize import normalize
 
 # BM25 parameters. b is below the usual 0.75 because the long Linyi paragraphs hold many
@@ -44,6 +57,13 @@ MAX_QUESTION_CHARS = 300
 # How many extra BM25 candidates are re-ranked by coverage, and how much coverage counts.
 RERANK_POOL = 5
 COVERAGE_WEIGHT = 0.5
+# For "多少钱" questions a clause that states a sum ranks above one that does not (among the
+# re-ranked candidates): "女儿残疾每月多少钱" is about the money clause, not about any
+# clause that mentions 残疾.
+AMOUNT_BONUS = 0.5
+# In a money question the words stating the family's situation (三级残疾, 去世) say whose
+# money, not which money: they count less, and the key sentence is then chosen by situation.
+SITUATION_WEIGHT = 0.4
 
 _WORD = re.compile(r"[0-9a-z\u3400-\u9fff]")
 _SENTENCE_END = re.compile(r"(?<=[。；！？])|\n")
@@ -67,6 +87,18 @@ class Query:
     mentioned: tuple[str, ...]
     content: tuple[tuple[int, int], ...]  # spans of the topic words in `normalized`
     terms: tuple[QueryTerm, ...]
+    situation: Situation = Situation()
+    wants_amount: bool = False
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """A clause's sentence for one situation (dimension=value), shown when the question
+    states none, so each family reads the figure with its own condition."""
+
+    dimension: str
+    value: str
+    sentence: str
 
 
 @dataclass(frozen=True)
@@ -77,6 +109,11 @@ class Hit:
     matched: tuple[str, ...]
     sentence: str
     highlight: str
+    # False when every sentence of the clause is for another situation than the question's
+    fits: bool = True
+    # the clause states the substance (a sum) only for other situations than the question's
+    none_for_situation: bool = False
+    alternatives: tuple[Alternative, ...] = ()
 
 
 @dataclass
@@ -163,7 +200,9 @@ class ClauseIndex:
                 terms, content = self._terms(norm)
                 uncovered = _uncovered(content, terms)
             terms.extend(self._edit_distance_terms(norm, uncovered))
-        return Query(question, norm, tuple(mentioned), tuple(content), tuple(terms))
+        wants_amount = _AMOUNT_ASKED.search(norm) is not None
+        return Query(question, norm, tuple(mentioned), tuple(content), tuple(terms), read_question(question),
+                     wants_amount)
 
     def _terms(self, norm: str) -> tuple[list[QueryTerm], list[tuple[int, int]]]:
         """Indexed words and synonym expansions of the question, and its topic words."""
@@ -247,7 +286,14 @@ class ClauseIndex:
         scope = jurisdiction or (query.mentioned[0] if len(query.mentioned) == 1 else None)
         hits = self._rank(query, scope, top)
         answered, reason = self._confident(query, hits)
+        if scope is not None and query.situation and _document_excludes(scope, query.situation):
+            hits = [replace(h, sentence="", highlight="", fits=False, none_for_situation=True, alternatives=())
+                    for h in hits]
+        # a clause with nothing for the family's situation never leads when one with something does
+        hits.sort(key=lambda h: not h.fits)
         result = SearchResult(query, answered, hits if answered else [], scope, reason)
+        if answered and scope is not None and (hits[0].none_for_situation or not hits[0].fits):
+            result.elsewhere = self._fitting_elsewhere(query, scope)
         if not answered and scope is not None:
             others = [h for h in self._rank(query, None, 10) if h.clause.doc != scope]
             if others and self._confident(query, others)[0]:
@@ -257,10 +303,25 @@ class ClauseIndex:
                 result.elsewhere = list(best_per_doc.values())[:3]
         return result
 
+    def _fitting_elsewhere(self, query: Query, scope: str) -> list[Hit]:
+        """The other cities whose documents do state something for this situation."""
+        best_per_doc: dict[str, Hit] = {}
+        for hit in self._rank(query, None, 12):
+            if hit.clause.doc == scope or not hit.fits or hit.none_for_situation:
+                continue
+            if query.wants_amount and not _AMOUNT_STATED.search(normalize(hit.sentence)):
+                continue
+            best_per_doc.setdefault(hit.clause.doc, hit)
+        return list(best_per_doc.values())[:4]
+
     def _rank(self, query: Query, scope: str | None, top: int) -> list[Hit]:
         weights: dict[str, float] = {}
+        about_family = situation_positions(query.normalized) if query.wants_amount and query.situation else set()
         for t in query.terms:
-            weights[t.term] = max(weights.get(t.term, 0.0), t.weight)
+            weight = t.weight
+            if about_family and set(range(t.start, t.end)) <= about_family:
+                weight *= SITUATION_WEIGHT
+            weights[t.term] = max(weights.get(t.term, 0.0), weight)
         scores: dict[int, float] = defaultdict(float)
         for term, weight in weights.items():
             idf = self.idf[term]
@@ -273,12 +334,17 @@ class ClauseIndex:
         # clause that answers every part beats one that repeats a single word often.
         leading = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[: max(top, 1) + RERANK_POOL]
         scored = [(i, score, self._coverage(query, self._present(query, i))) for i, score in leading]
-        scored.sort(key=lambda x: -x[1] * (1 - COVERAGE_WEIGHT + COVERAGE_WEIGHT * x[2]))
+        scored.sort(key=lambda x: -x[1] * (1 - COVERAGE_WEIGHT + COVERAGE_WEIGHT * x[2]) * self._amount_bonus(query, x[0]))
         scored = scored[: max(top, 1)]
         if not scored:
             return []
         best = scored[0][1]
         return [self._hit(query, i, score, cov, weights) for i, score, cov in scored if score >= best * RELATIVE_CUTOFF]
+
+    def _amount_bonus(self, query: Query, i: int) -> float:
+        if query.wants_amount and _AMOUNT_STATED.search(normalize(self.clauses[i].text)):
+            return 1 + AMOUNT_BONUS
+        return 1.0
 
     def _present(self, query: Query, i: int) -> list[QueryTerm]:
         return [t for t in query.terms if t.term in self.token_sets[i]]
@@ -286,9 +352,9 @@ class ClauseIndex:
     def _hit(self, query: Query, i: int, score: float, coverage: float, weights: dict[str, float]) -> Hit:
         clause = self.clauses[i]
         matched = tuple(sorted({t.term for t in self._present(query, i)}, key=lambda t: (-len(t), t)))
-        wants_amount = _AMOUNT_ASKED.search(query.normalized) is not None
-        sentence = self._best_sentence(clause.text, matched, weights, wants_amount)
-        return Hit(clause, round(score, 4), round(coverage, 3), matched, sentence, _mark(sentence, matched))
+        key = self._key_sentence(clause.text, matched, weights, query)
+        return Hit(clause, round(score, 4), round(coverage, 3), matched, key.sentence, _mark(key.sentence, matched),
+                   key.fits, key.none_for_situation, key.alternatives)
 
     def _coverage(self, query: Query, present: list[QueryTerm]) -> float:
         """Share of the question's topic words this clause covers.
@@ -308,19 +374,43 @@ class ClauseIndex:
         )
         return (topical + about_family) / len(query.content)
 
-    def _best_sentence(self, text: str, matched: Sequence[str], weights: dict[str, float],
-                       wants_amount: bool = False) -> str:
-        """The sentence that best shows the answer; for "多少钱" questions, one with a sum."""
-        sentences = [s for s in _SENTENCE_END.split(text) if s.strip()] or [text]
+    def _key_sentence(self, text: str, matched: Sequence[str], weights: dict[str, float],
+                      query: Query) -> KeySentence:
+        """The sentence that answers this family: fitting its situation, with substance.
 
-        def value(sentence: str) -> float:
-            norm = normalize(sentence)
-            score = sum(self.idf[t] * weights[t] for t in matched if t in norm)
-            if wants_amount and _AMOUNT_STATED.search(norm) and score > 0:
-                score *= 2
-            return score
+        A sentence naming only another situation (the deceased child's figure for a
+        disabled child's family) is never chosen; a heading sentence gives way to one with
+        the amount, service or condition; for "多少钱" questions one with a sum is preferred.
+        """
+        situation = query.situation
+        units = [_Unit(s.strip(), read_sentence(s), i) for i, s in enumerate(_SENTENCE_END.split(text)) if s.strip()]
+        if not units:
+            units = [_Unit(text.strip(), read_sentence(text), 0)]
+        for unit in units:
+            unit.value = self._sentence_value(unit.text, matched, weights, query.wants_amount)
+            unit.heading = unit.index == 0 and len(units) > 1 and _is_heading(unit.text)
+        related = [u for u in units if u.value > 0 and not u.heading] or [u for u in units if u.value > 0] or units
+        fitting = [u for u in units if not conflicts(situation, u.situation)]
+        if not fitting or (all(u.heading for u in fitting) and len(fitting) < len(units)):
+            # nothing for this family, or only a title sentence while the substance is for others
+            return KeySentence("", False, True, ())
+        candidates = [u for u in fitting if u.value > 0 and not u.heading] or [
+            u for u in fitting if u.value > 0] or fitting
+        best = max(candidates, key=lambda u: (u.value * (1 + 0.5 * specific_matches(situation, u.situation)),
+                                              -u.index))
+        sentence = _narrow(best.text, situation, best.situation)
+        none_here = bool(situation) and query.wants_amount and not _AMOUNT_STATED.search(normalize(sentence)) and any(
+            conflicts(situation, u.situation) and _AMOUNT_STATED.search(normalize(u.text)) for u in related)
+        alternatives = () if none_here else _alternatives(situation, related, best)
+        return KeySentence(sentence, True, none_here, alternatives)
 
-        return max(sentences, key=value).strip()
+    def _sentence_value(self, sentence: str, matched: Sequence[str], weights: dict[str, float],
+                        wants_amount: bool) -> float:
+        norm = normalize(sentence)
+        score = sum(self.idf[t] * weights[t] for t in matched if t in norm)
+        if wants_amount and _AMOUNT_STATED.search(norm) and score > 0:
+            score *= 2
+        return score
 
     def _confident(self, query: Query, hits: list[Hit]) -> tuple[bool, str]:
         if not query.content:
@@ -332,6 +422,85 @@ class ClauseIndex:
         if hits[0].score < MIN_SCORE:
             return False, "low_score"
         return True, "ok"
+
+
+def _document_excludes(code: str, situation: Situation) -> bool:
+    """The document's own scope leaves this family out (Ankang's covers 失独 families only)."""
+    from knowledge.eligibility import Trace, evaluate
+    from knowledge.facts import parse_profile
+    from knowledge.rules_schema import load_rules
+
+    profile = parse_profile({"jurisdiction": code, **situation.to_facts()})
+    return evaluate(load_rules(code).scope.conditions, profile, Trace()) is False
+
+
+@dataclass
+class _Unit:
+    """One sentence (or ；-part) of a clause, read for situation and relevance."""
+
+    text: str
+    situation: SentenceSituation
+    index: int
+    value: float = 0.0
+    heading: bool = False
+
+
+@dataclass(frozen=True)
+class KeySentence:
+    sentence: str
+    fits: bool
+    none_for_situation: bool
+    alternatives: tuple[Alternative, ...]
+
+
+_NUMBERING = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|\d+[.．、])\s*")
+_SUBSTANCE = re.compile(r"\d|元|天|周岁|免费|优先|补贴|补助|提供|给予")
+
+
+def _is_heading(sentence: str) -> bool:
+    """A clause's opening title sentence (建立完善住院护理补贴保险制度。): short, no substance."""
+    body = _NUMBERING.sub("", sentence).strip()
+    return len(body) <= 24 and not re.search(r"\d|元", body)
+
+
+def _narrow(sentence: str, situation: Situation, read: SentenceSituation) -> str:
+    """Within a sentence that lists several situations' figures with commas (夫妻双方…1万元，
+    夫妻一方…0.5万元), keep the part for the question's situation, with the shared opening."""
+    for name in names_several(situation, read):
+        pattern = document_pattern(name, situation.get(name) or "")
+        parts = re.split(r"(?<=，)", sentence)
+        starts = [i for i, p in enumerate(parts) if any(document_pattern(name, v).search(normalize(p))
+                                                        for v in read.named[name])]
+        if len(starts) < 2:
+            continue
+        mine = [i for i in starts if pattern.search(normalize(parts[i]))]
+        if not mine:
+            continue
+        begin = mine[0]
+        end = next((i for i in starts if i > begin), len(parts))
+        chosen = "".join(parts[begin:end]).rstrip("，")
+        prefix = "".join(parts[:starts[0]])
+        if prefix and starts[0] == begin:
+            return (prefix + chosen).strip()
+        return (prefix + "……" + chosen).strip() if prefix else chosen.strip()
+    return sentence
+
+
+def _alternatives(situation: Situation, related: list[_Unit], best: _Unit) -> tuple[Alternative, ...]:
+    """When the question leaves a dimension open and the clause answers it per situation
+    (the best sentence is for one value only), one sentence per value, each with its value."""
+    for dim in DIMENSIONS:
+        if situation.get(dim.name) or exclusive_value(best.situation, dim.name) is None:
+            continue
+        per_value: dict[str, _Unit] = {}
+        for unit in sorted(related, key=lambda u: -u.value):
+            value = exclusive_value(unit.situation, dim.name)
+            if value and not conflicts(situation, unit.situation):
+                per_value.setdefault(value, unit)
+        if len(per_value) >= 2:
+            ordered = [v for v in dim.document if v in per_value]
+            return tuple(Alternative(dim.name, v, per_value[v].text) for v in ordered)
+    return ()
 
 
 def _uncovered(content: Iterable[tuple[int, int]], terms: Iterable[QueryTerm]) -> set[int]:
