@@ -32,12 +32,20 @@ def hit_json(hit: Hit) -> dict[str, Any]:
         "doc_name": doc.name,
         "doc_date": doc.issued.isoformat() if doc.issued else None,
         "doc_status": doc.status,
+        "fits_situation": hit.fits,
+        "none_for_situation": hit.none_for_situation,
+        "sentences": [{"situation": f"{a.dimension}={a.value}", "sentence": a.sentence} for a in hit.alternatives],
     }
 
 
 def search_json(result: SearchResult) -> dict[str, Any]:
+    from dialogs.answer_text import answer_lead
+
     return {
         "answered": result.answered,
+        "lead": answer_lead(result),
+        "situation": dict(result.query.situation.values)
+        | ({"grade": result.query.situation.grade} if result.query.situation.grade else {}),
         "jurisdiction": result.jurisdiction,
         "results": [hit_json(h) for h in result.hits],
         "elsewhere": [hit_json(h) for h in result.elsewhere],

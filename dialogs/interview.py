@@ -47,6 +47,14 @@ class Question:
     multi: bool = False  # a checklist: options toggle facts on
     age_fact: str | None = None  # a typed number answers this age
 
+    def __post_init__(self) -> None:
+        """Option ids are unique by construction: a repeated id would hide a button and make
+        another answer record the wrong fact (城镇 once shared 不清楚's id)."""
+        ids = [o.id for o in self.options]
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise ValueError(f"question {self.key!r}: option ids {repeated} are not unique")
+
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)
 
@@ -171,7 +179,7 @@ def _hukou(profile: Profile, missing: set[str]) -> Question | None:
     residence = "residence" not in profile.known and (
         "residence" in missing or "residence" in _missing_if(profile, hukou="both"))
     spouse = "local_spouse" not in profile.known and "local_spouse" in _missing_if(profile, hukou="one")
-    kinds = [("u", t.OPT_URBAN_SUFFIX, {"residence": "urban"}), ("r", t.OPT_RURAL_SUFFIX, {"residence": "rural"})] \
+    kinds = [("t", t.OPT_URBAN_SUFFIX, {"residence": "urban"}), ("r", t.OPT_RURAL_SUFFIX, {"residence": "rural"})] \
         if residence else [("", "", {})]
     holders = [("b", t.OPT_HUKOU_BOTH, {"hukou": "both"})]
     if spouse:
@@ -191,8 +199,8 @@ def _hukou(profile: Profile, missing: set[str]) -> Question | None:
 def _residence(profile: Profile, missing: set[str]) -> Question | None:
     if "residence" not in missing:
         return None
-    options = (Option("u", t.OPT_URBAN, {"residence": "urban"}), Option("r", t.OPT_RURAL, {"residence": "rural"}),
-               Option("x", t.UNKNOWN, {"residence": UNKNOWN}))
+    options = (Option("t", t.OPT_URBAN, {"residence": "urban"}), Option("r", t.OPT_RURAL, {"residence": "rural"}),
+               _unknown(("residence",)))
     return Question("residence", t.Q_RESIDENCE, options, ("residence",))
 
 

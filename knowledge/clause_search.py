@@ -387,7 +387,7 @@ class ClauseIndex:
         if not units:
             units = [_Unit(text.strip(), read_sentence(text), 0)]
         for unit in units:
-            unit.value = self._sentence_value(unit.text, matched, weights, query.wants_amount)
+            unit.value = self._sentence_value(unit.text, matched, weights, query.wants_amount, query.normalized)
             unit.heading = unit.index == 0 and len(units) > 1 and _is_heading(unit.text)
         related = [u for u in units if u.value > 0 and not u.heading] or [u for u in units if u.value > 0] or units
         fitting = [u for u in units if not conflicts(situation, u.situation)]
@@ -405,11 +405,13 @@ class ClauseIndex:
         return KeySentence(sentence, True, none_here, alternatives)
 
     def _sentence_value(self, sentence: str, matched: Sequence[str], weights: dict[str, float],
-                        wants_amount: bool) -> float:
+                        wants_amount: bool, question: str = "") -> float:
         norm = normalize(sentence)
         score = sum(self.idf[t] * weights[t] for t in matched if t in norm)
         if wants_amount and _AMOUNT_STATED.search(norm) and score > 0:
-            score *= 2
+            period = asked_period(question)
+            # a sum of the period asked about (每月) beats a sum of another one (一次性)
+            score *= 2 if period is None or _PERIOD_WORDS[period].search(norm) else 1.2
         return score
 
     def _confident(self, query: Query, hits: list[Hit]) -> tuple[bool, str]:
@@ -531,6 +533,15 @@ def _ancestors(clause: Clause, by_id: dict[str, Clause]) -> list[str]:
 
 _AMOUNT_ASKED = re.compile(r"多少|几块|几千|几百|标准|金额|给多少|钱")
 _AMOUNT_STATED = re.compile(r"\d+(?:\.\d+)?万?元")
+_PERIODS_ASKED = (("month", re.compile(r"每月|每个月|一个月|月月|按月|月")), ("year", re.compile(r"每年|一年")),
+                  ("once", re.compile(r"一次性|一次")), ("day", re.compile(r"每天|一天|每日")))
+_PERIOD_WORDS = {"month": re.compile(r"每月|月"), "year": re.compile(r"每年|年"), "once": re.compile(r"一次"),
+                 "day": re.compile(r"每日|每天|日")}
+
+
+def asked_period(question: str) -> str | None:
+    """The period a money question asks about (每个月 -> month), if it names one."""
+    return next((period for period, pattern in _PERIODS_ASKED if pattern.search(question)), None)
 
 
 def _mark(sentence: str, terms: Sequence[str]) -> str:

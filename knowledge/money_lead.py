@@ -10,10 +10,9 @@ cities whose documents state a sum for it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-from knowledge.clause_search import SearchResult
+from knowledge.clause_search import SearchResult, asked_period
 from knowledge.eligibility import Trace, assess_rule, evaluate, leaves
 from knowledge.facts import Profile, parse_profile
 from knowledge.rules_schema import Rule, RuleSet, Variant, all_rulesets, load_rules
@@ -81,15 +80,6 @@ def _when_label(variant: Variant) -> str | None:
 
     when = variant.when
     return requirement(when) if isinstance(when, dict) and len(when) == 1 else None
-
-
-_PERIODS = (("month", re.compile(r"每月|每个月|一个月|月月|按月|月")), ("year", re.compile(r"每年|一年")),
-            ("once", re.compile(r"一次性|一次")), ("day", re.compile(r"每天|一天")))
-
-
-def asked_period(question: str) -> str | None:
-    """The period a money question asks about (每个月 -> month), if it names one."""
-    return next((period for period, pattern in _PERIODS if pattern.search(question)), None)
 
 
 def _of_period(items: list[LeadItem], period: str | None) -> list[LeadItem]:
