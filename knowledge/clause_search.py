@@ -87,7 +87,7 @@ class Query:
     mentioned: tuple[str, ...]
     content: tuple[tuple[int, int], ...]  # spans of the topic words in `normalized`
     terms: tuple[QueryTerm, ...]
-    situation: Situation = Situation()
+    situation: Situation = field(default_factory=Situation)
     wants_amount: bool = False
 
 
@@ -334,7 +334,8 @@ class ClauseIndex:
         # clause that answers every part beats one that repeats a single word often.
         leading = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[: max(top, 1) + RERANK_POOL]
         scored = [(i, score, self._coverage(query, self._present(query, i))) for i, score in leading]
-        scored.sort(key=lambda x: -x[1] * (1 - COVERAGE_WEIGHT + COVERAGE_WEIGHT * x[2]) * self._amount_bonus(query, x[0]))
+        scored.sort(key=lambda x: -x[1] * (1 - COVERAGE_WEIGHT + COVERAGE_WEIGHT * x[2])
+                    * self._amount_bonus(query, x[0]))
         scored = scored[: max(top, 1)]
         if not scored:
             return []
