@@ -179,7 +179,7 @@ def _hukou(profile: Profile, missing: set[str]) -> Question | None:
     residence = "residence" not in profile.known and (
         "residence" in missing or "residence" in _missing_if(profile, hukou="both"))
     spouse = "local_spouse" not in profile.known and "local_spouse" in _missing_if(profile, hukou="one")
-    kinds = [("t", t.OPT_URBAN_SUFFIX, {"residence": "urban"}), ("r", t.OPT_RURAL_SUFFIX, {"residence": "rural"})] \
+    kinds = [("u", t.OPT_URBAN_SUFFIX, {"residence": "urban"}), ("r", t.OPT_RURAL_SUFFIX, {"residence": "rural"})] \
         if residence else [("", "", {})]
     holders = [("b", t.OPT_HUKOU_BOTH, {"hukou": "both"})]
     if spouse:
@@ -399,3 +399,18 @@ def finished(state: InterviewState) -> bool:
 
 def result(state: InterviewState) -> Assessment:
     return assess(state.profile())
+
+
+def _check_option_ids() -> None:
+    """Build every question with every fact still open, in every jurisdiction, at import:
+    a repeated option id (城镇 once shared 不清楚's id, so 城镇户口 vanished from the
+    keyboard) then fails when the program starts, never in a family's conversation."""
+    _jurisdiction_question()
+    for doc in load_catalogue():
+        profile = start(doc.code).profile()
+        missing = set(assess(profile).missing()) | {"residence", "local_spouse", "disability_grade"}
+        for build in BUILDERS.values():
+            build(profile, missing)
+
+
+_check_option_ids()
