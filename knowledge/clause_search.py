@@ -61,6 +61,10 @@ COVERAGE_WEIGHT = 0.5
 # re-ranked candidates): "女儿残疾每月多少钱" is about the money clause, not about any
 # clause that mentions 残疾.
 AMOUNT_BONUS = 0.5
+# In a money question that states the family's situation, a clause whose rule certainly
+# grants this family a sum (its own conditions hold for what the question says) ranks above
+# one whose sum needs more (a child at college): the rules know who gets what.
+GRANTED_BONUS = 0.5
 # In a money question the words stating the family's situation (三级残疾, 去世) say whose
 # money, not which money: they count less, and the key sentence is then chosen by situation.
 SITUATION_WEIGHT = 0.4
@@ -284,7 +288,9 @@ class ClauseIndex:
     def search(self, question: str, jurisdiction: str | None = None, top: int = 3) -> SearchResult:
         query = self.analyse(question)
         scope = jurisdiction or (query.mentioned[0] if len(query.mentioned) == 1 else None)
-        hits = self._rank(query, scope, top)
+        granted = _granting_clauses(scope, query.situation) if scope and query.wants_amount and query.situation \
+            else frozenset()
+        hits = self._rank(query, scope, top, granted)
         answered, reason = self._confident(query, hits)
         if scope is not None and query.situation and _document_excludes(scope, query.situation):
             hits = [replace(h, sentence="", highlight="", fits=False, none_for_situation=True, alternatives=())
@@ -314,7 +320,7 @@ class ClauseIndex:
             best_per_doc.setdefault(hit.clause.doc, hit)
         return list(best_per_doc.values())[:4]
 
-    def _rank(self, query: Query, scope: str | None, top: int) -> list[Hit]:
+    def _rank(self, query: Query, scope: str | None, top: int, granted: frozenset[str] = frozenset()) -> list[Hit]:
         weights: dict[str, float] = {}
         about_family = situation_positions(query.normalized) if query.wants_amount and query.situation else set()
         for t in query.terms:
@@ -335,7 +341,8 @@ class ClauseIndex:
         leading = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[: max(top, 1) + RERANK_POOL]
         scored = [(i, score, self._coverage(query, self._present(query, i))) for i, score in leading]
         scored.sort(key=lambda x: -x[1] * (1 - COVERAGE_WEIGHT + COVERAGE_WEIGHT * x[2])
-                    * self._amount_bonus(query, x[0]))
+                    * self._amount_bonus(query, x[0])
+                    * (1 + GRANTED_BONUS if self.clauses[x[0]].id in granted else 1.0))
         scored = scored[: max(top, 1)]
         if not scored:
             return []
@@ -425,6 +432,17 @@ class ClauseIndex:
         if hits[0].score < MIN_SCORE:
             return False, "low_score"
         return True, "ok"
+
+
+def _granting_clauses(code: str, situation: Situation) -> frozenset[str]:
+    """Clauses cited by a rule with a sum whose own conditions hold for this situation."""
+    from knowledge.eligibility import Trace, evaluate
+    from knowledge.facts import parse_profile
+    from knowledge.rules_schema import load_rules
+
+    profile = parse_profile({"jurisdiction": code, **situation.to_facts()})
+    return frozenset(rule.citation.clause for rule in load_rules(code).rules
+                     if rule.amount is not None and evaluate(rule.conditions, profile, Trace()) is True)
 
 
 def _document_excludes(code: str, situation: Situation) -> bool:
