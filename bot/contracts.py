@@ -129,6 +129,11 @@ def assessment_json(assessment: Any) -> dict[str, Any]:
         "benefits": [outcome_json(o) for o in assessment.outcomes],
         "monthly_total": _number(assessment.monthly_total()),
         "monthly_total_complete": assessment.monthly_total_complete(),
+        "monthly_total_excludes": {
+            "on_top_of": assessment.on_top_of(),
+            "child_allowances": [o.rule.id for o in assessment.child_cash()],
+            "spouses_without_rate": assessment.spouses_without_rate(),
+        },
         "once_total": _number(assessment.once_total()),
         "document": {"number": doc.number, "title": doc.title, "date": doc.issued.isoformat() if doc.issued else None,
                      "status": doc.status},

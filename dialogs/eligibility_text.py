@@ -96,6 +96,7 @@ def render_assessment(assessment: Assessment) -> str:
         lines += ["", t.TOTAL_MONTHLY.format(total=_money(total), date=doc.date_label)]
         if not assessment.monthly_total_complete():
             lines.append(t.TOTAL_MONTHLY_OPEN)
+        lines += total_notes(assessment)
     once = assessment.once_total()
     if once is not None:
         lines.append(t.TOTAL_ONCE.format(total=_money(once)))
@@ -113,6 +114,18 @@ def render_assessment(assessment: Assessment) -> str:
         lines.append(t.SECTION_NONE)
     lines += ["", t.DECIDES]
     return "\n".join(lines)
+
+
+def total_notes(assessment: Assessment) -> list[str]:
+    """What the monthly total includes and cannot: sums paid on top of allowances the
+    document does not state, the child's own allowance, a spouse with no stated rate."""
+    notes = [t.TOTAL_ON_TOP.format(basis=basis) for basis in assessment.on_top_of()]
+    child = assessment.child_cash()
+    if child:
+        notes.append(t.TOTAL_CHILD.format(items="、".join(o.rule.title for o in child)))
+    for spouse in assessment.spouses_without_rate():
+        notes.append(t.TOTAL_SPOUSE_NO_RATE.format(who=t.SPOUSE[spouse]))
+    return notes
 
 
 def _who(rule: Rule) -> str:

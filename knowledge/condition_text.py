@@ -28,6 +28,7 @@ VALUE_WORDS: dict[str, dict[Any, str]] = {
     "self_care_lost": {True: "失去生活自理能力", False: "生活能自理"},
     "chronic_disease": {True: "患有慢性病（如高血压、2型糖尿病）", False: "没有慢性病"},
     "child_in_higher_education": {True: "残疾子女考取高校全日制本专科在读", False: "残疾子女没有在读高校"},
+    "child_under_7": {True: "残疾的孩子不满7周岁（0—6岁）", False: "残疾的孩子已满7周岁"},
     "orphan_under_18": {True: "是不满18周岁的计划生育孤儿家庭", False: "不是计划生育孤儿家庭"},
 }
 
