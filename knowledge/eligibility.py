@@ -176,7 +176,8 @@ class Assessment:
 
     def child_cash(self) -> list[Outcome]:
         """Monthly cash the child itself receives (kept out of the parents' total)."""
-        return [o for o in self.outcomes if _monthly_cash(o) and o.status == "eligible" and o.rule.beneficiary == "child"]
+        return [o for o in self.outcomes
+                if _monthly_cash(o) and o.status == "eligible" and o.rule.beneficiary == "child"]
 
     def on_top_of(self) -> list[str]:
         """What the counted monthly sums are paid on top of (allowances this document does
