@@ -35,6 +35,11 @@ def _lead_amount(item: LeadItem) -> str:
     return f"{item.label}：{text}" if item.label else text
 
 
+def _on_top(item: LeadItem) -> str:
+    amount = item.rule.amount
+    return t.LEAD_ON_TOP.format(text=amount.basis_text) if amount and amount.basis == "on_top" else ""
+
+
 def _who(item: LeadItem, stated: str | None) -> str:
     return t.LEAD_WHO.get(item.child_status or stated or "", t.LEAD_WHO_ANY)
 
@@ -46,7 +51,8 @@ def lead_lines(lead: MoneyLead) -> list[str]:
     prefix = t.LEAD_PROFILE if lead.from_profile else ""
     if not lead.none_here:
         return [prefix + t.LEAD_ITEM.format(city=city, who=_who(item, lead.child_status), amount=_lead_amount(item),
-                                            cite=_cite(lead.jurisdiction, item.rule.citation.clause))
+                                            cite=_cite(lead.jurisdiction, item.rule.citation.clause),
+                                            basis=_on_top(item))
                 for item in lead.items]
     who = t.LEAD_WHO.get(lead.child_status or "", t.LEAD_WHO_ANY)
     lines = []

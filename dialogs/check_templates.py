@@ -122,7 +122,7 @@ PAID_AS = {
     "premium": "（由政府代缴，不发到手上）",
     "insurance": "（保险赔付）",
     "fee_waiver": "（减免费用）",
-    "subsidy": "（减免优惠）",
+    "subsidy": "（补助资金，不是费用减免）",
 }
 UP_TO = "最多"
 AT_LEAST = "至少"
@@ -152,6 +152,10 @@ MISSING_LABELS = {
 COMPARE_HEADER = "各地“{topic}”对比（按各文件原文；金额为文件所载，不代表现行标准）："
 COMPARE_CITY = "【{city}】{number}，{date}{draft}"
 COMPARE_SCOPE = "   本文件适用于：{who}（户籍在本地）"
+COMPARE_BASIS = {
+    "on_top": "（{text}另发的部分，不是总额：国家和上级的扶助另算）",
+    "raised_to": "（提高后的总额：{text}）",
+}
 COMPARE_NONE = "   本文件没有这一项。"
 COMPARE_ITEM = "   · {title}：{amount}"
 COMPARE_NO_AMOUNT = "文件未写金额"

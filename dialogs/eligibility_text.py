@@ -13,7 +13,7 @@ from dialogs import check_templates as t
 from knowledge.catalogue import get_document
 from knowledge.clauses import clauses_by_id
 from knowledge.comparison import compare, resolve_topic
-from knowledge.condition_text import requirement
+from knowledge.condition_text import phrase, requirement
 from knowledge.eligibility import Assessment, Outcome, leaves
 from knowledge.rules_schema import TOPICS, Amount, Rule, load_rules
 
@@ -130,8 +130,10 @@ def total_notes(assessment: Assessment) -> list[str]:
 
 def _who(rule: Rule) -> str:
     """A short statement of whom the rule names, from its conditions' wording."""
-    return "、".join(dict.fromkeys([*_requirements(rule.conditions, rule.each_person), *rule.provisos])) \
-        or "本文件所指的特殊家庭"
+    trees = [tree for tree in (rule.conditions, rule.each_person) if tree]
+    context = "all" if len(trees) + len(rule.provisos) > 1 else None
+    parts = [*(phrase(tree, context) for tree in trees), *rule.provisos]
+    return "、".join(dict.fromkeys(p for p in parts if p)) or "本文件所指的特殊家庭"
 
 
 def _requirements(*trees: object) -> list[str]:
@@ -158,16 +160,26 @@ def render_comparison(topic: str) -> str:
                 variants = rule.amount.variants
                 amount = "；".join(f"{v.label or _who_variant(v.when)}{amount_text(rule.amount, v.value)}"
                                   for v in variants)
-            lines.append(t.COMPARE_ITEM.format(title=rule.title, amount=amount))
+            lines.append(t.COMPARE_ITEM.format(title=rule.title, amount=amount + _basis(rule)))
             lines.append(t.COMPARE_WHO.format(who=_who(rule)))
             clause = clauses_by_id()[rule.citation.clause]
             lines.append(t.COMPARE_CITE.format(path=clause.path, quote=rule.citation.quote))
     return "\n".join(lines)
 
 
+def _basis(rule: Rule) -> str:
+    """Whether a sum is paid on top of allowances the document does not state, or is the
+    raised total: 柳州 650 and 开封 1430 are not comparable as they stand."""
+    amount = rule.amount
+    if amount is None or amount.basis is None:
+        return ""
+    return t.COMPARE_BASIS[amount.basis].format(text=amount.basis_text or "")
+
+
 def _scope_words(code: str) -> str:
     scope = load_rules(code).scope
-    return "、".join(dict.fromkeys(_requirements(scope.conditions, scope.each_person)))
+    context = "all" if scope.conditions and scope.each_person else None
+    return "、".join(p for p in (phrase(scope.conditions, context), phrase(scope.each_person, context)) if p)
 
 
 def _who_variant(when: object) -> str:

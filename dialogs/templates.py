@@ -32,7 +32,8 @@ OFFER_CHECK_CONSOLE = "想知道您家具体能享受哪些、每月多少钱？
 
 # --- situation-aware answers and the money lead line ----------------------------------
 LEAD_PROFILE = "按您填的情况："
-LEAD_ITEM = "{city}：{who}，{amount}（{cite}）"
+LEAD_ITEM = "{city}：{who}，{amount}（{cite}）{basis}"
+LEAD_ON_TOP = "；这是{text}另发的"
 LEAD_NONE = "{city}：本文件没有为{who}写本地金额。对您适用的是：「{quote}」（{cite}）"
 LEAD_NONE_BARE = "{city}：本文件没有为{who}写本地金额。"
 LEAD_ELSEWHERE = "写了这一项金额的地方（各地政策不同，以户籍所在地为准）：{cities}"

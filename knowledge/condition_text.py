@@ -74,3 +74,24 @@ def actual(name: str, possible: Possible) -> str:
         return f"{WHO.get(name, '')}{possible.low}至{possible.high}岁"
     words = VALUE_WORDS.get(name, {})
     return "、".join(words.get(v, str(v)) for v in sorted(possible, key=str))
+
+
+def phrase(node: Any, inside: str | None = None) -> str:
+    """A whole condition tree in words, keeping its logic: 年满60周岁或失去生活自理能力,
+    （已纳入特别扶助、独生子女死亡或伤病残）或已纳入手术并发症特别扶助. `all` reads as "and"
+    (、), `any` as "or" (或); an "or" inside an "and" (and the reverse) is bracketed.
+    `inside="all"` when the phrase is joined with other requirements by the caller."""
+    if isinstance(node, list):
+        node = {"all": node}
+    if not node:
+        return ""
+    (key, value), = node.items()
+    if key in ("all", "any"):
+        if len(value) == 1:
+            return phrase(value[0], inside)
+        parts = [p for p in (phrase(child, key) for child in value) if p]
+        text = ("、" if key == "all" else "或").join(parts)
+        return f"（{text}）" if inside is not None and inside != key and len(parts) > 1 else text
+    if key == "not":
+        return f"不属于{phrase(value, 'all')}"
+    return requirement(node)
