@@ -23,6 +23,7 @@ from rapidfuzz.distance import Levenshtein
 
 from knowledge.catalogue import load_catalogue
 from knowledge.clauses import Clause, load_clauses
+from knowledge.document_question import ASPECTS, asked_aspects, states
 from knowledge.lexicon import Lexicon, load_lexicon, tokenizer
 from knowledge.situation import (
     DIMENSIONS,
@@ -65,6 +66,9 @@ AMOUNT_BONUS = 0.5
 # grants this family a sum (its own conditions hold for what the question says) ranks above
 # one whose sum needs more (a child at college): the rules know who gets what.
 GRANTED_BONUS = 0.5
+# Added to the score of the clause that states what a question about the document asks
+# (the effective date, the repeal, the scope): about one strong matched word.
+ASPECT_SCORE = 6.0
 # In a money question the words stating the family's situation (三级残疾, 去世) say whose
 # money, not which money: they count less, and the key sentence is then chosen by situation.
 SITUATION_WEIGHT = 0.4
@@ -93,6 +97,8 @@ class Query:
     terms: tuple[QueryTerm, ...]
     situation: Situation = field(default_factory=Situation)
     wants_amount: bool = False
+    # phrases asking about the document itself (生效, 还有效, 废止, 扶助对象), see document_question
+    aspects: tuple[tuple[str, int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -159,6 +165,8 @@ class ClauseIndex:
         n = len(self.clauses)
         self.idf = {t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self.postings.items()}
         self._build_typo_tables()
+        self.aspect_clauses = {aspect: frozenset(i for i, c in enumerate(self.clauses) if states(aspect, c.text))
+                               for aspect in ASPECTS}
         self._aliases = sorted(
             ((normalize(a), d.code) for d in load_catalogue() for a in (*d.aliases, d.name) if len(a) > 1),
             key=lambda x: -len(x[0]),
@@ -206,7 +214,7 @@ class ClauseIndex:
             terms.extend(self._edit_distance_terms(norm, uncovered))
         wants_amount = _AMOUNT_ASKED.search(norm) is not None
         return Query(question, norm, tuple(mentioned), tuple(content), tuple(terms), read_question(question),
-                     wants_amount)
+                     wants_amount, tuple(asked_aspects(norm)))
 
     def _terms(self, norm: str) -> tuple[list[QueryTerm], list[tuple[int, int]]]:
         """Indexed words and synonym expansions of the question, and its topic words."""
@@ -336,10 +344,15 @@ class ClauseIndex:
                     continue
                 norm_len = 1 - B + B * self.lengths[i] / self.avg_length
                 scores[i] += weight * idf * tf * (K1 + 1) / (tf + K1 * norm_len)
+        # A question about the document itself (哪天生效, 废止了哪个) finds the clause that says so.
+        for aspect in {a for a, _, _ in query.aspects}:
+            for i in self.aspect_clauses[aspect]:
+                if not scope or self.clauses[i].doc == scope:
+                    scores[i] += ASPECT_SCORE
         # Re-rank the leading candidates by how much of the question each one covers: a
         # clause that answers every part beats one that repeats a single word often.
         leading = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[: max(top, 1) + RERANK_POOL]
-        scored = [(i, score, self._coverage(query, self._present(query, i))) for i, score in leading]
+        scored = [(i, score, self._coverage(query, self._present(query, i), i)) for i, score in leading]
         scored.sort(key=lambda x: -x[1] * (1 - COVERAGE_WEIGHT + COVERAGE_WEIGHT * x[2])
                     * self._amount_bonus(query, x[0])
                     * (1 + GRANTED_BONUS if self.clauses[x[0]].id in granted else 1.0))
@@ -364,7 +377,7 @@ class ClauseIndex:
         return Hit(clause, round(score, 4), round(coverage, 3), matched, key.sentence, _mark(key.sentence, matched),
                    key.fits, key.none_for_situation, key.alternatives)
 
-    def _coverage(self, query: Query, present: list[QueryTerm]) -> float:
+    def _coverage(self, query: Query, present: list[QueryTerm], clause_index: int | None = None) -> float:
         """Share of the question's topic words this clause covers.
 
         Words about the family's own situation (孩子走了, 老两口) count as covered by any
@@ -372,8 +385,11 @@ class ClauseIndex:
         """
         if not query.content:
             return 0.0
-        situation = {i for t in query.terms if t.term in self.lexicon.situation for i in range(t.start, t.end)}
-        here = {i for t in present if t.term not in self.lexicon.situation for i in range(t.start, t.end)}
+        situation = {p for t in query.terms if t.term in self.lexicon.situation for p in range(t.start, t.end)}
+        here = {p for t in present if t.term not in self.lexicon.situation for p in range(t.start, t.end)}
+        if clause_index is not None:  # the document-itself phrase is covered by the clause that states it
+            here |= {p for aspect, start, end in query.aspects if clause_index in self.aspect_clauses[aspect]
+                     for p in range(start, end)}
         topical = sum(1 for s, e in query.content if here.intersection(range(s, e)))
         if not topical:
             return 0.0

@@ -43,3 +43,22 @@ def test_a_question_finds_the_clause_written_with_another_word(asked: str, writt
     result = search(asked, city)
     assert result.answered
     assert written in result.hits[0].matched and written in result.hits[0].clause.text, result.hits[0]
+
+
+def test_no_synonym_key_is_written_twice() -> None:
+    """YAML keeps only the last of two equal keys: a second `精神慰藉:` line once silently
+    dropped 难过 / 伤心 / 孤单 from the first. Every key appears once."""
+    text = resources.files("knowledge").joinpath("lexicon", "synonyms.yaml").read_text("utf-8")
+    keys = [ln.split(":", 1)[0] for ln in text.splitlines() if ln and not ln.startswith("#") and ":" in ln]
+    repeated = sorted({k for k in keys if keys.count(k) > 1})
+    assert not repeated, repeated
+
+
+@pytest.mark.parametrize(("asked", "city", "clause"), [
+    ("心里难过，有人陪我说说话吗", "kaifeng", "kaifeng/3.4.10"),  # 难过 was lost to a repeated key
+])
+def test_words_from_a_once_repeated_key_work_again(asked: str, city: str, clause: str) -> None:
+    from knowledge.lexicon import load_lexicon
+
+    assert "精神慰藉" in dict(load_lexicon().synonyms)["难过"]
+    assert search(asked, city).answered
