@@ -61,4 +61,5 @@ def test_words_from_a_once_repeated_key_work_again(asked: str, city: str, clause
     from knowledge.lexicon import load_lexicon
 
     assert "精神慰藉" in dict(load_lexicon().synonyms)["难过"]
-    assert search(asked, city).answered
+    result = search(asked, city)
+    assert result.answered and result.hits[0].clause.id == clause
