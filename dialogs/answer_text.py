@@ -71,10 +71,28 @@ def lead_lines(lead: MoneyLead) -> list[str]:
     return lines
 
 
+def document_lines(result: SearchResult) -> list[str]:
+    """For a question about the document itself (哪天生效, 还有效吗, 废止了哪个): its number,
+    dates, status and what it repealed, from the catalogue."""
+    aspects = {a for a, _, _ in result.query.aspects} & {"effective", "in_force", "replaced"}
+    code = result.jurisdiction or (result.hits[0].clause.doc if result.hits else None)
+    if not aspects or code is None:
+        return []
+    doc = get_document(code)
+    issued = t.DOC_ISSUED.format(date=doc.date_label) if doc.issued else t.DOC_NOT_DATED
+    effective = doc.effective
+    when = t.DOC_EFFECTIVE.format(date=f"{effective.year}年{effective.month}月{effective.day}日") if effective \
+        else t.DOC_NO_EFFECTIVE
+    repeals = t.DOC_REPEALS.format(numbers="、".join(doc.repeals)) if doc.repeals else ""
+    return [t.DOC_FACTS.format(city=city_name(code), number=doc.number or t.DOC_DRAFT_NUMBER, issued=issued,
+                               effective=when, status=doc.status_note, repeals=repeals)]
+
+
 def answer_lead(result: SearchResult, profile: Profile | None = None) -> list[str]:
-    """The lead lines of an answer (empty unless it is a money question the rules can answer)."""
+    """The lead lines of an answer: the document's own facts for a question about it, and
+    the computed line for a money question the rules can answer (else nothing)."""
     lead = money_lead(result, profile)
-    return lead_lines(lead) if lead else []
+    return document_lines(result) + (lead_lines(lead) if lead else [])
 
 
 def render_hit(rank: int, hit: Hit) -> list[str]:
@@ -127,6 +145,7 @@ def render_result(question: str, result: SearchResult, profile: Profile | None =
     if result.reason == "empty":
         lines.append(t.EMPTY_QUESTION)
         return "\n".join(lines)
+    lines.extend(document_lines(result))
     lines.append(t.NOT_FOUND_IN_CITY.format(city=city) if city else t.NOT_FOUND)
     if result.elsewhere:
         lines.append(t.FOUND_ELSEWHERE)

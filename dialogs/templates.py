@@ -59,3 +59,12 @@ SITUATION_LABEL = {
 HIT_ALTERNATIVE = "   · {label}：{sentence}"
 HIT_NONE_FOR_SITUATION = "   注意：这一条写的金额是给其他情况的家庭的，您这种情况本文件没有写金额。"
 HIT_NOTHING_FOR_SITUATION = "   这一条只写了其他情况的家庭，不适用于您说的情况。"
+
+# --- questions about the document itself (from the catalogue) ------------------------
+DOC_FACTS = "{city}：{number}，{issued}；{effective}；{status}{repeals}"
+DOC_ISSUED = "{date}印发"
+DOC_NOT_DATED = "未注明日期"
+DOC_EFFECTIVE = "自{date}起实施"
+DOC_NO_EFFECTIVE = "文件没有写实施日期"
+DOC_REPEALS = "；同时废止：{numbers}"
+DOC_DRAFT_NUMBER = "征求意见稿，无文号"

@@ -121,3 +121,15 @@ async def test_telegram_uses_the_saved_profile_only_with_consent(bot: Harness) -
     assert "按您填的情况" not in answer.text
     # no situation stated and none saved: both families' figures, each with its condition
     assert "孩子去世的家庭，夫妻每人每月650元" in answer.text and "孩子伤残的家庭，夫妻每人每月600元" in answer.text
+
+
+async def test_inline_mode_shows_the_substance_not_the_heading(bot: Harness) -> None:
+    await bot.storage.ensure_user(720)
+    await bot.storage.set_role(720, "staff")
+    since = len(bot.api.calls)
+    bot.api.inline(720, "开封 住院护理补贴保险")
+    staff = await bot.replies(720, since, methods=("answerInlineQuery",))
+    first = staff[-1].params["results"][0]
+    assert "三、（三）6." in first["title"]
+    assert "900元" in first["description"] and "300元" in first["input_message_content"]["message_text"]
+    assert not first["description"].startswith("建立完善住院护理补贴保险制度")

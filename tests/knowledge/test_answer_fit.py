@@ -100,3 +100,14 @@ def test_grade_outside_the_document_is_named_not_hidden():
 def test_heading_sentence_gives_way_to_substance():
     result = search("住院护理补贴保险怎么给", "kaifeng")
     assert "300元" in result.hits[0].sentence or "900元" in result.hits[0].sentence
+
+
+@pytest.mark.parametrize(("question", "city", "words"), [
+    ("开封这个文件什么时候开始执行", "kaifeng", "自2023年8月1日起实施；现行有效；同时废止：汴政办〔2015〕159号、汴政办〔2017〕80号"),
+    ("柳州的方案现在还有效吗", "liuzhou", "自2018年7月1日起实施"),
+    ("安康这个文件哪天生效的", "ankang", "文件没有写实施日期"),
+    ("姜堰这个意见什么时候实施", "jiangyan", "不是正式生效文件"),
+])
+def test_a_question_about_the_document_is_answered_from_the_catalogue(question, city, words):
+    text = render_result(question, search(question, city))
+    assert words in text.splitlines()[1]
