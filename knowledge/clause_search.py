@@ -16,7 +16,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -323,7 +323,7 @@ class ClauseIndex:
         for hit in self._rank(query, None, 12):
             if hit.clause.doc == scope or not hit.fits or hit.none_for_situation:
                 continue
-            if query.wants_amount and not _AMOUNT_STATED.search(normalize(hit.sentence)):
+            if query.wants_amount and not _AMOUNT_STATED.search(_doc_norm(hit.sentence)):
                 continue
             best_per_doc.setdefault(hit.clause.doc, hit)
         return list(best_per_doc.values())[:4]
@@ -363,7 +363,7 @@ class ClauseIndex:
         return [self._hit(query, i, score, cov, weights) for i, score, cov in scored if score >= best * RELATIVE_CUTOFF]
 
     def _amount_bonus(self, query: Query, i: int) -> float:
-        if query.wants_amount and _AMOUNT_STATED.search(normalize(self.clauses[i].text)):
+        if query.wants_amount and _AMOUNT_STATED.search(_doc_norm(self.clauses[i].text)):
             return 1 + AMOUNT_BONUS
         return 1.0
 
@@ -423,14 +423,14 @@ class ClauseIndex:
         best = max(candidates, key=lambda u: (u.value * (1 + 0.5 * specific_matches(situation, u.situation)),
                                               -u.index))
         sentence = _narrow(best.text, situation, best.situation)
-        none_here = bool(situation) and query.wants_amount and not _AMOUNT_STATED.search(normalize(sentence)) and any(
-            conflicts(situation, u.situation) and _AMOUNT_STATED.search(normalize(u.text)) for u in related)
+        none_here = bool(situation) and query.wants_amount and not _AMOUNT_STATED.search(_doc_norm(sentence)) and any(
+            conflicts(situation, u.situation) and _AMOUNT_STATED.search(_doc_norm(u.text)) for u in related)
         alternatives = () if none_here else _alternatives(situation, related, best)
         return KeySentence(sentence, True, none_here, alternatives)
 
     def _sentence_value(self, sentence: str, matched: Sequence[str], weights: dict[str, float],
                         wants_amount: bool, question: str = "") -> float:
-        norm = normalize(sentence)
+        norm = _doc_norm(sentence)
         score = sum(self.idf[t] * weights[t] for t in matched if t in norm)
         if wants_amount and _AMOUNT_STATED.search(norm) and score > 0:
             period = asked_period(question)
@@ -450,6 +450,7 @@ class ClauseIndex:
         return True, "ok"
 
 
+@lru_cache(maxsize=1024)
 def _granting_clauses(code: str, situation: Situation) -> frozenset[str]:
     """Clauses cited by a rule with a sum whose own conditions hold for this situation."""
     from knowledge.eligibility import Trace, evaluate
@@ -461,6 +462,13 @@ def _granting_clauses(code: str, situation: Situation) -> frozenset[str]:
                      if rule.amount is not None and evaluate(rule.conditions, profile, Trace()) is True)
 
 
+@lru_cache(maxsize=8192)
+def _doc_norm(text: str) -> str:
+    """Normalised document text (cached: the same clauses and sentences recur in every search)."""
+    return normalize(text)
+
+
+@lru_cache(maxsize=1024)
 def _document_excludes(code: str, situation: Situation) -> bool:
     """The document's own scope leaves this family out (Ankang's covers 失独 families only)."""
     from knowledge.eligibility import Trace, evaluate
@@ -506,7 +514,7 @@ def _narrow(sentence: str, situation: Situation, read: SentenceSituation) -> str
     for name in names_several(situation, read):
         pattern = document_pattern(name, situation.get(name) or "")
         parts = re.split(r"(?<=，)", sentence)
-        starts = [i for i, p in enumerate(parts) if any(document_pattern(name, v).search(normalize(p))
+        starts = [i for i, p in enumerate(parts) if any(document_pattern(name, v).search(_doc_norm(p))
                                                         for v in read.named[name])]
         if len(starts) < 2:
             continue

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from knowledge.text_normalize import normalize
 
@@ -185,7 +186,9 @@ class SentenceSituation:
     max_grade: int | None
 
 
+@lru_cache(maxsize=8192)
 def read_sentence(sentence: str) -> SentenceSituation:
+    """The situation a document sentence names (cached: the same sentences recur)."""
     text = _NEGATED.sub("", normalize(sentence))
     named = {
         dim.name: frozenset(v for v, pattern in dim.document.items() if pattern.search(text)) for dim in DIMENSIONS
