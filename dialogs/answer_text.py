@@ -40,6 +40,12 @@ def _on_top(item: LeadItem) -> str:
     return t.LEAD_ON_TOP.format(text=amount.basis_text) if amount and amount.basis == "on_top" else ""
 
 
+def _elsewhere_basis(item: LeadItem) -> str:
+    """In the list of other cities, a sum paid on top of others says so before its citation."""
+    amount = item.rule.amount
+    return t.LEAD_ON_TOP_SHORT.format(text=amount.basis_text) if amount and amount.basis == "on_top" else ""
+
+
 def _who(item: LeadItem, stated: str | None) -> str:
     return t.LEAD_WHO.get(item.child_status or stated or "", t.LEAD_WHO_ANY)
 
@@ -58,14 +64,14 @@ def lead_lines(lead: MoneyLead) -> list[str]:
     lines = []
     if lead.applies_instead:
         rule = lead.applies_instead[0]
-        lines.append(prefix + t.LEAD_NONE.format(city=city, who=who, quote=rule.citation.quote,
+        lines.append(prefix + t.LEAD_NONE.format(city=city, who=who, title=rule.title, quote=rule.citation.quote,
                                                  cite=_cite(lead.jurisdiction, rule.citation.clause)))
     else:
         lines.append(prefix + t.LEAD_NONE_BARE.format(city=city, who=who))
     if lead.elsewhere:
         cities = "；".join(
             t.LEAD_ELSEWHERE_ITEM.format(city=city_name(code), amounts="、".join(
-                f"{_lead_amount(i)}（{_cite(code, i.rule.citation.clause)}）" for i in items))
+                f"{_lead_amount(i)}（{_elsewhere_basis(i)}{_cite(code, i.rule.citation.clause)}）" for i in items))
             for code, items in lead.elsewhere)
         lines.append(t.LEAD_ELSEWHERE.format(cities=cities))
     return lines
