@@ -60,7 +60,9 @@ class Clause:
 
 def _split_top_level(text: str, sep: str) -> list[str]:
     """Split on `sep` outside parentheses: 县（区）人民政府、市财政局 -> two units."""
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for ch in text:
         if ch in "（(":
             depth += 1

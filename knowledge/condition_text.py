@@ -40,7 +40,7 @@ def _range_words(name: str, test: dict[str, int]) -> str:
             return f"残疾等级{GRADE[high]}以上（一级最重）" if high > 1 else "残疾等级一级"
         if low == high and low is not None:
             return f"残疾等级为{GRADE[low]}"
-        return f"残疾等级{GRADE.get(low, low)}到{GRADE.get(high, high)}"
+        return f"残疾等级{GRADE.get(low or 1, low)}到{GRADE.get(high or 4, high)}"
     who = WHO.get(name, name)
     if high is None:
         return f"{who}年满{low}周岁"

@@ -352,7 +352,7 @@ def assess(profile: Profile) -> Assessment:
     hukou = profile.possible("hukou")
     if hukou == frozenset({"none"}):
         return Assessment(profile, document, False, [])
-    covered = None if "none" in hukou else True
+    covered = None if isinstance(hukou, frozenset) and "none" in hukou else True
     outcomes = [assess_rule(rule, ruleset, profile) for rule in ruleset.rules]
     if covered is None:
         for o in outcomes:

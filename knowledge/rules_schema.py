@@ -260,7 +260,7 @@ def _cross_checks(ruleset: RuleSet, expected_code: str) -> list[tuple[tuple[Any,
     if ruleset.jurisdiction != expected_code:
         problems.append((("jurisdiction",), f"jurisdiction {ruleset.jurisdiction!r} != file name {expected_code!r}"))
     clauses = clauses_by_id()
-    cites = [(("scope", "citation"), ruleset.scope.citation)]
+    cites: list[tuple[tuple[Any, ...], Citation]] = [(("scope", "citation"), ruleset.scope.citation)]
     cites += [(("rules", i, "citation"), r.citation) for i, r in enumerate(ruleset.rules)]
     for loc, cite in cites:
         clause = clauses.get(cite.clause)
