@@ -418,8 +418,11 @@ class ClauseIndex:
         if not fitting or (all(u.heading for u in fitting) and len(fitting) < len(units)):
             # nothing for this family, or only a title sentence while the substance is for others
             return KeySentence("", False, True, ())
-        candidates = [u for u in fitting if u.value > 0 and not u.heading] or [
-            u for u in fitting if u.value > 0] or fitting
+        candidates = [u for u in fitting if u.value > 0 and not u.heading]
+        if not candidates and situation and any(u.value > 0 and not u.heading for u in units):
+            # the clause's substance is all for other families; its title sentence is no answer
+            return KeySentence("", False, True, ())
+        candidates = candidates or [u for u in fitting if u.value > 0] or fitting
         best = max(candidates, key=lambda u: (u.value * (1 + 0.5 * specific_matches(situation, u.situation)),
                                               -u.index))
         sentence = _narrow(best.text, situation, best.situation)

@@ -54,6 +54,12 @@ CASES += [
     ("liuzhou", "农村的特殊家庭房子破了怎么办", "农村危房改造", "城镇计划生育特殊家庭符合保障性住房"),
     ("liuzhou", "城镇的特殊家庭住房困难怎么办", "保障性住房", "农村危房改造范围"),
     ("jiangyan", "孩子残疾了，想收养一个孩子可以吗", "收养", None),
+    # the clause's sums are only for deceased-child families: its title sentence is no answer
+    ("kaifeng", "孩子残疾，住院护理补贴多少", None, "建立完善住院护理补贴保险制度"),
+    ("kaifeng", "女儿伤残了，住院护理补贴每天多少钱", None, "900元"),
+    ("kaifeng", "孩子去世了，住院护理补贴每天多少钱", "300元", None),
+    ("linyi", "女儿二级伤残，一次性救助多少", "伤残等级", "1万"),
+    ("linyi", "孩子没了，一次性救助多少钱", "1万元", "5000元、4000元"),
 ]
 
 
