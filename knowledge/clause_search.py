@@ -66,6 +66,9 @@ AMOUNT_BONUS = 0.5
 # grants this family a sum (its own conditions hold for what the question says) ranks above
 # one whose sum needs more (a child at college): the rules know who gets what.
 GRANTED_BONUS = 0.5
+# A clause that fits the family's situation is put before a better-scoring one that does not
+# when it scores at least this share of it.
+FIT_PROMOTE = 0.75
 # Added to the score of the clause that states what a question about the document asks
 # (the effective date, the repeal, the scope): about one strong matched word.
 ASPECT_SCORE = 6.0
@@ -303,8 +306,7 @@ class ClauseIndex:
         if scope is not None and query.situation and _document_excludes(scope, query.situation):
             hits = [replace(h, sentence="", highlight="", fits=False, none_for_situation=True, alternatives=())
                     for h in hits]
-        # a clause with nothing for the family's situation never leads when one with something does
-        hits.sort(key=lambda h: not h.fits)
+        hits = _fitting_first(hits)
         result = SearchResult(query, answered, hits if answered else [], scope, reason)
         if answered and scope is not None and (hits[0].none_for_situation or not hits[0].fits):
             result.elsewhere = self._fitting_elsewhere(query, scope)
@@ -451,6 +453,16 @@ class ClauseIndex:
         if hits[0].score < MIN_SCORE:
             return False, "low_score"
         return True, "ok"
+
+
+def _fitting_first(hits: list[Hit]) -> list[Hit]:
+    """A clause with nothing for the family's situation does not lead when another clause
+    that does have something matches the question nearly as well; otherwise it stays first,
+    and its answer says it is for other families (better than leading with an unrelated one)."""
+    if not hits or hits[0].fits:
+        return hits
+    better = next((h for h in hits if h.fits and h.score >= hits[0].score * FIT_PROMOTE), None)
+    return hits if better is None else [better, *(h for h in hits if h is not better)]
 
 
 @lru_cache(maxsize=1024)
