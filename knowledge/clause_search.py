@@ -16,7 +16,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache, lru_cache
+from functools import cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -24,20 +24,10 @@ from rapidfuzz.distance import Levenshtein
 from knowledge.catalogue import load_catalogue
 from knowledge.clauses import Clause, load_clauses
 from knowledge.document_question import ASPECTS, asked_aspects, states
+from knowledge.key_sentence import AMOUNT_STATED, PERIOD_WORDS, Alternative, asked_period, choose, doc_norm
 from knowledge.lexicon import Lexicon, load_lexicon, tokenizer
-from knowledge.situation import (
-    DIMENSIONS,
-    SentenceSituation,
-    Situation,
-    conflicts,
-    document_pattern,
-    exclusive_value,
-    names_several,
-    read_question,
-    read_sentence,
-    situation_positions,
-    specific_matches,
-)
+from knowledge.situation import Situation, read_question, situation_positions
+from knowledge.situation_rules import document_excludes, granting_clauses
 from knowledge.text_normalize import normalize
 
 # BM25 parameters. b is below the usual 0.75 because the long Linyi paragraphs hold many
@@ -77,7 +67,6 @@ ASPECT_SCORE = 6.0
 SITUATION_WEIGHT = 0.4
 
 _WORD = re.compile(r"[0-9a-z\u3400-\u9fff]")
-_SENTENCE_END = re.compile(r"(?<=[。；！？])|\n")
 
 
 @dataclass(frozen=True)
@@ -102,16 +91,6 @@ class Query:
     wants_amount: bool = False
     # phrases asking about the document itself (生效, 还有效, 废止, 扶助对象), see document_question
     aspects: tuple[tuple[str, int, int], ...] = ()
-
-
-@dataclass(frozen=True)
-class Alternative:
-    """A clause's sentence for one situation (dimension=value), shown when the question
-    states none, so each family reads the figure with its own condition."""
-
-    dimension: str
-    value: str
-    sentence: str
 
 
 @dataclass(frozen=True)
@@ -299,11 +278,11 @@ class ClauseIndex:
     def search(self, question: str, jurisdiction: str | None = None, top: int = 3) -> SearchResult:
         query = self.analyse(question)
         scope = jurisdiction or (query.mentioned[0] if len(query.mentioned) == 1 else None)
-        granted = _granting_clauses(scope, query.situation) if scope and query.wants_amount and query.situation \
+        granted = granting_clauses(scope, query.situation) if scope and query.wants_amount and query.situation \
             else frozenset()
         hits = self._rank(query, scope, top, granted)
         answered, reason = self._confident(query, hits)
-        if scope is not None and query.situation and _document_excludes(scope, query.situation):
+        if scope is not None and query.situation and document_excludes(scope, query.situation):
             hits = [replace(h, sentence="", highlight="", fits=False, none_for_situation=True, alternatives=())
                     for h in hits]
         hits = _fitting_first(hits)
@@ -325,7 +304,7 @@ class ClauseIndex:
         for hit in self._rank(query, None, 12):
             if hit.clause.doc == scope or not hit.fits or hit.none_for_situation:
                 continue
-            if query.wants_amount and not _AMOUNT_STATED.search(_doc_norm(hit.sentence)):
+            if query.wants_amount and not AMOUNT_STATED.search(doc_norm(hit.sentence)):
                 continue
             best_per_doc.setdefault(hit.clause.doc, hit)
         return list(best_per_doc.values())[:4]
@@ -365,7 +344,7 @@ class ClauseIndex:
         return [self._hit(query, i, score, cov, weights) for i, score, cov in scored if score >= best * RELATIVE_CUTOFF]
 
     def _amount_bonus(self, query: Query, i: int) -> float:
-        if query.wants_amount and _AMOUNT_STATED.search(_doc_norm(self.clauses[i].text)):
+        if query.wants_amount and AMOUNT_STATED.search(doc_norm(self.clauses[i].text)):
             return 1 + AMOUNT_BONUS
         return 1.0
 
@@ -375,7 +354,9 @@ class ClauseIndex:
     def _hit(self, query: Query, i: int, score: float, coverage: float, weights: dict[str, float]) -> Hit:
         clause = self.clauses[i]
         matched = tuple(sorted({t.term for t in self._present(query, i)}, key=lambda t: (-len(t), t)))
-        key = self._key_sentence(clause.text, matched, weights, query)
+        key = choose(clause.text, query.situation, query.wants_amount,
+                     lambda sentence: self._sentence_value(sentence, matched, weights, query.wants_amount,
+                                                           query.normalized))
         return Hit(clause, round(score, 4), round(coverage, 3), matched, key.sentence, _mark(key.sentence, matched),
                    key.fits, key.none_for_situation, key.alternatives)
 
@@ -400,47 +381,14 @@ class ClauseIndex:
         )
         return (topical + about_family) / len(query.content)
 
-    def _key_sentence(self, text: str, matched: Sequence[str], weights: dict[str, float],
-                      query: Query) -> KeySentence:
-        """The sentence that answers this family: fitting its situation, with substance.
-
-        A sentence naming only another situation (the deceased child's figure for a
-        disabled child's family) is never chosen; a heading sentence gives way to one with
-        the amount, service or condition; for "多少钱" questions one with a sum is preferred.
-        """
-        situation = query.situation
-        units = [_Unit(s.strip(), read_sentence(s), i) for i, s in enumerate(_SENTENCE_END.split(text)) if s.strip()]
-        if not units:
-            units = [_Unit(text.strip(), read_sentence(text), 0)]
-        for unit in units:
-            unit.value = self._sentence_value(unit.text, matched, weights, query.wants_amount, query.normalized)
-            unit.heading = unit.index == 0 and len(units) > 1 and _is_heading(unit.text)
-        related = [u for u in units if u.value > 0 and not u.heading] or [u for u in units if u.value > 0] or units
-        fitting = [u for u in units if not conflicts(situation, u.situation)]
-        if not fitting or (all(u.heading for u in fitting) and len(fitting) < len(units)):
-            # nothing for this family, or only a title sentence while the substance is for others
-            return KeySentence("", False, True, ())
-        candidates = [u for u in fitting if u.value > 0 and not u.heading]
-        if not candidates and situation and any(u.value > 0 and not u.heading for u in units):
-            # the clause's substance is all for other families; its title sentence is no answer
-            return KeySentence("", False, True, ())
-        candidates = candidates or [u for u in fitting if u.value > 0] or fitting
-        best = max(candidates, key=lambda u: (u.value * (1 + 0.5 * specific_matches(situation, u.situation)),
-                                              -u.index))
-        sentence = _narrow(best.text, situation, best.situation)
-        none_here = bool(situation) and query.wants_amount and not _AMOUNT_STATED.search(_doc_norm(sentence)) and any(
-            conflicts(situation, u.situation) and _AMOUNT_STATED.search(_doc_norm(u.text)) for u in related)
-        alternatives = () if none_here else _alternatives(situation, related, best)
-        return KeySentence(sentence, True, none_here, alternatives)
-
     def _sentence_value(self, sentence: str, matched: Sequence[str], weights: dict[str, float],
                         wants_amount: bool, question: str = "") -> float:
-        norm = _doc_norm(sentence)
+        norm = doc_norm(sentence)
         score = sum(self.idf[t] * weights[t] for t in matched if t in norm)
-        if wants_amount and _AMOUNT_STATED.search(norm) and score > 0:
+        if wants_amount and AMOUNT_STATED.search(norm) and score > 0:
             period = asked_period(question)
             # a sum of the period asked about (每月) beats a sum of another one (一次性)
-            score *= 2 if period is None or _PERIOD_WORDS[period].search(norm) else 1.2
+            score *= 2 if period is None or PERIOD_WORDS[period].search(norm) else 1.2
         return score
 
     def _confident(self, query: Query, hits: list[Hit]) -> tuple[bool, str]:
@@ -463,104 +411,6 @@ def _fitting_first(hits: list[Hit]) -> list[Hit]:
         return hits
     better = next((h for h in hits if h.fits and h.score >= hits[0].score * FIT_PROMOTE), None)
     return hits if better is None else [better, *(h for h in hits if h is not better)]
-
-
-@lru_cache(maxsize=1024)
-def _granting_clauses(code: str, situation: Situation) -> frozenset[str]:
-    """Clauses cited by a rule with a sum whose own conditions hold for this situation."""
-    from knowledge.eligibility import Trace, evaluate
-    from knowledge.facts import parse_profile
-    from knowledge.rules_schema import load_rules
-
-    profile = parse_profile({"jurisdiction": code, **situation.to_facts()})
-    return frozenset(rule.citation.clause for rule in load_rules(code).rules
-                     if rule.amount is not None and evaluate(rule.conditions, profile, Trace()) is True)
-
-
-@lru_cache(maxsize=8192)
-def _doc_norm(text: str) -> str:
-    """Normalised document text (cached: the same clauses and sentences recur in every search)."""
-    return normalize(text)
-
-
-@lru_cache(maxsize=1024)
-def _document_excludes(code: str, situation: Situation) -> bool:
-    """The document's own scope leaves this family out (Ankang's covers 失独 families only)."""
-    from knowledge.eligibility import Trace, evaluate
-    from knowledge.facts import parse_profile
-    from knowledge.rules_schema import load_rules
-
-    profile = parse_profile({"jurisdiction": code, **situation.to_facts()})
-    return evaluate(load_rules(code).scope.conditions, profile, Trace()) is False
-
-
-@dataclass
-class _Unit:
-    """One sentence (or ；-part) of a clause, read for situation and relevance."""
-
-    text: str
-    situation: SentenceSituation
-    index: int
-    value: float = 0.0
-    heading: bool = False
-
-
-@dataclass(frozen=True)
-class KeySentence:
-    sentence: str
-    fits: bool
-    none_for_situation: bool
-    alternatives: tuple[Alternative, ...]
-
-
-_NUMBERING = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|\d+[.．、])\s*")
-_SUBSTANCE = re.compile(r"\d|元|天|周岁|免费|优先|补贴|补助|提供|给予")
-
-
-def _is_heading(sentence: str) -> bool:
-    """A clause's opening title sentence (建立完善住院护理补贴保险制度。): short, no substance."""
-    body = _NUMBERING.sub("", sentence).strip()
-    return len(body) <= 24 and not re.search(r"\d|元", body)
-
-
-def _narrow(sentence: str, situation: Situation, read: SentenceSituation) -> str:
-    """Within a sentence that lists several situations' figures with commas (夫妻双方…1万元，
-    夫妻一方…0.5万元), keep the part for the question's situation, with the shared opening."""
-    for name in names_several(situation, read):
-        pattern = document_pattern(name, situation.get(name) or "")
-        parts = re.split(r"(?<=，)", sentence)
-        starts = [i for i, p in enumerate(parts) if any(document_pattern(name, v).search(_doc_norm(p))
-                                                        for v in read.named[name])]
-        if len(starts) < 2:
-            continue
-        mine = [i for i in starts if pattern.search(normalize(parts[i]))]
-        if not mine:
-            continue
-        begin = mine[0]
-        end = next((i for i in starts if i > begin), len(parts))
-        chosen = "".join(parts[begin:end]).rstrip("，")
-        prefix = "".join(parts[:starts[0]])
-        if prefix and starts[0] == begin:
-            return (prefix + chosen).strip()
-        return (prefix + "……" + chosen).strip() if prefix else chosen.strip()
-    return sentence
-
-
-def _alternatives(situation: Situation, related: list[_Unit], best: _Unit) -> tuple[Alternative, ...]:
-    """When the question leaves a dimension open and the clause answers it per situation
-    (the best sentence is for one value only), one sentence per value, each with its value."""
-    for dim in DIMENSIONS:
-        if situation.get(dim.name) or exclusive_value(best.situation, dim.name) is None:
-            continue
-        per_value: dict[str, _Unit] = {}
-        for unit in sorted(related, key=lambda u: -u.value):
-            value = exclusive_value(unit.situation, dim.name)
-            if value and not conflicts(situation, unit.situation):
-                per_value.setdefault(value, unit)
-        if len(per_value) >= 2:
-            ordered = [v for v in dim.document if v in per_value]
-            return tuple(Alternative(dim.name, v, per_value[v].text) for v in ordered)
-    return ()
 
 
 def _uncovered(content: Iterable[tuple[int, int]], terms: Iterable[QueryTerm]) -> set[int]:
@@ -590,18 +440,6 @@ def _ancestors(clause: Clause, by_id: dict[str, Clause]) -> list[str]:
 
 
 _AMOUNT_ASKED = re.compile(r"多少|几块|几千|几百|标准|金额|给多少|钱")
-_AMOUNT_STATED = re.compile(r"\d+(?:\.\d+)?万?元")
-_PERIODS_ASKED = (("month", re.compile(r"每月|每个月|一个月|月月|按月|月")), ("year", re.compile(r"每年|一年")),
-                  ("once", re.compile(r"一次性|一次")), ("day", re.compile(r"每天|一天|每日")))
-_PERIOD_WORDS = {"month": re.compile(r"每月|月"), "year": re.compile(r"每年|年"), "once": re.compile(r"一次"),
-                 "day": re.compile(r"每日|每天|日")}
-
-
-def asked_period(question: str) -> str | None:
-    """The period a money question asks about (每个月 -> month), if it names one."""
-    return next((period for period, pattern in _PERIODS_ASKED if pattern.search(question)), None)
-
-
 def _mark(sentence: str, terms: Sequence[str]) -> str:
     """Wrap every stretch of matched terms in 【】 (overlapping matches merged)."""
     marked = [False] * len(sentence)

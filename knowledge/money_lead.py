@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from knowledge.clause_search import SearchResult, asked_period
+from knowledge.clause_search import SearchResult
 from knowledge.eligibility import Trace, assess_rule, evaluate, leaves
 from knowledge.facts import Profile, parse_profile
+from knowledge.key_sentence import asked_period
 from knowledge.rules_schema import Rule, RuleSet, Variant, all_rulesets, load_rules
 
 
