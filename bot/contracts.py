@@ -47,6 +47,7 @@ def search_json(result: SearchResult) -> dict[str, Any]:
         "situation": dict(result.query.situation.values)
         | ({"grade": result.query.situation.grade} if result.query.situation.grade else {}),
         "jurisdiction": result.jurisdiction,
+        "excluded_by_scope": result.excluded,
         "results": [hit_json(h) for h in result.hits],
         "elsewhere": [hit_json(h) for h in result.elsewhere],
     }

@@ -7,7 +7,7 @@ sentence, and the document's date and status (a draft is always called a draft).
 from __future__ import annotations
 
 from dialogs import templates as t
-from dialogs.eligibility_text import amount_text
+from dialogs.eligibility_text import amount_text, scope_words
 from knowledge.catalogue import get_document
 from knowledge.clause_search import Hit, SearchResult
 from knowledge.clauses import clauses_by_id
@@ -138,6 +138,8 @@ def render_result(question: str, result: SearchResult, profile: Profile | None =
     city = get_document(result.jurisdiction).name if result.jurisdiction else None
     header = t.HEADER_CITY.format(question=question, city=city) if city else t.HEADER.format(question=question)
     lines = [header]
+    if result.excluded and result.jurisdiction:
+        lines.append(t.SCOPE_EXCLUDES.format(city=city_name(result.jurisdiction), who=scope_words(result.jurisdiction)))
     if result.answered:
         lead = answer_lead(result, profile)
         lines.extend(lead)

@@ -148,7 +148,7 @@ def render_comparison(topic: str) -> str:
         doc = row.document
         lines.append(t.COMPARE_CITY.format(city=doc.name, number=doc.number or t.NO_NUMBER, date=doc.date_label,
                                            draft=t.COMPARE_DRAFT if doc.is_draft else ""))
-        lines.append(t.COMPARE_SCOPE.format(who=_scope_words(doc.code)))
+        lines.append(t.COMPARE_SCOPE.format(who=scope_words(doc.code)))
         if not row.rules:
             lines.append(t.COMPARE_NONE)
         for rule in row.rules:
@@ -176,7 +176,8 @@ def _basis(rule: Rule) -> str:
     return t.COMPARE_BASIS[amount.basis].format(text=amount.basis_text or "")
 
 
-def _scope_words(code: str) -> str:
+def scope_words(code: str) -> str:
+    """Whom a document covers, in words (its scope conditions with their logic)."""
     scope = load_rules(code).scope
     context = "all" if scope.conditions and scope.each_person else None
     return "、".join(p for p in (phrase(scope.conditions, context), phrase(scope.each_person, context)) if p)

@@ -69,3 +69,7 @@ DOC_EFFECTIVE = "自{date}起实施"
 DOC_NO_EFFECTIVE = "文件没有写实施日期"
 DOC_REPEALS = "；同时废止：{numbers}"
 DOC_DRAFT_NUMBER = "征求意见稿，无文号"
+SCOPE_EXCLUDES = (
+    "{city}的文件所说的扶助对象是：{who}。您说的情况不在其中，下面的条文只供参考；"
+    "请向户籍所在地乡镇（街道）问清楚。"
+)

@@ -116,6 +116,8 @@ class SearchResult:
     jurisdiction: str | None
     reason: str
     elsewhere: list[Hit] = field(default_factory=list)
+    # the document's own scope leaves out the situation the question states (Kaifeng: grade 4)
+    excluded: bool = False
 
 
 def _is_word(token: str) -> bool:
@@ -282,11 +284,12 @@ class ClauseIndex:
             else frozenset()
         hits = self._rank(query, scope, top, granted)
         answered, reason = self._confident(query, hits)
-        if scope is not None and query.situation and document_excludes(scope, query.situation):
+        excluded = scope is not None and bool(query.situation) and document_excludes(scope, query.situation)
+        if excluded:
             hits = [replace(h, sentence="", highlight="", fits=False, none_for_situation=True, alternatives=())
                     for h in hits]
         hits = _fitting_first(hits)
-        result = SearchResult(query, answered, hits if answered else [], scope, reason)
+        result = SearchResult(query, answered, hits if answered else [], scope, reason, excluded=excluded)
         if answered and scope is not None and (hits[0].none_for_situation or not hits[0].fits):
             result.elsewhere = self._fitting_elsewhere(query, scope)
         if not answered and scope is not None:

@@ -100,7 +100,10 @@ def test_a_city_with_nothing_for_the_situation_names_the_cities_that_do():
 
 def test_grade_outside_the_document_is_named_not_hidden():
     result = search("女儿四级残疾，每个月能领多少钱", "kaifeng")
-    assert not result.hits[0].fits and "1430" not in result.hits[0].sentence
+    assert result.excluded and not result.hits[0].fits and "1430" not in result.hits[0].sentence
+    second_line = render_result("女儿四级残疾，每个月能领多少钱", result).splitlines()[1]
+    assert "残疾等级三级以上" in second_line and "您说的情况不在其中" in second_line
+    assert not search("女儿三级残疾，每个月能领多少钱", "kaifeng").excluded
 
 
 def test_heading_sentence_gives_way_to_substance():
