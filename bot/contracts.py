@@ -32,13 +32,22 @@ def hit_json(hit: Hit) -> dict[str, Any]:
         "doc_name": doc.name,
         "doc_date": doc.issued.isoformat() if doc.issued else None,
         "doc_status": doc.status,
+        "fits_situation": hit.fits,
+        "none_for_situation": hit.none_for_situation,
+        "sentences": [{"situation": f"{a.dimension}={a.value}", "sentence": a.sentence} for a in hit.alternatives],
     }
 
 
 def search_json(result: SearchResult) -> dict[str, Any]:
+    from dialogs.answer_text import answer_lead
+
     return {
         "answered": result.answered,
+        "lead": answer_lead(result),
+        "situation": dict(result.query.situation.values)
+        | ({"grade": result.query.situation.grade} if result.query.situation.grade else {}),
         "jurisdiction": result.jurisdiction,
+        "excluded_by_scope": result.excluded,
         "results": [hit_json(h) for h in result.hits],
         "elsewhere": [hit_json(h) for h in result.elsewhere],
     }
@@ -121,6 +130,11 @@ def assessment_json(assessment: Any) -> dict[str, Any]:
         "benefits": [outcome_json(o) for o in assessment.outcomes],
         "monthly_total": _number(assessment.monthly_total()),
         "monthly_total_complete": assessment.monthly_total_complete(),
+        "monthly_total_excludes": {
+            "on_top_of": assessment.on_top_of(),
+            "child_allowances": [o.rule.id for o in assessment.child_cash()],
+            "spouses_without_rate": assessment.spouses_without_rate(),
+        },
         "once_total": _number(assessment.once_total()),
         "document": {"number": doc.number, "title": doc.title, "date": doc.issued.isoformat() if doc.issued else None,
                      "status": doc.status},

@@ -7,8 +7,98 @@ sentence, and the document's date and status (a draft is always called a draft).
 from __future__ import annotations
 
 from dialogs import templates as t
+from dialogs.eligibility_text import amount_text, scope_words
 from knowledge.catalogue import get_document
 from knowledge.clause_search import Hit, SearchResult
+from knowledge.clauses import clauses_by_id
+from knowledge.facts import Profile
+from knowledge.money_lead import LeadItem, MoneyLead, money_lead
+
+
+def city_name(code: str) -> str:
+    """柳州市 -> 柳州, 泰州市姜堰区 -> 姜堰区: how people name their own city."""
+    name = get_document(code).name
+    if name.endswith("区") and "市" in name:
+        return name.split("市", 1)[1]
+    return name.removesuffix("市")
+
+
+def _cite(code: str, clause_id: str) -> str:
+    return f"{get_document(code).citation_label} {clauses_by_id()[clause_id].path}"
+
+
+def _lead_amount(item: LeadItem) -> str:
+    assert item.rule.amount is not None
+    text = amount_text(item.rule.amount, item.value)
+    if item.rule.amount.per == "person":
+        text = t.SPOUSES_EACH + text
+    return f"{item.label}：{text}" if item.label else text
+
+
+def _on_top(item: LeadItem) -> str:
+    amount = item.rule.amount
+    return t.LEAD_ON_TOP.format(text=amount.basis_text) if amount and amount.basis == "on_top" else ""
+
+
+def _elsewhere_basis(item: LeadItem) -> str:
+    """In the list of other cities, a sum paid on top of others says so before its citation."""
+    amount = item.rule.amount
+    return t.LEAD_ON_TOP_SHORT.format(text=amount.basis_text) if amount and amount.basis == "on_top" else ""
+
+
+def _who(item: LeadItem, stated: str | None) -> str:
+    return t.LEAD_WHO.get(item.child_status or stated or "", t.LEAD_WHO_ANY)
+
+
+def lead_lines(lead: MoneyLead) -> list[str]:
+    """「柳州：孩子伤残的家庭，夫妻每人每月600元（柳政规〔2018〕41号 三、（一））」, or, when the
+    document states sums only for other families, that it has none for this one."""
+    city = city_name(lead.jurisdiction)
+    prefix = t.LEAD_PROFILE if lead.from_profile else ""
+    if not lead.none_here:
+        return [prefix + t.LEAD_ITEM.format(city=city, who=_who(item, lead.child_status), amount=_lead_amount(item),
+                                            cite=_cite(lead.jurisdiction, item.rule.citation.clause),
+                                            basis=_on_top(item))
+                for item in lead.items]
+    who = t.LEAD_WHO.get(lead.child_status or "", t.LEAD_WHO_ANY)
+    lines = []
+    if lead.applies_instead:
+        rule = lead.applies_instead[0]
+        lines.append(prefix + t.LEAD_NONE.format(city=city, who=who, title=rule.title, quote=rule.citation.quote,
+                                                 cite=_cite(lead.jurisdiction, rule.citation.clause)))
+    else:
+        lines.append(prefix + t.LEAD_NONE_BARE.format(city=city, who=who))
+    if lead.elsewhere:
+        cities = "；".join(
+            t.LEAD_ELSEWHERE_ITEM.format(city=city_name(code), amounts="、".join(
+                f"{_lead_amount(i)}（{_elsewhere_basis(i)}{_cite(code, i.rule.citation.clause)}）" for i in items))
+            for code, items in lead.elsewhere)
+        lines.append(t.LEAD_ELSEWHERE.format(cities=cities))
+    return lines
+
+
+def document_lines(result: SearchResult) -> list[str]:
+    """For a question about the document itself (哪天生效, 还有效吗, 废止了哪个): its number,
+    dates, status and what it repealed, from the catalogue."""
+    aspects = {a for a, _, _ in result.query.aspects} & {"effective", "in_force", "replaced"}
+    code = result.jurisdiction or (result.hits[0].clause.doc if result.hits else None)
+    if not aspects or code is None:
+        return []
+    doc = get_document(code)
+    issued = t.DOC_ISSUED.format(date=doc.date_label) if doc.issued else t.DOC_NOT_DATED
+    effective = doc.effective
+    when = t.DOC_EFFECTIVE.format(date=f"{effective.year}年{effective.month}月{effective.day}日") if effective \
+        else t.DOC_NO_EFFECTIVE
+    repeals = t.DOC_REPEALS.format(numbers="、".join(doc.repeals)) if doc.repeals else ""
+    return [t.DOC_FACTS.format(city=city_name(code), number=doc.number or t.DOC_DRAFT_NUMBER, issued=issued,
+                               effective=when, status=doc.status_note, repeals=repeals)]
+
+
+def answer_lead(result: SearchResult, profile: Profile | None = None) -> list[str]:
+    """The lead lines of an answer: the document's own facts for a question about it, and
+    the computed line for a money question the rules can answer (else nothing)."""
+    lead = money_lead(result, profile)
+    return document_lines(result) + (lead_lines(lead) if lead else [])
 
 
 def render_hit(rank: int, hit: Hit) -> list[str]:
@@ -18,8 +108,8 @@ def render_hit(rank: int, hit: Hit) -> list[str]:
     lines = [
         t.HIT_TITLE.format(rank=rank, city=doc.name, doc_title=doc.title, path=clause.path, title=title),
         t.HIT_CITATION.format(number=doc.number or t.NO_NUMBER, path=clause.path),
-        t.HIT_SENTENCE.format(sentence=hit.highlight),
     ]
+    lines.extend(_sentence_lines(hit))
     units = [*clause.lead_units, *(u for u in clause.units if u not in clause.lead_units)]
     if units:
         lines.append(t.HIT_UNITS.format(units="、".join(units)))
@@ -28,18 +118,42 @@ def render_hit(rank: int, hit: Hit) -> list[str]:
     return lines
 
 
-def render_result(question: str, result: SearchResult) -> str:
-    """The whole answer: header, numbered clauses, or an honest 'not found'."""
+def _sentence_lines(hit: Hit) -> list[str]:
+    """The key sentence for this family; per situation when the question states none."""
+    if not hit.fits:
+        return [t.HIT_NOTHING_FOR_SITUATION]
+    if hit.alternatives:
+        return [t.HIT_SENTENCE.format(sentence=""), *(
+            t.HIT_ALTERNATIVE.format(label=t.SITUATION_LABEL.get((a.dimension, a.value), a.value), sentence=a.sentence)
+            for a in hit.alternatives)]
+    lines = [t.HIT_SENTENCE.format(sentence=hit.highlight)]
+    if hit.none_for_situation:
+        lines.append(t.HIT_NONE_FOR_SITUATION)
+    return lines
+
+
+def render_result(question: str, result: SearchResult, profile: Profile | None = None) -> str:
+    """The whole answer: a lead line for money questions, numbered clauses, or an honest
+    'not found'; when this city has nothing for the family's situation, the cities that do."""
     city = get_document(result.jurisdiction).name if result.jurisdiction else None
     header = t.HEADER_CITY.format(question=question, city=city) if city else t.HEADER.format(question=question)
     lines = [header]
+    if result.excluded and result.jurisdiction:
+        lines.append(t.SCOPE_EXCLUDES.format(city=city_name(result.jurisdiction), who=scope_words(result.jurisdiction)))
     if result.answered:
+        lead = answer_lead(result, profile)
+        lines.extend(lead)
         for rank, hit in enumerate(result.hits, start=1):
             lines.extend(render_hit(rank, hit))
+        if result.elsewhere and not lead:
+            lines.append(t.FOUND_ELSEWHERE)
+            for rank, hit in enumerate(result.elsewhere, start=1):
+                lines.extend(render_hit(rank, hit))
         return "\n".join(lines)
     if result.reason == "empty":
         lines.append(t.EMPTY_QUESTION)
         return "\n".join(lines)
+    lines.extend(document_lines(result))
     lines.append(t.NOT_FOUND_IN_CITY.format(city=city) if city else t.NOT_FOUND)
     if result.elsewhere:
         lines.append(t.FOUND_ELSEWHERE)

@@ -64,6 +64,7 @@ CHECKLIST_LABELS = {
     "self_care_lost": "夫妻有人生活不能自理",
     "chronic_disease": "夫妻有人患高血压或糖尿病等慢性病",
     "child_in_higher_education": "残疾的孩子正在上大学或高职",
+    "child_under_7": "残疾的孩子还不满7岁",
 }
 
 SUMMARY_HEADER = "您填的情况如下，请看看对不对："
@@ -107,6 +108,9 @@ ITEM_UNITS = "   负责单位：{units}"
 ITEM_NOTE = "   说明：{note}"
 TOTAL_MONTHLY = "每月现金合计：{total}元（按{date}文件所载，以上可以领取的各项相加）"
 TOTAL_MONTHLY_OPEN = "（还有几项每月的钱要等问清楚后才能确定，没有算进去）"
+TOTAL_ON_TOP = "（这个合计是{basis}另发的部分；国家和上级发放的那部分本文件没有写金额，没有算进去）"
+TOTAL_CHILD = "（孩子自己领的{items}是给孩子的，没有算进夫妻的合计）"
+TOTAL_SPOUSE_NO_RATE = "（{who}：本文件没有写每月标准，没有算进合计，请向乡镇（街道）计生办问清楚）"
 TOTAL_ONCE = "一次性发放合计：{total}元"
 DECIDES = "以上是按文件原文整理的参考，能不能享受、享受多少，最终由当地卫生健康委员会（卫健局）审核认定。"
 NO_NUMBER = "（征求意见稿，无文号）"
@@ -118,7 +122,7 @@ PAID_AS = {
     "premium": "（由政府代缴，不发到手上）",
     "insurance": "（保险赔付）",
     "fee_waiver": "（减免费用）",
-    "subsidy": "（减免优惠）",
+    "subsidy": "（补助资金，不是费用减免）",
 }
 UP_TO = "最多"
 AT_LEAST = "至少"
@@ -140,6 +144,7 @@ MISSING_LABELS = {
     "self_care_lost": "是否有人生活不能自理",
     "chronic_disease": "是否有人患慢性病",
     "child_in_higher_education": "残疾的孩子是否在上大学",
+    "child_under_7": "残疾的孩子是否不满7岁",
     "orphan_under_18": "是否计划生育孤儿家庭",
 }
 
@@ -147,6 +152,10 @@ MISSING_LABELS = {
 COMPARE_HEADER = "各地“{topic}”对比（按各文件原文；金额为文件所载，不代表现行标准）："
 COMPARE_CITY = "【{city}】{number}，{date}{draft}"
 COMPARE_SCOPE = "   本文件适用于：{who}（户籍在本地）"
+COMPARE_BASIS = {
+    "on_top": "（{text}另发的部分，不是总额：国家和上级的扶助另算）",
+    "raised_to": "（提高后的总额：{text}）",
+}
 COMPARE_NONE = "   本文件没有这一项。"
 COMPARE_ITEM = "   · {title}：{amount}"
 COMPARE_NO_AMOUNT = "文件未写金额"

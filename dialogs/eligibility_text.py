@@ -13,7 +13,7 @@ from dialogs import check_templates as t
 from knowledge.catalogue import get_document
 from knowledge.clauses import clauses_by_id
 from knowledge.comparison import compare, resolve_topic
-from knowledge.condition_text import requirement
+from knowledge.condition_text import phrase, requirement
 from knowledge.eligibility import Assessment, Outcome, leaves
 from knowledge.rules_schema import TOPICS, Amount, Rule, load_rules
 
@@ -96,6 +96,7 @@ def render_assessment(assessment: Assessment) -> str:
         lines += ["", t.TOTAL_MONTHLY.format(total=_money(total), date=doc.date_label)]
         if not assessment.monthly_total_complete():
             lines.append(t.TOTAL_MONTHLY_OPEN)
+        lines += total_notes(assessment)
     once = assessment.once_total()
     if once is not None:
         lines.append(t.TOTAL_ONCE.format(total=_money(once)))
@@ -115,10 +116,24 @@ def render_assessment(assessment: Assessment) -> str:
     return "\n".join(lines)
 
 
+def total_notes(assessment: Assessment) -> list[str]:
+    """What the monthly total includes and cannot: sums paid on top of allowances the
+    document does not state, the child's own allowance, a spouse with no stated rate."""
+    notes = [t.TOTAL_ON_TOP.format(basis=basis) for basis in assessment.on_top_of()]
+    child = assessment.child_cash()
+    if child:
+        notes.append(t.TOTAL_CHILD.format(items="、".join(o.rule.title for o in child)))
+    for spouse in assessment.spouses_without_rate():
+        notes.append(t.TOTAL_SPOUSE_NO_RATE.format(who=t.SPOUSE[spouse]))
+    return notes
+
+
 def _who(rule: Rule) -> str:
     """A short statement of whom the rule names, from its conditions' wording."""
-    return "、".join(dict.fromkeys([*_requirements(rule.conditions, rule.each_person), *rule.provisos])) \
-        or "本文件所指的特殊家庭"
+    trees = [tree for tree in (rule.conditions, rule.each_person) if tree]
+    context = "all" if len(trees) + len(rule.provisos) > 1 else None
+    parts = [*(phrase(tree, context) for tree in trees), *rule.provisos]
+    return "、".join(dict.fromkeys(p for p in parts if p)) or "本文件所指的特殊家庭"
 
 
 def _requirements(*trees: object) -> list[str]:
@@ -133,7 +148,7 @@ def render_comparison(topic: str) -> str:
         doc = row.document
         lines.append(t.COMPARE_CITY.format(city=doc.name, number=doc.number or t.NO_NUMBER, date=doc.date_label,
                                            draft=t.COMPARE_DRAFT if doc.is_draft else ""))
-        lines.append(t.COMPARE_SCOPE.format(who=_scope_words(doc.code)))
+        lines.append(t.COMPARE_SCOPE.format(who=scope_words(doc.code)))
         if not row.rules:
             lines.append(t.COMPARE_NONE)
         for rule in row.rules:
@@ -145,16 +160,27 @@ def render_comparison(topic: str) -> str:
                 variants = rule.amount.variants
                 amount = "；".join(f"{v.label or _who_variant(v.when)}{amount_text(rule.amount, v.value)}"
                                   for v in variants)
-            lines.append(t.COMPARE_ITEM.format(title=rule.title, amount=amount))
+            lines.append(t.COMPARE_ITEM.format(title=rule.title, amount=amount + _basis(rule)))
             lines.append(t.COMPARE_WHO.format(who=_who(rule)))
             clause = clauses_by_id()[rule.citation.clause]
             lines.append(t.COMPARE_CITE.format(path=clause.path, quote=rule.citation.quote))
     return "\n".join(lines)
 
 
-def _scope_words(code: str) -> str:
+def _basis(rule: Rule) -> str:
+    """Whether a sum is paid on top of allowances the document does not state, or is the
+    raised total: 柳州 650 and 开封 1430 are not comparable as they stand."""
+    amount = rule.amount
+    if amount is None or amount.basis is None:
+        return ""
+    return t.COMPARE_BASIS[amount.basis].format(text=amount.basis_text or "")
+
+
+def scope_words(code: str) -> str:
+    """Whom a document covers, in words (its scope conditions with their logic)."""
     scope = load_rules(code).scope
-    return "、".join(dict.fromkeys(_requirements(scope.conditions, scope.each_person)))
+    context = "all" if scope.conditions and scope.each_person else None
+    return "、".join(p for p in (phrase(scope.conditions, context), phrase(scope.each_person, context)) if p)
 
 
 def _who_variant(when: object) -> str:

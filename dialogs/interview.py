@@ -47,6 +47,14 @@ class Question:
     multi: bool = False  # a checklist: options toggle facts on
     age_fact: str | None = None  # a typed number answers this age
 
+    def __post_init__(self) -> None:
+        """Option ids are unique by construction: a repeated id would hide a button and make
+        another answer record the wrong fact (城镇 once shared 不清楚's id)."""
+        ids = [o.id for o in self.options]
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise ValueError(f"question {self.key!r}: option ids {repeated} are not unique")
+
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)
 
@@ -191,8 +199,8 @@ def _hukou(profile: Profile, missing: set[str]) -> Question | None:
 def _residence(profile: Profile, missing: set[str]) -> Question | None:
     if "residence" not in missing:
         return None
-    options = (Option("u", t.OPT_URBAN, {"residence": "urban"}), Option("r", t.OPT_RURAL, {"residence": "rural"}),
-               Option("x", t.UNKNOWN, {"residence": UNKNOWN}))
+    options = (Option("t", t.OPT_URBAN, {"residence": "urban"}), Option("r", t.OPT_RURAL, {"residence": "rural"}),
+               _unknown(("residence",)))
     return Question("residence", t.Q_RESIDENCE, options, ("residence",))
 
 
@@ -391,3 +399,18 @@ def finished(state: InterviewState) -> bool:
 
 def result(state: InterviewState) -> Assessment:
     return assess(state.profile())
+
+
+def _check_option_ids() -> None:
+    """Build every question with every fact still open, in every jurisdiction, at import:
+    a repeated option id (城镇 once shared 不清楚's id, so 城镇户口 vanished from the
+    keyboard) then fails when the program starts, never in a family's conversation."""
+    _jurisdiction_question()
+    for doc in load_catalogue():
+        profile = start(doc.code).profile()
+        missing = set(assess(profile).missing()) | {"residence", "local_spouse", "disability_grade"}
+        for build in BUILDERS.values():
+            build(profile, missing)
+
+
+_check_option_ids()

@@ -29,3 +29,47 @@ CONSOLE_GREETING = (
 CONSOLE_GOODBYE = "再见，祝您平安。"
 CONSOLE_AFTER_CHECK = "还有什么想问的，可以接着输入；输入“退出”结束。"
 OFFER_CHECK_CONSOLE = "想知道您家具体能享受哪些、每月多少钱？输入“查看待遇”，我问您几个简单的问题。"
+
+# --- situation-aware answers and the money lead line ----------------------------------
+LEAD_PROFILE = "按您填的情况："
+LEAD_ITEM = "{city}：{who}，{amount}（{cite}）{basis}"
+LEAD_ON_TOP = "；这是{text}另发的"
+LEAD_ON_TOP_SHORT = "{text}另发；"
+LEAD_NONE = "{city}：本文件没有为{who}写本地金额；对您适用的是“{title}”：「{quote}」（{cite}）"
+LEAD_NONE_BARE = "{city}：本文件没有为{who}写本地金额。"
+LEAD_ELSEWHERE = "写了这一项金额的地方（各地政策不同，以户籍所在地为准）：{cities}"
+LEAD_ELSEWHERE_ITEM = "{city}{amounts}"
+LEAD_WHO = {"deceased": "孩子去世的家庭", "disabled": "孩子伤残的家庭"}
+LEAD_WHO_ANY = "符合条件的家庭"
+SPOUSES_EACH = "夫妻"
+SITUATION_LABEL = {
+    ("child", "deceased"): "独生子女死亡的家庭",
+    ("child", "disabled"): "独生子女伤残的家庭",
+    ("residence", "rural"): "农村居民",
+    ("residence", "urban"): "城镇居民",
+    ("hukou", "both"): "夫妻双方都是本地户籍",
+    ("hukou", "one"): "夫妻只有一方是本地户籍",
+    ("resettlement", "tall"): "住楼房（四层及以上）",
+    ("resettlement", "scattered"): "分散安置",
+    ("resettlement", "concentrated"): "集中安置",
+    ("wish", "rebirth"): "想再生育的",
+    ("wish", "adopt"): "想收养的",
+    ("insurance", "medical"): "医疗保险",
+    ("insurance", "pension"): "养老保险",
+}
+HIT_ALTERNATIVE = "   · {label}：{sentence}"
+HIT_NONE_FOR_SITUATION = "   注意：这一条写的金额是给其他情况的家庭的，您这种情况本文件没有写金额。"
+HIT_NOTHING_FOR_SITUATION = "   这一条只写了其他情况的家庭，不适用于您说的情况。"
+
+# --- questions about the document itself (from the catalogue) ------------------------
+DOC_FACTS = "{city}：{number}，{issued}；{effective}；{status}{repeals}"
+DOC_ISSUED = "{date}印发"
+DOC_NOT_DATED = "未注明日期"
+DOC_EFFECTIVE = "自{date}起实施"
+DOC_NO_EFFECTIVE = "文件没有写实施日期"
+DOC_REPEALS = "；同时废止：{numbers}"
+DOC_DRAFT_NUMBER = "征求意见稿，无文号"
+SCOPE_EXCLUDES = (
+    "{city}的文件所说的扶助对象是：{who}。您说的情况不在其中，下面的条文只供参考；"
+    "请向户籍所在地乡镇（街道）问清楚。"
+)

@@ -15,7 +15,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from rapidfuzz import process
@@ -23,7 +23,11 @@ from rapidfuzz.distance import Levenshtein
 
 from knowledge.catalogue import load_catalogue
 from knowledge.clauses import Clause, load_clauses
+from knowledge.document_question import ASPECTS, asked_aspects, states
+from knowledge.key_sentence import AMOUNT_STATED, PERIOD_WORDS, Alternative, asked_period, choose, doc_norm
 from knowledge.lexicon import Lexicon, load_lexicon, tokenizer
+from knowledge.situation import Situation, read_question, situation_positions
+from knowledge.situation_rules import document_excludes, granting_clauses
 from knowledge.text_normalize import normalize
 
 # BM25 parameters. b is below the usual 0.75 because the long Linyi paragraphs hold many
@@ -44,9 +48,25 @@ MAX_QUESTION_CHARS = 300
 # How many extra BM25 candidates are re-ranked by coverage, and how much coverage counts.
 RERANK_POOL = 5
 COVERAGE_WEIGHT = 0.5
+# For "多少钱" questions a clause that states a sum ranks above one that does not (among the
+# re-ranked candidates): "女儿残疾每月多少钱" is about the money clause, not about any
+# clause that mentions 残疾.
+AMOUNT_BONUS = 0.5
+# In a money question that states the family's situation, a clause whose rule certainly
+# grants this family a sum (its own conditions hold for what the question says) ranks above
+# one whose sum needs more (a child at college): the rules know who gets what.
+GRANTED_BONUS = 0.5
+# A clause that fits the family's situation is put before a better-scoring one that does not
+# when it scores at least this share of it.
+FIT_PROMOTE = 0.75
+# Added to the score of the clause that states what a question about the document asks
+# (the effective date, the repeal, the scope): about one strong matched word.
+ASPECT_SCORE = 6.0
+# In a money question the words stating the family's situation (三级残疾, 去世) say whose
+# money, not which money: they count less, and the key sentence is then chosen by situation.
+SITUATION_WEIGHT = 0.4
 
 _WORD = re.compile(r"[0-9a-z\u3400-\u9fff]")
-_SENTENCE_END = re.compile(r"(?<=[。；！？])|\n")
 
 
 @dataclass(frozen=True)
@@ -67,6 +87,10 @@ class Query:
     mentioned: tuple[str, ...]
     content: tuple[tuple[int, int], ...]  # spans of the topic words in `normalized`
     terms: tuple[QueryTerm, ...]
+    situation: Situation = field(default_factory=Situation)
+    wants_amount: bool = False
+    # phrases asking about the document itself (生效, 还有效, 废止, 扶助对象), see document_question
+    aspects: tuple[tuple[str, int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -77,6 +101,11 @@ class Hit:
     matched: tuple[str, ...]
     sentence: str
     highlight: str
+    # False when every sentence of the clause is for another situation than the question's
+    fits: bool = True
+    # the clause states the substance (a sum) only for other situations than the question's
+    none_for_situation: bool = False
+    alternatives: tuple[Alternative, ...] = ()
 
 
 @dataclass
@@ -87,6 +116,8 @@ class SearchResult:
     jurisdiction: str | None
     reason: str
     elsewhere: list[Hit] = field(default_factory=list)
+    # the document's own scope leaves out the situation the question states (Kaifeng: grade 4)
+    excluded: bool = False
 
 
 def _is_word(token: str) -> bool:
@@ -118,6 +149,8 @@ class ClauseIndex:
         n = len(self.clauses)
         self.idf = {t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self.postings.items()}
         self._build_typo_tables()
+        self.aspect_clauses = {aspect: frozenset(i for i, c in enumerate(self.clauses) if states(aspect, c.text))
+                               for aspect in ASPECTS}
         self._aliases = sorted(
             ((normalize(a), d.code) for d in load_catalogue() for a in (*d.aliases, d.name) if len(a) > 1),
             key=lambda x: -len(x[0]),
@@ -163,7 +196,9 @@ class ClauseIndex:
                 terms, content = self._terms(norm)
                 uncovered = _uncovered(content, terms)
             terms.extend(self._edit_distance_terms(norm, uncovered))
-        return Query(question, norm, tuple(mentioned), tuple(content), tuple(terms))
+        wants_amount = _AMOUNT_ASKED.search(norm) is not None
+        return Query(question, norm, tuple(mentioned), tuple(content), tuple(terms), read_question(question),
+                     wants_amount, tuple(asked_aspects(norm)))
 
     def _terms(self, norm: str) -> tuple[list[QueryTerm], list[tuple[int, int]]]:
         """Indexed words and synonym expansions of the question, and its topic words."""
@@ -245,9 +280,18 @@ class ClauseIndex:
     def search(self, question: str, jurisdiction: str | None = None, top: int = 3) -> SearchResult:
         query = self.analyse(question)
         scope = jurisdiction or (query.mentioned[0] if len(query.mentioned) == 1 else None)
-        hits = self._rank(query, scope, top)
+        granted = granting_clauses(scope, query.situation) if scope and query.wants_amount and query.situation \
+            else frozenset()
+        hits = self._rank(query, scope, top, granted)
         answered, reason = self._confident(query, hits)
-        result = SearchResult(query, answered, hits if answered else [], scope, reason)
+        excluded = scope is not None and bool(query.situation) and document_excludes(scope, query.situation)
+        if excluded:
+            hits = [replace(h, sentence="", highlight="", fits=False, none_for_situation=True, alternatives=())
+                    for h in hits]
+        hits = _fitting_first(hits)
+        result = SearchResult(query, answered, hits if answered else [], scope, reason, excluded=excluded)
+        if answered and scope is not None and (hits[0].none_for_situation or not hits[0].fits):
+            result.elsewhere = self._fitting_elsewhere(query, scope)
         if not answered and scope is not None:
             others = [h for h in self._rank(query, None, 10) if h.clause.doc != scope]
             if others and self._confident(query, others)[0]:
@@ -257,10 +301,25 @@ class ClauseIndex:
                 result.elsewhere = list(best_per_doc.values())[:3]
         return result
 
-    def _rank(self, query: Query, scope: str | None, top: int) -> list[Hit]:
+    def _fitting_elsewhere(self, query: Query, scope: str) -> list[Hit]:
+        """The other cities whose documents do state something for this situation."""
+        best_per_doc: dict[str, Hit] = {}
+        for hit in self._rank(query, None, 12):
+            if hit.clause.doc == scope or not hit.fits or hit.none_for_situation:
+                continue
+            if query.wants_amount and not AMOUNT_STATED.search(doc_norm(hit.sentence)):
+                continue
+            best_per_doc.setdefault(hit.clause.doc, hit)
+        return list(best_per_doc.values())[:4]
+
+    def _rank(self, query: Query, scope: str | None, top: int, granted: frozenset[str] = frozenset()) -> list[Hit]:
         weights: dict[str, float] = {}
+        about_family = situation_positions(query.normalized) if query.wants_amount and query.situation else set()
         for t in query.terms:
-            weights[t.term] = max(weights.get(t.term, 0.0), t.weight)
+            weight = t.weight
+            if about_family and set(range(t.start, t.end)) <= about_family:
+                weight *= SITUATION_WEIGHT
+            weights[t.term] = max(weights.get(t.term, 0.0), weight)
         scores: dict[int, float] = defaultdict(float)
         for term, weight in weights.items():
             idf = self.idf[term]
@@ -269,16 +328,28 @@ class ClauseIndex:
                     continue
                 norm_len = 1 - B + B * self.lengths[i] / self.avg_length
                 scores[i] += weight * idf * tf * (K1 + 1) / (tf + K1 * norm_len)
+        # A question about the document itself (哪天生效, 废止了哪个) finds the clause that says so.
+        for aspect in {a for a, _, _ in query.aspects}:
+            for i in self.aspect_clauses[aspect]:
+                if not scope or self.clauses[i].doc == scope:
+                    scores[i] += ASPECT_SCORE
         # Re-rank the leading candidates by how much of the question each one covers: a
         # clause that answers every part beats one that repeats a single word often.
         leading = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[: max(top, 1) + RERANK_POOL]
-        scored = [(i, score, self._coverage(query, self._present(query, i))) for i, score in leading]
-        scored.sort(key=lambda x: -x[1] * (1 - COVERAGE_WEIGHT + COVERAGE_WEIGHT * x[2]))
+        scored = [(i, score, self._coverage(query, self._present(query, i), i)) for i, score in leading]
+        scored.sort(key=lambda x: -x[1] * (1 - COVERAGE_WEIGHT + COVERAGE_WEIGHT * x[2])
+                    * self._amount_bonus(query, x[0])
+                    * (1 + GRANTED_BONUS if self.clauses[x[0]].id in granted else 1.0))
         scored = scored[: max(top, 1)]
         if not scored:
             return []
         best = scored[0][1]
         return [self._hit(query, i, score, cov, weights) for i, score, cov in scored if score >= best * RELATIVE_CUTOFF]
+
+    def _amount_bonus(self, query: Query, i: int) -> float:
+        if query.wants_amount and AMOUNT_STATED.search(doc_norm(self.clauses[i].text)):
+            return 1 + AMOUNT_BONUS
+        return 1.0
 
     def _present(self, query: Query, i: int) -> list[QueryTerm]:
         return [t for t in query.terms if t.term in self.token_sets[i]]
@@ -286,11 +357,13 @@ class ClauseIndex:
     def _hit(self, query: Query, i: int, score: float, coverage: float, weights: dict[str, float]) -> Hit:
         clause = self.clauses[i]
         matched = tuple(sorted({t.term for t in self._present(query, i)}, key=lambda t: (-len(t), t)))
-        wants_amount = _AMOUNT_ASKED.search(query.normalized) is not None
-        sentence = self._best_sentence(clause.text, matched, weights, wants_amount)
-        return Hit(clause, round(score, 4), round(coverage, 3), matched, sentence, _mark(sentence, matched))
+        key = choose(clause.text, query.situation, query.wants_amount,
+                     lambda sentence: self._sentence_value(sentence, matched, weights, query.wants_amount,
+                                                           query.normalized))
+        return Hit(clause, round(score, 4), round(coverage, 3), matched, key.sentence, _mark(key.sentence, matched),
+                   key.fits, key.none_for_situation, key.alternatives)
 
-    def _coverage(self, query: Query, present: list[QueryTerm]) -> float:
+    def _coverage(self, query: Query, present: list[QueryTerm], clause_index: int | None = None) -> float:
         """Share of the question's topic words this clause covers.
 
         Words about the family's own situation (孩子走了, 老两口) count as covered by any
@@ -298,8 +371,11 @@ class ClauseIndex:
         """
         if not query.content:
             return 0.0
-        situation = {i for t in query.terms if t.term in self.lexicon.situation for i in range(t.start, t.end)}
-        here = {i for t in present if t.term not in self.lexicon.situation for i in range(t.start, t.end)}
+        situation = {p for t in query.terms if t.term in self.lexicon.situation for p in range(t.start, t.end)}
+        here = {p for t in present if t.term not in self.lexicon.situation for p in range(t.start, t.end)}
+        if clause_index is not None:  # the document-itself phrase is covered by the clause that states it
+            here |= {p for aspect, start, end in query.aspects if clause_index in self.aspect_clauses[aspect]
+                     for p in range(start, end)}
         topical = sum(1 for s, e in query.content if here.intersection(range(s, e)))
         if not topical:
             return 0.0
@@ -308,19 +384,15 @@ class ClauseIndex:
         )
         return (topical + about_family) / len(query.content)
 
-    def _best_sentence(self, text: str, matched: Sequence[str], weights: dict[str, float],
-                       wants_amount: bool = False) -> str:
-        """The sentence that best shows the answer; for "多少钱" questions, one with a sum."""
-        sentences = [s for s in _SENTENCE_END.split(text) if s.strip()] or [text]
-
-        def value(sentence: str) -> float:
-            norm = normalize(sentence)
-            score = sum(self.idf[t] * weights[t] for t in matched if t in norm)
-            if wants_amount and _AMOUNT_STATED.search(norm) and score > 0:
-                score *= 2
-            return score
-
-        return max(sentences, key=value).strip()
+    def _sentence_value(self, sentence: str, matched: Sequence[str], weights: dict[str, float],
+                        wants_amount: bool, question: str = "") -> float:
+        norm = doc_norm(sentence)
+        score = sum(self.idf[t] * weights[t] for t in matched if t in norm)
+        if wants_amount and AMOUNT_STATED.search(norm) and score > 0:
+            period = asked_period(question)
+            # a sum of the period asked about (每月) beats a sum of another one (一次性)
+            score *= 2 if period is None or PERIOD_WORDS[period].search(norm) else 1.2
+        return score
 
     def _confident(self, query: Query, hits: list[Hit]) -> tuple[bool, str]:
         if not query.content:
@@ -332,6 +404,16 @@ class ClauseIndex:
         if hits[0].score < MIN_SCORE:
             return False, "low_score"
         return True, "ok"
+
+
+def _fitting_first(hits: list[Hit]) -> list[Hit]:
+    """A clause with nothing for the family's situation does not lead when another clause
+    that does have something matches the question nearly as well; otherwise it stays first,
+    and its answer says it is for other families (better than leading with an unrelated one)."""
+    if not hits or hits[0].fits:
+        return hits
+    better = next((h for h in hits if h.fits and h.score >= hits[0].score * FIT_PROMOTE), None)
+    return hits if better is None else [better, *(h for h in hits if h is not better)]
 
 
 def _uncovered(content: Iterable[tuple[int, int]], terms: Iterable[QueryTerm]) -> set[int]:
@@ -361,9 +443,6 @@ def _ancestors(clause: Clause, by_id: dict[str, Clause]) -> list[str]:
 
 
 _AMOUNT_ASKED = re.compile(r"多少|几块|几千|几百|标准|金额|给多少|钱")
-_AMOUNT_STATED = re.compile(r"\d+(?:\.\d+)?万?元")
-
-
 def _mark(sentence: str, terms: Sequence[str]) -> str:
     """Wrap every stretch of matched terms in 【】 (overlapping matches merged)."""
     marked = [False] * len(sentence)

@@ -27,9 +27,13 @@ def resolve_topic(value: str) -> str:
     for code, label in TOPICS.items():
         if key in (code, label) or key.replace("-", "_") == code:
             return code
-    for code, label in TOPICS.items():
-        if key and (key in label or label in key):
-            return code
+    partial = [code for code, label in TOPICS.items() if key and (key in label or label in key)]
+    if len(partial) == 1:
+        return partial[0]
+    if len(partial) > 1:
+        # never silently take the first: "救助" fits 一次性救助 and others alike
+        fits = ", ".join(f"{c} ({TOPICS[c]})" for c in partial)
+        raise UnknownTopic(f"topic {value!r} fits several topics; choose one of: {fits}")
     choices = ", ".join(f"{c} ({label})" for c, label in TOPICS.items())
     raise UnknownTopic(f"unknown topic {value!r}; choose one of: {choices}")
 

@@ -32,6 +32,7 @@ VALUE_WORDS: dict[str, dict[Any, str]] = {
     "self_care_lost": {True: "失去生活自理能力", False: "生活能自理"},
     "chronic_disease": {True: "患有慢性病（如高血压、2型糖尿病）", False: "没有慢性病"},
     "child_in_higher_education": {True: "残疾子女考取高校全日制本专科在读", False: "残疾子女没有在读高校"},
+    "child_under_7": {True: "残疾的孩子不满7周岁（0—6岁）", False: "残疾的孩子已满7周岁"},
     "orphan_under_18": {True: "是不满18周岁的计划生育孤儿家庭", False: "不是计划生育孤儿家庭"},
 }
 
@@ -77,3 +78,24 @@ def actual(name: str, possible: Possible) -> str:
         return f"{WHO.get(name, '')}{possible.low}至{possible.high}岁"
     words = VALUE_WORDS.get(name, {})
     return "、".join(words.get(v, str(v)) for v in sorted(possible, key=str))
+
+
+def phrase(node: Any, inside: str | None = None) -> str:
+    """A whole condition tree in words, keeping its logic: 年满60周岁或失去生活自理能力,
+    （已纳入特别扶助、独生子女死亡或伤病残）或已纳入手术并发症特别扶助. `all` reads as "and"
+    (、), `any` as "or" (或); an "or" inside an "and" (and the reverse) is bracketed.
+    `inside="all"` when the phrase is joined with other requirements by the caller."""
+    if isinstance(node, list):
+        node = {"all": node}
+    if not node:
+        return ""
+    (key, value), = node.items()
+    if key in ("all", "any"):
+        if len(value) == 1:
+            return phrase(value[0], inside)
+        parts = [p for p in (phrase(child, key) for child in value) if p]
+        text = ("、" if key == "all" else "或").join(parts)
+        return f"（{text}）" if inside is not None and inside != key and len(parts) > 1 else text
+    if key == "not":
+        return f"不属于{phrase(value, 'all')}"
+    return requirement(node)

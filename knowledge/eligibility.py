@@ -34,6 +34,7 @@ class Trace:
     open: list[str] = field(default_factory=list)
     missing: set[str] = field(default_factory=set)
     spouses: list[str] = field(default_factory=list)  # spouses who certainly qualify
+    satisfied: int = 0  # leaves that held anywhere below, explaining or not (how close a branch came)
 
 
 def _years_before(day: dt.date, years: int) -> dt.date:
@@ -82,6 +83,12 @@ def evaluate(node: Any, profile: Profile, trace: Trace, spouse: str | None = Non
             outcome = not decisive
         else:
             outcome = None
+        if key == "any" and outcome is False:
+            # name the condition that actually fails: of the alternatives, the ones the family
+            # comes closest to (a grade-4 child fails 三级以上, not 独生子女死亡)
+            closest = max(t.satisfied for _, t in sub)
+            sub = [(r, t) for r, t in sub if t.satisfied == closest]
+        trace.satisfied += sum(t.satisfied for _, t in sub)
         for r, t in sub:
             if outcome is None and r is not None:
                 continue  # settled children do not explain an open node, open ones do
@@ -104,6 +111,7 @@ def evaluate(node: Any, profile: Profile, trace: Trace, spouse: str | None = Non
     result, fact = _leaf(profile, key, value, spouse)
     words = requirement({key: value})
     if result is True:
+        trace.satisfied += 1
         trace.held.append(words)
     elif result is False:
         trace.failed.append(f"{words}（您家：{actual(fact, profile.possible(fact))}）")
@@ -151,8 +159,12 @@ class Assessment:
     outcomes: list[Outcome]
 
     def _cash_total(self, period: str) -> float | None:
-        """The household's cash of one period from the benefits it certainly gets; None if none."""
-        values = [o.household_value for o in self.outcomes if _cash(o, period) and o.status == "eligible"]
+        """The parents' cash of one period from the benefits they certainly get; None if none.
+
+        A disabled child's own allowance (Liuzhou's college allowance) belongs to the child
+        and is not counted here (see `child_cash`)."""
+        values = [o.household_value for o in self.outcomes
+                  if _cash(o, period) and o.status == "eligible" and o.rule.beneficiary != "child"]
         known = [v for v in values if v is not None]
         return sum(known) if known else None
 
@@ -161,6 +173,31 @@ class Assessment:
 
     def once_total(self) -> float | None:
         return self._cash_total("once")
+
+    def child_cash(self) -> list[Outcome]:
+        """Monthly cash the child itself receives (kept out of the parents' total)."""
+        return [o for o in self.outcomes
+                if _monthly_cash(o) and o.status == "eligible" and o.rule.beneficiary == "child"]
+
+    def on_top_of(self) -> list[str]:
+        """What the counted monthly sums are paid on top of (allowances this document does
+        not state, so the total cannot include them): Liuzhou's 除国家、自治区按照规定给予的扶助外."""
+        return list(dict.fromkeys(
+            o.rule.amount.basis_text for o in self.outcomes
+            if _monthly_cash(o) and o.status == "eligible" and o.rule.amount and o.rule.amount.basis == "on_top"
+            and o.rule.amount.basis_text))
+
+    def spouses_without_rate(self) -> list[str]:
+        """Spouses (both local) for whom no counted monthly sum is stated: Ankang pays each spouse
+        aged 60+, and says nothing of a younger spouse, who must be named, not counted as 0."""
+        if self.profile.value("hukou") != "both":
+            return []
+        monthly = [o for o in self.outcomes if _monthly_cash(o) and o.status == "eligible"
+                   and o.rule.beneficiary == "each_spouse"]
+        if not monthly or any(not o.spouses for o in monthly):
+            return []
+        paid = {s for o in monthly for s in o.spouses}
+        return [s for s in SPOUSES if s not in paid]
 
     def monthly_total_complete(self) -> bool:
         """False while some monthly cash is still open (status, amount or number of people)."""

@@ -66,6 +66,7 @@ FACTS: dict[str, Fact] = {
         Fact("self_care_lost", "bool", (True, False)),
         Fact("chronic_disease", "bool", (True, False)),
         Fact("child_in_higher_education", "bool", (True, False)),
+        Fact("child_under_7", "bool", (True, False)),
         Fact("orphan_under_18", "bool", (True, False), default=False),
     )
 }

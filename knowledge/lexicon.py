@@ -36,7 +36,7 @@ class Lexicon:
     intents: frozenset[str]
     # document terms about the family's situation (死亡, 子女, 夫妻), see situation_words.txt
     situation: frozenset[str]
-    # (colloquial phrase, document terms), longest phrase first
+    # (phrase, document terms), longest phrase first: synonyms.yaml one way, equivalents.yaml both ways
     synonyms: tuple[tuple[str, tuple[str, ...]], ...]
     # character -> toneless pinyin readings, most common first
     pinyin: dict[str, tuple[str, ...]]
@@ -66,6 +66,13 @@ def load_lexicon() -> Lexicon:
             key = normalize(str(phrase))
             if str(canonical) not in expansions[key]:
                 expansions[key].append(str(canonical))
+    for group in yaml.safe_load(_read("equivalents.yaml")) or []:
+        members = [str(m) for m in group]
+        for member in members:
+            key = normalize(member)
+            for other in members:
+                if other != member and other not in expansions[key]:
+                    expansions[key].append(other)
     synonyms = tuple(sorted(((k, tuple(v)) for k, v in expansions.items()), key=lambda kv: -len(kv[0])))
     pinyin = {ch: tuple(readings.split(",")) for ch, readings in (ln.split("\t") for ln in _lines("pinyin.txt"))}
     intents = frozenset(normalize(w) for ln in _lines("intent_words.txt") for w in ln.split())

@@ -137,6 +137,11 @@ class Amount(BaseModel):
     at_least: bool = False  # "至少": the value is a floor
     limit: str | None = None  # a cap in words, e.g. "每年最长不超过90天"
     max_days_per_year: int | None = None
+    # what the sum is measured against: paid on top of allowances the document does not
+    # state (柳州 650 元 comes on top of the national and 自治区 ones), or a total the
+    # allowance is raised to (开封 提高到1430元); staff must not compare the two as equals
+    basis: Literal["on_top", "raised_to"] | None = None
+    basis_text: str | None = None  # the document's words for it: 除国家、自治区按照规定给予的扶助外
 
     @model_validator(mode="after")
     def _value_or_variants(self) -> Amount:

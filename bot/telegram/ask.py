@@ -10,13 +10,14 @@ from bot.telegram import templates as t
 from bot.telegram.callbacks import Callback, Kind, button, encode
 from bot.telegram.care import maybe_visit_note
 from bot.telegram.check import on_age_text
-from bot.telegram.context import known_user
+from bot.telegram.context import known_user, storage
 from bot.telegram.render import escape, split_text
 from dialogs.answer_text import render_result
 from dialogs.intents import wants_entitlement_check
 from knowledge.catalogue import get_document
 from knowledge.clause_search import search
 from knowledge.clauses import clauses_by_id
+from knowledge.facts import Profile, ProfileError, parse_profile
 
 MAX_TEXT = 500
 
@@ -39,12 +40,25 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     entitlement = wants_entitlement_check(text)
     if entitlement:
         rows.append([InlineKeyboardButton(t.BTN_START_CHECK, callback_data=encode(Kind.SHORTCUT, "check"))])
-    chunks = split_text(escape(render_result(text, result)))
+    profile = await _saved_profile(update, context) if user is not None and user.consent else None
+    chunks = split_text(escape(render_result(text, result, profile)))
     if entitlement:
         chunks.append(t.OFFER_CHECK)
     for i, chunk in enumerate(chunks):
         last = i == len(chunks) - 1
         await message.reply_text(chunk, reply_markup=InlineKeyboardMarkup(rows) if last and rows else None)
+
+
+async def _saved_profile(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Profile | None:
+    """The family's own saved answers (kept only with consent), for the "按您填的情况" lead."""
+    assert update.effective_user
+    record = await storage(context).conversations.read_profile(update.effective_user.id, update.effective_user.id)
+    if record is None:
+        return None
+    try:
+        return parse_profile({**record["answers"], "jurisdiction": record["jurisdiction"]})
+    except (ProfileError, TypeError):
+        return None
 
 
 @button(Kind.FULL_TEXT)

@@ -17,7 +17,8 @@ from dialogs.interview import (
 )
 
 BOOLS = {"special_assistance": True, "surgery_complication": False, "low_income": False, "wubao": False,
-         "self_care_lost": False, "chronic_disease": False, "child_in_higher_education": False}
+         "self_care_lost": False, "chronic_disease": False, "child_in_higher_education": False,
+         "child_under_7": False}
 
 # Typical families (the benchmark prints their question counts; a test holds them to 6).
 TYPICAL: dict[str, dict[str, Any]] = {

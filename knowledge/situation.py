@@ -1,0 +1,229 @@
+"""Which family situation a question states, and which situation a document sentence is for.
+
+Many clauses hold one sentence per situation: Linyi 二、（二） raises the allowance to 500 元
+for families whose child died and to 300 元 for families whose child is disabled, in two
+sentences of one clause. Picking the key sentence by counting matched words then shows a
+grieving parent of a disabled child the other family's figure. This module reads both
+sides with the same dimensions (child died / disabled, grade, rural / urban, one or both
+spouses local, kind of resettlement, re-birth vs adoption, medical vs pension insurance),
+so the search can refuse a sentence that names only the *other* situation.
+
+A sentence "names" a value when it mentions it; one that names several values of a
+dimension (独生子女三级以上残疾或死亡) is for all of them. Negated conditions
+(未再生育或收养子女) are removed before reading, since they name no wish of the family.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from knowledge.text_normalize import normalize
+
+GRADES = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """One way families differ, with the words a question and a document use for each value."""
+
+    name: str
+    question: dict[str, re.Pattern[str]]
+    document: dict[str, re.Pattern[str]]
+
+
+def _p(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+DIMENSIONS: tuple[Dimension, ...] = (
+    Dimension(
+        "child",
+        {
+            "deceased": _p(r"死亡|去世|过世|离世|走了|没了|不在了|病故|夭折|死了|失独|身故|故去|走得早"
+                           r"|失去了?(?:孩子|儿子|女儿|独生)"),
+            "disabled": _p(r"残|瘫|伤病|智障|脑瘫"),
+        },
+        {
+            "deceased": _p(r"死亡|失独|去世"),
+            "disabled": _p(r"残疾(?!人联合会)|伤残|病残|伤、病残|伤病残|重残"),
+        },
+    ),
+    Dimension(
+        "residence",
+        {
+            "rural": _p(r"农村|乡下|村里|农民|农业户口|在村"),
+            "urban": _p(r"城镇|城里|城市|县城|非农|市区"),
+        },
+        {
+            "rural": _p(r"农村(?!合作医疗|人均)"),
+            "urban": _p(r"城镇(?!职工|基本医疗|人均)|城市(?!居民最低)"),
+        },
+    ),
+    Dimension(
+        "hukou",
+        {
+            "one": _p(r"一方|只有(?:我|他|她|一个人?|一人)|一个(?:人)?(?:是)?(?:本地|外地)"
+                      r"|(?:老伴|他|她|我|老公|老婆)的?户口(?:在|是)?外地"),
+            "both": _p(r"双方|两个人?都|都是本地|都在本地|两口子都|俩都|我们都是"),
+        },
+        {
+            "one": _p(r"一方(?:为|是|系)?(?:我市|本市|本地|本区)?户籍"),
+            "both": _p(r"双方(?:均|都)?(?:为|是|系)?(?:我市|本市|本地|本区)?户籍"),
+        },
+    ),
+    Dimension(
+        "resettlement",
+        {
+            "tall": _p(r"楼房|四层|4层|高层|上楼|单元楼"),
+            "scattered": _p(r"分散安置|分散"),
+            "concentrated": _p(r"集中安置|集中"),
+        },
+        {
+            "tall": _p(r"楼房|四层"),
+            "scattered": _p(r"分散安置"),
+            "concentrated": _p(r"集中安置"),
+        },
+    ),
+    Dimension(
+        "wish",
+        {
+            "rebirth": _p(r"再生|再要|生育|生个|生一个|怀孕|试管|二胎|要孩子|生孩子|复通|取环"),
+            "adopt": _p(r"收养|领养|抱养|过继|认养"),
+        },
+        {
+            "rebirth": _p(r"生育意愿|生育能力|再生育技术|再生育服务|再生育咨询|生育证|辅助生殖|试管|复通|取环"
+                          r"|住院分娩|孕期"),
+            "adopt": _p(r"收养|领养"),
+        },
+    ),
+    Dimension(
+        "insurance",
+        {
+            "medical": _p(r"医保|医疗保险|合作医疗|新农合"),
+            "pension": _p(r"养老保险|养老金|社保"),
+        },
+        {
+            "medical": _p(r"医保|医疗保险|合作医疗"),
+            "pension": _p(r"养老保险"),
+        },
+    ),
+)
+
+BY_NAME = {d.name: d for d in DIMENSIONS}
+# Dimensions that describe the family itself (who asks), as opposed to what it asks about
+# (a kind of insurance or resettlement, a wish to adopt), which is the topic.
+FAMILY_DIMENSIONS = frozenset({"child", "residence", "hukou"})
+
+# Conditions written in the negative name no wish of the family (未再生育或收养子女).
+_NEGATED = re.compile(r"(?:未|不|没有)再?(?:生育|生)(?:或|和|、|且|也|，)*(?:未|没有)?(?:收养|领养)?(?:子女)?"
+                      r"|未收养(?:子女)?|不再生育|不再收养")
+_GRADE_IN_QUESTION = re.compile(r"([一二三四1-4])\s*级")
+_GRADE_IN_DOCUMENT = re.compile(r"(?:残疾|伤残|伤病残|病残)[^。；，]{0,4}?([一二三四])级以上"
+                                r"|([一二三四])级以上(?:残疾|伤残)")
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What a question says about the family: one value per dimension it states."""
+
+    values: tuple[tuple[str, str], ...] = ()
+    grade: int | None = None
+
+    def get(self, name: str) -> str | None:
+        return dict(self.values).get(name)
+
+    def __bool__(self) -> bool:
+        return bool(self.values) or self.grade is not None
+
+    def to_facts(self) -> dict[str, object]:
+        """The profile facts (README fact table) this situation settles."""
+        facts: dict[str, object] = {}
+        child = self.get("child")
+        if child:
+            facts["child_status"] = child
+        if self.grade is not None and child != "deceased":
+            facts["child_status"] = "disabled"
+            facts["disability_grade"] = self.grade
+        if self.get("residence"):
+            facts["residence"] = self.get("residence")
+        if self.get("hukou"):
+            facts["hukou"] = self.get("hukou")
+        return facts
+
+
+def read_question(question: str) -> Situation:
+    """The situation a question states; a dimension it names both ways counts as unstated."""
+    norm = normalize(question)
+    values: list[tuple[str, str]] = []
+    for dim in DIMENSIONS:
+        named = [value for value, pattern in dim.question.items() if pattern.search(norm)]
+        if len(named) == 1:
+            values.append((dim.name, named[0]))
+    grade_match = _GRADE_IN_QUESTION.search(norm)
+    grade = GRADES[grade_match.group(1)] if grade_match else None
+    if grade is not None and ("child", "deceased") in values:
+        grade = None
+    if grade is not None and not any(n == "child" for n, _ in values):
+        values.append(("child", "disabled"))
+    return Situation(tuple(values), grade)
+
+
+def situation_positions(norm: str) -> frozenset[int]:
+    """Positions of the characters that state the family's situation (女儿三级残疾)."""
+    spans = [m.span() for dim in DIMENSIONS if dim.name in FAMILY_DIMENSIONS
+             for p in dim.question.values() for m in p.finditer(norm)]
+    spans += [m.span() for m in _GRADE_IN_QUESTION.finditer(norm)]
+    return frozenset(i for start, end in spans for i in range(start, end))
+
+
+@dataclass(frozen=True)
+class SentenceSituation:
+    """The values a document sentence names, per dimension, and the highest grade it covers."""
+
+    named: dict[str, frozenset[str]]
+    max_grade: int | None
+
+
+@lru_cache(maxsize=8192)
+def read_sentence(sentence: str) -> SentenceSituation:
+    """The situation a document sentence names (cached: the same sentences recur)."""
+    text = _NEGATED.sub("", normalize(sentence))
+    named = {
+        dim.name: frozenset(v for v, pattern in dim.document.items() if pattern.search(text)) for dim in DIMENSIONS
+    }
+    grades = [GRADES[g] for m in _GRADE_IN_DOCUMENT.finditer(text) for g in m.groups() if g]
+    return SentenceSituation(named, max(grades) if grades else None)
+
+
+def conflicts(situation: Situation, sentence: SentenceSituation) -> list[str]:
+    """The dimensions on which the sentence is only for another situation than the question's."""
+    out = []
+    for name, value in situation.values:
+        named = sentence.named.get(name, frozenset())
+        if named and value not in named:
+            out.append(name)
+    if situation.grade is not None and sentence.max_grade is not None and situation.grade > sentence.max_grade:
+        out.append("grade")
+    return out
+
+
+def specific_matches(situation: Situation, sentence: SentenceSituation) -> int:
+    """How many stated values the sentence names for that value alone (most specific first)."""
+    return sum(1 for name, value in situation.values if sentence.named.get(name) == frozenset({value}))
+
+
+def exclusive_value(sentence: SentenceSituation, name: str) -> str | None:
+    """The one value of a dimension the sentence is for, when it is for exactly one."""
+    named = sentence.named.get(name, frozenset())
+    return next(iter(named)) if len(named) == 1 else None
+
+
+def names_several(situation: Situation, sentence: SentenceSituation) -> list[str]:
+    """Stated dimensions for which the sentence names several values (to be narrowed)."""
+    return [name for name, _ in situation.values if len(sentence.named.get(name, frozenset())) > 1]
+
+
+def document_pattern(name: str, value: str) -> re.Pattern[str]:
+    return BY_NAME[name].document[value]
