@@ -23,8 +23,7 @@ def render_hit(rank: int, hit: Hit) -> list[str]:
     units = [*clause.lead_units, *(u for u in clause.units if u not in clause.lead_units)]
     if units:
         lines.append(t.HIT_UNITS.format(units="、".join(units)))
-    status = t.STATUS_DRAFT if doc.is_draft else t.STATUS_IN_FORCE
-    lines.append(t.HIT_DATED.format(date=doc.date_label, status=status))
+    lines.append(t.HIT_DATED_DRAFT if doc.is_draft else t.HIT_DATED.format(date=doc.date_label))
     return lines
 
 
