@@ -9,6 +9,7 @@ from telegram.ext import ContextTypes
 from bot.telegram import templates as t
 from bot.telegram.callbacks import decode, encode
 from bot.telegram.care import maybe_visit_note
+from bot.telegram.caring import answer_distress, answer_everyday
 from bot.telegram.check import on_age_text
 from bot.telegram.context import known_user
 from bot.telegram.render import escape, split_text
@@ -24,16 +25,22 @@ MAX_TEXT = 500
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     assert message and message.text is not None
-    if await maybe_visit_note(update, context) or await on_age_text(update, context):
+    if await maybe_visit_note(update, context):
         return
     text = message.text.strip()
+    if await answer_distress(update, context, message, text[:MAX_TEXT]) or await on_age_text(update, context):
+        return
     if len(text) > MAX_TEXT:
         await message.reply_text(t.TOO_LONG.format(n=MAX_TEXT))
         text = text[:MAX_TEXT]
+    everyday = await answer_everyday(update, context, text)
+    if everyday is not None and everyday.search_query is None:
+        return
+    query = everyday.search_query if everyday is not None and everyday.search_query else text
     user = await known_user(update, context)
-    result = search(text, user.jurisdiction if user else None)
+    result = search(query, user.jurisdiction if user else None)
     if not result.answered and result.jurisdiction is None and user and user.jurisdiction:
-        result = search(text, user.jurisdiction)
+        result = search(query, user.jurisdiction)
     rows = [[InlineKeyboardButton(t.BTN_FULL_TEXT.format(n=n), callback_data=encode("o", hit.clause.id))]
             for n, hit in enumerate(result.hits if result.answered else result.elsewhere, start=1)]
     entitlement = wants_entitlement_check(text)

@@ -1,0 +1,125 @@
+"""End to end through the fake Bot API: a distressed message, everyday sentences, a family
+from a city whose document we do not have (issue 14)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.telegram import templates as t
+from dialogs import conversation_templates as ct
+from tests.bot.telegram_harness import Harness
+from tests.fake_bot_api import FakeBotApi
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    server = FakeBotApi().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+async def bot(api: FakeBotApi, tmp_path: Path) -> AsyncIterator[Harness]:
+    harness = await Harness(api, tmp_path / "data" / "bot.sqlite3").start()
+    yield harness
+    await harness.stop()
+
+
+async def onboard(bot: Harness, uid: int, city: str = "kaifeng") -> None:
+    replies = await bot.say(uid, "/start")
+    replies = await bot.tap(uid, "r|family", replies[-1].message_id)
+    await bot.tap(uid, f"j|{city}", replies[-1].message_id)
+    await bot.tap(uid, "k|y")
+
+
+def sent(replies: list) -> list[str]:
+    return [r.text for r in replies if r.method == "sendMessage"]
+
+
+async def test_distress_gets_warmth_hotline_and_the_city_clause_and_is_not_logged(
+        bot: Harness, caplog: pytest.LogCaptureFixture) -> None:
+    await onboard(bot, 601, "kaifeng")
+    caplog.set_level(logging.INFO)
+    words = "儿子走了三年了，我有时候真不想活了"
+    texts = sent(await bot.say(601, words))
+    assert len(texts) == 1
+    reply = texts[0]
+    assert reply.index("理解") < reply.index("12356")  # warmth first
+    assert "120" in reply and "110" in reply
+    assert "汴政办〔2023〕24号" in reply and "三、（四）9." in reply and "心理干预服务" in reply
+    assert "没有找到" not in reply and "换个说法" not in reply
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "不想活" not in logged and "儿子走了" not in logged
+    assert "distress message answered" in logged
+    # nothing of what they wrote is stored either
+    assert await bot.storage.load_dialog(601) is None
+
+
+async def test_distress_in_a_draft_city_quotes_the_draft_as_a_draft(bot: Harness) -> None:
+    await onboard(bot, 602, "jiangyan")
+    reply = sent(await bot.say(602, "活着没意思，想随孩子去"))[0]
+    assert "专业心理援助团队" in reply and "征求意见稿" in reply and "12356" in reply
+
+
+async def test_false_alarm_is_still_a_policy_answer(bot: Harness) -> None:
+    await onboard(bot, 603, "kaifeng")
+    texts = sent(await bot.say(603, "生活不能自理有什么补助"))
+    assert "12356" not in "\n".join(texts)
+    assert "出处" in "\n".join(texts)
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    ("你好", ct.GREETING), ("谢谢你", ct.THANKS), ("😭😭", ct.FEELINGS), ("你是谁", ct.WHO_AM_I),
+    ("怎么用", "/check"),
+])
+async def test_everyday_sentences_get_short_fitting_replies(bot: Harness, words: str, expected: str) -> None:
+    await onboard(bot, 604, "liuzhou")
+    texts = sent(await bot.say(604, words))
+    assert len(texts) == 1 and expected in texts[0]
+    assert "写成一句话" not in texts[0] and "没有找到" not in texts[0]
+
+
+async def test_i_am_from_kaifeng_sets_the_city(bot: Harness) -> None:
+    await bot.say(605, "/start")
+    texts = sent(await bot.say(605, "我是开封的"))
+    assert "开封市" in texts[0]
+    user = await bot.storage.get_user(605)
+    assert user.jurisdiction == "kaifeng"
+    texts = sent(await bot.say(605, "住院护理补贴每天多少钱"))
+    assert "汴政办〔2023〕24号" in "\n".join(texts)
+
+
+async def test_who_looks_after_me_when_old_answers_with_elderly_care(bot: Harness) -> None:
+    await onboard(bot, 606, "kaifeng")
+    texts = sent(await bot.say(606, "我老了以后谁管我"))
+    joined = "\n".join(texts)
+    assert texts[0] == ct.ELDERLY_CARE_LEAD
+    assert "养老" in joined and "汴政办〔2023〕24号" in joined
+    assert "写成一句话" not in joined
+
+
+async def test_a_family_from_zhengzhou_living_in_kaifeng(bot: Harness) -> None:
+    await onboard(bot, 607, "kaifeng")
+    texts = sent(await bot.say(607, "我户口在郑州，住在开封"))
+    reply = texts[0]
+    for name in ("安康市", "临沂市", "泰州市姜堰区", "开封市", "柳州市"):
+        assert name in reply
+    assert "郑州" in reply and "特别扶助" in reply and "卫生健康" in reply
+    assert "只能供您参考" in reply  # Kaifeng's benefits are not presented as theirs
+    user = await bot.storage.get_user(607)
+    assert user.jurisdiction == "kaifeng"  # not silently switched
+
+
+async def test_start_offers_other_places(bot: Harness) -> None:
+    replies = await bot.say(608, "/start")
+    replies = await bot.tap(608, "r|family", replies[-1].message_id)
+    labels = [b[0] for b in replies[-1].buttons()]
+    assert ct.BTN_OTHER_PLACE in labels
+    replies = await bot.tap_label(608, replies[-1], ct.BTN_OTHER_PLACE)
+    edited = [r.text for r in replies if r.method == "editMessageText"][-1]
+    assert "开封市" in edited and "特别扶助" in edited and "/check" in edited
+    assert t.ASK_CONSENT not in edited
