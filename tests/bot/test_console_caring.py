@@ -1,0 +1,65 @@
+"""The terminal chat, driven through standard input: distress, everyday sentences, another
+city, and a question with no city (issue 14)."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+
+from bot.console import run_console
+from dialogs import conversation_templates as ct
+
+
+def chat(*lines: str) -> str:
+    out = io.StringIO()
+    assert run_console(io.StringIO("".join(f"{x}\n" for x in lines)), out) == 0
+    return out.getvalue()
+
+
+def test_distress_through_real_stdin_gets_12356_and_the_city_clause() -> None:
+    p = subprocess.run([sys.executable, "-m", "bot"], input="我是柳州的\n儿子走了三年了，我有时候真不想活了\n",
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert "12356" in p.stdout and "120" in p.stdout and "110" in p.stdout
+    assert "柳政规〔2018〕41号" in p.stdout and "心理援助行动" in p.stdout
+    assert "没有找到" not in p.stdout
+    assert "不想活" not in p.stderr  # not in any log line
+
+
+def test_distress_without_a_city_still_gets_the_hotline() -> None:
+    out = chat("活着没意思")
+    assert "12356" in out and "哪个城市" in out
+
+
+def test_everyday_sentences() -> None:
+    out = chat("你好", "谢谢你", "😭😭", "怎么用", "你是谁")
+    for expected in (ct.GREETING, ct.THANKS, ct.FEELINGS, ct.WHO_AM_I, "查看待遇"):
+        assert expected in out
+    assert "写成一句话" not in out and "没有找到" not in out
+
+
+def test_i_am_from_kaifeng_sets_the_city_for_later_questions() -> None:
+    out = chat("我是开封的", "住院护理补贴每天多少钱")
+    assert "记下了：开封市" in out
+    assert "汴政办〔2023〕24号" in out and "柳政规" not in out
+
+
+def test_a_question_with_no_city_asks_for_the_city_then_answers_it() -> None:
+    out = chat("住院有人护理吗", "柳州")
+    asked = out.index("您家的户口在哪个城市")
+    answered = out.index("问题：住院有人护理吗（柳州市）")
+    assert asked < answered
+    assert "汴政办" not in out and "临政办发" not in out  # no mixing of cities
+
+
+def test_elderly_worry_gets_elderly_care_clauses() -> None:
+    out = chat("我是开封的", "我老了以后谁管我")
+    assert ct.ELDERLY_CARE_LEAD in out and "养老" in out and "汴政办〔2023〕24号" in out
+
+
+def test_zhengzhou_family_is_told_what_is_known_and_whom_to_ask() -> None:
+    out = chat("我户口在郑州，住在开封")
+    assert "郑州" in out and "安康市、临沂市、泰州市姜堰区、开封市、柳州市" in out
+    assert "特别扶助" in out and "乡镇" in out and "只能供您参考" in out
+    assert "汴政办〔2023〕24号" not in out  # no Kaifeng benefit shown as theirs
