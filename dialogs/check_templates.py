@@ -27,6 +27,14 @@ Q_LATER_CHILD = "您家后来有没有再生育或者收养孩子？"
 OPT_NO = "没有"
 OPT_YES = "有"
 
+Q_HOUSEHOLD = "家里现在是夫妻两人，还是只有一位？（丧偶或离婚的，请选“只有”）"
+OPT_HOUSEHOLD_BOTH = "夫妻两人"
+OPT_HOUSEHOLD_MOTHER = "只有孩子妈妈"
+OPT_HOUSEHOLD_FATHER = "只有孩子爸爸"
+Q_HUKOU_SELF = "您的户口在{city}吗？"
+Q_HUKOU_SELF_RESIDENCE = "您的户口在{city}吗？是城镇户口还是农村户口？"
+OPT_HUKOU_SELF_LOCAL = "在本地"
+OPT_HUKOU_SELF_NONE = "不在本地"
 Q_HUKOU = "夫妻俩的户口在{city}吗？"
 Q_HUKOU_RESIDENCE = "夫妻俩的户口在{city}吗？是城镇户口还是农村户口？"
 OPT_HUKOU_BOTH = "两人都在本地"
@@ -51,7 +59,25 @@ AGE_EXACT = "{low}岁"
 AGE_FROM = "{low}岁及以上"
 
 Q_CHECKLIST = "下面这些情况，您家有哪些？可以选几项，选完点“选好了”。都没有就直接点“选好了”。"
-Q_SINGLE_FACT = "请问：{label}？"
+# one checklist item left: asked as a plain question (the label alone is not a sentence)
+SINGLE_FACT_QUESTIONS = {
+    "special_assistance": "您家已经在领国家的计划生育特别扶助金了吗？",
+    "surgery_complication": "家里有人因计划生育手术留下并发症、已纳入并发症扶助吗？",
+    "low_income": "您家享受低保吗？",
+    "wubao": "您家是五保（特困）供养对象吗？",
+    "self_care_lost": "夫妻俩有人生活不能自理吗？",
+    "chronic_disease": "夫妻俩有人患高血压或糖尿病等慢性病吗？",
+    "child_in_higher_education": "残疾的孩子正在上大学或高职吗？",
+}
+# the same, for a parent on their own ("您" rather than "夫妻俩")
+SINGLE_FACT_QUESTIONS_ALONE = {
+    "self_care_lost": "您生活不能自理吗？",
+    "chronic_disease": "您患有高血压或糖尿病等慢性病吗？",
+}
+CHECKLIST_LABELS_ALONE = {
+    "self_care_lost": "您生活不能自理",
+    "chronic_disease": "您患有高血压或糖尿病等慢性病",
+}
 CHECKLIST_DONE = "选好了"
 CHECKLIST_NONE = "都没有"
 CHECK_ON = "☑ "
@@ -86,7 +112,7 @@ RESULT_HEADER = "根据{city}的文件，您家的情况是："
 DOC_LINE = "依据：《{title}》{number}，{date}印发{draft}"
 DOC_DRAFT = "。注意：这是征求意见稿，还不是正式生效的文件"
 NOT_COVERED = (
-    "这些帮扶由户籍所在地负责。您说夫妻俩的户口都不在{city}，所以{city}的文件管不到您家。"
+    "这些帮扶由户籍所在地负责。您说户口不在{city}，所以{city}的文件管不到您家。"
     "请向户口所在地的乡镇（街道）计生办或县（区）卫生健康部门咨询。"
 )
 SECTION_ELIGIBLE = "一、您家可以享受的（{n}项）"
@@ -130,7 +156,8 @@ MISSING_LABELS = {
     "later_child": "后来是否再生育或收养",
     "mother_age": "孩子妈妈的年龄",
     "father_age": "孩子爸爸的年龄",
-    "hukou": "夫妻俩的户口是否在本地",
+    "household": "家里是夫妻两人还是只有一位",
+    "hukou": "户口是否在本地",
     "local_spouse": "户口在本地的是哪一位",
     "residence": "城镇户口还是农村户口",
     "special_assistance": "是否已纳入国家计划生育特别扶助",

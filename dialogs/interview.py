@@ -23,9 +23,13 @@ from knowledge.facts import UNKNOWN, Profile, parse_profile, today_in_china
 
 # Household registration comes right after the child: with no local hukou the document does
 # not apply at all, and the family should hear that before anything else.
-ORDER = ("child", "grade", "hukou", "residence", "local_spouse", "later_child", "mother_age", "father_age",
+# Who is in the household comes before ages and hukou: a widow is asked about herself only.
+ORDER = ("child", "grade", "household", "hukou", "residence", "local_spouse", "later_child", "mother_age", "father_age",
          "checklist")
 CHECKLIST_FACTS = tuple(t.CHECKLIST_LABELS)
+# facts whose answers depend on how many parents there are: the household is asked first
+PER_PARENT_FACTS = frozenset({"hukou", "local_spouse", "mother_age", "father_age"})
+SPOUSES = ("mother", "father")
 UNKNOWN_ID = "u"
 
 
@@ -162,11 +166,45 @@ def _later_child(profile: Profile, missing: set[str]) -> Question | None:
     return _yes_no("later_child", "later_child", text)
 
 
+def _alone(profile: Profile) -> str | None:
+    """The parent on their own (mother / father), or None for a couple or when not known."""
+    member = profile.value("household")
+    return member if member in SPOUSES else None
+
+
+def _household(profile: Profile, missing: set[str]) -> Question | None:
+    if "household" not in missing:
+        return None
+    options = (Option("b", t.OPT_HOUSEHOLD_BOTH, {"household": "both"}),
+               Option("m", t.OPT_HOUSEHOLD_MOTHER, {"household": "mother"}),
+               Option("f", t.OPT_HOUSEHOLD_FATHER, {"household": "father"}), _unknown(("household",)))
+    return Question("household", t.Q_HOUSEHOLD, options, ("household",))
+
+
+def _hukou_alone(profile: Profile, missing: set[str], member: str) -> Question:
+    """A parent on their own: is *your* hukou here (one local person: that parent)."""
+    city = get_document(profile.jurisdiction).name
+    local = {"hukou": "one", "local_spouse": member}
+    residence = "residence" not in profile.known and (
+        "residence" in missing or "residence" in _missing_if(profile, **local))
+    kinds = [("u", t.OPT_URBAN_SUFFIX, {"residence": "urban"}), ("r", t.OPT_RURAL_SUFFIX, {"residence": "rural"})] \
+        if residence else [("", "", {})]
+    facts = ("hukou", "local_spouse", *(["residence"] if residence else []))
+    options = [Option("l" + kid, t.OPT_HUKOU_SELF_LOCAL + klabel, {**local, **kfacts}) for kid, klabel, kfacts in kinds]
+    options.append(Option("n", t.OPT_HUKOU_SELF_NONE, {f: ("none" if f == "hukou" else UNKNOWN) for f in facts}))
+    options.append(_unknown(facts))
+    text = t.Q_HUKOU_SELF_RESIDENCE if residence else t.Q_HUKOU_SELF
+    return Question("hukou", text.format(city=city), tuple(options), facts)
+
+
 def _hukou(profile: Profile, missing: set[str]) -> Question | None:
     """Where the hukou is, folded with urban/rural and which spouse when those can matter,
     so that most families answer all three with one tap."""
     if "hukou" not in missing:
         return None
+    member = _alone(profile)
+    if member is not None:
+        return _hukou_alone(profile, missing, member)
     city = get_document(profile.jurisdiction).name
     residence = "residence" not in profile.known and (
         "residence" in missing or "residence" in _missing_if(profile, hukou="both"))
@@ -233,15 +271,19 @@ def _checklist(profile: Profile, missing: set[str]) -> Question | None:
     items = [f for f in CHECKLIST_FACTS if f in missing]
     if not items:
         return None
+    alone = _alone(profile) is not None
     if len(items) == 1:
         fact = items[0]
-        return _yes_no("checklist", fact, t.Q_SINGLE_FACT.format(label=t.CHECKLIST_LABELS[fact]))
-    options = tuple(Option(f"c{CHECKLIST_FACTS.index(f)}", t.CHECKLIST_LABELS[f], {f: True}) for f in items)
+        questions = {**t.SINGLE_FACT_QUESTIONS, **(t.SINGLE_FACT_QUESTIONS_ALONE if alone else {})}
+        return _yes_no("checklist", fact, questions[fact])
+    labels = {**t.CHECKLIST_LABELS, **(t.CHECKLIST_LABELS_ALONE if alone else {})}
+    options = tuple(Option(f"c{CHECKLIST_FACTS.index(f)}", labels[f], {f: True}) for f in items)
     return Question("checklist", t.Q_CHECKLIST, (*options, _unknown(tuple(items))), tuple(items), multi=True)
 
 
 BUILDERS = {
-    "child": _child, "grade": _grade, "later_child": _later_child, "hukou": _hukou, "residence": _residence,
+    "child": _child, "grade": _grade, "household": _household, "later_child": _later_child, "hukou": _hukou,
+    "residence": _residence,
     "local_spouse": _local_spouse, "mother_age": _age("mother_age", t.Q_MOTHER_AGE),
     "father_age": _age("father_age", t.Q_FATHER_AGE), "checklist": _checklist,
 }
@@ -251,7 +293,10 @@ def _open_missing(state: InterviewState) -> tuple[Profile, set[str]]:
     """The facts still missing that nobody has answered yet (不清楚 counts as answered)."""
     profile = state.profile()
     answered = set(state.answers)
-    return profile, assess(profile).missing() - answered
+    missing = assess(profile).missing()
+    if missing & PER_PARENT_FACTS:
+        missing.add("household")  # the engine counts parents; it never lists who is alive
+    return profile, missing - answered
 
 
 def next_question(state: InterviewState) -> Question | None:
@@ -361,7 +406,7 @@ def _prune(state: InterviewState) -> None:
     while changed:
         changed = False
         for i, step in enumerate(state.steps):
-            if step.key == "jurisdiction" or i == len(state.steps) - 1:
+            if step.key in ("jurisdiction", "household") or i == len(state.steps) - 1:
                 continue
             trial = InterviewState(state.jurisdiction, state.steps[:i] + state.steps[i + 1:], state.as_of)
             if not set(step.facts) & assess(trial.profile()).missing():

@@ -196,7 +196,13 @@ def _cite(ruleset: RuleSet, clause_id: str) -> str:
 
 
 def _spouses(profile: Profile) -> tuple[tuple[str, ...], int, bool]:
-    """(spouses who may be covered, how many at most, whether `local_spouse` decides)."""
+    """(spouses who may be covered, how many at most, whether `local_spouse` decides).
+
+    A widowed or divorced parent alone (`household` mother / father) is one person: per-person
+    amounts count the living spouses only (a Kaifeng widow gets 1,430 a month, not 2,860)."""
+    household = profile.value("household")
+    if household in SPOUSES:
+        return (household,), 1, False
     hukou = profile.value("hukou")
     if hukou == "one":
         local = profile.value("local_spouse")

@@ -123,3 +123,20 @@ async def test_start_offers_other_places(bot: Harness) -> None:
     edited = [r.text for r in replies if r.method == "editMessageText"][-1]
     assert "开封市" in edited and "特别扶助" in edited and "/check" in edited
     assert t.ASK_CONSENT not in edited
+
+
+async def test_a_widow_in_kaifeng_gets_1430_for_one_person(bot: Harness) -> None:
+    await onboard(bot, 610, "kaifeng")
+    question = [r for r in await bot.say(610, "/check") if r.buttons()][-1]
+    asked = []
+    for label in ("孩子已经离世", "只有孩子妈妈", "在本地（城镇户口）", "没有", "60岁及以上", "没有"):
+        asked.append(question.text)
+        replies = await bot.tap_label(610, question, label)
+        question = [r for r in replies if r.method == "editMessageText" and r.buttons()][-1]
+    assert "您填的情况如下" in question.text
+    assert any(q.startswith("（第3个问题）您的户口在开封市") for q in asked)
+    assert not any("孩子爸爸" in q for q in asked)
+    replies = await bot.tap_label(610, question, "看结果")
+    joined = "\n".join(r.text for r in replies if r.method == "sendMessage")
+    assert "每月现金合计：1,430元" in joined
+    assert "2人共" not in joined and "2,860" not in joined

@@ -63,3 +63,11 @@ def test_zhengzhou_family_is_told_what_is_known_and_whom_to_ask() -> None:
     assert "郑州" in out and "安康市、临沂市、泰州市姜堰区、开封市、柳州市" in out
     assert "特别扶助" in out and "乡镇" in out and "只能供您参考" in out
     assert "汴政办〔2023〕24号" not in out  # no Kaifeng benefit shown as theirs
+
+
+def test_a_widow_in_kaifeng_in_the_terminal_interview() -> None:
+    # child died (1); only the mother (2); local urban (1); no later child (1); 68 typed; self-care: no (1); y
+    out = chat("我是开封的", "查看待遇", "1", "2", "1", "1", "68", "1", "y", "退出")
+    assert "您的户口在开封市" in out
+    assert "孩子爸爸今年" not in out
+    assert "每月现金合计：1,430元" in out and "2人共" not in out

@@ -44,7 +44,7 @@ async def test_start_role_city_interview_result(bot: Harness) -> None:
     replies = await bot.say(FAMILY, "/check")
     question = last_with_buttons(replies)
     assert "孩子现在的情况" in question.text
-    for label in ("孩子已经离世", "两人都在本地（城镇户口）", "没有", "49到59岁", "不到60岁", "没有"):
+    for label in ("孩子已经离世", "夫妻两人", "两人都在本地（城镇户口）", "没有", "49到59岁", "不到60岁", "没有"):
         replies = await bot.tap_label(FAMILY, question, label)
         question = last_with_buttons([r for r in replies if r.method == "editMessageText"])
         assert question.message_id == replies[-1].message_id  # one message, edited as it goes
@@ -92,6 +92,7 @@ async def test_restart_mid_interview_resumes_and_old_buttons_work(api: FakeBotAp
     await onboard(first, 505)
     question = last_with_buttons(await first.say(505, "/check"))
     question = last_with_buttons(await first.tap_label(505, question, "孩子已经离世"))
+    question = last_with_buttons(await first.tap_label(505, question, "夫妻两人"))
     assert "户口" in question.text
     await first.stop()  # killed mid-interview
 

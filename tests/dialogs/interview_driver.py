@@ -42,7 +42,7 @@ def option_for(question: Question, family: dict[str, Any]) -> str | None:
             continue
         ok = True
         for fact, value in option.facts.items():
-            truth = family.get(fact)
+            truth = family.get(fact, "both" if fact == "household" else None)  # a profile is a couple unless it says
             if isinstance(value, dict):
                 ok &= isinstance(truth, int) and value["min"] <= truth <= value["max"]
             elif value == "unknown":

@@ -12,7 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from dialogs.interview import (
     UNKNOWN_ID,
     InterviewState,
+    Question,
     answer,
+    answer_age,
     back,
     change,
     finish_checklist,
@@ -150,7 +152,7 @@ def test_back_undoes_the_last_answer() -> None:
     first = next_question(state)
     answer(state, first, "d")  # type: ignore[arg-type]
     second = next_question(state)
-    assert second is not None and second.key == "hukou"
+    assert second is not None and second.key == "household"
     assert back(state)
     assert next_question(state).key == "child"  # type: ignore[union-attr]
     assert state.answers == {}
@@ -211,8 +213,56 @@ def test_a_foreign_option_id_is_refused() -> None:
 
 
 @pytest.mark.parametrize("code", ["ankang", "linyi", "jiangyan", "kaifeng", "liuzhou"])
-def test_typical_families_need_at_most_six_questions(code: str) -> None:
+def test_typical_families_need_at_most_seven_questions(code: str) -> None:
+    # seven since issue 14: who is in the household (both / only the mother / only the father)
     for name, facts in TYPICAL.items():
         state, asked = play({"jurisdiction": code, **BOOLS, **facts})
-        assert len(asked) <= 6, (code, name, [q.key for q in asked])
+        assert len(asked) <= 7, (code, name, [q.key for q in asked])
         assert result(state).settled, (code, name)
+
+
+def _play_alone(code: str, member: str, age: str) -> tuple[InterviewState, list[Question]]:
+    """A parent on their own: child died, local urban hukou, no later child, typed age."""
+    state = start(code, dt.date(2026, 11, 23))
+    asked: list[Question] = []
+    while (q := next_question(state)) is not None:
+        asked.append(q)
+        if q.key == "household":
+            assert answer(state, q, member[0])
+        elif q.key == "child":
+            assert answer(state, q, "d")
+        elif q.key == "hukou":
+            assert answer(state, q, next(o.id for o in q.options if o.id.startswith("l")))
+        elif q.age_fact:
+            assert answer_age(state, q, age)
+        elif q.multi:
+            assert finish_checklist(state, q, [])
+        else:
+            assert answer(state, q, "n")
+    return state, asked
+
+
+def test_a_widow_in_kaifeng_gets_1430_for_one_person_and_is_asked_about_herself() -> None:
+    state, asked = _play_alone("kaifeng", "mother", "68")
+    keys_asked = [q.key for q in asked]
+    assert keys_asked.index("household") < keys_asked.index("hukou") < keys_asked.index("mother_age")
+    assert "father_age" not in keys_asked  # nobody asks about a husband who died
+    hukou = next(q for q in asked if q.key == "hukou")
+    assert hukou.text.startswith("您的户口") and "夫妻" not in hukou.text
+    assert all("夫妻" not in q.text for q in asked if q.key not in ("household",))
+    assessment = result(state)
+    allowance = next(o for o in assessment.outcomes if o.rule.id == "kaifeng.special_allowance_deceased")
+    assert (allowance.status, allowance.value, allowance.persons) == ("eligible", 1430, 1)
+    assert assessment.monthly_total() == 1430
+    from dialogs.eligibility_text import render_assessment
+
+    text = render_assessment(assessment)
+    assert "每月现金合计：1,430元" in text and "2人共" not in text and "2,860" not in text
+
+
+def test_a_widower_alone_counts_one_person_too() -> None:
+    state, _ = _play_alone("ankang", "father", "66")
+    assessment = result(state)
+    per_person = [o for o in assessment.outcomes if o.persons is not None and o.status == "eligible"]
+    assert per_person and all(o.persons == 1 for o in per_person)
+    assert all(o.spouses in ([], ["father"]) for o in per_person)
