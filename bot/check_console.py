@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from dialogs import check_templates as t
-from dialogs.eligibility_text import render_assessment
+from dialogs.result_summary import ResultView, build_view, render_full
 from dialogs.interview import (
     UNKNOWN_ID,
     InterviewState,
@@ -61,6 +61,14 @@ def _apply(state: InterviewState, question: Question, ids: list[str], line: str)
 
 
 def run_check_console(stdin: TextIO, out: TextIO, jurisdiction: str | None = None) -> int:
+    """The interview; the exit status (always 0: quitting is a normal end)."""
+    run_check_dialog(stdin, out, jurisdiction)
+    return 0
+
+
+def run_check_dialog(stdin: TextIO, out: TextIO, jurisdiction: str | None = None) -> ResultView | None:
+    """The interview, then the result (summary first, one heading per topic); returns the
+    result so the chat can show the collapsed sections on request (None if quit early)."""
     state = start(jurisdiction)
     print(t.INTRO, file=out, flush=True)
     lines = iter(stdin)
@@ -69,17 +77,20 @@ def run_check_console(stdin: TextIO, out: TextIO, jurisdiction: str | None = Non
         if question is None:
             if not _summary(state, lines, out):
                 print(t.CONSOLE_BYE, file=out, flush=True)
-                return 0
+                return None
             if state.confirmed:
-                print("\n" + render_assessment(result(state)), file=out, flush=True)
-                return 0
+                view = build_view(result(state))
+                print("\n" + render_full(view), file=out, flush=True)
+                if view.section("not") or view.section("sensitive"):
+                    print("\n" + t.CONSOLE_MORE, file=out, flush=True)
+                return view
             continue
         ids = _show(question, out, len(state.steps) + 1)
         while True:
             line = next(lines, None)
             if line is None or line.strip().lower() in QUIT:
                 print(t.CONSOLE_BYE, file=out, flush=True)
-                return 0
+                return None
             line = line.strip()
             if line.lower() in BACK:
                 back(state)

@@ -14,16 +14,19 @@ from __future__ import annotations
 import logging
 from typing import TextIO
 
+from dialogs import check_templates as ct_check
 from dialogs import conversation_templates as ct
 from dialogs import templates as t
 from dialogs.answer_text import render_result
 from dialogs.distress import DISTRESS_COUNTER, distress_reply, is_distress
 from dialogs.intents import wants_entitlement_check
+from dialogs.result_summary import ResultView
 from dialogs.small_talk import everyday_reply, known_city
 from knowledge.catalogue import documents
 from knowledge.clause_search import SearchResult, search
 
 QUIT_WORDS = {"退出", "再见", "exit", "quit", "q"}
+SHOW_SECTION = {"看不适用": "not", "不适用": "not", "看收养": "sensitive", "看再生育": "sensitive"}
 CHECK_WORDS = {"查看待遇", "看看待遇", "/check", "check", "测一测"}
 MAX_LINE = 500
 log = logging.getLogger("lianxin.console")
@@ -45,6 +48,7 @@ class ConsoleChat:
         self.stdout = stdout
         self.city: str | None = None  # the last city the user named, carried into the interview
         self.waiting: tuple[str, str] | None = None  # (question as typed, what to search) until a city is known
+        self.last_result: ResultView | None = None  # the last interview's result, for its collapsed sections
 
     def answer(self, question: str, query: str | None = None) -> None:
         query = query or question
@@ -68,6 +72,10 @@ class ConsoleChat:
             self.answer(question, query)
 
     def line(self, line: str) -> None:
+        if line in SHOW_SECTION:
+            section = self.last_result.section(SHOW_SECTION[line]) if self.last_result else None
+            _say(section.text if section else ct_check.CONSOLE_NO_RESULT, self.stdout)
+            return
         if is_distress(line):
             count = DISTRESS_COUNTER.record()
             log.info("distress message answered (%d since start)", count)  # never the text
@@ -89,7 +97,7 @@ class ConsoleChat:
 
 
 def run_console(stdin: TextIO, stdout: TextIO) -> int:
-    from bot.check_console import run_check_console
+    from bot.check_console import run_check_dialog
 
     _say(t.CONSOLE_GREETING, stdout)
     chat = ConsoleChat(stdout)
@@ -101,7 +109,7 @@ def run_console(stdin: TextIO, stdout: TextIO) -> int:
         if line.lower() in QUIT_WORDS:
             break
         if line.lower() in CHECK_WORDS:
-            run_check_console(lines, stdout, chat.city)  # type: ignore[arg-type]
+            chat.last_result = run_check_dialog(lines, stdout, chat.city) or chat.last_result  # type: ignore[arg-type]
             _say(t.CONSOLE_AFTER_CHECK, stdout)
             continue
         chat.line(line)

@@ -180,3 +180,43 @@ COMPARE_NO_AMOUNT = "文件未写金额"
 COMPARE_WHO = "     对象：{who}"
 COMPARE_CITE = "     出处：{path}：“{quote}”"
 COMPARE_DRAFT = "（征求意见稿）"
+
+# --- the result, readable: summary first, then one topic at a time (issue 14) -----------
+SUMMARY_TITLE = "根据{city}的文件（{number}，{dated}），您家的情况："
+SUMMARY_DATED_DRAFT = "征求意见稿，文件没有注明日期，不是正式生效文件"
+SUMMARY_DATED = "{date}印发"
+SUMMARY_MONTHLY = "每月现金合计：{total}元，包括：{items}。"
+SUMMARY_MONTHLY_ITEM = "{title}{amount}"
+SUMMARY_MONTHLY_NONE = "按您填的情况，文件里没有能确定的每月现金。"
+SUMMARY_ONCE = "一次性的钱：{items}。"
+SUMMARY_KEY_SERVICES = "还能享受的主要帮扶：{items}等。"
+SUMMARY_SETTLE = "问清楚{fact}，还能确定 {n} 项。"
+SUMMARY_COUNTS = "可以享受的共 {eligible} 项，按类别分开列在下面；还要问清楚的 {unknown} 项；不适用的 {not_} 项。"
+SUMMARY_SENSITIVE = "如果您家考虑再要孩子或收养，也有相关帮扶（{n}项），需要时可以查看。"
+SUMMARY_EMPTY = "按您填的情况，这份文件里暂时没有能确定您家可以享受的帮扶。"
+GROUP_HEADING = "{heading}（{n}项）"
+GROUP_NAMES = {"cash": "现金", "medical": "医疗", "elderly": "养老", "housing": "住房", "care": "联系和慰问",
+               "funeral": "身后事安排"}
+OPEN_HEADING = "还要问清楚的（{n}项）"
+OPEN_BY_FACT = "问清楚{fact}后才能确定："
+OPEN_HINT = "请带上户口本和身份证，到乡镇（街道）计生办或社区问一问。"
+NOT_HEADING = "不适用的（{n}项）"
+SENSITIVE_HEADING = "再生育和收养方面的帮扶（{n}项）"
+BTN_GROUP = "{heading}（{n}项）"
+BTN_OPEN = "还要问清楚的（{n}项）"
+BTN_NOT = "不适用的（{n}项）"
+BTN_SENSITIVE = "再要孩子或收养的帮扶（{n}项）"
+RESULT_READY = "好的，下面是结果："
+CONSOLE_MORE = "想看不适用的各项和原因，请输入“看不适用”；想看再要孩子或收养的帮扶，请输入“看收养”。"
+CONSOLE_NO_RESULT = "还没有结果。请先输入“查看待遇”。"
+
+# --- not yet in the national special-assistance scheme ------------------------------------
+APPLY_SPECIAL_ASSISTANCE = (
+    "您家还没有领国家的计划生育特别扶助金。{city}文件里的很多帮扶，都以先纳入这项国家制度为前提。"
+    "请到户口所在地的乡镇（街道）卫生健康办公室（计生办）申请，带上户口本、身份证和孩子的死亡或残疾证明。"
+)
+NATIONAL_CONDITIONS = (
+    "国家制度的一般条件（供参考，这不是{city}文件里的内容，以当地审核为准）："
+    "1933年1月1日以后出生；女方年满49周岁；只生育或合法收养过一个子女，"
+    "现在没有存活子女，或独生子女被依法鉴定为残疾（三级以上）。"
+)

@@ -60,6 +60,8 @@ def render_outcome(n: int, outcome: Outcome, date: str, with_reasons: bool = Tru
         if outcome.value is not None:
             lines.append(t.ITEM_AMOUNT.format(amount=amount_text(rule.amount, outcome.value, outcome.persons),
                                               date=date))
+        elif rule.amount.value is not None:  # still open for this family: the sum the document states
+            lines.append(t.ITEM_AMOUNT.format(amount=amount_text(rule.amount, rule.amount.value), date=date))
         else:
             options = outcome.options or list(rule.amount.variants)
             listed = "；".join(f"{v.label or ''}{amount_text(rule.amount, v.value)}" for v in options)

@@ -148,7 +148,7 @@ def build_application(settings: Settings) -> Application:
         "r": start.on_role, "j": start.on_city, "k": start.on_consent, "f": start.on_forget,
         "c": check.on_check_button, "o": ask.on_full_text, "d": browse.on_doc, "m": browse.on_compare,
         "x": _start_check_from_button, "v": care.on_visit, "p": care.on_postpone, "h": care.on_help,
-        "g": care.on_visit_check, "u": admin.on_urgent,
+        "g": care.on_visit_check, "u": admin.on_urgent, "e": check.on_result_section,
     }
     for kind, callback in buttons.items():
         application.add_handler(CallbackQueryHandler(callback, pattern=rf"^{kind}\|"))

@@ -32,6 +32,7 @@ KINDS = {
     "h": 1,  # ask for help with a reminder: h|<id>
     "g": None,  # interview on behalf of a family: g|<family id>, g|<family id>|y / n
     "u": 1,  # urgent visit for one of my families: u|<family id>
+    "e": 1,  # one section of the last result: e|cash, e|open, e|not, e|sensitive
 }
 _FIELD = re.compile(r"^[A-Za-z0-9_./-]{1,40}$")
 

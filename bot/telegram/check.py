@@ -11,15 +11,15 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.telegram import templates as t
-from bot.telegram.callbacks import decode
+from bot.telegram.callbacks import decode, encode
 from bot.telegram.context import known_user, storage
-from bot.telegram.render import escape, question_keyboard, split_text, summary_view
+from bot.telegram.render import escape, question_keyboard, split_blocks, summary_view
 from dialogs import check_templates as ct
-from dialogs.eligibility_text import render_assessment
+from dialogs.result_summary import ResultView, build_view
 from dialogs.interview import (
     InterviewState,
     answer,
@@ -34,6 +34,7 @@ from dialogs.interview import (
 )
 
 KIND = "check"
+LAST_RESULT = "last_result"  # the finished interview, in memory only, for the section buttons
 
 
 @dataclass
@@ -174,13 +175,14 @@ async def on_age_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> boo
 
 
 async def _finish(update: Update, context: ContextTypes.DEFAULT_TYPE, session: Session) -> None:
-    """Show the result in as many messages as it takes; keep the answers only with consent."""
+    """The summary in one message with a button per topic (the sections are rebuilt from
+    the answers held in memory); keep the answers only with consent."""
     assert update.effective_user and update.effective_chat
     assessment = result(session.state)
-    text = render_assessment(assessment)
-    await context.bot.edit_message_text(t.CHECK_DONE_HEADER, chat_id=session.chat_id, message_id=session.message_id)
-    for chunk in split_text(escape(text)):
-        await context.bot.send_message(update.effective_chat.id, chunk)
+    view = build_view(assessment)
+    await context.bot.edit_message_text(ct.RESULT_READY, chat_id=session.chat_id, message_id=session.message_id)
+    if context.user_data is not None:
+        context.user_data[LAST_RESULT] = session.state.to_json()
     eligible = "、".join(o.rule.title for o in assessment.outcomes if o.status == "eligible")
     answers = {k: v for k, v in session.state.answers.items()}
     if session.for_family is not None:
@@ -188,11 +190,43 @@ async def _finish(update: Update, context: ContextTypes.DEFAULT_TYPE, session: S
         await storage(context).care.save_family_record(session.for_family, {
             "jurisdiction": assessment.document.code, "answers": answers, "eligible": eligible, "unclear": unclear,
             "by_contact": update.effective_user.id, "day": session.state.as_of.isoformat()})
-        await context.bot.send_message(update.effective_chat.id, t.VISIT_CHECK_SAVED)
-        await _drop(update, context)
-        return
-    saved = await storage(context).save_profile(update.effective_user.id, assessment.document.code, answers,
-                                                f"可享受：{eligible}" if eligible else "无可享受项目")
-    if saved:
-        await context.bot.send_message(update.effective_chat.id, t.CHECK_SAVED)
+        note = t.VISIT_CHECK_SAVED
+    else:
+        saved = await storage(context).save_profile(update.effective_user.id, assessment.document.code, answers,
+                                                    f"可享受：{eligible}" if eligible else "无可享受项目")
+        note = t.CHECK_SAVED if saved else ""
+    text = escape(view.summary) + (f"\n\n{note}" if note else "")
+    await context.bot.send_message(update.effective_chat.id, text, reply_markup=_result_keyboard(view))
     await _drop(update, context)
+
+
+def _result_keyboard(view: ResultView) -> InlineKeyboardMarkup | None:
+    """One button per topic, then the open items, what does not apply, and (not listed by
+    default) the re-birth and adoption items."""
+    rows = []
+    for section in view.sections:
+        if section.key == "open":
+            label = ct.BTN_OPEN.format(n=section.count)
+        elif section.key == "not":
+            label = ct.BTN_NOT.format(n=section.count)
+        elif section.key == "sensitive":
+            label = ct.BTN_SENSITIVE.format(n=section.count)
+        else:
+            label = ct.BTN_GROUP.format(heading=section.heading, n=section.count)
+        rows.append([InlineKeyboardButton(label, callback_data=encode("e", section.key))])
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+async def on_result_section(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A topic button under the summary: that section, each item whole in one message."""
+    query = update.callback_query
+    assert query and update.effective_chat
+    cb = decode(query.data)
+    held = (context.user_data or {}).get(LAST_RESULT)
+    section = build_view(result(InterviewState.from_json(held))).section(cb.fields[0]) if cb and held else None
+    if section is None:
+        await query.answer(t.EXPIRED, show_alert=True)
+        return
+    await query.answer()
+    for chunk in split_blocks(escape(section.text)):
+        await context.bot.send_message(update.effective_chat.id, chunk)
