@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import TextIO
 
 from dialogs import check_templates as t
-from dialogs.result_summary import ResultView, build_view, render_full
 from dialogs.interview import (
     UNKNOWN_ID,
     InterviewState,
@@ -24,6 +23,7 @@ from dialogs.interview import (
     start,
     summary,
 )
+from dialogs.result_summary import ResultView, build_view, render_full
 
 QUIT = {"q", "退出", "quit", "exit"}
 BACK = {"b", "返回", "上一步"}

@@ -19,7 +19,6 @@ from bot.telegram.callbacks import decode, encode
 from bot.telegram.context import known_user, storage
 from bot.telegram.render import escape, question_keyboard, split_blocks, summary_view
 from dialogs import check_templates as ct
-from dialogs.result_summary import ResultView, build_view
 from dialogs.interview import (
     InterviewState,
     answer,
@@ -32,6 +31,7 @@ from dialogs.interview import (
     start,
     toggle,
 )
+from dialogs.result_summary import ResultView, build_view
 
 KIND = "check"
 LAST_RESULT = "last_result"  # the finished interview, in memory only, for the section buttons

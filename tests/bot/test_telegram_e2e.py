@@ -53,7 +53,7 @@ async def test_start_role_city_interview_result(bot: Harness) -> None:
     texts = [r.text for r in replies if r.method == "sendMessage"]
     assert len(texts) == 1  # the summary first, the rest one button away
     assert "每月现金合计：2,860元" in texts[0] and "卫生健康委员会" in texts[0]
-    summary = [r for r in replies if r.method == "sendMessage"][0]
+    summary = next(r for r in replies if r.method == "sendMessage")
     cash = [r.text for r in await bot.tap_label(FAMILY, summary, "现金") if r.method == "sendMessage"]
     assert "汴政办〔2023〕24号 三、（一）1." in "\n".join(cash)
     assert all(len(x) <= 4096 for x in cash)
