@@ -60,6 +60,8 @@ AGE_FROM = "{low}岁及以上"
 
 Q_CHECKLIST = "下面这些情况，您家有哪些？可以选几项，选完点“选好了”。都没有就直接点“选好了”。"
 # one checklist item left: asked as a plain question (the label alone is not a sentence)
+OPT_RECEIVES = "已经在领"
+OPT_NOT_YET = "还没有领"
 SINGLE_FACT_QUESTIONS = {
     "special_assistance": "您家已经在领国家的计划生育特别扶助金了吗？",
     "surgery_complication": "家里有人因计划生育手术留下并发症、已纳入并发症扶助吗？",
@@ -182,9 +184,8 @@ COMPARE_CITE = "     出处：{path}：“{quote}”"
 COMPARE_DRAFT = "（征求意见稿）"
 
 # --- the result, readable: summary first, then one topic at a time (issue 14) -----------
-SUMMARY_TITLE = "根据{city}的文件（{number}，{dated}），您家的情况："
-SUMMARY_DATED_DRAFT = "征求意见稿，文件没有注明日期，不是正式生效文件"
-SUMMARY_DATED = "{date}印发"
+SUMMARY_TITLE = "根据{city}的文件（{number}，{date}印发），您家的情况："
+SUMMARY_TITLE_DRAFT = "根据{city}的文件（征求意见稿，没有文号，也没有注明日期，不是正式生效文件），您家的情况："
 SUMMARY_MONTHLY = "每月现金合计：{total}元，包括：{items}。"
 SUMMARY_MONTHLY_ITEM = "{title}{amount}"
 SUMMARY_MONTHLY_NONE = "按您填的情况，文件里没有能确定的每月现金。"
@@ -192,6 +193,7 @@ SUMMARY_ONCE = "一次性的钱：{items}。"
 SUMMARY_KEY_SERVICES = "还能享受的主要帮扶：{items}等。"
 SUMMARY_SETTLE = "问清楚{fact}，还能确定 {n} 项。"
 SUMMARY_COUNTS = "可以享受的共 {eligible} 项，按类别分开列在下面；还要问清楚的 {unknown} 项；不适用的 {not_} 项。"
+SUMMARY_COUNTS_NONE = "还要问清楚的 {unknown} 项；不适用的 {not_} 项。"
 SUMMARY_SENSITIVE = "如果您家考虑再要孩子或收养，也有相关帮扶（{n}项），需要时可以查看。"
 SUMMARY_EMPTY = "按您填的情况，这份文件里暂时没有能确定您家可以享受的帮扶。"
 GROUP_HEADING = "{heading}（{n}项）"

@@ -24,9 +24,11 @@ from knowledge.facts import UNKNOWN, Profile, parse_profile, today_in_china
 # Household registration comes right after the child: with no local hukou the document does
 # not apply at all, and the family should hear that before anything else.
 # Who is in the household comes before ages and hukou: a widow is asked about herself only.
-ORDER = ("child", "grade", "household", "hukou", "residence", "local_spouse", "later_child", "mother_age", "father_age",
-         "checklist")
-CHECKLIST_FACTS = tuple(t.CHECKLIST_LABELS)
+# Whether they already receive 特别扶助金 is its own question with 不清楚: a checklist box
+# left unticked would wrongly count as "no" for a family that simply does not know.
+ORDER = ("child", "grade", "household", "hukou", "residence", "local_spouse", "later_child", "special_assistance",
+         "mother_age", "father_age", "checklist")
+CHECKLIST_FACTS = tuple(f for f in t.CHECKLIST_LABELS if f != "special_assistance")
 # facts whose answers depend on how many parents there are: the household is asked first
 PER_PARENT_FACTS = frozenset({"hukou", "local_spouse", "mother_age", "father_age"})
 SPOUSES = ("mother", "father")
@@ -267,6 +269,15 @@ def _age(fact: str, text: str) -> Any:
     return build
 
 
+def _special_assistance(profile: Profile, missing: set[str]) -> Question | None:
+    if "special_assistance" not in missing:
+        return None
+    options = (Option("y", t.OPT_RECEIVES, {"special_assistance": True}),
+               Option("n", t.OPT_NOT_YET, {"special_assistance": False}), _unknown(("special_assistance",)))
+    return Question("special_assistance", t.SINGLE_FACT_QUESTIONS["special_assistance"], options,
+                    ("special_assistance",))
+
+
 def _checklist(profile: Profile, missing: set[str]) -> Question | None:
     items = [f for f in CHECKLIST_FACTS if f in missing]
     if not items:
@@ -283,7 +294,7 @@ def _checklist(profile: Profile, missing: set[str]) -> Question | None:
 
 BUILDERS = {
     "child": _child, "grade": _grade, "household": _household, "later_child": _later_child, "hukou": _hukou,
-    "residence": _residence,
+    "residence": _residence, "special_assistance": _special_assistance,
     "local_spouse": _local_spouse, "mother_age": _age("mother_age", t.Q_MOTHER_AGE),
     "father_age": _age("father_age", t.Q_FATHER_AGE), "checklist": _checklist,
 }

@@ -88,8 +88,8 @@ def _settling_fact(unknown: list[Outcome]) -> tuple[str, int] | None:
 def build_view(assessment: Assessment) -> ResultView:
     doc = assessment.document
     date = doc.date_label
-    dated = t.SUMMARY_DATED_DRAFT if doc.is_draft else t.SUMMARY_DATED.format(date=date)
-    lines = [t.SUMMARY_TITLE.format(city=doc.name, number=doc.number or t.NO_NUMBER.strip("（）"), dated=dated)]
+    lines = [t.SUMMARY_TITLE_DRAFT.format(city=doc.name) if doc.is_draft or not doc.number
+             else t.SUMMARY_TITLE.format(city=doc.name, number=doc.number, date=date)]
     if assessment.covered is False:
         lines += [t.NOT_COVERED.format(city=doc.name), t.DECIDES]
         return ResultView("\n".join(lines))
@@ -127,7 +127,8 @@ def build_view(assessment: Assessment) -> ResultView:
         lines.append(t.SUMMARY_SETTLE.format(fact=t.MISSING_LABELS[settle[0]], n=settle[1]))
     if not eligible and not unknown:
         lines.append(t.SUMMARY_EMPTY)
-    lines.append(t.SUMMARY_COUNTS.format(eligible=len(eligible), unknown=len(unknown), not_=len(not_applicable)))
+    counts = t.SUMMARY_COUNTS if eligible else t.SUMMARY_COUNTS_NONE
+    lines.append(counts.format(eligible=len(eligible), unknown=len(unknown), not_=len(not_applicable)))
     if sensitive:
         lines.append(t.SUMMARY_SENSITIVE.format(n=len(sensitive)))
     lines.append(t.DECIDES)

@@ -289,7 +289,10 @@ def assess_rule(rule: Rule, ruleset: RuleSet, profile: Profile) -> Outcome:
         return Outcome(rule, "not_eligible", reasons=list(dict.fromkeys(reasons)))
     held = scope_trace.held + rule_trace.held + person_trace.held
     if scope is None or own is None or people is None:
-        missing = scope_trace.missing | rule_trace.missing | person_trace.missing
+        # a settled person part (who and how many) cannot change the outcome: its open
+        # leaves (the other spouse's age when one is enough) are not missing
+        person_missing = person_trace.missing if people is None or sure != maybe else set()
+        missing = scope_trace.missing | rule_trace.missing | person_missing
         opened = scope_trace.open + rule_trace.open + person_trace.open
         reasons = [f"还需确认：{w}" for w in dict.fromkeys(opened)]
         if held:

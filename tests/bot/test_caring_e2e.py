@@ -140,3 +140,52 @@ async def test_a_widow_in_kaifeng_gets_1430_for_one_person(bot: Harness) -> None
     joined = "\n".join(r.text for r in replies if r.method == "sendMessage")
     assert "每月现金合计：1,430元" in joined
     assert "2人共" not in joined and "2,860" not in joined
+
+
+async def test_a_jiangyan_family_not_yet_in_the_scheme_is_told_how_to_apply(bot: Harness) -> None:
+    await onboard(bot, 611, "jiangyan")
+    question = [r for r in await bot.say(611, "/check") if r.buttons()][-1]
+    for label in ("孩子已经离世", "夫妻两人", "两人都在本地（农村户口）", "还没有领", "不到60岁", "不到60岁"):
+        replies = await bot.tap_label(611, question, label)
+        question = [r for r in replies if r.method == "editMessageText" and r.buttons()][-1]
+    if "您填的情况如下" not in question.text:  # the checklist, when asked
+        question = [r for r in await bot.tap_label(611, question, "选好了")
+                    if r.method == "editMessageText" and r.buttons()][-1]
+    assert "您填的情况如下" in question.text
+    replies = await bot.tap_label(611, question, "看结果")
+    summary = next(r for r in replies if r.method == "sendMessage")
+    assert "还没有领国家的计划生育特别扶助金" in summary.text
+    assert "乡镇（街道）卫生健康办公室" in summary.text
+    assert "这不是泰州市姜堰区文件里的内容" in summary.text
+    assert "征求意见稿" in summary.text
+    labels = [b[0] for b in summary.buttons()]
+    assert any(label.startswith("不适用的") for label in labels)  # refusals collapsed behind one button
+    refusals = [r.text for r in await bot.tap_label(611, summary, "不适用的") if r.method == "sendMessage"]
+    assert refusals and all(len(x) <= 4096 for x in refusals)
+    # no item is cut across two messages: every message starts with a heading or a numbered item
+    assert all(x.startswith(("不适用的", *(f"{n}. " for n in range(1, 60)))) for x in refusals)
+
+
+async def test_the_first_result_message_is_the_summary(bot: Harness) -> None:
+    await onboard(bot, 612, "liuzhou")
+    question = [r for r in await bot.say(612, "/check") if r.buttons()][-1]
+    steps = 0
+    while "您填的情况如下" not in question.text and steps < 12:
+        labels = [b[0] for b in question.buttons()]
+        pick = next((x for x in ("孩子已经离世", "夫妻两人", "两人都在本地（城镇户口）", "已经在领", "选好了")
+                     if x in labels), None)
+        pick = pick or ("没有" if "没有" in labels else labels[-3 if "选好了" not in labels else -1])
+        replies = await bot.tap_label(612, question, pick)
+        question = [r for r in replies if r.method == "editMessageText" and r.buttons()][-1]
+        steps += 1
+    replies = await bot.tap_label(612, question, "看结果")
+    sent_texts = [r for r in replies if r.method == "sendMessage"]
+    edited = [r.text for r in replies if r.method == "editMessageText"]
+    assert "内容较多" not in "\n".join(edited)
+    assert len(sent_texts) == 1
+    first = sent_texts[0]
+    assert first.text.startswith("根据柳州市的文件（柳政规〔2018〕41号")
+    assert "每月现金合计" in first.text.splitlines()[1] or "没有能确定的每月现金" in first.text
+    labels = [b[0] for b in first.buttons()]
+    assert labels[0].startswith("现金")
+    assert not any("身后事" in line for line in first.text.splitlines())

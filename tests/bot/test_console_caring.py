@@ -71,3 +71,23 @@ def test_a_widow_in_kaifeng_in_the_terminal_interview() -> None:
     assert "您的户口在开封市" in out
     assert "孩子爸爸今年" not in out
     assert "每月现金合计：1,430元" in out and "2人共" not in out
+
+
+def test_a_jiangyan_family_not_yet_in_the_scheme_in_the_terminal() -> None:
+    out = chat("我是姜堰的", "查看待遇", "1", "1", "2", "2", "1", "1", "n", "y", "看不适用", "退出")
+    result = out[out.index("根据泰州市姜堰区的文件"):]
+    assert "还没有领国家的计划生育特别扶助金" in result and "乡镇（街道）卫生健康办公室" in result
+    assert "这不是泰州市姜堰区文件里的内容" in result
+    summary_end = result.index("看不适用")  # the hint line, before the refusals are shown
+    assert "不符合" not in result[:summary_end]  # 33 refusals collapsed to a count
+    assert "不符合" in result[summary_end:]  # and shown on request
+
+
+def test_the_terminal_result_starts_with_the_summary_and_headings() -> None:
+    out = chat("我是开封的", "查看待遇", "1", "1", "1", "1", "2", "1", "1", "y", "退出")
+    result = out[out.index("根据开封市的文件"):]
+    lines = result.splitlines()
+    assert lines[1].startswith("每月现金合计：2,860元，包括：特别扶助金")
+    assert "\n现金（" in result and "\n医疗（" in result and "\n身后事安排（" in result
+    assert result.index("身后事安排（") > result.index("医疗（")
+    assert "再生育" not in result[:result.index("现金（")].replace("再要孩子或收养", "")

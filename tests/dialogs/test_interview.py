@@ -213,11 +213,12 @@ def test_a_foreign_option_id_is_refused() -> None:
 
 
 @pytest.mark.parametrize("code", ["ankang", "linyi", "jiangyan", "kaifeng", "liuzhou"])
-def test_typical_families_need_at_most_seven_questions(code: str) -> None:
-    # seven since issue 14: who is in the household (both / only the mother / only the father)
+def test_typical_families_need_at_most_eight_questions(code: str) -> None:
+    # eight since issue 14: who is in the household, and whether they already receive
+    # 特别扶助金 as its own question with 不清楚 (an unticked box is not a "no")
     for name, facts in TYPICAL.items():
         state, asked = play({"jurisdiction": code, **BOOLS, **facts})
-        assert len(asked) <= 7, (code, name, [q.key for q in asked])
+        assert len(asked) <= 8, (code, name, [q.key for q in asked])
         assert result(state).settled, (code, name)
 
 
@@ -266,3 +267,26 @@ def test_a_widower_alone_counts_one_person_too() -> None:
     per_person = [o for o in assessment.outcomes if o.persons is not None and o.status == "eligible"]
     assert per_person and all(o.persons == 1 for o in per_person)
     assert all(o.spouses in ([], ["father"]) for o in per_person)
+
+
+def test_special_assistance_is_its_own_question_with_unknown() -> None:
+    state = start("linyi", dt.date(2026, 11, 23))
+    seen = []
+    while (q := next_question(state)) is not None and q.key != "special_assistance":
+        seen.append(q.key)
+        if q.age_fact:
+            answer_age(state, q, "60")
+        elif q.multi:
+            finish_checklist(state, q, [])
+        else:
+            answer(state, q, "d" if q.key == "child" else q.options[0].id)
+    assert q is not None and q.key == "special_assistance", seen
+    assert [o.label for o in q.options] == ["已经在领", "还没有领", "不清楚"]
+    assert answer(state, q, UNKNOWN_ID)
+    assert state.answers["special_assistance"] == "unknown"  # not silently a "no"
+    checklist = next_question(state)
+    while checklist is not None and not checklist.multi and checklist.key != "checklist":
+        answer_age(state, checklist, "60") if checklist.age_fact else answer(state, checklist, checklist.options[0].id)
+        checklist = next_question(state)
+    if checklist is not None:
+        assert all("特别扶助金" not in o.label for o in checklist.options)
