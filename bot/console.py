@@ -17,7 +17,7 @@ from typing import TextIO
 from dialogs import check_templates as ct_check
 from dialogs import conversation_templates as ct
 from dialogs import templates as t
-from dialogs.answer_text import render_result
+from dialogs.answer_text import presentable, render_result
 from dialogs.distress import DISTRESS_COUNTER, distress_reply, is_distress
 from dialogs.intents import wants_entitlement_check
 from dialogs.result_summary import ResultView
@@ -52,7 +52,7 @@ class ConsoleChat:
 
     def answer(self, question: str, query: str | None = None) -> None:
         query = query or question
-        result = search(query, self.city)
+        result = presentable(question, search(query, self.city))
         if result.jurisdiction is None and not self.city and _mixes_cities(result):
             self.waiting = (question, query)
             _say(ct.ASK_CITY.format(known="、".join(d.name for d in documents().values())), self.stdout)

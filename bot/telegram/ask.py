@@ -13,7 +13,7 @@ from bot.telegram.caring import answer_distress, answer_everyday
 from bot.telegram.check import on_age_text
 from bot.telegram.context import known_user
 from bot.telegram.render import escape, split_text
-from dialogs.answer_text import render_result
+from dialogs.answer_text import presentable, render_result
 from dialogs.intents import wants_entitlement_check
 from knowledge.catalogue import get_document
 from knowledge.clause_search import search
@@ -41,6 +41,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     result = search(query, user.jurisdiction if user else None)
     if not result.answered and result.jurisdiction is None and user and user.jurisdiction:
         result = search(query, user.jurisdiction)
+    result = presentable(text, result)
     rows = [[InlineKeyboardButton(t.BTN_FULL_TEXT.format(n=n), callback_data=encode("o", hit.clause.id))]
             for n, hit in enumerate(result.hits if result.answered else result.elsewhere, start=1)]
     entitlement = wants_entitlement_check(text)

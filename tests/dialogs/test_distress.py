@@ -136,3 +136,26 @@ def test_jiangyan_is_called_a_draft_without_a_date() -> None:
 def test_without_a_city_the_reply_asks_for_it_and_still_gives_the_hotline() -> None:
     reply = distress_reply(None)
     assert "12356" in reply and "哪个城市" in reply
+
+
+# --- free-text results are gentle too (issue 14) -------------------------------------------
+def test_free_text_does_not_lead_with_re_birth_unless_asked() -> None:
+    from dialogs.answer_text import presentable
+    from knowledge.clause_search import search
+
+    raw = search("住院有人护理吗", "kaifeng")
+    shown = presentable("住院有人护理吗", raw)
+    assert shown.hits and all("复通" not in h.sentence and "再生育" not in (h.clause.title or "") for h in shown.hits)
+    asked = presentable("试管婴儿有补贴吗", search("试管婴儿有补贴吗", "kaifeng"))
+    assert "辅助生殖" in asked.hits[0].sentence
+
+
+def test_no_brackets_around_death() -> None:
+    from dialogs.answer_text import presentable
+    from knowledge.clause_search import search
+
+    for question in ("独生子女死亡扶助金每月多少", "丧葬费怎么报", "孩子去世了有什么补助"):
+        for code in ("kaifeng", "liuzhou", "linyi", "ankang", "jiangyan"):
+            result = presentable(question, search(question, code))
+            for hit in result.hits + result.elsewhere:
+                assert "【死亡】" not in hit.highlight and "【丧葬" not in hit.highlight, (question, code)
