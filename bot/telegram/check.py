@@ -21,6 +21,7 @@ from bot.telegram.render import escape, question_keyboard, split_blocks, summary
 from dialogs import check_templates as ct
 from dialogs.interview import (
     InterviewState,
+    Step,
     answer,
     answer_age,
     back,
@@ -32,6 +33,7 @@ from dialogs.interview import (
     toggle,
 )
 from dialogs.result_summary import ResultView, build_view
+from knowledge.facts import ProfileError
 
 KIND = "check"
 LAST_RESULT = "last_result"  # the finished interview, in memory only, for the section buttons
@@ -88,13 +90,39 @@ def _view(session: Session) -> tuple[str, InlineKeyboardMarkup]:
     return f"{progress}{escape(question.text)}", question_keyboard(question, session.token, session.state.pending)
 
 
+async def _saved_state(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[InterviewState, str] | None:
+    """The answers this family saved last time (with consent), as a finished interview."""
+    assert update.effective_user
+    uid = update.effective_user.id
+    saved = await storage(context).read_profile(uid, reader=uid)
+    if not saved or not saved["answers"]:
+        return None
+    state = InterviewState(jurisdiction=saved["jurisdiction"],
+                           steps=[Step(key, {key: value}, "") for key, value in saved["answers"].items()])
+    try:
+        state.profile()
+    except ProfileError:  # saved under older rules: start again rather than guess
+        return None
+    return state, str(saved["updated_at"])[:10]
+
+
 async def check_command(update: Update, context: ContextTypes.DEFAULT_TYPE, for_family: tuple[int, str] | None = None,
-                        ) -> None:
-    """Start a new interview (or continue the one in progress) in a fresh message."""
+                        fresh: bool = False) -> None:
+    """Start a new interview (or continue the one in progress) in a fresh message; a family
+    with saved answers is first offered their last result (as /privacy promises)."""
     assert update.effective_user and update.effective_chat
     await storage(context).ensure_user(update.effective_user.id)
     user = await known_user(update, context)
     session = None if for_family else await _load(update, context)
+    if session is None and for_family is None and not fresh and user is not None and user.consent:
+        saved = await _saved_state(update, context)
+        if saved is not None:
+            keyboard = InlineKeyboardMarkup([
+                [InlineKeyboardButton(ct.BTN_USE_SAVED, callback_data=encode("e", "last"))],
+                [InlineKeyboardButton(ct.BTN_START_OVER, callback_data=encode("e", "fresh"))]])
+            await context.bot.send_message(update.effective_chat.id, ct.SAVED_OFFER.format(day=saved[1]),
+                                           reply_markup=keyboard)
+            return
     intro = t.CHECK_RESUMED if session and session.state.steps else None
     if session is None:
         city = for_family[1] if for_family else (user.jurisdiction if user else None)
@@ -222,6 +250,22 @@ async def on_result_section(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     query = update.callback_query
     assert query and update.effective_chat
     cb = decode(query.data)
+    if cb and cb.fields[0] == "fresh":
+        await query.answer()
+        await check_command(update, context, fresh=True)
+        return
+    if cb and cb.fields[0] == "last":
+        saved = await _saved_state(update, context)
+        if saved is None:
+            await query.answer(t.EXPIRED, show_alert=True)
+            return
+        await query.answer()
+        if context.user_data is not None:
+            context.user_data[LAST_RESULT] = saved[0].to_json()
+        view = build_view(result(saved[0]))
+        await context.bot.send_message(update.effective_chat.id, escape(view.summary),
+                                       reply_markup=_result_keyboard(view))
+        return
     held = (context.user_data or {}).get(LAST_RESULT)
     section = build_view(result(InterviewState.from_json(held))).section(cb.fields[0]) if cb and held else None
     if section is None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.telegram import templates as t
+from dialogs import check_templates as ct_check
 from dialogs import conversation_templates as ct
 from tests.bot.telegram_harness import Harness
 from tests.fake_bot_api import FakeBotApi
@@ -189,3 +190,20 @@ async def test_the_first_result_message_is_the_summary(bot: Harness) -> None:
     labels = [b[0] for b in first.buttons()]
     assert labels[0].startswith("现金")
     assert not any("身后事" in line for line in first.text.splitlines())
+
+
+async def test_a_second_check_offers_the_saved_answers(bot: Harness) -> None:
+    await onboard(bot, 613, "kaifeng")
+    question = [r for r in await bot.say(613, "/check") if r.buttons()][-1]
+    for label in ("孩子已经离世", "只有孩子妈妈", "在本地（城镇户口）", "没有", "60岁及以上", "没有"):
+        replies = await bot.tap_label(613, question, label)
+        question = [r for r in replies if r.method == "editMessageText" and r.buttons()][-1]
+    await bot.tap_label(613, question, "看结果")
+    offer = [r for r in await bot.say(613, "/check") if r.buttons()][-1]
+    assert [b[0] for b in offer.buttons()] == [ct_check.BTN_USE_SAVED, ct_check.BTN_START_OVER]
+    summary = next(r for r in await bot.tap_label(613, offer, ct_check.BTN_USE_SAVED) if r.method == "sendMessage")
+    assert "每月现金合计：1,430元" in summary.text  # the widow's saved answers, not a couple's
+    cash = [r.text for r in await bot.tap_label(613, summary, "现金") if r.method == "sendMessage"]
+    assert "三、（一）1." in "\n".join(cash)
+    again = [r for r in await bot.tap_label(613, offer, ct_check.BTN_START_OVER) if r.buttons()][-1]
+    assert "孩子现在的情况" in again.text
