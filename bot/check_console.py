@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import TextIO
 
 from dialogs import check_templates as t
+from dialogs import conversation_templates as ct
 from dialogs.interview import (
+    OTHER_PLACE_ID,
     UNKNOWN_ID,
     InterviewState,
     Question,
@@ -24,6 +26,7 @@ from dialogs.interview import (
     summary,
 )
 from dialogs.result_summary import ResultView, build_view, render_full
+from dialogs.small_talk import other_city_text
 
 QUIT = {"q", "退出", "quit", "exit"}
 BACK = {"b", "返回", "上一步"}
@@ -41,7 +44,7 @@ def _show(question: Question, out: TextIO, n: int) -> list[str]:
 
 
 def _apply(state: InterviewState, question: Question, ids: list[str], line: str) -> bool:
-    if line == "0":
+    if line in ("0", t.UNKNOWN, "不知道"):
         if question.key == "jurisdiction":
             return False
         return answer(state, question, UNKNOWN_ID)
@@ -93,8 +96,13 @@ def run_check_dialog(stdin: TextIO, out: TextIO, jurisdiction: str | None = None
                 return None
             line = line.strip()
             if line.lower() in BACK:
-                back(state)
+                if not back(state):
+                    print(t.FIRST_QUESTION, file=out, flush=True)
                 break
+            other = str(ids.index(OTHER_PLACE_ID) + 1) if question.key == "jurisdiction" else None
+            if other is not None and line in (other, t.OPT_OTHER_PLACE):
+                print(other_city_text(ct.YOUR_PLACE, None), file=out, flush=True)
+                return None
             if _apply(state, question, ids, line):
                 break
             print(t.CONSOLE_BAD_CHOICE, file=out, flush=True)

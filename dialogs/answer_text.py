@@ -17,8 +17,8 @@ from knowledge.clause_search import Hit, SearchResult
 # reads unless they asked about it.
 SENSITIVE_CLAUSE_WORDS = ("再生育", "辅助生殖", "收养", "复通", "取环", "输卵", "丧葬", "殡葬", "公墓", "墓穴", "安葬",
                           "骨灰")
-SENSITIVE_QUESTION_WORDS = ("再生育", "生育", "生孩子", "要孩子", "要个孩子", "试管", "辅助生殖", "收养", "领养", "复通",
-                            "取环", "丧", "葬", "墓", "殡", "骨灰", "后事", "死后", "去世后", "走了以后")
+SENSITIVE_QUESTION_WORDS = ("再生育", "生育", "生孩子", "要孩子", "要个孩子", "试管", "辅助生殖", "收养", "领养",
+                            "复通", "取环", "丧", "葬", "墓", "殡", "骨灰", "后事", "死后", "去世后", "走了以后")
 # no 【】 highlight around death and funeral words
 _GENTLE_MARK = re.compile(r"【([^】]*[死亡丧葬墓逝殡][^】]*)】")
 

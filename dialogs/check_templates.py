@@ -9,8 +9,10 @@ INTRO = "我来问您几个简单的问题，看看您家可以享受哪些帮�
 UNKNOWN = "不清楚"
 BACK = "返回上一步"
 PROGRESS = "（第{n}个问题）"
+FIRST_QUESTION = "这已经是第一个问题了。"
 
 Q_JURISDICTION = "您家的户口在哪个地方？"
+OPT_OTHER_PLACE = "其他地方"
 Q_CHILD = "请问孩子现在的情况是？"
 OPT_CHILD_DECEASED = "孩子已经离世"
 OPT_CHILD_DISABLED = "孩子有残疾"

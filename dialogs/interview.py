@@ -33,6 +33,7 @@ CHECKLIST_FACTS = tuple(f for f in t.CHECKLIST_LABELS if f != "special_assistanc
 PER_PARENT_FACTS = frozenset({"hukou", "local_spouse", "mother_age", "father_age"})
 SPOUSES = ("mother", "father")
 UNKNOWN_ID = "u"
+OTHER_PLACE_ID = "x"  # none of the five jurisdictions: the transport says what we know and ends
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class InterviewState:
     pending: list[str] = field(default_factory=list)  # checklist items ticked so far
     confirmed: bool = False
     revising: bool = False  # an answer is being changed from the summary
+    changing: dict[str, Any] | None = None  # that answer and its place, so that back restores it
 
     @property
     def answers(self) -> dict[str, Any]:
@@ -95,6 +97,7 @@ class InterviewState:
             "pending": list(self.pending),
             "confirmed": self.confirmed,
             "revising": self.revising,
+            "changing": self.changing,
         }
 
     @classmethod
@@ -106,6 +109,7 @@ class InterviewState:
             pending=list(data.get("pending", [])),
             confirmed=bool(data.get("confirmed", False)),
             revising=bool(data.get("revising", False)),
+            changing=data.get("changing"),
         )
 
 
@@ -125,8 +129,13 @@ def _missing_if(profile: Profile, **facts: Any) -> set[str]:
 
 
 def _jurisdiction_question() -> Question:
-    options = tuple(Option(d.code, d.name, {}) for d in load_catalogue())
+    options = (*(Option(d.code, d.name, {}) for d in load_catalogue()), Option(OTHER_PLACE_ID, t.OPT_OTHER_PLACE, {}))
     return Question("jurisdiction", t.Q_JURISDICTION, options, ("jurisdiction",))
+
+
+def is_other_place(question: Question, option_id: str) -> bool:
+    """The family's hukou is in none of the five places: no interview can answer them."""
+    return question.key == "jurisdiction" and option_id == OTHER_PLACE_ID
 
 
 def _child(profile: Profile, missing: set[str]) -> Question | None:
@@ -327,7 +336,7 @@ def next_question(state: InterviewState) -> Question | None:
 def answer(state: InterviewState, question: Question, option_id: str) -> bool:
     """Apply a button press; False if the option does not belong to the question."""
     if question.key == "jurisdiction":
-        if question.option(option_id) is None:
+        if question.option(option_id) is None or option_id == OTHER_PLACE_ID:
             return False
         state.jurisdiction = option_id
         state.steps.append(Step("jurisdiction", {}, get_document(option_id).name))
@@ -380,9 +389,16 @@ def answer_age(state: InterviewState, question: Question, text: str) -> bool:
 
 
 def back(state: InterviewState) -> bool:
-    """Undo the last answer; False if there is nothing to undo."""
+    """Undo the last answer; False if there is nothing to undo. While an answer is being
+    changed from the summary, back puts that answer back (the later ones are kept)."""
     state.pending = []
     state.confirmed = False
+    if state.revising and state.changing is not None:
+        held = state.changing
+        state.steps.insert(held["index"], Step(held["key"], dict(held["facts"]), held["label"]))
+        state.revising = False
+        state.changing = None
+        return True
     if not state.steps:
         return False
     last = state.steps.pop()
@@ -396,9 +412,11 @@ def change(state: InterviewState, index: int) -> bool:
     if not 0 <= index < len(state.steps):
         return False
     step = state.steps.pop(index)
+    state.changing = {"index": index, "key": step.key, "facts": step.facts, "label": step.label}
     if step.key == "jurisdiction":
         state.jurisdiction = None
         state.steps = []
+        state.changing = None  # a new city starts over: nothing to put back
     state.confirmed = False
     state.pending = []
     state.revising = True
@@ -413,6 +431,7 @@ def _prune(state: InterviewState) -> None:
     if state.jurisdiction is None or not state.revising:
         return
     state.revising = False
+    state.changing = None
     changed = True
     while changed:
         changed = False

@@ -19,6 +19,7 @@ from bot.telegram.callbacks import decode, encode
 from bot.telegram.context import known_user, storage
 from bot.telegram.render import escape, question_keyboard, split_blocks, summary_view
 from dialogs import check_templates as ct
+from dialogs import conversation_templates as cc
 from dialogs.interview import (
     InterviewState,
     Step,
@@ -27,12 +28,14 @@ from dialogs.interview import (
     back,
     change,
     finish_checklist,
+    is_other_place,
     next_question,
     result,
     start,
     toggle,
 )
 from dialogs.result_summary import ResultView, build_view
+from dialogs.small_talk import other_city_text
 from knowledge.facts import ProfileError
 
 KIND = "check"
@@ -152,6 +155,11 @@ async def on_check_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         if key != question.key:
             await query.answer(t.ALREADY_ANSWERED)
             return
+        if is_other_place(question, option_id):
+            await query.answer()
+            await _drop(update, context)
+            await query.edit_message_text(escape(other_city_text(cc.YOUR_PLACE, None)))
+            return
         ok = answer(state, question, option_id)
     elif action == "t" and question is not None and args:
         ok = toggle(state, question, args[0])
@@ -159,6 +167,9 @@ async def on_check_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         ok = finish_checklist(state, question)
     elif action == "b":
         ok = back(state)
+        if not ok:  # back on the first question: nothing to undo, the button is fine
+            await query.answer(ct.FIRST_QUESTION)
+            return
     elif action == "s" and args and args[0].isdigit() and question is None:
         ok = change(state, int(args[0]))
     elif action == "y" and question is not None:

@@ -207,3 +207,22 @@ async def test_a_second_check_offers_the_saved_answers(bot: Harness) -> None:
     assert "三、（一）1." in "\n".join(cash)
     again = [r for r in await bot.tap_label(613, offer, ct_check.BTN_START_OVER) if r.buttons()][-1]
     assert "孩子现在的情况" in again.text
+
+
+async def test_the_interview_offers_other_places(bot: Harness) -> None:
+    await bot.say(614, "/start")
+    question = [r for r in await bot.say(614, "/check") if r.buttons()][-1]
+    assert "户口在哪个地方" in question.text
+    assert ct.BTN_OTHER_PLACE in [b[0] for b in question.buttons()]
+    replies = await bot.tap_label(614, question, ct.BTN_OTHER_PLACE)
+    edited = [r.text for r in replies if r.method == "editMessageText"][-1]
+    assert "安康市、临沂市、泰州市姜堰区、开封市、柳州市" in edited and "特别扶助" in edited
+    assert await bot.storage.load_dialog(614) is None  # the interview ended
+
+
+async def test_back_on_the_first_question_is_not_an_expired_button(bot: Harness) -> None:
+    await onboard(bot, 615, "kaifeng")
+    question = [r for r in await bot.say(615, "/check") if r.buttons()][-1]
+    replies = await bot.tap_label(615, question, "返回上一步")
+    answers = [r.params.get("text", "") for r in replies if r.method == "answerCallbackQuery"]
+    assert answers == [ct_check.FIRST_QUESTION]

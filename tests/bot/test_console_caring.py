@@ -91,3 +91,17 @@ def test_the_terminal_result_starts_with_the_summary_and_headings() -> None:
     assert "\n现金（" in result and "\n医疗（" in result and "\n身后事安排（" in result
     assert result.index("身后事安排（") > result.index("医疗（")
     assert "再生育" not in result[:result.index("现金（")].replace("再要孩子或收养", "")
+
+
+def test_the_terminal_interview_offers_other_places() -> None:
+    out = chat("查看待遇", "6", "退出")
+    assert "6. 其他地方" in out
+    assert "安康市、临沂市、泰州市姜堰区、开封市、柳州市" in out and "乡镇" in out
+    out = chat("查看待遇", "其他地方", "退出")
+    assert "特别扶助制度全国都有" in out
+
+
+def test_terminal_options_typed_as_text_and_unknown_typed() -> None:
+    out = chat("我是开封的", "查看待遇", "孩子已经离世", "夫妻两人", "不清楚", "退出")
+    assert out.count("没看懂您的选择") == 0
+    assert "（第4个问题）" in out  # three answers accepted: two by their text, one 不清楚

@@ -290,3 +290,28 @@ def test_special_assistance_is_its_own_question_with_unknown() -> None:
         checklist = next_question(state)
     if checklist is not None:
         assert all("特别扶助金" not in o.label for o in checklist.options)
+
+
+def test_back_while_changing_an_answer_keeps_the_later_answers() -> None:
+    state = start("kaifeng", dt.date(2026, 11, 23))
+    while (q := next_question(state)) is not None:
+        if q.age_fact:
+            answer_age(state, q, "62")
+        elif q.multi:
+            finish_checklist(state, q, [])
+        else:
+            answer(state, q, "d" if q.key == "child" else q.options[0].id)
+    before = [(s.key, s.facts) for s in state.steps]
+    assert len(before) >= 5
+    assert change(state, 1)  # re-ask the second answer from the summary ...
+    assert back(state)  # ... and change one's mind
+    assert [(s.key, s.facts) for s in state.steps] == before  # nothing later was lost
+    assert next_question(state) is None
+    restored = InterviewState.from_json(state.to_json())
+    assert restored.changing is None
+
+
+def test_back_on_the_first_question_does_nothing() -> None:
+    state = start("kaifeng")
+    assert not back(state)
+    assert next_question(state).key == "child"  # type: ignore[union-attr]
