@@ -26,6 +26,7 @@ from dialogs.interview import (
     summary,
 )
 from dialogs.result_summary import ResultView, build_view, render_full
+from dialogs.distress import DISTRESS_COUNTER, distress_reply, is_distress
 from dialogs.small_talk import other_city_text
 
 QUIT = {"q", "退出", "quit", "exit"}
@@ -95,6 +96,11 @@ def run_check_dialog(stdin: TextIO, out: TextIO, jurisdiction: str | None = None
                 print(t.CONSOLE_BYE, file=out, flush=True)
                 return None
             line = line.strip()
+            if is_distress(line):  # never "没看懂" to someone in despair, even mid-interview
+                DISTRESS_COUNTER.record()
+                print(distress_reply(state.jurisdiction), file=out, flush=True)
+                _show(question, out, len(state.steps) + 1)
+                continue
             if line.lower() in BACK:
                 if not back(state):
                     print(t.FIRST_QUESTION, file=out, flush=True)

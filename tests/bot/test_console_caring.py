@@ -105,3 +105,10 @@ def test_terminal_options_typed_as_text_and_unknown_typed() -> None:
     out = chat("我是开封的", "查看待遇", "孩子已经离世", "夫妻两人", "不清楚", "退出")
     assert out.count("没看懂您的选择") == 0
     assert "（第4个问题）" in out  # three answers accepted: two by their text, one 不清楚
+
+
+def test_distress_in_the_middle_of_the_terminal_interview() -> None:
+    out = chat("我是临沂的", "查看待遇", "1", "活着真没意思", "1", "退出")
+    assert "12356" in out and "心理辅导专业队伍" in out
+    assert "没看懂您的选择" not in out
+    assert out.count("家里现在是夫妻两人") == 2  # the question is asked again after the reply
