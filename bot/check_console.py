@@ -10,6 +10,7 @@ from typing import TextIO
 
 from dialogs import check_templates as t
 from dialogs import conversation_templates as ct
+from dialogs.distress import DISTRESS_COUNTER, distress_reply, is_distress
 from dialogs.interview import (
     OTHER_PLACE_ID,
     UNKNOWN_ID,
@@ -26,7 +27,6 @@ from dialogs.interview import (
     summary,
 )
 from dialogs.result_summary import ResultView, build_view, render_full
-from dialogs.distress import DISTRESS_COUNTER, distress_reply, is_distress
 from dialogs.small_talk import other_city_text
 
 QUIT = {"q", "退出", "quit", "exit"}

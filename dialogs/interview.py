@@ -454,7 +454,7 @@ def summary(state: InterviewState) -> list[tuple[int, str, str]]:
             continue
         first = next(iter(step.facts), None)
         many = step.key == "checklist" and len(step.facts) > 1
-        what = "其他情况" if many else t.MISSING_LABELS.get(first, step.key)
+        what = "其他情况" if many else t.MISSING_LABELS.get(first or "", step.key)
         label = step.label
         rows.append((i, what, label))
     return rows

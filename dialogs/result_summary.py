@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from dialogs import check_templates as t
-from dialogs.eligibility_text import _money, amount_text, render_outcome
+from dialogs.eligibility_text import _money, amount_text, render_outcome, stated_date
 from knowledge.eligibility import Assessment, Outcome
 
 # topic groups, in reading order; every rule category belongs to exactly one
@@ -87,7 +87,7 @@ def _settling_fact(unknown: list[Outcome]) -> tuple[str, int] | None:
 
 def build_view(assessment: Assessment) -> ResultView:
     doc = assessment.document
-    date = doc.date_label
+    date = stated_date(doc)
     lines = [t.SUMMARY_TITLE_DRAFT.format(city=doc.name) if doc.is_draft or not doc.number
              else t.SUMMARY_TITLE.format(city=doc.name, number=doc.number, date=date)]
     if assessment.covered is False:

@@ -99,3 +99,17 @@ def test_young_mother_not_in_scheme_is_not_sent_to_apply() -> None:
     view = view_of(jurisdiction="linyi", child_status="deceased", later_child=False, hukou="both",
                    residence="rural", mother_age=40, father_age=42, special_assistance=False)
     assert "还没有领" not in view.summary
+
+
+def test_the_draft_is_called_an_undated_draft_not_a_document_of_an_unnamed_date() -> None:
+    assessment = assess(parse_profile({"jurisdiction": "jiangyan", "child_status": "deceased", "hukou": "both",
+                                       "later_child": False, "special_assistance": True, "mother_age": 66,
+                                       "father_age": 68}, as_of=DAY))
+    full = render_assessment(assessment)
+    view = build_view(assessment)
+    for text in (full, view.summary, *(s.text for s in view.sections)):
+        assert "依据未注明日期" not in text and "未注明日期印发" not in text and "按未注明日期文件" not in text
+    assert "征求意见稿" in view.summary.splitlines()[0]
+    assert "没有文号，也没有注明日期" in full.splitlines()[1]
+    kaifeng = render_assessment(assess(parse_profile(KAIFENG, as_of=DAY)))
+    assert "按2023年7月24日文件所载" in kaifeng
