@@ -59,6 +59,9 @@ AGE_BELOW = "不到{next}岁"
 AGE_RANGE = "{low}到{high}岁"
 AGE_EXACT = "{low}岁"
 AGE_FROM = "{low}岁及以上"
+Q_BORN = "{who}是{day}以后出生的吗？"
+OPT_BORN_AFTER = "是，{day}以后出生"
+OPT_BORN_BEFORE = "不是，{day}以前出生"
 
 Q_CHECKLIST = "下面这些情况，您家有哪些？可以选几项，选完点“选好了”。都没有就直接点“选好了”。"
 # one checklist item left: asked as a plain question (the label alone is not a sentence)

@@ -18,8 +18,9 @@ from typing import Any
 
 from dialogs import check_templates as t
 from knowledge.catalogue import get_document, load_catalogue
-from knowledge.eligibility import Assessment, age_bands, assess
-from knowledge.facts import UNKNOWN, Profile, parse_profile, today_in_china
+from knowledge.eligibility import Assessment, age_bands, assess, leaves
+from knowledge.facts import UNKNOWN, Profile, Span, parse_profile, today_in_china
+from knowledge.rules_schema import load_rules
 
 # Household registration comes right after the child: with no local hukou the document does
 # not apply at all, and the family should hear that before anything else.
@@ -27,7 +28,7 @@ from knowledge.facts import UNKNOWN, Profile, parse_profile, today_in_china
 # Whether they already receive 特别扶助金 is its own question with 不清楚: a checklist box
 # left unticked would wrongly count as "no" for a family that simply does not know.
 ORDER = ("child", "grade", "household", "hukou", "residence", "local_spouse", "later_child", "special_assistance",
-         "mother_age", "father_age", "checklist")
+         "mother_age", "mother_age_born", "father_age", "father_age_born", "checklist")
 CHECKLIST_FACTS = tuple(f for f in t.CHECKLIST_LABELS if f != "special_assistance")
 # facts whose answers depend on how many parents there are: the household is asked first
 PER_PARENT_FACTS = frozenset({"hukou", "local_spouse", "mother_age", "father_age"})
@@ -263,11 +264,61 @@ def band_label(low: int, high: int, last: bool) -> str:
     return t.AGE_RANGE.format(low=low, high=high)
 
 
+OLD_AGE = 90  # above this, age buttons split only by a birth-date rule: asked as yes / no instead
+
+
+def birth_cutoff(code: str) -> dt.date | None:
+    """The date of a "born on or after" rule of the jurisdiction (Liuzhou: 1933-01-01)."""
+    ruleset = load_rules(code)
+    trees = [ruleset.scope.each_person, *(r.each_person for r in ruleset.rules)]
+    dates = [leaf["born_on_or_after"] for tree in trees for leaf in leaves(tree) if "born_on_or_after" in leaf]
+    return dates[0] if dates else None
+
+
+def person_bands(code: str, fact: str, as_of: dt.date) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(bands a person would choose, the very old bands a birth-date question tells apart).
+
+    "60到92岁 / 93岁 / 94岁及以上" is not how anyone thinks of an age: the bands above
+    OLD_AGE are folded into the one below, and the birth-date question follows."""
+    bands = age_bands(code, fact, as_of)
+    old = [b for b in bands if b[0] >= OLD_AGE]
+    if not old or birth_cutoff(code) is None or len(old) == len(bands):
+        return bands, []
+    young = [b for b in bands if b[0] < OLD_AGE]
+    young[-1] = (young[-1][0], old[-1][1])
+    return young, old
+
+
+def _born(fact: str) -> Any:
+    """Was this parent born on or after the cutoff? Asked only when the age given cannot
+    tell (a band reaching past 90, or an exact age in the cutoff year)."""
+    def build(profile: Profile, missing: set[str]) -> Question | None:
+        cutoff = birth_cutoff(profile.jurisdiction)
+        span = profile.known.get(fact)
+        if cutoff is None or not isinstance(span, Span) or fact not in assess(profile).missing():
+            return None
+        _, old = person_bands(profile.jurisdiction, fact, profile.as_of)
+        if not old or span.high < old[0][0]:
+            return None
+        first_old, last_old = old[0][0], old[-1][0]
+        day = f"{cutoff.year}年{cutoff.month}月{cutoff.day}日"
+        who = t.OPT_MOTHER if fact == "mother_age" else t.OPT_FATHER
+        options = (
+            Option("y", t.OPT_BORN_AFTER.format(day=day),
+                   {fact: {"min": min(span.low, first_old - 1), "max": first_old - 1}}),
+            Option("n", t.OPT_BORN_BEFORE.format(day=day), {fact: {"min": last_old, "max": max(span.high, last_old)}}),
+            Option(UNKNOWN_ID, t.UNKNOWN, {fact: {"min": span.low, "max": span.high}}),  # keep what was said
+        )
+        return Question(f"{fact}_born", t.Q_BORN.format(who=who, day=day), options, (fact,))
+
+    return build
+
+
 def _age(fact: str, text: str) -> Any:
     def build(profile: Profile, missing: set[str]) -> Question | None:
         if fact not in missing:
             return None
-        bands = age_bands(profile.jurisdiction, fact, profile.as_of)
+        bands, _ = person_bands(profile.jurisdiction, fact, profile.as_of)
         options = tuple(
             Option(f"a{low}", band_label(low, high, i == len(bands) - 1),
                    {fact: low if low == high else {"min": low, "max": high}})
@@ -306,6 +357,7 @@ BUILDERS = {
     "residence": _residence, "special_assistance": _special_assistance,
     "local_spouse": _local_spouse, "mother_age": _age("mother_age", t.Q_MOTHER_AGE),
     "father_age": _age("father_age", t.Q_FATHER_AGE), "checklist": _checklist,
+    "mother_age_born": _born("mother_age"), "father_age_born": _born("father_age"),
 }
 
 
@@ -324,9 +376,13 @@ def next_question(state: InterviewState) -> Question | None:
     if state.jurisdiction is None:
         return _jurisdiction_question()
     profile, missing = _open_missing(state)
-    if not missing:
-        return None
+    asked = {s.key for s in state.steps}
     for key in ORDER:
+        if key.endswith("_born"):
+            if key in asked or f"{key.removesuffix('_born')}" not in asked:
+                continue  # only right after that age was given, and never twice
+        elif not missing:
+            continue
         question = BUILDERS[key](profile, missing)
         if question is not None:
             return question

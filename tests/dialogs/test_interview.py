@@ -315,3 +315,49 @@ def test_back_on_the_first_question_does_nothing() -> None:
     state = start("kaifeng")
     assert not back(state)
     assert next_question(state).key == "child"  # type: ignore[union-attr]
+
+
+def _liuzhou_until(key: str, mother_option: str = "a60") -> tuple[InterviewState, Question]:
+    state = start("liuzhou", dt.date(2026, 11, 23))
+    while (q := next_question(state)) is not None and q.key != key:
+        if q.key == "mother_age":
+            assert answer(state, q, mother_option)
+        elif q.age_fact:
+            assert answer_age(state, q, "62")
+        elif q.multi:
+            assert finish_checklist(state, q, [])
+        else:
+            assert answer(state, q, {"child": "d", "special_assistance": "y", "later_child": "n"}.get(
+                q.key, q.options[0].id))
+    assert q is not None, key
+    return state, q
+
+
+def test_liuzhou_age_buttons_are_bands_a_person_would_choose() -> None:
+    _, q = _liuzhou_until("mother_age")
+    labels = [o.label for o in q.options]
+    assert labels == ["不到49岁", "49到59岁", "60岁及以上", "不清楚"]
+    assert not any("92" in x or "93" in x for x in labels)
+
+
+@pytest.mark.parametrize(("option", "persons"), [("y", 2), ("n", 1)])
+def test_the_1933_rule_is_a_plain_yes_no_question_for_the_very_old(option: str, persons: int) -> None:
+    state, q = _liuzhou_until("mother_age_born")
+    assert q.text == "孩子妈妈是1933年1月1日以后出生的吗？"
+    assert [o.label for o in q.options][-1] == "不清楚"
+    assert answer(state, q, option)
+    while (nxt := next_question(state)) is not None:
+        assert nxt.key != "mother_age_born"  # never asked twice
+        if nxt.age_fact:
+            answer_age(state, nxt, "62")
+        elif nxt.multi:
+            finish_checklist(state, nxt, [])
+        else:
+            answer(state, nxt, nxt.options[0].id)
+    allowance = [o for o in result(state).outcomes if o.status == "eligible" and o.persons is not None]
+    assert allowance and allowance[0].persons == persons
+
+
+def test_no_birth_date_question_for_a_younger_band() -> None:
+    state, q = _liuzhou_until("father_age", mother_option="a49")
+    assert "mother_age_born" not in [s.key for s in state.steps]
