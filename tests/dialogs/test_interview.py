@@ -359,5 +359,5 @@ def test_the_1933_rule_is_a_plain_yes_no_question_for_the_very_old(option: str, 
 
 
 def test_no_birth_date_question_for_a_younger_band() -> None:
-    state, q = _liuzhou_until("father_age", mother_option="a49")
+    state, _ = _liuzhou_until("father_age", mother_option="a49")
     assert "mother_age_born" not in [s.key for s in state.steps]
