@@ -60,7 +60,10 @@ def _apply(state: InterviewState, question: Question, ids: list[str], line: str)
         return answer(state, question, ids[int(line) - 1])
     if question.age_fact and answer_age(state, question, line):
         return True
-    by_label = next((o.id for o in question.options if o.label == line and not question.multi), None)
+    by_label = next((o.id for o in question.options if o.label == line), None)
+    if by_label is None:  # part of one label only ("离世", "农村"): that option
+        partial = [o.id for o in question.options if o.id != UNKNOWN_ID and line in o.label]
+        by_label = partial[0] if len(partial) == 1 else None
     return by_label is not None and answer(state, question, by_label)
 
 

@@ -112,3 +112,11 @@ def test_distress_in_the_middle_of_the_terminal_interview() -> None:
     assert "12356" in out and "心理辅导专业队伍" in out
     assert "没看懂您的选择" not in out
     assert out.count("家里现在是夫妻两人") == 2  # the question is asked again after the reply
+
+
+def test_terminal_options_typed_as_part_of_their_text() -> None:
+    out = chat("查看待遇", "开封", "离世", "只有孩子妈妈", "退出")
+    assert out.count("没看懂您的选择") == 0
+    assert "您的户口在开封市" in out  # city, child and household all understood
+    ambiguous = chat("我是开封的", "查看待遇", "1", "1", "农村", "退出")
+    assert "没看懂您的选择" in ambiguous  # several hukou buttons say 农村: ask again rather than guess
