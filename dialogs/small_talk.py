@@ -94,12 +94,20 @@ def _place_reply(norm: str) -> EverydayReply | None:
     return None
 
 
+def _hint(channel: str) -> str:
+    return ct.CHECK_HINT_CONSOLE if channel == "console" else ct.CHECK_HINT_TELEGRAM
+
+
 def everyday_reply(text: str, channel: str = "telegram") -> EverydayReply | None:
     """The fitting short reply to an everyday sentence, or None for a real question."""
     norm = normalize(text)
     core = _core(norm)
     if not core:
-        return EverydayReply("feelings", ct.FEELINGS) if norm else None
+        if not norm:
+            return None
+        if all(unicodedata.category(ch)[0] == "P" for ch in norm):  # "？？？": not sure what to do
+            return EverydayReply("how", ct.HOW_TO_USE.format(check_hint=_hint(channel)))
+        return EverydayReply("feelings", ct.FEELINGS)  # 😭😭, 🙏: someone is there, not a query
     if core in GREETINGS or (len(core) <= 6 and core.rstrip(_PARTICLES) in GREETINGS):
         return EverydayReply("greeting", ct.GREETING)
     if any(w in core for w in THANKS) and len(re.sub("|".join(THANKS), "", core)) <= 3:
@@ -107,8 +115,7 @@ def everyday_reply(text: str, channel: str = "telegram") -> EverydayReply | None
     if core in WHO:
         return EverydayReply("who", ct.WHO_AM_I)
     if core in HOW:
-        hint = ct.CHECK_HINT_CONSOLE if channel == "console" else ct.CHECK_HINT_TELEGRAM
-        return EverydayReply("how", ct.HOW_TO_USE.format(check_hint=hint))
+        return EverydayReply("how", ct.HOW_TO_USE.format(check_hint=_hint(channel)))
     place = _place_reply(norm)
     if place:
         return place
