@@ -127,8 +127,11 @@ def build_view(assessment: Assessment) -> ResultView:
         lines.append(t.SUMMARY_SETTLE.format(fact=t.MISSING_LABELS[settle[0]], n=settle[1]))
     if not eligible and not unknown:
         lines.append(t.SUMMARY_EMPTY)
-    counts = t.SUMMARY_COUNTS if eligible else t.SUMMARY_COUNTS_NONE
-    lines.append(counts.format(eligible=len(eligible), unknown=len(unknown), not_=len(not_applicable)))
+    counts = [template.format(n=len(items)) for template, items in (
+        (t.SUMMARY_COUNT_ELIGIBLE, eligible), (t.SUMMARY_COUNT_UNKNOWN, unknown), (t.SUMMARY_COUNT_NOT, not_applicable))
+        if items]
+    if counts:
+        lines.append("；".join(counts) + "。")
     if sensitive:
         lines.append(t.SUMMARY_SENSITIVE.format(n=len(sensitive)))
     lines.append(t.DECIDES)
