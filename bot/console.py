@@ -57,6 +57,8 @@ class ConsoleChat:
             self.waiting = (question, query)
             _say(ct.ASK_CITY.format(known="、".join(d.name for d in documents().values())), self.stdout)
             return
+        if result.answered and result.jurisdiction is None and not self.city:
+            _say(ct.NO_CITY_NOTE, self.stdout)  # never another city's rules without saying so
         self.city = result.jurisdiction or self.city
         entitlement = wants_entitlement_check(question)
         if result.answered or not entitlement:

@@ -226,3 +226,11 @@ async def test_back_on_the_first_question_is_not_an_expired_button(bot: Harness)
     replies = await bot.tap_label(615, question, "返回上一步")
     answers = [r.params.get("text", "") for r in replies if r.method == "answerCallbackQuery"]
     assert answers == [ct_check.FIRST_QUESTION]
+
+
+async def test_a_family_from_another_place_is_told_answers_are_other_places_rules(bot: Harness) -> None:
+    replies = await bot.say(616, "/start")
+    replies = await bot.tap(616, "r|family", replies[-1].message_id)
+    await bot.tap_label(616, replies[-1], ct.BTN_OTHER_PLACE)
+    texts = sent(await bot.say(616, "住院护理补贴每天多少钱"))
+    assert texts[0].startswith(ct.NO_CITY_NOTE)

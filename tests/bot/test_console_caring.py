@@ -120,3 +120,11 @@ def test_terminal_options_typed_as_part_of_their_text() -> None:
     assert "您的户口在开封市" in out  # city, child and household all understood
     ambiguous = chat("我是开封的", "查看待遇", "1", "1", "农村", "退出")
     assert "没看懂您的选择" in ambiguous  # several hukou buttons say 农村: ask again rather than guess
+
+
+def test_terminal_answers_without_a_city_say_they_are_other_places_rules() -> None:
+    out = chat("连心家园是什么")  # only Jiangyan's draft speaks of it: answered, with the note first
+    assert ct.NO_CITY_NOTE in out and out.index(ct.NO_CITY_NOTE) < out.index("问题：连心家园是什么")
+    assert "征求意见稿" in out
+    known = chat("我是姜堰的", "连心家园是什么")
+    assert ct.NO_CITY_NOTE not in known
