@@ -63,10 +63,9 @@ def render_result(question: str, result: SearchResult) -> str:
     city = get_document(result.jurisdiction).name if result.jurisdiction else None
     header = t.HEADER_CITY.format(question=question, city=city) if city else t.HEADER.format(question=question)
     lines = [header]
-    if result.answered:
-        for rank, hit in enumerate(result.hits, start=1):
-            lines.extend(render_hit(rank, hit))
-        return "\n".join(lines)
+    if result.answered:  # one block per clause (a blank line apart): never cut across two messages
+        return "\n\n".join(["\n".join(lines), *("\n".join(render_hit(rank, hit))
+                                                  for rank, hit in enumerate(result.hits, start=1))])
     if result.reason == "empty":
         lines.append(t.EMPTY_QUESTION)
         return "\n".join(lines)

@@ -12,7 +12,7 @@ from bot.telegram.care import maybe_visit_note
 from bot.telegram.caring import answer_distress, answer_everyday
 from bot.telegram.check import on_age_text
 from bot.telegram.context import known_user
-from bot.telegram.render import escape, split_text
+from bot.telegram.render import escape, split_blocks, split_text
 from dialogs import conversation_templates as cc
 from dialogs.answer_text import presentable, render_result
 from dialogs.intents import wants_entitlement_check
@@ -48,7 +48,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     entitlement = wants_entitlement_check(text)
     if entitlement:
         rows.append([InlineKeyboardButton(t.BTN_START_CHECK, callback_data=encode("x", "check"))])
-    chunks = split_text(escape(render_result(text, result)))
+    chunks = split_blocks(escape(render_result(text, result)))
     if result.answered and result.jurisdiction is None and not (user and user.jurisdiction):
         chunks[0] = escape(cc.NO_CITY_NOTE) + "\n" + chunks[0]  # never another city's rules without saying so
     if entitlement:

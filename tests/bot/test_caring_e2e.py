@@ -234,3 +234,12 @@ async def test_a_family_from_another_place_is_told_answers_are_other_places_rule
     await bot.tap_label(616, replies[-1], ct.BTN_OTHER_PLACE)
     texts = sent(await bot.say(616, "住院护理补贴每天多少钱"))
     assert texts[0].startswith(ct.NO_CITY_NOTE)
+
+
+def test_split_blocks_never_cuts_an_item_in_two() -> None:
+    from bot.telegram.render import split_blocks
+
+    items = [f"{n}. 条目{n}\n" + "   出处：" + "文" * 300 for n in range(1, 40)]
+    chunks = split_blocks("\n\n".join(items), limit=1000)
+    assert len(chunks) > 5 and all(len(c) <= 1000 for c in chunks)
+    assert sorted(block for c in chunks for block in c.split("\n\n")) == sorted(items)
