@@ -116,8 +116,7 @@ CONSOLE_BYE = "好的，先到这里。需要时随时再来。"
 
 # --- the result ----------------------------------------------------------------------
 RESULT_HEADER = "根据{city}的文件，您家的情况是："
-DOC_LINE = "依据：《{title}》{number}，{date}印发{draft}"
-DOC_DRAFT = "。注意：这是征求意见稿，还不是正式生效的文件"
+DOC_LINE = "依据：《{title}》{number}，{date}印发"
 DOC_LINE_DRAFT = "依据：《{title}》（征求意见稿，没有文号，也没有注明日期），还不是正式生效的文件"
 DRAFT_DATE_LABEL = "未注明日期的征求意见稿"  # fills "按{date}文件所载" for a draft
 NOT_COVERED = (

@@ -20,10 +20,6 @@ DATED_IN_FORCE = "（以上内容依据{date}印发的文件所载；具体以�
 DATED_DRAFT = "（以上内容出自征求意见稿，文件没有注明日期，不是正式生效文件）"
 DISTRESS_NO_CITY = "告诉我您在哪个城市，我可以把当地文件里关于心理帮扶的规定找给您。"
 DISTRESS_STAY = "您愿意的话，可以跟我多说几句，我在这里。"
-DISTRESS_CONTACT_OFFER = "需要的话，我可以请您家的联系人尽快上门来看看您。"
-BTN_DISTRESS_CONTACT = "请联系人来看看我"
-DISTRESS_CONTACT_SENT = "好的，已经请您家的联系人尽快上门来看您。在这之前，难受的时候请打 12356。"
-DISTRESS_CONTACT_NONE = "抱歉，您家还没有登记联系人。难受的时候请打 12356；有危险请马上打 120 或 110。"
 NO_NUMBER = "征求意见稿，无文号"
 
 # --- everyday sentences --------------------------------------------------------------

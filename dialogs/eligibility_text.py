@@ -88,7 +88,7 @@ def render_assessment(assessment: Assessment) -> str:
     doc = assessment.document
     lines = [t.RESULT_HEADER.format(city=doc.name),
              t.DOC_LINE_DRAFT.format(title=doc.title) if doc.is_draft else
-             t.DOC_LINE.format(title=doc.title, number=doc.number or t.NO_NUMBER, date=stated_date(doc), draft="")]
+             t.DOC_LINE.format(title=doc.title, number=doc.number or t.NO_NUMBER, date=stated_date(doc))]
     if assessment.covered is False:
         lines += ["", t.NOT_COVERED.format(city=doc.name), "", t.DECIDES]
         return "\n".join(lines)
