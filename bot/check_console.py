@@ -68,8 +68,13 @@ def _apply(state: InterviewState, question: Question, ids: list[str], line: str)
 
 
 def run_check_console(stdin: TextIO, out: TextIO, jurisdiction: str | None = None) -> int:
-    """The interview; the exit status (always 0: quitting is a normal end)."""
-    run_check_dialog(stdin, out, jurisdiction)
+    """`python -m bot check`: the interview, then (no chat follows to ask for them) what
+    does not apply and the re-birth / adoption items too; exit status 0."""
+    view = run_check_dialog(stdin, out, jurisdiction)
+    for key in ("not", "sensitive"):
+        section = view.section(key) if view else None
+        if section:
+            print("\n" + section.text, file=out, flush=True)
     return 0
 
 
@@ -88,8 +93,6 @@ def run_check_dialog(stdin: TextIO, out: TextIO, jurisdiction: str | None = None
             if state.confirmed:
                 view = build_view(result(state))
                 print("\n" + render_full(view), file=out, flush=True)
-                if view.section("not") or view.section("sensitive"):
-                    print("\n" + t.CONSOLE_MORE, file=out, flush=True)
                 return view
             continue
         ids = _show(question, out, len(state.steps) + 1)

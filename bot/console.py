@@ -111,7 +111,11 @@ def run_console(stdin: TextIO, stdout: TextIO) -> int:
         if line.lower() in QUIT_WORDS:
             break
         if line.lower() in CHECK_WORDS:
-            chat.last_result = run_check_dialog(lines, stdout, chat.city) or chat.last_result  # type: ignore[arg-type]
+            view = run_check_dialog(lines, stdout, chat.city)  # type: ignore[arg-type]
+            if view is not None:
+                chat.last_result = view
+                if view.section("not") or view.section("sensitive"):
+                    _say("\n" + ct_check.CONSOLE_MORE, stdout)  # the collapsed parts, on request
             _say(t.CONSOLE_AFTER_CHECK, stdout)
             continue
         chat.line(line)

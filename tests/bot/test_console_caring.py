@@ -128,3 +128,12 @@ def test_terminal_answers_without_a_city_say_they_are_other_places_rules() -> No
     assert "征求意见稿" in out
     known = chat("我是姜堰的", "连心家园是什么")
     assert ct.NO_CITY_NOTE not in known
+
+
+def test_the_standalone_check_command_shows_the_collapsed_parts_at_the_end() -> None:
+    p = subprocess.run([sys.executable, "-m", "bot", "check", "-j", "开封"], input="1\n1\n1\n1\n2\n1\n1\ny\n",
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    out = p.stdout
+    assert out.index("每月现金合计") < out.index("现金（") < out.index("不适用的（")
+    assert "看不适用" not in out  # no chat follows, so no hint to type anything
