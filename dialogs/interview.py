@@ -278,15 +278,17 @@ def birth_cutoff(code: str) -> dt.date | None:
 def person_bands(code: str, fact: str, as_of: dt.date) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """(bands a person would choose, the very old bands a birth-date question tells apart).
 
-    "60到92岁 / 93岁 / 94岁及以上" is not how anyone thinks of an age: the bands above
-    OLD_AGE are folded into the one below, and the birth-date question follows."""
+    "60到92岁 / 93岁 / 94岁及以上" is not how anyone thinks of an age: from OLD_AGE on it
+    is one band ("90岁及以上"), and only for that band the birth-date question follows."""
     bands = age_bands(code, fact, as_of)
     old = [b for b in bands if b[0] >= OLD_AGE]
     if not old or birth_cutoff(code) is None or len(old) == len(bands):
         return bands, []
     young = [b for b in bands if b[0] < OLD_AGE]
-    young[-1] = (young[-1][0], old[-1][1])
-    return young, old
+    low, high = young[-1]
+    if high >= OLD_AGE:  # 60到92 -> 60到89 and 90岁及以上
+        young[-1] = (low, OLD_AGE - 1)
+    return [*young, (OLD_AGE, old[-1][1])], old
 
 
 def _born(fact: str) -> Any:

@@ -317,7 +317,7 @@ def test_back_on_the_first_question_does_nothing() -> None:
     assert next_question(state).key == "child"  # type: ignore[union-attr]
 
 
-def _liuzhou_until(key: str, mother_option: str = "a60") -> tuple[InterviewState, Question]:
+def _liuzhou_until(key: str, mother_option: str = "a90") -> tuple[InterviewState, Question]:
     state = start("liuzhou", dt.date(2026, 11, 23))
     while (q := next_question(state)) is not None and q.key != key:
         if q.key == "mother_age":
@@ -336,7 +336,7 @@ def _liuzhou_until(key: str, mother_option: str = "a60") -> tuple[InterviewState
 def test_liuzhou_age_buttons_are_bands_a_person_would_choose() -> None:
     _, q = _liuzhou_until("mother_age")
     labels = [o.label for o in q.options]
-    assert labels == ["不到49岁", "49到59岁", "60岁及以上", "不清楚"]
+    assert labels == ["不到49岁", "49到59岁", "60到89岁", "90岁及以上", "不清楚"]
     assert not any("92" in x or "93" in x for x in labels)
 
 
@@ -358,6 +358,7 @@ def test_the_1933_rule_is_a_plain_yes_no_question_for_the_very_old(option: str, 
     assert allowance and allowance[0].persons == persons
 
 
-def test_no_birth_date_question_for_a_younger_band() -> None:
-    state, _ = _liuzhou_until("father_age", mother_option="a49")
+@pytest.mark.parametrize("band", ["a49", "a60"])
+def test_no_birth_date_question_below_ninety(band: str) -> None:
+    state, _ = _liuzhou_until("father_age", mother_option=band)
     assert "mother_age_born" not in [s.key for s in state.steps]
