@@ -47,7 +47,7 @@ def main() -> None:
         ms = (time.perf_counter() - started) * 1000 / len(sample)
         print(f"{code:<10} " + " | ".join(f"{c:>3}" for c in counts)
               + f" | {max(grid_counts)} / {statistics.mean(grid_counts):.1f} | {ms:.1f}")
-    print(f"worst typical family: {worst_typical} questions (target <= 6)")
+    print(f"worst typical family: {worst_typical} questions (target <= 8)")
 
 
 if __name__ == "__main__":

@@ -10,8 +10,10 @@ from typing import TextIO
 
 from bot.ids import small_number
 from dialogs import check_templates as t
-from dialogs.eligibility_text import render_assessment
+from dialogs import conversation_templates as ct
+from dialogs.distress import DISTRESS_COUNTER, distress_reply, is_distress
 from dialogs.interview import (
+    OTHER_PLACE_ID,
     UNKNOWN_ID,
     InterviewState,
     Question,
@@ -25,6 +27,8 @@ from dialogs.interview import (
     start,
     summary,
 )
+from dialogs.result_summary import ResultView, build_view, render_full
+from dialogs.small_talk import other_city_text
 
 QUIT = {"q", "退出", "quit", "exit"}
 BACK = {"b", "返回", "上一步"}
@@ -42,7 +46,7 @@ def _show(question: Question, out: TextIO, n: int) -> list[str]:
 
 
 def _apply(state: InterviewState, question: Question, ids: list[str], line: str) -> bool:
-    if line == "0":
+    if line in ("0", t.UNKNOWN, "不知道"):
         if question.key == "jurisdiction":
             return False
         return answer(state, question, UNKNOWN_ID)
@@ -59,11 +63,27 @@ def _apply(state: InterviewState, question: Question, ids: list[str], line: str)
     if question.age_fact and small_number(line.strip().removesuffix("岁").removesuffix("周岁")) is not None \
             and answer_age(state, question, line):
         return True
-    by_label = next((o.id for o in question.options if o.label == line and not question.multi), None)
+    by_label = next((o.id for o in question.options if o.label == line), None)
+    if by_label is None:  # part of one label only ("离世", "农村"): that option
+        partial = [o.id for o in question.options if o.id != UNKNOWN_ID and line in o.label]
+        by_label = partial[0] if len(partial) == 1 else None
     return by_label is not None and answer(state, question, by_label)
 
 
 def run_check_console(stdin: TextIO, out: TextIO, jurisdiction: str | None = None) -> int:
+    """`python -m bot check`: the interview, then (no chat follows to ask for them) what
+    does not apply and the re-birth / adoption items too; exit status 0."""
+    view = run_check_dialog(stdin, out, jurisdiction)
+    for key in ("not", "sensitive"):
+        section = view.section(key) if view else None
+        if section:
+            print("\n" + section.text, file=out, flush=True)
+    return 0
+
+
+def run_check_dialog(stdin: TextIO, out: TextIO, jurisdiction: str | None = None) -> ResultView | None:
+    """The interview, then the result (summary first, one heading per topic); returns the
+    result so the chat can show the collapsed sections on request (None if quit early)."""
     state = start(jurisdiction)
     print(t.INTRO, file=out, flush=True)
     lines = iter(stdin)
@@ -72,21 +92,32 @@ def run_check_console(stdin: TextIO, out: TextIO, jurisdiction: str | None = Non
         if question is None:
             if not _summary(state, lines, out):
                 print(t.CONSOLE_BYE, file=out, flush=True)
-                return 0
+                return None
             if state.confirmed:
-                print("\n" + render_assessment(result(state)), file=out, flush=True)
-                return 0
+                view = build_view(result(state))
+                print("\n" + render_full(view), file=out, flush=True)
+                return view
             continue
         ids = _show(question, out, len(state.steps) + 1)
         while True:
             line = next(lines, None)
             if line is None or line.strip().lower() in QUIT:
                 print(t.CONSOLE_BYE, file=out, flush=True)
-                return 0
+                return None
             line = line.strip()
+            if is_distress(line):  # never "没看懂" to someone in despair, even mid-interview
+                DISTRESS_COUNTER.record()
+                print(distress_reply(state.jurisdiction), file=out, flush=True)
+                _show(question, out, len(state.steps) + 1)
+                continue
             if line.lower() in BACK:
-                back(state)
+                if not back(state):
+                    print(t.FIRST_QUESTION, file=out, flush=True)
                 break
+            other = str(ids.index(OTHER_PLACE_ID) + 1) if question.key == "jurisdiction" else None
+            if other is not None and line in (other, t.OPT_OTHER_PLACE):
+                print(other_city_text(ct.YOUR_PLACE, None), file=out, flush=True)
+                return None
             if _apply(state, question, ids, line):
                 break
             print(t.CONSOLE_BAD_CHOICE, file=out, flush=True)

@@ -6,13 +6,17 @@ sentence, and the document's date and status (a draft is always called a draft).
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from dialogs import templates as t
 from dialogs.eligibility_text import amount_text, scope_words
 from knowledge.catalogue import get_document
-from knowledge.clause_search import Hit, SearchResult
+from knowledge.clause_search import Hit, SearchResult, search
 from knowledge.clauses import clauses_by_id
 from knowledge.facts import Profile
 from knowledge.money_lead import LeadItem, MoneyLead, money_lead
+from knowledge.situation import NEGATED_CONDITION
 
 
 def city_name(code: str) -> str:
@@ -100,6 +104,45 @@ def answer_lead(result: SearchResult, profile: Profile | None = None) -> list[st
     lead = money_lead(result, profile)
     return document_lines(result) + (lead_lines(lead) if lead else [])
 
+# Clauses on re-birth, IVF, adoption and funerals: never the first thing a grieving parent
+# reads unless they asked about it.
+SENSITIVE_CLAUSE_WORDS = ("再生育", "辅助生殖", "收养", "复通", "取环", "输卵", "丧葬", "殡葬", "公墓", "墓穴", "安葬",
+                          "骨灰")
+SENSITIVE_QUESTION_WORDS = ("再生育", "生育", "生孩子", "要孩子", "要个孩子", "试管", "辅助生殖", "收养", "领养",
+                            "复通", "取环", "丧", "葬", "墓", "殡", "骨灰", "后事", "死后", "去世后", "走了以后")
+# no 【】 highlight around death and funeral words
+_GENTLE_MARK = re.compile(r"【([^】]*[死亡丧葬墓逝殡][^】]*)】")
+
+
+def _sensitive(hit: Hit) -> bool:
+    """Is the clause about re-birth, adoption or funerals? "未再生育或收养" is a condition of
+    the ordinary allowance, not such an item."""
+    text = NEGATED_CONDITION.sub("", f"{hit.clause.title or ''}{hit.sentence}")
+    return any(w in text for w in SENSITIVE_CLAUSE_WORDS)
+
+
+def presentable(question: str, result: SearchResult) -> SearchResult:
+    """The result as it should be shown: re-birth, adoption and funeral clauses left out
+    when the question is not about them (kept only if nothing else was found), and no
+    【】 around words of death. Transports use this for the text and its buttons alike."""
+    asked = any(w in question for w in SENSITIVE_QUESTION_WORDS)
+
+    def gentle(hits: list[Hit]) -> list[Hit]:
+        if not asked and any(not _sensitive(h) for h in hits):
+            hits = [h for h in hits if not _sensitive(h)]
+        return [replace(h, highlight=_GENTLE_MARK.sub(r"\1", h.highlight)) for h in hits]
+
+    return replace(result, hits=gentle(result.hits), elsewhere=gentle(result.elsewhere))
+
+
+def find_answer(question: str, city: str | None, query: str | None = None) -> SearchResult:
+    """Search as a conversation should: a city the question names ("临沂 扶助金多少") wins over
+    the one remembered for the user; otherwise the user's city; shown gently (`presentable`)."""
+    query = query or question
+    named = search(query)
+    result = named if named.jurisdiction is not None or city is None else search(query, city)
+    return presentable(question, result)
+
 
 def render_hit(rank: int, hit: Hit) -> list[str]:
     clause = hit.clause
@@ -113,8 +156,7 @@ def render_hit(rank: int, hit: Hit) -> list[str]:
     units = [*clause.lead_units, *(u for u in clause.units if u not in clause.lead_units)]
     if units:
         lines.append(t.HIT_UNITS.format(units="、".join(units)))
-    status = t.STATUS_DRAFT if doc.is_draft else t.STATUS_IN_FORCE
-    lines.append(t.HIT_DATED.format(date=doc.date_label, status=status))
+    lines.append(t.HIT_DATED_DRAFT if doc.is_draft else t.HIT_DATED.format(date=doc.date_label))
     return lines
 
 
@@ -140,16 +182,15 @@ def render_result(question: str, result: SearchResult, profile: Profile | None =
     lines = [header]
     if result.excluded and result.jurisdiction:
         lines.append(t.SCOPE_EXCLUDES.format(city=city_name(result.jurisdiction), who=scope_words(result.jurisdiction)))
-    if result.answered:
+    if result.answered:  # one block per clause (a blank line apart): never cut across two messages
         lead = answer_lead(result, profile)
         lines.extend(lead)
-        for rank, hit in enumerate(result.hits, start=1):
-            lines.extend(render_hit(rank, hit))
+        blocks = ["\n".join(lines)]
+        blocks.extend("\n".join(render_hit(rank, hit)) for rank, hit in enumerate(result.hits, start=1))
         if result.elsewhere and not lead:
-            lines.append(t.FOUND_ELSEWHERE)
-            for rank, hit in enumerate(result.elsewhere, start=1):
-                lines.extend(render_hit(rank, hit))
-        return "\n".join(lines)
+            blocks.append(t.FOUND_ELSEWHERE)
+            blocks.extend("\n".join(render_hit(rank, hit)) for rank, hit in enumerate(result.elsewhere, start=1))
+        return "\n\n".join(blocks)
     if result.reason == "empty":
         lines.append(t.EMPTY_QUESTION)
         return "\n".join(lines)

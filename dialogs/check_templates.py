@@ -9,8 +9,10 @@ INTRO = "我来问您几个简单的问题，看看您家可以享受哪些帮�
 UNKNOWN = "不清楚"
 BACK = "返回上一步"
 PROGRESS = "（第{n}个问题）"
+FIRST_QUESTION = "这已经是第一个问题了。"
 
 Q_JURISDICTION = "您家的户口在哪个地方？"
+OPT_OTHER_PLACE = "其他地方"
 Q_CHILD = "请问孩子现在的情况是？"
 OPT_CHILD_DECEASED = "孩子已经离世"
 OPT_CHILD_DISABLED = "孩子有残疾"
@@ -27,6 +29,14 @@ Q_LATER_CHILD = "您家后来有没有再生育或者收养孩子？"
 OPT_NO = "没有"
 OPT_YES = "有"
 
+Q_HOUSEHOLD = "家里现在是夫妻两人，还是只有一位？（丧偶或离婚的，请选“只有”）"
+OPT_HOUSEHOLD_BOTH = "夫妻两人"
+OPT_HOUSEHOLD_MOTHER = "只有孩子妈妈"
+OPT_HOUSEHOLD_FATHER = "只有孩子爸爸"
+Q_HUKOU_SELF = "您的户口在{city}吗？"
+Q_HUKOU_SELF_RESIDENCE = "您的户口在{city}吗？是城镇户口还是农村户口？"
+OPT_HUKOU_SELF_LOCAL = "在本地"
+OPT_HUKOU_SELF_NONE = "不在本地"
 Q_HUKOU = "夫妻俩的户口在{city}吗？"
 Q_HUKOU_RESIDENCE = "夫妻俩的户口在{city}吗？是城镇户口还是农村户口？"
 OPT_HUKOU_BOTH = "两人都在本地"
@@ -49,9 +59,33 @@ AGE_BELOW = "不到{next}岁"
 AGE_RANGE = "{low}到{high}岁"
 AGE_EXACT = "{low}岁"
 AGE_FROM = "{low}岁及以上"
+Q_BORN = "{who}是{day}以后出生的吗？"
+OPT_BORN_AFTER = "是，{day}以后出生"
+OPT_BORN_BEFORE = "不是，{day}以前出生"
 
 Q_CHECKLIST = "下面这些情况，您家有哪些？可以选几项，选完点“选好了”。都没有就直接点“选好了”。"
-Q_SINGLE_FACT = "请问：{label}？"
+# one checklist item left: asked as a plain question (the label alone is not a sentence)
+OPT_RECEIVES = "已经在领"
+OPT_NOT_YET = "还没有领"
+SINGLE_FACT_QUESTIONS = {
+    "special_assistance": "您家已经在领国家的计划生育特别扶助金了吗？",
+    "surgery_complication": "家里有人因计划生育手术留下并发症、已纳入并发症扶助吗？",
+    "low_income": "您家享受低保吗？",
+    "wubao": "您家是五保（特困）供养对象吗？",
+    "self_care_lost": "夫妻俩有人生活不能自理吗？",
+    "chronic_disease": "夫妻俩有人患高血压或糖尿病等慢性病吗？",
+    "child_in_higher_education": "残疾的孩子正在上大学或高职吗？",
+    "child_under_7": "残疾的孩子还不满7岁吗？",
+}
+# the same, for a parent on their own ("您" rather than "夫妻俩")
+SINGLE_FACT_QUESTIONS_ALONE = {
+    "self_care_lost": "您生活不能自理吗？",
+    "chronic_disease": "您患有高血压或糖尿病等慢性病吗？",
+}
+CHECKLIST_LABELS_ALONE = {
+    "self_care_lost": "您生活不能自理",
+    "chronic_disease": "您患有高血压或糖尿病等慢性病",
+}
 CHECKLIST_DONE = "选好了"
 CHECKLIST_NONE = "都没有"
 CHECK_ON = "☑ "
@@ -84,10 +118,11 @@ CONSOLE_BYE = "好的，先到这里。需要时随时再来。"
 
 # --- the result ----------------------------------------------------------------------
 RESULT_HEADER = "根据{city}的文件，您家的情况是："
-DOC_LINE = "依据：《{title}》{number}，{date}印发{draft}"
-DOC_DRAFT = "。注意：这是征求意见稿，还不是正式生效的文件"
+DOC_LINE = "依据：《{title}》{number}，{date}印发"
+DOC_LINE_DRAFT = "依据：《{title}》（征求意见稿，没有文号，也没有注明日期），还不是正式生效的文件"
+DRAFT_DATE_LABEL = "未注明日期的征求意见稿"  # fills "按{date}文件所载" for a draft
 NOT_COVERED = (
-    "这些帮扶由户籍所在地负责。您说夫妻俩的户口都不在{city}，所以{city}的文件管不到您家。"
+    "这些帮扶由户籍所在地负责。您说户口不在{city}，所以{city}的文件管不到您家。"
     "请向户口所在地的乡镇（街道）计生办或县（区）卫生健康部门咨询。"
 )
 SECTION_ELIGIBLE = "一、您家可以享受的（{n}项）"
@@ -134,7 +169,8 @@ MISSING_LABELS = {
     "later_child": "后来是否再生育或收养",
     "mother_age": "孩子妈妈的年龄",
     "father_age": "孩子爸爸的年龄",
-    "hukou": "夫妻俩的户口是否在本地",
+    "household": "家里是夫妻两人还是只有一位",
+    "hukou": "户口是否在本地",
     "local_spouse": "户口在本地的是哪一位",
     "residence": "城镇户口还是农村户口",
     "special_assistance": "是否已纳入国家计划生育特别扶助",
@@ -162,3 +198,49 @@ COMPARE_NO_AMOUNT = "文件未写金额"
 COMPARE_WHO = "     对象：{who}"
 COMPARE_CITE = "     出处：{path}：“{quote}”"
 COMPARE_DRAFT = "（征求意见稿）"
+
+# --- the result, readable: summary first, then one topic at a time (issue 14) -----------
+SUMMARY_TITLE = "根据{city}的文件（{number}，{date}印发），您家的情况："
+SUMMARY_TITLE_DRAFT = "根据{city}的文件（征求意见稿，没有文号，也没有注明日期，不是正式生效文件），您家的情况："
+SUMMARY_MONTHLY = "每月现金合计：{total}元，包括：{items}。"
+SUMMARY_MONTHLY_ITEM = "{title}{amount}"
+SUMMARY_MONTHLY_NONE = "按您填的情况，文件里没有能确定的每月现金。"
+SUMMARY_ONCE = "一次性的钱：{items}。"
+SUMMARY_KEY_SERVICES = "还能享受的主要帮扶：{items}等。"
+SUMMARY_SETTLE = "问清楚{fact}，还能确定 {n} 项。"
+SUMMARY_COUNT_ELIGIBLE = "可以享受的共 {n} 项，按类别分开列在下面"
+SUMMARY_COUNT_UNKNOWN = "还要问清楚的 {n} 项"
+SUMMARY_COUNT_NOT = "不适用的 {n} 项"
+SUMMARY_SENSITIVE = "如果您家考虑再要孩子或收养，也有相关帮扶（{n}项），需要时可以查看。"
+SUMMARY_EMPTY = "按您填的情况，这份文件里暂时没有能确定您家可以享受的帮扶。"
+GROUP_HEADING = "{heading}（{n}项）"
+GROUP_NAMES = {"cash": "现金", "medical": "医疗", "elderly": "养老", "housing": "住房", "care": "联系和慰问",
+               "funeral": "身后事安排"}
+OPEN_HEADING = "还要问清楚的（{n}项）"
+OPEN_BY_FACT = "问清楚{fact}后才能确定："
+OPEN_HINT = "请带上户口本和身份证，到乡镇（街道）计生办或社区问一问。"
+NOT_HEADING = "不适用的（{n}项）"
+SENSITIVE_HEADING = "再生育和收养方面的帮扶（{n}项）"
+BTN_GROUP = "{heading}（{n}项）"
+BTN_OPEN = "还要问清楚的（{n}项）"
+BTN_NOT = "不适用的（{n}项）"
+BTN_SENSITIVE = "再要孩子或收养的帮扶（{n}项）"
+RESULT_READY = "好的，下面是结果："
+CONSOLE_MORE = "想看不适用的各项和原因，请输入“看不适用”；想看再要孩子或收养的帮扶，请输入“看收养”。"
+CONSOLE_NO_RESULT = "还没有结果。请先输入“查看待遇”。"
+
+# --- not yet in the national special-assistance scheme ------------------------------------
+APPLY_SPECIAL_ASSISTANCE = (
+    "您家还没有领国家的计划生育特别扶助金。{city}文件里的很多帮扶，都以先纳入这项国家制度为前提。"
+    "请到户口所在地的乡镇（街道）卫生健康办公室（计生办）申请，带上户口本、身份证和孩子的死亡或残疾证明。"
+)
+NATIONAL_CONDITIONS = (
+    "国家制度的一般条件（供参考，这不是{city}文件里的内容，以当地审核为准）："
+    "1933年1月1日以后出生；女方年满49周岁；只生育或合法收养过一个子女，"
+    "现在没有存活子女，或独生子女被依法鉴定为残疾（三级以上）。"
+)
+
+# --- a second /check: reuse the saved answers ----------------------------------------------
+SAVED_OFFER = "您上次已经填过一遍（{day}保存）。要按上次填的直接看结果，还是重新填一遍？"
+BTN_USE_SAVED = "按上次填的看结果"
+BTN_START_OVER = "重新填一遍"

@@ -10,12 +10,17 @@ that the local health commission decides.
 from __future__ import annotations
 
 from dialogs import check_templates as t
-from knowledge.catalogue import get_document
+from knowledge.catalogue import Document, get_document
 from knowledge.clauses import clauses_by_id
 from knowledge.comparison import compare, resolve_topic
 from knowledge.condition_text import phrase, requirement
 from knowledge.eligibility import Assessment, Outcome, leaves
 from knowledge.rules_schema import TOPICS, Amount, Rule, load_rules
+
+
+def stated_date(doc: Document) -> str:
+    """What "as stated in the document of <date>" says: the date, or that it is an undated draft."""
+    return t.DRAFT_DATE_LABEL if doc.is_draft or doc.issued is None else doc.date_label
 
 
 def _money(value: float) -> str:
@@ -60,6 +65,8 @@ def render_outcome(n: int, outcome: Outcome, date: str, with_reasons: bool = Tru
         if outcome.value is not None:
             lines.append(t.ITEM_AMOUNT.format(amount=amount_text(rule.amount, outcome.value, outcome.persons),
                                               date=date))
+        elif rule.amount.value is not None:  # still open for this family: the sum the document states
+            lines.append(t.ITEM_AMOUNT.format(amount=amount_text(rule.amount, rule.amount.value), date=date))
         else:
             options = outcome.options or list(rule.amount.variants)
             listed = "；".join(f"{v.label or ''}{amount_text(rule.amount, v.value)}" for v in options)
@@ -80,20 +87,20 @@ def render_outcome(n: int, outcome: Outcome, date: str, with_reasons: bool = Tru
 def render_assessment(assessment: Assessment) -> str:
     doc = assessment.document
     lines = [t.RESULT_HEADER.format(city=doc.name),
-             t.DOC_LINE.format(title=doc.title, number=doc.number or t.NO_NUMBER, date=doc.date_label,
-                               draft=t.DOC_DRAFT if doc.is_draft else "")]
+             t.DOC_LINE_DRAFT.format(title=doc.title) if doc.is_draft else
+             t.DOC_LINE.format(title=doc.title, number=doc.number or t.NO_NUMBER, date=stated_date(doc))]
     if assessment.covered is False:
         lines += ["", t.NOT_COVERED.format(city=doc.name), "", t.DECIDES]
         return "\n".join(lines)
     groups = {s: [o for o in assessment.outcomes if o.status == s] for s in ("eligible", "unknown", "not_eligible")}
     lines += ["", t.SECTION_ELIGIBLE.format(n=len(groups["eligible"]))]
     for n, o in enumerate(groups["eligible"], start=1):
-        lines += render_outcome(n, o, doc.date_label, with_reasons=False)
+        lines += render_outcome(n, o, stated_date(doc), with_reasons=False)
     if not groups["eligible"]:
         lines.append(t.SECTION_NONE)
     total = assessment.monthly_total()
     if total is not None:
-        lines += ["", t.TOTAL_MONTHLY.format(total=_money(total), date=doc.date_label)]
+        lines += ["", t.TOTAL_MONTHLY.format(total=_money(total), date=stated_date(doc))]
         if not assessment.monthly_total_complete():
             lines.append(t.TOTAL_MONTHLY_OPEN)
         lines += total_notes(assessment)
@@ -104,12 +111,12 @@ def render_assessment(assessment: Assessment) -> str:
     if groups["unknown"]:
         lines.append(t.SECTION_UNKNOWN_HINT)
     for n, o in enumerate(groups["unknown"], start=1):
-        lines += render_outcome(n, o, doc.date_label)
+        lines += render_outcome(n, o, stated_date(doc))
     if not groups["unknown"]:
         lines.append(t.SECTION_NONE)
     lines += ["", t.SECTION_NOT.format(n=len(groups["not_eligible"]))]
     for n, o in enumerate(groups["not_eligible"], start=1):
-        lines += render_outcome(n, o, doc.date_label)
+        lines += render_outcome(n, o, stated_date(doc))
     if not groups["not_eligible"]:
         lines.append(t.SECTION_NONE)
     lines += ["", t.DECIDES]

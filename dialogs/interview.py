@@ -18,15 +18,23 @@ from typing import Any
 
 from dialogs import check_templates as t
 from knowledge.catalogue import get_document, load_catalogue
-from knowledge.eligibility import Assessment, age_bands, assess
-from knowledge.facts import UNKNOWN, Profile, parse_profile, today_in_china
+from knowledge.eligibility import Assessment, age_bands, assess, leaves
+from knowledge.facts import UNKNOWN, Profile, Span, parse_profile, today_in_china
+from knowledge.rules_schema import load_rules
 
 # Household registration comes right after the child: with no local hukou the document does
 # not apply at all, and the family should hear that before anything else.
-ORDER = ("child", "grade", "hukou", "residence", "local_spouse", "later_child", "mother_age", "father_age",
-         "checklist")
-CHECKLIST_FACTS = tuple(t.CHECKLIST_LABELS)
+# Who is in the household comes before ages and hukou: a widow is asked about herself only.
+# Whether they already receive 特别扶助金 is its own question with 不清楚: a checklist box
+# left unticked would wrongly count as "no" for a family that simply does not know.
+ORDER = ("child", "grade", "household", "hukou", "residence", "local_spouse", "later_child", "special_assistance",
+         "mother_age", "mother_age_born", "father_age", "father_age_born", "checklist")
+CHECKLIST_FACTS = tuple(f for f in t.CHECKLIST_LABELS if f != "special_assistance")
+# facts whose answers depend on how many parents there are: the household is asked first
+PER_PARENT_FACTS = frozenset({"hukou", "local_spouse", "mother_age", "father_age"})
+SPOUSES = ("mother", "father")
 UNKNOWN_ID = "u"
+OTHER_PLACE_ID = "x"  # none of the five jurisdictions: the transport says what we know and ends
 
 
 @dataclass(frozen=True)
@@ -76,6 +84,7 @@ class InterviewState:
     pending: list[str] = field(default_factory=list)  # checklist items ticked so far
     confirmed: bool = False
     revising: bool = False  # an answer is being changed from the summary
+    changing: dict[str, Any] | None = None  # that answer and its place, so that back restores it
 
     @property
     def answers(self) -> dict[str, Any]:
@@ -97,6 +106,7 @@ class InterviewState:
             "pending": list(self.pending),
             "confirmed": self.confirmed,
             "revising": self.revising,
+            "changing": self.changing,
         }
 
     @classmethod
@@ -108,6 +118,7 @@ class InterviewState:
             pending=list(data.get("pending", [])),
             confirmed=bool(data.get("confirmed", False)),
             revising=bool(data.get("revising", False)),
+            changing=data.get("changing"),
         )
 
 
@@ -127,8 +138,13 @@ def _missing_if(profile: Profile, **facts: Any) -> set[str]:
 
 
 def _jurisdiction_question() -> Question:
-    options = tuple(Option(d.code, d.name, {}) for d in load_catalogue())
+    options = (*(Option(d.code, d.name, {}) for d in load_catalogue()), Option(OTHER_PLACE_ID, t.OPT_OTHER_PLACE, {}))
     return Question("jurisdiction", t.Q_JURISDICTION, options, ("jurisdiction",))
+
+
+def is_other_place(question: Question, option_id: str) -> bool:
+    """The family's hukou is in none of the five places: no interview can answer them."""
+    return question.key == "jurisdiction" and option_id == OTHER_PLACE_ID
 
 
 def _child(profile: Profile, missing: set[str]) -> Question | None:
@@ -170,11 +186,45 @@ def _later_child(profile: Profile, missing: set[str]) -> Question | None:
     return _yes_no("later_child", "later_child", text)
 
 
+def _alone(profile: Profile) -> str | None:
+    """The parent on their own (mother / father), or None for a couple or when not known."""
+    member = profile.value("household")
+    return member if member in SPOUSES else None
+
+
+def _household(profile: Profile, missing: set[str]) -> Question | None:
+    if "household" not in missing:
+        return None
+    options = (Option("b", t.OPT_HOUSEHOLD_BOTH, {"household": "both"}),
+               Option("m", t.OPT_HOUSEHOLD_MOTHER, {"household": "mother"}),
+               Option("f", t.OPT_HOUSEHOLD_FATHER, {"household": "father"}), _unknown(("household",)))
+    return Question("household", t.Q_HOUSEHOLD, options, ("household",))
+
+
+def _hukou_alone(profile: Profile, missing: set[str], member: str) -> Question:
+    """A parent on their own: is *your* hukou here (one local person: that parent)."""
+    city = get_document(profile.jurisdiction).name
+    local = {"hukou": "one", "local_spouse": member}
+    residence = "residence" not in profile.known and (
+        "residence" in missing or "residence" in _missing_if(profile, **local))
+    kinds = [("u", t.OPT_URBAN_SUFFIX, {"residence": "urban"}), ("r", t.OPT_RURAL_SUFFIX, {"residence": "rural"})] \
+        if residence else [("", "", {})]
+    facts = ("hukou", "local_spouse", *(["residence"] if residence else []))
+    options = [Option("l" + kid, t.OPT_HUKOU_SELF_LOCAL + klabel, {**local, **kfacts}) for kid, klabel, kfacts in kinds]
+    options.append(Option("n", t.OPT_HUKOU_SELF_NONE, {f: ("none" if f == "hukou" else UNKNOWN) for f in facts}))
+    options.append(_unknown(facts))
+    text = t.Q_HUKOU_SELF_RESIDENCE if residence else t.Q_HUKOU_SELF
+    return Question("hukou", text.format(city=city), tuple(options), facts)
+
+
 def _hukou(profile: Profile, missing: set[str]) -> Question | None:
     """Where the hukou is, folded with urban/rural and which spouse when those can matter,
     so that most families answer all three with one tap."""
     if "hukou" not in missing:
         return None
+    member = _alone(profile)
+    if member is not None:
+        return _hukou_alone(profile, missing, member)
     city = get_document(profile.jurisdiction).name
     residence = "residence" not in profile.known and (
         "residence" in missing or "residence" in _missing_if(profile, hukou="both"))
@@ -222,11 +272,63 @@ def band_label(low: int, high: int, last: bool) -> str:
     return t.AGE_RANGE.format(low=low, high=high)
 
 
+OLD_AGE = 90  # above this, age buttons split only by a birth-date rule: asked as yes / no instead
+
+
+def birth_cutoff(code: str) -> dt.date | None:
+    """The date of a "born on or after" rule of the jurisdiction (Liuzhou: 1933-01-01)."""
+    ruleset = load_rules(code)
+    trees = [ruleset.scope.each_person, *(r.each_person for r in ruleset.rules)]
+    dates = [leaf["born_on_or_after"] for tree in trees for leaf in leaves(tree) if "born_on_or_after" in leaf]
+    return dates[0] if dates else None
+
+
+def person_bands(code: str, fact: str, as_of: dt.date) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(bands a person would choose, the very old bands a birth-date question tells apart).
+
+    "60到92岁 / 93岁 / 94岁及以上" is not how anyone thinks of an age: from OLD_AGE on it
+    is one band ("90岁及以上"), and only for that band the birth-date question follows."""
+    bands = age_bands(code, fact, as_of)
+    old = [b for b in bands if b[0] >= OLD_AGE]
+    if not old or birth_cutoff(code) is None or len(old) == len(bands):
+        return bands, []
+    young = [b for b in bands if b[0] < OLD_AGE]
+    low, high = young[-1]
+    if high >= OLD_AGE:  # 60到92 -> 60到89 and 90岁及以上
+        young[-1] = (low, OLD_AGE - 1)
+    return [*young, (OLD_AGE, old[-1][1])], old
+
+
+def _born(fact: str) -> Any:
+    """Was this parent born on or after the cutoff? Asked only when the age given cannot
+    tell (a band reaching past 90, or an exact age in the cutoff year)."""
+    def build(profile: Profile, missing: set[str]) -> Question | None:
+        cutoff = birth_cutoff(profile.jurisdiction)
+        span = profile.known.get(fact)
+        if cutoff is None or not isinstance(span, Span) or fact not in assess(profile).missing():
+            return None
+        _, old = person_bands(profile.jurisdiction, fact, profile.as_of)
+        if not old or span.high < old[0][0]:
+            return None
+        first_old, last_old = old[0][0], old[-1][0]
+        day = f"{cutoff.year}年{cutoff.month}月{cutoff.day}日"
+        who = t.OPT_MOTHER if fact == "mother_age" else t.OPT_FATHER
+        options = (
+            Option("y", t.OPT_BORN_AFTER.format(day=day),
+                   {fact: {"min": min(span.low, first_old - 1), "max": first_old - 1}}),
+            Option("n", t.OPT_BORN_BEFORE.format(day=day), {fact: {"min": last_old, "max": max(span.high, last_old)}}),
+            Option(UNKNOWN_ID, t.UNKNOWN, {fact: {"min": span.low, "max": span.high}}),  # keep what was said
+        )
+        return Question(f"{fact}_born", t.Q_BORN.format(who=who, day=day), options, (fact,))
+
+    return build
+
+
 def _age(fact: str, text: str) -> Any:
     def build(profile: Profile, missing: set[str]) -> Question | None:
         if fact not in missing:
             return None
-        bands = age_bands(profile.jurisdiction, fact, profile.as_of)
+        bands, _ = person_bands(profile.jurisdiction, fact, profile.as_of)
         options = tuple(
             Option(f"a{low}", band_label(low, high, i == len(bands) - 1),
                    {fact: low if low == high else {"min": low, "max": high}})
@@ -237,21 +339,35 @@ def _age(fact: str, text: str) -> Any:
     return build
 
 
+def _special_assistance(profile: Profile, missing: set[str]) -> Question | None:
+    if "special_assistance" not in missing:
+        return None
+    options = (Option("y", t.OPT_RECEIVES, {"special_assistance": True}),
+               Option("n", t.OPT_NOT_YET, {"special_assistance": False}), _unknown(("special_assistance",)))
+    return Question("special_assistance", t.SINGLE_FACT_QUESTIONS["special_assistance"], options,
+                    ("special_assistance",))
+
+
 def _checklist(profile: Profile, missing: set[str]) -> Question | None:
     items = [f for f in CHECKLIST_FACTS if f in missing]
     if not items:
         return None
+    alone = _alone(profile) is not None
     if len(items) == 1:
         fact = items[0]
-        return _yes_no("checklist", fact, t.Q_SINGLE_FACT.format(label=t.CHECKLIST_LABELS[fact]))
-    options = tuple(Option(f"c{CHECKLIST_FACTS.index(f)}", t.CHECKLIST_LABELS[f], {f: True}) for f in items)
+        questions = {**t.SINGLE_FACT_QUESTIONS, **(t.SINGLE_FACT_QUESTIONS_ALONE if alone else {})}
+        return _yes_no("checklist", fact, questions[fact])
+    labels = {**t.CHECKLIST_LABELS, **(t.CHECKLIST_LABELS_ALONE if alone else {})}
+    options = tuple(Option(f"c{CHECKLIST_FACTS.index(f)}", labels[f], {f: True}) for f in items)
     return Question("checklist", t.Q_CHECKLIST, (*options, _unknown(tuple(items))), tuple(items), multi=True)
 
 
 BUILDERS = {
-    "child": _child, "grade": _grade, "later_child": _later_child, "hukou": _hukou, "residence": _residence,
+    "child": _child, "grade": _grade, "household": _household, "later_child": _later_child, "hukou": _hukou,
+    "residence": _residence, "special_assistance": _special_assistance,
     "local_spouse": _local_spouse, "mother_age": _age("mother_age", t.Q_MOTHER_AGE),
     "father_age": _age("father_age", t.Q_FATHER_AGE), "checklist": _checklist,
+    "mother_age_born": _born("mother_age"), "father_age_born": _born("father_age"),
 }
 
 
@@ -259,7 +375,12 @@ def _open_missing(state: InterviewState) -> tuple[Profile, set[str]]:
     """The facts still missing that nobody has answered yet (不清楚 counts as answered)."""
     profile = state.profile()
     answered = set(state.answers)
-    return profile, assess(profile).missing() - answered
+    missing = assess(profile).missing()
+    if missing & PER_PARENT_FACTS:
+        missing.add("household")  # the engine counts parents; it never lists who is alive
+    if state.changing is not None:  # the answer being changed is asked again, needed or not
+        missing.add(state.changing["key"])
+    return profile, missing - answered
 
 
 def next_question(state: InterviewState) -> Question | None:
@@ -267,9 +388,13 @@ def next_question(state: InterviewState) -> Question | None:
     if state.jurisdiction is None:
         return _jurisdiction_question()
     profile, missing = _open_missing(state)
-    if not missing:
-        return None
+    asked = {s.key for s in state.steps}
     for key in ORDER:
+        if key.endswith("_born"):
+            if key in asked or f"{key.removesuffix('_born')}" not in asked:
+                continue  # only right after that age was given, and never twice
+        elif not missing:
+            continue
         question = BUILDERS[key](profile, missing)
         if question is not None:
             return question
@@ -279,7 +404,7 @@ def next_question(state: InterviewState) -> Question | None:
 def answer(state: InterviewState, question: Question, option_id: str) -> bool:
     """Apply a button press; False if the option does not belong to the question."""
     if question.key == "jurisdiction":
-        if question.option(option_id) is None:
+        if question.option(option_id) is None or option_id == OTHER_PLACE_ID:
             return False
         state.jurisdiction = option_id
         state.steps.append(Step("jurisdiction", {}, get_document(option_id).name))
@@ -332,9 +457,16 @@ def answer_age(state: InterviewState, question: Question, text: str) -> bool:
 
 
 def back(state: InterviewState) -> bool:
-    """Undo the last answer; False if there is nothing to undo."""
+    """Undo the last answer; False if there is nothing to undo. While an answer is being
+    changed from the summary, back puts that answer back (the later ones are kept)."""
     state.pending = []
     state.confirmed = False
+    if state.revising and state.changing is not None:
+        held = state.changing
+        state.steps.insert(held["index"], Step(held["key"], dict(held["facts"]), held["label"]))
+        state.revising = False
+        state.changing = None
+        return True
     if not state.steps:
         return False
     last = state.steps.pop()
@@ -348,9 +480,11 @@ def change(state: InterviewState, index: int) -> bool:
     if not 0 <= index < len(state.steps):
         return False
     step = state.steps.pop(index)
+    state.changing = {"index": index, "key": step.key, "facts": step.facts, "label": step.label}
     if step.key == "jurisdiction":
         state.jurisdiction = None
         state.steps = []
+        state.changing = None  # a new city starts over: nothing to put back
     state.confirmed = False
     state.pending = []
     state.revising = True
@@ -365,11 +499,12 @@ def _prune(state: InterviewState) -> None:
     if state.jurisdiction is None or not state.revising:
         return
     state.revising = False
+    state.changing = None
     changed = True
     while changed:
         changed = False
         for i, step in enumerate(state.steps):
-            if step.key == "jurisdiction" or i == len(state.steps) - 1:
+            if step.key in ("jurisdiction", "household") or i == len(state.steps) - 1:
                 continue
             trial = InterviewState(state.jurisdiction, state.steps[:i] + state.steps[i + 1:], state.as_of)
             if not set(step.facts) & assess(trial.profile()).missing():

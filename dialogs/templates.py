@@ -14,9 +14,8 @@ HIT_TITLE = "{rank}. {city}《{doc_title}》{path}{title}"
 HIT_CITATION = "   出处：{number}，{path}"
 HIT_SENTENCE = "   原文：{sentence}"
 HIT_UNITS = "   负责单位：{units}"
-HIT_DATED = "   （以上内容依据{date}文件所载；{status}）"
-STATUS_DRAFT = "注意：这是征求意见稿，不是正式生效文件"
-STATUS_IN_FORCE = "具体以当地卫生健康部门的解释为准"
+HIT_DATED = "   （以上内容依据{date}印发的文件所载；具体以当地卫生健康部门的解释为准）"
+HIT_DATED_DRAFT = "   （以上内容出自征求意见稿，文件没有注明日期，不是正式生效文件）"
 NO_NUMBER = "征求意见稿，无文号"
 
 # --- the terminal chat ---------------------------------------------------------------

@@ -233,7 +233,13 @@ def _cite(ruleset: RuleSet, clause_id: str) -> str:
 
 
 def _spouses(profile: Profile) -> tuple[tuple[str, ...], int, bool]:
-    """(spouses who may be covered, how many at most, whether `local_spouse` decides)."""
+    """(spouses who may be covered, how many at most, whether `local_spouse` decides).
+
+    A widowed or divorced parent alone (`household` mother / father) is one person: per-person
+    amounts count the living spouses only (a Kaifeng widow gets 1,430 a month, not 2,860)."""
+    household = profile.value("household")
+    if household in SPOUSES:
+        return (household,), 1, False
     hukou = profile.value("hukou")
     if hukou == "one":
         local = profile.value("local_spouse")
@@ -320,7 +326,10 @@ def assess_rule(rule: Rule, ruleset: RuleSet, profile: Profile) -> Outcome:
         return Outcome(rule, "not_eligible", reasons=list(dict.fromkeys(reasons)))
     held = scope_trace.held + rule_trace.held + person_trace.held
     if scope is None or own is None or people is None:
-        missing = scope_trace.missing | rule_trace.missing | person_trace.missing
+        # a settled person part (who and how many) cannot change the outcome: its open
+        # leaves (the other spouse's age when one is enough) are not missing
+        person_missing = person_trace.missing if people is None or sure != maybe else set()
+        missing = scope_trace.missing | rule_trace.missing | person_missing
         opened = scope_trace.open + rule_trace.open + person_trace.open
         reasons = [f"还需确认：{w}" for w in dict.fromkeys(opened)]
         if held:

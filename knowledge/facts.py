@@ -56,6 +56,7 @@ FACTS: dict[str, Fact] = {
         Fact("later_child", "bool", (True, False)),
         Fact("mother_age", "int", low=AGE_MIN, high=AGE_MAX),
         Fact("father_age", "int", low=AGE_MIN, high=AGE_MAX),
+        Fact("household", "enum", ("both", "mother", "father")),  # who of the parents is alive / at home
         Fact("hukou", "enum", ("both", "one", "none")),
         Fact("local_spouse", "enum", ("mother", "father")),
         Fact("residence", "enum", ("urban", "rural")),

@@ -117,8 +117,8 @@ BY_NAME = {d.name: d for d in DIMENSIONS}
 FAMILY_DIMENSIONS = frozenset({"child", "residence", "hukou"})
 
 # Conditions written in the negative name no wish of the family (未再生育或收养子女).
-_NEGATED = re.compile(r"(?:未|不|没有)再?(?:生育|生)(?:或|和|、|且|也|，)*(?:未|没有)?(?:收养|领养)?(?:子女)?"
-                      r"|未收养(?:子女)?|不再生育|不再收养")
+NEGATED_CONDITION = re.compile(r"(?:未|不|没有)再?(?:生育|生)(?:或|和|、|且|也|，)*(?:未|没有)?(?:合法|依法)?"
+                               r"(?:收养|领养)?(?:子女)?|未收养(?:子女)?|不再生育|不再收养")
 _GRADE_IN_QUESTION = re.compile(r"([一二三四1-4])\s*级")
 _GRADE_IN_DOCUMENT = re.compile(r"(?:残疾|伤残|伤病残|病残)[^。；，]{0,4}?([一二三四])级以上"
                                 r"|([一二三四])级以上(?:残疾|伤残)")
@@ -189,7 +189,7 @@ class SentenceSituation:
 @lru_cache(maxsize=8192)
 def read_sentence(sentence: str) -> SentenceSituation:
     """The situation a document sentence names (cached: the same sentences recur)."""
-    text = _NEGATED.sub("", normalize(sentence))
+    text = NEGATED_CONDITION.sub("", normalize(sentence))
     named = {
         dim.name: frozenset(v for v, pattern in dim.document.items() if pattern.search(text)) for dim in DIMENSIONS
     }

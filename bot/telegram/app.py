@@ -127,7 +127,7 @@ async def _start_check_from_button(update: Update, context: ContextTypes.DEFAULT
 BUTTON_HANDLERS: tuple[DecodedHandler, ...] = (
     start.on_role, start.on_city, start.on_consent, start.on_forget, check.on_check_button, ask.on_full_text,
     browse.on_doc, browse.on_compare, _start_check_from_button, care.on_visit, care.on_postpone, care.on_help,
-    care.on_visit_check, admin.on_urgent,
+    care.on_visit_check, admin.on_urgent, check.on_result_section,
 )
 
 

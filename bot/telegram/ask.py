@@ -9,13 +9,14 @@ from telegram.ext import ContextTypes
 from bot.telegram import templates as t
 from bot.telegram.callbacks import Callback, Kind, button, encode
 from bot.telegram.care import maybe_visit_note
+from bot.telegram.caring import answer_distress, answer_everyday
 from bot.telegram.check import on_age_text
 from bot.telegram.context import known_user, storage
-from bot.telegram.render import escape, split_text
-from dialogs.answer_text import render_result
+from bot.telegram.render import escape, split_blocks, split_text
+from dialogs import conversation_templates as cc
+from dialogs.answer_text import find_answer, render_result
 from dialogs.intents import wants_entitlement_check
 from knowledge.catalogue import get_document
-from knowledge.clause_search import search
 from knowledge.clauses import clauses_by_id
 from knowledge.facts import Profile, ProfileError, parse_profile
 
@@ -25,23 +26,29 @@ MAX_TEXT = 500
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     assert message and message.text is not None
-    if await maybe_visit_note(update, context) or await on_age_text(update, context):
+    if await maybe_visit_note(update, context):
         return
     text = message.text.strip()
+    if await answer_distress(update, context, message, text[:MAX_TEXT]) or await on_age_text(update, context):
+        return
     if len(text) > MAX_TEXT:
         await message.reply_text(t.TOO_LONG.format(n=MAX_TEXT))
         text = text[:MAX_TEXT]
+    everyday = await answer_everyday(update, context, text)
+    if everyday is not None and everyday.search_query is None:
+        return
+    query = everyday.search_query if everyday is not None and everyday.search_query else text
     user = await known_user(update, context)
-    result = search(text, user.jurisdiction if user else None)
-    if not result.answered and result.jurisdiction is None and user and user.jurisdiction:
-        result = search(text, user.jurisdiction)
+    result = find_answer(text, user.jurisdiction if user else None, query)
     rows = [[InlineKeyboardButton(t.BTN_FULL_TEXT.format(n=n), callback_data=encode(Kind.FULL_TEXT, hit.clause.id))]
             for n, hit in enumerate(result.hits if result.answered else result.elsewhere, start=1)]
     entitlement = wants_entitlement_check(text)
     if entitlement:
         rows.append([InlineKeyboardButton(t.BTN_START_CHECK, callback_data=encode(Kind.SHORTCUT, "check"))])
     profile = await _saved_profile(update, context) if user is not None and user.consent else None
-    chunks = split_text(escape(render_result(text, result, profile)))
+    chunks = split_blocks(escape(render_result(text, result, profile)))
+    if result.answered and result.jurisdiction is None and not (user and user.jurisdiction):
+        chunks[0] = escape(cc.NO_CITY_NOTE) + "\n" + chunks[0]  # never another city's rules without saying so
     if entitlement:
         chunks.append(t.OFFER_CHECK)
     for i, chunk in enumerate(chunks):

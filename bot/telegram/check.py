@@ -11,30 +11,36 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.ids import small_number
 from bot.telegram import templates as t
-from bot.telegram.callbacks import Callback, Kind, button
+from bot.telegram.callbacks import Callback, Kind, button, encode
 from bot.telegram.context import known_user, storage
-from bot.telegram.render import escape, question_keyboard, split_text, summary_view
+from bot.telegram.render import escape, question_keyboard, split_blocks, summary_view
 from dialogs import check_templates as ct
-from dialogs.eligibility_text import render_assessment
+from dialogs import conversation_templates as cc
 from dialogs.interview import (
     InterviewState,
+    Step,
     answer,
     answer_age,
     back,
     change,
     finish_checklist,
+    is_other_place,
     next_question,
     result,
     start,
     toggle,
 )
+from dialogs.result_summary import ResultView, build_view
+from dialogs.small_talk import other_city_text
+from knowledge.facts import ProfileError
 
 KIND = "check"
+LAST_RESULT = "last_result"  # the finished interview, in memory only, for the section buttons
 
 
 @dataclass
@@ -88,13 +94,39 @@ def _view(session: Session) -> tuple[str, InlineKeyboardMarkup]:
     return f"{progress}{escape(question.text)}", question_keyboard(question, session.token, session.state.pending)
 
 
+async def _saved_state(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[InterviewState, str] | None:
+    """The answers this family saved last time (with consent), as a finished interview."""
+    assert update.effective_user
+    uid = update.effective_user.id
+    saved = await storage(context).conversations.read_profile(uid, reader=uid)
+    if not saved or not saved["answers"]:
+        return None
+    state = InterviewState(jurisdiction=saved["jurisdiction"],
+                           steps=[Step(key, {key: value}, "") for key, value in saved["answers"].items()])
+    try:
+        state.profile()
+    except ProfileError:  # saved under older rules: start again rather than guess
+        return None
+    return state, str(saved["updated_at"])[:10]
+
+
 async def check_command(update: Update, context: ContextTypes.DEFAULT_TYPE, for_family: tuple[int, str] | None = None,
-                        ) -> None:
-    """Start a new interview (or continue the one in progress) in a fresh message."""
+                        fresh: bool = False) -> None:
+    """Start a new interview (or continue the one in progress) in a fresh message; a family
+    with saved answers is first offered their last result (as /privacy promises)."""
     assert update.effective_user and update.effective_chat
     await storage(context).users.ensure(update.effective_user.id)
     user = await known_user(update, context)
     session = None if for_family else await _load(update, context)
+    if session is None and for_family is None and not fresh and user is not None and user.consent:
+        saved = await _saved_state(update, context)
+        if saved is not None:
+            keyboard = InlineKeyboardMarkup([
+                [InlineKeyboardButton(ct.BTN_USE_SAVED, callback_data=encode(Kind.RESULT, "last"))],
+                [InlineKeyboardButton(ct.BTN_START_OVER, callback_data=encode(Kind.RESULT, "fresh"))]])
+            await context.bot.send_message(update.effective_chat.id, ct.SAVED_OFFER.format(day=saved[1]),
+                                           reply_markup=keyboard)
+            return
     intro = t.CHECK_RESUMED if session and session.state.steps else None
     if session is None:
         city = for_family[1] if for_family else (user.jurisdiction if user else None)
@@ -124,6 +156,11 @@ async def on_check_button(update: Update, context: ContextTypes.DEFAULT_TYPE, cb
         if key != question.key:
             await query.answer(t.ALREADY_ANSWERED)
             return
+        if is_other_place(question, option_id):
+            await query.answer()
+            await _drop(update, context)
+            await query.edit_message_text(escape(other_city_text(cc.YOUR_PLACE, None)))
+            return
         ok = answer(state, question, option_id)
     elif action == "t" and question is not None and args:
         ok = toggle(state, question, args[0])
@@ -131,6 +168,9 @@ async def on_check_button(update: Update, context: ContextTypes.DEFAULT_TYPE, cb
         ok = finish_checklist(state, question)
     elif action == "b":
         ok = back(state)
+        if not ok:  # back on the first question: nothing to undo, the button is fine
+            await query.answer(ct.FIRST_QUESTION)
+            return
     elif action == "s" and args and args[0].isdigit() and question is None:
         ok = change(state, int(args[0]))
     elif action == "y" and question is not None:
@@ -179,13 +219,14 @@ async def on_age_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> boo
 
 
 async def _finish(update: Update, context: ContextTypes.DEFAULT_TYPE, session: Session) -> None:
-    """Show the result in as many messages as it takes; keep the answers only with consent."""
+    """The summary in one message with a button per topic (the sections are rebuilt from
+    the answers held in memory); keep the answers only with consent."""
     assert update.effective_user and update.effective_chat
     assessment = result(session.state)
-    text = render_assessment(assessment)
-    await context.bot.edit_message_text(t.CHECK_DONE_HEADER, chat_id=session.chat_id, message_id=session.message_id)
-    for chunk in split_text(escape(text)):
-        await context.bot.send_message(update.effective_chat.id, chunk)
+    view = build_view(assessment)
+    await context.bot.edit_message_text(ct.RESULT_READY, chat_id=session.chat_id, message_id=session.message_id)
+    if context.user_data is not None:
+        context.user_data[LAST_RESULT] = session.state.to_json()
     eligible = "、".join(o.rule.title for o in assessment.outcomes if o.status == "eligible")
     answers = {k: v for k, v in session.state.answers.items()}
     if session.for_family is not None:
@@ -193,12 +234,65 @@ async def _finish(update: Update, context: ContextTypes.DEFAULT_TYPE, session: S
         await storage(context).registry.save_family_record(session.for_family, {
             "jurisdiction": assessment.document.code, "answers": answers, "eligible": eligible, "unclear": unclear,
             "by_contact": update.effective_user.id, "day": session.state.as_of.isoformat()})
-        await context.bot.send_message(update.effective_chat.id, t.VISIT_CHECK_SAVED)
-        await _drop(update, context)
-        return
-    saved = await storage(context).conversations.save_profile(
-        update.effective_user.id, assessment.document.code, answers,
-        f"可享受：{eligible}" if eligible else "无可享受项目")
-    if saved:
-        await context.bot.send_message(update.effective_chat.id, t.CHECK_SAVED)
+        note = t.VISIT_CHECK_SAVED
+    else:
+        saved = await storage(context).conversations.save_profile(
+            update.effective_user.id, assessment.document.code, answers,
+            f"可享受：{eligible}" if eligible else "无可享受项目")
+        note = t.CHECK_SAVED if saved else ""
+    text = escape(view.summary) + (f"\n\n{note}" if note else "")
+    await context.bot.send_message(update.effective_chat.id, text, reply_markup=_result_keyboard(view))
     await _drop(update, context)
+
+
+def _result_keyboard(view: ResultView) -> InlineKeyboardMarkup | None:
+    """One button per topic, then the open items, what does not apply, and (not listed by
+    default) the re-birth and adoption items."""
+    rows = []
+    for section in view.sections:
+        if section.key == "open":
+            label = ct.BTN_OPEN.format(n=section.count)
+        elif section.key == "not":
+            label = ct.BTN_NOT.format(n=section.count)
+        elif section.key == "sensitive":
+            label = ct.BTN_SENSITIVE.format(n=section.count)
+        else:
+            label = ct.BTN_GROUP.format(heading=section.heading, n=section.count)
+        rows.append([InlineKeyboardButton(label, callback_data=encode(Kind.RESULT, section.key))])
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+@button(Kind.RESULT)
+async def on_result_section(update: Update, context: ContextTypes.DEFAULT_TYPE, cb: Callback) -> None:
+    """A topic button under the summary: that section, each item whole in one message."""
+    query = update.callback_query
+    assert query and update.effective_chat
+    if cb.fields[0] == "fresh":
+        await query.answer()
+        await check_command(update, context, fresh=True)
+        return
+    if cb.fields[0] == "last":
+        saved = await _saved_state(update, context)
+        if saved is None:
+            await query.answer(t.EXPIRED, show_alert=True)
+            return
+        await query.answer()
+        if context.user_data is not None:
+            context.user_data[LAST_RESULT] = saved[0].to_json()
+        view = build_view(result(saved[0]))
+        await context.bot.send_message(update.effective_chat.id, escape(view.summary),
+                                       reply_markup=_result_keyboard(view))
+        return
+    held = (context.user_data or {}).get(LAST_RESULT)
+    if held is not None:
+        state: InterviewState | None = InterviewState.from_json(held)
+    else:  # after a restart (or an idle prune) the saved answers, kept with consent, still serve
+        saved = await _saved_state(update, context)
+        state = saved[0] if saved else None
+    section = build_view(result(state)).section(cb.fields[0]) if state is not None else None
+    if section is None:
+        await query.answer(t.EXPIRED, show_alert=True)
+        return
+    await query.answer()
+    for chunk in split_blocks(escape(section.text)):
+        await context.bot.send_message(update.effective_chat.id, chunk)

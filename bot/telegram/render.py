@@ -46,6 +46,29 @@ def split_text(text: str, limit: int = LIMIT) -> list[str]:
     return [c for c in chunks if c.strip()]
 
 
+def split_blocks(text: str, limit: int = LIMIT) -> list[str]:
+    """Split at blank lines so that no item (one block) is cut across two messages; only a
+    single block longer than a message is split at its line breaks."""
+    chunks: list[str] = []
+    current = ""
+    for block in text.split("\n\n"):
+        if len(block) > limit:
+            if current:
+                chunks.append(current)
+                current = ""
+            chunks += split_text(block, limit)
+            continue
+        candidate = f"{current}\n\n{block}" if current else block
+        if len(candidate) > limit:
+            chunks.append(current)
+            current = block
+        else:
+            current = candidate
+    if current:
+        chunks.append(current)
+    return [c for c in chunks if c.strip()]
+
+
 def question_keyboard(question: Question, token: str, pending: list[str]) -> InlineKeyboardMarkup:
     rows = []
     for option in question.options:

@@ -8,12 +8,18 @@ from telegram.ext import ContextTypes
 from bot.telegram import templates as t
 from bot.telegram.callbacks import Callback, Kind, button, encode
 from bot.telegram.context import known_user, role_of, storage
+from bot.telegram.render import escape
+from dialogs import conversation_templates as ct
+from dialogs.small_talk import other_city_text
 from knowledge.catalogue import documents, get_document
+
+OTHER_PLACE = "other"
 
 
 def city_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(d.name, callback_data=encode(Kind.CITY, code))]
-                                 for code, d in documents().items()])
+    rows = [[InlineKeyboardButton(d.name, callback_data=encode(Kind.CITY, code))] for code, d in documents().items()]
+    rows.append([InlineKeyboardButton(ct.BTN_OTHER_PLACE, callback_data=encode(Kind.CITY, OTHER_PLACE))])
+    return InlineKeyboardMarkup(rows)
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -39,12 +45,15 @@ async def on_role(update: Update, context: ContextTypes.DEFAULT_TYPE, cb: Callba
     await query.edit_message_text(text, reply_markup=city_keyboard())
 
 
-@button(Kind.CITY, documents)
+@button(Kind.CITY, lambda: [*documents(), OTHER_PLACE])
 async def on_city(update: Update, context: ContextTypes.DEFAULT_TYPE, cb: Callback) -> None:
     query = update.callback_query
     assert query and update.effective_user
     await query.answer()
     code = cb.fields[0]
+    if code == OTHER_PLACE:  # none of the five: say what we know and whom to ask locally
+        await query.edit_message_text(escape(other_city_text(ct.YOUR_PLACE, None)) + "\n\n" + t.READY)
+        return
     await storage(context).users.set_jurisdiction(update.effective_user.id, code)
     keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(t.CONSENT_YES, callback_data=encode(Kind.CONSENT, "y"))],
                                      [InlineKeyboardButton(t.CONSENT_NO, callback_data=encode(Kind.CONSENT, "n"))]])

@@ -84,7 +84,6 @@ FORGOTTEN = "已经全部删除了。需要时发 /start 重新开始。"
 FORGET_KEPT = "好的，什么也没删。"
 
 CHECK_RESUMED = "接着上次的地方："
-CHECK_DONE_HEADER = "好的，下面是结果（内容较多，分几条发）："
 VISIT_CHECK_SAVED = "结果已保存到这户家庭的档案里，下一位联系人也能看到（/myfamilies）。"
 VISIT_CHECK_CHOOSE = "要帮哪一户家庭做待遇测算？"
 VISIT_CHECK_CONSENT = "请先当面问一下{alias}：同意把这次的回答和结果记在家庭档案里吗？"

@@ -125,8 +125,9 @@ def test_compare_unknown_topic_exits_2() -> None:
 
 
 def test_terminal_interview_to_result_with_a_change() -> None:
-    # child died; both local, urban; no later child; mother 55; father 57; self-care ok; then change hukou
-    answers = ["1", "1", "1", "2", "1", "1", "2", "3", "y"]
+    # child died; a couple; both local, urban; no later child; mother 55; father 57; self-care ok;
+    # then change hukou (summary line 3)
+    answers = ["1", "1", "1", "1", "2", "1", "1", "3", "3", "y"]
     p = run("check", "-j", "开封", stdin="\n".join(answers) + "\n")
     assert p.returncode == 0, p.stderr
     assert "您填的情况如下" in p.stdout
@@ -135,7 +136,7 @@ def test_terminal_interview_to_result_with_a_change() -> None:
 
 
 def test_terminal_interview_survives_nonsense_and_going_back() -> None:
-    answers = ["狗", "99", "1", "b", "1", "1", "1", "58", "1", "1", "y"]
+    answers = ["狗", "99", "1", "b", "1", "1", "1", "1", "58", "1", "1", "y"]
     p = run("check", "-j", "kaifeng", stdin="\n".join(answers) + "\n")
     assert p.returncode == 0
     assert p.stdout.count("没看懂您的选择") == 2
@@ -143,7 +144,7 @@ def test_terminal_interview_survives_nonsense_and_going_back() -> None:
 
 
 def test_terminal_chat_offers_the_interview_and_keeps_the_city() -> None:
-    answers = ["开封 我家能享受什么补助", "查看待遇", "1", "1", "1", "2", "1", "1", "y", "退出"]
+    answers = ["开封 我家能享受什么补助", "查看待遇", "1", "1", "1", "1", "2", "1", "1", "y", "退出"]
     p = run(stdin="\n".join(answers) + "\n")
     assert p.returncode == 0
     assert "输入“查看待遇”" in p.stdout

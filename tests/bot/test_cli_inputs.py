@@ -153,7 +153,7 @@ def test_the_terminal_interview_takes_odd_digits_without_a_traceback(tmp_path: P
     import sys
 
     for typed in ("²", "9" * 5000, "٣", "1,²"):
-        p = subprocess.run([sys.executable, "-m", "bot", "check", "-j", "kaifeng"], input=f"1\n1\n1\n{typed}\nq\n",
+        p = subprocess.run([sys.executable, "-m", "bot", "check", "-j", "kaifeng"], input=f"1\n1\n1\n1\n{typed}\nq\n",
                            capture_output=True, text=True, timeout=60, cwd=tmp_path)
         assert p.returncode == 0 and "Traceback" not in p.stderr, (typed, p.stderr[-300:])
         assert "孩子妈妈今年多大岁数" in p.stdout and "没看懂" in p.stdout  # asked again, politely

@@ -35,7 +35,10 @@ def check_buttons(question: Question) -> None:
     for option in question.options:
         assert question.option(option.id) is option  # each button finds itself, not another
         values = {repr(v) if isinstance(v, dict) else v for v in option.facts.values()}
-        if option.id == UNKNOWN_ID:
+        if option.id == UNKNOWN_ID and question.key.endswith("_born"):
+            # the follow-up to an age band: 不清楚 keeps the band already given, nothing narrower
+            assert all(isinstance(v, dict) for v in option.facts.values()), (question.key, option)
+        elif option.id == UNKNOWN_ID:
             assert values <= {UNKNOWN}, (question.key, option)
         elif question.key != "jurisdiction":
             assert values - {UNKNOWN}, (question.key, option)  # a real answer records something
@@ -100,3 +103,10 @@ def test_every_question_and_every_change_of_answer(code: str) -> None:
         check_buttons(question)
         for option in question.options:
             walk(press(revising, question, option), set(), [])
+
+
+def test_every_checklist_fact_can_be_asked_on_its_own() -> None:
+    """A checklist with one open item is asked as a sentence: every item needs one."""
+    from dialogs import check_templates as t
+
+    assert set(t.CHECKLIST_LABELS) <= set(t.SINGLE_FACT_QUESTIONS)

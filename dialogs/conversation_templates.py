@@ -1,0 +1,50 @@
+"""Every user-facing Chinese string of the caring conversation: distress replies and
+everyday sentences (greetings, thanks, "who are you", another city). Reviewed as copy.
+
+Short, warm sentences for grieving parents in their 60s and 70s; never "失独" to a user's
+face. Plain text: the Telegram side escapes it before sending.
+"""
+
+# --- distress: warmth first, then where to get help now --------------------------------
+DISTRESS_OPENING = (
+    "听到您这么说，我很难过。家里遭了这么大的难，换了谁都很难熬，您有这样的念头是可以理解的，这不是您的错。"
+)
+DISTRESS_HOTLINE = (
+    "现在就可以打全国统一的心理援助热线 12356，有专业的人听您说说话。"
+    "各地每天至少有18个小时有人接听，很多城市24小时都有人。"
+)
+DISTRESS_DANGER = "如果您或身边的人现在就有危险，请马上打 120（急救）或 110（报警）。"
+DISTRESS_CITY_INTRO = "{city}的文件里也写了对您这样的家庭的心理帮扶："
+DISTRESS_CITY_CLAUSE = "出处：{number}，{path}\n原文：{sentence}\n{dated}"
+DATED_IN_FORCE = "（以上内容依据{date}印发的文件所载；具体以当地卫生健康部门的解释为准）"
+DATED_DRAFT = "（以上内容出自征求意见稿，文件没有注明日期，不是正式生效文件）"
+DISTRESS_NO_CITY = "告诉我您在哪个城市，我可以把当地文件里关于心理帮扶的规定找给您。"
+DISTRESS_STAY = "您愿意的话，可以跟我多说几句，我在这里。"
+NO_NUMBER = "征求意见稿，无文号"
+
+# --- everyday sentences --------------------------------------------------------------
+GREETING = "您好！我是连心助手，可以帮您查当地对计划生育特殊家庭的帮扶政策。您想问什么，直接打字就行。"
+THANKS = "不客气，能帮上您就好。还有什么想问的，随时跟我说。"
+FEELINGS = "我在这里陪着您。想说说心里话，或者想问问政策上的事，都可以直接打字告诉我。"
+WHO_AM_I = (
+    "我是连心助手，一个查政策的小助手，不是真人。"
+    "我能帮您查当地文件里对计划生育特殊家庭的帮扶，每一条都告诉您出自哪个文件。"
+)
+HOW_TO_USE = (
+    "用起来很简单：直接打字问，比如“每个月的扶助金有多少”“住院有没有补贴”。"
+    "想知道您家具体能享受哪些，{check_hint}"
+)
+CHECK_HINT_TELEGRAM = "发 /check，我问您几个简单的问题。"
+CHECK_HINT_CONSOLE = "输入“查看待遇”，我问您几个简单的问题。"
+CITY_SET = "好的，记下了：{city}。以后就按{city}的文件给您查。"
+ELDERLY_CARE_LEAD = "您的担心我明白。文件里对您这样的家庭养老有专门的照顾，下面是相关的规定："
+OTHER_CITY = (
+    "我现在只收录了五个地方的文件：{known}。{place}的文件我这里还没有。\n"
+    "国家的计划生育家庭特别扶助制度全国都有，各地都在发；"
+    "具体能享受哪些，请问户口所在地的乡镇（街道）卫生健康办公室（计生办），或者村（社区）的计生专干。"
+)
+OTHER_CITY_LIVES_IN = "您住在{city}，但这些帮扶一般按户口所在地办理；{city}的规定只能供您参考，不一定适用于您家。"
+NO_CITY_NOTE = "您还没告诉我户口在哪个城市。下面是别的地方文件里的规定，只供参考；各地政策不同，以户籍所在地为准。"
+BTN_OTHER_PLACE = "其他地方"
+YOUR_PLACE = "您那里"
+ASK_CITY = "您家的户口在哪个城市？请输入城市名，比如：{known}。"
