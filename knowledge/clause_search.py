@@ -220,9 +220,24 @@ class ClauseIndex:
                 uncovered = _uncovered(content, terms)
             terms.extend(self._edit_distance_terms(norm, uncovered))
         wants_amount = _AMOUNT_ASKED.search(norm) is not None
-        incidental = tuple((s, e) for s, e in content if self._incidental(norm[s:e]))
+        incidental = self._incidental_spans(norm, content)
         return Query(question, norm, tuple(mentioned), tuple(content), tuple(terms), read_question(question),
                      wants_amount, tuple(asked_aspects(norm)), incidental)
+
+    def _incidental_spans(self, norm: str, content: Sequence[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+        """The topic-word spans that only colour the question, plus the object of a "can't"
+        phrase (办不了|事, 烧不动|饭: the lone word the inability is about)."""
+        out: list[tuple[int, int]] = []
+        for k, (start, end) in enumerate(content):
+            word = norm[start:end]
+            after_cant = k > 0 and content[k - 1][1] == start and len(word) == 1 and word not in self.postings \
+                and self._cant_phrase(norm[content[k - 1][0]:content[k - 1][1]])
+            if after_cant or self._incidental(word):
+                out.append((start, end))
+        return tuple(out)
+
+    def _cant_phrase(self, word: str) -> bool:
+        return len(word) > 1 and "不" in word and word not in self.postings
 
     def _incidental(self, word: str) -> bool:
         """Does this question word only colour the question rather than name its topic?
@@ -230,15 +245,16 @@ class ClauseIndex:
         Three general classes, none tied to a question: numbers and counts (五十八, 六十岁,
         几个, 一份: the family's ages and figures, like the situation words); "can't"
         phrases the documents never use (跑不动, 受不了, 烧不动: the family's condition);
-        and single characters the documents never use (跑, 配, 掏, 饭: a one-character word
-        out of context is too vague to decide what the question is about). A word the
+        and lone verbs, adjectives and time words the documents never use (跑, 配, 掏, 满).
+        A lone noun keeps its weight: it is often a fragment of a word the dictionary does
+        not know (血压|计, 微|信), and the topic of an out-of-scope question. A word the
         documents do use keeps its full weight, so a clause lacking it is still penalised.
         """
         if _NUMBER_WORD.fullmatch(word):
             return True
         if word in self.postings:
             return False
-        return len(word) == 1 or "不" in word
+        return word in self.lexicon.lone_non_nouns or self._cant_phrase(word)
 
     def _terms(self, norm: str) -> tuple[list[QueryTerm], list[tuple[int, int]]]:
         """Indexed words and synonym expansions of the question, and its topic words."""
