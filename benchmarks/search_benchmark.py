@@ -42,7 +42,11 @@ from knowledge.lexicon import load_lexicon, tokenizer
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
-EVAL_SETS = {"eval": DATA / "eval_questions.yaml", "heldout": DATA / "heldout_questions.yaml"}
+EVAL_SETS = {
+    "eval": DATA / "eval_questions.yaml",
+    "heldout": DATA / "heldout_questions.yaml",
+    "heldout2": DATA / "heldout2_questions.yaml",
+}
 
 COLD_START_ARGS = ("-m", "bot", "ask", "--json", "--jurisdiction", "kaifeng", "特别扶助金每月多少")
 COLD_START_RUNS = 5

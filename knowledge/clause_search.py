@@ -36,6 +36,9 @@ K1 = 1.2
 B = 0.5
 SYNONYM_WEIGHT = 0.8
 TYPO_WEIGHT = 0.8
+# A two-character question word is read as a typo of an indexed word only when the general
+# dictionary counts it at least this many times rarer (建康 206 vs 健康 5971).
+RARER_BY = 10
 # Confidence rule: the best clause must cover at least this share of the question's
 # content words (words that say what it is about), and score at least MIN_SCORE.
 MIN_COVERAGE = 0.5
@@ -62,11 +65,18 @@ FIT_PROMOTE = 0.75
 # Added to the score of the clause that states what a question about the document asks
 # (the effective date, the repeal, the scope): about one strong matched word.
 ASPECT_SCORE = 6.0
+# A word that only colours the question (a number, 跑不动, a lone character the documents
+# never use) counts this much as covered once the clause covers a real topic word: enough
+# that "跑不动" does not sink a question about 代办, not so much that "春节回家的火车票怎么抢"
+# is answered because 春节 is a holiday the documents mention.
+INCIDENTAL_CREDIT = 0.5
 # In a money question the words stating the family's situation (三级残疾, 去世) say whose
 # money, not which money: they count less, and the key sentence is then chosen by situation.
 SITUATION_WEIGHT = 0.4
 
 _WORD = re.compile(r"[0-9a-z\u3400-\u9fff]")
+# a sentence that introduces a list ("扶助对象应同时符合以下条件：")
+_LEAD_SENTENCE = re.compile(r"[^。；：\n]*：")
 
 
 @dataclass(frozen=True)
@@ -91,6 +101,9 @@ class Query:
     wants_amount: bool = False
     # phrases asking about the document itself (生效, 还有效, 废止, 扶助对象), see document_question
     aspects: tuple[tuple[str, int, int], ...] = ()
+    # topic-word spans that only colour the question (numbers, 跑不动, single characters the
+    # documents never use): covered once the clause covers a real topic word, see _incidental
+    incidental: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -139,6 +152,10 @@ class ClauseIndex:
             titles = [by_id[a].title or "" for a in _ancestors(clause, by_id)]
             if clause.title and clause.title not in clause.text:
                 titles.append(clause.title)
+            # a list item completes its parent's lead sentence: "女方年满49周岁。" is a condition
+            # only under "扶助对象应同时符合以下条件：", so the item is found by those words too
+            if clause.parent in by_id:
+                titles.extend(_LEAD_SENTENCE.findall(by_id[clause.parent].text))
             tokens = self._index_tokens("\n".join([clause.text, *titles]))
             counts = Counter(tokens)
             for term, tf in counts.items():
@@ -173,6 +190,11 @@ class ClauseIndex:
         self.by_sound: dict[tuple[int, str], list[str]] = defaultdict(list)
         for term in sorted(vocab):
             self.by_sound[(len(term), self.lexicon.primary(term[0]))].append(term)
+        # Two-character indexed words are targets only for a two-character question word the
+        # general dictionary does not know (建康 -> 健康, 审合 -> 审核): a real word is kept.
+        self.short_by_sound: dict[str, list[str]] = defaultdict(list)
+        for term in sorted(t for t in self.postings if len(t) == 2 and not t.isascii()):
+            self.short_by_sound[self.lexicon.primary(term[0])].append(term)
         self.long_terms: dict[int, list[str]] = defaultdict(list)
         for term in self.lexicon.domain_terms:
             if len(term) >= 4:
@@ -191,14 +213,48 @@ class ClauseIndex:
         uncovered = _uncovered(content, terms)
         if uncovered:
             repaired = self._repair_homophones(norm, uncovered)
+            repaired = self._repair_unknown_pairs(repaired, content, uncovered)
             if repaired != norm:
                 norm = repaired
                 terms, content = self._terms(norm)
                 uncovered = _uncovered(content, terms)
             terms.extend(self._edit_distance_terms(norm, uncovered))
         wants_amount = _AMOUNT_ASKED.search(norm) is not None
+        incidental = self._incidental_spans(norm, content)
         return Query(question, norm, tuple(mentioned), tuple(content), tuple(terms), read_question(question),
-                     wants_amount, tuple(asked_aspects(norm)))
+                     wants_amount, tuple(asked_aspects(norm)), incidental)
+
+    def _incidental_spans(self, norm: str, content: Sequence[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+        """The topic-word spans that only colour the question, plus the object of a "can't"
+        phrase (办不了|事, 烧不动|饭: the lone word the inability is about)."""
+        out: list[tuple[int, int]] = []
+        for k, (start, end) in enumerate(content):
+            word = norm[start:end]
+            after_cant = k > 0 and content[k - 1][1] == start and len(word) == 1 and word not in self.postings \
+                and self._cant_phrase(norm[content[k - 1][0]:content[k - 1][1]])
+            if after_cant or self._incidental(word):
+                out.append((start, end))
+        return tuple(out)
+
+    def _cant_phrase(self, word: str) -> bool:
+        return len(word) > 1 and "不" in word and word not in self.postings
+
+    def _incidental(self, word: str) -> bool:
+        """Does this question word only colour the question rather than name its topic?
+
+        Three general classes, none tied to a question: numbers and counts (五十八, 六十岁,
+        几个, 一份: the family's ages and figures, like the situation words); "can't"
+        phrases the documents never use (跑不动, 受不了, 烧不动: the family's condition);
+        and lone verbs, adjectives and time words the documents never use (跑, 配, 掏, 满).
+        A lone noun keeps its weight: it is often a fragment of a word the dictionary does
+        not know (血压|计, 微|信), and the topic of an out-of-scope question. A word the
+        documents do use keeps its full weight, so a clause lacking it is still penalised.
+        """
+        if _NUMBER_WORD.fullmatch(word):
+            return True
+        if word in self.postings:
+            return False
+        return word in self.lexicon.lone_non_nouns or self._cant_phrase(word)
 
     def _terms(self, norm: str) -> tuple[list[QueryTerm], list[tuple[int, int]]]:
         """Indexed words and synonym expansions of the question, and its topic words."""
@@ -254,6 +310,24 @@ class ClauseIndex:
                         chars[start:start + length] = term
                         uncovered = uncovered - set(range(start, start + length))
                         break
+        return "".join(chars)
+
+    def _repair_unknown_pairs(self, norm: str, content: Iterable[tuple[int, int]], uncovered: set[int]) -> str:
+        """Rewrite a two-character question word the documents never use that sounds like one
+        they do, when the general dictionary knows it as a far rarer word (建康 -> 健康: the IME
+        offered the rare place name; 审合 -> 审核: no word at all). A common word is kept."""
+        chars = list(norm)
+        freq = self.tk.FREQ
+        for start, end in content:
+            word = norm[start:end]
+            if end - start != 2 or not uncovered.issuperset(range(start, end)):
+                continue
+            for reading in self.lexicon.readings(word[0]):
+                term = next((t for t in self.short_by_sound.get(reading, ()) if self._sounds_like(word, t)
+                             and freq.get(word, 0) * RARER_BY < freq.get(t, 0)), None)
+                if term:
+                    chars[start:end] = term
+                    break
         return "".join(chars)
 
     def _sounds_like(self, window: str, term: str) -> bool:
@@ -379,8 +453,11 @@ class ClauseIndex:
         topical = sum(1 for s, e in query.content if here.intersection(range(s, e)))
         if not topical:
             return 0.0
+        incidental = set(query.incidental)
         about_family = sum(
-            1 for s, e in query.content if situation.intersection(range(s, e)) and not here.intersection(range(s, e))
+            (INCIDENTAL_CREDIT if (s, e) in incidental and not situation.intersection(range(s, e)) else 1.0)
+            for s, e in query.content
+            if (situation.intersection(range(s, e)) or (s, e) in incidental) and not here.intersection(range(s, e))
         )
         return (topical + about_family) / len(query.content)
 
@@ -443,6 +520,8 @@ def _ancestors(clause: Clause, by_id: dict[str, Clause]) -> list[str]:
 
 
 _AMOUNT_ASKED = re.compile(r"多少|几块|几千|几百|标准|金额|给多少|钱")
+# a number or count as one word: 五十八, 六十岁, 60周岁, 几个, 一份, 两口
+_NUMBER_WORD = re.compile(r"[0-9零〇一二两三四五六七八九十百千万几多半]+(?:周岁|岁|个|份|名|位|次|口|块|元|年|月)?")
 def _mark(sentence: str, terms: Sequence[str]) -> str:
     """Wrap every stretch of matched terms in 【】 (overlapping matches merged)."""
     marked = [False] * len(sentence)

@@ -7,6 +7,7 @@ sets up jieba once (quietly, with the domain terms added so 住院护理补贴�
 from __future__ import annotations
 
 import logging
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
@@ -40,6 +41,9 @@ class Lexicon:
     synonyms: tuple[tuple[str, tuple[str, ...]], ...]
     # character -> toneless pinyin readings, most common first
     pinyin: dict[str, tuple[str, ...]]
+    # one-character words the general dictionary tags as something other than a noun (跑 v,
+    # 满 a, 当 t): alone in a question they colour it rather than name its topic
+    lone_non_nouns: frozenset[str] = frozenset()
 
     def readings(self, ch: str) -> tuple[str, ...]:
         return self.pinyin.get(ch, (ch,))
@@ -77,7 +81,16 @@ def load_lexicon() -> Lexicon:
     pinyin = {ch: tuple(readings.split(",")) for ch, readings in (ln.split("\t") for ln in _lines("pinyin.txt"))}
     intents = frozenset(normalize(w) for ln in _lines("intent_words.txt") for w in ln.split())
     situation = frozenset(w for ln in _lines("situation_words.txt") for w in ln.split())
-    return Lexicon(terms, stopwords, intents, situation, synonyms, pinyin)
+    return Lexicon(terms, stopwords, intents, situation, synonyms, pinyin, _lone_non_nouns())
+
+
+def _lone_non_nouns() -> frozenset[str]:
+    """One-character entries of the compact jieba dictionary whose part of speech is not a noun."""
+    return frozenset(_LONE_NON_NOUN.findall(_read("jieba_dict.txt")))
+
+
+# "跑 11414 v": one character, a frequency, a tag not starting with n
+_LONE_NON_NOUN = re.compile(r"^(\S) \d+ (?!n)\S+$", re.MULTILINE)
 
 
 @cache

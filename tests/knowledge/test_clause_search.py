@@ -70,3 +70,31 @@ def test_nothing_to_search_is_declined_politely():
 def test_very_long_input_is_handled():
     result = search("扶助金" + "啊" * 5000, "kaifeng")
     assert result.answered
+
+
+def test_ages_and_cant_phrases_do_not_make_the_search_decline():
+    # numbers (六十三, 五十九) and "can't" phrases (跑不动) describe the family, not the topic
+    assert top("我们老两口一个六十三一个五十九，安康每月的扶助金提高到多少").clause.id == "ankang/4.1"
+    assert top("跑不动路了，开封有没有医生上门").clause.id == "kaifeng/3.3.5"
+
+
+def test_a_condition_question_finds_the_list_item_that_states_it():
+    # Liuzhou 二、 lists its conditions as items under "扶助对象应同时符合以下条件：";
+    # the item is found by its lead sentence's words, and 有什么要求 asks for a 条件
+    hit = top("我老婆四十六了，柳州申请扶助金对女方有什么要求")
+    assert hit.clause.id == "liuzhou/2.2"
+    assert "女方年满49周岁" in hit.sentence
+
+
+def test_rare_two_character_homophone_is_read_as_the_document_word():
+    # 调正 is no word; the IME meant 调整 (the documents' 动态调整)
+    assert default_index().analyse("临沂的扶助金以后会不会调正").normalized.endswith("调整")
+    assert top("临沂的扶助金以后会不会调正").clause.id == "linyi/2.2"
+    # a common word is never rewritten: 心里 stays 心里 (not 心理)
+    assert "心里" in default_index().analyse("我心里难受").normalized
+
+
+def test_a_lone_noun_still_names_the_topic():
+    # 血压计 splits into 血压 + 计: the fragment must not be waved through as incidental
+    assert search("血压计哪个牌子的准").answered is False
+    assert search("老寒腿的膏药哪家好").answered is False

@@ -1,7 +1,9 @@
-"""Score clause search on the evaluation set written before tuning (tests/data).
+"""Score clause search on the evaluation sets in tests/data.
 
-Thresholds from the issue: top-1 >= 0.95, top-3 >= 0.99, every out-of-scope question
-declined. A question is right when the clause contains the expected verbatim text.
+Thresholds from issue 12: top-1 >= 0.95, top-3 >= 0.99, every out-of-scope question
+declined, on the tuned set (eval) and on the held-out set; the fresh held-out set
+(heldout2) is held to what it reached untuned. A question is right when the clause
+contains the expected verbatim text.
 """
 
 from collections import Counter
@@ -25,7 +27,20 @@ def test_evaluation_set_is_large_and_varied():
     assert {q["expect_doc"] for q in QUESTIONS} == {"ankang", "linyi", "jiangyan", "kaifeng", "liuzhou", None}
 
 
-def test_expected_texts_are_in_some_clause():
+SETS = {
+    "eval": QUESTIONS,
+    "heldout": load_questions("heldout_questions.yaml"),
+    "heldout2": load_questions("heldout2_questions.yaml"),
+}
+# (top-1, top-3) floors. eval is the set the lexicon was tuned on; heldout was looked at
+# once to find the general causes of its misses (issue 12); heldout2 was written after
+# those changes and scored untuned: its floors are what it honestly reached (65 of 67 at
+# top-1 and top-3; the two misses are colloquial paraphrases, see the README).
+FLOORS = {"eval": (0.95, 0.99), "heldout": (0.95, 0.99), "heldout2": (0.95, 0.97)}
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_expected_texts_are_in_some_clause(name):
     # guards the data itself: a typo in expect_text would make a question unanswerable
     from knowledge.clauses import load_clauses
 
@@ -33,13 +48,23 @@ def test_expected_texts_are_in_some_clause():
     for c in load_clauses():
         if c.answerable:
             texts[c.doc] += c.text + "\n"
-    for q in QUESTIONS:
+    for q in SETS[name]:
         if q["expect_doc"]:
             assert q["expect_text"] in texts[q["expect_doc"]], q["id"]
 
 
-def score():
-    in_scope = [q for q in QUESTIONS if q["expect_doc"]]
+def test_fresh_heldout_set_is_large_and_varied():
+    fresh = SETS["heldout2"]
+    assert len({q["id"] for q in fresh}) == len(fresh)
+    assert sum(1 for q in fresh if q["expect_doc"]) >= 60
+    assert {q["expect_doc"] for q in fresh} == {"ankang", "linyi", "jiangyan", "kaifeng", "liuzhou", None}
+    topics = Counter(q.get("topic") for q in fresh if q["expect_doc"])
+    assert all(topics[t] >= 5 for t in ("document", "service", "contact", "condition", "money")), topics
+    assert sum(1 for q in fresh if q["expect_doc"] is None) >= 8
+
+
+def score(questions=QUESTIONS):
+    in_scope = [q for q in questions if q["expect_doc"]]
     top1 = top3 = 0
     misses = []
     for q in in_scope:
@@ -52,33 +77,17 @@ def score():
     return top1 / len(in_scope), top3 / len(in_scope), misses
 
 
-def test_top1_and_top3_accuracy():
-    top1, top3, misses = score()
-    assert top1 >= 0.95, "\n".join(misses)
-    assert top3 >= 0.99, "\n".join(misses)
+@pytest.mark.parametrize("name", SETS)
+def test_top1_and_top3_accuracy(name):
+    top1, top3, misses = score(SETS[name])
+    floor1, floor3 = FLOORS[name]
+    assert top1 >= floor1, "\n".join(misses)
+    assert top3 >= floor3, "\n".join(misses)
 
 
-@pytest.mark.parametrize("q", [q for q in QUESTIONS if q["expect_doc"] is None], ids=lambda q: q["id"])
+@pytest.mark.parametrize("q", [q for qs in SETS.values() for q in qs if q["expect_doc"] is None],
+                         ids=lambda q: q["id"])
 def test_out_of_scope_question_is_declined(q):
     result = search(q["question"], q["jurisdiction"])
     assert result.answered is False
     assert result.hits == []
-
-
-HELDOUT = load_questions("heldout_questions.yaml")
-
-
-def test_heldout_set_generalises():
-    """A second set (81 questions) written after tuning and never used to tune the lexicon.
-
-    It measures generalisation, so its floor sits below the tuned set's: the confidence
-    rule still declines some long, wordy questions (see the closing note of issue 2).
-    """
-    in_scope = [q for q in HELDOUT if q["expect_doc"]]
-    right_first = sum(
-        1 for q in in_scope
-        if (r := search(q["question"], q["jurisdiction"])).answered and right(q, r.hits[0])
-    )
-    assert len(in_scope) >= 60
-    assert right_first / len(in_scope) >= 0.80
-    assert not any(search(q["question"], q["jurisdiction"]).answered for q in HELDOUT if q["expect_doc"] is None)
