@@ -70,13 +70,14 @@ def _too_large(request: Request, exc: Exception) -> Response:
 
 class _FormLimit:
     """Refuses page form posts whose declared size is over the limit before reading them
-    (the API endpoints also count what actually arrives, see `limits.read_body`)."""
+    (the API endpoints and the webhook count what actually arrives, see `limits.read_body`,
+    and answer with their own message)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
+        if scope["type"] == "http" and not scope["path"].startswith("/api/"):
             for name, value in scope.get("headers", []):
                 if name == b"content-length" and value.isdigit() and int(value) > MAX_BODY_BYTES:
                     response = error_response("the body is larger than 64 KB", 413)
