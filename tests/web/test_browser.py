@@ -131,6 +131,7 @@ def test_a_family_completes_the_interview_changes_an_answer_and_prints(browser: 
     assert "特别扶助金（独生子女死亡）" in result and "每人每月1,430元" in result
     assert "按2023年7月24日文件所载" in result and "汴政办〔2023〕24号" in result
     assert _fits_width(page)
+    page.screenshot(path=str(SCREENSHOTS / f"{size}-4-result-top.png"))  # what the family sees first
     _shot(page, f"{size}-4-result")
     page.get_by_role("button", name=w.CHECK_PRINT).click()
     printed = page.locator("main").inner_text()
