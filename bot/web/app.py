@@ -4,6 +4,7 @@ deployment runs one process behind one nginx location."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -38,13 +39,21 @@ def _method_not_allowed(request: Request, exc: Exception) -> Response:
     return error_response(f"{request.method} is not allowed on {request.url.path}", 405)
 
 
+def default_limiter() -> RateLimiter:
+    """120 requests a minute per client, bursts of 30; WEB_API_RATE_PER_MINUTE changes the
+    rate (a city platform behind one address may need more, a load test much more)."""
+    raw = os.environ.get("WEB_API_RATE_PER_MINUTE", "")
+    rate = float(raw) if raw.replace(".", "", 1).isdigit() and float(raw) > 0 else 120.0
+    return RateLimiter(per_minute=rate, burst=max(30.0, rate / 4))
+
+
 def create_app(extra_routes: list[BaseRoute] | None = None, *, health: Route | None = None,
                limiter: RateLimiter | None = None, signer: StateSigner | None = None) -> Starlette:
     """The application; `extra_routes` and `health` come from webhook mode (the bot's)."""
     routes: list[BaseRoute] = [
         *(extra_routes or []),
         health or Route("/healthz", _web_health),
-        *api_routes(limiter or RateLimiter()),
+        *api_routes(limiter or default_limiter()),
         Route("/", phone.home),
         Route("/ask", phone.ask_page),
         Route("/check", phone.check_start, methods=["GET"]),
