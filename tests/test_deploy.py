@@ -91,6 +91,7 @@ def test_the_container_entry_point_starts_polls_and_stops_cleanly(tmp_path: Path
         assert TOKEN not in out  # the token never reaches the log
         status = subprocess.run([sys.executable, "-m", "bot", "admin", "status"], cwd=tmp_path, env=_env(tmp_path),
                                 capture_output=True, text=True, timeout=60)
-        assert status.returncode == 0 and "schema_version: 3" in status.stdout  # the HEALTHCHECK command
+        # the HEALTHCHECK command (schema 4 since the seen-update-ids migration)
+        assert status.returncode == 0 and "schema_version: 4" in status.stdout
     finally:
         api.stop()
