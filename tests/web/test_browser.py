@@ -213,3 +213,31 @@ def test_staff_search_as_they_type_copy_a_citation_browse_and_compare(browser: A
     assert "征求意见稿" in " ".join(cities)  # Jiangyan is a draft, said where it is cited
     _shot(page, f"{size}-10-compare")
     page.context.close()
+
+
+def _answer_until(page: Any, selector: str) -> None:
+    """Press the first answer of each question (typing 62 for an age) until `selector` shows."""
+    for _ in range(20):
+        if page.locator(selector).count():
+            return
+        if page.locator("#age").count():
+            page.fill("#age", "62")
+            page.get_by_role("button", name=w.CHECK_AGE_SUBMIT).click()
+        else:
+            page.locator("form.buttons button.big").first.click()
+    raise AssertionError(f"{selector} never appeared")
+
+
+def test_a_checklist_is_ticked_on_a_phone_and_shows_in_the_summary(browser: Any, server: str) -> None:
+    page = _page(browser, PHONE)
+    page.goto(server + "/check")
+    page.get_by_role("button", name="临沂市").click()
+    _answer_until(page, ".tick")
+    assert page.get_by_role("button", name="不清楚").is_visible()
+    page.get_by_label("已经在领国家的计划生育特别扶助金").check()
+    page.get_by_label("家里享受低保").check()
+    _shot(page, "phone-11-checklist")
+    page.get_by_role("button", name="选好了").click()
+    _answer_until(page, ".summary")
+    assert "已经在领国家的计划生育特别扶助金、家里享受低保" in page.locator(".summary").inner_text()
+    page.context.close()
