@@ -145,7 +145,10 @@ class WebServer:
         self.task = task
 
     def stop(self) -> None:
+        """Stop listening now (the port is free on return); open requests finish in the loop."""
         self.server.should_exit = True
+        for listener in getattr(self.server, "servers", []):
+            listener.close()
 
     async def wait_closed(self) -> None:
         self.server.should_exit = True
