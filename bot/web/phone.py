@@ -99,6 +99,8 @@ def _apply(state: iv.InterviewState, form: Any) -> str | None:
         iv.change(state, int(str(form["index"])))
     elif action == "confirm" and question is None:
         state.confirmed = True
+    elif action == "review":  # from the result back to the summary, every answer kept
+        state.confirmed = False
     elif question is None:
         return None
     elif action == "answer":

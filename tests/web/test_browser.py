@@ -133,6 +133,9 @@ def test_a_family_completes_the_interview_changes_an_answer_and_prints(browser: 
     assert _fits_width(page)
     page.screenshot(path=str(SCREENSHOTS / f"{size}-4-result-top.png"))  # what the family sees first
     _shot(page, f"{size}-4-result")
+    page.get_by_role("button", name=w.CHECK_CHANGE).click()  # from the result back to the summary, answers kept
+    assert "孩子已经离世" in page.locator(".summary").inner_text()
+    page.get_by_role("button", name="看结果").click()
     page.get_by_role("button", name=w.CHECK_PRINT).click()
     printed = page.locator("main").inner_text()
     today = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
