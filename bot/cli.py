@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import io
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
@@ -225,12 +226,9 @@ def _check_batch(path: str) -> int:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
-    from bot.contracts import rule_json
-    from knowledge.rules_schema import all_rulesets, load_rules
+    from bot.contracts import rules_json
 
-    jurisdiction = _jurisdiction(args.jurisdiction)
-    rulesets = [load_rules(jurisdiction)] if jurisdiction else all_rulesets()
-    rows = [rule_json(rs, r) for rs in rulesets for r in rs.rules]
+    rows = rules_json(_jurisdiction(args.jurisdiction))
     if args.json:
         _print_json(rows)
     else:
@@ -240,19 +238,16 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from bot.contracts import rule_json
+    from bot.contracts import compare_json
     from dialogs.eligibility_text import render_comparison
-    from knowledge.comparison import UnknownTopic, compare, resolve_topic
-    from knowledge.rules_schema import TOPICS, load_rules
+    from knowledge.comparison import UnknownTopic, resolve_topic
 
     try:
         topic = resolve_topic(" ".join(args.topic))
     except UnknownTopic as exc:
         raise UsageError(f"compare: {exc}") from None
     if args.json:
-        rows = [{"jurisdiction": row.document.code,
-                 "rules": [rule_json(load_rules(row.document.code), r) for r in row.rules]} for row in compare(topic)]
-        _print_json({"topic": topic, "label": TOPICS[topic], "jurisdictions": rows})
+        _print_json(compare_json(topic))
     else:
         print(render_comparison(topic))
     return 0
@@ -326,6 +321,22 @@ def cmd_reminders(args: argparse.Namespace) -> int:
         raise UsageError(f"reminders: {exc}") from None
 
 
+def cmd_web(args: argparse.Namespace) -> int:
+    """The phone page, the desk console and the JSON API; no Telegram token needed."""
+    from bot.web.serve import serve_web
+
+    if not 1 <= args.port <= 65535:
+        raise UsageError(f"web: --port must be from 1 to 65535, not {args.port}")
+    try:
+        asyncio.run(serve_web(args.host, args.port))
+    except OSError as exc:
+        reason = os.strerror(exc.errno) if exc.errno else str(exc)
+        raise UsageError(f"web: cannot listen on {args.host}:{args.port}: {reason}") from None
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
 def cmd_console(args: argparse.Namespace) -> int:
     from bot.console import run_console
 
@@ -374,6 +385,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
     run.set_defaults(func=cmd_run)
+
+    web = sub.add_parser("web", help="serve the phone page, the desk console and the JSON API (no token needed)")
+    web.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    web.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    web.set_defaults(func=cmd_web)
 
     console = sub.add_parser("console", help="chat in the terminal (the default without a subcommand)")
     console.set_defaults(func=cmd_console)

@@ -148,3 +148,31 @@ def rule_json(ruleset: Any, rule: Any) -> dict[str, Any]:
         **rule.model_dump(mode="json", exclude={"citation"}),
         "citation": _citation_json(rule),
     }
+
+
+# --- whole answers, shared by the CLI and the web API (one implementation behind both) ----
+
+
+def clauses_json(jurisdiction: str | None) -> list[dict[str, Any]]:
+    """`python -m bot clauses --json` and GET /api/v1/clauses."""
+    from knowledge.clauses import load_clauses
+
+    return [clause_json(c) for c in load_clauses() if jurisdiction is None or c.doc == jurisdiction]
+
+
+def rules_json(jurisdiction: str | None) -> list[dict[str, Any]]:
+    """`python -m bot rules --json` and GET /api/v1/rules."""
+    from knowledge.rules_schema import all_rulesets, load_rules
+
+    rulesets = [load_rules(jurisdiction)] if jurisdiction else all_rulesets()
+    return [rule_json(rs, r) for rs in rulesets for r in rs.rules]
+
+
+def compare_json(topic: str) -> dict[str, Any]:
+    """`python -m bot compare --json` and GET /api/v1/compare (`topic` already resolved)."""
+    from knowledge.comparison import compare
+    from knowledge.rules_schema import TOPICS, load_rules
+
+    rows = [{"jurisdiction": row.document.code,
+             "rules": [rule_json(load_rules(row.document.code), r) for r in row.rules]} for row in compare(topic)]
+    return {"topic": topic, "label": TOPICS[topic], "jurisdictions": rows}

@@ -1,20 +1,25 @@
-"""Webhook mode: one small tornado server with the webhook path and `/healthz`.
+"""Webhook mode: the Telegram webhook, `/healthz` and the web pages and API in one ASGI
+application (`bot.web.app`), served by uvicorn on PTB's own event loop.
 
-PTB's built-in webhook server has no room for a health endpoint, so we serve both: Telegram
-posts updates to the webhook path and the operator's monitor polls /healthz, which answers
-200 while the database answers and the reminder loop has run recently, 503 otherwise. Put
-nginx (TLS) in front of it.
+This follows PTB's `examples/customwebhookbot/starlettebot.py`: the application is started
+by hand, updates posted to the webhook are put on its update queue, and uvicorn runs in the
+same loop. Telegram posts updates to the webhook path and the operator's monitor polls
+/healthz, which answers 200 while the database answers and the reminder loop has run
+recently, 503 otherwise. Put nginx (TLS) in front of it.
 
 Anyone who can reach the port could post a forged update "from" an admin, so webhook mode
 needs BOT_WEBHOOK_SECRET (refused at start without one): every post must carry it in
 X-Telegram-Bot-Api-Secret-Token (compared in constant time), and the path Telegram posts to
 is BOT_WEBHOOK_URL's path plus 32 hex characters derived from the secret (HMAC-SHA256), so
-it is as unguessable as the secret and never written in a config file or a log.
+it is as unguessable as the secret and never written in a config file or a log. A
+redelivered update (same id) is dropped by the bot's guards, and a body that is not JSON is
+answered 400 without reaching the bot.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -22,22 +27,28 @@ import json
 import logging
 import re
 import signal
+import socket
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlparse
 
-import tornado.httpserver
-import tornado.web
+import uvicorn
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 from telegram import Update
 from telegram.ext import Application
 
 from bot.settings import Settings, SettingsError
 from bot.telegram.updates import decode_update
+from bot.web.limits import BodyTooLarge, read_body
 
 log = logging.getLogger("lianxin.bot")
 
 
 MIN_SECRET_LENGTH = 24
 _SECRET = re.compile(rf"[A-Za-z0-9_-]{{{MIN_SECRET_LENGTH},256}}")  # Telegram's alphabet for secret_token
+MAX_UPDATE_BYTES = 1024 * 1024  # Telegram's updates are a few KB; a megabyte is already absurd
 
 
 def check_webhook_settings(settings: Settings) -> str:
@@ -66,39 +77,36 @@ def webhook_url(settings: Settings) -> str:
     return urlparse(settings.bot_webhook_url)._replace(path=webhook_path(settings), query="", fragment="").geturl()
 
 
-class _WebhookHandler(tornado.web.RequestHandler):
-    def initialize(self, bot_app: Application, secret: str) -> None:
-        self.application_ = bot_app
-        self.secret = secret.encode()
+def _webhook_endpoint(application: Application, secret: str) -> Any:
+    expected = secret.encode()
 
-    async def post(self) -> None:
-        given = self.request.headers.get("X-Telegram-Bot-Api-Secret-Token", "").encode()
-        if not hmac.compare_digest(given, self.secret):
-            self.set_status(403)
-            return
+    async def receive_update(request: Request) -> Response:
+        given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "").encode()
+        if not hmac.compare_digest(given, expected):
+            return Response(status_code=403)
         try:
-            data = json.loads(self.request.body)
+            data = json.loads(await read_body(request, MAX_UPDATE_BYTES))
+        except BodyTooLarge:
+            return Response(status_code=413)
         except (ValueError, RecursionError):
-            self.set_status(400)
-            return
-        update = decode_update(data, self.application_.bot)
+            return Response(status_code=400)
+        update = decode_update(data, application.bot)
         if update is not None:
-            await self.application_.update_queue.put(update)
+            await application.update_queue.put(update)
         # an update we cannot read is answered 200 all the same: Telegram would only send it again
-        self.set_status(200)
+        return Response(status_code=200)
+
+    return receive_update
 
 
-class _HealthHandler(tornado.web.RequestHandler):
-    def initialize(self, bot_app: Application) -> None:
-        self.application_ = bot_app
-
-    async def get(self) -> None:
+def _health_endpoint(application: Application) -> Any:
+    async def health(request: Request) -> Response:
         body: dict[str, Any] = {"ok": False}
         try:
-            status = await self.application_.bot_data["storage"].ops.status()
+            status = await application.bot_data["storage"].ops.status()
             status.pop("database", None)
             body.update(status)
-            interval = self.application_.bot_data["settings"].bot_reminder_interval
+            interval = application.bot_data["settings"].bot_reminder_interval
             last = status.get("last_reminder_round")
             fresh = last is not None and (
                 dt.datetime.now(dt.UTC) - dt.datetime.fromisoformat(last)).total_seconds() < max(180, 3 * interval)
@@ -106,27 +114,71 @@ class _HealthHandler(tornado.web.RequestHandler):
             body["ok"] = fresh
         except Exception as exc:
             body["error"] = type(exc).__name__
-        self.set_status(200 if body["ok"] else 503)
-        self.set_header("Content-Type", "application/json")
-        self.finish(json.dumps(body))
+        return JSONResponse(body, status_code=200 if body["ok"] else 503)
+
+    return health
 
 
-def make_server(application: Application, settings: Settings) -> tornado.httpserver.HTTPServer:
+def make_asgi_app(application: Application, settings: Settings) -> Any:
+    """The one ASGI application: webhook, /healthz, pages and API."""
+    from bot.web.app import create_app
+
     secret = check_webhook_settings(settings)
-    app = tornado.web.Application([
-        (re.escape(webhook_path(settings)), _WebhookHandler, {"bot_app": application, "secret": secret}),
-        (r"/healthz", _HealthHandler, {"bot_app": application}),
-    ])
-    return tornado.httpserver.HTTPServer(app, xheaders=True)
+    return create_app([Route(webhook_path(settings), _webhook_endpoint(application, secret), methods=["POST"])],
+                      health=Route("/healthz", _health_endpoint(application)))
 
 
-async def start_webhook(application: Application, settings: Settings) -> tornado.httpserver.HTTPServer:
+class _SharedLoopServer(uvicorn.Server):
+    """uvicorn without its own signal handling: `serve` below owns SIGINT/SIGTERM, so the
+    bot is stopped cleanly (its database closed) before the process ends."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+class WebServer:
+    """A running uvicorn server on the current event loop; `stop()` asks it to finish."""
+
+    def __init__(self, server: uvicorn.Server, task: asyncio.Task[None]) -> None:
+        self.server = server
+        self.task = task
+
+    def stop(self) -> None:
+        """Stop listening now (the port is free on return); open requests finish in the loop."""
+        self.server.should_exit = True
+        for listener in getattr(self.server, "servers", []):
+            listener.close()
+
+    async def wait_closed(self) -> None:
+        self.server.should_exit = True
+        await self.task
+
+
+async def start_server(asgi_app: Any, host: str, port: int) -> WebServer:
+    """Start uvicorn in the running loop and return once it listens. The socket is bound
+    here, so a port in use is an OSError for the caller to report in one line."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.create_server((host, port), family=family)
+    config = uvicorn.Config(asgi_app, host=host, port=port, log_level="warning", lifespan="off",
+                            proxy_headers=True, server_header=False)
+    server = _SharedLoopServer(config)
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    while not server.started:
+        if task.done():
+            task.result()  # an exception (port in use) surfaces here
+            raise OSError(f"could not listen on {host}:{port}")
+        await asyncio.sleep(0.01)
+    return WebServer(server, task)
+
+
+async def start_webhook(application: Application, settings: Settings) -> WebServer:
     """Register the webhook with Telegram and start listening (the application is started)."""
     await application.bot.set_webhook(webhook_url(settings), secret_token=check_webhook_settings(settings),
                                       allowed_updates=Update.ALL_TYPES)
-    server = make_server(application, settings)
-    server.listen(settings.bot_webhook_port, settings.bot_webhook_listen)
-    log.info("webhook listening on %s:%s", settings.bot_webhook_listen, settings.bot_webhook_port)
+    server = await start_server(make_asgi_app(application, settings), settings.bot_webhook_listen,
+                                settings.bot_webhook_port)
+    log.info("webhook and web pages listening on %s:%s", settings.bot_webhook_listen, settings.bot_webhook_port)
     return server
 
 
@@ -142,7 +194,7 @@ async def serve(application: Application, settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     await stop.wait()
-    server.stop()
+    await server.wait_closed()
     await application.stop()
     if application.post_shutdown:
         await application.post_shutdown(application)

@@ -1,0 +1,96 @@
+"""One ASGI application for everything that listens on a port: pages, API, `/healthz` and,
+in webhook mode, the Telegram webhook (`bot.telegram.webhook` adds its routes), so a
+deployment runs one process behind one nginx location."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from bot.web import desk, phone
+from bot.web.api import api_routes, error_response
+from bot.web.limits import MAX_BODY_BYTES, BodyTooLarge, RateLimiter
+from bot.web.signing import StateSigner
+from dialogs import web_copy as w
+
+HERE = Path(__file__).parent
+
+
+async def _web_health(request: Request) -> Response:
+    """Web-only mode has no database and no reminder loop: alive means healthy."""
+    return JSONResponse({"ok": True})
+
+
+def _not_found(request: Request, exc: Exception) -> Response:
+    if request.url.path.startswith("/api/"):
+        return error_response(f"no such endpoint: {request.method} {request.url.path}", 404)
+    return request.app.state.templates.TemplateResponse(request, "missing.html", {"w": w}, status_code=404)
+
+
+def _method_not_allowed(request: Request, exc: Exception) -> Response:
+    return error_response(f"{request.method} is not allowed on {request.url.path}", 405)
+
+
+def default_limiter() -> RateLimiter:
+    """120 requests a minute per client, bursts of 30; WEB_API_RATE_PER_MINUTE changes the
+    rate (a city platform behind one address may need more, a load test much more)."""
+    raw = os.environ.get("WEB_API_RATE_PER_MINUTE", "")
+    rate = float(raw) if raw.replace(".", "", 1).isdigit() and float(raw) > 0 else 120.0
+    return RateLimiter(per_minute=rate, burst=max(30.0, rate / 4))
+
+
+def create_app(extra_routes: list[BaseRoute] | None = None, *, health: Route | None = None,
+               limiter: RateLimiter | None = None, signer: StateSigner | None = None) -> Starlette:
+    """The application; `extra_routes` and `health` come from webhook mode (the bot's)."""
+    routes: list[BaseRoute] = [
+        *(extra_routes or []),
+        health or Route("/healthz", _web_health),
+        *api_routes(limiter or default_limiter()),
+        Route("/", phone.home),
+        Route("/ask", phone.ask_page),
+        Route("/check", phone.check_start, methods=["GET"]),
+        Route("/check", phone.check_step, methods=["POST"]),
+        Route("/check/print", phone.check_print, methods=["POST"]),
+        Route("/desk", desk.desk),
+        Route("/desk/search", desk.desk_search),
+        Route("/desk/doc/{code}", desk.document),
+        Route("/desk/compare", desk.comparison),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+    app = Starlette(routes=routes, exception_handlers={404: _not_found, 405: _method_not_allowed,
+                                                       BodyTooLarge: _too_large})
+    app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    app.state.signer = signer or StateSigner()
+    app.add_middleware(_FormLimit)
+    return app
+
+
+def _too_large(request: Request, exc: Exception) -> Response:
+    return error_response("the body is larger than 64 KB", 413)
+
+
+class _FormLimit:
+    """Refuses page form posts whose declared size is over the limit before reading them
+    (the API endpoints and the webhook count what actually arrives, see `limits.read_body`,
+    and answer with their own message)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not scope["path"].startswith("/api/"):
+            for name, value in scope.get("headers", []):
+                if name == b"content-length" and value.isdigit() and int(value) > MAX_BODY_BYTES:
+                    response = error_response("the body is larger than 64 KB", 413)
+                    await response(scope, receive, send)
+                    return
+        await self.app(scope, receive, send)
+

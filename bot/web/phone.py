@@ -1,0 +1,134 @@
+"""The phone page for families: questions with citations, and the guided interview.
+
+The interview is `dialogs.interview` unchanged: one question per screen, big buttons,
+不清楚, back, and the summary to change one answer. Its state travels in the page, signed
+(`bot.web.signing`), so nothing a family tells us is kept on the server."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from dialogs import check_templates as ct
+from dialogs import interview as iv
+from dialogs import web_copy as w
+from dialogs.answer_text import render_result
+from knowledge.catalogue import UnknownJurisdiction, load_catalogue, resolve_jurisdiction
+from knowledge.facts import today_in_china
+
+_HIT_START = re.compile(r"^\d+\. ")
+
+
+def _cities() -> list[tuple[str, str]]:
+    return [(d.code, d.name) for d in load_catalogue()]
+
+
+def answer_blocks(text: str) -> list[list[str]]:
+    """An answer as cards: the opening lines, then one card per numbered clause."""
+    blocks: list[list[str]] = [[]]
+    for line in text.splitlines():
+        if _HIT_START.match(line):
+            blocks.append([])
+        blocks[-1].append(line)
+    return [b for b in blocks if b]
+
+
+async def home(request: Request) -> Response:
+    return request.app.state.templates.TemplateResponse(request, "home.html", {"w": w})
+
+
+async def ask_page(request: Request) -> Response:
+    from knowledge.clause_search import search
+
+    question = request.query_params.get("q", "").strip()[:200]
+    city = request.query_params.get("city", "")
+    try:
+        jurisdiction = resolve_jurisdiction(city) if city else None
+    except UnknownJurisdiction:
+        jurisdiction = None
+    blocks: list[list[str]] = []
+    if question:
+        blocks = answer_blocks(render_result(question, search(question, jurisdiction, 3)))
+    return request.app.state.templates.TemplateResponse(
+        request, "ask.html", {"w": w, "question": question, "city": jurisdiction, "cities": _cities(),
+                              "blocks": blocks})
+
+
+def _screen(request: Request, state: iv.InterviewState, error: str | None = None) -> Response:
+    """The screen for where the interview stands: a question, the summary, or the result."""
+    from bot.web.result_view import result_sections
+
+    signer = request.app.state.signer
+    context: dict[str, Any] = {"w": w, "t": ct, "token": signer.sign(state.to_json()), "error": error,
+                               "can_back": bool(state.steps)}
+    question = iv.next_question(state)
+    if question is not None:
+        context.update(mode="question", question=question, number=len(state.steps) + 1,
+                       unknown_id=iv.UNKNOWN_ID, pending=state.pending)
+    elif not state.confirmed:
+        context.update(mode="summary", rows=iv.summary(state))
+    else:
+        context.update(mode="result", sections=result_sections(iv.result(state)))
+    return request.app.state.templates.TemplateResponse(request, "check.html", context)
+
+
+def _state(request: Request, form: Any) -> iv.InterviewState | None:
+    data = request.app.state.signer.verify(str(form.get("state", "")))
+    if data is None:
+        return None
+    try:
+        return iv.InterviewState.from_json(data)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+async def check_start(request: Request) -> Response:
+    return _screen(request, iv.start())
+
+
+def _apply(state: iv.InterviewState, form: Any) -> str | None:
+    """Apply one press of a button; an error line for the family when it could not be used."""
+    action = str(form.get("action", ""))
+    question = iv.next_question(state)
+    if action == "back":
+        iv.back(state)
+    elif action == "change" and str(form.get("index", "")).isdigit():
+        iv.change(state, int(str(form["index"])))
+    elif action == "confirm" and question is None:
+        state.confirmed = True
+    elif action == "review":  # from the result back to the summary, every answer kept
+        state.confirmed = False
+    elif question is None:
+        return None
+    elif action == "answer":
+        iv.answer(state, question, str(form.get("option", "")))
+    elif action == "checklist":
+        iv.finish_checklist(state, question, [str(v) for v in form.getlist("ticked")])
+    elif action == "age" and not iv.answer_age(state, question, str(form.get("age", ""))):
+        return w.CHECK_BAD_AGE
+    return None
+
+
+async def check_step(request: Request) -> Response:
+    form = await request.form()
+    state = _state(request, form)
+    if state is None or str(form.get("action", "")) == "restart":
+        expired = state is None and str(form.get("action", "")) != "restart"
+        return _screen(request, iv.start(), w.CHECK_EXPIRED if expired else None)
+    error = _apply(state, form)
+    return _screen(request, state, error)
+
+
+async def check_print(request: Request) -> Response:
+    from bot.web.result_view import print_sections
+
+    form = await request.form()
+    state = _state(request, form)
+    if state is None or not iv.finished(state):
+        return _screen(request, iv.start(), w.CHECK_EXPIRED)
+    sections = print_sections(iv.result(state), today_in_china())
+    return request.app.state.templates.TemplateResponse(
+        request, "print.html", {"w": w, "t": ct, "rows": iv.summary(state), **sections})

@@ -1,0 +1,50 @@
+"""The one place the phone page turns an assessment into text, through the same
+summary-first renderer as Telegram and the terminal (`dialogs/result_summary.py`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dialogs import check_templates as t
+from dialogs import web_copy as w
+from dialogs.eligibility_text import render_outcome, stated_date
+from dialogs.result_summary import GROUP_CATEGORIES, build_view, group_of
+from knowledge.eligibility import Assessment
+
+
+def result_sections(assessment: Assessment) -> list[list[str]]:
+    """The result as the caring conversation shapes it: the summary first, then one topic at
+    a time (each item with its citation), then the open items; what does not apply and the
+    re-birth and adoption items stay collapsed to the summary's lines (blocks of lines)."""
+    view = build_view(assessment)
+    blocks = [view.summary.splitlines()]
+    for section in view.sections:
+        if section.key not in ("not", "sensitive"):
+            blocks += [block.splitlines() for block in section.text.split("\n\n") if block.strip()]
+    return blocks
+
+
+def print_sections(assessment: Assessment, produced_on: dt.date) -> dict[str, object]:
+    """The print / save page: each benefit with its amount as stated in the document of its
+    date, document number, clause and quoted sentence; then the date it was produced."""
+    doc = assessment.document
+    header = [t.RESULT_HEADER.format(city=doc.name),
+              t.DOC_LINE_DRAFT.format(title=doc.title) if doc.is_draft or not doc.number
+              else t.DOC_LINE.format(title=doc.title, number=doc.number, date=doc.date_label)]
+    groups: list[tuple[str, list[list[str]]]] = []
+    if assessment.covered is not False:
+        date = stated_date(doc)
+        eligible = [o for o in assessment.outcomes if o.status == "eligible" and group_of(o) is not None]
+        for key in GROUP_CATEGORIES:  # by topic, as on the screen; re-birth and adoption only on request
+            members = [o for o in eligible if group_of(o) == key]
+            if members:
+                items = [render_outcome(n, o, date, with_reasons=False) for n, o in enumerate(members, start=1)]
+                groups.append((t.GROUP_HEADING.format(heading=t.GROUP_NAMES[key], n=len(members)), items))
+        unknown = [o for o in assessment.outcomes if o.status == "unknown" and group_of(o) is not None]
+        if unknown:
+            items = [render_outcome(n, o, date, with_reasons=False) for n, o in enumerate(unknown, start=1)]
+            groups.append((t.OPEN_HEADING.format(n=len(unknown)), items))
+    else:
+        header.append(t.NOT_COVERED.format(city=doc.name))
+    produced = w.PRINT_PRODUCED.format(date=f"{produced_on.year}年{produced_on.month}月{produced_on.day}日")
+    return {"header": header, "groups": groups, "produced": produced, "decides": t.DECIDES}

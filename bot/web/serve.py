@@ -1,0 +1,25 @@
+"""`python -m bot web`: the pages and the API on their own, without a Telegram token, so a
+newcomer (or a city's intranet) can open them with one command."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+log = logging.getLogger("lianxin.web")
+
+
+async def serve_web(host: str, port: int) -> None:
+    """Serve until SIGINT / SIGTERM. OSError (port in use, bad address) reaches the caller."""
+    from bot.telegram.webhook import start_server
+    from bot.web.app import create_app
+
+    server = await start_server(create_app(), host, port)
+    print(f"连心助手 web: http://{host}:{port}/  (desk: /desk, API: /api/v1/openapi.json)", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    await server.wait_closed()

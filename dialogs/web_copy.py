@@ -1,0 +1,63 @@
+"""Chinese copy of the web pages (the phone page, the desk console, API error lines).
+
+Kept with the other copy modules so every word a family or a hotline worker reads on the
+web is reviewed in one place, next to the words the bot and the terminal use."""
+
+from __future__ import annotations
+
+SITE_NAME = "连心助手"
+HOME_TITLE = "连心助手：计划生育特殊家庭帮扶查询"
+HOME_INTRO = "这里可以查一查您家按当地文件能享受哪些帮扶，也可以直接问问题。每一条都注明出自哪份文件、哪一条。"
+HOME_CHECK = "查查我家能享受什么"
+HOME_ASK = "问一个问题"
+HOME_DESK = "热线工作台（工作人员用）"
+HOME_PRIVACY = "本页面不保存您填写的任何内容，关掉页面就没有了。"
+
+ASK_TITLE = "问一个问题"
+ASK_LABEL = "您想问什么？"
+ASK_PLACEHOLDER = "比如：每个月的扶助金有多少"
+ASK_CITY = "哪个地方（可以不选）"
+ASK_ANY_CITY = "不限地方"
+ASK_SUBMIT = "查一查"
+ASK_SOURCE = "出处"
+ASK_ORIGINAL = "原文"
+ASK_AGAIN = "再问一个"
+
+CHECK_TITLE = "查查我家能享受什么"
+CHECK_START = "开始"
+CHECK_RESTART = "重新开始"
+CHECK_TYPE_AGE = "或者直接填岁数"
+CHECK_AGE_SUBMIT = "确定"
+CHECK_BAD_AGE = "没看懂这个岁数，请填18到120之间的数字，或者点上面的按钮。"
+CHECK_EXPIRED = "这一页已经过期或者不完整了（可能是很久以前打开的），请重新开始。不好意思。"
+CHECK_PRINT = "打印或保存这一页"
+CHECK_PRINT_HINT = "可以带着这一页去乡镇（街道）计生办或社区。"
+CHECK_CHANGE = "改一改我填的情况"
+
+PRINT_TITLE = "帮扶项目清单"
+PRINT_PRODUCED = "本清单由连心助手于{date}按文件原文生成，不是政府的正式通知。"
+PRINT_SITUATION = "填写的情况"
+PRINT_NOW = "打印"
+PRINT_BACK = "返回"
+
+DESK_TITLE = "热线工作台"
+DESK_SEARCH = "搜条款"
+DESK_SEARCH_PLACEHOLDER = "输入关键词，比如：扶助金、体检、养老院"
+DESK_ALL_CITIES = "全部地方"
+DESK_COPY = "复制出处"
+DESK_COPIED = "已复制"
+DESK_NO_RESULT = "没有找到相关条款。"
+DESK_DOCUMENTS = "文件目录"
+DESK_COMPARE = "各地对比"
+DESK_COMPARE_TOPIC = "比哪一项"
+DESK_COMPARE_SUBMIT = "对比"
+DESK_COL_CITY = "地方"
+DESK_COL_ITEM = "项目"
+DESK_COL_AMOUNT = "金额（文件所载）"
+DESK_COL_SOURCE = "出处"
+DESK_NO_ITEM = "本文件没有这一项"
+DESK_NO_PERSONAL = "工作台只查文件，不记录来电人的任何信息。"
+
+NOT_FOUND_PAGE = "没有这个页面。"
+TOO_MANY = "请求太频繁了，请稍等一会儿再试。"
+DESK_CITATION = "{city}{number}，{path}：“{sentence}”（{date}）"

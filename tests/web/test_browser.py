@@ -1,0 +1,246 @@
+"""The web pages in a real browser (Debian's chromium driven by Playwright for Python).
+
+At a phone size (390x844) and a desk size: a family completes the interview and prints the
+result; a question is answered with its citation; staff search as they type, copy a
+citation, browse a document and compare cities. Screenshots (and the printed PDF) are
+written to build/screenshots/ (SCREENSHOTS below) for a person to look at.
+
+No browser is no excuse: the tests fail (never skip) and say how to install one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from dialogs import web_copy as w
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "build" / "screenshots"
+PHONE = {"width": 390, "height": 844}
+DESK = {"width": 1366, "height": 900}
+INSTALL = ("no Chromium for the browser tests: on Debian/Ubuntu run (as root) "
+           "`apt-get update && apt-get install -y chromium fonts-noto-cjk` and `pip install -e '.[test]'`; "
+           "elsewhere install Chromium and set LIANXIN_CHROMIUM to its executable")
+
+
+def _chromium() -> str:
+    found = os.environ.get("LIANXIN_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found or not Path(found).exists():
+        pytest.fail(INSTALL + (" (CI=true: the browser tests must run)" if os.environ.get("CI") == "true" else ""))
+    return found
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "web", "--port", str(port)], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("python -m bot web did not start")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    executable = _chromium()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("Playwright for Python is missing: pip install -e '.[test]'; " + INSTALL)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=executable)
+        yield chromium
+        chromium.close()
+
+
+def _page(browser: Any, viewport: dict[str, int]) -> Any:
+    context = browser.new_context(viewport=viewport, locale="zh-CN", permissions=["clipboard-read", "clipboard-write"])
+    return context.new_page()
+
+
+def _shot(page: Any, name: str) -> None:
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def _fits_width(page: Any) -> bool:
+    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"))
+
+
+@pytest.mark.parametrize(("size", "viewport"), [("phone", PHONE), ("desk", DESK)])
+def test_a_family_completes_the_interview_changes_an_answer_and_prints(browser: Any, server: str, size: str,
+                                                                       viewport: dict[str, int]) -> None:
+    page = _page(browser, viewport)
+    page.goto(server + "/")
+    assert float(page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")) >= 18
+    _shot(page, f"{size}-1-home")
+    page.get_by_role("link", name=w.HOME_CHECK).click()
+    page.get_by_role("button", name="开封市").click()
+    page.get_by_role("button", name="孩子已经离世").click()
+    page.get_by_role("button", name="返回上一步").click()  # back: the child question again
+    assert "请问孩子现在的情况是" in page.locator("h1").inner_text()
+    page.get_by_role("button", name="孩子已经离世").click()
+    _shot(page, f"{size}-2-question")
+    big = page.get_by_role("button", name="两人都在本地（城镇户口）")
+    assert big.bounding_box()["height"] >= 48  # a button a finger can hit
+    assert page.get_by_role("button", name="不清楚").is_visible()
+    big.click()
+    page.get_by_role("button", name="没有", exact=True).click()
+    page.fill("#age", "一百")  # a typed age that is not a number
+    page.get_by_role("button", name=w.CHECK_AGE_SUBMIT).click()
+    assert w.CHECK_BAD_AGE in page.locator(".error").inner_text()
+    page.fill("#age", "62")
+    page.get_by_role("button", name=w.CHECK_AGE_SUBMIT).click()
+    page.get_by_role("button", name="60岁及以上").click()
+    page.get_by_role("button", name="没有", exact=True).click()
+    summary = page.locator(".summary").inner_text()
+    assert "开封市" in summary and "孩子已经离世" in summary and "62岁" in summary
+    _shot(page, f"{size}-3-summary")
+    page.get_by_role("button", name="改第4条").click()  # the later-child answer, changed without starting over
+    assert "有没有再生育或者收养孩子" in page.locator("h1").inner_text()
+    page.get_by_role("button", name="没有", exact=True).click()
+    page.get_by_role("button", name="看结果").click()
+    result = page.locator(".result").inner_text()
+    assert result.index("一、您家可以享受的") < result.index("二、可能适用") < result.index("三、不适用的")
+    assert "特别扶助金（独生子女死亡）" in result and "每人每月1,430元" in result
+    assert "按2023年7月24日文件所载" in result and "汴政办〔2023〕24号" in result
+    assert _fits_width(page)
+    page.screenshot(path=str(SCREENSHOTS / f"{size}-4-result-top.png"))  # what the family sees first
+    _shot(page, f"{size}-4-result")
+    page.get_by_role("button", name=w.CHECK_CHANGE).click()  # from the result back to the summary, answers kept
+    assert "孩子已经离世" in page.locator(".summary").inner_text()
+    page.get_by_role("button", name="看结果").click()
+    page.get_by_role("button", name=w.CHECK_PRINT).click()
+    printed = page.locator("main").inner_text()
+    today = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
+    assert f"{today.year}年{today.month}月{today.day}日" in printed
+    assert "汴政办〔2023〕24号 三、（一）1.：“对独生子女死亡、女方年满49周岁的夫妻的特别扶助金由每人每月1180元提高到每人每月1430元”" in printed
+    assert "每人每月1,430元，2人共2,860元（按2023年7月24日文件所载）" in printed
+    assert "三、不适用的" not in printed  # the page for the township office lists what to claim and ask about
+    page.emulate_media(media="print")
+    assert not page.get_by_role("button", name=w.PRINT_NOW).is_visible()
+    _shot(page, f"{size}-5-print")
+    page.pdf(path=str(SCREENSHOTS / f"{size}-5-print.pdf"))
+    assert (SCREENSHOTS / f"{size}-5-print.pdf").stat().st_size > 10_000
+    page.context.close()
+
+
+def test_the_phone_page_works_with_the_font_enlarged(browser: Any, server: str) -> None:
+    page = _page(browser, PHONE)
+    page.goto(server + "/check")
+    page.add_style_tag(content="html { font-size: 200% !important; }")  # the phone's largest text setting
+    assert float(page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")) >= 32
+    assert _fits_width(page)
+    button = page.get_by_role("button", name="柳州市")
+    button.scroll_into_view_if_needed()
+    assert button.is_visible() and button.bounding_box()["width"] <= PHONE["width"]
+    _shot(page, "phone-6-enlarged")
+    button.click()
+    assert "请问孩子现在的情况是" in page.locator("h1").inner_text()
+    page.context.close()
+
+
+@pytest.mark.parametrize(("size", "viewport"), [("phone", PHONE), ("desk", DESK)])
+def test_a_question_is_answered_with_its_citation(browser: Any, server: str, size: str,
+                                                  viewport: dict[str, int]) -> None:
+    page = _page(browser, viewport)
+    page.goto(server + "/")
+    page.get_by_role("link", name=w.HOME_ASK).click()
+    page.fill("#q", "每个月的扶助金有多少")
+    page.select_option("#city", "kaifeng")
+    page.get_by_role("button", name=w.ASK_SUBMIT).click()
+    answer = page.locator("#answer").inner_text()
+    assert "汴政办〔2023〕24号" in answer and "三、（一）1." in answer and "原文" in answer and "1430元" in answer
+    assert _fits_width(page)
+    _shot(page, f"{size}-7-ask")
+    page.context.close()
+
+
+@pytest.mark.parametrize(("size", "viewport"), [("desk", DESK), ("phone", PHONE)])
+def test_staff_search_as_they_type_copy_a_citation_browse_and_compare(browser: Any, server: str, size: str,
+                                                                      viewport: dict[str, int]) -> None:
+    page = _page(browser, viewport)
+    page.goto(server + "/desk")
+    page.locator("#q").press_sequentially("免费体检", delay=60)
+    page.locator(".hit").first.wait_for()
+    first = page.locator(".hit").first.inner_text()
+    assert "体检" in first and "原文" in first
+    page.select_option("#city", "liuzhou")
+    page.wait_for_function("[...document.querySelectorAll('.hit .meta')].every(m => m.textContent.startsWith('柳州市'))"
+                           " && document.querySelectorAll('.hit').length > 0")
+    hit = page.locator(".hit").first
+    assert "柳政规〔2018〕41号" in hit.inner_text()
+    citation = hit.locator("button.copy").get_attribute("data-citation")
+    assert citation and citation.startswith("柳州市柳政规〔2018〕41号，") and "体检" in citation
+    hit.locator("button.copy").click()
+    page.wait_for_function("document.querySelector('.hit button.copy').textContent === '已复制'")
+    if size == "desk":
+        assert page.evaluate("navigator.clipboard.readText()") == citation
+    _shot(page, f"{size}-8-desk-search")
+    page.get_by_role("link", name="开封市").click()
+    tree = page.locator(".tree").inner_text()
+    assert "三、" in tree and "（一）" in tree and "对独生子女死亡、女方年满49周岁的夫妻的特别扶助金" in tree
+    _shot(page, f"{size}-9-document")
+    page.goto(server + "/desk/compare")
+    page.select_option("#topic", "health_check")
+    page.get_by_role("button", name=w.DESK_COMPARE_SUBMIT).click()
+    table = page.locator("table.compare")
+    cities = table.locator("tbody tr td:first-child").all_inner_texts()
+    assert {c.split("】")[0].lstrip("【") for c in cities} >= {"安康市", "临沂市", "泰州市姜堰区", "开封市", "柳州市"}
+    assert "征求意见稿" in " ".join(cities)  # Jiangyan is a draft, said where it is cited
+    _shot(page, f"{size}-10-compare")
+    page.context.close()
+
+
+def _answer_until(page: Any, selector: str) -> None:
+    """Press the first answer of each question (typing 62 for an age) until `selector` shows."""
+    for _ in range(20):
+        if page.locator(selector).count():
+            return
+        if page.locator("#age").count():
+            page.fill("#age", "62")
+            page.get_by_role("button", name=w.CHECK_AGE_SUBMIT).click()
+        else:
+            page.locator("form.buttons button.big").first.click()
+    raise AssertionError(f"{selector} never appeared")
+
+
+def test_a_checklist_is_ticked_on_a_phone_and_shows_in_the_summary(browser: Any, server: str) -> None:
+    page = _page(browser, PHONE)
+    page.goto(server + "/check")
+    page.get_by_role("button", name="临沂市").click()
+    _answer_until(page, ".tick")
+    assert page.get_by_role("button", name="不清楚").is_visible()
+    page.get_by_label("已经在领国家的计划生育特别扶助金").check()
+    page.get_by_label("家里享受低保").check()
+    _shot(page, "phone-11-checklist")
+    page.get_by_role("button", name="选好了").click()
+    _answer_until(page, ".summary")
+    assert "已经在领国家的计划生育特别扶助金、家里享受低保" in page.locator(".summary").inner_text()
+    page.context.close()

@@ -1,0 +1,62 @@
+"""The phone page keeps nothing on the server: the interview state travels in the page,
+signed; an edited or foreign state is refused politely, never trusted."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+
+import httpx
+
+from bot.web.app import create_app
+from bot.web.signing import StateSigner
+from dialogs import web_copy as w
+
+
+def _token(html: str) -> str:
+    found = re.search(r'name="state" value="([^"]+)"', html)
+    assert found
+    return found.group(1)
+
+
+def client(key: bytes) -> httpx.AsyncClient:
+    app = create_app(signer=StateSigner(key))
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://lianxin.test")
+
+
+async def test_the_state_in_the_page_is_all_the_server_needs() -> None:
+    async with client(b"k" * 32) as first:
+        page = (await first.get("/check")).text
+        after_city = await first.post("/check", data={"state": _token(page), "action": "answer", "option": "kaifeng"})
+    assert "请问孩子现在的情况是" in after_city.text
+    # another process with the same key (a restart, a second worker) carries on from the page alone
+    async with client(b"k" * 32) as second:
+        step = await second.post("/check", data={"state": _token(after_city.text), "action": "answer", "option": "d"})
+    assert step.status_code == 200 and w.CHECK_EXPIRED not in step.text and "（第3个问题）" in step.text
+
+
+async def test_an_edited_or_foreign_state_is_refused_and_the_family_starts_again() -> None:
+    async with client(b"k" * 32) as c:
+        token = _token((await c.post("/check", data={"state": _token((await c.get("/check")).text),
+                                                      "action": "answer", "option": "kaifeng"})).text)
+        payload, mac = token.rsplit(".", 1)
+        data = json.loads(base64.urlsafe_b64decode(payload))
+        data["jurisdiction"] = "liuzhou"  # edited in the browser
+        forged = base64.urlsafe_b64encode(json.dumps(data).encode()).decode() + "." + mac
+        edited = await c.post("/check", data={"state": forged, "action": "answer", "option": "d"})
+        garbage = await c.post("/check", data={"state": "nonsense", "action": "answer", "option": "d"})
+        printed = await c.post("/check/print", data={"state": forged})
+    async with client(b"x" * 32) as other:
+        foreign = await other.post("/check", data={"state": token, "action": "answer", "option": "d"})
+    for r in (edited, garbage, printed, foreign):
+        assert r.status_code == 200 and w.CHECK_EXPIRED in r.text and "您家的户口在哪个地方" in r.text
+
+
+
+async def test_a_question_is_shown_back_escaped_and_answered_with_its_citation() -> None:
+    async with client(b"k" * 32) as c:
+        r = await c.get("/ask", params={"q": "<script>alert(1)</script>体检免费吗", "city": "柳州"})
+        answered = await c.get("/ask", params={"q": "体检免费吗", "city": "柳州"})
+    assert r.status_code == 200 and "<script>alert(1)" not in r.text and "&lt;script&gt;alert(1)" in r.text
+    assert "柳政规〔2018〕41号" in answered.text and "原文：" in answered.text
