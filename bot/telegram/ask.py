@@ -4,6 +4,7 @@ an offer to start /check when the question is about what the family can get."""
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot.telegram import templates as t
@@ -45,7 +46,9 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     entitlement = wants_entitlement_check(text)
     if entitlement:
         rows.append([InlineKeyboardButton(t.BTN_START_CHECK, callback_data=encode(Kind.SHORTCUT, "check"))])
-    profile = await _saved_profile(update, context) if user is not None and user.consent else None
+    private = update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE
+    # the saved answers shape the lead only in a private chat: a group must not learn them
+    profile = await _saved_profile(update, context) if private and user is not None and user.consent else None
     chunks = split_blocks(escape(render_result(text, result, profile)))
     if result.answered and result.jurisdiction is None and not (user and user.jurisdiction):
         chunks[0] = escape(cc.NO_CITY_NOTE) + "\n" + chunks[0]  # never another city's rules without saying so

@@ -21,17 +21,22 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from telegram.ext import AIORateLimiter, Application, ApplicationHandlerStop, ContextTypes
 
 from bot.telegram import templates as t
+from bot.telegram.callbacks import Kind
 from bot.telegram.context import storage
 
 log = logging.getLogger("lianxin.bot")
 
 
-# Commands that show or change a family's record, roles, invites or the care registry, and
-# the buttons of reminders and urgent visits: in a group they would show all of that to
-# everyone in it, so they work in private chats only.
+# Commands that show or change a family's record, roles, invites or the care registry, the
+# family's own interview, consent and /forget, and the buttons of all of these: in a group
+# they would show a family's situation (or staff data) to everyone in it, so they work in
+# private chats only. Clause search, /doc, /compare, /help and /privacy carry nothing
+# personal and still answer in groups.
 PRIVATE_COMMANDS = frozenset({"family", "invite", "grant", "audit", "myfamilies", "visitcheck", "urgent",
-                              "overdue", "assign", "join"})
-PRIVATE_BUTTON_KINDS = frozenset({"v", "p", "h", "g", "u"})
+                              "overdue", "assign", "join", "start", "check", "forget"})
+PRIVATE_BUTTON_KINDS = frozenset(k.value for k in (
+    Kind.VISIT, Kind.POSTPONE, Kind.HELP, Kind.VISIT_CHECK, Kind.URGENT, Kind.ROLE, Kind.CITY, Kind.CONSENT,
+    Kind.INTERVIEW, Kind.FORGET, Kind.RESULT, Kind.SHORTCUT))
 # A user idle this long loses their in-memory state (rate window, PTB user_data): everything
 # needed after a restart is in the database, so nothing needed is lost with it.
 IDLE_SECONDS = 6 * 3600

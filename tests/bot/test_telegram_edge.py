@@ -23,6 +23,7 @@ import pytest
 from bot.telegram import guards
 from bot.telegram import templates as t
 from tests.bot.telegram_harness import ADMIN_ID, Harness, last_with_buttons
+from tests.bot.test_telegram_e2e import onboard
 from tests.fake_bot_api import TOKEN, FakeBotApi
 
 GROUP = -100500
@@ -330,3 +331,29 @@ async def test_a_typed_age_in_odd_digits_is_not_an_error(bot: Harness, api: Fake
         replies = await bot.say(595, typed)
         assert [r.text for r in replies if r.method == "sendMessage"] == [t.NOT_UNDERSTOOD_AGE], typed
     assert "岁数" in last_with_buttons(api.calls_to(595)).text  # still at the age question
+
+
+async def test_a_familys_own_flow_stays_out_of_groups(bot: Harness, api: FakeBotApi) -> None:
+    """/start, /check, /forget and their buttons would show a family's situation to the whole
+    group; a question in a group is answered without the asker's saved answers."""
+    group = {"id": GROUP, "type": "supergroup", "title": "亲友群"}
+    await onboard(bot, 530, "liuzhou")
+    answers = {"child_status": "disabled", "disability_grade": 2, "later_child": False, "hukou": "both"}
+    assert await bot.storage.conversations.save_profile(530, "liuzhou", answers, "summary")
+    for text in ("/start", "/check", "/forget", "/check@lianxin_test_bot"):
+        since = len(api.calls)
+        api.send_text(530, text, chat=group)
+        replies = await bot.replies(GROUP, since)
+        assert [r.text for r in replies if r.method == "sendMessage"] == [t.PRIVATE_ONLY], text
+    since = len(api.calls)
+    api.push_raw({"update_id": api.next_update_id(), "callback_query": {
+        "id": "78", "from": {"id": 530, "is_bot": False, "first_name": "A"}, "chat_instance": "g",
+        "data": "k|y", "message": {"message_id": 3, "date": 0, "chat": group, "text": "…"}}})
+    answers_cb = await bot.replies(GROUP, since, methods=("answerCallbackQuery",))
+    assert answers_cb[-1].params.get("text") == t.PRIVATE_ONLY
+    since = len(api.calls)
+    api.send_text(530, "每个月能领多少钱", chat=group)
+    replies = [r.text for r in await bot.replies(GROUP, since) if r.method == "sendMessage"]
+    assert replies and not any("按您填的情况" in r for r in replies)
+    # in the private chat the same question uses the saved answers
+    assert any("按您填的情况" in r.text for r in await bot.say(530, "每个月能领多少钱"))

@@ -13,6 +13,10 @@ from knowledge.catalogue import documents, get_document
 from knowledge.clauses import clauses_by_id
 
 DISTRESS = [
+    # phrasings an independent tester found unanswered
+    "我不活了", "没有活头了", "真想一头撞死", "我想走了", "这辈子也就这样了，没盼头了", "我想去找我儿子了",
+    "我想去陪我女儿了", "我也想走了，去那边陪娃", "不想再熬了，早点走了好", "这日子没法过了", "我想去那边找孩子",
+    "我想去找孩子他们",
     "儿子走了三年了，我有时候真不想活了",
     "不想活了",
     "我真的不想再活了",
@@ -70,6 +74,8 @@ DISTRESS = [
 ]
 
 NOT_DISTRESS = [
+    "儿子前年被车撞死了，有什么补助", "我们去找孩子的学校了解情况", "户口没法过户怎么办", "走了以后丧葬费怎么报",
+    "活头老汉的补助怎么领",
     "生活不能自理有什么补助",
     "孩子死亡后每月能领多少钱",
     "独生子女死亡家庭扶助金多少",
