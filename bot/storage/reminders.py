@@ -12,7 +12,8 @@ from bot.storage.records import Reminder
 
 _SELECT = ("SELECT r.id, r.family_id, r.contact_id, r.kind, r.due_date, r.status, r.sent_count, r.sent_at,"
            " r.late, f.alias, CASE WHEN c.active = 1 AND c.blocked = 0 THEN c.telegram_id END"
-           " AS reachable_telegram_id, c.name AS contact_name, c.supervisor_id FROM care_reminders r"
+           " AS reachable_telegram_id, c.name AS contact_name, c.supervisor_id, r.postponed, r.undeliverable"
+           " FROM care_reminders r"
            " JOIN care_families f ON f.id = r.family_id JOIN care_contacts c ON c.id = r.contact_id")
 _ORDER = " ORDER BY r.due_date, r.id"
 OPEN = "('pending', 'sending', 'sent')"  # still waiting for the contact
@@ -62,6 +63,18 @@ class Reminders:
                              " late = MAX(late, ?) WHERE id = ? AND status = 'sending'",
                              (now.isoformat(), int(late), reminder_id))
 
+    async def mark_undeliverable(self, reminder_id: int) -> None:
+        """Telegram refused it (blocked, never opened the bot): shown apart from 'sent'."""
+        await self._db.write("UPDATE care_reminders SET undeliverable = 1 WHERE id = ?", (reminder_id,))
+
+    async def overdue_of(self, contact_ids: list[int], day: dt.date) -> list[Reminder]:
+        """Overdue reminders of these contacts (a supervisor's team)."""
+        if not contact_ids:
+            return []
+        marks = ", ".join("?" * len(contact_ids))
+        return await self._select(f"r.status != 'done' AND r.due_date < ? AND r.contact_id IN ({marks})",
+                                  (day.isoformat(), *contact_ids))
+
     async def release(self, reminder_id: int) -> None:
         """The send certainly failed (nothing reached Telegram): try again next round."""
         await self._db.write("UPDATE care_reminders SET status = 'pending' WHERE id = ? AND status = 'sending'",
@@ -91,8 +104,10 @@ class Reminders:
 
     async def postpone(self, reminder_id: int, until: dt.datetime) -> bool:
         """False when the reminder is already done (finished is final)."""
+        # a postponed reminder starts afresh: not late, not "again", no escalation counted against it
         written = await self._db.write("UPDATE care_reminders SET status = 'pending', send_after = ?,"
-                                       " acked_at = NULL WHERE id = ? AND status != 'done'",
+                                       " acked_at = NULL, postponed = 1, sent_count = 0, late = 0,"
+                                       " undeliverable = 0 WHERE id = ? AND status != 'done'",
                                        (until.isoformat(), reminder_id))
         return written.rowcount == 1
 

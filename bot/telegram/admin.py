@@ -152,9 +152,32 @@ async def assign(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             or not await registry.contact_exists(contact_id):
         await update.effective_message.reply_text(t.ASSIGN_USAGE)
         return
-    position, _ = await registry.assign(family_id, contact_id, clock(context)().astimezone(SHANGHAI).date())
+    from bot.reminders import templates as rt
+    from bot.reminders.coverage import assign_contact
+    from bot.reminders.schedule import load_schedule, needed_roles
+
+    today = clock(context)().astimezone(SHANGHAI).date()
+    outcome = await assign_contact(storage(context), family_id, contact_id, today, today)
+    if outcome.refused is not None:
+        code = await registry.family_jurisdiction(family_id)
+        schedule = load_schedule(code)
+        roles = "、".join(rt.CONTACT_ROLE_NAMES.get(r, rt.ROLE_ANY if r == "any" else r)
+                         for r in sorted(needed_roles(schedule)))
+        await update.effective_message.reply_text(rt.ASSIGN_REFUSED.format(
+            role=rt.CONTACT_ROLE_NAMES.get(outcome.refused, outcome.refused), position=outcome.position,
+            city=escape(get_document(code).name), roles=roles,
+            volunteers=escape(schedule.volunteers) if outcome.refused == "volunteer" else ""))
+        return
     await storage(context).audit.record(update.effective_user.id, "assign", None, f"{args[0]}->{args[1]}")
-    await update.effective_message.reply_text(t.ASSIGN_OK.format(family=args[0], contact=args[1], position=position))
+    reach = outcome.reach
+    lines = [t.ASSIGN_OK.format(family=args[0], contact=args[1], position=outcome.position),
+             rt.describe_reach(reach.total, reach.reachable, reach.not_opened, reach.blocked, reach.no_telegram)]
+    if outcome.planned:
+        lines.append(rt.ASSIGN_PLANNED.format(n=outcome.planned))
+    if outcome.missing:
+        lines.append(rt.ASSIGN_MISSING.format(roles="、".join(
+            rt.CONTACT_ROLE_NAMES.get(r, rt.ROLE_ANY if r == "any" else r) for r in outcome.missing)))
+    await update.effective_message.reply_text("\n".join(lines))
 
 
 async def overdue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -162,8 +185,11 @@ async def overdue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
     from bot.reminders import templates as rt
     from bot.reminders.planner import SHANGHAI
+    from bot.telegram.care import team_overdue
 
     assert update.effective_message and update.effective_user
+    if await role_of(update, context) != "admin" and await team_overdue(update, context):
+        return  # a supervisor: their own team
     if not await _require(update, context, ("admin",), t.ADMIN_ONLY):
         return
     rows = await storage(context).reminders.overdue(clock(context)().astimezone(SHANGHAI).date())
@@ -171,7 +197,8 @@ async def overdue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.effective_message.reply_text(t.OVERDUE_NONE)
         return
     lines = [t.OVERDUE_HEADER.format(n=len(rows))] + [
-        escape(f"{r.due_date} {rt.KIND_NAMES.get(r.kind, r.kind)} {r.alias} {r.contact_name} {r.status}")
+        escape(f"{r.due_date} {rt.KIND_NAMES.get(r.kind, r.kind)} {r.alias} {r.contact_name}"
+               f" {rt.STATUS_WORDS.get(r.shown_status, r.shown_status)}")
         for r in rows[:200]]
     for chunk in split_text("\n".join(lines)):
         await update.effective_message.reply_text(chunk)

@@ -7,6 +7,7 @@ from telegram.ext import ContextTypes
 
 from bot.telegram import templates as t
 from bot.telegram.callbacks import Callback, Kind, button, encode
+from bot.telegram.care import contact_help, contact_start
 from bot.telegram.context import known_user, role_of, storage
 from knowledge.catalogue import documents, get_document
 
@@ -19,6 +20,8 @@ def city_keyboard() -> InlineKeyboardMarkup:
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_user and update.effective_message
     await storage(context).users.ensure(update.effective_user.id)
+    if await contact_start(update, context):  # a registry contact: no invite, no family consent text
+        return
     keyboard = InlineKeyboardMarkup([
         [InlineKeyboardButton(t.ROLE_FAMILY, callback_data=encode(Kind.ROLE, "family"))],
         [InlineKeyboardButton(t.ROLE_VOLUNTEER, callback_data=encode(Kind.ROLE, "volunteer"))],
@@ -65,6 +68,8 @@ async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE, cb: Cal
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_message
     role = await role_of(update, context)
+    if role in ("family", "volunteer") and await contact_help(update, context):
+        return
     text = {"family": t.HELP_FAMILY, "volunteer": t.HELP_VOLUNTEER, "staff": t.HELP_STAFF,
             "admin": t.HELP_ADMIN}[role]
     await update.effective_message.reply_text(text.replace("{bot}", context.bot.username or "bot"))
