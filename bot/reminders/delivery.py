@@ -61,7 +61,7 @@ async def plan(storage: Storage, day: dt.date) -> int:
 async def escalate(storage: Storage, sender: Sender, reminder: Reminder, reason: str, now: dt.datetime,
                    admins: tuple[int, ...]) -> bool:
     """Tell the contact's supervisor, or else the admins; the family is never left without one.
-    When the supervisor cannot be reached the admins are told that too ("<reason>+supervisor"),
+    The admins get "<reason>+admin" (no supervisor registered, or the supervisor cannot be reached),
     so an escalation that reaches nobody is never only a log line while an admin can read it."""
     supervisor_chat = None
     if reminder.supervisor_id is not None:
@@ -69,7 +69,7 @@ async def escalate(storage: Storage, sender: Sender, reminder: Reminder, reason:
         if supervisor_chat is not None and await _tell(sender, supervisor_chat, reminder, reason):
             await storage.reminders.mark_escalated(reminder.id, now)
             return True
-    admin_reason = f"{reason}+supervisor" if reminder.supervisor_id is not None else reason
+    admin_reason = f"{reason}+admin"  # the admin is told why it is them: no supervisor, or not reachable
     for chat in admins:
         if chat != supervisor_chat and await _tell(sender, chat, reminder, admin_reason):
             await storage.reminders.mark_escalated(reminder.id, now)

@@ -146,9 +146,16 @@ class Registry:
                                    " AND (blocked = 1 OR opened_at IS NULL)", (telegram_id,))
         if found is None:
             return False
-        written = await self._db.write(
-            "UPDATE care_contacts SET blocked = 0, opened_at = COALESCE(opened_at, ?) WHERE telegram_id = ?"
-            " AND (blocked = 1 OR opened_at IS NULL)", (now_iso(), telegram_id))
+        async with self._db.transaction() as tx:
+            written = await tx.execute(
+                "UPDATE care_contacts SET blocked = 0, opened_at = COALESCE(opened_at, ?) WHERE telegram_id = ?"
+                " AND (blocked = 1 OR opened_at IS NULL)", (now_iso(), telegram_id))
+            # what Telegram refused while they could not be reached goes out at the next round
+            # (its send time is already past), as a first send
+            await tx.execute(
+                "UPDATE care_reminders SET status = 'pending', undeliverable = 0, sent_count = 0"
+                " WHERE undeliverable = 1 AND status IN ('sent', 'escalated')"
+                " AND contact_id IN (SELECT id FROM care_contacts WHERE telegram_id = ?)", (telegram_id,))
         return written.rowcount > 0
 
     async def contact_ids_of_families(self, family_ids: Sequence[int]) -> list[int]:
