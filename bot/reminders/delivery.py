@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from bot.reminders.planner import SHANGHAI, in_quiet_hours, plan_day
+from bot.reminders.planner import SHANGHAI, in_quiet_hours, plan_rows
 from bot.storage import Reminder, Storage
 
 log = logging.getLogger("lianxin.reminders")
@@ -50,12 +50,18 @@ class TickReport:
     errors: list[str] = field(default_factory=list)
 
 
-async def plan(storage: Storage, day: dt.date) -> int:
-    registry = storage.registry
-    # pure CPU work (seconds for 100,000 families): off the event loop, so chats stay responsive
-    planned = await asyncio.to_thread(plan_day, day, await registry.assignments(), await registry.last_visits(),
-                                      await registry.follow_ups())
-    return await storage.reminders.add([p.row() for p in planned])
+async def plan(storage: Storage, day: dt.date, after: dt.date | None = None) -> int:
+    """Enqueue what falls due by `day` (with `after`, the last day planned: only what came due
+    since). Runs on its own connection: reading 300,000 assignments and inserting the rows
+    would otherwise hold up every family's reply on the shared one."""
+    async with storage.side_connection() as side:
+        registry = side.registry
+        rows = await registry.assignment_rows()
+        last_visits = await registry.last_visits()
+        follow_ups = await registry.follow_ups()
+        # pure CPU work: off the event loop, so chats stay responsive
+        planned = await asyncio.to_thread(plan_rows, day, rows, last_visits, follow_ups, after)
+        return await side.reminders.add_rows(planned)
 
 
 async def escalate(storage: Storage, sender: Sender, reminder: Reminder, reason: str, now: dt.datetime,
@@ -98,8 +104,10 @@ async def tick(storage: Storage, sender: Sender, now: dt.datetime, admins: tuple
     await storage.ops.set_meta("last_tick", now.isoformat())
     # what falls due only changes with the date; the day is kept in the database, so a
     # restart does not plan everything again (a new assignment is planned when it is made)
-    if await storage.ops.get_meta(PLANNED_ON) != today.isoformat():
-        report.planned = await plan(storage, today)
+    planned_on = await storage.ops.get_meta(PLANNED_ON)
+    if planned_on != today.isoformat():
+        last = dt.date.fromisoformat(planned_on) if planned_on else None
+        report.planned = await plan(storage, today, last if last is not None and last < today else None)
         await storage.ops.set_meta(PLANNED_ON, today.isoformat())
     for r in await storage.reminders.unacknowledged(now - grace):
         if r.sent_count <= 1:

@@ -231,6 +231,14 @@ class Registry:
             return [Assignment.from_row(r) for r in await self._db.all(sql + " AND f.id = ?", (family_id,))]
         return [Assignment.from_row(r) for r in await self._db.all(sql)]
 
+    async def assignment_rows(self) -> list[tuple[int, str, int, int, str, int, str]]:
+        """Every assignment as plain tuples (family, jurisdiction, old_sick, contact, role,
+        position, since): what planning needs for 300,000 rows without building objects."""
+        sql = ("SELECT a.family_id, f.jurisdiction, f.old_sick, a.contact_id, c.role, a.position, a.since"
+               " FROM care_assignments a JOIN care_families f ON f.id = a.family_id"
+               " JOIN care_contacts c ON c.id = a.contact_id WHERE f.active = 1 ORDER BY a.family_id")
+        return [tuple(r) for r in await self._db.all(sql)]
+
     async def next_position(self, family_id: int, contact_id: int) -> tuple[int, bool]:
         """(position, already assigned): where this contact stands or would stand for the family."""
         row = await self._db.one("SELECT position FROM care_assignments WHERE family_id = ? AND contact_id = ?",

@@ -61,6 +61,11 @@ def sent_to(api: FakeBotApi, chat: int, since: int = 0) -> list[Call]:
     return [c for c in api.calls[since:] if c.method == "sendMessage" and c.chat_id == chat]
 
 
+def edit_of(calls: list[Call]) -> Call:
+    """The edit of the tapped message (a reminder for another visit may arrive meanwhile)."""
+    return next(c for c in reversed(calls) if c.method == "editMessageText")
+
+
 def reminders_to(api: FakeBotApi, chat: int, since: int = 0) -> list[Call]:
     return [c for c in sent_to(api, chat, since) if c.text.startswith("📋")]
 
@@ -187,9 +192,9 @@ async def test_a_postponed_reminder_comes_back_as_a_normal_one_then_is_acted_on(
         back = await _sent_reminder(bot, api, uid, since)
         assert rt.REMINDER_LATE not in back.text and rt.REMINDER_AGAIN not in back.text
         steps = await bot.tap_label(uid, back, rt.BTN_DONE_CALL)
-        steps = await bot.tap_label(uid, steps[-1], rt.OUTCOMES["ok"])
-        steps = await bot.tap_label(uid, steps[-1], rt.FOLLOW_UPS["0"])
-        assert "已记录" in steps[-1].text
+        steps = await bot.tap_label(uid, edit_of(steps), rt.OUTCOMES["ok"])
+        steps = await bot.tap_label(uid, edit_of(steps), rt.FOLLOW_UPS["0"])
+        assert "已记录" in edit_of(steps).text
         clock.now = at("2027-02-12")  # days later: nothing escalated about it
         await asyncio.sleep(1)
         assert [c for c in sent_to(api, ADMIN_ID) if "⚠️" in c.text] == []
@@ -207,8 +212,8 @@ async def test_the_note_is_an_explicit_step(api: FakeBotApi, tmp_path: Path) -> 
         family, contact = await _seed_contact_family(bot, uid)
         reminder = await _sent_reminder(bot, api, uid)
         steps = await bot.tap_label(uid, reminder, rt.BTN_DONE_CALL)
-        steps = await bot.tap_label(uid, steps[-1], rt.OUTCOMES["need"])
-        logged = (await bot.tap_label(uid, steps[-1], rt.FOLLOW_UPS["7"]))[-1]
+        steps = await bot.tap_label(uid, edit_of(steps), rt.OUTCOMES["need"])
+        logged = edit_of(await bot.tap_label(uid, edit_of(steps), rt.FOLLOW_UPS["7"]))
         assert rt.ASK_NOTE in logged.text
         assert [label for label, _ in logged.buttons()] == [rt.BTN_NOTE_YES, rt.BTN_NOTE_NO]
         # without 写备注, a policy question is answered, not filed as a note
@@ -228,12 +233,12 @@ async def test_the_note_is_an_explicit_step(api: FakeBotApi, tmp_path: Path) -> 
         assert (await bot.storage.registry.visits())[0]["notes"] == ""
         # 写备注, then the note
         prompt = await bot.tap_label(uid, logged, rt.BTN_NOTE_YES)
-        assert prompt[-1].text == rt.NOTE_PROMPT.format(minutes=10)
+        assert edit_of(prompt).text == rt.NOTE_PROMPT.format(minutes=10)
         saved = await bot.say(uid, "老人腿脚不便，需要轮椅")
         assert saved[-1].text == rt.NOTE_SAVED
         assert (await bot.storage.registry.visits())[0]["notes"] == "老人腿脚不便，需要轮椅"
         skipped = await bot.tap_label(uid, logged, rt.BTN_NOTE_NO)
-        assert skipped[-1].text == rt.NOTE_SKIPPED
+        assert edit_of(skipped).text == rt.NOTE_SKIPPED
     finally:
         await bot.stop()
 
@@ -261,7 +266,7 @@ async def test_help_keeps_the_visit_buttons_and_the_supervisor_can_see_the_team(
         assert listing.text.startswith(rt.TEAM_OVERDUE_HEADER.format(n=1)) and "王家" in listing.text
         assert (await bot.say(boss, "/overdue"))[-1].text == listing.text  # the command says the same
         steps = await bot.tap_label(uid, edited, rt.BTN_DONE_CALL)  # the visit can still be logged
-        assert rt.ASK_OUTCOME.format(alias="王家", kind="电话回访") == steps[-1].text
+        assert rt.ASK_OUTCOME.format(alias="王家", kind="电话回访") == edit_of(steps).text
     finally:
         await bot.stop()
 
@@ -277,8 +282,8 @@ async def test_my_families_shows_village_last_visit_and_next_due(api: FakeBotApi
         assert "王家（城关镇东村）" in listing and f"上次走访：{rt.NONE_YET}" in listing
         assert "下次到期：2027-01-31" in listing
         steps = await bot.tap_label(uid, reminder, rt.BTN_DONE_CALL)
-        steps = await bot.tap_label(uid, steps[-1], rt.OUTCOMES["ok"])
-        await bot.tap_label(uid, steps[-1], rt.FOLLOW_UPS["0"])
+        steps = await bot.tap_label(uid, edit_of(steps), rt.OUTCOMES["ok"])
+        await bot.tap_label(uid, edit_of(steps), rt.FOLLOW_UPS["0"])
         listing = (await bot.say(uid, "/myfamilies"))[-1].text
         assert "上次走访：2027-01-31" in listing
     finally:
