@@ -7,7 +7,6 @@ in seconds.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
@@ -52,16 +51,14 @@ class TickReport:
 
 async def plan(storage: Storage, day: dt.date, after: dt.date | None = None) -> int:
     """Enqueue what falls due by `day` (with `after`, the last day planned: only what came due
-    since). Runs on its own connection: reading 300,000 assignments and inserting the rows
-    would otherwise hold up every family's reply on the shared one."""
-    async with storage.side_connection() as side:
-        registry = side.registry
-        rows = await registry.assignment_rows()
-        last_visits = await registry.last_visits()
-        follow_ups = await registry.follow_ups()
-        # pure CPU work: off the event loop, so chats stay responsive
-        planned = await asyncio.to_thread(plan_rows, day, rows, last_visits, follow_ups, after)
-        return await side.reminders.add_rows(planned)
+    since). In a worker thread on its own connection (bot/storage/planning.py): 300,000
+    assignments would otherwise hold up every family's reply on the shared one."""
+    if str(storage.path) != ":memory:":
+        return await storage.reminders.plan_beside(day, after, plan_rows)
+    registry = storage.registry
+    rows = await registry.assignment_rows()
+    planned = plan_rows(day, rows, await registry.last_visits(), await registry.follow_ups(), after)
+    return await storage.reminders.add_rows(planned)
 
 
 async def escalate(storage: Storage, sender: Sender, reminder: Reminder, reason: str, now: dt.datetime,

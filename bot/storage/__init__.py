@@ -17,9 +17,7 @@ staff or admin read of a family's record is audited, and every file is 0600.
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 from bot.storage.audit import Audit
@@ -97,20 +95,6 @@ class Storage:
                 raise
             raise StorageError(f"database {path} cannot be used: {exc}") from None
         return cls(db, lock)
-
-    @contextlib.asynccontextmanager
-    async def side_connection(self) -> AsyncIterator[Storage]:
-        """A second connection to the same file for long jobs (planning 100,000 families): the
-        chat's queries never queue behind it on the shared connection's thread, WAL lets them
-        read meanwhile, and its writes come in short chunks. An in-memory database has one."""
-        if str(self.path) == ":memory:":
-            yield self
-            return
-        db = await Database.connect(Path(self.path), create=False)
-        try:
-            yield Storage(db)
-        finally:
-            await db.close()
 
     async def close(self) -> None:
         await self._db.close()

@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from bot.storage.db import Database, now_iso
+from bot.storage.planning import Planner, plan_beside
 from bot.storage.records import Reminder
 
 _SELECT = ("SELECT r.id, r.family_id, r.contact_id, r.kind, r.due_date, r.status, r.sent_count, r.sent_at,"
@@ -49,6 +50,10 @@ class Reminders:
                     " created_at) VALUES (?, ?, ?, ?, ?, ?)", [(*row, now) for row in rows[start:start + chunk]])
             await asyncio.sleep(0)
         return added
+
+    async def plan_beside(self, day: dt.date, after: dt.date | None, planner: Planner) -> int:
+        """Plan and enqueue on a second connection in a worker thread (see planning.py)."""
+        return await plan_beside(self._db, day, after, planner)
 
     async def all(self) -> list[Reminder]:
         return await self._select("1 = 1")

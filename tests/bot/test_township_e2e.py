@@ -209,7 +209,7 @@ async def test_the_note_is_an_explicit_step(api: FakeBotApi, tmp_path: Path) -> 
     bot = await started(api, tmp_path / "n.sqlite3", clock)
     try:
         uid = 803
-        family, contact = await _seed_contact_family(bot, uid)
+        _family, _contact = await _seed_contact_family(bot, uid)
         reminder = await _sent_reminder(bot, api, uid)
         steps = await bot.tap_label(uid, reminder, rt.BTN_DONE_CALL)
         steps = await bot.tap_label(uid, edit_of(steps), rt.OUTCOMES["need"])
