@@ -87,3 +87,7 @@ ASSIGN_MISSING = "⚠️ 这户还缺：{roles}。按本地的联系安排，这
 ASSIGN_REFUSED = ("没有分配：{role}作为这户的第 {position} 位联系人，按{city}的联系安排收不到任何提醒"
                   "（安排只写给：{roles}）。{volunteers}")
 ROLE_ANY = "至少一位联系人"
+RECORD_SHORT = "  上次测算：{day}（点下面的按钮看完整结果）"
+BTN_RECORD = "📄 {alias}的测算结果"
+RECORD_HEADER = "<b>{alias}</b> 的测算结果（{day} 走访时和家庭一起做的，按当时的回答）"
+RECORD_UNREADABLE = "这份记录是旧格式，无法重新显示；请在下次走访时用 /visitcheck 再测算一次。"

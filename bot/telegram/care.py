@@ -265,13 +265,39 @@ async def my_families(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     contact = await storage(context).registry.contact_by_telegram(update.effective_user.id)
     assert contact is not None
     lines = []
+    buttons = []
     for family in await storage(context).registry.my_families(contact[0]):
         place = "".join(p for p in (family["township"], family["village"]) if p) or "—"
         lines.append(rt.MY_FAMILY_LINE.format(alias=escape(family["alias"]), place=escape(place),
                                               last=family["last_visit"] or rt.NONE_YET,
                                               next=family["next_due"] or rt.NONE_YET))
-    for chunk in split_text(rt.MY_FAMILIES.format(lines="\n".join(lines))):
-        await message.reply_text(chunk)
+        record = await storage(context).registry.family_record(family["id"])
+        if record:
+            lines.append(rt.RECORD_SHORT.format(day=escape(str(record.get("day", "")))))
+            buttons.append([InlineKeyboardButton(rt.BTN_RECORD.format(alias=family["alias"]),
+                                                 callback_data=encode(Kind.VISIT_CHECK, family["id"], "r"))])
+    chunks = split_text(rt.MY_FAMILIES.format(lines="\n".join(lines)))
+    for n, chunk in enumerate(chunks):
+        last = n == len(chunks) - 1
+        await message.reply_text(chunk, reply_markup=InlineKeyboardMarkup(buttons) if last and buttons else None)
+
+
+def record_text(alias: str, record: dict[str, object]) -> str:
+    """A family's saved interview, shown as the family interview shows its result (grouped,
+    amounts with their document's date, each with its citation), recomputed from the answers."""
+    from dialogs.eligibility_text import render_assessment
+    from knowledge.eligibility import assess
+    from knowledge.facts import ProfileError, parse_profile
+
+    answers = record.get("answers")
+    day = str(record.get("day", ""))
+    try:
+        facts = {k: v for k, v in dict(answers).items() if k != "jurisdiction"}  # type: ignore[call-overload]
+        profile = parse_profile({"jurisdiction": record["jurisdiction"], **facts}, as_of=dt.date.fromisoformat(day))
+    except (ProfileError, KeyError, TypeError, ValueError):
+        return rt.RECORD_UNREADABLE
+    return rt.RECORD_HEADER.format(alias=escape(alias), day=escape(day)) + "\n\n" + escape(
+        render_assessment(assess(profile)))
 
 
 async def visit_check(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -297,6 +323,12 @@ async def on_visit_check(update: Update, context: ContextTypes.DEFAULT_TYPE, cb:
         return
     await query.answer()
     family_id = int(cb.fields[0])
+    if cb.fields[1:] == ("r",):  # the saved result, readable
+        record = await storage(context).registry.family_record(family_id)
+        assert query.message is not None
+        for chunk in split_text(record_text(mine[family_id], record) if record else rt.MY_FAMILIES_NONE):
+            await context.bot.send_message(query.message.chat.id, chunk)
+        return
     if len(cb.fields) == 1:
         rows = [[InlineKeyboardButton(t.VISIT_CHECK_AGREED, callback_data=encode(Kind.VISIT_CHECK, family_id, "y"))],
                 [InlineKeyboardButton(t.VISIT_CHECK_DECLINED, callback_data=encode(Kind.VISIT_CHECK, family_id, "n"))]]

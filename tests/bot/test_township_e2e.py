@@ -288,3 +288,28 @@ async def test_my_families_shows_village_last_visit_and_next_due(api: FakeBotApi
         assert "上次走访：2027-01-31" in listing
     finally:
         await bot.stop()
+
+
+async def test_the_family_record_after_a_visit_check_reads_like_the_family_result(api: FakeBotApi,
+                                                                                  tmp_path: Path) -> None:
+    """What /visitcheck saved is shown grouped with amounts and citations, not as raw fields."""
+    from dialogs import check_templates as ct
+
+    clock = Clock(at("2027-01-31"))
+    bot = await started(api, tmp_path / "r.sqlite3", clock, interval=3600)
+    try:
+        uid = 803
+        family, _ = await _seed_contact_family(bot, uid)
+        await bot.storage.registry.save_family_record(family, {
+            "jurisdiction": "linyi", "answers": {"child_status": "deceased", "mother_age": 58, "father_age": 60,
+                                                "hukou": "both"},
+            "eligible": "特别扶助金", "unclear": "", "by_contact": uid, "day": "2027-01-20"})
+        listing = (await bot.say(uid, "/myfamilies"))[-1]
+        assert rt.RECORD_SHORT.format(day="2027-01-20") in listing.text
+        shown = await bot.tap_label(uid, listing, rt.BTN_RECORD.format(alias="王家"))
+        text = "\n".join(c.text for c in shown if c.method == "sendMessage")
+        assert text.startswith(rt.RECORD_HEADER.format(alias="王家", day="2027-01-20"))
+        assert ct.SECTION_ELIGIBLE.split("（")[0] in text and "元" in text
+        assert "child_status" not in text and "{'" not in text
+    finally:
+        await bot.stop()
