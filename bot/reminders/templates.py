@@ -91,3 +91,17 @@ RECORD_SHORT = "  上次测算：{day}（点下面的按钮看完整结果）"
 BTN_RECORD = "📄 {alias}的测算结果"
 RECORD_HEADER = "<b>{alias}</b> 的测算结果（{day} 走访时和家庭一起做的，按当时的回答）"
 RECORD_UNREADABLE = "这份记录是旧格式，无法重新显示；请在下次走访时用 /visitcheck 再测算一次。"
+FAMILY_USAGE_ALIAS = "请这样发送：/family 用户编号，或 /family 家庭代号（登记名单里的，比如 王家）"
+FAMILY_NEEDS_CITY = "请先发 /start 选择您负责的城市：工作人员只能查看本市的家庭。"
+FAMILY_OTHER_CITY = "这户家庭不在您负责的城市（{city}），不能查看。"
+FAMILY_NOT_FOUND = "{city}的登记名单里没有“{alias}”这户家庭。"
+FAMILY_PROFILE_HEADER = "<b>用户 {user} 的记录</b>（{city}，更新于 {updated}，北京时间）"
+FAMILY_AUDITED = "（本次查看已记入审计日志）"
+AUDIT_ACTIONS = {"read_family_record": "查看了家庭记录", "read_care_family": "查看了登记家庭", "assign": "分配联系人",
+                 "raise_urgent": "发起紧急走访", "read_audit_log": "查看了审计记录", "refused_command": "被拒绝的命令",
+                 "grant_staff": "设为工作人员", "grant_volunteer": "设为志愿者", "grant_family": "设为家庭"}
+AUDIT_ROW = "{at} 用户{actor} {action} {what}"
+AUDIT_SUBJECT = "用户{subject}"
+CONTACT_FORGET_NOTE = ("\n\n您也是帮扶联系人。删除后会保留：您的联系人登记（姓名、职务、Telegram 编号，由管理员管理；"
+                       "离岗请让管理员登记 contact-left）和您记下的走访记录（日期、情况、备注）——"
+                       "走访记录是帮扶工作的凭证，上级检查时要用，属于这户家庭的档案。别人查看记录的审计也会保留。")

@@ -390,6 +390,14 @@ async def contact_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> b
     return True
 
 
+async def contact_forget_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """For a registry contact, /forget says honestly what stays (registration, visit logs) and why."""
+    user = update.effective_user
+    if user is None or await storage(context).registry.contact_by_telegram(user.id) is None:
+        return ""
+    return rt.CONTACT_FORGET_NOTE
+
+
 async def contact_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     """/help from a registry contact lists the contact commands."""
     message = update.effective_message

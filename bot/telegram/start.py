@@ -7,7 +7,7 @@ from telegram.ext import ContextTypes
 
 from bot.telegram import templates as t
 from bot.telegram.callbacks import Callback, Kind, button, encode
-from bot.telegram.care import contact_help, contact_start
+from bot.telegram.care import contact_forget_note, contact_help, contact_start
 from bot.telegram.context import known_user, role_of, storage
 from knowledge.catalogue import documents, get_document
 
@@ -84,7 +84,8 @@ async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_message
     keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(t.FORGET_YES, callback_data=encode(Kind.FORGET, "y"))],
                                      [InlineKeyboardButton(t.FORGET_NO, callback_data=encode(Kind.FORGET, "n"))]])
-    await update.effective_message.reply_text(t.FORGET_CONFIRM, reply_markup=keyboard)
+    await update.effective_message.reply_text(t.FORGET_CONFIRM + await contact_forget_note(update, context),
+                                              reply_markup=keyboard)
 
 
 @button(Kind.FORGET, ("y", "n"))
@@ -95,10 +96,11 @@ async def on_forget(update: Update, context: ContextTypes.DEFAULT_TYPE, cb: Call
     if cb.fields[0] == "n":
         await query.edit_message_text(t.FORGET_KEPT)
         return
+    note = await contact_forget_note(update, context)  # what a contact's deletion keeps, and why
     await storage(context).users.forget(update.effective_user.id)
     if context.user_data is not None:
         context.user_data.clear()
-    await query.edit_message_text(t.FORGOTTEN)
+    await query.edit_message_text(t.FORGOTTEN + note)
 
 
 async def set_commands_for(context: ContextTypes.DEFAULT_TYPE, chat_id: int, role: str) -> None:

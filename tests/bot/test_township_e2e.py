@@ -313,3 +313,57 @@ async def test_the_family_record_after_a_visit_check_reads_like_the_family_resul
         assert "child_status" not in text and "{'" not in text
     finally:
         await bot.stop()
+
+
+async def test_staff_find_a_family_by_alias_in_their_own_city_readable_and_audited(api: FakeBotApi,
+                                                                                  tmp_path: Path) -> None:
+    from dialogs import check_templates as ct
+
+    clock = Clock(at("2027-01-31"))
+    bot = await started(api, tmp_path / "f.sqlite3", clock, interval=3600)
+    try:
+        staff = 601
+        await bot.storage.users.ensure(staff)
+        await bot.storage.users.set_role(staff, "staff")
+        assert (await bot.say(staff, "/family 王家"))[-1].text == rt.FAMILY_NEEDS_CITY
+        await bot.storage.users.set_jurisdiction(staff, "linyi")
+        family = await bot.storage.registry.add_family("王家", "linyi")
+        await bot.storage.registry.add_family("王家", "kaifeng")  # the same alias in another city
+        await bot.storage.registry.save_family_record(family, {
+            "jurisdiction": "linyi", "answers": {"child_status": "deceased", "mother_age": 58, "father_age": 60,
+                                                "hukou": "both"}, "day": "2027-01-20"})
+        shown = "\n".join(c.text for c in await bot.say(staff, "/family 王家"))
+        assert ct.SECTION_ELIGIBLE.split("（")[0] in shown and "mother_age" not in shown and "{'" not in shown
+        # a family who saved their own interview in Kaifeng is not this Linyi staff member's to read
+        await bot.storage.users.ensure(507)
+        await bot.storage.users.set_consent(507, True)
+        await bot.storage.conversations.save_profile(507, "kaifeng", {"child_status": "deceased"}, "x")
+        refused = (await bot.say(staff, "/family 507"))[-1].text
+        assert refused == rt.FAMILY_OTHER_CITY.format(city="临沂市")
+        await bot.storage.users.set_jurisdiction(staff, "kaifeng")
+        record = (await bot.say(staff, "/family 507"))[0].text
+        stamp = (await bot.storage.conversations.read_profile(507, reader=507))["updated_at"]
+        beijing = dt.datetime.fromisoformat(stamp).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+        assert f"更新于 {beijing}，北京时间" in record
+        audit = "\n".join(c.text for c in await bot.say(ADMIN_ID, "/audit"))
+        assert "查看了登记家庭 linyi/王家" in audit and "查看了家庭记录 用户507" in audit
+    finally:
+        await bot.stop()
+
+
+async def test_forget_for_a_contact_says_what_is_kept_and_why(api: FakeBotApi, tmp_path: Path) -> None:
+    clock = Clock(at("2027-01-31"))
+    bot = await started(api, tmp_path / "g.sqlite3", clock, interval=3600)
+    try:
+        uid = 803
+        await _seed_contact_family(bot, uid)
+        confirm = next(c for c in await bot.say(uid, "/forget") if c.buttons())
+        assert rt.CONTACT_FORGET_NOTE in confirm.text
+        done = edit_of(await bot.tap_label(uid, confirm, t.FORGET_YES))
+        assert done.text == t.FORGOTTEN + rt.CONTACT_FORGET_NOTE
+        assert (await bot.storage.users.get(uid)) is None
+        family_only = 507
+        confirm = next(c for c in await bot.say(family_only, "/forget") if c.buttons())
+        assert confirm.text == t.FORGET_CONFIRM  # a family is not told about contact records
+    finally:
+        await bot.stop()
