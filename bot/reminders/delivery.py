@@ -12,8 +12,9 @@ import logging
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from bot.reminders.planner import SHANGHAI, in_quiet_hours, plan_rows
+from bot.reminders.planner import SHANGHAI, in_quiet_hours, increment_intervals, plan_rows
 from bot.storage import Reminder, Storage
+from knowledge.catalogue import documents
 
 log = logging.getLogger("lianxin.reminders")
 QUIET_HOURS = (21, 8)  # no messages from 21:00 to 08:00 Asia/Shanghai (BOT_QUIET_HOURS)
@@ -54,7 +55,8 @@ async def plan(storage: Storage, day: dt.date, after: dt.date | None = None) -> 
     since). In a worker thread on its own connection (bot/storage/planning.py): 300,000
     assignments would otherwise hold up every family's reply on the shared one."""
     if str(storage.path) != ":memory:":
-        return await storage.reminders.plan_beside(day, after, plan_rows)
+        intervals = increment_intervals(day, after, documents()) if after is not None else None
+        return await storage.reminders.plan_beside(day, after, plan_rows, intervals)
     registry = storage.registry
     rows = await registry.assignment_rows()
     planned = plan_rows(day, rows, await registry.last_visits(), await registry.follow_ups(), after)

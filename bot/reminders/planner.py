@@ -101,6 +101,25 @@ def _festival_date(name: str, year: int) -> dt.date:
     return festival_date(name, year)
 
 
+def increment_intervals(day: dt.date, after: dt.date, codes: Iterable[str]) -> set[int] | None:
+    """The recurring intervals (days) of these schedules, for an increment that reads only the
+    assignments that can have come due; None when a festival window opens in (after, day]
+    (then every assignment with that festival is due: read them all)."""
+    intervals: set[int] = set()
+    for code in codes:
+        schedule = load_schedule(code)
+        for fest in schedule.festivals:
+            for year in (day.year - 1, day.year, day.year + 1):
+                start = _festival_date(fest.name, year) - dt.timedelta(days=fest.lead_days)
+                if after < start <= day:
+                    return None
+        for r in schedule.recurring:
+            intervals.add(r.every_days)
+            if r.old_sick_every_days:
+                intervals.add(r.old_sick_every_days)
+    return intervals
+
+
 def plan_rows(day: dt.date, assignments: Iterable[AssignmentRow], last_visits: dict[tuple[int, str], dt.date],
               follow_ups: list[tuple[int, int, dt.date]], after: dt.date | None = None) -> list[Row]:
     """The queue rows that fall due by `day`; with `after` (the last day planned) only those

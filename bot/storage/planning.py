@@ -12,7 +12,8 @@ import asyncio
 import datetime as dt
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from bot.storage.db import Database, now_iso
 
@@ -25,13 +26,31 @@ INSERT_SQL = ("INSERT OR IGNORE INTO care_reminders (family_id, contact_id, kind
 Planner = Callable[..., list[tuple[int, int, str, str, str]]]
 
 
+def _candidates(con: sqlite3.Connection, day: dt.date, after: dt.date, intervals: Iterable[int],
+                ) -> list[tuple[Any, ...]]:
+    """The assignments whose recurring check-in can have come due in (after, day]: it began,
+    or its family was last visited, exactly one interval before a day of that window. The
+    planner still computes every due date itself; this only spares reading 300,000 rows."""
+    windows = [((after - dt.timedelta(days=i)).isoformat(), (day - dt.timedelta(days=i)).isoformat())
+               for i in sorted(set(intervals))]
+    since = " OR ".join("(a.since > ? AND a.since <= ?)" for _ in windows)
+    visited = " OR ".join("(v.day > ? AND v.day <= ?)" for _ in windows)
+    params = [x for w in windows for x in w]
+    sql = (ASSIGNMENTS_SQL.replace(" ORDER BY a.family_id", "")
+           + f" AND (({since}) OR a.family_id IN (SELECT v.family_id FROM care_visits v WHERE {visited}))")
+    return con.execute(sql, params * 2).fetchall()
+
+
 def _plan(path: str, day: dt.date, after: dt.date | None, planner: Planner, chat_waiting: Callable[[], bool],
-          ) -> int:
+          intervals: Iterable[int] | None) -> int:
     con = sqlite3.connect(path, isolation_level=None, timeout=5, check_same_thread=False)
     try:
         con.execute("PRAGMA foreign_keys=ON")
         con.execute("PRAGMA synchronous=NORMAL")
-        assignments = con.execute(ASSIGNMENTS_SQL).fetchall()
+        if after is not None and intervals is not None:  # the daily increment
+            assignments = _candidates(con, day, after, intervals)
+        else:
+            assignments = con.execute(ASSIGNMENTS_SQL).fetchall()
         last_visits = {(r[0], r[1]): dt.date.fromisoformat(r[2]) for r in
                        con.execute("SELECT family_id, kind, MAX(day) FROM care_visits GROUP BY family_id, kind")}
         follow_ups = [(r[0], r[1], dt.date.fromisoformat(r[2]) + dt.timedelta(days=r[3])) for r in con.execute(
@@ -57,9 +76,11 @@ def _plan(path: str, day: dt.date, after: dt.date | None, planner: Planner, chat
         con.close()
 
 
-async def plan_beside(db: Database, day: dt.date, after: dt.date | None, planner: Planner) -> int:
-    """Plan and enqueue in a worker thread on a second connection; an in-memory database
-    (tests) has only one connection, so there it runs on that one."""
+async def plan_beside(db: Database, day: dt.date, after: dt.date | None, planner: Planner,
+                      intervals: Iterable[int] | None = None) -> int:
+    """Plan and enqueue in a worker thread on a second connection. `intervals` (the recurring
+    intervals of every schedule) lets an increment read only the assignments that can have
+    come due; None reads them all (first plan, or a day a festival window opens)."""
     if str(db.path) == ":memory:":
         raise ValueError("plan_beside needs a database file")
-    return await asyncio.to_thread(_plan, str(db.path), day, after, planner, db.writers_waiting)
+    return await asyncio.to_thread(_plan, str(db.path), day, after, planner, db.writers_waiting, intervals)

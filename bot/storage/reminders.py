@@ -51,9 +51,10 @@ class Reminders:
             await asyncio.sleep(0)
         return added
 
-    async def plan_beside(self, day: dt.date, after: dt.date | None, planner: Planner) -> int:
+    async def plan_beside(self, day: dt.date, after: dt.date | None, planner: Planner,
+                          intervals: Iterable[int] | None = None) -> int:
         """Plan and enqueue on a second connection in a worker thread (see planning.py)."""
-        return await plan_beside(self._db, day, after, planner)
+        return await plan_beside(self._db, day, after, planner, intervals)
 
     async def all(self) -> list[Reminder]:
         return await self._select("1 = 1")
