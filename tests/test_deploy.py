@@ -91,6 +91,8 @@ def test_the_container_entry_point_starts_polls_and_stops_cleanly(tmp_path: Path
         assert TOKEN not in out  # the token never reaches the log
         status = subprocess.run([sys.executable, "-m", "bot", "admin", "status"], cwd=tmp_path, env=_env(tmp_path),
                                 capture_output=True, text=True, timeout=60)
-        assert status.returncode == 0 and "schema_version: 3" in status.stdout  # the HEALTHCHECK command
+        from bot.storage import SCHEMA_VERSION
+
+        assert status.returncode == 0 and f"schema_version: {SCHEMA_VERSION}" in status.stdout  # the HEALTHCHECK
     finally:
         api.stop()
