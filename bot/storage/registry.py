@@ -151,9 +151,10 @@ class Registry:
                 "UPDATE care_contacts SET blocked = 0, opened_at = COALESCE(opened_at, ?) WHERE telegram_id = ?"
                 " AND (blocked = 1 OR opened_at IS NULL)", (now_iso(), telegram_id))
             # what Telegram refused while they could not be reached goes out at the next round
-            # (its send time is already past), as a first send
+            # (its send time is already past), as a first send and not as "late because the bot
+            # was down" (postponed = 1: it comes back as a normal reminder)
             await tx.execute(
-                "UPDATE care_reminders SET status = 'pending', undeliverable = 0, sent_count = 0"
+                "UPDATE care_reminders SET status = 'pending', undeliverable = 0, sent_count = 0, postponed = 1"
                 " WHERE undeliverable = 1 AND status IN ('sent', 'escalated')"
                 " AND contact_id IN (SELECT id FROM care_contacts WHERE telegram_id = ?)", (telegram_id,))
         return written.rowcount > 0
