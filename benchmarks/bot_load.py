@@ -1,16 +1,20 @@
 """200 simulated users in parallel through the fake Bot API server: throughput and latency.
 
 The fake Telegram server and the simulated users run in a child process (as Telegram is
-another machine), the real bot in this one. Each user asks a free-text question, runs
-/check and asks for /help. Latency is measured in the server: from the moment an update
-is queued to the bot's first call for that user, so it includes PTB's long polling, our
+another machine), the real bot in this one. Each user sends /start, taps role, city and
+consent (writes), asks a free-text question, runs /check and taps its first answer (a
+write of the interview state), and asks for /help. A tap's latency runs to the bot's first
+call carrying that user's chat (the edit of the tapped message).
+Latency is measured in the server: from the moment an update is queued to the bot's first
+call for that user, so it includes PTB's long polling, our
 handlers and SQLite writes, but no Telegram network. Target (issue 4): p95 under 100 ms
 on this 2-core machine.
 
 Load shapes: "paced" users think 0.5-2 s between messages (200 people chatting at once,
 about 100 updates/s); "burst" where all 200 send at the same instant (a worst case:
 latency is then mostly queueing). Outgoing flood control is off (BOT_FLOOD_LIMIT_PER_SECOND
-=0) except on the last line, where Telegram's 30 messages/s cap, not our code, sets the pace.
+=0) on the first two lines; the last two run with production flood control on (30 messages/s,
+Telegram's cap), paced and burst.
 
     python benchmarks/bot_load.py [USERS]
 """
@@ -40,9 +44,12 @@ def telegram_side(conn: object, users: int, paced: bool) -> None:
     api = FakeBotApi().start()
     waiting: dict[int, threading.Event] = {}
     replied_at: dict[int, float] = {}
+    with_buttons: dict[int, Call] = {}  # each user's latest message with buttons, to tap
 
     def on_call(call: Call) -> None:
         uid = call.chat_id
+        if uid is not None and call.buttons():
+            with_buttons[uid] = call
         if uid in waiting and not waiting[uid].is_set():
             replied_at[uid] = time.perf_counter()
             waiting[uid].set()
@@ -53,16 +60,32 @@ def telegram_side(conn: object, users: int, paced: bool) -> None:
     latencies: list[float] = []
     lock = threading.Lock()
 
+    def tap_first(uid: int, prefix: str) -> None:
+        """Tap the first button whose data starts with `prefix` on the user's latest keyboard."""
+        call = with_buttons[uid]
+        deadline = time.monotonic() + 2
+        while call.message_id is None and time.monotonic() < deadline:  # set just after on_call
+            time.sleep(0.001)
+        data = next(d for _, d in call.buttons() if d.startswith(prefix))
+        api.tap(uid, data, call.message_id)
+
     def user(uid: int) -> None:
         rng = random.Random(uid)
-        for text in (QUESTIONS[uid % len(QUESTIONS)], "/check", "/help"):
+        # the paths that write to SQLite (/start, role, city, consent, an interview answer) and free text
+        steps: list[tuple[str, str]] = [("text", "/start"), ("tap", "r|"), ("tap", "j|"), ("tap", "k|y"),
+                                        ("text", QUESTIONS[uid % len(QUESTIONS)]), ("text", "/check"),
+                                        ("tap", "c|"), ("text", "/help")]
+        for how, what in steps:
             if paced:
                 time.sleep(rng.uniform(0.5, 2.0))
             waiting[uid] = threading.Event()
             started = time.perf_counter()
-            api.send_text(uid, text)
+            if how == "text":
+                api.send_text(uid, what)
+            else:
+                tap_first(uid, what)
             if not waiting[uid].wait(60):
-                raise TimeoutError(f"user {uid}: no reply")
+                raise TimeoutError(f"user {uid}: no reply to {what}")
             with lock:
                 latencies.append((replied_at[uid] - started) * 1000)
 
@@ -106,4 +129,5 @@ if __name__ == "__main__":
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 200
     asyncio.run(run(n, 0, paced=True))
     asyncio.run(run(n, 0, paced=False))
+    asyncio.run(run(n, 30, paced=True))  # production flood control on (Telegram's 30 messages/s)
     asyncio.run(run(n, 30, paced=False))

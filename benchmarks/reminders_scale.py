@@ -8,6 +8,10 @@ on, Telegram's 30 messages/s would make 100,000 reminders take about an hour: sp
 festival reminders over the lead days in production).
 
     python benchmarks/reminders_scale.py [FAMILIES] [--send N]   (default 100000, send all)
+
+Ends with three machine-readable lines: `first_plan_s` (plan and enqueue the first day),
+`increment_s` (the next day, incremental) and `chat_p99_ms_during_plan` (a family's read and
+write on the bot's connection while the first plan runs).
 """
 
 from __future__ import annotations
@@ -92,14 +96,24 @@ async def main(families: int, send_limit: int | None) -> None:
               f"(not measured below)")
         storage = await Storage.open(path)
         rss_before = rss_mib()
+        day = dt.date(2027, 2, 5)
+        chat = ChatProbe(storage)
+        probe = asyncio.create_task(chat.run())
         started = time.perf_counter()
-        enqueued = await plan(storage, dt.date(2027, 2, 5))
-        elapsed = time.perf_counter() - started
-        print(f"plan + enqueue one day: {enqueued} reminders in {elapsed:.2f} s; "
-              f"peak RSS {rss_mib():.0f} MiB (was {rss_before:.0f} MiB before planning)")
+        enqueued = await plan(storage, day)
+        first_plan = time.perf_counter() - started
+        chat.stop = True
+        await probe
+        print(f"plan + enqueue one day: {enqueued} reminders in {first_plan:.2f} s; "
+              f"peak RSS {rss_mib():.0f} MiB (was {rss_before:.0f} MiB before planning); "
+              f"{len(chat.latencies)} chat queries meanwhile")
         started = time.perf_counter()
-        again = await plan(storage, dt.date(2027, 2, 5))
-        print(f"planning the same day again: {again} new in {time.perf_counter() - started:.2f} s (idempotent)")
+        again = await plan(storage, day)
+        print(f"planning the same day again (full): {again} new in {time.perf_counter() - started:.2f} s")
+        started = time.perf_counter()
+        increment = await plan(storage, day + dt.timedelta(days=1), after=day)
+        increment_s = time.perf_counter() - started
+        print(f"the next day's increment: {increment} new in {increment_s:.2f} s")
 
         parent, child = mp.Pipe()
         process = mp.get_context("spawn").Process(target=fake_server, args=(child,))
@@ -122,6 +136,38 @@ async def main(families: int, send_limit: int | None) -> None:
               f"({report.late} late, errors {len(report.errors)}); fake server received {delivered}; "
               f"peak RSS {rss_mib():.0f} MiB")
         await storage.close()
+        # machine-readable, last: the three planning figures of issue 15
+        print(f"first_plan_s: {first_plan:.2f}")
+        print(f"increment_s: {increment_s:.2f}")
+        print(f"chat_p99_ms_during_plan: {chat.p99_ms():.0f}")
+
+
+class ChatProbe:
+    """What a family's reply does on the bot's own connection (read the user, write the
+    interview state), every 10 ms while planning runs; the latencies are what they wait."""
+
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+        self.latencies: list[float] = []
+        self.stop = False
+
+    async def run(self) -> None:
+        user = 424242
+        await self.storage.users.ensure(user)
+        n = 0
+        while not self.stop:
+            started = time.perf_counter()
+            await self.storage.users.get(user)
+            await self.storage.users.set_jurisdiction(user, ("kaifeng", "linyi")[n % 2])
+            self.latencies.append(time.perf_counter() - started)
+            n += 1
+            await asyncio.sleep(0.01)
+
+    def p99_ms(self) -> float:
+        if not self.latencies:
+            return 0.0
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
 
 
 if __name__ == "__main__":

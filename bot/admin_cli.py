@@ -19,9 +19,12 @@ from typing import Any
 from bot.cli_input import atomic_output, record_id, writable_file
 from bot.csv_safe import neutralise_row
 from bot.reminders import templates as t
+from bot.reminders.coverage import assign_contact, refusal_reason
+from bot.reminders.coverage import gaps as find_gaps
 from bot.reminders.planner import SHANGHAI, plan_day
 from bot.reminders.registry_csv import CsvProblems, parse_contacts, parse_families
 from bot.storage import CONTACT_ROLES, Storage, StorageError, restore
+from bot.storage.registry import Reach
 
 Clock = Callable[[], dt.datetime]
 Command = Callable[[argparse.Namespace, Storage, "AdminEnv"], Awaitable[int]]
@@ -118,8 +121,22 @@ async def import_contacts(args: argparse.Namespace, s: Storage, env: AdminEnv) -
         rows = parse_contacts(_read(args.file), await s.registry.telegram_ids(), await s.registry.contact_keys())
     except CsvProblems as exc:
         return _report_problems(exc, args.file)
+    before = await s.registry.max_contact_id()
     print(f"imported {await s.registry.import_contacts(rows)} contacts")
+    print(_reach_line(await s.registry.reach(await s.registry.contact_ids_after(before))))
     return 0
+
+
+def _reach_line(reach: Reach) -> str:
+    """'3 contacts: 1 can receive reminders, 2 have not opened the bot yet' (a bot can only
+    write to someone who has opened it), then the same in Chinese for the township office."""
+    parts = [f"{reach.reachable} can receive reminders"]
+    for count, words in ((reach.not_opened, "have not opened the bot yet"), (reach.blocked, "blocked the bot"),
+                         (reach.no_telegram, "have no telegram_id")):
+        if count:
+            parts.append(f"{count} {words}")
+    return (f"{reach.total} contact(s): {', '.join(parts)} -- "
+            + t.describe_reach(reach.total, reach.reachable, reach.not_opened, reach.blocked, reach.no_telegram))
 
 
 async def assign(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
@@ -127,12 +144,29 @@ async def assign(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
         raise AdminError(f"assign: unknown family {args.family} or contact {args.contact} "
                          "(see python -m bot admin families / contacts)")
     since = args.since or env.today()
-    position, new = await s.registry.assign(args.family, args.contact, since)
-    if not new:
-        print(f"family {args.family} -> contact {args.contact} was already assigned (position {position});"
+    outcome = await assign_contact(s, args.family, args.contact, since, env.today())
+    if outcome.refused is not None:
+        code = await s.registry.family_jurisdiction(args.family)
+        raise AdminError(f"assign: refused: {refusal_reason(code, outcome.refused, outcome.position)}")
+    if not outcome.new:
+        print(f"family {args.family} -> contact {args.contact} was already assigned (position {outcome.position});"
               " nothing changed")
-        return 0
-    print(f"family {args.family} -> contact {args.contact} (position {position}, since {since})")
+    else:
+        print(f"family {args.family} -> contact {args.contact} (position {outcome.position}, since {since});"
+              f" {outcome.planned} reminder(s) planned now")
+    if outcome.missing:
+        print(f"warning: family {args.family} has no {' / '.join(outcome.missing)}: its schedule's reminders for"
+              " that role go to nobody (see python -m bot admin gaps)", file=sys.stderr)
+    print(_reach_line(outcome.reach))
+    return 0
+
+
+async def gaps(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
+    """Every family lacking a role its city's schedule needs."""
+    found = await find_gaps(s)
+    for gap in found:
+        print(f"{gap.family_id}\t{gap.jurisdiction}\t{gap.alias}\tmissing={','.join(gap.missing)}")
+    print(f"{len(found)} family(ies) lack a role their schedule needs", file=sys.stderr)
     return 0
 
 
@@ -170,10 +204,13 @@ async def families(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
 
 
 async def contacts(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
-    for c in await s.registry.list_contacts():
-        blocked = "\tBLOCKED" if c["blocked"] else ""
+    rows = await s.registry.list_contacts()
+    for c in rows:
+        state = ("LEFT" if not c["active"] else "NO-TELEGRAM" if c["telegram_id"] is None else
+                 "BLOCKED" if c["blocked"] else "reachable" if c["opened"] else "NOT-OPENED (has not opened the bot)")
         print(f"{c['id']}\t{c['name']}\t{c['role']}\t{c['township']}\ttelegram={c['telegram_id'] or '-'}\t"
-              f"supervisor={c['supervisor_id'] or '-'}{blocked}")
+              f"supervisor={c['supervisor_id'] or '-'}\t{state}")
+    print(_reach_line(await s.registry.reach()), file=sys.stderr)
     return 0
 
 
@@ -181,7 +218,7 @@ async def overdue(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
     day = args.date or env.today()
     rows = await s.reminders.overdue(day)
     for r in rows:
-        print(f"{r.due_date}\t{t.KIND_NAMES.get(r.kind, r.kind)}\t{r.alias}\t{r.contact_name}\t{r.status}")
+        print(f"{r.due_date}\t{t.KIND_NAMES.get(r.kind, r.kind)}\t{r.alias}\t{r.contact_name}\t{r.shown_status}")
     print(f"{len(rows)} overdue on {day}", file=sys.stderr)
     return 0
 
@@ -208,7 +245,7 @@ async def export_visits(args: argparse.Namespace, s: Storage, env: AdminEnv) -> 
 COMMANDS: dict[str, Command] = {
     "backup": backup, "status": status, "retention": retention, "forget-family": forget_family,
     "import-families": import_families, "import-contacts": import_contacts, "assign": assign, "urgent": urgent,
-    "contact-left": contact_left, "supervisor": supervisor, "families": families, "contacts": contacts,
+    "contact-left": contact_left, "supervisor": supervisor, "families": families, "contacts": contacts, "gaps": gaps,
     "overdue": overdue, "export-visits": export_visits,
 }
 
@@ -285,7 +322,8 @@ def add_parsers(sub: Any, date_type: Any) -> None:
     p.add_argument("contact", type=record_id)
     p.add_argument("supervisor", type=record_id)
     asub.add_parser("families")
-    asub.add_parser("contacts")
+    asub.add_parser("contacts", help="contacts, and whether a reminder can reach them (opened the bot?)")
+    asub.add_parser("gaps", help="families lacking a role their city's schedule needs")
     p = asub.add_parser("overdue", help="reminders past their due date and not done")
     p.add_argument("--date", type=date_type)
     p = asub.add_parser("export-visits", help="the visit log as CSV (for inspections); the file is 0600")

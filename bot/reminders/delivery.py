@@ -7,17 +7,18 @@ in seconds.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from bot.reminders.planner import SHANGHAI, in_quiet_hours, plan_day
+from bot.reminders.planner import SHANGHAI, in_quiet_hours, increment_intervals, plan_rows
 from bot.storage import Reminder, Storage
+from knowledge.catalogue import documents
 
 log = logging.getLogger("lianxin.reminders")
 QUIET_HOURS = (21, 8)  # no messages from 21:00 to 08:00 Asia/Shanghai (BOT_QUIET_HOURS)
+PLANNED_ON = "planned_on"  # meta key: the last day planned
 GRACE = dt.timedelta(hours=48)  # unanswered this long: remind once more, then escalate (BOT_GRACE_HOURS)
 
 
@@ -49,35 +50,49 @@ class TickReport:
     errors: list[str] = field(default_factory=list)
 
 
-async def plan(storage: Storage, day: dt.date) -> int:
+async def plan(storage: Storage, day: dt.date, after: dt.date | None = None) -> int:
+    """Enqueue what falls due by `day` (with `after`, the last day planned: only what came due
+    since). In a worker thread on its own connection (bot/storage/planning.py): 300,000
+    assignments would otherwise hold up every family's reply on the shared one."""
+    if str(storage.path) != ":memory:":
+        intervals = increment_intervals(day, after, documents()) if after is not None else None
+        return await storage.reminders.plan_beside(day, after, plan_rows, intervals)
     registry = storage.registry
-    # pure CPU work (seconds for 100,000 families): off the event loop, so chats stay responsive
-    planned = await asyncio.to_thread(plan_day, day, await registry.assignments(), await registry.last_visits(),
-                                      await registry.follow_ups())
-    return await storage.reminders.add([p.row() for p in planned])
+    rows = await registry.assignment_rows()
+    planned = plan_rows(day, rows, await registry.last_visits(), await registry.follow_ups(), after)
+    return await storage.reminders.add_rows(planned)
 
 
 async def escalate(storage: Storage, sender: Sender, reminder: Reminder, reason: str, now: dt.datetime,
                    admins: tuple[int, ...]) -> bool:
-    """Tell the contact's supervisor, or else the admins; the family is never left without one."""
-    targets: list[int] = []
+    """Tell the contact's supervisor, or else the admins; the family is never left without one.
+    The admins get "<reason>+admin" (no supervisor registered, or the supervisor cannot be reached),
+    so an escalation that reaches nobody is never only a log line while an admin can read it."""
+    supervisor_chat = None
     if reminder.supervisor_id is not None:
-        chat = await storage.registry.contact_telegram(reminder.supervisor_id)
-        if chat is not None:
-            targets.append(chat)
-    targets += [a for a in admins if a not in targets]
-    for chat in targets:
-        try:
-            await sender.escalation(chat, reminder, reason)
-        except Unreachable:
-            continue
-        except Exception as exc:
-            log.warning("escalation to %s failed: %s", chat, type(exc).__name__)
-            continue
-        await storage.reminders.mark_escalated(reminder.id, now)
-        return True
-    log.error("reminder %s could not be escalated to anyone", reminder.id)
+        supervisor_chat = await storage.registry.contact_telegram(reminder.supervisor_id)
+        if supervisor_chat is not None and await _tell(sender, supervisor_chat, reminder, reason):
+            await storage.reminders.mark_escalated(reminder.id, now)
+            return True
+    admin_reason = f"{reason}+admin"  # the admin is told why it is them: no supervisor, or not reachable
+    for chat in admins:
+        if chat != supervisor_chat and await _tell(sender, chat, reminder, admin_reason):
+            await storage.reminders.mark_escalated(reminder.id, now)
+            return True
+    log.error("reminder %s could not be escalated to anyone (no reachable supervisor or admin)", reminder.id)
+    await storage.ops.set_meta("last_unescalated", f"{now.isoformat()} reminder {reminder.id}")
     return False
+
+
+async def _tell(sender: Sender, chat: int, reminder: Reminder, reason: str) -> bool:
+    try:
+        await sender.escalation(chat, reminder, reason)
+    except Unreachable:
+        return False
+    except Exception as exc:
+        log.warning("escalation to %s failed: %s", chat, type(exc).__name__)
+        return False
+    return True
 
 
 async def tick(storage: Storage, sender: Sender, now: dt.datetime, admins: tuple[int, ...] = (),
@@ -86,9 +101,13 @@ async def tick(storage: Storage, sender: Sender, now: dt.datetime, admins: tuple
     report = TickReport()
     today = now.astimezone(SHANGHAI).date()
     await storage.ops.set_meta("last_tick", now.isoformat())
-    if storage.reminders.planned_on != today:  # what falls due only changes with the date
-        report.planned = await plan(storage, today)
-        storage.reminders.planned_on = today
+    # what falls due only changes with the date; the day is kept in the database, so a
+    # restart does not plan everything again (a new assignment is planned when it is made)
+    planned_on = await storage.ops.get_meta(PLANNED_ON)
+    if planned_on != today.isoformat():
+        last = dt.date.fromisoformat(planned_on) if planned_on else None
+        report.planned = await plan(storage, today, last if last is not None and last < today else None)
+        await storage.ops.set_meta(PLANNED_ON, today.isoformat())
     for r in await storage.reminders.unacknowledged(now - grace):
         if r.sent_count <= 1:
             await storage.reminders.requeue(r.id, now)
@@ -100,7 +119,7 @@ async def tick(storage: Storage, sender: Sender, now: dt.datetime, admins: tuple
     for r in await storage.reminders.due(now):
         if not await storage.reminders.claim(r.id):
             continue
-        late = today > r.due_date
+        late = today > r.due_date and not r.postponed  # the contact chose the new day: not late
         chat = r.telegram_id
         try:
             if chat is None:
@@ -109,6 +128,7 @@ async def tick(storage: Storage, sender: Sender, now: dt.datetime, admins: tuple
         except Unreachable:
             await storage.registry.set_contact_blocked(r.contact_id)
             await storage.reminders.mark_sent(r.id, now, late)
+            await storage.reminders.mark_undeliverable(r.id)
             if await escalate(storage, sender, r, "unreachable", now, admins):
                 report.escalated += 1
             continue

@@ -54,12 +54,16 @@ class Schedule(BaseModel):
     send_hour: int = Field(default=9, ge=0, le=23)
     citations: tuple[Citation, ...]
     note: str | None = None
+    volunteers: str  # what a volunteer assigned here gets, from the document (shown when assigning)
 
     @model_validator(mode="after")
     def _check(self) -> Schedule:
         for target in [r.to for r in self.recurring] + [f.to for f in self.festivals]:
             if target not in TARGETS:
                 raise ValueError(f"unknown target {target!r}; one of {TARGETS}")
+        addressed = [r.to for r in self.recurring] + [f.to for f in self.festivals]
+        if not any(to in ("volunteer", "all") for to in addressed):
+            raise ValueError("no line reaches volunteers: every schedule says what volunteers get")
         clauses = clauses_by_id()
         for c in self.citations:
             if c.clause not in clauses or c.quote not in clauses[c.clause].text:
@@ -74,6 +78,21 @@ def load_schedule(code: str) -> Schedule:
         return Schedule.model_validate(yaml.safe_load(text))
     except ValueError as exc:
         raise ValueError(f"knowledge/schedules/{code}.yaml: {exc}") from None
+
+
+def tasks_for(schedule: Schedule, role: str, position: int) -> list[str]:
+    """The reminder kinds a contact with this role and position gets in this schedule."""
+    kinds = [r.kind for r in schedule.recurring if targets(r.to, role, position)]
+    return kinds + [f"festival:{f.name}" for f in schedule.festivals if targets(f.to, role, position)]
+
+
+def needed_roles(schedule: Schedule) -> set[str]:
+    """Cadre roles a schedule addresses by name: a family without one misses those reminders
+    (no township leader in Kaifeng -> festival visits go to nobody). 'primary'/'all' lines need
+    at least one contact of any role ('any')."""
+    named = {r.to for r in schedule.recurring} | {f.to for f in schedule.festivals}
+    roles = named & {"township_leader", "health_cadre", "village_cadre"}
+    return roles | ({"any"} if named & {"primary", "all"} else set())
 
 
 def targets(to: str, role: str, position: int) -> bool:

@@ -33,3 +33,75 @@ MY_FAMILIES = "<b>您联系的家庭</b>\n{lines}"
 MY_FAMILIES_NONE = "还没有给您分配家庭。"
 NOT_A_CONTACT = "您还没有登记为联系人。请管理员用 python -m bot admin 登记。"
 RECORD_LINE = "上次测算（{day}）可享受：{eligible}；还需确认：{unclear}"
+REASON_SUPERVISOR_TOO = "；负责人也收不到消息（还没打开机器人或已屏蔽），所以通知管理员"
+REASON_NO_SUPERVISOR = "；这位联系人没有登记负责人，所以通知管理员"
+ESCALATION_TEAM_HINT = "负责人可以用 /overdue 查看本组所有逾期的提醒。"
+BTN_TEAM_OVERDUE = "📋 本组逾期提醒"
+ASK_NOTE = "要补充一句备注吗？（比如家里需要什么帮助；不要写与走访无关的隐私）"
+BTN_NOTE_YES = "✍ 写备注"
+BTN_NOTE_NO = "不写了"
+NOTE_PROMPT = "请直接回复一句话作为备注（{minutes} 分钟内有效；发送任何命令就结束，不记备注）。"
+NOTE_SKIPPED = "好的，不写备注。"
+NOTE_EXPIRED = "写备注的时间已过，这条消息没有记为备注。"
+HELP_SENT_KEEP = "已通知负责人，他们会尽快联系您。走访或回访完成后，仍可以在下面点“已走访/已回访”记下来。"
+MY_FAMILY_LINE = "· {alias}（{place}）\n  上次走访：{last}；下次到期：{next}"
+NONE_YET = "还没有"
+CONTACT_ROLE_NAMES = {"township_leader": "乡镇（街道）领导干部", "health_cadre": "卫生计生干部",
+                      "village_cadre": "村（社区）干部", "volunteer": "志愿者"}
+CONTACT_WELCOME = ("您好，{name}！您已登记为帮扶联系人（{role}），不需要邀请码。\n"
+                   "到了该联系家庭的时候，我会在这里发提醒。\n\n" )
+HELP_CONTACT = ("<b>帮扶联系人可以用：</b>\n"
+                "/myfamilies 我联系的家庭（村、上次走访、下次到期）\n"
+                "/visitcheck 走访时帮家庭测算待遇（先征得家庭同意）\n"
+                "/urgent 家庭出了意外、重病、受灾时发起紧急走访\n"
+                "/overdue 负责人：查看本组逾期的提醒\n"
+                "收到提醒后：点“已走访/已回访”记下情况，也可以推迟或点“需要协助”。\n"
+                "直接发文字可以查政策条款。\n/privacy 我们保存了什么  /forget 删除关于我的内容")
+COMMANDS_CONTACT = [("myfamilies", "我联系的家庭"), ("visitcheck", "走访时帮家庭测算待遇"),
+                    ("urgent", "家庭出了意外、重病：发起紧急走访"), ("overdue", "负责人：本组逾期的提醒"),
+                    ("help", "使用说明")]
+TEAM_OVERDUE_HEADER = "<b>本组逾期未完成的提醒（{n} 条）</b>"
+TEAM_OVERDUE_NONE = "本组没有逾期未完成的提醒。"
+STATUS_WORDS = {"pending": "待发送", "sending": "发送中", "sent": "已发送", "escalated": "已上报",
+                "undeliverable": "发不出去（联系人收不到）", "done": "已完成"}
+REACH = "{total} 位中 {reachable} 位能收到提醒"
+REACH_NOT_OPENED = "，{n} 位还没打开机器人"
+REACH_BLOCKED = "，{n} 位屏蔽了机器人"
+REACH_NO_TELEGRAM = "，{n} 位没有登记 Telegram"
+REACH_FIX = "。请让他们在 Telegram 里打开机器人、点“开始”，之后就能收到提醒。"
+REACH_FIX_ID = "。没有登记 Telegram 的联系人请在名单里补上 telegram_id。"
+
+
+def describe_reach(total: int, reachable: int, not_opened: int, blocked: int, no_telegram: int) -> str:
+    """'3 位中 1 位能收到提醒，2 位还没打开机器人。…': what an admin must know after an import
+    or an assignment (a bot can only write to someone who has opened it)."""
+    text = REACH.format(total=total, reachable=reachable)
+    for count, words in ((not_opened, REACH_NOT_OPENED), (blocked, REACH_BLOCKED), (no_telegram, REACH_NO_TELEGRAM)):
+        if count:
+            text += words.format(n=count)
+    if not_opened or blocked:
+        return text + REACH_FIX
+    return text + (REACH_FIX_ID if no_telegram else "。")
+ASSIGN_PLANNED = "已为这户安排了 {n} 条今天到期的提醒。"
+ASSIGN_MISSING = "⚠️ 这户还缺：{roles}。按本地的联系安排，这些角色的提醒现在没人收到（/assign 补上）。"
+ASSIGN_REFUSED = ("没有分配：{role}作为这户的第 {position} 位联系人，按{city}的联系安排收不到任何提醒"
+                  "（安排只写给：{roles}）。{volunteers}")
+ROLE_ANY = "至少一位联系人"
+RECORD_SHORT = "  上次测算：{day}（点下面的按钮看完整结果）"
+BTN_RECORD = "📄 {alias}的测算结果"
+RECORD_HEADER = "<b>{alias}</b> 的测算结果（{day} 走访时和家庭一起做的，按当时的回答）"
+RECORD_UNREADABLE = "这份记录是旧格式，无法重新显示；请在下次走访时用 /visitcheck 再测算一次。"
+FAMILY_USAGE_ALIAS = "请这样发送：/family 用户编号，或 /family 家庭代号（登记名单里的，比如 王家）"
+FAMILY_NEEDS_CITY = "请先发 /start 选择您负责的城市：工作人员只能查看本市的家庭。"
+FAMILY_OTHER_CITY = "这户家庭不在您负责的城市（{city}），不能查看。"
+FAMILY_NOT_FOUND = "{city}的登记名单里没有“{alias}”这户家庭。"
+FAMILY_PROFILE_HEADER = "<b>用户 {user} 的记录</b>（{city}，更新于 {updated}，北京时间）"
+FAMILY_AUDITED = "（本次查看已记入审计日志）"
+AUDIT_ACTIONS = {"read_family_record": "查看了家庭记录", "read_care_family": "查看了登记家庭", "assign": "分配联系人",
+                 "raise_urgent": "发起紧急走访", "read_audit_log": "查看了审计记录", "refused_command": "被拒绝的命令",
+                 "grant_staff": "设为工作人员", "grant_volunteer": "设为志愿者", "grant_family": "设为家庭"}
+AUDIT_ROW = "{at} 用户{actor} {action} {what}"
+AUDIT_SUBJECT = "用户{subject}"
+CONTACT_FORGET_NOTE = ("\n\n您也是帮扶联系人。删除后会保留：您的联系人登记（姓名、职务、Telegram 编号，由管理员管理；"
+                       "离岗请让管理员登记 contact-left）和您记下的走访记录（日期、情况、备注）——"
+                       "走访记录是帮扶工作的凭证，上级检查时要用，属于这户家庭的档案。别人查看记录的审计也会保留。")

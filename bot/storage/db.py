@@ -85,6 +85,7 @@ class Database:
         self._con = con
         self.path = path
         self._write_lock = asyncio.Lock()
+        self._waiting = 0  # writes queued or starting here: the planning thread lets them go first
 
     @classmethod
     async def connect(cls, path: Path, create: bool = True) -> Database:
@@ -139,15 +140,28 @@ class Database:
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
-        """The only way to write: serialised, all or nothing."""
-        async with self._write_lock:
-            await self._con.execute("BEGIN IMMEDIATE")
-            try:
-                yield Transaction(self._con)
-            except BaseException:
-                await self._con.rollback()
-                raise
-            await self._con.commit()
+        """The only way to write: serialised, all or nothing. While it waits for the lock it
+        counts in `writers_waiting`, so the planning thread's next chunk lets it go first."""
+        self._waiting += 1
+        waiting = True
+        try:
+            async with self._write_lock:
+                await self._con.execute("BEGIN IMMEDIATE")
+                self._waiting -= 1
+                waiting = False
+                try:
+                    yield Transaction(self._con)
+                except BaseException:
+                    await self._con.rollback()
+                    raise
+                await self._con.commit()
+        finally:
+            if waiting:
+                self._waiting -= 1
+
+    def writers_waiting(self) -> bool:
+        """Called from the planning thread: is a write of the bot waiting for its turn?"""
+        return self._waiting > 0
 
     async def write(self, sql: str, params: Params = ()) -> Written:
         """One statement in its own transaction."""

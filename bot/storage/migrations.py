@@ -131,6 +131,15 @@ MIGRATIONS: list[tuple[int, str]] = [
         seen_at   REAL NOT NULL
     );
     """),
+    (5, """
+    ALTER TABLE care_contacts ADD COLUMN opened_at TEXT;
+    ALTER TABLE care_reminders ADD COLUMN undeliverable INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE care_reminders ADD COLUMN postponed INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX care_assignments_since ON care_assignments(since);
+    CREATE INDEX care_visits_day ON care_visits(day);
+    UPDATE care_contacts SET opened_at = (SELECT created_at FROM users WHERE users.user_id = care_contacts.telegram_id)
+        WHERE telegram_id IS NOT NULL;
+    """),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 LIANXIN_TABLE = "users"  # present since migration 1: how a Lianxin database is recognised

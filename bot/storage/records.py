@@ -106,6 +106,8 @@ class Reminder:
     telegram_id: int | None  # None when the contact left or blocked the bot
     contact_name: str
     supervisor_id: int | None
+    postponed: bool = False  # the contact chose "推迟": it comes back as a normal reminder
+    undeliverable: bool = False  # Telegram refused it (blocked, or never opened the bot)
 
     @property
     def finished(self) -> bool:
@@ -116,4 +118,9 @@ class Reminder:
         return cls(int(row["id"]), int(row["family_id"]), int(row["contact_id"]), row["kind"],
                    dt.date.fromisoformat(row["due_date"]), ReminderStatus(row["status"]), int(row["sent_count"]),
                    row["sent_at"], bool(row["late"]), row["alias"], row["reachable_telegram_id"],
-                   row["contact_name"], row["supervisor_id"])
+                   row["contact_name"], row["supervisor_id"], bool(row["postponed"]), bool(row["undeliverable"]))
+
+    @property
+    def shown_status(self) -> str:
+        """'undeliverable' apart from 'sent', for /overdue and `admin overdue`."""
+        return "undeliverable" if self.undeliverable and self.status != ReminderStatus.DONE else str(self.status)

@@ -9,6 +9,7 @@ import asyncio
 import datetime as dt
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from bot.storage.db import Database, now_iso
@@ -18,6 +19,20 @@ IMPORT_CHUNK = 1000  # rows per transaction: a few milliseconds of holding the w
 IMPORT_PAUSE = 0.05  # seconds between chunks, so the bot's writes get their turn
 FAMILY_FIELDS = ("alias", "jurisdiction", "township", "village", "contact_note", "old_sick", "lives_alone")
 CONTACT_FIELDS = ("name", "role", "township", "telegram_id")
+# a contact has opened the bot once they wrote to it (now or before they were registered)
+_OPENED = ("(c.telegram_id IS NOT NULL AND (c.opened_at IS NOT NULL"
+           " OR EXISTS (SELECT 1 FROM users u WHERE u.user_id = c.telegram_id)))")
+
+
+@dataclass
+class Reach:
+    """Whether reminders can reach a set of contacts, for the admin after an import or assignment."""
+
+    total: int = 0
+    reachable: int = 0
+    not_opened: int = 0  # has a Telegram id but never opened the bot: Telegram refuses the message
+    blocked: int = 0  # blocked the bot (cleared as soon as they write again)
+    no_telegram: int = 0
 
 
 class Registry:
@@ -96,8 +111,78 @@ class Registry:
         return [dict(r) for r in await self._db.all(sql)]
 
     async def list_contacts(self) -> list[dict[str, Any]]:
-        sql = "SELECT id, name, role, township, telegram_id, supervisor_id, blocked FROM care_contacts ORDER BY id"
+        """Every contact with `opened` (has ever written to the bot, so Telegram lets it write back)."""
+        sql = (f"SELECT c.id, c.name, c.role, c.township, c.telegram_id, c.supervisor_id, c.blocked, c.active,"
+               f" {_OPENED} AS opened FROM care_contacts c ORDER BY c.id")
         return [dict(r) for r in await self._db.all(sql)]
+
+    async def reach(self, contact_ids: Sequence[int] | None = None) -> Reach:
+        """How many of these contacts (default: all active ones) a reminder can reach today.
+        A bot may only write to someone who has opened it: a contact imported with a Telegram
+        id who never pressed Start is not reachable yet."""
+        rows = await self.list_contacts()
+        if contact_ids is not None:
+            wanted = set(contact_ids)
+            rows = [r for r in rows if r["id"] in wanted]
+        reach = Reach()
+        for r in rows:
+            if not r["active"]:
+                continue
+            reach.total += 1
+            if r["telegram_id"] is None:
+                reach.no_telegram += 1
+            elif r["blocked"]:
+                reach.blocked += 1
+            elif not r["opened"]:
+                reach.not_opened += 1
+            else:
+                reach.reachable += 1
+        return reach
+
+    async def contact_seen(self, telegram_id: int) -> bool:
+        """Any update from a contact proves Telegram lets the bot write to them again: clear
+        'blocked' and note that they have opened the bot. True when something changed."""
+        found = await self._db.one("SELECT 1 FROM care_contacts WHERE telegram_id = ?"
+                                   " AND (blocked = 1 OR opened_at IS NULL)", (telegram_id,))
+        if found is None:
+            return False
+        async with self._db.transaction() as tx:
+            written = await tx.execute(
+                "UPDATE care_contacts SET blocked = 0, opened_at = COALESCE(opened_at, ?) WHERE telegram_id = ?"
+                " AND (blocked = 1 OR opened_at IS NULL)", (now_iso(), telegram_id))
+            # what Telegram refused while they could not be reached goes out at the next round
+            # (its send time is already past), as a first send and not as "late because the bot
+            # was down" (postponed = 1: it comes back as a normal reminder)
+            await tx.execute(
+                "UPDATE care_reminders SET status = 'pending', undeliverable = 0, sent_count = 0, postponed = 1"
+                " WHERE undeliverable = 1 AND status IN ('sent', 'escalated')"
+                " AND contact_id IN (SELECT id FROM care_contacts WHERE telegram_id = ?)", (telegram_id,))
+        return written.rowcount > 0
+
+    async def contact_ids_of_families(self, family_ids: Sequence[int]) -> list[int]:
+        marks = ", ".join("?" * len(family_ids))
+        rows = await self._db.all(f"SELECT DISTINCT contact_id FROM care_assignments WHERE family_id IN ({marks})",
+                                  tuple(family_ids))
+        return [int(r[0]) for r in rows]
+
+    async def family_contact_roles(self) -> dict[int, tuple[str, str, str, set[str], int]]:
+        """family id -> (alias, jurisdiction, village, roles of its active contacts, how many)."""
+        rows = await self._db.all(
+            "SELECT f.id, f.alias, f.jurisdiction, f.village, c.role FROM care_families f"
+            " LEFT JOIN care_assignments a ON a.family_id = f.id"
+            " LEFT JOIN care_contacts c ON c.id = a.contact_id AND c.active = 1 WHERE f.active = 1 ORDER BY f.id")
+        out: dict[int, tuple[str, str, str, set[str], int]] = {}
+        for r in rows:
+            alias, code, village, roles, count = out.get(int(r[0]), (r[1], r[2], r[3] or "", set(), 0))
+            if r[4] is not None:
+                roles.add(r[4])
+                count += 1
+            out[int(r[0])] = (alias, code, village, roles, count)
+        return out
+
+    async def contact_role(self, contact_id: int) -> str | None:
+        value = await self._db.scalar("SELECT role FROM care_contacts WHERE id = ?", (contact_id,))
+        return str(value) if value is not None else None
 
     async def set_supervisor(self, contact_id: int, supervisor_id: int) -> None:
         await self._db.write("UPDATE care_contacts SET supervisor_id = ? WHERE id = ?", (supervisor_id, contact_id))
@@ -136,13 +221,55 @@ class Registry:
                              " VALUES (?, ?, ?, ?)", (family_id, contact_id, position, since.isoformat()))
         return position, True
 
-    async def assignments(self) -> list[Assignment]:
+    async def assignments(self, family_id: int | None = None) -> list[Assignment]:
+        """Every assignment, or one family's (planned at once when it is assigned)."""
         # contacts who left stay in the plan: their reminders escalate, so no family falls silent
         sql = ("SELECT f.id AS family_id, f.alias, f.jurisdiction, f.old_sick, c.id AS contact_id,"
                " c.role AS contact_role, a.position, a.since"
                " FROM care_assignments a JOIN care_families f ON f.id = a.family_id"
                " JOIN care_contacts c ON c.id = a.contact_id WHERE f.active = 1")
+        if family_id is not None:
+            return [Assignment.from_row(r) for r in await self._db.all(sql + " AND f.id = ?", (family_id,))]
         return [Assignment.from_row(r) for r in await self._db.all(sql)]
+
+    async def assignment_rows(self) -> list[tuple[int, str, int, int, str, int, str]]:
+        """Every assignment as plain tuples (family, jurisdiction, old_sick, contact, role,
+        position, since): what planning needs for 300,000 rows without building objects."""
+        sql = ("SELECT a.family_id, f.jurisdiction, f.old_sick, a.contact_id, c.role, a.position, a.since"
+               " FROM care_assignments a JOIN care_families f ON f.id = a.family_id"
+               " JOIN care_contacts c ON c.id = a.contact_id WHERE f.active = 1 ORDER BY a.family_id")
+        return [tuple(r) for r in await self._db.all(sql)]
+
+    async def next_position(self, family_id: int, contact_id: int) -> tuple[int, bool]:
+        """(position, already assigned): where this contact stands or would stand for the family."""
+        row = await self._db.one("SELECT position FROM care_assignments WHERE family_id = ? AND contact_id = ?",
+                                 (family_id, contact_id))
+        if row is not None:
+            return int(row[0]), True
+        value = await self._db.scalar("SELECT COALESCE(MAX(position), 0) + 1 FROM care_assignments"
+                                      " WHERE family_id = ?", (family_id,))
+        return int(value), False
+
+    async def max_contact_id(self) -> int:
+        return int(await self._db.scalar("SELECT COALESCE(MAX(id), 0) FROM care_contacts") or 0)
+
+    async def contact_ids_after(self, after_id: int) -> list[int]:
+        return [int(r[0]) for r in await self._db.all("SELECT id FROM care_contacts WHERE id > ?", (after_id,))]
+
+    async def my_families(self, contact_id: int) -> list[dict[str, Any]]:
+        """The contact's families with village, last visit (any kind) and next open reminder."""
+        sql = ("SELECT f.id, f.alias, f.village, f.township,"
+               " (SELECT MAX(v.day) FROM care_visits v WHERE v.family_id = f.id) AS last_visit,"
+               " (SELECT MIN(r.due_date) FROM care_reminders r WHERE r.family_id = f.id AND r.contact_id = a.contact_id"
+               "  AND r.status != 'done') AS next_due"
+               " FROM care_assignments a JOIN care_families f ON f.id = a.family_id"
+               " WHERE a.contact_id = ? AND f.active = 1 ORDER BY f.alias")
+        return [dict(r) for r in await self._db.all(sql, (contact_id,))]
+
+    async def team(self, supervisor_contact_id: int) -> list[int]:
+        """Contacts who report to this one."""
+        rows = await self._db.all("SELECT id FROM care_contacts WHERE supervisor_id = ?", (supervisor_contact_id,))
+        return [int(r[0]) for r in rows]
 
     async def families_of(self, contact_id: int) -> list[tuple[int, str]]:
         sql = ("SELECT f.id, f.alias FROM care_assignments a JOIN care_families f ON f.id = a.family_id"

@@ -4,24 +4,27 @@ final: a replayed button on it changes nothing."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from bot.storage.db import Database, now_iso
+from bot.storage.planning import Planner, plan_beside
 from bot.storage.records import Reminder
 
 _SELECT = ("SELECT r.id, r.family_id, r.contact_id, r.kind, r.due_date, r.status, r.sent_count, r.sent_at,"
            " r.late, f.alias, CASE WHEN c.active = 1 AND c.blocked = 0 THEN c.telegram_id END"
-           " AS reachable_telegram_id, c.name AS contact_name, c.supervisor_id FROM care_reminders r"
+           " AS reachable_telegram_id, c.name AS contact_name, c.supervisor_id, r.postponed, r.undeliverable"
+           " FROM care_reminders r"
            " JOIN care_families f ON f.id = r.family_id JOIN care_contacts c ON c.id = r.contact_id")
 _ORDER = " ORDER BY r.due_date, r.id"
+ADD_CHUNK = 4000  # rows per planning transaction: a few milliseconds of the write lock
 OPEN = "('pending', 'sending', 'sent')"  # still waiting for the contact
 
 
 class Reminders:
     def __init__(self, db: Database) -> None:
         self._db = db
-        self.planned_on: dt.date | None = None  # planning is idempotent; once a day is enough
 
     async def _select(self, where: str, params: tuple[object, ...] = ()) -> list[Reminder]:
         return [Reminder.from_row(r) for r in await self._db.all(f"{_SELECT} WHERE {where}{_ORDER}", params)]
@@ -33,6 +36,25 @@ class Reminders:
             return await tx.executemany(
                 "INSERT OR IGNORE INTO care_reminders (family_id, contact_id, kind, due_date, send_after, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)", [(f, c, k, d.isoformat(), s.isoformat(), now) for f, c, k, d, s in rows])
+
+    async def add_rows(self, rows: Sequence[tuple[int, int, str, str, str]], chunk: int = ADD_CHUNK) -> int:
+        """INSERT OR IGNORE rows already in text form, in chunks of short transactions with a
+        turn for other tasks between them: planning 100,000 families never holds the write
+        lock for long. Returns how many are new."""
+        now = now_iso()
+        added = 0
+        for start in range(0, len(rows), chunk):
+            async with self._db.transaction() as tx:
+                added += await tx.executemany(
+                    "INSERT OR IGNORE INTO care_reminders (family_id, contact_id, kind, due_date, send_after,"
+                    " created_at) VALUES (?, ?, ?, ?, ?, ?)", [(*row, now) for row in rows[start:start + chunk]])
+            await asyncio.sleep(0)
+        return added
+
+    async def plan_beside(self, day: dt.date, after: dt.date | None, planner: Planner,
+                          intervals: Iterable[int] | None = None) -> int:
+        """Plan and enqueue on a second connection in a worker thread (see planning.py)."""
+        return await plan_beside(self._db, day, after, planner, intervals)
 
     async def all(self) -> list[Reminder]:
         return await self._select("1 = 1")
@@ -61,6 +83,18 @@ class Reminders:
         await self._db.write("UPDATE care_reminders SET status = 'sent', sent_count = sent_count + 1, sent_at = ?,"
                              " late = MAX(late, ?) WHERE id = ? AND status = 'sending'",
                              (now.isoformat(), int(late), reminder_id))
+
+    async def mark_undeliverable(self, reminder_id: int) -> None:
+        """Telegram refused it (blocked, never opened the bot): shown apart from 'sent'."""
+        await self._db.write("UPDATE care_reminders SET undeliverable = 1 WHERE id = ?", (reminder_id,))
+
+    async def overdue_of(self, contact_ids: list[int], day: dt.date) -> list[Reminder]:
+        """Overdue reminders of these contacts (a supervisor's team)."""
+        if not contact_ids:
+            return []
+        marks = ", ".join("?" * len(contact_ids))
+        return await self._select(f"r.status != 'done' AND r.due_date < ? AND r.contact_id IN ({marks})",
+                                  (day.isoformat(), *contact_ids))
 
     async def release(self, reminder_id: int) -> None:
         """The send certainly failed (nothing reached Telegram): try again next round."""
@@ -91,8 +125,10 @@ class Reminders:
 
     async def postpone(self, reminder_id: int, until: dt.datetime) -> bool:
         """False when the reminder is already done (finished is final)."""
+        # a postponed reminder starts afresh: not late, not "again", no escalation counted against it
         written = await self._db.write("UPDATE care_reminders SET status = 'pending', send_after = ?,"
-                                       " acked_at = NULL WHERE id = ? AND status != 'done'",
+                                       " acked_at = NULL, postponed = 1, sent_count = 0, late = 0,"
+                                       " undeliverable = 0 WHERE id = ? AND status != 'done'",
                                        (until.isoformat(), reminder_id))
         return written.rowcount == 1
 

@@ -15,7 +15,7 @@ ENSURE_USER = ("INSERT INTO users (user_id, role, created_at, updated_at) VALUES
                "ON CONFLICT(user_id) DO NOTHING")
 INVITE_VALID = dt.timedelta(days=7)  # an invite code not used within a week no longer works
 # audit actions by one person about another: kept after the actor's /forget (see PRIVACY)
-ACCOUNTABLE_ACTIONS = ("read_family_record",)
+ACCOUNTABLE_ACTIONS = ("read_family_record", "read_care_family")
 _USER_COLUMNS = frozenset({"role", "jurisdiction", "consent", "consent_at", "blocked"})
 
 

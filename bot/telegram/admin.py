@@ -8,7 +8,7 @@ from telegram.ext import ContextTypes
 from bot.ids import parse_id
 from bot.telegram import templates as t
 from bot.telegram.callbacks import Callback, Kind, button
-from bot.telegram.context import STAFF_ROLES, clock, role_of, storage
+from bot.telegram.context import STAFF_ROLES, clock, known_user, role_of, storage
 from bot.telegram.render import escape, split_text
 from bot.telegram.start import set_commands_for
 from knowledge.catalogue import get_document
@@ -25,23 +25,76 @@ async def _require(update: Update, context: ContextTypes.DEFAULT_TYPE, roles: tu
 
 
 async def family_record(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    assert update.effective_message and update.effective_user
+    """/family USER_ID (a family who saved their interview) or /family ALIAS (a registry family):
+    only families of the staff member's own city; readable (the family result rendering, not
+    raw facts), in Beijing time; every read audited with what was read."""
+    from bot.reminders import templates as rt
+    from bot.telegram.care import record_text
+
+    message = update.effective_message
+    assert message and update.effective_user
     if not await _require(update, context, STAFF_ROLES, t.STAFF_ONLY):
         return
-    subject = parse_id(context.args[0]) if context.args else None
-    if subject is None:
-        await update.effective_message.reply_text(t.FAMILY_USAGE)
+    reader = await known_user(update, context)
+    city = reader.jurisdiction if reader else None
+    is_admin = reader is not None and reader.role == "admin"
+    query = " ".join(context.args or []).strip()
+    if not query or (query.isdigit() and parse_id(query) is None):  # "١١٢" is neither user 112 nor an alias
+        await message.reply_text(rt.FAMILY_USAGE_ALIAS)
+        return
+    if city is None and not is_admin:
+        await message.reply_text(rt.FAMILY_NEEDS_CITY)
+        return
+    subject = parse_id(query)
+    if subject is None:  # a registry family by its alias, in the reader's city
+        registry = storage(context).registry
+        code = city or ""
+        family_id = await registry.family_id(code, query[:40]) if code else None
+        # the registry family goes in the detail: `subject` holds Telegram user ids (forget clears those)
+        await storage(context).audit.record(update.effective_user.id, "read_care_family", None,
+                                            f"{code}/{query[:40]}" + (f" #{family_id}" if family_id else ""))
+        if family_id is None:
+            await message.reply_text(rt.FAMILY_NOT_FOUND.format(city=escape(_city_name(code)),
+                                                                alias=escape(query[:40])))
+            return
+        record = await registry.family_record(family_id)
+        text = (record_text(query[:40], record) if record else rt.MY_FAMILIES_NONE) + "\n\n" + rt.FAMILY_AUDITED
+        for chunk in split_text(text):
+            await message.reply_text(chunk)
         return
     record = await storage(context).conversations.read_profile(subject, reader=update.effective_user.id)
     if record is None:
-        await update.effective_message.reply_text(t.FAMILY_NONE.format(user=subject))
+        await message.reply_text(t.FAMILY_NONE.format(user=subject))
         return
-    answers = "\n".join(f"{escape(str(k))}: {escape(str(v))}" for k, v in record["answers"].items())
-    text = t.FAMILY_RECORD.format(user=subject, city=escape(get_document(record["jurisdiction"]).name),
-                                  updated=escape(record["updated_at"]), answers=answers,
-                                  summary=escape(record["summary"] or ""))
-    for chunk in split_text(text):
-        await update.effective_message.reply_text(chunk)
+    if not is_admin and record["jurisdiction"] != city:
+        await message.reply_text(rt.FAMILY_OTHER_CITY.format(city=escape(_city_name(city or ""))))
+        return
+    updated = _shanghai(record["updated_at"])
+    body = record_text(str(subject), {"jurisdiction": record["jurisdiction"], "answers": record["answers"],
+                                      "day": updated[:10]})
+    header = rt.FAMILY_PROFILE_HEADER.format(user=subject, city=escape(_city_name(record["jurisdiction"])),
+                                             updated=updated)
+    for chunk in split_text(header + "\n\n" + body + "\n\n" + rt.FAMILY_AUDITED):
+        await message.reply_text(chunk)
+
+
+def _city_name(code: str) -> str:
+    try:
+        return get_document(code).name
+    except Exception:  # an unknown code in an old record: show it as it is
+        return code
+
+
+def _shanghai(stamp: str) -> str:
+    """A stored UTC time as Beijing time, 'YYYY-MM-DD HH:MM'."""
+    import datetime as dt
+
+    from bot.reminders.planner import SHANGHAI
+
+    try:
+        return dt.datetime.fromisoformat(stamp).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return stamp
 
 
 async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -81,9 +134,13 @@ async def audit_log(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not entries:
         await update.effective_message.reply_text(t.AUDIT_EMPTY)
         return
-    lines = [t.AUDIT_HEADER] + [
-        escape(t.AUDIT_LINE.format(at=e["at"], actor=e["actor"], action=e["action"],
-                                   subject=e["subject"] if e["subject"] is not None else ""))
+    from bot.reminders import templates as rt
+
+    lines = [t.AUDIT_HEADER] + [  # what was read, in Beijing time
+        escape(rt.AUDIT_ROW.format(
+            at=_shanghai(e["at"]), actor=e["actor"], action=rt.AUDIT_ACTIONS.get(e["action"], e["action"]),
+            what=" ".join(x for x in (rt.AUDIT_SUBJECT.format(subject=e["subject"]) if e["subject"] is not None
+                                      else "", e["detail"] or "") if x)))
         for e in entries]
     for chunk in split_text("\n".join(lines)):
         await update.effective_message.reply_text(chunk)
@@ -152,9 +209,32 @@ async def assign(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             or not await registry.contact_exists(contact_id):
         await update.effective_message.reply_text(t.ASSIGN_USAGE)
         return
-    position, _ = await registry.assign(family_id, contact_id, clock(context)().astimezone(SHANGHAI).date())
+    from bot.reminders import templates as rt
+    from bot.reminders.coverage import assign_contact
+    from bot.reminders.schedule import load_schedule, needed_roles
+
+    today = clock(context)().astimezone(SHANGHAI).date()
+    outcome = await assign_contact(storage(context), family_id, contact_id, today, today)
+    if outcome.refused is not None:
+        code = await registry.family_jurisdiction(family_id)
+        schedule = load_schedule(code)
+        roles = "、".join(rt.CONTACT_ROLE_NAMES.get(r, rt.ROLE_ANY if r == "any" else r)
+                         for r in sorted(needed_roles(schedule)))
+        await update.effective_message.reply_text(rt.ASSIGN_REFUSED.format(
+            role=rt.CONTACT_ROLE_NAMES.get(outcome.refused, outcome.refused), position=outcome.position,
+            city=escape(get_document(code).name), roles=roles,
+            volunteers=escape(schedule.volunteers) if outcome.refused == "volunteer" else ""))
+        return
     await storage(context).audit.record(update.effective_user.id, "assign", None, f"{args[0]}->{args[1]}")
-    await update.effective_message.reply_text(t.ASSIGN_OK.format(family=args[0], contact=args[1], position=position))
+    reach = outcome.reach
+    lines = [t.ASSIGN_OK.format(family=args[0], contact=args[1], position=outcome.position),
+             rt.describe_reach(reach.total, reach.reachable, reach.not_opened, reach.blocked, reach.no_telegram)]
+    if outcome.planned:
+        lines.append(rt.ASSIGN_PLANNED.format(n=outcome.planned))
+    if outcome.missing:
+        lines.append(rt.ASSIGN_MISSING.format(roles="、".join(
+            rt.CONTACT_ROLE_NAMES.get(r, rt.ROLE_ANY if r == "any" else r) for r in outcome.missing)))
+    await update.effective_message.reply_text("\n".join(lines))
 
 
 async def overdue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -162,8 +242,11 @@ async def overdue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
     from bot.reminders import templates as rt
     from bot.reminders.planner import SHANGHAI
+    from bot.telegram.care import team_overdue
 
     assert update.effective_message and update.effective_user
+    if await role_of(update, context) != "admin" and await team_overdue(update, context):
+        return  # a supervisor: their own team
     if not await _require(update, context, ("admin",), t.ADMIN_ONLY):
         return
     rows = await storage(context).reminders.overdue(clock(context)().astimezone(SHANGHAI).date())
@@ -171,7 +254,8 @@ async def overdue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.effective_message.reply_text(t.OVERDUE_NONE)
         return
     lines = [t.OVERDUE_HEADER.format(n=len(rows))] + [
-        escape(f"{r.due_date} {rt.KIND_NAMES.get(r.kind, r.kind)} {r.alias} {r.contact_name} {r.status}")
+        escape(f"{r.due_date} {rt.KIND_NAMES.get(r.kind, r.kind)} {r.alias} {r.contact_name}"
+               f" {rt.STATUS_WORDS.get(r.shown_status, r.shown_status)}")
         for r in rows[:200]]
     for chunk in split_text("\n".join(lines)):
         await update.effective_message.reply_text(chunk)

@@ -159,6 +159,7 @@ def build_application(settings: Settings) -> Application:
     # Groups -3..-1 run before everything (one handler per group): an edited message or an
     # update seen before is dropped, a user over the rate limit is slowed down, and staff or
     # contact work outside a private chat is refused.
+    application.add_handler(TypeHandler(Update, care.on_any_update), group=-4)  # a contact who writes is reachable
     application.add_handler(TypeHandler(Update, guards.drop_repeats_and_edits), group=-3)
     application.add_handler(TypeHandler(Update, guards.rate_guard), group=-2)
     application.add_handler(TypeHandler(Update, guards.private_only), group=-1)

@@ -11,10 +11,11 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, TimedOut
 from telegram.ext import Application, ContextTypes
 
+from bot.ids import parse_id
 from bot.reminders import templates as rt
 from bot.reminders.delivery import MaybeDelivered, Unreachable, escalate, tick
 from bot.reminders.planner import SHANGHAI
@@ -23,7 +24,7 @@ from bot.storage import Reminder, Storage
 from bot.telegram import templates as t
 from bot.telegram.callbacks import Callback, Kind, button, encode
 from bot.telegram.context import application_clock, settings, storage
-from bot.telegram.render import escape
+from bot.telegram.render import escape, split_text
 
 log = logging.getLogger("lianxin.reminders")
 Clock = Callable[[], dt.datetime]
@@ -31,6 +32,17 @@ Clock = Callable[[], dt.datetime]
 
 def _kind(reminder: Reminder) -> str:
     return rt.KIND_NAMES.get(reminder.kind, reminder.kind)
+
+
+def reminder_keyboard(reminder: Reminder, with_help: bool = True) -> InlineKeyboardMarkup:
+    """The visit-log buttons of a reminder; after 需要协助 they stay (without the help button)."""
+    done = rt.BTN_DONE_CALL if reminder.kind == "phone_call" else rt.BTN_DONE_VISIT
+    rows = [[InlineKeyboardButton(done, callback_data=encode(Kind.VISIT, reminder.id))],
+            [InlineKeyboardButton(rt.BTN_POSTPONE.format(n=n), callback_data=encode(Kind.POSTPONE, reminder.id, n))
+             for n in (1, 3, 7)]]
+    if with_help:
+        rows.append([InlineKeyboardButton(rt.BTN_HELP, callback_data=encode(Kind.HELP, reminder.id))])
+    return InlineKeyboardMarkup(rows)
 
 
 class TelegramSender:
@@ -43,13 +55,7 @@ class TelegramSender:
             text += "\n" + rt.REMINDER_LATE
         if again:
             text += "\n" + rt.REMINDER_AGAIN
-        done = rt.BTN_DONE_CALL if reminder.kind == "phone_call" else rt.BTN_DONE_VISIT
-        keyboard = InlineKeyboardMarkup([
-            [InlineKeyboardButton(done, callback_data=encode(Kind.VISIT, reminder.id))],
-            [InlineKeyboardButton(rt.BTN_POSTPONE.format(n=n), callback_data=encode(Kind.POSTPONE, reminder.id, n))
-             for n in (1, 3, 7)],
-            [InlineKeyboardButton(rt.BTN_HELP, callback_data=encode(Kind.HELP, reminder.id))],
-        ])
+        keyboard = reminder_keyboard(reminder)
         try:
             await self.bot.send_message(chat_id, text, reply_markup=keyboard)
         except TimedOut as exc:  # the request left; Telegram may have delivered it
@@ -61,10 +67,16 @@ class TelegramSender:
 
     async def escalation(self, chat_id: int, reminder: Reminder, reason: str) -> None:
         words = {"unacked": rt.REASON_UNACKED, "unreachable": rt.REASON_UNREACHABLE, "help": rt.REASON_HELP}
+        base, _, fallback = reason.partition("+")
+        why = words.get(base, base)
+        if fallback:
+            why += rt.REASON_SUPERVISOR_TOO if reminder.supervisor_id is not None else rt.REASON_NO_SUPERVISOR
         text = rt.ESCALATION.format(alias=escape(reminder.alias), kind=escape(_kind(reminder)), due=reminder.due_date,
-                                    reason=words.get(reason, reason), contact=escape(reminder.contact_name))
+                                    reason=why, contact=escape(reminder.contact_name))
+        keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(rt.BTN_TEAM_OVERDUE,
+                                                               callback_data=encode(Kind.VISIT, 0, "t"))]])
         try:
-            await self.bot.send_message(chat_id, text)
+            await self.bot.send_message(chat_id, text, reply_markup=keyboard)
         except (Forbidden, BadRequest) as exc:
             raise Unreachable from exc
 
@@ -116,9 +128,20 @@ async def _own_reminder(update: Update, context: ContextTypes.DEFAULT_TYPE, remi
 
 @button(Kind.VISIT)
 async def on_visit(update: Update, context: ContextTypes.DEFAULT_TYPE, cb: Callback) -> None:
-    """已走访 -> outcome -> follow-up -> logged (two steps, buttons only; a note is optional)."""
+    """已走访 -> outcome -> follow-up -> logged -> 写备注 / 不写了 (buttons only; the note is an
+    explicit step, so a later question is never filed as a note)."""
     query = update.callback_query
     assert query
+    if cb.fields[1:2] == ("t",):  # the button on an escalation: the team's (or, for admins, all) overdue
+        from bot.telegram.admin import overdue
+
+        await query.answer()
+        if not await team_overdue(update, context):
+            await overdue(update, context)
+        return
+    if cb.fields[1:2] == ("n",) and len(cb.fields) == 4:
+        await _note_step(update, context, cb)
+        return
     reminder = await _own_reminder(update, context, cb.fields[0])
     if reminder is None:
         return
@@ -146,13 +169,39 @@ async def on_visit(update: Update, context: ContextTypes.DEFAULT_TYPE, cb: Callb
             await query.edit_message_text(rt.ALREADY_FINISHED)
             return
         nxt = rt.LOGGED_NEXT.format(day=today + dt.timedelta(days=days)) if days else ""
-        if context.user_data is not None:
-            context.user_data["note_for_visit"] = (visit_id, reminder.contact_id)
+        rows = [[InlineKeyboardButton(label, callback_data=encode(Kind.VISIT, reminder.id, "n", visit_id, choice))
+                 for label, choice in ((rt.BTN_NOTE_YES, "y"), (rt.BTN_NOTE_NO, "x"))]]
         await query.edit_message_text(
             rt.LOGGED.format(alias=escape(reminder.alias), kind=_kind(reminder), outcome=rt.OUTCOMES[step[1]],
-                             next=nxt) + "\n" + rt.NOTE_HINT)
+                             next=nxt) + "\n" + rt.ASK_NOTE, reply_markup=InlineKeyboardMarkup(rows))
         return
     await query.answer(t.EXPIRED, show_alert=True)
+
+
+NOTE_MINUTES = 10  # the note step ends by itself: a question asked an hour later is not a note
+
+
+async def _note_step(update: Update, context: ContextTypes.DEFAULT_TYPE, cb: Callback) -> None:
+    """写备注: the next text (within NOTE_MINUTES, before any command) is the note; 不写了: none."""
+    query = update.callback_query
+    assert query
+    reminder = await _own_reminder(update, context, cb.fields[0])
+    visit_id = parse_id(cb.fields[2])
+    if reminder is None:
+        return
+    if visit_id is None or cb.fields[3] not in ("y", "x"):
+        await query.answer(t.EXPIRED, show_alert=True)
+        return
+    await query.answer()
+    if cb.fields[3] == "x":
+        if context.user_data is not None:
+            context.user_data.pop(NOTE_KEY, None)
+        await query.edit_message_text(rt.NOTE_SKIPPED)
+        return
+    until = _clock(context.application)() + dt.timedelta(minutes=NOTE_MINUTES)
+    if context.user_data is not None:
+        context.user_data[NOTE_KEY] = (visit_id, reminder.contact_id, until.isoformat())
+    await query.edit_message_text(rt.NOTE_PROMPT.format(minutes=NOTE_MINUTES))
 
 
 @button(Kind.POSTPONE)
@@ -189,7 +238,8 @@ async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE, cb: Callba
     await query.answer()
     admins = settings(context).bot_admin_ids
     await escalate(storage(context), TelegramSender(context.bot), reminder, "help", now, admins)
-    await query.edit_message_text(rt.HELP_SENT)
+    # the visit still has to be logged: the buttons stay
+    await query.edit_message_text(rt.HELP_SENT_KEEP, reply_markup=reminder_keyboard(reminder, with_help=False))
 
 
 async def _families_of_sender(update: Update, context: ContextTypes.DEFAULT_TYPE) -> list[tuple[int, str]]:
@@ -207,20 +257,47 @@ async def _families_of_sender(update: Update, context: ContextTypes.DEFAULT_TYPE
 
 
 async def my_families(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Village, last visit and next due date of each of my families."""
     message = update.effective_message
     families = await _families_of_sender(update, context)
-    if not families or message is None:
+    if not families or message is None or update.effective_user is None:
         return
+    contact = await storage(context).registry.contact_by_telegram(update.effective_user.id)
+    assert contact is not None
     lines = []
-    for family_id, alias in families:
-        record = await storage(context).registry.family_record(family_id)
-        line = f"· {escape(alias)}"
+    buttons = []
+    for family in await storage(context).registry.my_families(contact[0]):
+        place = "".join(p for p in (family["township"], family["village"]) if p) or "—"
+        lines.append(rt.MY_FAMILY_LINE.format(alias=escape(family["alias"]), place=escape(place),
+                                              last=family["last_visit"] or rt.NONE_YET,
+                                              next=family["next_due"] or rt.NONE_YET))
+        record = await storage(context).registry.family_record(family["id"])
         if record:
-            summary = rt.RECORD_LINE.format(day=record.get("day", ""), eligible=record.get("eligible") or "无",
-                                            unclear=record.get("unclear") or "无")
-            line += "\n  " + escape(summary)
-        lines.append(line)
-    await message.reply_text(rt.MY_FAMILIES.format(lines="\n".join(lines)))
+            lines.append(rt.RECORD_SHORT.format(day=escape(str(record.get("day", "")))))
+            buttons.append([InlineKeyboardButton(rt.BTN_RECORD.format(alias=family["alias"]),
+                                                 callback_data=encode(Kind.VISIT_CHECK, family["id"], "r"))])
+    chunks = split_text(rt.MY_FAMILIES.format(lines="\n".join(lines)))
+    for n, chunk in enumerate(chunks):
+        last = n == len(chunks) - 1
+        await message.reply_text(chunk, reply_markup=InlineKeyboardMarkup(buttons) if last and buttons else None)
+
+
+def record_text(alias: str, record: dict[str, object]) -> str:
+    """A family's saved interview, shown as the family interview shows its result (grouped,
+    amounts with their document's date, each with its citation), recomputed from the answers."""
+    from dialogs.eligibility_text import render_assessment
+    from knowledge.eligibility import assess
+    from knowledge.facts import ProfileError, parse_profile
+
+    answers = record.get("answers")
+    day = str(record.get("day", ""))
+    try:
+        facts = {k: v for k, v in dict(answers).items() if k != "jurisdiction"}  # type: ignore[call-overload]
+        profile = parse_profile({"jurisdiction": record["jurisdiction"], **facts}, as_of=dt.date.fromisoformat(day))
+    except (ProfileError, KeyError, TypeError, ValueError):
+        return rt.RECORD_UNREADABLE
+    return rt.RECORD_HEADER.format(alias=escape(alias), day=escape(day)) + "\n\n" + escape(
+        render_assessment(assess(profile)))
 
 
 async def visit_check(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -246,6 +323,12 @@ async def on_visit_check(update: Update, context: ContextTypes.DEFAULT_TYPE, cb:
         return
     await query.answer()
     family_id = int(cb.fields[0])
+    if cb.fields[1:] == ("r",):  # the saved result, readable
+        record = await storage(context).registry.family_record(family_id)
+        assert query.message is not None
+        for chunk in split_text(record_text(mine[family_id], record) if record else rt.MY_FAMILIES_NONE):
+            await context.bot.send_message(query.message.chat.id, chunk)
+        return
     if len(cb.fields) == 1:
         rows = [[InlineKeyboardButton(t.VISIT_CHECK_AGREED, callback_data=encode(Kind.VISIT_CHECK, family_id, "y"))],
                 [InlineKeyboardButton(t.VISIT_CHECK_DECLINED, callback_data=encode(Kind.VISIT_CHECK, family_id, "n"))]]
@@ -259,14 +342,91 @@ async def on_visit_check(update: Update, context: ContextTypes.DEFAULT_TYPE, cb:
     await check_command(update, context, for_family=(family_id, jurisdiction))
 
 
+NOTE_KEY = "note_for_visit"
+
+
 async def maybe_visit_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """The text right after logging a visit is its optional note."""
-    held = (context.user_data or {}).pop("note_for_visit", None)
+    """After 写备注, the next text within the time limit is the visit's note."""
+    held = (context.user_data or {}).pop(NOTE_KEY, None)
     message = update.effective_message
     if not held or message is None or not message.text or message.text.startswith("/"):
         return False
-    visit_id, contact_id = held
+    visit_id, contact_id, until = held
+    if _clock(context.application)() > dt.datetime.fromisoformat(until):
+        await message.reply_text(rt.NOTE_EXPIRED)
+        return False  # the text is answered as what it is (a question, most likely)
     if await storage(context).registry.set_visit_note(visit_id, contact_id, message.text.strip()):
         await message.reply_text(rt.NOTE_SAVED)
         return True
     return False
+
+
+async def on_any_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Runs before every handler: a contact who writes is reachable again (clears 'blocked',
+    records that they opened the bot), and any command ends a pending note step."""
+    user = update.effective_user
+    if user is None:
+        return
+    await storage(context).registry.contact_seen(user.id)
+    message = update.effective_message
+    if message is not None and (message.text or "").startswith("/") and context.user_data is not None:
+        context.user_data.pop(NOTE_KEY, None)
+
+
+async def contact_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """/start from a registry contact: recognised by Telegram id (no invite code), their own
+    help and commands, not the family consent text. False for everyone else."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None:
+        return False
+    contact = await storage(context).registry.contact_by_telegram(user.id)
+    if contact is None:
+        return False
+    role = await storage(context).registry.contact_role(contact[0]) or ""
+    await context.bot.set_my_commands(rt.COMMANDS_CONTACT, scope=BotCommandScopeChat(user.id))
+    await message.reply_text(rt.CONTACT_WELCOME.format(name=escape(contact[1]),
+                                                       role=rt.CONTACT_ROLE_NAMES.get(role, role)) + rt.HELP_CONTACT)
+    return True
+
+
+async def contact_forget_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """For a registry contact, /forget says honestly what stays (registration, visit logs) and why."""
+    user = update.effective_user
+    if user is None or await storage(context).registry.contact_by_telegram(user.id) is None:
+        return ""
+    return rt.CONTACT_FORGET_NOTE
+
+
+async def contact_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """/help from a registry contact lists the contact commands."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None or await storage(context).registry.contact_by_telegram(user.id) is None:
+        return False
+    await message.reply_text(rt.HELP_CONTACT)
+    return True
+
+
+async def team_overdue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """A supervisor (a contact others report to) sees their team's overdue reminders.
+    False when the writer supervises nobody (then /overdue is the admin's command)."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None:
+        return False
+    contact = await storage(context).registry.contact_by_telegram(user.id)
+    team = await storage(context).registry.team(contact[0]) if contact else []
+    if not team:
+        return False
+    day = _clock(context.application)().astimezone(SHANGHAI).date()
+    rows = await storage(context).reminders.overdue_of(team, day)
+    if not rows:
+        await message.reply_text(rt.TEAM_OVERDUE_NONE)
+        return True
+    lines = [rt.TEAM_OVERDUE_HEADER.format(n=len(rows))] + [
+        escape(f"{r.due_date} {_kind(r)} {r.alias} {r.contact_name} {rt.STATUS_WORDS.get(r.shown_status, r.status)}")
+        for r in rows[:200]]
+    for chunk in split_text("\n".join(lines)):
+        await message.reply_text(chunk)
+    return True

@@ -7,6 +7,7 @@ from telegram.ext import ContextTypes
 
 from bot.telegram import templates as t
 from bot.telegram.callbacks import Callback, Kind, button, encode
+from bot.telegram.care import contact_forget_note, contact_help, contact_start
 from bot.telegram.context import known_user, role_of, storage
 from bot.telegram.render import escape
 from dialogs import conversation_templates as ct
@@ -25,6 +26,8 @@ def city_keyboard() -> InlineKeyboardMarkup:
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_user and update.effective_message
     await storage(context).users.ensure(update.effective_user.id)
+    if await contact_start(update, context):  # a registry contact: no invite, no family consent text
+        return
     keyboard = InlineKeyboardMarkup([
         [InlineKeyboardButton(t.ROLE_FAMILY, callback_data=encode(Kind.ROLE, "family"))],
         [InlineKeyboardButton(t.ROLE_VOLUNTEER, callback_data=encode(Kind.ROLE, "volunteer"))],
@@ -74,6 +77,8 @@ async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE, cb: Cal
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_message
     role = await role_of(update, context)
+    if role in ("family", "volunteer") and await contact_help(update, context):
+        return
     text = {"family": t.HELP_FAMILY, "volunteer": t.HELP_VOLUNTEER, "staff": t.HELP_STAFF,
             "admin": t.HELP_ADMIN}[role]
     await update.effective_message.reply_text(text.replace("{bot}", context.bot.username or "bot"))
@@ -88,7 +93,8 @@ async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_message
     keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(t.FORGET_YES, callback_data=encode(Kind.FORGET, "y"))],
                                      [InlineKeyboardButton(t.FORGET_NO, callback_data=encode(Kind.FORGET, "n"))]])
-    await update.effective_message.reply_text(t.FORGET_CONFIRM, reply_markup=keyboard)
+    await update.effective_message.reply_text(t.FORGET_CONFIRM + await contact_forget_note(update, context),
+                                              reply_markup=keyboard)
 
 
 @button(Kind.FORGET, ("y", "n"))
@@ -99,10 +105,11 @@ async def on_forget(update: Update, context: ContextTypes.DEFAULT_TYPE, cb: Call
     if cb.fields[0] == "n":
         await query.edit_message_text(t.FORGET_KEPT)
         return
+    note = await contact_forget_note(update, context)  # what a contact's deletion keeps, and why
     await storage(context).users.forget(update.effective_user.id)
     if context.user_data is not None:
         context.user_data.clear()
-    await query.edit_message_text(t.FORGOTTEN)
+    await query.edit_message_text(t.FORGOTTEN + note)
 
 
 async def set_commands_for(context: ContextTypes.DEFAULT_TYPE, chat_id: int, role: str) -> None:

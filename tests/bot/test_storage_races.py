@@ -28,9 +28,14 @@ async def api() -> AsyncIterator[FakeBotApi]:
 
 
 async def started(api: FakeBotApi, path: Path, **settings: object) -> Harness:
+    """The bot, once its reminder loop's first round is over (planning runs in a thread; a
+    reminder seeded during that round would be sent by the loop, not by the test)."""
     harness = Harness(api, path, **settings)
     harness.clock = lambda: NOON
-    return await harness.start()
+    await harness.start()
+    await wait_for(lambda: harness.storage.ops.get_meta("planned_on"))
+    await asyncio.sleep(0.3)
+    return harness
 
 
 async def seed_sent_reminders(bot: Harness, contacts: list[int]) -> list[int]:

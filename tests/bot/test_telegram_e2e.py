@@ -146,6 +146,7 @@ async def test_roles_staff_commands_refused_to_families_and_reads_audited(bot: H
     staff = 601
     assert any("工作人员" in r.text for r in await bot.say(staff, f"/join {code}"))
     assert any(t.JOIN_BAD in r.text for r in await bot.say(602, f"/join {code}"))  # used once only
+    await bot.tap(staff, "j|kaifeng")  # staff read only their own city's families
     replies = await bot.say(staff, f"/family {FAMILY}")
     assert any(f"用户 {FAMILY} 的记录" in r.text for r in replies)
     entries = await bot.storage.audit.entries(50)
