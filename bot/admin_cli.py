@@ -109,7 +109,8 @@ def _report_problems(exc: CsvProblems, file: str) -> int:
 
 async def import_families(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
     try:
-        rows = parse_families(_read(args.file), await s.registry.family_keys())
+        rows = parse_families(_read(args.file), await s.registry.family_keys(),
+                              await s.registry.family_telegram_ids())
     except CsvProblems as exc:
         return _report_problems(exc, args.file)
     print(f"imported {await s.registry.import_families(rows)} families")

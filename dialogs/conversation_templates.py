@@ -19,6 +19,11 @@ DISTRESS_CITY_CLAUSE = "出处：{number}，{path}\n原文：{sentence}\n{dated}
 DATED_IN_FORCE = "（以上内容依据{date}印发的文件所载；具体以当地卫生健康部门的解释为准）"
 DATED_DRAFT = "（以上内容出自征求意见稿，文件没有注明日期，不是正式生效文件）"
 DISTRESS_NO_CITY = "告诉我您在哪个城市，我可以把当地文件里关于心理帮扶的规定找给您。"
+# for a family in the care registry (the office linked its Telegram account): an urgent visit
+DISTRESS_OFFER_VISIT = "您愿意的话，我可以请平时联系您家的干部尽快到家里来看看您。"
+BTN_ASK_VISIT = "请联系人来看看我"
+DISTRESS_VISIT_ASKED = "好的，已经告诉您的联系人了，他们会尽快来看您。您说的话我没有转给任何人。"
+DISTRESS_VISIT_ALREADY = "今天已经请过联系人了，他们会尽快来。等的时候难受，也可以打 12356 说说话。"
 DISTRESS_STAY = "您愿意的话，可以跟我多说几句，我在这里。"
 NO_NUMBER = "征求意见稿，无文号"
 

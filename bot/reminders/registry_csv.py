@@ -11,7 +11,10 @@ from typing import Any
 from bot.ids import MAX_ID_DIGITS, parse_id
 from knowledge.catalogue import UnknownJurisdiction, resolve_jurisdiction
 
-FAMILY_COLUMNS = ("alias", "jurisdiction", "township", "village", "contact_note", "old_sick", "lives_alone")
+# telegram_id (optional): the family's own Telegram account, given by the family to the office, so
+# that the bot can offer a family in distress to ask its contacts to come by
+FAMILY_COLUMNS = ("alias", "jurisdiction", "township", "village", "contact_note", "old_sick", "lives_alone",
+                  "telegram_id")
 CONTACT_COLUMNS = ("name", "role", "township", "telegram_id")
 ROLE_WORDS = {
     "township_leader": "township_leader", "乡镇领导": "township_leader", "乡镇干部": "township_leader",
@@ -73,10 +76,28 @@ def _flag(value: str, name: str, problems: list[str], line: int) -> bool:
     return False
 
 
-def parse_families(text: str, existing: Set[tuple[str, str]] = frozenset()) -> list[dict[str, Any]]:
+def _telegram_id(row: dict[str, str], line: int, problems: list[str], seen: set[int]) -> int | None:
+    """The optional telegram_id cell: ASCII digits, not registered before (in the database or
+    earlier in this file)."""
+    text = row.get("telegram_id", "")
+    if not text:
+        return None
+    parsed = parse_id(text)
+    if parsed is None:
+        problems.append(f"line {line}: telegram_id: {text[:30]!r} is not an id (1-{MAX_ID_DIGITS} digits 0-9)")
+        return None
+    if parsed in seen:
+        problems.append(f"line {line}: telegram_id: {parsed} is already registered")
+    seen.add(parsed)
+    return parsed
+
+
+def parse_families(text: str, existing: Set[tuple[str, str]] = frozenset(),
+                   existing_telegram: Set[int] = frozenset()) -> list[dict[str, Any]]:
     problems: list[str] = []
     out: list[dict[str, Any]] = []
     seen = set(existing)
+    seen_telegram = set(existing_telegram)
     for line, row in _rows(text, FAMILY_COLUMNS, ("alias", "jurisdiction")):
         alias = row.get("alias", "")
         if not alias or len(alias) > 40:
@@ -92,7 +113,8 @@ def parse_families(text: str, existing: Set[tuple[str, str]] = frozenset()) -> l
         out.append({"alias": alias, "jurisdiction": code, "township": row.get("township", ""),
                     "village": row.get("village", ""), "contact_note": row.get("contact_note", "")[:200],
                     "old_sick": int(_flag(row.get("old_sick", ""), "old_sick", problems, line)),
-                    "lives_alone": int(_flag(row.get("lives_alone", ""), "lives_alone", problems, line))})
+                    "lives_alone": int(_flag(row.get("lives_alone", ""), "lives_alone", problems, line)),
+                    "telegram_id": _telegram_id(row, line, problems, seen_telegram)})
     if problems:
         raise CsvProblems(problems)
     return out
@@ -114,19 +136,8 @@ def parse_contacts(text: str, existing_telegram: Set[int] = frozenset(),
         if role is None:
             allowed = ", ".join(sorted(set(ROLE_WORDS.values())))
             problems.append(f"line {line}: role: {row.get('role')!r} is not one of {allowed}")
-        tid_text = row.get("telegram_id", "")
-        telegram_id = None
-        if tid_text:
-            parsed = parse_id(tid_text)
-            if parsed is None:
-                problems.append(f"line {line}: telegram_id: {tid_text[:30]!r} is not an id "
-                                f"(1-{MAX_ID_DIGITS} digits 0-9)")
-            else:
-                telegram_id = parsed
-                if telegram_id in seen:
-                    problems.append(f"line {line}: telegram_id: {telegram_id} is already registered")
-                seen.add(telegram_id)
-        elif role is not None and name:
+        telegram_id = _telegram_id(row, line, problems, seen)
+        if telegram_id is None and not row.get("telegram_id") and role is not None and name:
             key = (name, role, row.get("township", ""))
             if key in seen_unlinked:
                 problems.append(f"line {line}: {name} ({role}, {key[2] or 'no township'}) is already registered"

@@ -98,7 +98,8 @@ FAMILY_NOT_FOUND = "{city}的登记名单里没有“{alias}”这户家庭。"
 FAMILY_PROFILE_HEADER = "<b>用户 {user} 的记录</b>（{city}，更新于 {updated}，北京时间）"
 FAMILY_AUDITED = "（本次查看已记入审计日志）"
 AUDIT_ACTIONS = {"read_family_record": "查看了家庭记录", "read_care_family": "查看了登记家庭", "assign": "分配联系人",
-                 "raise_urgent": "发起紧急走访", "read_audit_log": "查看了审计记录", "refused_command": "被拒绝的命令",
+                 "raise_urgent": "发起紧急走访", "family_asked_visit": "家庭请联系人上门",
+                 "read_audit_log": "查看了审计记录", "refused_command": "被拒绝的命令",
                  "grant_staff": "设为工作人员", "grant_volunteer": "设为志愿者", "grant_family": "设为家庭"}
 AUDIT_ROW = "{at} 用户{actor} {action} {what}"
 AUDIT_SUBJECT = "用户{subject}"

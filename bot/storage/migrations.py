@@ -140,6 +140,10 @@ MIGRATIONS: list[tuple[int, str]] = [
     UPDATE care_contacts SET opened_at = (SELECT created_at FROM users WHERE users.user_id = care_contacts.telegram_id)
         WHERE telegram_id IS NOT NULL;
     """),
+    (6, """
+    ALTER TABLE care_families ADD COLUMN telegram_id INTEGER;
+    CREATE UNIQUE INDEX care_families_telegram ON care_families(telegram_id) WHERE telegram_id IS NOT NULL;
+    """),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 LIANXIN_TABLE = "users"  # present since migration 1: how a Lianxin database is recognised

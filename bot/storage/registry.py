@@ -17,7 +17,8 @@ from bot.storage.records import Assignment
 
 IMPORT_CHUNK = 1000  # rows per transaction: a few milliseconds of holding the write lock
 IMPORT_PAUSE = 0.05  # seconds between chunks, so the bot's writes get their turn
-FAMILY_FIELDS = ("alias", "jurisdiction", "township", "village", "contact_note", "old_sick", "lives_alone")
+FAMILY_FIELDS = ("alias", "jurisdiction", "township", "village", "contact_note", "old_sick", "lives_alone",
+                 "telegram_id")
 CONTACT_FIELDS = ("name", "role", "township", "telegram_id")
 # a contact has opened the bot once they wrote to it (now or before they were registered)
 _OPENED = ("(c.telegram_id IS NOT NULL AND (c.opened_at IS NOT NULL"
@@ -42,11 +43,13 @@ class Registry:
     # --- families and contacts -------------------------------------------------------------
 
     async def add_family(self, alias: str, jurisdiction: str, township: str = "", village: str = "",
-                         contact_note: str = "", old_sick: bool = False, lives_alone: bool = False) -> int:
+                         contact_note: str = "", old_sick: bool = False, lives_alone: bool = False,
+                         telegram_id: int | None = None) -> int:
         written = await self._db.write(
             "INSERT INTO care_families (alias, jurisdiction, township, village, contact_note, old_sick, lives_alone,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (alias, jurisdiction, township, village, contact_note, int(old_sick), int(lives_alone), now_iso()))
+            " telegram_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (alias, jurisdiction, township, village, contact_note, int(old_sick), int(lives_alone), telegram_id,
+             now_iso()))
         return written.lastrowid
 
     async def add_contact(self, name: str, role: str, township: str = "", telegram_id: int | None = None,
@@ -98,6 +101,20 @@ class Registry:
     async def telegram_ids(self) -> set[int]:
         rows = await self._db.all("SELECT telegram_id FROM care_contacts WHERE telegram_id IS NOT NULL")
         return {int(r[0]) for r in rows}
+
+    async def family_telegram_ids(self) -> set[int]:
+        rows = await self._db.all("SELECT telegram_id FROM care_families WHERE telegram_id IS NOT NULL")
+        return {int(r[0]) for r in rows}
+
+    async def family_of_telegram(self, telegram_id: int) -> int | None:
+        """The active registry family whose own Telegram account this is, if it has a contact
+        who can come by (the office links them; see the families CSV)."""
+        value = await self._db.scalar(
+            "SELECT f.id FROM care_families f WHERE f.telegram_id = ? AND f.active = 1 AND EXISTS"
+            " (SELECT 1 FROM care_assignments a JOIN care_contacts c ON c.id = a.contact_id"
+            "  WHERE a.family_id = f.id AND c.active = 1)", (telegram_id,))
+        return int(value) if value is not None else None
+
 
     async def contact_keys(self) -> set[tuple[str, str, str]]:
         """(name, role, township) of contacts without a Telegram id: how a re-import is recognised."""

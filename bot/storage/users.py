@@ -108,6 +108,8 @@ class Users:
         marks = ",".join("?" * len(ACCOUNTABLE_ACTIONS))
         async with self._db.transaction() as tx:
             await tx.execute("DELETE FROM users WHERE user_id = ?", (user_id,))  # cascades: dialogs, profiles
+            # the office's registry record of the family stays; the link to this account goes
+            await tx.execute("UPDATE care_families SET telegram_id = NULL WHERE telegram_id = ?", (user_id,))
             await tx.execute("UPDATE invites SET used_by = NULL WHERE used_by = ?", (user_id,))
             await tx.execute(f"DELETE FROM audit_log WHERE actor = ? AND NOT (action IN ({marks})"
                              " AND (subject IS NULL OR subject != ?))", (user_id, *ACCOUNTABLE_ACTIONS, user_id))

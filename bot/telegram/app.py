@@ -41,7 +41,7 @@ from telegram.ext import (
 
 from bot.settings import Settings
 from bot.storage import Storage
-from bot.telegram import admin, ask, browse, care, check, guards, start
+from bot.telegram import admin, ask, browse, care, caring, check, guards, start
 from bot.telegram import templates as t
 from bot.telegram.callbacks import Callback, DecodedHandler, Kind, button
 from bot.telegram.context import CONTEXT_TYPES
@@ -127,7 +127,7 @@ async def _start_check_from_button(update: Update, context: ContextTypes.DEFAULT
 BUTTON_HANDLERS: tuple[DecodedHandler, ...] = (
     start.on_role, start.on_city, start.on_consent, start.on_forget, check.on_check_button, ask.on_full_text,
     browse.on_doc, browse.on_compare, _start_check_from_button, care.on_visit, care.on_postpone, care.on_help,
-    care.on_visit_check, admin.on_urgent, check.on_result_section,
+    care.on_visit_check, admin.on_urgent, check.on_result_section, caring.on_come_by,
 )
 
 

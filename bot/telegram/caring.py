@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
-from bot.telegram.context import known_user, storage
+from bot.telegram.callbacks import Callback, Kind, button, encode
+from bot.telegram.context import clock, known_user, storage
 from bot.telegram.render import escape
+from bot.telegram.templates import EXPIRED
+from dialogs import conversation_templates as ct
 from dialogs.distress import DISTRESS_COUNTER, distress_reply, is_distress
 from dialogs.small_talk import EverydayReply, everyday_reply
 
@@ -27,8 +31,34 @@ async def answer_distress(update: Update, context: ContextTypes.DEFAULT_TYPE, me
     count = DISTRESS_COUNTER.record()
     log.info("distress message answered (%d since start)", count)  # a counter, never the text
     user = await known_user(update, context)
-    await message.reply_text(escape(distress_reply(user.jurisdiction if user else None)))
+    text_out, keyboard = escape(distress_reply(user.jurisdiction if user else None)), None
+    private = update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE
+    if private and update.effective_user is not None \
+            and await storage(context).registry.family_of_telegram(update.effective_user.id) is not None:
+        text_out += "\n\n" + escape(ct.DISTRESS_OFFER_VISIT)
+        keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(ct.BTN_ASK_VISIT, callback_data=encode(Kind.COME_BY,
+                                                                                                       "go"))]])
+    await message.reply_text(text_out, reply_markup=keyboard)
     return True
+
+
+@button(Kind.COME_BY, ("go",))
+async def on_come_by(update: Update, context: ContextTypes.DEFAULT_TYPE, cb: Callback) -> None:
+    """The family asked its contacts to come by: an urgent visit for each of them, through the
+    reminders system (delivered, escalated and logged like any other). Nothing the family
+    wrote goes with it; a second tap the same day asks nobody twice."""
+    query = update.callback_query
+    assert query and update.effective_user
+    family_id = await storage(context).registry.family_of_telegram(update.effective_user.id)
+    if family_id is None:  # unlinked or forgotten since
+        await query.answer(EXPIRED, show_alert=True)
+        return
+    await query.answer()
+    created = await storage(context).reminders.raise_urgent(family_id, clock(context)())
+    await storage(context).audit.record(update.effective_user.id, "family_asked_visit", None, str(family_id))
+    await query.edit_message_reply_markup(None)
+    await context.bot.send_message(query.message.chat.id if query.message else update.effective_user.id,
+                                   ct.DISTRESS_VISIT_ASKED if created else ct.DISTRESS_VISIT_ALREADY)
 
 
 async def answer_everyday(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> EverydayReply | None:

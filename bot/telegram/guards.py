@@ -36,7 +36,7 @@ PRIVATE_COMMANDS = frozenset({"family", "invite", "grant", "audit", "myfamilies"
                               "overdue", "assign", "join", "start", "check", "forget"})
 PRIVATE_BUTTON_KINDS = frozenset(k.value for k in (
     Kind.VISIT, Kind.POSTPONE, Kind.HELP, Kind.VISIT_CHECK, Kind.URGENT, Kind.ROLE, Kind.CITY, Kind.CONSENT,
-    Kind.INTERVIEW, Kind.FORGET, Kind.RESULT, Kind.SHORTCUT))
+    Kind.INTERVIEW, Kind.FORGET, Kind.RESULT, Kind.SHORTCUT, Kind.COME_BY))
 # A user idle this long loses their in-memory state (rate window, PTB user_data): everything
 # needed after a restart is in the database, so nothing needed is lost with it.
 IDLE_SECONDS = 6 * 3600
