@@ -26,6 +26,7 @@ from dialogs.interview import (
     result,
     start,
     summary,
+    typed_age,
 )
 from dialogs.result_summary import ResultView, build_view, render_full
 from dialogs.small_talk import other_city_text
@@ -60,8 +61,7 @@ def _apply(state: InterviewState, question: Question, ids: list[str], line: str)
     number = small_number(line)
     if number is not None and 1 <= number <= len(ids):
         return answer(state, question, ids[number - 1])
-    if question.age_fact and small_number(line.strip().removesuffix("岁").removesuffix("周岁")) is not None \
-            and answer_age(state, question, line):
+    if question.age_fact and typed_age(line) is not None and answer_age(state, question, line):
         return True
     by_label = next((o.id for o in question.options if o.label == line), None)
     if by_label is None:  # part of one label only ("离世", "农村"): that option

@@ -55,6 +55,10 @@ OPT_FATHER = "孩子爸爸"
 
 Q_MOTHER_AGE = "孩子妈妈今年多大岁数？也可以直接输入岁数。"
 Q_FATHER_AGE = "孩子爸爸今年多大岁数？也可以直接输入岁数。"
+# a father on his own: his own age first ("您"), then the mother's, saying why it is asked
+Q_FATHER_AGE_ALONE = "您今年多大岁数？也可以直接输入岁数。"
+Q_MOTHER_AGE_FOR_FATHER = "有的待遇要看孩子妈妈的年龄。孩子妈妈今年多大岁数？不方便说的，可以选“不清楚”。"
+Q_MOTHER_AGE_ALONE = "您今年多大岁数？也可以直接输入岁数。"
 AGE_BELOW = "不到{next}岁"
 AGE_RANGE = "{low}到{high}岁"
 AGE_EXACT = "{low}岁"

@@ -13,6 +13,7 @@ the summary without starting over (answers that no longer matter are then droppe
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -324,17 +325,24 @@ def _born(fact: str) -> Any:
     return build
 
 
+# the age question's words for a parent on their own: "您" for their own age, and why the
+# other parent's age is asked at all
+_AGE_TEXT_ALONE = {("mother_age", "mother"): t.Q_MOTHER_AGE_ALONE, ("father_age", "father"): t.Q_FATHER_AGE_ALONE,
+                   ("mother_age", "father"): t.Q_MOTHER_AGE_FOR_FATHER}
+
+
 def _age(fact: str, text: str) -> Any:
     def build(profile: Profile, missing: set[str]) -> Question | None:
         if fact not in missing:
             return None
+        wording = _AGE_TEXT_ALONE.get((fact, _alone(profile) or ""), text)
         bands, _ = person_bands(profile.jurisdiction, fact, profile.as_of)
         options = tuple(
             Option(f"a{low}", band_label(low, high, i == len(bands) - 1),
                    {fact: low if low == high else {"min": low, "max": high}})
             for i, (low, high) in enumerate(bands)
         )
-        return Question(fact, text, (*options, _unknown((fact,))), (fact,), age_fact=fact)
+        return Question(fact, wording, (*options, _unknown((fact,))), (fact,), age_fact=fact)
 
     return build
 
@@ -389,7 +397,11 @@ def next_question(state: InterviewState) -> Question | None:
         return _jurisdiction_question()
     profile, missing = _open_missing(state)
     asked = {s.key for s in state.steps}
-    for key in ORDER:
+    order: tuple[str, ...] = ORDER
+    if _alone(profile) == "father":  # his own age first: a man answering alone thinks of himself
+        order = tuple({"mother_age": "father_age", "father_age": "mother_age", "mother_age_born": "father_age_born",
+                       "father_age_born": "mother_age_born"}.get(k, k) for k in ORDER)
+    for key in order:
         if key.endswith("_born"):
             if key in asked or f"{key.removesuffix('_born')}" not in asked:
                 continue  # only right after that age was given, and never twice
@@ -445,12 +457,34 @@ def finish_checklist(state: InterviewState, question: Question, ticked: list[str
     return True
 
 
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+              "九": 9}
+_CN_AGE = re.compile(r"(?:([一二两三四五六七八九]?)(十))?([一二三四五六七八九])?"
+                     r"|(一百)(?:零([一二三四五六七八九])|一十|(十))?")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def typed_age(text: str) -> int | None:
+    """An age as a person types it: "58", "５８", "58岁", "五十八", "六十", "一百零二". None for
+    anything else ("²", Arabic-Indic digits and 5,000-digit strings included)."""
+    core = text.strip().removesuffix("周岁").removesuffix("岁").strip().translate(_FULL_WIDTH)
+    if re.fullmatch(r"[0-9]{1,3}", core):
+        return int(core)
+    match = _CN_AGE.fullmatch(core)
+    if not core or match is None:
+        return None
+    if match.group(4):  # 一百, 一百零二, 一百一十
+        return 100 + (_CN_DIGITS[match.group(5)] if match.group(5) else 10 if match.group(6) or "十" in core else 0)
+    tens = (_CN_DIGITS[match.group(1)] if match.group(1) else 1) if match.group(2) else 0
+    units = _CN_DIGITS[match.group(3)] if match.group(3) else 0
+    return tens * 10 + units
+
+
 def answer_age(state: InterviewState, question: Question, text: str) -> bool:
-    """A typed age ("58", "58岁") for an age question; False if it is not a sensible age."""
-    digits = text.strip().removesuffix("岁").removesuffix("周岁").strip()
-    if question.age_fact is None or not digits.isdigit() or not 18 <= int(digits) <= 120:
+    """A typed age ("58", "58岁", "五十八") for an age question; False if it is not a sensible age."""
+    age = typed_age(text)
+    if question.age_fact is None or age is None or not 18 <= age <= 120:
         return False
-    age = int(digits)
     state.steps.append(Step(question.key, {question.age_fact: age}, t.AGE_EXACT.format(low=age)))
     _prune(state)
     return True

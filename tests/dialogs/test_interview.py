@@ -362,3 +362,32 @@ def test_the_1933_rule_is_a_plain_yes_no_question_for_the_very_old(option: str, 
 def test_no_birth_date_question_below_ninety(band: str) -> None:
     state, _ = _liuzhou_until("father_age", mother_option=band)
     assert "mother_age_born" not in [s.key for s in state.steps]
+
+
+@pytest.mark.parametrize(("typed", "age"), [
+    ("58", 58), ("５８", 58), ("58岁", 58), ("五十八", 58), ("六十八岁", 68), ("七十二周岁", 72), ("六十", 60),
+    ("一百零二", 102), ("²", None), ("٣", None), ("9" * 5000, None), ("三千", None), ("", None),
+])
+def test_ages_are_read_as_people_type_them(typed: str, age: int | None) -> None:
+    from dialogs.interview import typed_age
+
+    assert typed_age(typed) == age
+
+
+def test_a_father_on_his_own_is_asked_his_own_age_first() -> None:
+    """A tester typed his own age into "孩子妈妈今年多大岁数": a man answering alone is asked
+    about himself first ("您"), then the mother's age with the reason it is asked."""
+    from dialogs import check_templates as ct
+    from dialogs.interview import answer_age
+
+    state = start("liuzhou")
+    for key, option in (("child", None), ("household", "f")):
+        q = next_question(state)
+        assert q is not None and q.key == key
+        answer(state, q, option or next(o.id for o in q.options if o.id != "u"))
+    while (q := next_question(state)) is not None and q.age_fact is None:
+        answer(state, q, next(o.id for o in q.options if o.id != "u"))
+    assert q is not None and q.age_fact == "father_age" and q.text == ct.Q_FATHER_AGE_ALONE
+    assert answer_age(state, q, "六十二")
+    q = next_question(state)
+    assert q is not None and q.age_fact == "mother_age" and q.text == ct.Q_MOTHER_AGE_FOR_FATHER
