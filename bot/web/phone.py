@@ -71,7 +71,7 @@ def _screen(request: Request, state: iv.InterviewState, error: str | None = None
     elif not state.confirmed:
         context.update(mode="summary", rows=iv.summary(state))
     else:
-        context.update(mode="result", sections=result_sections(iv.result(state)))
+        context.update(mode="result", result=result_sections(iv.result(state)))
     return request.app.state.templates.TemplateResponse(request, "check.html", context)
 
 
