@@ -5,8 +5,10 @@ deployment runs one process behind one nginx location."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
+from markupsafe import Markup, escape
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -22,6 +24,7 @@ from bot.web.signing import StateSigner
 from dialogs import web_copy as w
 
 HERE = Path(__file__).parent
+_HIGHLIGHT = re.compile(r"【([^【】]*)】")
 
 
 async def _web_health(request: Request) -> Response:
@@ -68,9 +71,18 @@ def create_app(extra_routes: list[BaseRoute] | None = None, *, health: Route | N
     app = Starlette(routes=routes, exception_handlers={404: _not_found, 405: _method_not_allowed,
                                                        BodyTooLarge: _too_large})
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    app.state.templates.env.filters["marks"] = marks
     app.state.signer = signer or StateSigner()
     app.add_middleware(_FormLimit)
     return app
+
+
+def marks(line: str) -> Markup:
+    """A line with the search's 【】 highlight brackets shown as <mark>, never as brackets;
+    everything else escaped."""
+    parts = _HIGHLIGHT.split(str(line))  # odd items are the highlighted words
+    return Markup("").join(Markup("<mark>{}</mark>").format(part) if i % 2 else escape(part)
+                           for i, part in enumerate(parts))
 
 
 def _too_large(request: Request, exc: Exception) -> Response:
