@@ -197,6 +197,7 @@ def test_a_question_is_answered_with_its_citation(browser: Any, server: str, siz
     page.get_by_role("button", name=w.ASK_SUBMIT).click()
     answer = page.locator("#answer").inner_text()
     assert "汴政办〔2023〕24号" in answer and "三、（一）1." in answer and "原文" in answer and "1430元" in answer
+    assert "【" not in answer and page.locator("#answer mark", has_text="特别扶助金").count() > 0
     assert _fits_width(page)
     _shot(page, f"{size}-7-ask")
     page.context.close()
@@ -298,4 +299,20 @@ def test_a_kaifeng_widow_sees_the_allowance_for_one_person_on_a_phone(browser: A
     page.get_by_role("button", name=w.CHECK_PRINT).click()
     printed = page.locator("main").inner_text()
     assert "每人每月1,430元（按2023年7月24日文件所载）" in printed and "2,860" not in printed
+    page.context.close()
+
+
+def test_a_distressed_message_on_a_phone_gets_care_and_the_hotlines(browser: Any, server: str) -> None:
+    page = _page(browser, PHONE)
+    page.goto(server + "/ask")
+    page.select_option("#city", "kaifeng")
+    page.fill("#q", "孩子走了以后我真的不想活了")
+    page.get_by_role("button", name=w.ASK_SUBMIT).click()
+    answer = page.locator("#answer")
+    shown = answer.inner_text()
+    assert "12356" in shown and "120（急救）或 110（报警）" in shown
+    assert "汴政办〔2023〕24号，三、（四）9." in shown and "心理专家或社会工作者上门进行心理干预服务" in shown
+    assert answer.bounding_box()["y"] < PHONE["height"]  # the care starts on the first screen
+    assert _fits_width(page)
+    _shot(page, "phone-13-distress")
     page.context.close()
