@@ -4,7 +4,6 @@ deployment runs one process behind one nginx location."""
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -17,10 +16,11 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from bot.settings import Settings, load_settings
 from bot.web import desk, phone
 from bot.web.api import api_routes, error_response
 from bot.web.limits import MAX_BODY_BYTES, BodyTooLarge, RateLimiter
-from bot.web.signing import StateSigner
+from bot.web.signing import StateSigner, signer_for
 from dialogs import web_copy as w
 
 HERE = Path(__file__).parent
@@ -42,21 +42,23 @@ def _method_not_allowed(request: Request, exc: Exception) -> Response:
     return error_response(f"{request.method} is not allowed on {request.url.path}", 405)
 
 
-def default_limiter() -> RateLimiter:
-    """120 requests a minute per client, bursts of 30; WEB_API_RATE_PER_MINUTE changes the
-    rate (a city platform behind one address may need more, a load test much more)."""
-    raw = os.environ.get("WEB_API_RATE_PER_MINUTE", "")
-    rate = float(raw) if raw.replace(".", "", 1).isdigit() and float(raw) > 0 else 120.0
+def limiter_for(settings: Settings) -> RateLimiter:
+    """WEB_API_RATE_PER_MINUTE per client (120 by default), bursts of a quarter of it and at
+    least 30 (a city platform behind one address may need more, a load test much more)."""
+    rate = settings.web_api_rate_per_minute
     return RateLimiter(per_minute=rate, burst=max(30.0, rate / 4))
 
 
 def create_app(extra_routes: list[BaseRoute] | None = None, *, health: Route | None = None,
-               limiter: RateLimiter | None = None, signer: StateSigner | None = None) -> Starlette:
-    """The application; `extra_routes` and `health` come from webhook mode (the bot's)."""
+               limiter: RateLimiter | None = None, signer: StateSigner | None = None,
+               settings: Settings | None = None) -> Starlette:
+    """The application; `extra_routes` and `health` come from webhook mode (the bot's).
+    Raises SettingsError (one line) when a web setting is wrong."""
+    settings = settings or load_settings()
     routes: list[BaseRoute] = [
         *(extra_routes or []),
         health or Route("/healthz", _web_health),
-        *api_routes(limiter or default_limiter()),
+        *api_routes(limiter or limiter_for(settings)),
         Route("/", phone.home),
         Route("/ask", phone.ask_page),
         Route("/check", phone.check_start, methods=["GET"]),
@@ -72,7 +74,8 @@ def create_app(extra_routes: list[BaseRoute] | None = None, *, health: Route | N
                                                        BodyTooLarge: _too_large})
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     app.state.templates.env.filters["marks"] = marks
-    app.state.signer = signer or StateSigner()
+    app.state.signer = signer or signer_for(
+        settings.web_state_key.get_secret_value() if settings.web_state_key else None)
     app.add_middleware(_FormLimit)
     return app
 

@@ -12,8 +12,11 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 import secrets
 from typing import Any
+
+log = logging.getLogger("lianxin.web")
 
 
 class StateSigner:
@@ -40,3 +43,13 @@ class StateSigner:
         except ValueError:
             return None
         return data if isinstance(data, dict) else None
+
+
+def signer_for(key: str | None) -> StateSigner:
+    """The signer for WEB_STATE_KEY; without one, a random key for this run and a log line
+    saying so (an operator should know pages will not survive a restart)."""
+    if key:
+        return StateSigner(key.encode())
+    log.warning("WEB_STATE_KEY is not set: the phone page signs with a random key for this run, "
+                "so interview pages open at a restart will ask families to start again")
+    return StateSigner()
