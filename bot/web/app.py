@@ -25,6 +25,8 @@ from dialogs import web_copy as w
 
 HERE = Path(__file__).parent
 _HIGHLIGHT = re.compile(r"【([^【】]*)】")
+_HOTLINE = re.compile(r"(?<![0-9])(12356|120|110)(?![0-9])")
+_QUOTED = ("出处：", "原文：", "（")
 
 
 async def _web_health(request: Request) -> Response:
@@ -74,6 +76,7 @@ def create_app(extra_routes: list[BaseRoute] | None = None, *, health: Route | N
                                                        BodyTooLarge: _too_large})
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     app.state.templates.env.filters["marks"] = marks
+    app.state.templates.env.filters["calls"] = calls
     app.state.signer = signer or signer_for(
         settings.web_state_key.get_secret_value() if settings.web_state_key else None)
     app.add_middleware(_FormLimit)
@@ -85,6 +88,17 @@ def marks(line: str) -> Markup:
     everything else escaped."""
     parts = _HIGHLIGHT.split(str(line))  # odd items are the highlighted words
     return Markup("").join(Markup("<mark>{}</mark>").format(part) if i % 2 else escape(part)
+                           for i, part in enumerate(parts))
+
+
+def calls(line: str) -> Markup:
+    """A distress reply line with 12356, 120 and 110 as numbers a phone can call with one tap
+    (the quoted clause lines are left as they are)."""
+    text = str(line)
+    if text.startswith(_QUOTED):
+        return escape(text)
+    parts = _HOTLINE.split(text)  # odd items are the numbers
+    return Markup("").join(Markup('<a class="call" href="tel:{0}">{0}</a>').format(part) if i % 2 else escape(part)
                            for i, part in enumerate(parts))
 
 

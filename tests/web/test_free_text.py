@@ -77,3 +77,11 @@ async def test_no_mark_around_words_of_death() -> None:
     page = await ask("独生子女死亡 扶助金", "kaifeng")
     answer = page[page.index('id="answer"'):]
     assert "死亡" in answer and not re.search(r"<mark>[^<]*(死|亡|去世|逝)[^<]*</mark>", answer)
+
+
+async def test_the_hotlines_can_be_called_with_one_tap_on_a_phone() -> None:
+    page = await ask("我不想活了", "kaifeng")
+    answer = page[page.index('id="answer"'):]
+    for number in ("12356", "120", "110"):
+        assert f'<a class="call" href="tel:{number}">{number}</a>' in answer
+    assert 'href="tel:1—2' not in answer and "tel:2023" not in answer  # the quoted clause is left alone
