@@ -299,6 +299,7 @@ def test_a_kaifeng_widow_sees_the_allowance_for_one_person_on_a_phone(browser: A
     page.get_by_role("button", name=w.CHECK_PRINT).click()
     printed = page.locator("main").inner_text()
     assert "每人每月1,430元（按2023年7月24日文件所载）" in printed and "2,860" not in printed
+    assert "户口在哪个地方：开封市" in printed and "？：" not in printed
     page.context.close()
 
 
