@@ -53,9 +53,10 @@ def limiter_for(settings: Settings) -> RateLimiter:
 
 def create_app(extra_routes: list[BaseRoute] | None = None, *, health: Route | None = None,
                limiter: RateLimiter | None = None, signer: StateSigner | None = None,
-               settings: Settings | None = None) -> Starlette:
+               settings: Settings | None = None, announce_random_key: bool = True) -> Starlette:
     """The application; `extra_routes` and `health` come from webhook mode (the bot's).
-    Raises SettingsError (one line) when a web setting is wrong."""
+    Raises SettingsError (one line) when a web setting is wrong. `announce_random_key=False`:
+    the caller logs the random-key warning itself once it listens."""
     settings = settings or load_settings()
     routes: list[BaseRoute] = [
         *(extra_routes or []),
@@ -78,7 +79,7 @@ def create_app(extra_routes: list[BaseRoute] | None = None, *, health: Route | N
     app.state.templates.env.filters["marks"] = marks
     app.state.templates.env.filters["calls"] = calls
     app.state.signer = signer or signer_for(
-        settings.web_state_key.get_secret_value() if settings.web_state_key else None)
+        settings.web_state_key.get_secret_value() if settings.web_state_key else None, announce_random_key)
     app.add_middleware(_FormLimit)
     return app
 

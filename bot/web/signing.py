@@ -24,6 +24,7 @@ class StateSigner:
 
     def __init__(self, key: bytes | None = None) -> None:
         # a key made at start-up: pages opened before a restart then ask to start again
+        self.random_key = not key  # pages will not survive a restart (said in the log)
         self._key = key or secrets.token_bytes(32)
 
     def _mac(self, payload: bytes) -> str:
@@ -45,11 +46,16 @@ class StateSigner:
         return data if isinstance(data, dict) else None
 
 
-def signer_for(key: str | None) -> StateSigner:
-    """The signer for WEB_STATE_KEY; without one, a random key for this run and a log line
-    saying so (an operator should know pages will not survive a restart)."""
+RANDOM_KEY_WARNING = ("WEB_STATE_KEY is not set: the phone page signs with a random key for this run, "
+                      "so interview pages open at a restart will ask families to start again")
+
+
+def signer_for(key: str | None, announce: bool = True) -> StateSigner:
+    """The signer for WEB_STATE_KEY; without one, a random key for this run and (unless the
+    caller says it later, once it listens) a log line saying so: an operator should know
+    pages will not survive a restart."""
     if key:
         return StateSigner(key.encode())
-    log.warning("WEB_STATE_KEY is not set: the phone page signs with a random key for this run, "
-                "so interview pages open at a restart will ask families to start again")
+    if announce:
+        log.warning(RANDOM_KEY_WARNING)
     return StateSigner()

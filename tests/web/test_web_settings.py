@@ -7,8 +7,12 @@ from __future__ import annotations
 import logging
 import os
 import re
+import signal
+import socket
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -89,3 +93,25 @@ def test_python_m_bot_web_refuses_a_short_key_with_one_line_and_exit_2() -> None
     assert run.stderr.strip().splitlines() == [
         "web: setting WEB_STATE_KEY: must be at least 32 characters; make one with "
         "python -c 'import secrets; print(secrets.token_urlsafe(32))'"]
+
+
+def test_python_m_bot_web_says_in_its_log_when_the_key_is_random(tmp_path: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("WEB_", "TELEGRAM_", "BOT_"))}
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "web", "--port", str(port)], cwd=tmp_path, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert "WEB_STATE_KEY is not set" in out and "will ask families to start again" in out
