@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlparse
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.ids import parse_id
 
 DEFAULT_API = "https://api.telegram.org/bot"
+MIN_STATE_KEY = 32
 
 
 class SettingsError(ValueError):
@@ -57,6 +58,11 @@ class Settings(BaseSettings):
     # log format: "text" for people, "json" for log collectors (never message text or answers)
     bot_log_format: str = Field(default="text", pattern="^(text|json)$", alias="BOT_LOG_FORMAT")
     bot_poll_interval: float = Field(default=0.0, ge=0, alias="BOT_POLL_INTERVAL")
+    # the key that signs the interview state carried in the phone page; unset: a random key
+    # per start (pages opened before a restart then ask the family to start again)
+    web_state_key: SecretStr | None = Field(default=None, alias="WEB_STATE_KEY")
+    # JSON API requests per minute per client address (bursts of a quarter of it, at least 30)
+    web_api_rate_per_minute: float = Field(default=120, gt=0, alias="WEB_API_RATE_PER_MINUTE")
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -68,6 +74,16 @@ class Settings(BaseSettings):
         if not (sep and parse_id(head) is not None and len(tail) >= 10):
             raise ValueError("looks wrong; a token is like 123456789:AAE... (from @BotFather)")
         return v
+
+    @field_validator("web_state_key", mode="before")
+    @classmethod
+    def _state_key(cls, v: object) -> object:
+        if v is None or (isinstance(v, str) and not v.strip()):
+            return None
+        if isinstance(v, str) and len(v.strip()) < MIN_STATE_KEY:
+            raise ValueError(f"must be at least {MIN_STATE_KEY} characters; make one with "
+                             "python -c 'import secrets; print(secrets.token_urlsafe(32))'")
+        return v.strip() if isinstance(v, str) else v
 
     @field_validator("bot_admin_ids", mode="before")
     @classmethod

@@ -22,6 +22,8 @@ ASK_SUBMIT = "查一查"
 ASK_SOURCE = "出处"
 ASK_ORIGINAL = "原文"
 ASK_AGAIN = "再问一个"
+ASK_OFFER_CHECK = "想知道您家具体能享受哪些、每月多少钱？点下面的按钮，回答几个简单的问题就能看到。"
+CHECK_HINT_WEB = "点“查查我家能享受什么”，回答几个简单的问题。"
 
 CHECK_TITLE = "查查我家能享受什么"
 CHECK_START = "开始"
@@ -33,6 +35,7 @@ CHECK_EXPIRED = "这一页已经过期或者不完整了（可能是很久以前
 CHECK_PRINT = "打印或保存这一页"
 CHECK_PRINT_HINT = "可以带着这一页去乡镇（街道）计生办或社区。"
 CHECK_CHANGE = "改一改我填的情况"
+CHECK_TAP_HINT = "点下面的类别，就能看到每一项的金额和文件原文；再点一下收起来。"
 
 PRINT_TITLE = "帮扶项目清单"
 PRINT_PRODUCED = "本清单由连心助手于{date}按文件原文生成，不是政府的正式通知。"

@@ -6,34 +6,21 @@ The interview is `dialogs.interview` unchanged: one question per screen, big but
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
+from bot.web.free_text import MAX_QUESTION, free_text_reply
 from dialogs import check_templates as ct
 from dialogs import interview as iv
 from dialogs import web_copy as w
-from dialogs.answer_text import render_result
 from knowledge.catalogue import UnknownJurisdiction, load_catalogue, resolve_jurisdiction
 from knowledge.facts import today_in_china
-
-_HIT_START = re.compile(r"^\d+\. ")
 
 
 def _cities() -> list[tuple[str, str]]:
     return [(d.code, d.name) for d in load_catalogue()]
-
-
-def answer_blocks(text: str) -> list[list[str]]:
-    """An answer as cards: the opening lines, then one card per numbered clause."""
-    blocks: list[list[str]] = [[]]
-    for line in text.splitlines():
-        if _HIT_START.match(line):
-            blocks.append([])
-        blocks[-1].append(line)
-    return [b for b in blocks if b]
 
 
 async def home(request: Request) -> Response:
@@ -41,20 +28,16 @@ async def home(request: Request) -> Response:
 
 
 async def ask_page(request: Request) -> Response:
-    from knowledge.clause_search import search
-
-    question = request.query_params.get("q", "").strip()[:200]
+    question = request.query_params.get("q", "").strip()[:MAX_QUESTION]
     city = request.query_params.get("city", "")
     try:
         jurisdiction = resolve_jurisdiction(city) if city else None
     except UnknownJurisdiction:
         jurisdiction = None
-    blocks: list[list[str]] = []
-    if question:
-        blocks = answer_blocks(render_result(question, search(question, jurisdiction, 3)))
+    reply = free_text_reply(question, jurisdiction) if question else None
     return request.app.state.templates.TemplateResponse(
-        request, "ask.html", {"w": w, "question": question, "city": jurisdiction, "cities": _cities(),
-                              "blocks": blocks})
+        request, "ask.html", {"w": w, "question": question, "cities": _cities(), "reply": reply,
+                              "city": reply.jurisdiction if reply else jurisdiction})
 
 
 def _screen(request: Request, state: iv.InterviewState, error: str | None = None) -> Response:
@@ -71,7 +54,7 @@ def _screen(request: Request, state: iv.InterviewState, error: str | None = None
     elif not state.confirmed:
         context.update(mode="summary", rows=iv.summary(state))
     else:
-        context.update(mode="result", sections=result_sections(iv.result(state)))
+        context.update(mode="result", result=result_sections(iv.result(state)))
     return request.app.state.templates.TemplateResponse(request, "check.html", context)
 
 

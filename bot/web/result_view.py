@@ -4,24 +4,51 @@ summary-first renderer as Telegram and the terminal (`dialogs/result_summary.py`
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from dialogs import check_templates as t
 from dialogs import web_copy as w
 from dialogs.eligibility_text import render_outcome, stated_date
-from dialogs.result_summary import GROUP_CATEGORIES, build_view, group_of
+from dialogs.result_summary import GROUP_CATEGORIES, Section, build_view, group_of
 from knowledge.eligibility import Assessment
 
 
-def result_sections(assessment: Assessment) -> list[list[str]]:
-    """The result as the caring conversation shapes it: the summary first, then one topic at
-    a time (each item with its citation), then the open items; what does not apply and the
-    re-birth and adoption items stay collapsed to the summary's lines (blocks of lines)."""
+@dataclass
+class WebSection:
+    """One topic behind a tap: the line on its <summary>, and its items (blocks of lines)."""
+
+    key: str  # cash / medical / ... / open / not / sensitive
+    label: str
+    blocks: list[list[str]]
+
+
+@dataclass
+class WebResult:
+    summary: list[str]
+    sections: list[WebSection]
+
+
+def _label(section: Section) -> str:
+    if section.key == "open":
+        return t.BTN_OPEN.format(n=section.count)
+    if section.key == "not":
+        return t.BTN_NOT.format(n=section.count)
+    if section.key == "sensitive":
+        return t.BTN_SENSITIVE.format(n=section.count)  # one neutral line, opened only on request
+    return t.BTN_GROUP.format(heading=section.heading, n=section.count)
+
+
+def result_sections(assessment: Assessment) -> WebResult:
+    """The result as the caring conversation shapes it (the same `build_view` as Telegram's
+    buttons): the summary first, then each topic, the open items, what does not apply (a
+    count) and the re-birth and adoption items, each behind one tap; every item keeps its
+    citation. The section's own heading is left out: its tap line says the same."""
     view = build_view(assessment)
-    blocks = [view.summary.splitlines()]
+    sections = []
     for section in view.sections:
-        if section.key not in ("not", "sensitive"):
-            blocks += [block.splitlines() for block in section.text.split("\n\n") if block.strip()]
-    return blocks
+        blocks = [block.splitlines() for block in section.text.split("\n\n") if block.strip()]
+        sections.append(WebSection(section.key, _label(section), blocks[1:]))
+    return WebResult(view.summary.splitlines(), sections)
 
 
 def print_sections(assessment: Assessment, produced_on: dt.date) -> dict[str, object]:

@@ -12,8 +12,11 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 import secrets
 from typing import Any
+
+log = logging.getLogger("lianxin.web")
 
 
 class StateSigner:
@@ -21,6 +24,7 @@ class StateSigner:
 
     def __init__(self, key: bytes | None = None) -> None:
         # a key made at start-up: pages opened before a restart then ask to start again
+        self.random_key = not key  # pages will not survive a restart (said in the log)
         self._key = key or secrets.token_bytes(32)
 
     def _mac(self, payload: bytes) -> str:
@@ -40,3 +44,18 @@ class StateSigner:
         except ValueError:
             return None
         return data if isinstance(data, dict) else None
+
+
+RANDOM_KEY_WARNING = ("WEB_STATE_KEY is not set: the phone page signs with a random key for this run, "
+                      "so interview pages open at a restart will ask families to start again")
+
+
+def signer_for(key: str | None, announce: bool = True) -> StateSigner:
+    """The signer for WEB_STATE_KEY; without one, a random key for this run and (unless the
+    caller says it later, once it listens) a log line saying so: an operator should know
+    pages will not survive a restart."""
+    if key:
+        return StateSigner(key.encode())
+    if announce:
+        log.warning(RANDOM_KEY_WARNING)
+    return StateSigner()

@@ -106,6 +106,8 @@ def test_a_family_completes_the_interview_changes_an_answer_and_prints(browser: 
     page.get_by_role("button", name="返回上一步").click()  # back: the child question again
     assert "请问孩子现在的情况是" in page.locator("h1").inner_text()
     page.get_by_role("button", name="孩子已经离世").click()
+    assert "夫妻两人" in page.locator("h1").inner_text()  # who is in the household, its own question
+    page.get_by_role("button", name="夫妻两人", exact=True).click()
     _shot(page, f"{size}-2-question")
     big = page.get_by_role("button", name="两人都在本地（城镇户口）")
     assert big.bounding_box()["height"] >= 48  # a button a finger can hit
@@ -120,18 +122,34 @@ def test_a_family_completes_the_interview_changes_an_answer_and_prints(browser: 
     page.get_by_role("button", name="60岁及以上").click()
     page.get_by_role("button", name="没有", exact=True).click()
     summary = page.locator(".summary").inner_text()
-    assert "开封市" in summary and "孩子已经离世" in summary and "62岁" in summary
+    assert "开封市" in summary and "孩子已经离世" in summary and "夫妻两人" in summary and "62岁" in summary
     _shot(page, f"{size}-3-summary")
-    page.get_by_role("button", name="改第4条").click()  # the later-child answer, changed without starting over
+    page.get_by_role("button", name="改第5条").click()  # the later-child answer, changed without starting over
     assert "有没有再生育或者收养孩子" in page.locator("h1").inner_text()
     page.get_by_role("button", name="没有", exact=True).click()
     page.get_by_role("button", name="看结果").click()
-    result = page.locator(".result").inner_text()
-    assert result.index("一、您家可以享受的") < result.index("二、可能适用") < result.index("三、不适用的")
-    assert "特别扶助金（独生子女死亡）" in result and "每人每月1,430元" in result
-    assert "按2023年7月24日文件所载" in result and "汴政办〔2023〕24号" in result
-    assert _fits_width(page)
+    lead = page.locator("#summary")
+    assert lead.is_visible() and lead.bounding_box()["y"] < viewport["height"]  # the summary on the first screen
+    first = lead.inner_text()
+    assert "每月现金合计：2,860元" in first and "每人每月1,430元，2人共2,860元" in first
+    assert "按2023年7月24日文件所载" in first and "汴政办〔2023〕24号" in first
+    assert "再生育的医保待遇" not in page.locator(".result").inner_text()  # only on request
+    cash = page.locator("details.topic.cash")
+    assert not cash.locator(".item").first.is_visible()  # one tap away, not a wall of text
     page.screenshot(path=str(SCREENSHOTS / f"{size}-4-result-top.png"))  # what the family sees first
+    cash.locator("summary").click()
+    opened = cash.inner_text()
+    assert "特别扶助金（独生子女死亡）" in opened and "每人每月1,430元，2人共2,860元（按2023年7月24日文件所载）" in opened
+    assert "汴政办〔2023〕24号 三、（一）1.：“对独生子女死亡、女方年满49周岁的夫妻的特别扶助金由每人每月1180元提高到每人每月1430元”" in opened
+    not_applicable = page.locator("details.topic.not")
+    assert not_applicable.locator("summary").inner_text() == "不适用的（5项）"  # a count that opens
+    assert not not_applicable.locator(".item").first.is_visible()
+    not_applicable.locator("summary").click()
+    assert "不符合：" in not_applicable.inner_text() and not_applicable.locator(".item").first.is_visible()
+    sensitive = page.locator("details.topic.sensitive")
+    assert sensitive.locator("summary").inner_text() == "再要孩子或收养的帮扶（3项）"  # one neutral line
+    assert not sensitive.locator(".item").first.is_visible()
+    assert _fits_width(page)
     _shot(page, f"{size}-4-result")
     page.get_by_role("button", name=w.CHECK_CHANGE).click()  # from the result back to the summary, answers kept
     assert "孩子已经离世" in page.locator(".summary").inner_text()
@@ -142,7 +160,9 @@ def test_a_family_completes_the_interview_changes_an_answer_and_prints(browser: 
     assert f"{today.year}年{today.month}月{today.day}日" in printed
     assert "汴政办〔2023〕24号 三、（一）1.：“对独生子女死亡、女方年满49周岁的夫妻的特别扶助金由每人每月1180元提高到每人每月1430元”" in printed
     assert "每人每月1,430元，2人共2,860元（按2023年7月24日文件所载）" in printed
-    assert "三、不适用的" not in printed  # the page for the township office lists what to claim and ask about
+    assert printed.index("现金（4项）") < printed.index("医疗（") < printed.index("养老（")  # grouped as on the screen
+    assert "不适用" not in printed  # the page for the township office lists what to claim and ask about
+    assert "再生育的医保待遇" not in printed and "同等条件下优先收养子女" not in printed
     page.emulate_media(media="print")
     assert not page.get_by_role("button", name=w.PRINT_NOW).is_visible()
     _shot(page, f"{size}-5-print")
@@ -177,6 +197,7 @@ def test_a_question_is_answered_with_its_citation(browser: Any, server: str, siz
     page.get_by_role("button", name=w.ASK_SUBMIT).click()
     answer = page.locator("#answer").inner_text()
     assert "汴政办〔2023〕24号" in answer and "三、（一）1." in answer and "原文" in answer and "1430元" in answer
+    assert "【" not in answer and page.locator("#answer mark", has_text="特别扶助金").count() > 0
     assert _fits_width(page)
     _shot(page, f"{size}-7-ask")
     page.context.close()
@@ -235,12 +256,64 @@ def test_a_checklist_is_ticked_on_a_phone_and_shows_in_the_summary(browser: Any,
     page = _page(browser, PHONE)
     page.goto(server + "/check")
     page.get_by_role("button", name="临沂市").click()
+    _answer_until(page, "h1:has-text('特别扶助金')")
+    assert page.get_by_role("button", name="已经在领").is_visible() and page.get_by_role("button", name="还没有领").is_visible()
     _answer_until(page, ".tick")
     assert page.get_by_role("button", name="不清楚").is_visible()
-    page.get_by_label("已经在领国家的计划生育特别扶助金").check()
     page.get_by_label("家里享受低保").check()
+    page.get_by_label("是五保（特困）供养对象").check()
     _shot(page, "phone-11-checklist")
     page.get_by_role("button", name="选好了").click()
     _answer_until(page, ".summary")
-    assert "已经在领国家的计划生育特别扶助金、家里享受低保" in page.locator(".summary").inner_text()
+    summary = page.locator(".summary").inner_text()
+    assert "家里享受低保、是五保（特困）供养对象" in summary
+    assert "已经在领" in summary  # 特别扶助金 is its own question now, not a tick in the list
+    page.context.close()
+
+
+def test_a_kaifeng_widow_sees_the_allowance_for_one_person_on_a_phone(browser: Any, server: str) -> None:
+    """只有孩子妈妈: one person's 1,430 a month, never the couple's 2,860."""
+    page = _page(browser, PHONE)
+    page.goto(server + "/check")
+    page.get_by_role("button", name="开封市").click()
+    page.get_by_role("button", name="孩子已经离世").click()
+    page.get_by_role("button", name="只有孩子妈妈").click()
+    assert "您的户口在开封市吗" in page.locator("h1").inner_text()  # asked of her, not of a couple
+    page.get_by_role("button", name="在本地（城镇户口）").click()
+    page.get_by_role("button", name="没有", exact=True).click()
+    page.fill("#age", "66")
+    page.get_by_role("button", name=w.CHECK_AGE_SUBMIT).click()
+    assert "孩子爸爸" not in page.locator("main").inner_text()  # no question about a father who is not there
+    page.get_by_role("button", name="没有", exact=True).click()
+    assert "只有孩子妈妈" in page.locator(".summary").inner_text()
+    page.get_by_role("button", name="看结果").click()
+    first = page.locator("#summary").inner_text()
+    assert "每月现金合计：1,430元" in first and "特别扶助金（独生子女死亡）每人每月1,430元" in first
+    assert "2,860" not in page.locator(".result").inner_text()
+    page.locator("details.topic.cash summary").click()
+    cash = page.locator("details.topic.cash").inner_text()
+    assert "金额：每人每月1,430元（按2023年7月24日文件所载）" in cash and "2人共" not in cash
+    assert "汴政办〔2023〕24号 三、（一）1.：“对独生子女死亡、女方年满49周岁的夫妻的特别扶助金" in cash
+    assert _fits_width(page)
+    _shot(page, "phone-12-widow-result")
+    page.get_by_role("button", name=w.CHECK_PRINT).click()
+    printed = page.locator("main").inner_text()
+    assert "每人每月1,430元（按2023年7月24日文件所载）" in printed and "2,860" not in printed
+    assert "户口在哪个地方：开封市" in printed and "？：" not in printed
+    page.context.close()
+
+
+def test_a_distressed_message_on_a_phone_gets_care_and_the_hotlines(browser: Any, server: str) -> None:
+    page = _page(browser, PHONE)
+    page.goto(server + "/ask")
+    page.select_option("#city", "kaifeng")
+    page.fill("#q", "孩子走了以后我真的不想活了")
+    page.get_by_role("button", name=w.ASK_SUBMIT).click()
+    answer = page.locator("#answer")
+    shown = answer.inner_text()
+    assert "12356" in shown and "120（急救）或 110（报警）" in shown
+    assert "汴政办〔2023〕24号，三、（四）9." in shown and "心理专家或社会工作者上门进行心理干预服务" in shown
+    assert answer.bounding_box()["y"] < PHONE["height"]  # the care starts on the first screen
+    assert _fits_width(page)
+    _shot(page, "phone-13-distress")
     page.context.close()
