@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 
 from knowledge.catalogue import load_catalogue
 from knowledge.clause_search import SearchResult
+from knowledge.condition_text import requirement
 from knowledge.eligibility import Trace, assess_rule, evaluate, leaves
 from knowledge.facts import Profile, parse_profile
 from knowledge.key_sentence import asked_period
+from knowledge.rules_schema import Rule, RuleSet, Variant, all_rulesets, load_rules
 from knowledge.situation import stated_family_facts
 from knowledge.text_normalize import normalize
-from knowledge.rules_schema import Rule, RuleSet, Variant, all_rulesets, load_rules
 
 
 @dataclass(frozen=True)
@@ -97,17 +98,16 @@ def _rule_items(rule: Rule, profile: Profile) -> list[LeadItem]:
 
 
 def _when_label(variant: Variant) -> str | None:
-    from knowledge.condition_text import requirement
-
     when = variant.when
     return requirement(when) if isinstance(when, dict) and len(when) == 1 else None
 
 
 def _of_period(items: list[LeadItem], period: str | None) -> list[LeadItem]:
-    """Only the sums of the period asked about. A once-off asked about is never answered with
-    a monthly sum; for other periods a clause without that period keeps its sums."""
-    matching = [i for i in items if i.rule.amount is not None and i.rule.amount.period == period]
-    return matching if matching or period == "once" else items
+    """Only the sums of the period asked about (all of them when none is asked): a once-off
+    question is never answered with a monthly sum, nor a monthly one with a once-off."""
+    if period is None:
+        return items
+    return [i for i in items if i.rule.amount is not None and i.rule.amount.period == period]
 
 
 # the period a sum without a stated amount is for, from the kind of benefit it is
@@ -128,10 +128,22 @@ def _failed_words(reasons: list[str]) -> str:
     return "、".join(dict.fromkeys(words))
 
 
-def _open_words(reasons: list[str]) -> str:
-    """The open conditions, briefly: a birth-date cut-off restates an age condition."""
-    return "、".join(r.removeprefix("还需确认：") for r in reasons
-                    if r.startswith("还需确认：") and "出生" not in r)
+# the conditions a question most often leaves open and a family most often fails
+KEY_CONDITION_FACTS = {"mother_age": ("mother_age",), "father_age": ("father_age",),
+                       "age": ("mother_age", "father_age"), "later_child": ("later_child",)}
+
+
+def _key_conditions(rule: Rule, ruleset: RuleSet, family: Profile) -> str:
+    """The rule's key conditions (age, no later child) the family has not yet stated, in the
+    rule data's own words: 「女方年满49周岁、之后未再生育或收养子女」."""
+    nodes = [rule.conditions, rule.each_person]
+    if rule.in_scope:
+        nodes += [ruleset.scope.conditions, ruleset.scope.each_person]
+    # a per-person condition holds for each spouse on their own: 领取人年满60周岁
+    words = [requirement(leaf).replace("本人", "领取人") for node in nodes for leaf in leaves(node)
+             for name in leaf if name in KEY_CONDITION_FACTS
+             and any(family.is_open(f) for f in KEY_CONDITION_FACTS[name])]
+    return "、".join(dict.fromkeys(words))
 
 
 # -- places we do not cover ---------------------------------------------------------------
@@ -149,7 +161,8 @@ _PINYIN = re.compile(r"(?<![a-z])(beijing|tianjin|shanghai|chongqing|hebei|shanx
                      r"|yinchuan|urumqi|shenzhen|qingdao|dalian|ningbo|xiamen|suzhou|luoyang|taizhou)(?![a-z])")
 # 郑州市 / 南阳市 / 新郑县: two characters and a suffix, neither a function word nor 我市, 城市, 县城
 _NOT_A_PLACE = "金费钱本我全该外各哪这那邻城超同他她你在的是到去了口住回和与跟从个们里上下要就都也还"
-_PLACE_SUFFIX = re.compile(rf"([^{_NOT_A_PLACE}\W\d|a-z]{{2}})(?:省|市|县)(?!城|里|上|级|委|内|外|民|场|长|区|财|政|直|属|辖|面|中)")
+_PLACE_SUFFIX = re.compile(rf"([^{_NOT_A_PLACE}\W\d|a-z]{{2}})(?:省|市|县)"
+                           r"(?!城|里|上|级|委|内|外|民|场|长|区|财|政|直|属|辖|面|中)")
 
 
 def other_place(question: str) -> str | None:
@@ -222,14 +235,14 @@ def money_lead(result: SearchResult, profile: Profile | None = None) -> MoneyLea
                 reading = failed[0][0] if len(failed) < len(outcomes) else ""
                 lead.not_met.append((rule, _failed_words(failed[0][1].reasons), reading))
             continue
-        open_words = _open_words(outcomes[0][1].reasons)
+        open_words = _key_conditions(rule, ruleset, family)
         if open_words:
             lead.conditions[rule.id] = open_words
         items.extend(_rule_items(rule, family))
-    strict = period == "once" or any(_rule_period(r) == period for r in rules)
-    lead.items = [i for i in items if i.rule.amount and i.rule.amount.period == period] if strict \
-        else _of_period(items, period)
-    if strict:
+    if period is not None and not any(_rule_period(r) == period for r in rules):
+        return None  # the clause states nothing of the period asked: no other period's sum leads
+    lead.items = _of_period(items, period)
+    if period is not None:
         lead.not_met = [n for n in lead.not_met if _rule_period(n[0]) == period]
     if lead.items:
         return lead

@@ -238,7 +238,8 @@ _BOTH_WORDS = r"我们俩|我俩|咱俩|我们两个|我们两口子|两口子|�
 _PARTNER_WORDS = r"老伴|爱人|老公|丈夫|老婆|妻子|媳妇|孩子他爸|孩子他妈|孩子爸|孩子妈|他爸|他妈"
 _SELF_WORDS = r"我"
 _AGE_FILLER = r"(?:都|也|才|只有|今年|已经|现在|是|刚|快|有|满|都已)*"
-_AGE = re.compile(rf"({_BOTH_WORDS}|{_PARTNER_WORDS}|{_SELF_WORDS}){_AGE_FILLER}{_NUMBER}(?:周岁|岁|了|$|，|,|。| )")
+_AGE = re.compile(rf"({_BOTH_WORDS}|{_PARTNER_WORDS}|{_SELF_WORDS}){_AGE_FILLER}{_NUMBER}"
+                  r"(?![\d十一二三四五六七八九百零两多块元万千个年月天次级%])")
 # who the speaker is, when the question says (我老伴他 → unknown; 我老公 → the speaker is the mother)
 _SPEAKER_MOTHER = re.compile(r"我是(?:孩子)?(?:妈妈|母亲|他妈|她妈|孩子妈)|当妈|我老公|我丈夫|孩子他爸")
 _SPEAKER_FATHER = re.compile(r"我是(?:孩子)?(?:爸爸|父亲|他爸|她爸|孩子爸)|当爹|当爸|我老婆|我妻子|我媳妇|孩子他妈")
