@@ -133,16 +133,17 @@ KEY_CONDITION_FACTS = {"mother_age": ("mother_age",), "father_age": ("father_age
                        "age": ("mother_age", "father_age"), "later_child": ("later_child",)}
 
 
-def _key_conditions(rule: Rule, ruleset: RuleSet, family: Profile) -> str:
+def _key_conditions(rule: Rule, ruleset: RuleSet, families: list[Profile]) -> str:
     """The rule's key conditions (age, no later child) the family has not yet stated, in the
-    rule data's own words: 「女方年满49周岁、之后未再生育或收养子女」."""
+    rule data's own words: 「女方年满49周岁、之后未再生育或收养子女」. "我55岁" leaves the
+    mother's age open if the speaker is the father, so open in any reading counts."""
     nodes = [rule.conditions, rule.each_person]
     if rule.in_scope:
         nodes += [ruleset.scope.conditions, ruleset.scope.each_person]
     # a per-person condition holds for each spouse on their own: 领取人年满60周岁
     words = [requirement(leaf).replace("本人", "领取人") for node in nodes for leaf in leaves(node)
              for name in leaf if name in KEY_CONDITION_FACTS
-             and any(family.is_open(f) for f in KEY_CONDITION_FACTS[name])]
+             and any(family.is_open(f) for family in families for f in KEY_CONDITION_FACTS[name])]
     return "、".join(dict.fromkeys(words))
 
 
@@ -235,7 +236,7 @@ def money_lead(result: SearchResult, profile: Profile | None = None) -> MoneyLea
                 reading = failed[0][0] if len(failed) < len(outcomes) else ""
                 lead.not_met.append((rule, _failed_words(failed[0][1].reasons), reading))
             continue
-        open_words = _key_conditions(rule, ruleset, family)
+        open_words = _key_conditions(rule, ruleset, [f for _, f in families])
         if open_words:
             lead.conditions[rule.id] = open_words
         items.extend(_rule_items(rule, family))

@@ -183,3 +183,11 @@ def test_the_whole_answer_for_another_place_names_our_five_first() -> None:
     text = render_result("郑州 孩子走了 每月多少钱", find_answer("郑州 孩子走了 每月多少钱", "kaifeng"))
     first_block = text.split("\n\n")[0]
     assert "郑州" in first_block and "开封市" in first_block and "1,430" not in first_block
+
+
+def test_an_age_whose_owner_is_unsaid_keeps_the_age_condition() -> None:
+    # "我55岁" from the father leaves the mother's age open: the condition stays visible
+    assert "条件：女方年满49周岁" in lead("开封 孩子走了 我55岁 每月多少钱")
+    # the mother says her own age (her husband is 老公): nothing about her age is left open
+    text = lead("开封 孩子走了 我老公60岁 我55岁 每月多少钱")
+    assert "夫妻每人每月1,430元" in text and "女方年满49周岁" not in text
