@@ -10,8 +10,9 @@ import re
 from dataclasses import replace
 
 from dialogs import templates as t
+from dialogs.check_templates import PER
 from dialogs.eligibility_text import amount_text, scope_words
-from knowledge.catalogue import get_document
+from knowledge.catalogue import get_document, load_catalogue
 from knowledge.clause_search import Hit, SearchResult, search
 from knowledge.clauses import clauses_by_id
 from knowledge.facts import Profile
@@ -31,11 +32,11 @@ def _cite(code: str, clause_id: str) -> str:
     return f"{get_document(code).citation_label} {clauses_by_id()[clause_id].path}"
 
 
-def _lead_amount(item: LeadItem) -> str:
+def _lead_amount(item: LeadItem, alone: bool = False) -> str:
     assert item.rule.amount is not None
     text = amount_text(item.rule.amount, item.value)
     if item.rule.amount.per == "person":
-        text = t.SPOUSES_EACH + text
+        text = t.LEAD_YOU + text.removeprefix(PER["person"]) if alone else t.SPOUSES_EACH + text
     return f"{item.label}：{text}" if item.label else text
 
 
@@ -50,6 +51,12 @@ def _elsewhere_basis(item: LeadItem) -> str:
     return t.LEAD_ON_TOP_SHORT.format(text=amount.basis_text) if amount and amount.basis == "on_top" else ""
 
 
+def _conditions(lead: MoneyLead, item: LeadItem) -> str:
+    """The rule's own open conditions, when the question leaves them unknown."""
+    words = lead.conditions.get(item.rule.id)
+    return t.LEAD_CONDITIONS.format(conditions=words) if words else ""
+
+
 def _who(item: LeadItem, stated: str | None) -> str:
     return t.LEAD_WHO.get(item.child_status or stated or "", t.LEAD_WHO_ANY)
 
@@ -57,13 +64,22 @@ def _who(item: LeadItem, stated: str | None) -> str:
 def lead_lines(lead: MoneyLead) -> list[str]:
     """「柳州：孩子伤残的家庭，夫妻每人每月600元（柳政规〔2018〕41号 三、（一））」, or, when the
     document states sums only for other families, that it has none for this one."""
+    if lead.other_place is not None:
+        return [t.LEAD_OTHER_PLACE.format(place=lead.other_place, known="、".join(d.name for d in load_catalogue()))]
     city = city_name(lead.jurisdiction)
     prefix = t.LEAD_PROFILE if lead.from_profile else ""
+    not_met = [prefix + t.LEAD_NOT_MET.format(city=city, reading=t.LEAD_READING[reading], condition=condition,
+                                              title=rule.title, cite=_cite(lead.jurisdiction, rule.citation.clause))
+               for rule, condition, reading in lead.not_met]
+    unstated = [prefix + t.LEAD_PERIOD_UNSTATED.format(city=city, quote=rule.citation.quote,
+                                                       cite=_cite(lead.jurisdiction, rule.citation.clause))
+                for rule in lead.period_unstated]
     if not lead.none_here:
-        return [prefix + t.LEAD_ITEM.format(city=city, who=_who(item, lead.child_status), amount=_lead_amount(item),
+        return [prefix + t.LEAD_ITEM.format(city=city, who=_who(item, lead.child_status),
+                                            amount=_lead_amount(item, lead.alone),
                                             cite=_cite(lead.jurisdiction, item.rule.citation.clause),
-                                            basis=_on_top(item))
-                for item in lead.items]
+                                            basis=_on_top(item) + _conditions(lead, item))
+                for item in lead.items] + not_met + unstated
     who = t.LEAD_WHO.get(lead.child_status or "", t.LEAD_WHO_ANY)
     lines = []
     if lead.applies_instead:

@@ -41,6 +41,13 @@ LEAD_ELSEWHERE_ITEM = "{city}{amounts}"
 LEAD_WHO = {"deceased": "孩子去世的家庭", "disabled": "孩子伤残的家庭"}
 LEAD_WHO_ANY = "符合条件的家庭"
 SPOUSES_EACH = "夫妻"
+LEAD_YOU = "您"  # a parent alone: 您每月600元, not 夫妻每人
+LEAD_CONDITIONS = "；条件：{conditions}"
+LEAD_NOT_MET = "{city}：{reading}文件要求{condition}，按您说的情况还领不到“{title}”（{cite}）"
+LEAD_READING = {"mother": "如果您是女方，", "father": "如果您是男方，", "": ""}
+LEAD_PERIOD_UNSTATED = "{city}：本文件没有写这笔一次性补助的金额：「{quote}」（{cite}）"
+LEAD_OTHER_PLACE = ("您问的{place}不在我们收录的地方，这里没有那里的金额，不能用别处的数字代替。"
+                    "我们只有这五个地方的文件：{known}。请以户籍所在地的规定为准。")
 SITUATION_LABEL = {
     ("child", "deceased"): "独生子女死亡的家庭",
     ("child", "disabled"): "独生子女伤残的家庭",

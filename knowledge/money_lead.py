@@ -10,13 +10,18 @@ cities whose documents state a sum for it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+from knowledge.catalogue import load_catalogue
 from knowledge.clause_search import SearchResult
+from knowledge.condition_text import requirement
 from knowledge.eligibility import Trace, assess_rule, evaluate, leaves
 from knowledge.facts import Profile, parse_profile
 from knowledge.key_sentence import asked_period
 from knowledge.rules_schema import Rule, RuleSet, Variant, all_rulesets, load_rules
+from knowledge.situation import stated_family_facts
+from knowledge.text_normalize import normalize
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,18 @@ class MoneyLead:
     applies_instead: list[Rule] = field(default_factory=list)
     elsewhere: list[tuple[str, list[LeadItem]]] = field(default_factory=list)
     from_profile: bool = False
+    # sums of this clause whose condition the facts the question states rule out: (rule,
+    # the failed condition in words, the reading of who spoke it applies to: "" / mother / father)
+    not_met: list[tuple[Rule, str, str]] = field(default_factory=list)
+    # the document's own sentence when it states no sum of the period asked (由各县（区）规定)
+    period_unstated: list[Rule] = field(default_factory=list)
+    period: str | None = None
+    # a place the question names that is none of the five: no figure, say what we know
+    other_place: str | None = None
+    # the saved profile is one parent alone: 「您每月…」, not 「夫妻每人」
+    alone: bool = False
+    # key conditions (from the rule data) of each lead item, when the facts are open
+    conditions: dict[str, str] = field(default_factory=dict)
 
 
 def _child_status(rule: Rule) -> str | None:
@@ -67,49 +84,175 @@ def _items(rules: list[Rule], ruleset: RuleSet, profile: Profile) -> list[LeadIt
     for rule in rules:
         if rule.amount is None or assess_rule(rule, ruleset, profile).status == "not_eligible":
             continue
-        status = _child_status(rule)
-        if rule.amount.value is not None:
-            items.append(LeadItem(rule, rule.amount.value, status))
-            continue
-        for variant in _variants(rule, profile):
-            items.append(LeadItem(rule, variant.value, status, variant.label or _when_label(variant)))
+        items.extend(_rule_items(rule, profile))
     return items
 
 
-def _when_label(variant: Variant) -> str | None:
-    from knowledge.condition_text import requirement
+def _rule_items(rule: Rule, profile: Profile) -> list[LeadItem]:
+    assert rule.amount is not None
+    status = _child_status(rule)
+    if rule.amount.value is not None:
+        return [LeadItem(rule, rule.amount.value, status)]
+    return [LeadItem(rule, variant.value, status, variant.label or _when_label(variant))
+            for variant in _variants(rule, profile)]
 
+
+def _when_label(variant: Variant) -> str | None:
     when = variant.when
     return requirement(when) if isinstance(when, dict) and len(when) == 1 else None
 
 
 def _of_period(items: list[LeadItem], period: str | None) -> list[LeadItem]:
-    """Only the sums of the period asked about, when the clause has some of it."""
-    matching = [i for i in items if i.rule.amount is not None and i.rule.amount.period == period]
-    return matching or items
+    """Only the sums of the period asked about (all of them when none is asked): a once-off
+    question is never answered with a monthly sum, nor a monthly one with a once-off."""
+    if period is None:
+        return items
+    return [i for i in items if i.rule.amount is not None and i.rule.amount.period == period]
+
+
+# the period a sum without a stated amount is for, from the kind of benefit it is
+PERIOD_OF_TOPIC = {"one_off_grant": "once", "monthly_allowance": "month"}
+# a child's own allowance (Liuzhou's college allowance) answers only a question about schooling
+_SCHOOLING = re.compile(r"上学|上大学|大学|读书|念书|学费|教育|高校|升学|入学|学校|学生|大专|本科|助学")
+_REASON = re.compile(r"^不符合：(.*?)（见.*）$")
+
+
+def _rule_period(rule: Rule) -> str | None:
+    if rule.amount is not None:
+        return rule.amount.period
+    return next((PERIOD_OF_TOPIC[t] for t in rule.compare if t in PERIOD_OF_TOPIC), None)
+
+
+def _failed_words(reasons: list[str]) -> str:
+    words = [m.group(1) for r in reasons if (m := _REASON.match(r))]
+    return "、".join(dict.fromkeys(words))
+
+
+# the conditions a question most often leaves open and a family most often fails
+KEY_CONDITION_FACTS = {"mother_age": ("mother_age",), "father_age": ("father_age",),
+                       "age": ("mother_age", "father_age"), "later_child": ("later_child",)}
+
+
+def _key_conditions(rule: Rule, ruleset: RuleSet, families: list[Profile]) -> str:
+    """The rule's key conditions (age, no later child) the family has not yet stated, in the
+    rule data's own words: 「女方年满49周岁、之后未再生育或收养子女」. "我55岁" leaves the
+    mother's age open if the speaker is the father, so open in any reading counts."""
+    nodes = [rule.conditions, rule.each_person]
+    if rule.in_scope:
+        nodes += [ruleset.scope.conditions, ruleset.scope.each_person]
+    # a per-person condition holds for each spouse on their own: 领取人年满60周岁
+    words = [requirement(leaf).replace("本人", "领取人") for node in nodes for leaf in leaves(node)
+             for name in leaf if name in KEY_CONDITION_FACTS
+             and any(family.is_open(f) for family in families for f in KEY_CONDITION_FACTS[name])]
+    return "、".join(dict.fromkeys(words))
+
+
+# -- places we do not cover ---------------------------------------------------------------
+_PROVINCES = ("北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽",
+              "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃",
+              "青海", "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门")
+_CAPITALS = ("石家庄", "太原", "沈阳", "长春", "哈尔滨", "南京", "杭州", "合肥", "福州", "南昌", "济南", "郑州",
+             "武汉", "长沙", "广州", "海口", "成都", "贵阳", "昆明", "西安", "兰州", "西宁", "呼和浩特", "南宁",
+             "拉萨", "银川", "乌鲁木齐", "深圳", "青岛", "大连", "宁波", "厦门", "苏州", "洛阳", "泰州")
+_PINYIN = re.compile(r"(?<![a-z])(beijing|tianjin|shanghai|chongqing|hebei|shanxi|liaoning|jilin|heilongjiang|jiangsu"
+                     r"|zhejiang|anhui|fujian|jiangxi|shandong|henan|hubei|hunan|guangdong|hainan|sichuan|guizhou"
+                     r"|yunnan|shaanxi|gansu|qinghai|guangxi|xizang|tibet|ningxia|xinjiang|shijiazhuang|taiyuan"
+                     r"|shenyang|changchun|harbin|nanjing|hangzhou|hefei|fuzhou|nanchang|jinan|zhengzhou|wuhan"
+                     r"|changsha|guangzhou|haikou|chengdu|guiyang|kunming|xi'?an|lanzhou|xining|nanning|lhasa"
+                     r"|yinchuan|urumqi|shenzhen|qingdao|dalian|ningbo|xiamen|suzhou|luoyang|taizhou)(?![a-z])")
+# 郑州市 / 南阳市 / 新郑县: two characters and a suffix, neither a function word nor 我市, 城市, 县城
+_NOT_A_PLACE = "金费钱本我全该外各哪这那邻城超同他她你在的是到去了口住回和与跟从个们里上下要就都也还"
+_PLACE_SUFFIX = re.compile(rf"([^{_NOT_A_PLACE}\W\d|a-z]{{2}})(?:省|市|县)"
+                           r"(?!城|里|上|级|委|内|外|民|场|长|区|财|政|直|属|辖|面|中)")
+
+
+def other_place(question: str) -> str | None:
+    """A place the question names that is none of the five we cover (郑州, 河南, Zhengzhou):
+    its figures must never be answered with one of ours. Our own names are removed first
+    (the search replaces them with "|"), so 河南开封 is Kaifeng, 河南 alone is not."""
+    norm = normalize(question)
+    for doc in load_catalogue():
+        for alias in sorted(doc.aliases, key=len, reverse=True):
+            norm = norm.replace(alias, "|" * len(alias))
+        norm = norm.replace(doc.code, "|" * len(doc.code))
+    for name in (*_PROVINCES, *_CAPITALS):
+        if name in norm:
+            return name
+    found = _PINYIN.search(norm.lower())
+    if found:
+        return found.group(1).capitalize()
+    suffixed = _PLACE_SUFFIX.search(norm)
+    return suffixed.group(0) if suffixed else None
 
 
 def question_profile(code: str, facts: dict[str, object]) -> Profile:
     return parse_profile({"jurisdiction": code, **facts})
 
 
+def _families(code: str, question: str, facts: dict[str, object]) -> list[tuple[str, Profile]]:
+    """The family as the question states it, one profile per reading of who is speaking."""
+    return [(reading, question_profile(code, {**facts, **stated}))
+            for reading, stated in stated_family_facts(question)]
+
+
 def money_lead(result: SearchResult, profile: Profile | None = None) -> MoneyLead | None:
     """The lead for a money question answered by a clause whose rules state sums; else None."""
     if not result.answered or not result.hits or not result.query.wants_amount:
         return None
+    question = result.query.text
+    place = other_place(question)
+    if place is not None:
+        return MoneyLead("", other_place=place)
+    if result.jurisdiction is None:  # no city: one city's figure is not the answer
+        return None
     clause = result.hits[0].clause
     ruleset = load_rules(clause.doc)
     rules = [r for r in ruleset.rules if r.citation.clause == clause.id]
+    if not _SCHOOLING.search(question):
+        rules = [r for r in rules if r.beneficiary != "child"]
     if not any(r.amount for r in rules):
         return None
     facts = result.query.situation.to_facts()
     use_profile = profile is not None and profile.jurisdiction == clause.doc
-    family = profile if use_profile and profile is not None else question_profile(clause.doc, facts)
+    families = [("", profile)] if use_profile and profile is not None else _families(clause.doc, question, facts)
+    family = families[0][1]
     period = asked_period(result.query.normalized)
-    lead = MoneyLead(clause.doc, _of_period(_items(rules, ruleset, family), period), from_profile=use_profile)
+    lead = MoneyLead(clause.doc, from_profile=use_profile, period=period)
+    lead.alone = family.value("household") in ("mother", "father")
     child = family.value("child_status")
     lead.child_status = child if isinstance(child, str) else None
+    situation_only = question_profile(clause.doc, facts) if not use_profile else family
+    items: list[LeadItem] = []
+    for rule in rules:
+        if rule.amount is None:
+            continue
+        outcomes = [(reading, assess_rule(rule, ruleset, f)) for reading, f in families]
+        failed = [(reading, o) for reading, o in outcomes if o.status == "not_eligible"]
+        if failed:
+            # said plainly when the facts the question adds (ages, a later child) rule it out,
+            # or when it is for this very situation (a grade-4 child and a grade 1-3 one-off)
+            if (assess_rule(rule, ruleset, situation_only).status != "not_eligible"
+                    or (lead.child_status is not None and _child_status(rule) == lead.child_status)):
+                reading = failed[0][0] if len(failed) < len(outcomes) else ""
+                lead.not_met.append((rule, _failed_words(failed[0][1].reasons), reading))
+            continue
+        open_words = _key_conditions(rule, ruleset, [f for _, f in families])
+        if open_words:
+            lead.conditions[rule.id] = open_words
+        items.extend(_rule_items(rule, family))
+    if period is not None and not any(_rule_period(r) == period for r in rules):
+        return None  # the clause states nothing of the period asked: no other period's sum leads
+    lead.items = _of_period(items, period)
+    if period is not None:
+        lead.not_met = [n for n in lead.not_met if _rule_period(n[0]) == period]
     if lead.items:
+        return lead
+    if period == "once":
+        lead.period_unstated = [r for r in rules if r.amount is None and _rule_period(r) == "once"
+                                and assess_rule(r, ruleset, family).status != "not_eligible"]
+        if lead.period_unstated or lead.not_met:
+            return lead
+    if lead.not_met:
         return lead
     lead.none_here = True
     lead.applies_instead = [r for r in rules if r.amount is None

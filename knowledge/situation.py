@@ -227,3 +227,78 @@ def names_several(situation: Situation, sentence: SentenceSituation) -> list[str
 
 def document_pattern(name: str, value: str) -> re.Pattern[str]:
     return BY_NAME[name].document[value]
+
+
+# -- ages and a later child, as a question states them ------------------------------------
+# "我才45岁", "我们俩都五十五岁", "老伴六十了": a money lead must not promise a sum whose age or
+# "no later child" condition the question itself already rules out (issue 12).
+_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_NUMBER = r"(\d{2,3}|[一二三四五六七八九]?十[一二三四五六七八九]?|一百[零一二三四五六七八九十]*)"
+_BOTH_WORDS = r"我们俩|我俩|咱俩|我们两个|我们两口子|两口子|夫妻俩|老两口|我们夫妻|我们都|我们"
+_PARTNER_WORDS = r"老伴|爱人|老公|丈夫|老婆|妻子|媳妇|孩子他爸|孩子他妈|孩子爸|孩子妈|他爸|他妈"
+_SELF_WORDS = r"我"
+_AGE_FILLER = r"(?:都|也|才|只有|今年|已经|现在|是|刚|快|有|满|都已)*"
+_AGE = re.compile(rf"({_BOTH_WORDS}|{_PARTNER_WORDS}|{_SELF_WORDS}){_AGE_FILLER}{_NUMBER}"
+                  r"(?![\d十一二三四五六七八九百零两多块元万千个年月天次级%])")
+# who the speaker is, when the question says (我老伴他 → unknown; 我老公 → the speaker is the mother)
+_SPEAKER_MOTHER = re.compile(r"我是(?:孩子)?(?:妈妈|母亲|他妈|她妈|孩子妈)|当妈|我老公|我丈夫|孩子他爸")
+_SPEAKER_FATHER = re.compile(r"我是(?:孩子)?(?:爸爸|父亲|他爸|她爸|孩子爸)|当爹|当爸|我老婆|我妻子|我媳妇|孩子他妈")
+_PARTNER_IS_FATHER = re.compile(r"老公|丈夫|孩子他爸|孩子爸|他爸")
+_PARTNER_IS_MOTHER = re.compile(r"老婆|妻子|媳妇|孩子他妈|孩子妈|他妈")
+_LATER_CHILD_DENIED = re.compile(r"(?:没有?|未|不再|没再)(?:再(?:生|要)|生|收养|领养|抱养|收样|收養)")
+_LATER_CHILD = re.compile(r"(?:又|再|后来)(?:生了|要了|添了|有了|怀了|收养了|领养了|抱养了)|(?:收养|领养|抱养)了")
+
+
+def _chinese_number(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    if text.startswith("一百"):
+        rest = text[2:].lstrip("零")
+        return 100 + (_chinese_number(rest) if rest else 0)
+    tens, _, ones = text.partition("十")
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+
+
+def _partner_role(word: str, speaker: str | None) -> str | None:
+    if _PARTNER_IS_FATHER.search(word):
+        return "father"
+    if _PARTNER_IS_MOTHER.search(word):
+        return "mother"
+    return {"mother": "father", "father": "mother"}.get(speaker or "")
+
+
+def stated_family_facts(question: str) -> list[tuple[str, dict[str, object]]]:
+    """The ages and later child a question states, as profile facts; one entry per way of
+    reading who the speaker is (labelled "" when that is settled, else "mother"/"father").
+
+    "我才45岁" does not say whether the speaker is the mother or the father, so both
+    readings are returned and the caller must hold a sum back only where a reading fails."""
+    norm = normalize(question)
+    common: dict[str, object] = {}
+    if _LATER_CHILD_DENIED.search(norm):
+        common["later_child"] = False
+    elif _LATER_CHILD.search(norm):
+        common["later_child"] = True
+    ages: list[tuple[str, int]] = []
+    for match in _AGE.finditer(norm):
+        age = _chinese_number(match.group(2))
+        if 18 <= age <= 120:
+            ages.append((match.group(1), age))
+    speaker = "mother" if _SPEAKER_MOTHER.search(norm) else "father" if _SPEAKER_FATHER.search(norm) else None
+    readings = [speaker] if speaker else ["mother", "father"]
+    out: list[tuple[str, dict[str, object]]] = []
+    for reading in readings:
+        facts = dict(common)
+        for word, age in ages:
+            if re.fullmatch(_BOTH_WORDS, word):
+                facts["mother_age"] = facts["father_age"] = age
+            elif word == "我":
+                facts[f"{reading}_age"] = age
+            else:
+                role = _partner_role(word, reading)
+                if role:
+                    facts[f"{role}_age"] = age
+        out.append(("" if speaker or not ages else reading, facts))
+        if not ages or all(re.fullmatch(_BOTH_WORDS, w) for w, _ in ages):
+            return [("", facts)]
+    return out
