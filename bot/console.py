@@ -24,6 +24,7 @@ from dialogs.result_summary import ResultView
 from dialogs.small_talk import everyday_reply, known_city
 from knowledge.catalogue import documents
 from knowledge.clause_search import SearchResult
+from knowledge.money_lead import other_place
 
 QUIT_WORDS = {"退出", "再见", "exit", "quit", "q"}
 SHOW_SECTION = {"看不适用": "not", "不适用": "not", "看收养": "sensitive", "看再生育": "sensitive"}
@@ -52,7 +53,8 @@ class ConsoleChat:
 
     def answer(self, question: str, query: str | None = None) -> None:
         result = find_answer(question, self.city, query)
-        if result.jurisdiction is None and not self.city and _mixes_cities(result):
+        # a question naming a place we do not cover (郑州) is told so at once, not asked for a city
+        if result.jurisdiction is None and not self.city and _mixes_cities(result) and other_place(question) is None:
             self.waiting = (question, query or question)
             _say(ct.ASK_CITY.format(known="、".join(d.name for d in documents().values())), self.stdout)
             return

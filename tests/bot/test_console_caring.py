@@ -137,3 +137,9 @@ def test_the_standalone_check_command_shows_the_collapsed_parts_at_the_end() -> 
     out = p.stdout
     assert out.index("每月现金合计") < out.index("现金（") < out.index("不适用的（")
     assert "看不适用" not in out  # no chat follows, so no hint to type anything
+
+
+def test_a_question_naming_a_place_we_do_not_cover_is_told_so_at_once() -> None:
+    out = chat("郑州 每个月扶助金多少")
+    assert "郑州不在我们收录的地方" in out and "您家的户口在哪个城市" not in out
+    assert "1,430" not in out.split("1.")[0]  # no Kaifeng figure as the answer for Zhengzhou
