@@ -77,7 +77,7 @@ class Registry:
                 if start:
                     await asyncio.sleep(IMPORT_PAUSE)
                 async with self._db.transaction() as tx:
-                    await tx.executemany(sql, [(*(row[f] for f in fields), stamp)
+                    await tx.executemany(sql, [(*(row.get(f) for f in fields), stamp)
                                                for row in rows[start:start + IMPORT_CHUNK]])
         except BaseException:
             await self._db.write(f"DELETE FROM {table} WHERE id > ? AND created_at = ?", (first_id, stamp))
