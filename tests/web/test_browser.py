@@ -114,7 +114,7 @@ def test_a_family_completes_the_interview_changes_an_answer_and_prints(browser: 
     assert page.get_by_role("button", name="不清楚").is_visible()
     big.click()
     page.get_by_role("button", name="没有", exact=True).click()
-    page.fill("#age", "一百")  # a typed age that is not a number
+    page.fill("#age", "很大了")  # a typed age that is not a number
     page.get_by_role("button", name=w.CHECK_AGE_SUBMIT).click()
     assert w.CHECK_BAD_AGE in page.locator(".error").inner_text()
     page.fill("#age", "62")
