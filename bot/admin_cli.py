@@ -224,6 +224,19 @@ async def overdue(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
     return 0
 
 
+async def console_link(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
+    """A one-time sign-in link (a path to put after the server's address) for an admin or staff
+    member; it works once, within ten minutes."""
+    from bot.web.console import CONSOLE_ROLES, link_path
+
+    user = await s.users.get(args.user)
+    if user is None or user.blocked or user.role not in CONSOLE_ROLES:
+        raise AdminError(f"user {args.user} is not an admin or staff member (give the role first)")
+    print(link_path(await s.console.create_link(user.user_id)))
+    print("valid for 10 minutes, once", file=sys.stderr)
+    return 0
+
+
 async def export_visits(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
     """The visit log as CSV; a file is written whole or not at all, 0600 (it holds visit notes),
     and no cell runs as a spreadsheet formula (notes and aliases are free text)."""
@@ -247,7 +260,7 @@ COMMANDS: dict[str, Command] = {
     "backup": backup, "status": status, "retention": retention, "forget-family": forget_family,
     "import-families": import_families, "import-contacts": import_contacts, "assign": assign, "urgent": urgent,
     "contact-left": contact_left, "supervisor": supervisor, "families": families, "contacts": contacts, "gaps": gaps,
-    "overdue": overdue, "export-visits": export_visits,
+    "overdue": overdue, "export-visits": export_visits, "console-link": console_link,
 }
 
 
@@ -329,6 +342,8 @@ def add_parsers(sub: Any, date_type: Any) -> None:
     p.add_argument("--date", type=date_type)
     p = asub.add_parser("export-visits", help="the visit log as CSV (for inspections); the file is 0600")
     p.add_argument("file", nargs="?", default="-")
+    p = asub.add_parser("console-link", help="a one-time sign-in link to the office console (10 minutes)")
+    p.add_argument("user", type=record_id)
     p = asub.add_parser("backup", help="online backup of the database (safe while the bot runs); 0600")
     p.add_argument("file")
     p = asub.add_parser("restore", help="replace the database with a backup (refused while the bot runs)")

@@ -330,3 +330,13 @@ class Registry:
         written = await self._db.write("UPDATE care_visits SET notes = ? WHERE id = ? AND contact_id = ?",
                                        (note[:500], visit_id, contact_id))
         return written.rowcount == 1
+
+    async def search_families(self, jurisdiction: str | None, text: str = "") -> list[dict[str, Any]]:
+        """Families for the office console: of one city (staff) or all (`None`, admins), whose
+        alias, township or village contains `text`."""
+        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = f"%{escaped}%"
+        sql = ("SELECT id, alias, jurisdiction, township, village, old_sick, lives_alone FROM care_families"
+               " WHERE active = 1 AND (? IS NULL OR jurisdiction = ?) AND (alias LIKE ? ESCAPE '\\'"
+               " OR township LIKE ? ESCAPE '\\' OR village LIKE ? ESCAPE '\\') ORDER BY township, village, alias")
+        return [dict(r) for r in await self._db.all(sql, (jurisdiction, jurisdiction, like, like, like))]

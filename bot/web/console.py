@@ -1,0 +1,137 @@
+"""The office's browser console for the care registry: sign-in by one-time link, sessions
+kept in the database, a CSRF token on every form, and the family list scoped to the signed-in
+person's role (admins see every city, staff only their own; each list shown is audited).
+
+No family data ever goes into a URL or a log: searches are POSTed."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from bot.storage import Role, Storage, User
+from bot.storage.console import SESSION_IDLE, Session
+from dialogs import web_copy as w
+
+COOKIE = "lianxin_console"
+CONSOLE_ROLES = (Role.ADMIN, Role.STAFF)
+MAX_SEARCH = 50
+
+
+def link_path(token: str) -> str:
+    """The path printed by `python -m bot admin console-link` and sent by the bot's /console."""
+    return f"/console/link/{token}"
+
+
+async def _storage(request: Request) -> Storage:
+    """The registry database, opened on first use (web-only mode never needs it otherwise)."""
+    state = request.app.state
+    async with state.console_lock:
+        if state.console_storage is None:
+            state.console_storage = await Storage.open(state.settings.bot_database, create=False)
+        storage: Storage = state.console_storage
+        return storage
+
+
+def _page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
+    response: Response = request.app.state.templates.TemplateResponse(
+        request, f"console/{name}", {"w": w, **context}, status_code=status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _refused(request: Request, message: str, status: int = 403) -> Response:
+    return _page(request, "refused.html", {"message": message}, status)
+
+
+async def _signed_in(request: Request) -> tuple[Storage, Session, User] | None:
+    token = request.cookies.get(COOKIE)
+    if not token:
+        return None
+    storage = await _storage(request)
+    session = await storage.console.session(token)
+    if session is None:
+        return None
+    user = await storage.users.get(session.user_id)
+    if user is None or user.blocked or user.role not in CONSOLE_ROLES:
+        return None
+    return storage, session, user
+
+
+async def _checked_form(request: Request, session: Session) -> dict[str, str] | None:
+    """The posted form if its CSRF token is this session's, else None (the caller answers 403)."""
+    form = await request.form()
+    fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    sent = fields.get("csrf", "")
+    return fields if sent and hmac.compare_digest(sent, session.csrf) else None
+
+
+async def redeem(request: Request) -> Response:
+    """Opening the link signs in once; a used, expired or unknown link is refused."""
+    storage = await _storage(request)
+    session_token = await storage.console.redeem_link(request.path_params["token"])
+    if session_token is None:
+        return _refused(request, w.CONSOLE_LINK_REFUSED)
+    response = RedirectResponse("/console", status_code=303)
+    response.set_cookie(COOKIE, session_token, max_age=int(SESSION_IDLE.total_seconds()), path="/console",
+                        secure=request.app.state.settings.web_console_secure_cookie, httponly=True,
+                        samesite="strict")
+    return response
+
+
+async def _families_page(request: Request, signed: tuple[Storage, Session, User], text: str = "") -> Response:
+    storage, session, user = signed
+    city = None if user.role == Role.ADMIN else (user.jurisdiction or "")
+    families = await storage.registry.search_families(city, text) if city != "" else []
+    await storage.audit.record(user.user_id, "console_list_families", None, f"{len(families)} shown")
+    return _page(request, "families.html", {"families": families, "csrf": session.csrf, "text": text,
+                                            "role": user.role.value, "no_city": city == ""})
+
+
+async def families(request: Request) -> Response:
+    signed = await _signed_in(request)
+    if signed is None:
+        return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
+    return await _families_page(request, signed)
+
+
+async def search(request: Request) -> Response:
+    signed = await _signed_in(request)
+    if signed is None:
+        return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
+    form = await _checked_form(request, signed[1])
+    if form is None:
+        return _refused(request, w.CONSOLE_FORM_EXPIRED)
+    return await _families_page(request, signed, form.get("q", "").strip()[:MAX_SEARCH])
+
+
+async def sign_out(request: Request) -> Response:
+    signed = await _signed_in(request)
+    if signed is None:
+        return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
+    if await _checked_form(request, signed[1]) is None:
+        return _refused(request, w.CONSOLE_FORM_EXPIRED)
+    await signed[0].console.end_session(request.cookies[COOKIE])
+    response = _page(request, "refused.html", {"message": w.CONSOLE_SIGNED_OUT})
+    response.delete_cookie(COOKIE, path="/console")
+    return response
+
+
+def console_routes() -> list[BaseRoute]:
+    return [
+        Route("/console", families, methods=["GET"]),
+        Route("/console/search", search, methods=["POST"]),
+        Route("/console/signout", sign_out, methods=["POST"]),
+        Route("/console/link/{token}", redeem, methods=["GET"]),
+    ]
+
+
+def init_state(app_state: Any, settings: Any, storage: Storage | None) -> None:
+    app_state.settings = settings
+    app_state.console_storage = storage
+    app_state.console_lock = asyncio.Lock()

@@ -1,0 +1,156 @@
+"""The office console over HTTP: sign-in by one-time link (expired and reused links refused),
+sessions in the database with an idle timeout, CSRF on every form, and staff of one city
+seeing nothing of another city's families, every list shown audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot.settings import Settings
+from bot.storage import Role, Storage
+from bot.web.app import create_app
+from bot.web.console import COOKIE, link_path
+
+ADMIN, STAFF_KAIFENG, STAFF_LINYI, FAMILY_USER = 11, 22, 33, 44
+
+
+@pytest.fixture
+async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
+    s = await Storage.open(tmp_path / "db.sqlite3")
+    await s.registry.import_families([{"contact_note": "", "old_sick": 0, "lives_alone": 0, "telegram_id": None, **row} for row in [
+        {"alias": "王家", "jurisdiction": "kaifeng", "township": "城关镇", "village": "东村"},
+        {"alias": "李家", "jurisdiction": "kaifeng", "township": "朱仙镇", "village": "西村"},
+        {"alias": "张家", "jurisdiction": "linyi", "township": "兰山街道", "village": "南村"},
+    ]])
+    for user, role, city in ((ADMIN, Role.ADMIN, None), (STAFF_KAIFENG, Role.STAFF, "kaifeng"),
+                             (STAFF_LINYI, Role.STAFF, "linyi"), (FAMILY_USER, Role.FAMILY, "kaifeng")):
+        await s.users.ensure(user)
+        await s.users.set_role(user, role)
+        if city:
+            await s.users.set_jurisdiction(user, city)
+    yield s
+    await s.close()
+
+
+def browser(storage: Storage) -> httpx.AsyncClient:
+    app = create_app(storage=storage, settings=Settings(_env_file=None), announce_random_key=False)
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://lianxin.test")
+
+
+async def signed_in(c: httpx.AsyncClient, storage: Storage, user: int) -> str:
+    """Signs in by link; returns the page's CSRF token."""
+    r = await c.get(link_path(await storage.console.create_link(user)))
+    assert r.status_code == 303 and r.headers["location"] == "/console"
+    cookie = r.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "secure" in cookie and "samesite=strict" in cookie
+    page = await c.get("/console")
+    assert page.status_code == 200
+    found = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert found
+    return found.group(1)
+
+
+async def test_a_link_signs_in_once_and_shows_the_registry(storage: Storage) -> None:
+    token = await storage.console.create_link(ADMIN)
+    async with browser(storage) as c:
+        assert (await c.get("/console")).status_code == 401
+        assert (await c.get(link_path(token))).status_code == 303
+        page = await c.get("/console")
+        assert page.status_code == 200 and {"王家", "李家", "张家"} <= set(re.findall(r"<td>(.家)</td>", page.text))
+    async with browser(storage) as other:  # the same link a second time, e.g. forwarded
+        again = await other.get(link_path(token))
+        assert again.status_code == 403 and "已经用过" in again.text and COOKIE not in again.headers.get("set-cookie", "")
+        assert (await other.get("/console")).status_code == 401
+
+
+async def test_an_expired_or_made_up_link_is_refused(storage: Storage) -> None:
+    old = await storage.console.create_link(ADMIN, now=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=11))
+    async with browser(storage) as c:
+        assert (await c.get(link_path(old))).status_code == 403
+        assert (await c.get(link_path("made-up-token"))).status_code == 403
+        assert (await c.get("/console")).status_code == 401
+
+
+async def test_only_the_hash_of_a_token_is_stored(storage: Storage, tmp_path: Path) -> None:
+    token = await storage.console.create_link(ADMIN)
+    await storage.close()
+    raw = b"".join(f.read_bytes() for f in tmp_path.glob("db.sqlite3*"))
+    assert b"console_links" in raw and token.encode() not in raw
+    storage._db = (await Storage.open(tmp_path / "db.sqlite3"))._db  # reopened for the fixture's close
+
+
+async def test_a_session_ends_when_idle_and_on_sign_out(storage: Storage) -> None:
+    session = await storage.console.redeem_link(await storage.console.create_link(ADMIN))
+    assert session and await storage.console.session(session) is not None
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=31)
+    assert await storage.console.session(session, now=later) is None
+    async with browser(storage) as c:
+        csrf = await signed_in(c, storage, ADMIN)
+        out = await c.post("/console/signout", data={"csrf": csrf})
+        assert out.status_code == 200 and "已退出" in out.text
+        c.cookies.clear()
+        assert (await c.get("/console")).status_code == 401
+
+
+async def test_a_form_without_its_csrf_token_is_refused(storage: Storage) -> None:
+    async with browser(storage) as c:
+        csrf = await signed_in(c, storage, ADMIN)
+        assert (await c.post("/console/search", data={"q": "王"})).status_code == 403
+        assert (await c.post("/console/search", data={"q": "王", "csrf": "forged"})).status_code == 403
+        assert (await c.post("/console/signout", data={})).status_code == 403
+        found = await c.post("/console/search", data={"q": "东村", "csrf": csrf})
+        assert found.status_code == 200 and "王家" in found.text and "李家" not in found.text
+
+
+async def test_staff_see_only_their_own_citys_families_and_every_list_is_audited(storage: Storage) -> None:
+    async with browser(storage) as c:
+        csrf = await signed_in(c, storage, STAFF_LINYI)
+        page = (await c.get("/console")).text
+        assert "张家" in page and "王家" not in page and "李家" not in page
+        searched = (await c.post("/console/search", data={"q": "王家", "csrf": csrf})).text
+        assert "<td>王家</td>" not in searched and "没有找到" in searched
+    entries = [e for e in await storage.audit.entries(50) if e["action"] == "console_list_families"]
+    assert {e["actor"] for e in entries} == {STAFF_LINYI} and len(entries) == 3  # sign-in page, page, search
+    async with browser(storage) as c:
+        await signed_in(c, storage, STAFF_KAIFENG)
+        page = (await c.get("/console")).text
+        assert "王家" in page and "李家" in page and "张家" not in page
+
+
+async def test_a_family_member_cannot_sign_in_even_with_a_link(storage: Storage) -> None:
+    async with browser(storage) as c:
+        await c.get(link_path(await storage.console.create_link(FAMILY_USER)))
+        assert (await c.get("/console")).status_code == 401
+
+
+def test_the_cli_prints_a_link_for_staff_and_refuses_others(tmp_path: Path) -> None:
+    import asyncio
+
+    async def setup() -> None:
+        s = await Storage.open(tmp_path / "db.sqlite3")
+        await s.users.ensure(STAFF_KAIFENG)
+        await s.users.set_role(STAFF_KAIFENG, Role.STAFF)
+        await s.users.ensure(FAMILY_USER)
+        await s.close()
+
+    asyncio.run(setup())
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
+    env["BOT_DATABASE"] = str(tmp_path / "db.sqlite3")
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "bot", "admin", *args], env=env, cwd=tmp_path,
+                              capture_output=True, text=True, timeout=60)
+
+    ok = cli("console-link", str(STAFF_KAIFENG))
+    assert ok.returncode == 0 and re.fullmatch(r"/console/link/[A-Za-z0-9_-]{40,}\n", ok.stdout)
+    refused = cli("console-link", str(FAMILY_USER))
+    assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1 and not refused.stdout
