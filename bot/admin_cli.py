@@ -107,24 +107,37 @@ def _report_problems(exc: CsvProblems, file: str) -> int:
     return 2
 
 
+async def import_families_csv(s: Storage, text: str) -> int:
+    """Every row of a families CSV, or none: raises CsvProblems listing each bad row by line
+    number. Shared by the CLI and the office console."""
+    rows = parse_families(text, await s.registry.family_keys(), await s.registry.family_telegram_ids())
+    return await s.registry.import_families(rows)
+
+
+async def import_contacts_csv(s: Storage, text: str) -> tuple[int, Reach]:
+    """Every row of a contacts CSV, or none (CsvProblems), and whether reminders can reach them."""
+    rows = parse_contacts(text, await s.registry.telegram_ids(), await s.registry.contact_keys())
+    before = await s.registry.max_contact_id()
+    count = await s.registry.import_contacts(rows)
+    return count, await s.registry.reach(await s.registry.contact_ids_after(before))
+
+
 async def import_families(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
     try:
-        rows = parse_families(_read(args.file), await s.registry.family_keys(),
-                              await s.registry.family_telegram_ids())
+        count = await import_families_csv(s, _read(args.file))
     except CsvProblems as exc:
         return _report_problems(exc, args.file)
-    print(f"imported {await s.registry.import_families(rows)} families")
+    print(f"imported {count} families")
     return 0
 
 
 async def import_contacts(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
     try:
-        rows = parse_contacts(_read(args.file), await s.registry.telegram_ids(), await s.registry.contact_keys())
+        count, reach = await import_contacts_csv(s, _read(args.file))
     except CsvProblems as exc:
         return _report_problems(exc, args.file)
-    before = await s.registry.max_contact_id()
-    print(f"imported {await s.registry.import_contacts(rows)} contacts")
-    print(_reach_line(await s.registry.reach(await s.registry.contact_ids_after(before))))
+    print(f"imported {count} contacts")
+    print(_reach_line(reach))
     return 0
 
 
@@ -240,20 +253,30 @@ async def console_link(args: argparse.Namespace, s: Storage, env: AdminEnv) -> i
 async def export_visits(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
     """The visit log as CSV; a file is written whole or not at all, 0600 (it holds visit notes),
     and no cell runs as a spreadsheet formula (notes and aliases are free text)."""
-    visits = await s.registry.visits()
-    fields = ["day", "jurisdiction", "alias", "contact", "kind", "outcome", "notes", "follow_up_days"]
-    rows = [neutralise_row(v) for v in visits]
+    rows = await visit_export_rows(s)
     if args.file == "-":
-        writer = csv.DictWriter(sys.stdout, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(rows)
+        write_visits_csv(sys.stdout, rows)
     else:
         with atomic_output(args.file, encoding="utf-8-sig", newline="") as out:
-            writer = csv.DictWriter(out, fieldnames=fields)
-            writer.writeheader()
-            writer.writerows(rows)
-        print(f"exported {len(visits)} visits to {args.file}")
+            write_visits_csv(out, rows)
+        print(f"exported {len(rows)} visits to {args.file}")
     return 0
+
+
+VISIT_FIELDS = ["day", "jurisdiction", "alias", "contact", "kind", "outcome", "notes", "follow_up_days"]
+
+
+async def visit_export_rows(s: Storage, jurisdiction: str | None = None) -> list[dict[str, Any]]:
+    """The visit log, every cell neutralised (never a spreadsheet formula); one city's or all.
+    Shared by the CLI and the office console."""
+    visits = await s.registry.visits()
+    return [neutralise_row(v) for v in visits if jurisdiction is None or v["jurisdiction"] == jurisdiction]
+
+
+def write_visits_csv(out: Any, rows: list[dict[str, Any]]) -> None:
+    writer = csv.DictWriter(out, fieldnames=VISIT_FIELDS)
+    writer.writeheader()
+    writer.writerows(rows)
 
 
 COMMANDS: dict[str, Command] = {

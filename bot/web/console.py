@@ -122,8 +122,75 @@ async def sign_out(request: Request) -> Response:
     return response
 
 
+async def import_page(request: Request) -> Response:
+    signed = await _signed_in(request)
+    if signed is None:
+        return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
+    if signed[2].role != Role.ADMIN:
+        return _refused(request, w.CONSOLE_ADMIN_ONLY)
+    return _page(request, "import.html", {"csrf": signed[1].csrf})
+
+
+async def import_upload(request: Request) -> Response:
+    """An uploaded families or contacts CSV, through the CLI's parser and import: every bad
+    row is listed with its line number and nothing is imported from a file with one."""
+    from bot.admin_cli import import_contacts_csv, import_families_csv
+    from bot.reminders.registry_csv import CsvProblems
+
+    signed = await _signed_in(request)
+    if signed is None:
+        return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
+    storage, session, user = signed
+    if user.role != Role.ADMIN:
+        return _refused(request, w.CONSOLE_ADMIN_ONLY)
+    form = await request.form()
+    if not hmac.compare_digest(str(form.get("csrf", "")), session.csrf):
+        return _refused(request, w.CONSOLE_FORM_EXPIRED)
+    kind = str(form.get("kind", ""))
+    upload = form.get("file")
+    context: dict[str, Any] = {"csrf": session.csrf}
+    if kind not in ("families", "contacts") or upload is None or isinstance(upload, str):
+        return _page(request, "import.html", {**context, "problems": [w.CONSOLE_IMPORT_CHOOSE]}, 400)
+    try:
+        text = (await upload.read()).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return _page(request, "import.html", {**context, "problems": [w.CONSOLE_IMPORT_NOT_UTF8]}, 400)
+    try:
+        count = (await import_families_csv(storage, text) if kind == "families"
+                 else (await import_contacts_csv(storage, text))[0])
+    except CsvProblems as exc:
+        return _page(request, "import.html", {**context, "problems": exc.problems}, 400)
+    await storage.audit.record(user.user_id, f"console_import_{kind}", None, f"{count} rows")
+    done = (w.CONSOLE_IMPORTED_FAMILIES if kind == "families" else w.CONSOLE_IMPORTED_CONTACTS).format(count=count)
+    return _page(request, "import.html", {**context, "done": done})
+
+
+async def export_visits(request: Request) -> Response:
+    """The visit log as CSV with the CLI's neutralised cells; staff get their own city's only."""
+    from io import StringIO
+
+    from bot.admin_cli import visit_export_rows, write_visits_csv
+
+    signed = await _signed_in(request)
+    if signed is None:
+        return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
+    storage, _, user = signed
+    if user.role != Role.ADMIN and not user.jurisdiction:
+        return _refused(request, w.CONSOLE_NO_CITY)
+    rows = await visit_export_rows(storage, None if user.role == Role.ADMIN else user.jurisdiction)
+    await storage.audit.record(user.user_id, "console_export_visits", None, f"{len(rows)} visits")
+    out = StringIO()
+    out.write("\ufeff")  # Excel opens UTF-8 Chinese correctly only with the BOM
+    write_visits_csv(out, rows)
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="visits.csv"', "Cache-Control": "no-store"})
+
+
 def console_routes() -> list[BaseRoute]:
     return [
+        Route("/console/import", import_page, methods=["GET"]),
+        Route("/console/import", import_upload, methods=["POST"]),
+        Route("/console/visits.csv", export_visits, methods=["GET"]),
         Route("/console", families, methods=["GET"]),
         Route("/console/search", search, methods=["POST"]),
         Route("/console/signout", sign_out, methods=["POST"]),

@@ -4,9 +4,12 @@ seeing nothing of another city's families, every list shown audited."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -154,3 +157,54 @@ def test_the_cli_prints_a_link_for_staff_and_refuses_others(tmp_path: Path) -> N
     assert ok.returncode == 0 and re.fullmatch(r"/console/link/[A-Za-z0-9_-]{40,}\n", ok.stdout)
     refused = cli("console-link", str(FAMILY_USER))
     assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1 and not refused.stdout
+
+
+BAD_FAMILIES = "alias,jurisdiction,township,village\n赵家,kaifeng,城关镇,北村\n孙家,nowhere,城关镇,北村\n周家,,城关镇,\n"
+GOOD_FAMILIES = "alias,jurisdiction,township,village\n赵家,kaifeng,城关镇,北村\n孙家,开封,城关镇,南村\n"
+
+
+async def test_an_import_with_bad_rows_lists_each_line_and_imports_nothing_then_a_good_one_imports(
+        storage: Storage) -> None:
+    async with browser(storage) as c:
+        csrf = await signed_in(c, storage, ADMIN)
+        bad = await c.post("/console/import", data={"csrf": csrf, "kind": "families"},
+                           files={"file": ("f.csv", BAD_FAMILIES.encode("utf-8"), "text/csv")})
+        assert bad.status_code == 400 and "line 3" in bad.text and "line 4" in bad.text and "没有导入" in bad.text
+        assert "line 2" not in bad.text
+        assert len(await storage.registry.list_families()) == 3  # 赵家 on the good line 2 was not imported
+        good = await c.post("/console/import", data={"csrf": csrf, "kind": "families"},
+                            files={"file": ("f.csv", GOOD_FAMILIES.encode("utf-8-sig"), "text/csv")})
+        assert good.status_code == 200 and "已导入 2 户家庭" in good.text
+        assert {"赵家", "孙家"} <= {f["alias"] for f in await storage.registry.list_families()}
+        latin = await c.post("/console/import", data={"csrf": csrf, "kind": "families"},
+                             files={"file": ("f.csv", GOOD_FAMILIES.encode("gb18030"), "text/csv")})
+        assert latin.status_code == 400 and "UTF-8" in latin.text
+        forged = await c.post("/console/import", data={"kind": "families"},
+                              files={"file": ("f.csv", GOOD_FAMILIES.encode(), "text/csv")})
+        assert forged.status_code == 403
+
+
+async def test_staff_cannot_import(storage: Storage) -> None:
+    async with browser(storage) as c:
+        csrf = await signed_in(c, storage, STAFF_KAIFENG)
+        r = await c.post("/console/import", data={"csrf": csrf, "kind": "families"},
+                         files={"file": ("f.csv", GOOD_FAMILIES.encode(), "text/csv")})
+        assert r.status_code == 403 and len(await storage.registry.list_families()) == 3
+
+
+async def test_the_visit_export_is_the_clis_neutralised_csv_and_staff_get_their_city_only(
+        storage: Storage, tmp_path: Path) -> None:
+    ids = {f["alias"]: f["id"] for f in await storage.registry.list_families()}
+    con = sqlite3.connect(tmp_path / "db.sqlite3")
+    con.executemany("INSERT INTO care_visits (family_id, day, kind, outcome, notes, logged_at)"
+                    " VALUES (?, '2026-11-01', 'routine', 'visited', ?, '2026-11-01')",
+                    [(ids["王家"], "=HYPERLINK(\"x\")"), (ids["张家"], "临沂的走访")])
+    con.commit()
+    con.close()
+    async with browser(storage) as c:
+        await signed_in(c, storage, STAFF_KAIFENG)
+        r = await c.get("/console/visits.csv")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert [row["alias"] for row in rows] == ["王家"] and not rows[0]["notes"].startswith("=")
+    assert "console_export_visits" in {e["action"] for e in await storage.audit.entries(50)}
