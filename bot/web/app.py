@@ -78,7 +78,8 @@ def create_app(extra_routes: list[BaseRoute] | None = None, *, health: Route | N
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(routes=routes, exception_handlers={404: _not_found, 405: _method_not_allowed,
-                                                       BodyTooLarge: _too_large})
+                                                       BodyTooLarge: _too_large},
+                    lifespan=console.lifespan)
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     app.state.templates.env.filters["marks"] = marks
     app.state.templates.env.filters["calls"] = calls

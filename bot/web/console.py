@@ -7,7 +7,9 @@ No family data ever goes into a URL or a log: searches are POSTed."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
+from collections.abc import AsyncIterator
 from typing import Any
 
 from starlette.requests import Request
@@ -201,4 +203,21 @@ def console_routes() -> list[BaseRoute]:
 def init_state(app_state: Any, settings: Any, storage: Storage | None) -> None:
     app_state.settings = settings
     app_state.console_storage = storage
+    app_state.console_owns_storage = storage is None
     app_state.console_lock = asyncio.Lock()
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app: Any) -> AsyncIterator[None]:
+    """Closes the database the console opened itself (its worker thread would keep the
+    process from exiting on SIGTERM)."""
+    yield
+    await close_storage(app.state)
+
+
+async def close_storage(app_state: Any) -> None:
+    """Closes the database the console opened itself, if any (a passed-in one is the caller's)."""
+    if app_state.console_owns_storage and app_state.console_storage is not None:
+        storage = app_state.console_storage
+        app_state.console_storage = None
+        await storage.close()
