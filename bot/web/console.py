@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import hmac
 from collections.abc import AsyncIterator
 from typing import Any
@@ -16,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from bot.ids import parse_id
 from bot.storage import Role, Storage, User
 from bot.storage.console import SESSION_IDLE, Session
 from dialogs import web_copy as w
@@ -88,7 +90,7 @@ async def redeem(request: Request) -> Response:
 
 async def _families_page(request: Request, signed: tuple[Storage, Session, User], text: str = "") -> Response:
     storage, session, user = signed
-    city = None if user.role == Role.ADMIN else (user.jurisdiction or "")
+    city = _city_of(user)
     families = await storage.registry.search_families(city, text) if city != "" else []
     await storage.audit.record(user.user_id, "console_list_families", None, f"{len(families)} shown")
     return _page(request, "families.html", {"families": families, "csrf": session.csrf, "text": text,
@@ -188,8 +190,66 @@ async def export_visits(request: Request) -> Response:
                     headers={"Content-Disposition": 'attachment; filename="visits.csv"', "Cache-Control": "no-store"})
 
 
+def _city_of(user: User) -> str | None:
+    """None: every city (admins); "": none (staff without a city see nothing)."""
+    return None if user.role == Role.ADMIN else (user.jurisdiction or "")
+
+
+async def overdue(request: Request) -> Response:
+    """Overdue reminders at a glance: how many per township and per contact, and apart from
+    them those Telegram could not deliver (someone must phone those contacts)."""
+    from collections import Counter
+
+    from bot.reminders import templates as t
+    from bot.reminders.planner import SHANGHAI
+
+    signed = await _signed_in(request)
+    if signed is None:
+        return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
+    storage, session, user = signed
+    city = _city_of(user)
+    families = {f["id"]: f for f in await storage.registry.search_families(city)} if city != "" else {}
+    today = dt.datetime.now(SHANGHAI).date()
+    late = [r for r in await storage.reminders.overdue(today) if r.family_id in families]
+    await storage.audit.record(user.user_id, "console_overdue", None, f"{len(late)} shown")
+    rows = [{"due": r.due_date.isoformat(), "kind": t.KIND_NAMES.get(r.kind, r.kind), "alias": r.alias,
+             "family_id": r.family_id, "contact": r.contact_name,
+             "township": families[r.family_id]["township"] or "—"} for r in late if not r.undeliverable]
+    stuck = [{"due": r.due_date.isoformat(), "kind": t.KIND_NAMES.get(r.kind, r.kind), "alias": r.alias,
+              "contact": r.contact_name} for r in late if r.undeliverable]
+    return _page(request, "overdue.html", {
+        "csrf": session.csrf, "today": today.isoformat(), "rows": rows, "undeliverable": stuck,
+        "by_township": sorted(Counter(r["township"] for r in rows).items(), key=lambda kv: -kv[1]),
+        "by_contact": sorted(Counter(r["contact"] for r in rows).items(), key=lambda kv: -kv[1])})
+
+
+async def urgent(request: Request) -> Response:
+    """The urgent-visit button (accident, serious illness): every contact of the family is
+    reminded at once, as `python -m bot admin urgent`; staff only for their own city."""
+    from bot.reminders.planner import SHANGHAI
+
+    signed = await _signed_in(request)
+    if signed is None:
+        return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
+    storage, session, user = signed
+    form = await _checked_form(request, session)
+    if form is None:
+        return _refused(request, w.CONSOLE_FORM_EXPIRED)
+    family_id = parse_id(form.get("family", ""))
+    city = _city_of(user)
+    visible = {f["id"] for f in await storage.registry.search_families(city)} if city != "" else set()
+    if family_id is None or family_id not in visible:
+        return _refused(request, w.CONSOLE_NO_SUCH_FAMILY, 404)
+    created = await storage.reminders.raise_urgent(family_id, dt.datetime.now(SHANGHAI))
+    await storage.audit.record(user.user_id, "console_urgent", None, f"family {family_id}")
+    message = w.CONSOLE_URGENT_DONE.format(count=created) if created else w.CONSOLE_URGENT_NOBODY
+    return _page(request, "refused.html", {"message": message}, 200 if created else 409)
+
+
 def console_routes() -> list[BaseRoute]:
     return [
+        Route("/console/overdue", overdue, methods=["GET"]),
+        Route("/console/urgent", urgent, methods=["POST"]),
         Route("/console/import", import_page, methods=["GET"]),
         Route("/console/import", import_upload, methods=["POST"]),
         Route("/console/visits.csv", export_visits, methods=["GET"]),

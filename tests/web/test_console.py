@@ -208,3 +208,47 @@ async def test_the_visit_export_is_the_clis_neutralised_csv_and_staff_get_their_
     rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
     assert [row["alias"] for row in rows] == ["王家"] and not rows[0]["notes"].startswith("=")
     assert "console_export_visits" in {e["action"] for e in await storage.audit.entries(50)}
+
+
+async def _overdue_registry(storage: Storage) -> dict[str, int]:
+    """王家 (开封, 城关镇) and 张家 (临沂) each with an overdue reminder; 李家's cannot be delivered."""
+    ids = {f["alias"]: f["id"] for f in await storage.registry.list_families()}
+    await storage.registry.import_contacts([{"name": "李镇长", "role": "township_leader", "township": "城关镇",
+                                             "telegram_id": 801},
+                                            {"name": "张干部", "role": "village_cadre", "township": "",
+                                             "telegram_id": 802}])
+    contacts = {c["name"]: c["id"] for c in await storage.registry.list_contacts()}
+    long_ago = dt.date.today() - dt.timedelta(days=20)
+    moment = dt.datetime.now(dt.UTC) - dt.timedelta(days=20)
+    for alias, contact in (("王家", "李镇长"), ("李家", "李镇长"), ("张家", "张干部")):
+        await storage.registry.assign(ids[alias], contacts[contact], long_ago)
+        await storage.reminders.add([(ids[alias], contacts[contact], "routine", long_ago, moment)])
+    stuck = [r for r in await storage.reminders.all() if r.family_id == ids["李家"]]
+    await storage.reminders.mark_undeliverable(stuck[0].id)
+    return ids
+
+
+async def test_overdue_at_a_glance_per_township_and_contact_with_undeliverable_apart(storage: Storage) -> None:
+    await _overdue_registry(storage)
+    async with browser(storage) as c:
+        await signed_in(c, storage, STAFF_KAIFENG)
+        page = (await c.get("/console/overdue")).text
+    township = page.split('id="by-township"')[1].split("</section>")[0]
+    assert "<td>城关镇</td><td>1</td>" in township  # 李家's undeliverable one is not counted here
+    assert "<td>李镇长</td><td>1</td>" in page.split('id="by-contact"')[1].split("</section>")[0]
+    assert "李家" in page.split('id="undeliverable"')[1].split("</section>")[0]
+    assert "张家" not in page and "张干部" not in page  # another city's
+
+
+async def test_the_urgent_button_reminds_the_familys_contacts_and_is_refused_for_another_city(
+        storage: Storage) -> None:
+    ids = await _overdue_registry(storage)
+    async with browser(storage) as c:
+        csrf = await signed_in(c, storage, STAFF_KAIFENG)
+        assert (await c.post("/console/urgent", data={"family": str(ids["王家"])})).status_code == 403
+        other = await c.post("/console/urgent", data={"family": str(ids["张家"]), "csrf": csrf})
+        assert other.status_code == 404
+        done = await c.post("/console/urgent", data={"family": str(ids["王家"]), "csrf": csrf})
+        assert done.status_code == 200 and "1 位联系人" in done.text
+    urgent = [r for r in await storage.reminders.all() if r.kind == "urgent"]
+    assert [r.family_id for r in urgent] == [ids["王家"]]
