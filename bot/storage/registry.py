@@ -340,3 +340,12 @@ class Registry:
                " WHERE active = 1 AND (? IS NULL OR jurisdiction = ?) AND (alias LIKE ? ESCAPE '\\'"
                " OR township LIKE ? ESCAPE '\\' OR village LIKE ? ESCAPE '\\') ORDER BY township, village, alias")
         return [dict(r) for r in await self._db.all(sql, (jurisdiction, jurisdiction, like, like, like))]
+
+    async def family_timeline(self, family_id: int) -> list[dict[str, Any]]:
+        """One family's visits and reminders, newest first (the office console's family page)."""
+        sql = ("SELECT v.day AS day, 'visit' AS what, v.kind, v.outcome AS state, c.name AS contact, v.notes"
+               " FROM care_visits v LEFT JOIN care_contacts c ON c.id = v.contact_id WHERE v.family_id = ?"
+               " UNION ALL SELECT r.due_date, 'reminder', r.kind, r.status, c.name, ''"
+               " FROM care_reminders r JOIN care_contacts c ON c.id = r.contact_id WHERE r.family_id = ?"
+               " ORDER BY 1 DESC")
+        return [dict(r) for r in await self._db.all(sql, (family_id, family_id))]

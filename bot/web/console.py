@@ -246,8 +246,33 @@ async def urgent(request: Request) -> Response:
     return _page(request, "refused.html", {"message": message}, 200 if created else 409)
 
 
+async def family_page(request: Request) -> Response:
+    """A family's page: its contacts and its timeline of visits and reminders. Staff only for
+    their own city; every read audited with which family was read."""
+    from bot.reminders import templates as t
+
+    signed = await _signed_in(request)
+    if signed is None:
+        return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
+    storage, session, user = signed
+    family_id = parse_id(request.path_params["family"])
+    city = _city_of(user)
+    visible = {f["id"]: f for f in await storage.registry.search_families(city)} if city != "" else {}
+    if family_id is None or family_id not in visible:
+        return _refused(request, w.CONSOLE_NO_SUCH_FAMILY, 404)
+    family = visible[family_id]
+    await storage.audit.record(user.user_id, "read_care_family", None, f"{family['jurisdiction']} #{family_id}")
+    timeline = [{**e, "kind": t.KIND_NAMES.get(e["kind"], e["kind"])}
+                for e in await storage.registry.family_timeline(family_id)]
+    contacts = [a.contact_id for a in await storage.registry.assignments(family_id)]
+    names = {c["id"]: c for c in await storage.registry.list_contacts()}
+    return _page(request, "family.html", {"csrf": session.csrf, "family": family, "timeline": timeline,
+                                          "contacts": [names[c] for c in contacts if c in names]})
+
+
 def console_routes() -> list[BaseRoute]:
     return [
+        Route("/console/family/{family}", family_page, methods=["GET"]),
         Route("/console/overdue", overdue, methods=["GET"]),
         Route("/console/urgent", urgent, methods=["POST"]),
         Route("/console/import", import_page, methods=["GET"]),

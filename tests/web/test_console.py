@@ -68,7 +68,7 @@ async def test_a_link_signs_in_once_and_shows_the_registry(storage: Storage) -> 
         assert (await c.get("/console")).status_code == 401
         assert (await c.get(link_path(token))).status_code == 303
         page = await c.get("/console")
-        assert page.status_code == 200 and {"王家", "李家", "张家"} <= set(re.findall(r"<td>(.家)</td>", page.text))
+        assert page.status_code == 200 and {"王家", "李家", "张家"} <= set(re.findall(r">(.家)</a></td>", page.text))
     async with browser(storage) as other:  # the same link a second time, e.g. forwarded
         again = await other.get(link_path(token))
         assert again.status_code == 403 and "已经用过" in again.text and COOKIE not in again.headers.get("set-cookie", "")
@@ -120,7 +120,7 @@ async def test_staff_see_only_their_own_citys_families_and_every_list_is_audited
         page = (await c.get("/console")).text
         assert "张家" in page and "王家" not in page and "李家" not in page
         searched = (await c.post("/console/search", data={"q": "王家", "csrf": csrf})).text
-        assert "<td>王家</td>" not in searched and "没有找到" in searched
+        assert ">王家</a>" not in searched and "没有找到" in searched
     entries = [e for e in await storage.audit.entries(50) if e["action"] == "console_list_families"]
     assert {e["actor"] for e in entries} == {STAFF_LINYI} and len(entries) == 3  # sign-in page, page, search
     async with browser(storage) as c:
@@ -252,3 +252,19 @@ async def test_the_urgent_button_reminds_the_familys_contacts_and_is_refused_for
         assert done.status_code == 200 and "1 位联系人" in done.text
     urgent = [r for r in await storage.reminders.all() if r.kind == "urgent"]
     assert [r.family_id for r in urgent] == [ids["王家"]]
+
+
+async def test_a_familys_page_shows_its_timeline_audited_and_is_hidden_from_another_city(
+        storage: Storage) -> None:
+    ids = await _overdue_registry(storage)
+    async with browser(storage) as c:
+        await signed_in(c, storage, STAFF_LINYI)
+        assert (await c.get(f"/console/family/{ids['王家']}")).status_code == 404
+    async with browser(storage) as c:
+        await signed_in(c, storage, STAFF_KAIFENG)
+        page = await c.get(f"/console/family/{ids['王家']}")
+    assert page.status_code == 200 and "李镇长" in page.text
+    timeline = page.text.split('id="timeline"')[1]
+    assert (dt.date.today() - dt.timedelta(days=20)).isoformat() in timeline
+    reads = [e for e in await storage.audit.entries(50) if e["action"] == "read_care_family"]
+    assert [(e["actor"], e["detail"]) for e in reads] == [(STAFF_KAIFENG, f"kaifeng #{ids['王家']}")]
