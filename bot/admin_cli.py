@@ -153,15 +153,22 @@ def _reach_line(reach: Reach) -> str:
             + t.describe_reach(reach.total, reach.reachable, reach.not_opened, reach.blocked, reach.no_telegram))
 
 
-async def assign(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
-    if not await s.registry.family_exists(args.family) or not await s.registry.contact_exists(args.contact):
-        raise AdminError(f"assign: unknown family {args.family} or contact {args.contact} "
+async def checked_assign(s: Storage, family: int, contact: int, since: dt.date, today: dt.date) -> Any:
+    """Assign with the registry's validation (both exist, the city's schedule allows it);
+    AdminError with one line otherwise. Shared by the CLI and the office console."""
+    if not await s.registry.family_exists(family) or not await s.registry.contact_exists(contact):
+        raise AdminError(f"assign: unknown family {family} or contact {contact} "
                          "(see python -m bot admin families / contacts)")
-    since = args.since or env.today()
-    outcome = await assign_contact(s, args.family, args.contact, since, env.today())
+    outcome = await assign_contact(s, family, contact, since, today)
     if outcome.refused is not None:
-        code = await s.registry.family_jurisdiction(args.family)
+        code = await s.registry.family_jurisdiction(family)
         raise AdminError(f"assign: refused: {refusal_reason(code, outcome.refused, outcome.position)}")
+    return outcome
+
+
+async def assign(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
+    since = args.since or env.today()
+    outcome = await checked_assign(s, args.family, args.contact, since, env.today())
     if not outcome.new:
         print(f"family {args.family} -> contact {args.contact} was already assigned (position {outcome.position});"
               " nothing changed")
@@ -192,20 +199,30 @@ async def urgent(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
     return 0
 
 
+async def checked_contact_left(s: Storage, contact: int) -> None:
+    """Mark a contact as left (their families' reminders escalate); AdminError if unknown."""
+    if not await s.registry.deactivate_contact(contact):
+        raise AdminError(f"contact-left: unknown contact {contact} (see python -m bot admin contacts)")
+
+
+async def checked_supervisor(s: Storage, contact: int, supervisor_id: int) -> None:
+    """Who a contact's unanswered reminders escalate to, with the CLI's validation."""
+    if contact == supervisor_id:
+        raise AdminError(f"supervisor: contact {contact} cannot supervise themselves")
+    for role, who in (("contact", contact), ("supervisor", supervisor_id)):
+        if not await s.registry.contact_exists(who):
+            raise AdminError(f"supervisor: unknown {role} {who} (see python -m bot admin contacts)")
+    await s.registry.set_supervisor(contact, supervisor_id)
+
+
 async def contact_left(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
-    if not await s.registry.deactivate_contact(args.contact):
-        raise AdminError(f"contact-left: unknown contact {args.contact} (see python -m bot admin contacts)")
+    await checked_contact_left(s, args.contact)
     print(f"contact {args.contact} marked as left; their reminders will escalate until reassigned")
     return 0
 
 
 async def supervisor(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
-    if args.contact == args.supervisor:
-        raise AdminError(f"supervisor: contact {args.contact} cannot supervise themselves")
-    for role, who in (("contact", args.contact), ("supervisor", args.supervisor)):
-        if not await s.registry.contact_exists(who):
-            raise AdminError(f"supervisor: unknown {role} {who} (see python -m bot admin contacts)")
-    await s.registry.set_supervisor(args.contact, args.supervisor)
+    await checked_supervisor(s, args.contact, args.supervisor)
     print(f"contact {args.contact} reports to {args.supervisor}")
     return 0
 

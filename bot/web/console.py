@@ -270,8 +270,64 @@ async def family_page(request: Request) -> Response:
                                           "contacts": [names[c] for c in contacts if c in names]})
 
 
+async def contacts_page(request: Request) -> Response:
+    """Admins: the contacts, and forms to assign one to a family, mark one as left and set a
+    supervisor (the CLI's validation, `admin_cli.checked_*`)."""
+    signed = await _signed_in(request)
+    if signed is None:
+        return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
+    if signed[2].role != Role.ADMIN:
+        return _refused(request, w.CONSOLE_ADMIN_ONLY)
+    return await _contacts(request, signed)
+
+
+async def _contacts(request: Request, signed: tuple[Storage, Session, User], message: str = "",
+                    status: int = 200) -> Response:
+    storage, session, _ = signed
+    return _page(request, "contacts.html", {"csrf": session.csrf, "contacts": await storage.registry.list_contacts(),
+                                            "families": await storage.registry.search_families(None),
+                                            "message": message}, status)
+
+
+async def contact_action(request: Request) -> Response:
+    """POST assign / left / supervisor: one change, the CLI's one-line refusal shown as is."""
+    from bot.admin_cli import AdminError, checked_assign, checked_contact_left, checked_supervisor
+    from bot.reminders.planner import SHANGHAI
+
+    signed = await _signed_in(request)
+    if signed is None:
+        return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
+    storage, session, user = signed
+    if user.role != Role.ADMIN:
+        return _refused(request, w.CONSOLE_ADMIN_ONLY)
+    form = await _checked_form(request, session)
+    if form is None:
+        return _refused(request, w.CONSOLE_FORM_EXPIRED)
+    action = request.path_params["action"]
+    contact = parse_id(form.get("contact", ""))
+    other = parse_id(form.get("family", "") if action == "assign" else form.get("supervisor", ""))
+    if contact is None or (action != "left" and other is None):
+        return await _contacts(request, signed, w.CONSOLE_CHOOSE_BOTH, 400)
+    today = dt.datetime.now(SHANGHAI).date()
+    try:
+        if action == "assign" and other is not None:
+            await checked_assign(storage, other, contact, today, today)
+        elif action == "left":
+            await checked_contact_left(storage, contact)
+        elif action == "supervisor" and other is not None:
+            await checked_supervisor(storage, contact, other)
+        else:
+            return _refused(request, w.CONSOLE_NO_SUCH_FAMILY, 404)
+    except AdminError as exc:
+        return await _contacts(request, signed, str(exc), 400)
+    await storage.audit.record(user.user_id, f"console_{action}", None, f"contact {contact}")
+    return await _contacts(request, signed, w.CONSOLE_SAVED)
+
+
 def console_routes() -> list[BaseRoute]:
     return [
+        Route("/console/contacts", contacts_page, methods=["GET"]),
+        Route("/console/contacts/{action}", contact_action, methods=["POST"]),
         Route("/console/family/{family}", family_page, methods=["GET"]),
         Route("/console/overdue", overdue, methods=["GET"]),
         Route("/console/urgent", urgent, methods=["POST"]),

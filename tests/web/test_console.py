@@ -268,3 +268,37 @@ async def test_a_familys_page_shows_its_timeline_audited_and_is_hidden_from_anot
     assert (dt.date.today() - dt.timedelta(days=20)).isoformat() in timeline
     reads = [e for e in await storage.audit.entries(50) if e["action"] == "read_care_family"]
     assert [(e["actor"], e["detail"]) for e in reads] == [(STAFF_KAIFENG, f"kaifeng #{ids['王家']}")]
+
+
+async def test_assign_supervisor_and_contact_left_with_the_clis_validation(storage: Storage) -> None:
+    ids = {f["alias"]: f["id"] for f in await storage.registry.list_families()}
+    await storage.registry.import_contacts([{"name": "李镇长", "role": "township_leader", "township": "城关镇",
+                                             "telegram_id": 801},
+                                            {"name": "王医生", "role": "health_cadre", "township": "城关镇",
+                                             "telegram_id": 802}])
+    contacts = {c["name"]: c["id"] for c in await storage.registry.list_contacts()}
+    async with browser(storage) as c:
+        csrf = await signed_in(c, storage, STAFF_KAIFENG)
+        assert (await c.post("/console/contacts/assign", data={"csrf": csrf, "contact": "1", "family": "1"})
+                ).status_code == 403  # staff do not manage the registry
+    async with browser(storage) as c:
+        csrf = await signed_in(c, storage, ADMIN)
+        done = await c.post("/console/contacts/assign",
+                            data={"csrf": csrf, "contact": str(contacts["李镇长"]), "family": str(ids["王家"])})
+        assert done.status_code == 200 and "已保存" in done.text
+        assert [a.contact_id for a in await storage.registry.assignments(ids["王家"])] == [contacts["李镇长"]]
+        unknown = await c.post("/console/contacts/assign",
+                               data={"csrf": csrf, "contact": str(contacts["李镇长"]), "family": "9999"})
+        assert unknown.status_code == 400 and "unknown family 9999" in unknown.text
+        itself = await c.post("/console/contacts/supervisor", data={
+            "csrf": csrf, "contact": str(contacts["王医生"]), "supervisor": str(contacts["王医生"])})
+        assert itself.status_code == 400 and "cannot supervise themselves" in itself.text
+        boss = await c.post("/console/contacts/supervisor", data={
+            "csrf": csrf, "contact": str(contacts["王医生"]), "supervisor": str(contacts["李镇长"])})
+        assert boss.status_code == 200
+        left = await c.post("/console/contacts/left", data={"csrf": csrf, "contact": str(contacts["王医生"])})
+        assert left.status_code == 200
+        assert (await c.post("/console/contacts/left", data={"contact": str(contacts["李镇长"])})).status_code == 403
+    rows = {r["name"]: r for r in await storage.registry.list_contacts()}
+    assert rows["王医生"]["supervisor_id"] == contacts["李镇长"] and not rows["王医生"]["active"]
+    assert rows["李镇长"]["active"]
