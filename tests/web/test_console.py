@@ -302,3 +302,11 @@ async def test_assign_supervisor_and_contact_left_with_the_clis_validation(stora
     rows = {r["name"]: r for r in await storage.registry.list_contacts()}
     assert rows["王医生"]["supervisor_id"] == contacts["李镇长"] and not rows["王医生"]["active"]
     assert rows["李镇长"]["active"]
+
+
+async def test_forgetting_a_staff_member_removes_their_links_and_sessions(storage: Storage) -> None:
+    await storage.console.redeem_link(await storage.console.create_link(STAFF_KAIFENG))
+    await storage.console.create_link(STAFF_KAIFENG)
+    assert await storage.users.rows_about(STAFF_KAIFENG) > 0
+    await storage.users.forget(STAFF_KAIFENG)
+    assert await storage.users.rows_about(STAFF_KAIFENG) == 0
