@@ -66,7 +66,8 @@ class Registry:
         return await self._import("care_contacts", CONTACT_FIELDS, rows)
 
     async def _import(self, table: str, fields: tuple[str, ...], rows: Sequence[dict[str, Any]]) -> int:
-        """All rows or none, in chunks: if a chunk fails, the chunks already written are removed."""
+        """All rows or none, in chunks: if a chunk fails, the chunks already written are removed.
+        A row without an optional column (telegram_id) stores NULL there instead of raising."""
         if not rows:
             return 0
         stamp = now_iso()
@@ -77,7 +78,7 @@ class Registry:
                 if start:
                     await asyncio.sleep(IMPORT_PAUSE)
                 async with self._db.transaction() as tx:
-                    await tx.executemany(sql, [(*(row[f] for f in fields), stamp)
+                    await tx.executemany(sql, [(*(row.get(f) for f in fields), stamp)
                                                for row in rows[start:start + IMPORT_CHUNK]])
         except BaseException:
             await self._db.write(f"DELETE FROM {table} WHERE id > ? AND created_at = ?", (first_id, stamp))
