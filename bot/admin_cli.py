@@ -107,24 +107,37 @@ def _report_problems(exc: CsvProblems, file: str) -> int:
     return 2
 
 
+async def import_families_csv(s: Storage, text: str) -> int:
+    """Every row of a families CSV, or none: raises CsvProblems listing each bad row by line
+    number. Shared by the CLI and the office console."""
+    rows = parse_families(text, await s.registry.family_keys(), await s.registry.family_telegram_ids())
+    return await s.registry.import_families(rows)
+
+
+async def import_contacts_csv(s: Storage, text: str) -> tuple[int, Reach]:
+    """Every row of a contacts CSV, or none (CsvProblems), and whether reminders can reach them."""
+    rows = parse_contacts(text, await s.registry.telegram_ids(), await s.registry.contact_keys())
+    before = await s.registry.max_contact_id()
+    count = await s.registry.import_contacts(rows)
+    return count, await s.registry.reach(await s.registry.contact_ids_after(before))
+
+
 async def import_families(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
     try:
-        rows = parse_families(_read(args.file), await s.registry.family_keys(),
-                              await s.registry.family_telegram_ids())
+        count = await import_families_csv(s, _read(args.file))
     except CsvProblems as exc:
         return _report_problems(exc, args.file)
-    print(f"imported {await s.registry.import_families(rows)} families")
+    print(f"imported {count} families")
     return 0
 
 
 async def import_contacts(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
     try:
-        rows = parse_contacts(_read(args.file), await s.registry.telegram_ids(), await s.registry.contact_keys())
+        count, reach = await import_contacts_csv(s, _read(args.file))
     except CsvProblems as exc:
         return _report_problems(exc, args.file)
-    before = await s.registry.max_contact_id()
-    print(f"imported {await s.registry.import_contacts(rows)} contacts")
-    print(_reach_line(await s.registry.reach(await s.registry.contact_ids_after(before))))
+    print(f"imported {count} contacts")
+    print(_reach_line(reach))
     return 0
 
 
@@ -140,15 +153,22 @@ def _reach_line(reach: Reach) -> str:
             + t.describe_reach(reach.total, reach.reachable, reach.not_opened, reach.blocked, reach.no_telegram))
 
 
-async def assign(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
-    if not await s.registry.family_exists(args.family) or not await s.registry.contact_exists(args.contact):
-        raise AdminError(f"assign: unknown family {args.family} or contact {args.contact} "
+async def checked_assign(s: Storage, family: int, contact: int, since: dt.date, today: dt.date) -> Any:
+    """Assign with the registry's validation (both exist, the city's schedule allows it);
+    AdminError with one line otherwise. Shared by the CLI and the office console."""
+    if not await s.registry.family_exists(family) or not await s.registry.contact_exists(contact):
+        raise AdminError(f"assign: unknown family {family} or contact {contact} "
                          "(see python -m bot admin families / contacts)")
-    since = args.since or env.today()
-    outcome = await assign_contact(s, args.family, args.contact, since, env.today())
+    outcome = await assign_contact(s, family, contact, since, today)
     if outcome.refused is not None:
-        code = await s.registry.family_jurisdiction(args.family)
+        code = await s.registry.family_jurisdiction(family)
         raise AdminError(f"assign: refused: {refusal_reason(code, outcome.refused, outcome.position)}")
+    return outcome
+
+
+async def assign(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
+    since = args.since or env.today()
+    outcome = await checked_assign(s, args.family, args.contact, since, env.today())
     if not outcome.new:
         print(f"family {args.family} -> contact {args.contact} was already assigned (position {outcome.position});"
               " nothing changed")
@@ -179,20 +199,30 @@ async def urgent(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
     return 0
 
 
+async def checked_contact_left(s: Storage, contact: int) -> None:
+    """Mark a contact as left (their families' reminders escalate); AdminError if unknown."""
+    if not await s.registry.deactivate_contact(contact):
+        raise AdminError(f"contact-left: unknown contact {contact} (see python -m bot admin contacts)")
+
+
+async def checked_supervisor(s: Storage, contact: int, supervisor_id: int) -> None:
+    """Who a contact's unanswered reminders escalate to, with the CLI's validation."""
+    if contact == supervisor_id:
+        raise AdminError(f"supervisor: contact {contact} cannot supervise themselves")
+    for role, who in (("contact", contact), ("supervisor", supervisor_id)):
+        if not await s.registry.contact_exists(who):
+            raise AdminError(f"supervisor: unknown {role} {who} (see python -m bot admin contacts)")
+    await s.registry.set_supervisor(contact, supervisor_id)
+
+
 async def contact_left(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
-    if not await s.registry.deactivate_contact(args.contact):
-        raise AdminError(f"contact-left: unknown contact {args.contact} (see python -m bot admin contacts)")
+    await checked_contact_left(s, args.contact)
     print(f"contact {args.contact} marked as left; their reminders will escalate until reassigned")
     return 0
 
 
 async def supervisor(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
-    if args.contact == args.supervisor:
-        raise AdminError(f"supervisor: contact {args.contact} cannot supervise themselves")
-    for role, who in (("contact", args.contact), ("supervisor", args.supervisor)):
-        if not await s.registry.contact_exists(who):
-            raise AdminError(f"supervisor: unknown {role} {who} (see python -m bot admin contacts)")
-    await s.registry.set_supervisor(args.contact, args.supervisor)
+    await checked_supervisor(s, args.contact, args.supervisor)
     print(f"contact {args.contact} reports to {args.supervisor}")
     return 0
 
@@ -224,30 +254,53 @@ async def overdue(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
     return 0
 
 
+async def console_link(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
+    """A one-time sign-in link (a path to put after the server's address) for an admin or staff
+    member; it works once, within ten minutes."""
+    from bot.web.console import CONSOLE_ROLES, link_path
+
+    user = await s.users.get(args.user)
+    if user is None or user.blocked or user.role not in CONSOLE_ROLES:
+        raise AdminError(f"user {args.user} is not an admin or staff member (give the role first)")
+    print(link_path(await s.console.create_link(user.user_id)))
+    print("valid for 10 minutes, once", file=sys.stderr)
+    return 0
+
+
 async def export_visits(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
     """The visit log as CSV; a file is written whole or not at all, 0600 (it holds visit notes),
     and no cell runs as a spreadsheet formula (notes and aliases are free text)."""
-    visits = await s.registry.visits()
-    fields = ["day", "jurisdiction", "alias", "contact", "kind", "outcome", "notes", "follow_up_days"]
-    rows = [neutralise_row(v) for v in visits]
+    rows = await visit_export_rows(s)
     if args.file == "-":
-        writer = csv.DictWriter(sys.stdout, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(rows)
+        write_visits_csv(sys.stdout, rows)
     else:
         with atomic_output(args.file, encoding="utf-8-sig", newline="") as out:
-            writer = csv.DictWriter(out, fieldnames=fields)
-            writer.writeheader()
-            writer.writerows(rows)
-        print(f"exported {len(visits)} visits to {args.file}")
+            write_visits_csv(out, rows)
+        print(f"exported {len(rows)} visits to {args.file}")
     return 0
+
+
+VISIT_FIELDS = ["day", "jurisdiction", "alias", "contact", "kind", "outcome", "notes", "follow_up_days"]
+
+
+async def visit_export_rows(s: Storage, jurisdiction: str | None = None) -> list[dict[str, Any]]:
+    """The visit log, every cell neutralised (never a spreadsheet formula); one city's or all.
+    Shared by the CLI and the office console."""
+    visits = await s.registry.visits()
+    return [neutralise_row(v) for v in visits if jurisdiction is None or v["jurisdiction"] == jurisdiction]
+
+
+def write_visits_csv(out: Any, rows: list[dict[str, Any]]) -> None:
+    writer = csv.DictWriter(out, fieldnames=VISIT_FIELDS)
+    writer.writeheader()
+    writer.writerows(rows)
 
 
 COMMANDS: dict[str, Command] = {
     "backup": backup, "status": status, "retention": retention, "forget-family": forget_family,
     "import-families": import_families, "import-contacts": import_contacts, "assign": assign, "urgent": urgent,
     "contact-left": contact_left, "supervisor": supervisor, "families": families, "contacts": contacts, "gaps": gaps,
-    "overdue": overdue, "export-visits": export_visits,
+    "overdue": overdue, "export-visits": export_visits, "console-link": console_link,
 }
 
 
@@ -329,6 +382,8 @@ def add_parsers(sub: Any, date_type: Any) -> None:
     p.add_argument("--date", type=date_type)
     p = asub.add_parser("export-visits", help="the visit log as CSV (for inspections); the file is 0600")
     p.add_argument("file", nargs="?", default="-")
+    p = asub.add_parser("console-link", help="a one-time sign-in link to the office console (10 minutes)")
+    p.add_argument("user", type=record_id)
     p = asub.add_parser("backup", help="online backup of the database (safe while the bot runs); 0600")
     p.add_argument("file")
     p = asub.add_parser("restore", help="replace the database with a backup (refused while the bot runs)")

@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     web_state_key: SecretStr | None = Field(default=None, alias="WEB_STATE_KEY")
     # JSON API requests per minute per client address (bursts of a quarter of it, at least 30)
     web_api_rate_per_minute: float = Field(default=120, gt=0, alias="WEB_API_RATE_PER_MINUTE")
+    # the office console's session cookie is sent over HTTPS only; false only for local http testing
+    web_console_secure_cookie: bool = Field(default=True, alias="WEB_CONSOLE_SECURE_COOKIE")
 
     @field_validator("telegram_bot_token")
     @classmethod

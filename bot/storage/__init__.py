@@ -8,7 +8,8 @@ numbered migrations recorded in `PRAGMA user_version`; every write through one s
 transaction (`db.Database.transaction`).
 
 Callers ask named questions of one facade, split by aggregate:
-`storage.users`, `.conversations`, `.audit`, `.registry`, `.reminders`, `.ops`, `.updates`.
+`storage.users`, `.conversations`, `.audit`, `.registry`, `.reminders`, `.ops`, `.updates`,
+`.console` (browser sign-in links and sessions).
 
 Privacy: a family's answers are saved only after they agree (consent), `users.forget`
 deletes every row about a user (and checkpoints, so nothing stays in the -wal file), every
@@ -21,6 +22,7 @@ import sqlite3
 from pathlib import Path
 
 from bot.storage.audit import Audit
+from bot.storage.console import Console
 from bot.storage.conversations import Conversations
 from bot.storage.db import Database, ProcessLock, StorageError, open_private
 from bot.storage.migrations import MIGRATIONS, SCHEMA_VERSION, migrate, schema_version
@@ -62,6 +64,7 @@ class Storage:
         self.audit = Audit(db)
         self.registry = Registry(db)
         self.updates = Updates(db)
+        self.console = Console(db)
 
     @classmethod
     async def open(cls, path: Path | str, *, create: bool = True, hold_lock: bool = False) -> Storage:

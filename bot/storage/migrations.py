@@ -144,6 +144,21 @@ MIGRATIONS: list[tuple[int, str]] = [
     ALTER TABLE care_families ADD COLUMN telegram_id INTEGER;
     CREATE UNIQUE INDEX care_families_telegram ON care_families(telegram_id) WHERE telegram_id IS NOT NULL;
     """),
+    (7, """
+    CREATE TABLE console_links (
+        token_hash  TEXT PRIMARY KEY,
+        user_id     INTEGER NOT NULL,
+        created_at  TEXT NOT NULL,
+        used_at     TEXT
+    );
+    CREATE TABLE console_sessions (
+        token_hash  TEXT PRIMARY KEY,
+        user_id     INTEGER NOT NULL,
+        csrf        TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        last_seen   TEXT NOT NULL
+    );
+    """),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 LIANXIN_TABLE = "users"  # present since migration 1: how a Lianxin database is recognised

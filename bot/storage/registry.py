@@ -66,7 +66,8 @@ class Registry:
         return await self._import("care_contacts", CONTACT_FIELDS, rows)
 
     async def _import(self, table: str, fields: tuple[str, ...], rows: Sequence[dict[str, Any]]) -> int:
-        """All rows or none, in chunks: if a chunk fails, the chunks already written are removed."""
+        """All rows or none, in chunks: if a chunk fails, the chunks already written are removed.
+        A row without an optional column (telegram_id) stores NULL there instead of raising."""
         if not rows:
             return 0
         stamp = now_iso()
@@ -330,3 +331,22 @@ class Registry:
         written = await self._db.write("UPDATE care_visits SET notes = ? WHERE id = ? AND contact_id = ?",
                                        (note[:500], visit_id, contact_id))
         return written.rowcount == 1
+
+    async def search_families(self, jurisdiction: str | None, text: str = "") -> list[dict[str, Any]]:
+        """Families for the office console: of one city (staff) or all (`None`, admins), whose
+        alias, township or village contains `text`."""
+        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = f"%{escaped}%"
+        sql = ("SELECT id, alias, jurisdiction, township, village, old_sick, lives_alone FROM care_families"
+               " WHERE active = 1 AND (? IS NULL OR jurisdiction = ?) AND (alias LIKE ? ESCAPE '\\'"
+               " OR township LIKE ? ESCAPE '\\' OR village LIKE ? ESCAPE '\\') ORDER BY township, village, alias")
+        return [dict(r) for r in await self._db.all(sql, (jurisdiction, jurisdiction, like, like, like))]
+
+    async def family_timeline(self, family_id: int) -> list[dict[str, Any]]:
+        """One family's visits and reminders, newest first (the office console's family page)."""
+        sql = ("SELECT v.day AS day, 'visit' AS what, v.kind, v.outcome AS state, c.name AS contact, v.notes"
+               " FROM care_visits v LEFT JOIN care_contacts c ON c.id = v.contact_id WHERE v.family_id = ?"
+               " UNION ALL SELECT r.due_date, 'reminder', r.kind, r.status, c.name, ''"
+               " FROM care_reminders r JOIN care_contacts c ON c.id = r.contact_id WHERE r.family_id = ?"
+               " ORDER BY 1 DESC")
+        return [dict(r) for r in await self._db.all(sql, (family_id, family_id))]

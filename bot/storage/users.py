@@ -111,6 +111,8 @@ class Users:
             # the office's registry record of the family stays; the link to this account goes
             await tx.execute("UPDATE care_families SET telegram_id = NULL WHERE telegram_id = ?", (user_id,))
             await tx.execute("UPDATE invites SET used_by = NULL WHERE used_by = ?", (user_id,))
+            await tx.execute("DELETE FROM console_links WHERE user_id = ?", (user_id,))
+            await tx.execute("DELETE FROM console_sessions WHERE user_id = ?", (user_id,))
             await tx.execute(f"DELETE FROM audit_log WHERE actor = ? AND NOT (action IN ({marks})"
                              " AND (subject IS NULL OR subject != ?))", (user_id, *ACCOUNTABLE_ACTIONS, user_id))
             await tx.execute("UPDATE audit_log SET subject = NULL, detail = 'forgotten' WHERE subject = ?",
@@ -123,6 +125,8 @@ class Users:
         total = 0
         for sql in ("SELECT COUNT(*) FROM users WHERE user_id = ?", "SELECT COUNT(*) FROM dialogs WHERE user_id = ?",
                     "SELECT COUNT(*) FROM profiles WHERE user_id = ?", "SELECT COUNT(*) FROM invites WHERE used_by = ?",
+                    "SELECT COUNT(*) FROM console_links WHERE user_id = ?",
+                    "SELECT COUNT(*) FROM console_sessions WHERE user_id = ?",
                     "SELECT COUNT(*) FROM audit_log WHERE subject = ?"):
             total += int(await self._db.scalar(sql, (user_id,)) or 0)
         own = f"SELECT COUNT(*) FROM audit_log WHERE actor = ? AND action NOT IN ({marks})"

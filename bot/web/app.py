@@ -17,7 +17,8 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bot.settings import Settings, load_settings
-from bot.web import desk, phone
+from bot.storage import Storage
+from bot.web import console, desk, phone
 from bot.web.api import api_routes, error_response
 from bot.web.limits import MAX_BODY_BYTES, BodyTooLarge, RateLimiter
 from bot.web.signing import StateSigner, signer_for
@@ -53,10 +54,12 @@ def limiter_for(settings: Settings) -> RateLimiter:
 
 def create_app(extra_routes: list[BaseRoute] | None = None, *, health: Route | None = None,
                limiter: RateLimiter | None = None, signer: StateSigner | None = None,
-               settings: Settings | None = None, announce_random_key: bool = True) -> Starlette:
+               settings: Settings | None = None, announce_random_key: bool = True,
+               storage: Storage | None = None) -> Starlette:
     """The application; `extra_routes` and `health` come from webhook mode (the bot's).
     Raises SettingsError (one line) when a web setting is wrong. `announce_random_key=False`:
-    the caller logs the random-key warning itself once it listens."""
+    the caller logs the random-key warning itself once it listens. `storage`: the registry
+    database for the office console (opened from BOT_DATABASE on first use when not given)."""
     settings = settings or load_settings()
     routes: list[BaseRoute] = [
         *(extra_routes or []),
@@ -71,15 +74,18 @@ def create_app(extra_routes: list[BaseRoute] | None = None, *, health: Route | N
         Route("/desk/search", desk.desk_search),
         Route("/desk/doc/{code}", desk.document),
         Route("/desk/compare", desk.comparison),
+        *console.console_routes(),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(routes=routes, exception_handlers={404: _not_found, 405: _method_not_allowed,
-                                                       BodyTooLarge: _too_large})
+                                                       BodyTooLarge: _too_large},
+                    lifespan=console.lifespan)
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     app.state.templates.env.filters["marks"] = marks
     app.state.templates.env.filters["calls"] = calls
     app.state.signer = signer or signer_for(
         settings.web_state_key.get_secret_value() if settings.web_state_key else None, announce_random_key)
+    console.init_state(app.state, settings, storage)
     app.add_middleware(_FormLimit)
     return app
 

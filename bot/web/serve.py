@@ -16,6 +16,7 @@ async def serve_web(host: str, port: int) -> None:
     from bot.settings import SettingsError, load_settings
     from bot.telegram.webhook import start_server
     from bot.web.app import create_app
+    from bot.web.console import close_storage
     from bot.web.signing import RANDOM_KEY_WARNING
 
     try:
@@ -33,3 +34,4 @@ async def serve_web(host: str, port: int) -> None:
         loop.add_signal_handler(sig, stop.set)
     await stop.wait()
     await server.wait_closed()
+    await close_storage(app.state)  # the console's database thread would keep the process alive

@@ -1,0 +1,364 @@
+"""The office's browser console for the care registry: sign-in by one-time link, sessions
+kept in the database, a CSRF token on every form, and the family list scoped to the signed-in
+person's role (admins see every city, staff only their own; each list shown is audited).
+
+No family data ever goes into a URL or a log: searches are POSTed."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import hmac
+from collections.abc import AsyncIterator
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from bot.ids import parse_id
+from bot.storage import Role, Storage, User
+from bot.storage.console import SESSION_IDLE, Session
+from dialogs import web_copy as w
+
+COOKIE = "lianxin_console"
+CONSOLE_ROLES = (Role.ADMIN, Role.STAFF)
+MAX_SEARCH = 50
+
+
+def link_path(token: str) -> str:
+    """The path printed by `python -m bot admin console-link` and sent by the bot's /console."""
+    return f"/console/link/{token}"
+
+
+async def _storage(request: Request) -> Storage:
+    """The registry database, opened on first use (web-only mode never needs it otherwise)."""
+    state = request.app.state
+    async with state.console_lock:
+        if state.console_storage is None:
+            state.console_storage = await Storage.open(state.settings.bot_database, create=False)
+        storage: Storage = state.console_storage
+        return storage
+
+
+def _page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
+    response: Response = request.app.state.templates.TemplateResponse(
+        request, f"console/{name}", {"w": w, **context}, status_code=status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _refused(request: Request, message: str, status: int = 403) -> Response:
+    return _page(request, "refused.html", {"message": message}, status)
+
+
+async def _signed_in(request: Request) -> tuple[Storage, Session, User] | None:
+    token = request.cookies.get(COOKIE)
+    if not token:
+        return None
+    storage = await _storage(request)
+    session = await storage.console.session(token)
+    if session is None:
+        return None
+    user = await storage.users.get(session.user_id)
+    if user is None or user.blocked or user.role not in CONSOLE_ROLES:
+        return None
+    return storage, session, user
+
+
+async def _checked_form(request: Request, session: Session) -> dict[str, str] | None:
+    """The posted form if its CSRF token is this session's, else None (the caller answers 403)."""
+    form = await request.form()
+    fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    sent = fields.get("csrf", "")
+    return fields if sent and hmac.compare_digest(sent, session.csrf) else None
+
+
+async def redeem(request: Request) -> Response:
+    """Opening the link signs in once; a used, expired or unknown link is refused."""
+    storage = await _storage(request)
+    session_token = await storage.console.redeem_link(request.path_params["token"])
+    if session_token is None:
+        return _refused(request, w.CONSOLE_LINK_REFUSED)
+    response = RedirectResponse("/console", status_code=303)
+    response.set_cookie(COOKIE, session_token, max_age=int(SESSION_IDLE.total_seconds()), path="/console",
+                        secure=request.app.state.settings.web_console_secure_cookie, httponly=True,
+                        samesite="strict")
+    return response
+
+
+async def _families_page(request: Request, signed: tuple[Storage, Session, User], text: str = "") -> Response:
+    storage, session, user = signed
+    city = _city_of(user)
+    families = await storage.registry.search_families(city, text) if city != "" else []
+    await storage.audit.record(user.user_id, "console_list_families", None, f"{len(families)} shown")
+    return _page(request, "families.html", {"families": families, "csrf": session.csrf, "text": text,
+                                            "role": user.role.value, "no_city": city == ""})
+
+
+async def families(request: Request) -> Response:
+    signed = await _signed_in(request)
+    if signed is None:
+        return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
+    return await _families_page(request, signed)
+
+
+async def search(request: Request) -> Response:
+    signed = await _signed_in(request)
+    if signed is None:
+        return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
+    form = await _checked_form(request, signed[1])
+    if form is None:
+        return _refused(request, w.CONSOLE_FORM_EXPIRED)
+    return await _families_page(request, signed, form.get("q", "").strip()[:MAX_SEARCH])
+
+
+async def sign_out(request: Request) -> Response:
+    signed = await _signed_in(request)
+    if signed is None:
+        return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
+    if await _checked_form(request, signed[1]) is None:
+        return _refused(request, w.CONSOLE_FORM_EXPIRED)
+    await signed[0].console.end_session(request.cookies[COOKIE])
+    response = _page(request, "refused.html", {"message": w.CONSOLE_SIGNED_OUT})
+    response.delete_cookie(COOKIE, path="/console")
+    return response
+
+
+async def import_page(request: Request) -> Response:
+    signed = await _signed_in(request)
+    if signed is None:
+        return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
+    if signed[2].role != Role.ADMIN:
+        return _refused(request, w.CONSOLE_ADMIN_ONLY)
+    return _page(request, "import.html", {"csrf": signed[1].csrf})
+
+
+async def import_upload(request: Request) -> Response:
+    """An uploaded families or contacts CSV, through the CLI's parser and import: every bad
+    row is listed with its line number and nothing is imported from a file with one."""
+    from bot.admin_cli import import_contacts_csv, import_families_csv
+    from bot.reminders.registry_csv import CsvProblems
+
+    signed = await _signed_in(request)
+    if signed is None:
+        return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
+    storage, session, user = signed
+    if user.role != Role.ADMIN:
+        return _refused(request, w.CONSOLE_ADMIN_ONLY)
+    form = await request.form()
+    if not hmac.compare_digest(str(form.get("csrf", "")), session.csrf):
+        return _refused(request, w.CONSOLE_FORM_EXPIRED)
+    kind = str(form.get("kind", ""))
+    upload = form.get("file")
+    context: dict[str, Any] = {"csrf": session.csrf}
+    if kind not in ("families", "contacts") or upload is None or isinstance(upload, str):
+        return _page(request, "import.html", {**context, "problems": [w.CONSOLE_IMPORT_CHOOSE]}, 400)
+    try:
+        text = (await upload.read()).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return _page(request, "import.html", {**context, "problems": [w.CONSOLE_IMPORT_NOT_UTF8]}, 400)
+    try:
+        count = (await import_families_csv(storage, text) if kind == "families"
+                 else (await import_contacts_csv(storage, text))[0])
+    except CsvProblems as exc:
+        return _page(request, "import.html", {**context, "problems": exc.problems}, 400)
+    await storage.audit.record(user.user_id, f"console_import_{kind}", None, f"{count} rows")
+    done = (w.CONSOLE_IMPORTED_FAMILIES if kind == "families" else w.CONSOLE_IMPORTED_CONTACTS).format(count=count)
+    return _page(request, "import.html", {**context, "done": done})
+
+
+async def export_visits(request: Request) -> Response:
+    """The visit log as CSV with the CLI's neutralised cells; staff get their own city's only."""
+    from io import StringIO
+
+    from bot.admin_cli import visit_export_rows, write_visits_csv
+
+    signed = await _signed_in(request)
+    if signed is None:
+        return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
+    storage, _, user = signed
+    if user.role != Role.ADMIN and not user.jurisdiction:
+        return _refused(request, w.CONSOLE_NO_CITY)
+    rows = await visit_export_rows(storage, None if user.role == Role.ADMIN else user.jurisdiction)
+    await storage.audit.record(user.user_id, "console_export_visits", None, f"{len(rows)} visits")
+    out = StringIO()
+    out.write("\ufeff")  # Excel opens UTF-8 Chinese correctly only with the BOM
+    write_visits_csv(out, rows)
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="visits.csv"', "Cache-Control": "no-store"})
+
+
+def _city_of(user: User) -> str | None:
+    """None: every city (admins); "": none (staff without a city see nothing)."""
+    return None if user.role == Role.ADMIN else (user.jurisdiction or "")
+
+
+async def overdue(request: Request) -> Response:
+    """Overdue reminders at a glance: how many per township and per contact, and apart from
+    them those Telegram could not deliver (someone must phone those contacts)."""
+    from collections import Counter
+
+    from bot.reminders import templates as t
+    from bot.reminders.planner import SHANGHAI
+
+    signed = await _signed_in(request)
+    if signed is None:
+        return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
+    storage, session, user = signed
+    city = _city_of(user)
+    families = {f["id"]: f for f in await storage.registry.search_families(city)} if city != "" else {}
+    today = dt.datetime.now(SHANGHAI).date()
+    late = [r for r in await storage.reminders.overdue(today) if r.family_id in families]
+    await storage.audit.record(user.user_id, "console_overdue", None, f"{len(late)} shown")
+    rows = [{"due": r.due_date.isoformat(), "kind": t.KIND_NAMES.get(r.kind, r.kind), "alias": r.alias,
+             "family_id": r.family_id, "contact": r.contact_name,
+             "township": families[r.family_id]["township"] or "—"} for r in late if not r.undeliverable]
+    stuck = [{"due": r.due_date.isoformat(), "kind": t.KIND_NAMES.get(r.kind, r.kind), "alias": r.alias,
+              "contact": r.contact_name} for r in late if r.undeliverable]
+    return _page(request, "overdue.html", {
+        "csrf": session.csrf, "today": today.isoformat(), "rows": rows, "undeliverable": stuck,
+        "by_township": sorted(Counter(r["township"] for r in rows).items(), key=lambda kv: -kv[1]),
+        "by_contact": sorted(Counter(r["contact"] for r in rows).items(), key=lambda kv: -kv[1])})
+
+
+async def urgent(request: Request) -> Response:
+    """The urgent-visit button (accident, serious illness): every contact of the family is
+    reminded at once, as `python -m bot admin urgent`; staff only for their own city."""
+    from bot.reminders.planner import SHANGHAI
+
+    signed = await _signed_in(request)
+    if signed is None:
+        return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
+    storage, session, user = signed
+    form = await _checked_form(request, session)
+    if form is None:
+        return _refused(request, w.CONSOLE_FORM_EXPIRED)
+    family_id = parse_id(form.get("family", ""))
+    city = _city_of(user)
+    visible = {f["id"] for f in await storage.registry.search_families(city)} if city != "" else set()
+    if family_id is None or family_id not in visible:
+        return _refused(request, w.CONSOLE_NO_SUCH_FAMILY, 404)
+    created = await storage.reminders.raise_urgent(family_id, dt.datetime.now(SHANGHAI))
+    await storage.audit.record(user.user_id, "console_urgent", None, f"family {family_id}")
+    message = w.CONSOLE_URGENT_DONE.format(count=created) if created else w.CONSOLE_URGENT_NOBODY
+    return _page(request, "refused.html", {"message": message}, 200 if created else 409)
+
+
+async def family_page(request: Request) -> Response:
+    """A family's page: its contacts and its timeline of visits and reminders. Staff only for
+    their own city; every read audited with which family was read."""
+    from bot.reminders import templates as t
+
+    signed = await _signed_in(request)
+    if signed is None:
+        return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
+    storage, session, user = signed
+    family_id = parse_id(request.path_params["family"])
+    city = _city_of(user)
+    visible = {f["id"]: f for f in await storage.registry.search_families(city)} if city != "" else {}
+    if family_id is None or family_id not in visible:
+        return _refused(request, w.CONSOLE_NO_SUCH_FAMILY, 404)
+    family = visible[family_id]
+    await storage.audit.record(user.user_id, "read_care_family", None, f"{family['jurisdiction']} #{family_id}")
+    timeline = [{**e, "kind": t.KIND_NAMES.get(e["kind"], e["kind"])}
+                for e in await storage.registry.family_timeline(family_id)]
+    contacts = [a.contact_id for a in await storage.registry.assignments(family_id)]
+    names = {c["id"]: c for c in await storage.registry.list_contacts()}
+    return _page(request, "family.html", {"csrf": session.csrf, "family": family, "timeline": timeline,
+                                          "contacts": [names[c] for c in contacts if c in names]})
+
+
+async def contacts_page(request: Request) -> Response:
+    """Admins: the contacts, and forms to assign one to a family, mark one as left and set a
+    supervisor (the CLI's validation, `admin_cli.checked_*`)."""
+    signed = await _signed_in(request)
+    if signed is None:
+        return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
+    if signed[2].role != Role.ADMIN:
+        return _refused(request, w.CONSOLE_ADMIN_ONLY)
+    return await _contacts(request, signed)
+
+
+async def _contacts(request: Request, signed: tuple[Storage, Session, User], message: str = "",
+                    status: int = 200) -> Response:
+    storage, session, _ = signed
+    return _page(request, "contacts.html", {"csrf": session.csrf, "contacts": await storage.registry.list_contacts(),
+                                            "families": await storage.registry.search_families(None),
+                                            "message": message}, status)
+
+
+async def contact_action(request: Request) -> Response:
+    """POST assign / left / supervisor: one change, the CLI's one-line refusal shown as is."""
+    from bot.admin_cli import AdminError, checked_assign, checked_contact_left, checked_supervisor
+    from bot.reminders.planner import SHANGHAI
+
+    signed = await _signed_in(request)
+    if signed is None:
+        return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
+    storage, session, user = signed
+    if user.role != Role.ADMIN:
+        return _refused(request, w.CONSOLE_ADMIN_ONLY)
+    form = await _checked_form(request, session)
+    if form is None:
+        return _refused(request, w.CONSOLE_FORM_EXPIRED)
+    action = request.path_params["action"]
+    contact = parse_id(form.get("contact", ""))
+    other = parse_id(form.get("family", "") if action == "assign" else form.get("supervisor", ""))
+    if contact is None or (action != "left" and other is None):
+        return await _contacts(request, signed, w.CONSOLE_CHOOSE_BOTH, 400)
+    today = dt.datetime.now(SHANGHAI).date()
+    try:
+        if action == "assign" and other is not None:
+            await checked_assign(storage, other, contact, today, today)
+        elif action == "left":
+            await checked_contact_left(storage, contact)
+        elif action == "supervisor" and other is not None:
+            await checked_supervisor(storage, contact, other)
+        else:
+            return _refused(request, w.CONSOLE_NO_SUCH_FAMILY, 404)
+    except AdminError as exc:
+        return await _contacts(request, signed, str(exc), 400)
+    await storage.audit.record(user.user_id, f"console_{action}", None, f"contact {contact}")
+    return await _contacts(request, signed, w.CONSOLE_SAVED)
+
+
+def console_routes() -> list[BaseRoute]:
+    return [
+        Route("/console/contacts", contacts_page, methods=["GET"]),
+        Route("/console/contacts/{action}", contact_action, methods=["POST"]),
+        Route("/console/family/{family}", family_page, methods=["GET"]),
+        Route("/console/overdue", overdue, methods=["GET"]),
+        Route("/console/urgent", urgent, methods=["POST"]),
+        Route("/console/import", import_page, methods=["GET"]),
+        Route("/console/import", import_upload, methods=["POST"]),
+        Route("/console/visits.csv", export_visits, methods=["GET"]),
+        Route("/console", families, methods=["GET"]),
+        Route("/console/search", search, methods=["POST"]),
+        Route("/console/signout", sign_out, methods=["POST"]),
+        Route("/console/link/{token}", redeem, methods=["GET"]),
+    ]
+
+
+def init_state(app_state: Any, settings: Any, storage: Storage | None) -> None:
+    app_state.settings = settings
+    app_state.console_storage = storage
+    app_state.console_owns_storage = storage is None
+    app_state.console_lock = asyncio.Lock()
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app: Any) -> AsyncIterator[None]:
+    """Closes the database the console opened itself (its worker thread would keep the
+    process from exiting on SIGTERM)."""
+    yield
+    await close_storage(app.state)
+
+
+async def close_storage(app_state: Any) -> None:
+    """Closes the database the console opened itself, if any (a passed-in one is the caller's)."""
+    if app_state.console_owns_storage and app_state.console_storage is not None:
+        storage = app_state.console_storage
+        app_state.console_storage = None
+        await storage.close()

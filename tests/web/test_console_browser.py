@@ -1,0 +1,98 @@
+"""The office console in a real browser (Debian's chromium driven by Playwright): an admin
+signs in with the link `python -m bot admin console-link` printed, uploads a CSV with a bad
+row (every bad line shown, nothing imported), then a good one, and sees the families in the
+list. Screenshots go to build/screenshots/console-*.png for a person to look at."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.storage import Role, Storage
+from dialogs import web_copy as w
+from tests.web.test_browser import DESK, SCREENSHOTS, _chromium
+
+ROOT = Path(__file__).resolve().parents[2]
+ADMIN = 7001
+BAD = "alias,jurisdiction,township,village\n赵家,kaifeng,城关镇,北村\n孙家,nowhere,城关镇,北村\n"
+GOOD = "alias,jurisdiction,township,village\n赵家,kaifeng,城关镇,北村\n孙家,开封,朱仙镇,南村\n"
+
+
+async def _admin_database(path: Path) -> None:
+    storage = await Storage.open(path)
+    await storage.users.ensure(ADMIN)
+    await storage.users.set_role(ADMIN, Role.ADMIN)
+    await storage.close()
+
+
+@pytest.fixture
+def console_server(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    database = tmp_path / "db.sqlite3"
+    asyncio.run(_admin_database(database))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_", "WEB_"))}
+    env.update(BOT_DATABASE=str(database), WEB_CONSOLE_SECURE_COOKIE="false")  # plain http on this machine
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "web", "--port", str(port)], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("python -m bot web did not start")
+        yield base, env
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_an_admin_signs_in_by_link_and_imports_a_csv(console_server: tuple[str, dict[str, str]],
+                                                     tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    base, env = console_server
+    made = subprocess.run([sys.executable, "-m", "bot", "admin", "console-link", str(ADMIN)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert made.returncode == 0, made.stderr
+    link = made.stdout.strip()
+    (tmp_path / "bad.csv").write_text(BAD, encoding="utf-8")
+    (tmp_path / "good.csv").write_text(GOOD, encoding="utf-8")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=_chromium())
+        page: Any = chromium.new_context(viewport=DESK, locale="zh-CN").new_page()
+        page.goto(base + link)
+        assert page.url == base + "/console" and w.CONSOLE_NO_FAMILIES in page.content()
+        page.get_by_role("link", name=w.CONSOLE_IMPORT_TITLE).click()
+        page.set_input_files("input[type=file]", str(tmp_path / "bad.csv"))
+        page.get_by_role("button", name=w.CONSOLE_IMPORT_BUTTON).click()
+        problems = page.locator("#import-problems").inner_text()
+        assert "line 3" in problems and "line 2" not in problems
+        page.screenshot(path=str(SCREENSHOTS / "console-1-import-refused.png"), full_page=True)
+        page.set_input_files("input[type=file]", str(tmp_path / "good.csv"))
+        page.get_by_role("button", name=w.CONSOLE_IMPORT_BUTTON).click()
+        assert page.locator("#import-done").inner_text() == w.CONSOLE_IMPORTED_FAMILIES.format(count=2)
+        page.get_by_role("link", name=w.CONSOLE_BACK).click()
+        rows = page.locator("table.families tbody tr").all_inner_texts()
+        assert len(rows) == 2 and any("赵家" in r and "北村" in r for r in rows)
+        page.screenshot(path=str(SCREENSHOTS / "console-2-families.png"), full_page=True)
+        again = page.context.browser.new_context().new_page()
+        again.goto(base + link)  # the same link a second time
+        assert w.CONSOLE_LINK_REFUSED in again.content()
+        chromium.close()
