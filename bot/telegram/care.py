@@ -25,6 +25,7 @@ from bot.telegram import templates as t
 from bot.telegram.callbacks import Callback, Kind, button, encode
 from bot.telegram.context import application_clock, settings, storage
 from bot.telegram.render import escape, split_text
+from dialogs.intents import looks_like_question
 
 log = logging.getLogger("lianxin.reminders")
 Clock = Callable[[], dt.datetime]
@@ -189,19 +190,44 @@ async def _note_step(update: Update, context: ContextTypes.DEFAULT_TYPE, cb: Cal
     visit_id = parse_id(cb.fields[2])
     if reminder is None:
         return
-    if visit_id is None or cb.fields[3] not in ("y", "x"):
+    if visit_id is None or cb.fields[3] not in ("y", "x", "q"):
         await query.answer(t.EXPIRED, show_alert=True)
+        return
+    if cb.fields[3] == "q":
+        await _keep_question_as_note(update, context, reminder, visit_id)
         return
     await query.answer()
     if cb.fields[3] == "x":
         if context.user_data is not None:
             context.user_data.pop(NOTE_KEY, None)
+            context.user_data.pop(NOTE_HELD_KEY, None)
         await query.edit_message_text(rt.NOTE_SKIPPED)
         return
     until = _clock(context.application)() + dt.timedelta(minutes=NOTE_MINUTES)
     if context.user_data is not None:
-        context.user_data[NOTE_KEY] = (visit_id, reminder.contact_id, until.isoformat())
+        context.user_data[NOTE_KEY] = (visit_id, reminder.contact_id, until.isoformat(), reminder.id)
+        context.user_data.pop(NOTE_HELD_KEY, None)
     await query.edit_message_text(rt.NOTE_PROMPT.format(minutes=NOTE_MINUTES))
+
+
+async def _keep_question_as_note(update: Update, context: ContextTypes.DEFAULT_TYPE, reminder: Reminder,
+                                 visit_id: int) -> None:
+    """把这句记为备注: the sentence that read as a question was the note after all. Only the
+    sentence held for this visit, within the note step's time; once, then the step ends."""
+    query = update.callback_query
+    assert query
+    data = context.user_data if context.user_data is not None else {}
+    held = data.get(NOTE_HELD_KEY)
+    step = data.get(NOTE_KEY)
+    if (not held or held[0] != visit_id or not step or step[0] != visit_id
+            or _clock(context.application)() > dt.datetime.fromisoformat(step[2])):
+        await query.answer(rt.NOTE_EXPIRED, show_alert=True)
+        return
+    await query.answer()
+    data.pop(NOTE_HELD_KEY, None)
+    data.pop(NOTE_KEY, None)
+    saved = await storage(context).registry.set_visit_note(visit_id, reminder.contact_id, held[1])
+    await query.edit_message_text(rt.NOTE_SAVED if saved else rt.NOTE_EXPIRED)
 
 
 @button(Kind.POSTPONE)
@@ -343,19 +369,33 @@ async def on_visit_check(update: Update, context: ContextTypes.DEFAULT_TYPE, cb:
 
 
 NOTE_KEY = "note_for_visit"
+NOTE_HELD_KEY = "note_question_held"  # a sentence that read as a question, kept for 把这句记为备注
 
 
 async def maybe_visit_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """After 写备注, the next text within the time limit is the visit's note."""
+    """After 写备注, the next text within the time limit is the visit's note, unless it reads
+    as a question: then it is answered as one (False), the step stays open for the real note,
+    and a button files that sentence as the note if it was one after all."""
     held = (context.user_data or {}).pop(NOTE_KEY, None)
     message = update.effective_message
     if not held or message is None or not message.text or message.text.startswith("/"):
         return False
-    visit_id, contact_id, until = held
+    visit_id, contact_id, until, reminder_id = held
     if _clock(context.application)() > dt.datetime.fromisoformat(until):
         await message.reply_text(rt.NOTE_EXPIRED)
         return False  # the text is answered as what it is (a question, most likely)
-    if await storage(context).registry.set_visit_note(visit_id, contact_id, message.text.strip()):
+    text = message.text.strip()
+    if looks_like_question(text) and context.user_data is not None:
+        context.user_data[NOTE_KEY] = held
+        context.user_data[NOTE_HELD_KEY] = (visit_id, text)
+        keep = InlineKeyboardButton(rt.BTN_NOTE_KEEP_QUESTION,
+                                    callback_data=encode(Kind.VISIT, reminder_id, "n", visit_id, "q"))
+        await message.reply_text(rt.NOTE_LOOKS_LIKE_QUESTION.format(minutes=NOTE_MINUTES),
+                                 reply_markup=InlineKeyboardMarkup([[keep]]))
+        return False
+    if context.user_data is not None:
+        context.user_data.pop(NOTE_HELD_KEY, None)
+    if await storage(context).registry.set_visit_note(visit_id, contact_id, text):
         await message.reply_text(rt.NOTE_SAVED)
         return True
     return False
@@ -371,6 +411,7 @@ async def on_any_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     message = update.effective_message
     if message is not None and (message.text or "").startswith("/") and context.user_data is not None:
         context.user_data.pop(NOTE_KEY, None)
+        context.user_data.pop(NOTE_HELD_KEY, None)
 
 
 async def contact_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:

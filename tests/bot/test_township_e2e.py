@@ -232,14 +232,30 @@ async def test_the_note_is_an_explicit_step(api: FakeBotApi, tmp_path: Path) -> 
         answer = await bot.say(uid, "住院护理补贴")
         assert answer[0].text == rt.NOTE_EXPIRED
         assert (await bot.storage.registry.visits())[0]["notes"] == ""
-        # 写备注, then the note
+        # 写备注, then a policy question: answered as a question, not filed; the step stays open
         prompt = await bot.tap_label(uid, logged, rt.BTN_NOTE_YES)
         assert edit_of(prompt).text == rt.NOTE_PROMPT.format(minutes=10)
+        asked = [c for c in await bot.say(uid, "失独家庭的扶助金每月多少钱？") if c.method == "sendMessage"]
+        assert asked[0].text == rt.NOTE_LOOKS_LIKE_QUESTION.format(minutes=10)
+        assert [label for label, _ in asked[0].buttons()] == [rt.BTN_NOTE_KEEP_QUESTION]
+        assert any("号" in c.text and "扶助" in c.text for c in asked[1:])  # the cited answer follows
+        assert (await bot.storage.registry.visits())[0]["notes"] == ""
         saved = await bot.say(uid, "老人腿脚不便，需要轮椅")
         assert saved[-1].text == rt.NOTE_SAVED
         assert (await bot.storage.registry.visits())[0]["notes"] == "老人腿脚不便，需要轮椅"
         skipped = await bot.tap_label(uid, logged, rt.BTN_NOTE_NO)
         assert edit_of(skipped).text == rt.NOTE_SKIPPED
+        # 写备注, a note that reads as a question, and 把这句记为备注: filed once; a replayed tap changes nothing
+        await bot.tap_label(uid, logged, rt.BTN_NOTE_YES)
+        asked = [c for c in await bot.say(uid, "老人问下个月还要不要去镇上签字？") if c.method == "sendMessage"]
+        assert asked[0].text == rt.NOTE_LOOKS_LIKE_QUESTION.format(minutes=10)
+        kept = await bot.tap_label(uid, asked[0], rt.BTN_NOTE_KEEP_QUESTION)
+        assert edit_of(kept).text == rt.NOTE_SAVED
+        assert (await bot.storage.registry.visits())[0]["notes"] == "老人问下个月还要不要去镇上签字？"
+        again = await bot.tap_label(uid, asked[0], rt.BTN_NOTE_KEEP_QUESTION)
+        assert not any(c.method == "editMessageText" for c in again)
+        assert (await bot.storage.registry.visits())[0]["notes"] == "老人问下个月还要不要去镇上签字？"
+        assert rt.NOTE_SAVED not in [c.text for c in await bot.say(uid, "谢谢")]  # the step has ended
     finally:
         await bot.stop()
 
