@@ -255,14 +255,16 @@ async def overdue(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
 
 
 async def console_link(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
-    """A one-time sign-in link (a path to put after the server's address) for an admin or staff
-    member; it works once, within ten minutes."""
+    """A one-time sign-in link for an admin or staff member (the whole address when WEB_PUBLIC_URL
+    or BOT_WEBHOOK_URL is set, else the path to put after the server's); it works once, within
+    ten minutes."""
     from bot.web.console import CONSOLE_ROLES, link_path
 
     user = await s.users.get(args.user)
     if user is None or user.blocked or user.role not in CONSOLE_ROLES:
         raise AdminError(f"user {args.user} is not an admin or staff member (give the role first)")
-    print(link_path(await s.console.create_link(user.user_id)))
+    base = env.settings.console_base_url() if env.settings is not None else None
+    print((base or "") + link_path(await s.console.create_link(user.user_id)))
     print("valid for 10 minutes, once", file=sys.stderr)
     return 0
 

@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     web_api_rate_per_minute: float = Field(default=120, gt=0, alias="WEB_API_RATE_PER_MINUTE")
     # the office console's session cookie is sent over HTTPS only; false only for local http testing
     web_console_secure_cookie: bool = Field(default=True, alias="WEB_CONSOLE_SECURE_COOKIE")
+    # the address people open the web pages and the office console at (https://lianxin.example.cn);
+    # the bot's /console puts it before the one-time sign-in link. Unset: BOT_WEBHOOK_URL's origin
+    web_public_url: str | None = Field(default=None, alias="WEB_PUBLIC_URL")
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -99,6 +102,26 @@ class Settings(BaseSettings):
                 raise ValueError("must be comma-separated Telegram user ids, e.g. 12345,67890")
             return tuple(i for i in ids if i is not None)
         return tuple(v)  # type: ignore[arg-type]
+
+    @field_validator("web_public_url")
+    @classmethod
+    def _public_url(cls, v: str | None) -> str | None:
+        if v is None or not v.strip():
+            return None
+        parsed = urlparse(v.strip())
+        if parsed.scheme not in ("http", "https") or not parsed.netloc or parsed.query or parsed.fragment:
+            raise ValueError("must be the site's address, like https://lianxin.example.cn")
+        return v.strip().rstrip("/")
+
+    def console_base_url(self) -> str | None:
+        """Where the office console is reached from outside: WEB_PUBLIC_URL, else the origin of
+        BOT_WEBHOOK_URL (in webhook mode the same server serves the console); None when neither."""
+        if self.web_public_url:
+            return self.web_public_url
+        if self.bot_webhook_url:
+            parsed = urlparse(self.bot_webhook_url)
+            return f"{parsed.scheme}://{parsed.netloc}"
+        return None
 
     @field_validator("telegram_api_base_url", "bot_webhook_url")
     @classmethod

@@ -103,7 +103,8 @@ FAMILY_AUDITED = "（本次查看已记入审计日志）"
 AUDIT_ACTIONS = {"read_family_record": "查看了家庭记录", "read_care_family": "查看了登记家庭", "assign": "分配联系人",
                  "raise_urgent": "发起紧急走访", "family_asked_visit": "家庭请联系人上门",
                  "read_audit_log": "查看了审计记录", "refused_command": "被拒绝的命令",
-                 "grant_staff": "设为工作人员", "grant_volunteer": "设为志愿者", "grant_family": "设为家庭"}
+                 "grant_staff": "设为工作人员", "grant_volunteer": "设为志愿者", "grant_family": "设为家庭",
+                 "console_link_created": "取得办公后台登录链接", "console_signed_in": "登录办公后台"}
 AUDIT_ROW = "{at} 用户{actor} {action} {what}"
 AUDIT_SUBJECT = "用户{subject}"
 CONTACT_FORGET_NOTE = ("\n\n您也是帮扶联系人。删除后会保留：您的联系人登记（姓名、职务、Telegram 编号，由管理员管理；"

@@ -44,6 +44,13 @@ class Console:
             await record_in(tx, user_id, "console_link_created", None)
         return token
 
+    async def link_usable(self, token: str, now: dt.datetime | None = None) -> bool:
+        """Whether the link could still sign in (the page before the 登录 button); it changes nothing."""
+        now = now or dt.datetime.now(dt.UTC)
+        row = await self._db.one("SELECT 1 FROM console_links WHERE token_hash = ? AND used_at IS NULL"
+                                 " AND created_at >= ?", (token_hash(token), _iso(now - LINK_VALID)))
+        return row is not None
+
     async def redeem_link(self, token: str, now: dt.datetime | None = None) -> str | None:
         """A new session token for the link's user, once: the claim is one UPDATE guarded by
         `used_at IS NULL` (like invite redemption), so a link opened twice at the same moment

@@ -8,7 +8,7 @@ from telegram.ext import ContextTypes
 from bot.ids import parse_id
 from bot.telegram import templates as t
 from bot.telegram.callbacks import Callback, Kind, button
-from bot.telegram.context import STAFF_ROLES, clock, known_user, role_of, storage
+from bot.telegram.context import STAFF_ROLES, clock, known_user, role_of, settings, storage
 from bot.telegram.render import escape, split_text
 from bot.telegram.start import set_commands_for
 from knowledge.catalogue import get_document
@@ -123,6 +123,29 @@ async def grant(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await storage(context).audit.record(update.effective_user.id, f"grant_{role}", subject)
     await set_commands_for(context, subject, role)
     await update.effective_message.reply_text(t.GRANT_OK.format(user=subject, role=t.ROLE_NAMES[role]))
+
+
+async def console_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/console: a one-time sign-in link to the office console (admins and staff). Sent with
+    the link preview off: Telegram's preview would open the link first. The link page itself
+    signs in only when its button is pressed, so no preview or scanner can use it up."""
+    from telegram import LinkPreviewOptions
+
+    from bot.storage.console import LINK_VALID
+    from bot.web.console import link_path
+
+    assert update.effective_message and update.effective_user
+    if not await _require(update, context, ("admin", "staff"), t.STAFF_ONLY):
+        return
+    base = settings(context).console_base_url()
+    user_id = update.effective_user.id
+    if base is None:
+        await update.effective_message.reply_text(t.CONSOLE_NO_ADDRESS.format(user=user_id))
+        return
+    url = base + link_path(await storage(context).console.create_link(user_id))
+    await update.effective_message.reply_text(
+        t.CONSOLE_LINK.format(minutes=int(LINK_VALID.total_seconds() // 60), url=escape(url)),
+        link_preview_options=LinkPreviewOptions(is_disabled=True), protect_content=True)
 
 
 async def audit_log(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

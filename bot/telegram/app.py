@@ -171,7 +171,7 @@ def build_application(settings: Settings) -> Application:
         "compare": browse.compare_command, "family": admin.family_record, "invite": admin.invite,
         "grant": admin.grant, "audit": admin.audit_log, "myfamilies": care.my_families,
         "visitcheck": care.visit_check, "urgent": admin.urgent, "overdue": admin.overdue,
-        "assign": admin.assign,
+        "assign": admin.assign, "console": admin.console_link,
     }
     for name, callback in commands.items():
         application.add_handler(CommandHandler(name, callback))

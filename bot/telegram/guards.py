@@ -33,7 +33,7 @@ log = logging.getLogger("lianxin.bot")
 # private chats only. Clause search, /doc, /compare, /help and /privacy carry nothing
 # personal and still answer in groups.
 PRIVATE_COMMANDS = frozenset({"family", "invite", "grant", "audit", "myfamilies", "visitcheck", "urgent",
-                              "overdue", "assign", "join", "start", "check", "forget"})
+                              "overdue", "assign", "join", "start", "check", "forget", "console"})
 PRIVATE_BUTTON_KINDS = frozenset(k.value for k in (
     Kind.VISIT, Kind.POSTPONE, Kind.HELP, Kind.VISIT_CHECK, Kind.URGENT, Kind.ROLE, Kind.CITY, Kind.CONSENT,
     Kind.INTERVIEW, Kind.FORGET, Kind.RESULT, Kind.SHORTCUT, Kind.COME_BY))

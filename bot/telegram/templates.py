@@ -53,7 +53,8 @@ HELP_VOLUNTEER = HELP_FAMILY + (
 HELP_STAFF = HELP_FAMILY + (
     "\n\n<b>工作人员：</b>\n"
     "在任何聊天里输入 @{bot} 加关键词（比如“住院护理”），可以直接引用条款。\n"
-    "/family 用户编号 查看一个家庭保存的情况（会记录在审计日志里）"
+    "/family 用户编号 查看一个家庭保存的情况（会记录在审计日志里）\n"
+    "/console 办公后台（电脑浏览器）的一次性登录链接"
 )
 HELP_ADMIN = HELP_STAFF + (
     "\n\n<b>管理员：</b>\n"
@@ -63,7 +64,7 @@ HELP_ADMIN = HELP_STAFF + (
     "/overdue 逾期未完成的走访\n"
     "/urgent 家庭编号 发起紧急走访（意外、重病、受灾）\n"
     "/assign 家庭编号 联系人编号 分配联系人\n"
-    "导入、导出名单请在服务器上用 python -m bot admin（含家庭信息的文件不经过聊天传送）"
+    "导入、导出名单请用 /console 打开办公后台，或在服务器上用 python -m bot admin（含家庭信息的文件不经过聊天传送）"
 )
 
 PRIVACY = (
@@ -116,6 +117,10 @@ ERROR = "抱歉，刚才出了点问题，请再试一次。如果一直不行�
 UNKNOWN_COMMAND = "这个命令我不认识。发 /help 看看我能做什么。"
 STAFF_ONLY = "这个功能只对工作人员开放。"
 ADMIN_ONLY = "这个功能只对管理员开放。"
+CONSOLE_LINK = ("<b>办公后台登录链接</b>（{minutes} 分钟内有效，只能用一次；请不要转发给别人）：\n{url}\n"
+                "在电脑浏览器里打开，点“登录”即可。用完请点“退出登录”。")
+CONSOLE_NO_ADDRESS = ("服务器还没有设置办公后台的网址（WEB_PUBLIC_URL），所以发不了链接。"
+                      "请运维人员设置后再试；或者请他在服务器上运行 python -m bot admin console-link {user} 给您一个链接。")
 PRIVATE_ONLY = "为了保护家庭的隐私，这个功能只能在和我的私聊里用。请点开我的头像，在私聊里再发一次。"
 JOIN_USAGE = "请这样发送：/join 邀请码"
 JOIN_OK = "好的，您现在的身份是：{role}。发 /help 看看能做什么。"
@@ -155,6 +160,6 @@ COMMANDS_FAMILY = [
 ]
 COMMANDS_VOLUNTEER = [*COMMANDS_FAMILY, ("myfamilies", "我联系的家庭"), ("visitcheck", "走访时帮家庭测算待遇"),
                       ("urgent", "家庭出了意外、重病：发起紧急走访")]
-COMMANDS_STAFF = [*COMMANDS_VOLUNTEER, ("family", "查看一个家庭的记录（审计）")]
+COMMANDS_STAFF = [*COMMANDS_VOLUNTEER, ("family", "查看一个家庭的记录（审计）"), ("console", "办公后台登录链接")]
 COMMANDS_ADMIN = [*COMMANDS_STAFF, ("invite", "生成邀请码"), ("grant", "设置用户角色"), ("audit", "审计记录"),
                   ("overdue", "逾期未完成的走访"), ("assign", "分配联系人")]

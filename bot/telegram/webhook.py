@@ -124,8 +124,11 @@ def make_asgi_app(application: Application, settings: Settings) -> Any:
     from bot.web.app import create_app
 
     secret = check_webhook_settings(settings)
+    # the console uses the bot's own database connection: one writer per process, and a link
+    # from /console is redeemed in the same database that made it
     return create_app([Route(webhook_path(settings), _webhook_endpoint(application, secret), methods=["POST"])],
-                      health=Route("/healthz", _health_endpoint(application)))
+                      health=Route("/healthz", _health_endpoint(application)), settings=settings,
+                      storage=application.bot_data.get("storage"))
 
 
 class _SharedLoopServer(uvicorn.Server):

@@ -75,9 +75,35 @@ async def _checked_form(request: Request, session: Session) -> dict[str, str] | 
     return fields if sent and hmac.compare_digest(sent, session.csrf) else None
 
 
-async def redeem(request: Request) -> Response:
-    """Opening the link signs in once; a used, expired or unknown link is refused."""
+async def link_page(request: Request) -> Response:
+    """Opening the link shows one 登录 button; only pressing it (a POST) signs in. A chat app's
+    link preview or a mail scanner fetches the link with GET and would otherwise use it up
+    before the person opens it."""
     storage = await _storage(request)
+    if not await storage.console.link_usable(request.path_params["token"]):
+        return _refused(request, w.CONSOLE_LINK_REFUSED)
+    response = _page(request, "link.html", {"action": request.url.path})
+    # the token is in this page's address: never sent to another site (no-referrer would make
+    # the browser post `Origin: null`, which the sign-in refuses)
+    response.headers["Referrer-Policy"] = "same-origin"
+    return response
+
+
+def _same_site_post(request: Request) -> bool:
+    """A browser says where a form came from (Origin); a sign-in posted from another site is
+    refused (login CSRF). No Origin at all (older clients, curl) is allowed: the link's own
+    secret token is what authorises the sign-in."""
+    from urllib.parse import urlparse
+
+    origin = request.headers.get("origin")
+    return origin is None or urlparse(origin).netloc == request.headers.get("host", "")
+
+
+async def redeem(request: Request) -> Response:
+    """Pressing 登录 signs in once; a used, expired or unknown link is refused."""
+    storage = await _storage(request)
+    if not _same_site_post(request):
+        return _refused(request, w.CONSOLE_FORM_EXPIRED)
     session_token = await storage.console.redeem_link(request.path_params["token"])
     if session_token is None:
         return _refused(request, w.CONSOLE_LINK_REFUSED)
@@ -337,7 +363,8 @@ def console_routes() -> list[BaseRoute]:
         Route("/console", families, methods=["GET"]),
         Route("/console/search", search, methods=["POST"]),
         Route("/console/signout", sign_out, methods=["POST"]),
-        Route("/console/link/{token}", redeem, methods=["GET"]),
+        Route("/console/link/{token}", link_page, methods=["GET"]),
+        Route("/console/link/{token}", redeem, methods=["POST"]),
     ]
 
 

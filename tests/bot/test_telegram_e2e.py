@@ -330,6 +330,13 @@ async def test_webhook_mode_with_secret_token_and_healthz(api: FakeBotApi, tmp_p
             body = health.json()
             assert health.status_code == 200 and body["ok"] and body["schema_version"] >= 3
             assert "database" not in body  # no file paths to the outside
+            # the office console on the same server signs in with the bot's own database
+            storage = app.bot_data["storage"]
+            await storage.users.ensure(580)
+            await storage.users.set_role(580, "admin")
+            signed = await client.post(f"http://127.0.0.1:{port}/console/link/{await storage.console.create_link(580)}")
+            assert signed.status_code == 303 and signed.headers["location"] == "/console"
+            assert server.server.config.app.state.console_storage is storage
             await app.bot_data["storage"]._db.close()  # the database goes away: unhealthy
             sick = await client.get(f"http://127.0.0.1:{port}/healthz")
             assert sick.status_code == 503 and sick.json()["ok"] is False

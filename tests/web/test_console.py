@@ -51,7 +51,7 @@ def browser(storage: Storage) -> httpx.AsyncClient:
 
 async def signed_in(c: httpx.AsyncClient, storage: Storage, user: int) -> str:
     """Signs in by link; returns the page's CSRF token."""
-    r = await c.get(link_path(await storage.console.create_link(user)))
+    r = await c.post(link_path(await storage.console.create_link(user)))
     assert r.status_code == 303 and r.headers["location"] == "/console"
     cookie = r.headers["set-cookie"].lower()
     assert "httponly" in cookie and "secure" in cookie and "samesite=strict" in cookie
@@ -66,20 +66,45 @@ async def test_a_link_signs_in_once_and_shows_the_registry(storage: Storage) -> 
     token = await storage.console.create_link(ADMIN)
     async with browser(storage) as c:
         assert (await c.get("/console")).status_code == 401
-        assert (await c.get(link_path(token))).status_code == 303
+        assert (await c.post(link_path(token))).status_code == 303
         page = await c.get("/console")
         assert page.status_code == 200 and {"王家", "李家", "张家"} <= set(re.findall(r">(.家)</a></td>", page.text))
     async with browser(storage) as other:  # the same link a second time, e.g. forwarded
-        again = await other.get(link_path(token))
+        again = await other.post(link_path(token))
         assert again.status_code == 403 and "已经用过" in again.text and COOKIE not in again.headers.get("set-cookie", "")
         assert (await other.get("/console")).status_code == 401
+
+
+async def test_opening_the_link_does_not_use_it_up_only_the_button_signs_in(storage: Storage) -> None:
+    """A chat app's link preview or a mail scanner GETs the link before the person does."""
+    token = await storage.console.create_link(ADMIN)
+    async with browser(storage) as preview:
+        for _ in range(3):
+            page = await preview.get(link_path(token))
+            assert page.status_code == 200 and "set-cookie" not in page.headers
+            assert f'<form method="post" action="{link_path(token)}">' in page.text
+            assert page.headers["referrer-policy"] == "same-origin"
+        assert (await preview.get("/console")).status_code == 401
+    async with browser(storage) as person:
+        assert (await person.post(link_path(token))).status_code == 303
+        assert (await person.get("/console")).status_code == 200
+        assert (await person.get(link_path(token))).status_code == 403  # used: the page says so
+
+
+async def test_a_sign_in_posted_from_another_site_is_refused(storage: Storage) -> None:
+    token = await storage.console.create_link(ADMIN)
+    async with browser(storage) as c:
+        forged = await c.post(link_path(token), headers={"Origin": "https://evil.example"})
+        assert forged.status_code == 403 and "set-cookie" not in forged.headers
+        assert (await c.post(link_path(token), headers={"Origin": "https://lianxin.test"})).status_code == 303
 
 
 async def test_an_expired_or_made_up_link_is_refused(storage: Storage) -> None:
     old = await storage.console.create_link(ADMIN, now=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=11))
     async with browser(storage) as c:
         assert (await c.get(link_path(old))).status_code == 403
-        assert (await c.get(link_path("made-up-token"))).status_code == 403
+        assert (await c.post(link_path(old))).status_code == 403
+        assert (await c.post(link_path("made-up-token"))).status_code == 403
         assert (await c.get("/console")).status_code == 401
 
 
@@ -131,7 +156,7 @@ async def test_staff_see_only_their_own_citys_families_and_every_list_is_audited
 
 async def test_a_family_member_cannot_sign_in_even_with_a_link(storage: Storage) -> None:
     async with browser(storage) as c:
-        await c.get(link_path(await storage.console.create_link(FAMILY_USER)))
+        await c.post(link_path(await storage.console.create_link(FAMILY_USER)))
         assert (await c.get("/console")).status_code == 401
 
 
@@ -155,6 +180,9 @@ def test_the_cli_prints_a_link_for_staff_and_refuses_others(tmp_path: Path) -> N
 
     ok = cli("console-link", str(STAFF_KAIFENG))
     assert ok.returncode == 0 and re.fullmatch(r"/console/link/[A-Za-z0-9_-]{40,}\n", ok.stdout)
+    env["WEB_PUBLIC_URL"] = "https://lianxin.example.cn/"
+    whole = cli("console-link", str(STAFF_KAIFENG))
+    assert re.fullmatch(r"https://lianxin\.example\.cn/console/link/[A-Za-z0-9_-]{40,}\n", whole.stdout)
     refused = cli("console-link", str(FAMILY_USER))
     assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1 and not refused.stdout
 
