@@ -120,7 +120,8 @@ ADMIN_ONLY = "这个功能只对管理员开放。"
 CONSOLE_LINK = ("<b>办公后台登录链接</b>（{minutes} 分钟内有效，只能用一次；请不要转发给别人）：\n{url}\n"
                 "在电脑浏览器里打开，点“登录”即可。用完请点“退出登录”。")
 CONSOLE_NO_ADDRESS = ("服务器还没有设置办公后台的网址（WEB_PUBLIC_URL），所以发不了链接。"
-                      "请运维人员设置后再试；或者请他在服务器上运行 python -m bot admin console-link {user} 给您一个链接。")
+                      "请运维人员设置后再试；或者请他在服务器上运行"
+                      " python -m bot admin console-link {user} 给您一个链接。")
 PRIVATE_ONLY = "为了保护家庭的隐私，这个功能只能在和我的私聊里用。请点开我的头像，在私聊里再发一次。"
 JOIN_USAGE = "请这样发送：/join 邀请码"
 JOIN_OK = "好的，您现在的身份是：{role}。发 /help 看看能做什么。"
