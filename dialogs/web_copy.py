@@ -104,6 +104,14 @@ CONSOLE_UNDELIVERABLE = "发不出去的提醒（对方屏蔽了机器人或从�
 CONSOLE_BY_TOWNSHIP = "按乡镇"
 CONSOLE_BY_CONTACT = "按联系人"
 CONSOLE_OVERDUE_LIST = "逐条"
+CONSOLE_OVERDUE_SUMMARY = "逾期 {count} 条，其中 {escalated} 条已上报负责人或管理员。"
+CONSOLE_COL_DUE = "应完成日期"
+CONSOLE_COL_KIND = "事项"
+CONSOLE_COL_CONTACT = "联系人"
+CONSOLE_COL_STATE = "状态"
+CONSOLE_COL_COUNT = "条数"
+CONSOLE_STATE_NAMES = {"pending": "还没发出", "sending": "正在发送", "sent": "已提醒，未回复",
+                       "escalated": "已上报负责人", "done": "已完成"}
 CONSOLE_URGENT = "紧急走访"
 CONSOLE_URGENT_DONE = "已发起紧急走访：{count} 位联系人会马上收到提醒。"
 CONSOLE_URGENT_NOBODY = "这户家庭还没有分配联系人，紧急提醒发不出去。请先分配联系人。"

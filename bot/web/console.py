@@ -19,6 +19,7 @@ from starlette.routing import BaseRoute, Route
 
 from bot.ids import parse_id
 from bot.storage import Role, Storage, User
+from bot.storage.records import ReminderStatus
 from bot.storage.console import SESSION_IDLE, Session
 from dialogs import web_copy as w
 
@@ -240,11 +241,13 @@ async def overdue(request: Request) -> Response:
     await storage.audit.record(user.user_id, "console_overdue", None, f"{len(late)} shown")
     rows = [{"due": r.due_date.isoformat(), "kind": t.KIND_NAMES.get(r.kind, r.kind), "alias": r.alias,
              "family_id": r.family_id, "contact": r.contact_name,
-             "township": families[r.family_id]["township"] or "—"} for r in late if not r.undeliverable]
+             "township": families[r.family_id]["township"] or "—",
+             "state": w.CONSOLE_STATE_NAMES.get(r.status.value, r.status.value)} for r in late if not r.undeliverable]
     stuck = [{"due": r.due_date.isoformat(), "kind": t.KIND_NAMES.get(r.kind, r.kind), "alias": r.alias,
               "contact": r.contact_name} for r in late if r.undeliverable]
     return _page(request, "overdue.html", {
         "csrf": session.csrf, "today": today.isoformat(), "rows": rows, "undeliverable": stuck,
+        "escalated": sum(1 for r in late if r.status == ReminderStatus.ESCALATED and not r.undeliverable),
         "by_township": sorted(Counter(r["township"] for r in rows).items(), key=lambda kv: -kv[1]),
         "by_contact": sorted(Counter(r["contact"] for r in rows).items(), key=lambda kv: -kv[1])})
 

@@ -268,6 +268,23 @@ async def test_overdue_at_a_glance_per_township_and_contact_with_undeliverable_a
     assert "张家" not in page and "张干部" not in page  # another city's
 
 
+async def test_overdue_says_which_reminders_went_to_a_supervisor(storage: Storage) -> None:
+    from dialogs import web_copy as w
+
+    ids = await _overdue_registry(storage)
+    wang = next(r for r in await storage.reminders.all() if r.family_id == ids["王家"])
+    async with browser(storage) as c:
+        await signed_in(c, storage, ADMIN)
+        before = (await c.get("/console/overdue")).text
+        await storage.reminders.mark_escalated(wang.id, dt.datetime.now(dt.UTC))
+        after = (await c.get("/console/overdue")).text
+    assert w.CONSOLE_OVERDUE_SUMMARY.format(count=2, escalated=0) in before
+    assert w.CONSOLE_OVERDUE_SUMMARY.format(count=2, escalated=1) in after
+    row = next(r for r in after.split('id="overdue-list"')[1].split("<tr>") if "王家" in r)
+    assert f'<td class="state">{w.CONSOLE_STATE_NAMES["escalated"]}</td>' in row
+    assert f"<th>{w.CONSOLE_COL_STATE}</th>" in after
+
+
 async def test_the_urgent_button_reminds_the_familys_contacts_and_is_refused_for_another_city(
         storage: Storage) -> None:
     ids = await _overdue_registry(storage)
