@@ -19,8 +19,8 @@ from starlette.routing import BaseRoute, Route
 
 from bot.ids import parse_id
 from bot.storage import Role, Storage, User
-from bot.storage.records import ReminderStatus
 from bot.storage.console import SESSION_IDLE, Session
+from bot.storage.records import ReminderStatus
 from dialogs import web_copy as w
 
 COOKIE = "lianxin_console"
