@@ -4,6 +4,7 @@ with big one-per-row buttons whose callback data fits 64 bytes."""
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -18,55 +19,53 @@ def escape(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-def split_text(text: str, limit: int = LIMIT) -> list[str]:
-    """Split already-escaped text at line breaks (never inside an HTML entity), in order."""
+def _pack(pieces: list[str], separator: str, limit: int, cut: Callable[[str], list[str]]) -> list[str]:
+    """Join `pieces` with `separator` into as few chunks under `limit` as keeps their order; a
+    piece longer than a chunk is first cut by `cut` (its last part then packs like any piece)."""
     chunks: list[str] = []
     current = ""
-    for line in text.split("\n"):
-        if len(line) > limit:  # one enormous line: flush what we have, then cut it up
+    for piece in pieces:
+        if len(piece) > limit:  # one enormous piece: flush what we have, then cut it up
             if current:
                 chunks.append(current)
                 current = ""
-            while len(line) > limit:
-                cut = line.rfind(" ", limit // 2, limit)
-                cut = cut if cut > 0 else limit
-                amp = line.rfind("&", max(0, cut - 8), cut)
-                if amp != -1 and ";" not in line[amp:cut]:
-                    cut = amp  # do not cut &amp; in half
-                chunks.append(line[:cut])
-                line = line[cut:]
-        candidate = f"{current}\n{line}" if current else line
+            *parts, piece = cut(piece) or [""]
+            chunks += parts
+        candidate = f"{current}{separator}{piece}" if current else piece
         if len(candidate) > limit:
             chunks.append(current)
-            current = line
+            current = piece
         else:
             current = candidate
     if current:
         chunks.append(current)
     return [c for c in chunks if c.strip()]
+
+
+def _cut_line(line: str, limit: int) -> list[str]:
+    """A line longer than a message, cut at a space when there is one in its second half, and
+    never inside an HTML entity such as &amp;."""
+    parts = []
+    while len(line) > limit:
+        cut = line.rfind(" ", limit // 2, limit)
+        cut = cut if cut > 0 else limit
+        amp = line.rfind("&", max(0, cut - 8), cut)
+        if amp != -1 and ";" not in line[amp:cut]:
+            cut = amp  # do not cut &amp; in half
+        parts.append(line[:cut])
+        line = line[cut:]
+    return [*parts, line]
+
+
+def split_text(text: str, limit: int = LIMIT) -> list[str]:
+    """Split already-escaped text at line breaks (never inside an HTML entity), in order."""
+    return _pack(text.split("\n"), "\n", limit, lambda line: _cut_line(line, limit))
 
 
 def split_blocks(text: str, limit: int = LIMIT) -> list[str]:
     """Split at blank lines so that no item (one block) is cut across two messages; only a
     single block longer than a message is split at its line breaks."""
-    chunks: list[str] = []
-    current = ""
-    for block in text.split("\n\n"):
-        if len(block) > limit:
-            if current:
-                chunks.append(current)
-                current = ""
-            chunks += split_text(block, limit)
-            continue
-        candidate = f"{current}\n\n{block}" if current else block
-        if len(candidate) > limit:
-            chunks.append(current)
-            current = block
-        else:
-            current = candidate
-    if current:
-        chunks.append(current)
-    return [c for c in chunks if c.strip()]
+    return _pack(text.split("\n\n"), "\n\n", limit, lambda block: split_text(block, limit))
 
 
 def question_keyboard(question: Question, token: str, pending: list[str]) -> InlineKeyboardMarkup:
