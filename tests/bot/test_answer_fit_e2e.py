@@ -11,13 +11,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
 from tests.bot.telegram_harness import Harness
-from tests.fake_bot_api import FakeBotApi
 
 QUESTION = "女儿三级残疾，每个月能领多少钱"
 # city -> the lead line's opening, and the other family's figure that must not lead
@@ -72,20 +69,6 @@ def test_terminal_chat_leads_with_the_fitting_figure() -> None:
         lead, other = EXPECTED[city]
         assert answer.splitlines()[1].startswith(lead)
         assert other not in _before_clauses(answer)
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    server = FakeBotApi().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-async def bot(api: FakeBotApi, tmp_path: Path) -> AsyncIterator[Harness]:
-    harness = await Harness(api, tmp_path / "bot.sqlite3").start()
-    yield harness
-    await harness.stop()
 
 
 async def onboard(bot: Harness, uid: int, city: str, consent: bool = True) -> None:

@@ -4,8 +4,6 @@ from a city whose document we do not have (issue 14)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -13,21 +11,6 @@ from bot.telegram import templates as t
 from dialogs import check_templates as ct_check
 from dialogs import conversation_templates as ct
 from tests.bot.telegram_harness import Harness
-from tests.fake_bot_api import FakeBotApi
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    server = FakeBotApi().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-async def bot(api: FakeBotApi, tmp_path: Path) -> AsyncIterator[Harness]:
-    harness = await Harness(api, tmp_path / "data" / "bot.sqlite3").start()
-    yield harness
-    await harness.stop()
 
 
 async def onboard(bot: Harness, uid: int, city: str = "kaifeng") -> None:

@@ -5,23 +5,13 @@ would fetch it) and forwarding blocked; everyone else, and every group chat, get
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
 
 from bot.telegram import templates as t
 from tests.bot.telegram_harness import ADMIN_ID, Harness
 from tests.fake_bot_api import FakeBotApi
 
 LINK = re.compile(r"https://lianxin\.example\.cn/console/link/([A-Za-z0-9_-]{40,})")
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    server = FakeBotApi().start()
-    yield server
-    server.stop()
 
 
 async def _links_in_database(bot: Harness) -> int:

@@ -6,10 +6,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
-
-import pytest
 
 from bot.reminders import templates as rt
 from bot.reminders.planner import SHANGHAI
@@ -18,13 +16,6 @@ from tests.bot.telegram_harness import ADMIN_ID, Harness
 from tests.fake_bot_api import Call, FakeBotApi
 
 NOON = dt.datetime(2027, 3, 10, 12, tzinfo=SHANGHAI)
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    server = FakeBotApi().start()
-    yield server
-    server.stop()
 
 
 async def started(api: FakeBotApi, path: Path, **settings: object) -> Harness:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -14,20 +13,6 @@ from tests.fake_bot_api import FakeBotApi
 
 FAMILY = 501
 SECRET = "s3cret-token-0123456789-abcdef"
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    server = FakeBotApi().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-async def bot(api: FakeBotApi, tmp_path: Path) -> AsyncIterator[Harness]:
-    harness = await Harness(api, tmp_path / "data" / "bot.sqlite3").start()
-    yield harness
-    await harness.stop()
 
 
 async def onboard(bot: Harness, uid: int, city: str = "kaifeng", consent: bool = True) -> None:

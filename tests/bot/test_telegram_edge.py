@@ -13,7 +13,6 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -28,20 +27,6 @@ from tests.fake_bot_api import TOKEN, FakeBotApi
 
 GROUP = -100500
 SECRET = "webhook-secret-0123456789-abcdefgh"
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    server = FakeBotApi().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-async def bot(api: FakeBotApi, tmp_path: Path) -> AsyncIterator[Harness]:
-    harness = await Harness(api, tmp_path / "bot.sqlite3").start()
-    yield harness
-    await harness.stop()
 
 
 def command(uid: int, text: str, update_id: int, chat: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -7,10 +7,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
-
-import pytest
 
 from bot.reminders import templates as rt
 from bot.reminders.coverage import plan_family
@@ -30,13 +28,6 @@ class Clock:
 
 def at(day: str, hour: int = 10, minute: int = 0) -> dt.datetime:
     return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour, minute), SHANGHAI)
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    server = FakeBotApi().start()
-    yield server
-    server.stop()
 
 
 async def started(api: FakeBotApi, path: Path, clock: Clock, interval: float = 0.2) -> Harness:
