@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     web_api_rate_per_minute: float = Field(default=120, gt=0, alias="WEB_API_RATE_PER_MINUTE")
     # the office console's session cookie is sent over HTTPS only; false only for local http testing
     web_console_secure_cookie: bool = Field(default=True, alias="WEB_CONSOLE_SECURE_COOKIE")
+    # where the console's "back up now" button writes (unset: a "backups" folder beside the database)
+    bot_backup_dir: Path | None = Field(default=None, alias="BOT_BACKUP_DIR")
 
     @field_validator("telegram_bot_token")
     @classmethod

@@ -83,7 +83,7 @@ def test_an_admin_signs_in_by_link_and_imports_a_csv(console_server: tuple[str, 
         page.set_input_files("input[type=file]", str(tmp_path / "bad.csv"))
         page.get_by_role("button", name=w.CONSOLE_IMPORT_BUTTON).click()
         problems = page.locator("#import-problems").inner_text()
-        assert "line 3" in problems and "line 2" not in problems
+        assert "第 3 行" in problems and "第 2 行" not in problems and "不是名册支持的城市" in problems
         page.screenshot(path=str(SCREENSHOTS / "console-1-import-refused.png"), full_page=True)
         page.set_input_files("input[type=file]", str(tmp_path / "good.csv"))
         page.get_by_role("button", name=w.CONSOLE_IMPORT_BUTTON).click()
