@@ -137,6 +137,7 @@ CONSOLE_PROBLEMS = {
     "telegram_taken": "Telegram 账号 {telegram_id} 已经登记过了。",
     "alias_length": "代称必须填写，最多 40 个字。",
     "jurisdiction_unknown": "“{value}”不是名册支持的城市。可以填：{choices}。",
+    "jurisdiction_missing": "城市必须填写，可以填：{choices}。",
     "alias_taken": "{city}已经有一户代称为“{alias}”的家庭了，请换一个代称。",
     "name_length": "姓名必须填写，最多 40 个字。",
     "role_unknown": "角色“{value}”不认识，请从乡镇领导、卫生计生干部、村干部、志愿者中选一个。",
@@ -175,6 +176,8 @@ CONSOLE_UNASSIGN = "取消分配"
 CONSOLE_UNASSIGNED = "已取消分配，这位联系人对这户还没完成的 {count} 条提醒已一并取消。"
 CONSOLE_CONTACT_SEARCH_LABEL = "按姓名或乡镇查找联系人"
 CONSOLE_NO_CONTACTS_FOUND = "没有找到联系人。"
+CONSOLE_COL_ID = "编号"
+CONSOLE_COL_REACH = "能否收到提醒"
 CONSOLE_REACH = {"left": "已离开", "no_telegram": "没有 Telegram 账号（提醒发不到，请电话联系）",
                  "blocked": "屏蔽了机器人（提醒发不到，请电话联系）",
                  "not_opened": "还没打开过机器人（提醒发不到，请让对方先在 Telegram 里打开机器人）",

@@ -135,8 +135,9 @@ def check_family_row(row: Mapping[str, str], line: int | None, seen: set[tuple[s
     try:
         code = resolve_jurisdiction(row.get("jurisdiction", ""))
     except UnknownJurisdiction as exc:
-        problems.append(problem("jurisdiction_unknown", f"jurisdiction: {exc}", line,
-                                value=row.get("jurisdiction", ""), choices=jurisdiction_choices()))
+        given = row.get("jurisdiction", "")
+        problems.append(problem("jurisdiction_unknown" if given else "jurisdiction_missing", f"jurisdiction: {exc}",
+                                line, value=given, choices=jurisdiction_choices()))
         return None
     if (code, alias) in seen:
         problems.append(problem("alias_taken", f"alias: {alias!r} already exists in {code}", line,

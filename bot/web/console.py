@@ -238,6 +238,8 @@ def chinese(problem: Problem) -> str:
         params["role"] = w.CONSOLE_ROLE_NAMES.get(params["role"], params["role"])
     if "city" in params:
         params["city"] = _city_names().get(params["city"], params["city"])
+    if "choices" in params:  # the CLI lists codes with names; an office reads the names
+        params["choices"] = "、".join(_city_names().values())
     if params.get("township") == "":
         params["township"] = w.CONSOLE_NO_TOWNSHIP
     text = w.CONSOLE_PROBLEMS[problem.code].format(**params)
