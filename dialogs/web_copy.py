@@ -200,3 +200,11 @@ CONSOLE_FORGET_MISMATCH = "输入的代称和这户家庭的代称不一致，�
 CONSOLE_FORGOTTEN = "这户家庭及其分配、走访记录和提醒已永久删除。"
 CONSOLE_UPLOAD_TOO_BIG = "文件太大了（超过 {limit}）。请把名单拆成几个文件分别导入。"
 CONSOLE_UPLOAD_NOT_CSV = "这个文件不是 CSV 表格（可能是 Excel 文件或图片）。请在表格软件里“另存为 CSV UTF-8”后再导入。"
+CONSOLE_STILL_MISSING = "这户还缺：{roles}。按本地的联系安排，这些角色的提醒现在没人收到。"
+CONSOLE_ROLE_ANY = "至少一位联系人"
+CONSOLE_GAPS = "缺少联系人角色的家庭"
+CONSOLE_GAPS_NONE = "每户家庭都有本地联系安排所需的联系人。"
+CONSOLE_STATUS = "数据库状况"
+CONSOLE_STATUS_ROWS = {"size_bytes": "数据库大小", "families": "家庭数", "contacts": "联系人数",
+                       "pending_reminders": "待完成的提醒", "escalated_reminders": "已上报的提醒",
+                       "last_successful_send": "最近一次成功发送提醒", "last_reminder_round": "最近一次提醒轮次"}

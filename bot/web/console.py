@@ -350,14 +350,23 @@ async def contacts_page(request: Request) -> Response:
 
 async def _contacts(request: Request, signed: tuple[Storage, Session, User], message: str = "",
                     status: int = 200, text: str = "") -> Response:
+    from bot.reminders.coverage import gaps
+
     storage, session, _ = signed
     everyone = await storage.registry.list_contacts()
+    lacking = [{"alias": g.alias, "id": g.family_id, "city": _city_names().get(g.jurisdiction, g.jurisdiction),
+                "missing": role_names(g.missing)} for g in await gaps(storage)]
     shown = await storage.registry.search_contacts(text) if text else everyone
     rows = [{**c, "reach": reach_state(c)} for c in shown]
     unreachable = sum(1 for c in everyone if reach_state(c) not in ("reachable", "left"))
     return _page(request, "contacts.html", {"csrf": session.csrf, "contacts": rows, "all_contacts": everyone,
                                             "families": await storage.registry.search_families(None),
-                                            "message": message, "text": text, "unreachable": unreachable}, status)
+                                            "message": message, "text": text, "unreachable": unreachable,
+                                            "gaps": lacking}, status)
+
+
+def role_names(roles: tuple[str, ...]) -> str:
+    return "、".join(w.CONSOLE_ROLE_ANY if r == "any" else w.CONSOLE_ROLE_NAMES.get(r, r) for r in roles)
 
 
 def reach_state(contact: dict[str, Any]) -> str:
@@ -407,7 +416,9 @@ async def contact_action(request: Request) -> Response:
     message = w.CONSOLE_SAVED
     try:
         if action == "assign" and other is not None:
-            await checked_assign(storage, other, contact, today, today)
+            outcome = await checked_assign(storage, other, contact, today, today)
+            if outcome.missing:  # as the CLI's warning: some of the schedule's reminders go to nobody
+                message += w.CONSOLE_STILL_MISSING.format(roles=role_names(outcome.missing))
         elif action == "unassign" and other is not None:
             cancelled = await checked_unassign(storage, other, contact)
             message = w.CONSOLE_UNASSIGNED.format(count=cancelled)

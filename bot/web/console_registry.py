@@ -87,6 +87,8 @@ async def family_form(request: Request) -> Response:
     family = await storage.registry.family(family_id) if family_id is not None else None
     if family_id is None or family is None:
         return _refused(request, w.CONSOLE_NO_SUCH_FAMILY, 404)
+    await signed[0].audit.record(signed[2].user_id, "read_care_family", None,
+                                 f"{family['jurisdiction']} #{family_id}")  # the form shows the record
     return _family_form(request, session, _as_cells(family, FAMILY_CELLS), family_id)
 
 
@@ -183,21 +185,24 @@ def backup_folder(request: Request, storage: Storage) -> Path:
     return configured or storage.path.parent / "backups"
 
 
-def _maintenance(request: Request, signed: Signed, message: str = "", status: int = 200) -> Response:
+async def _maintenance(request: Request, signed: Signed, message: str = "", status: int = 200) -> Response:
     from bot.settings import retention_days
 
     storage, session, _ = signed
+    figures = await storage.ops.status()  # as `admin status`
+    figures["size_bytes"] = _size(int(figures["size_bytes"]))
+    shown = [(label, "—" if figures.get(key) is None else figures[key]) for key, label in w.CONSOLE_STATUS_ROWS.items()]
     days = retention_days(request.app.state.settings)
     why = w.CONSOLE_RETENTION_WHY.format(notes=days["notes_days"], dialogs=days["dialog_days"],
                                          reminders=days["reminder_days"], audit=days["audit_days"])
     return _page(request, "maintenance.html", {
-        "csrf": session.csrf, "message": message, "retention_why": why,
+        "csrf": session.csrf, "message": message, "retention_why": why, "status": shown,
         "backup_why": w.CONSOLE_BACKUP_WHY.format(folder=backup_folder(request, storage))}, status)
 
 
 async def maintenance(request: Request) -> Response:
     signed = await _admin(request)
-    return signed if isinstance(signed, Response) else _maintenance(request, signed)
+    return signed if isinstance(signed, Response) else await _maintenance(request, signed)
 
 
 def _size(size: int) -> str:
@@ -220,9 +225,9 @@ async def backup(request: Request) -> Response:
     try:
         size = await backup_to(storage, target)
     except OSError:
-        return _maintenance(request, signed, w.CONSOLE_BACKUP_FAILED, 503)
+        return await _maintenance(request, signed, w.CONSOLE_BACKUP_FAILED, 503)
     await storage.audit.record(user.user_id, "console_backup", None, f"{target.name} {size} bytes")
-    return _maintenance(request, signed, w.CONSOLE_BACKUP_DONE.format(name=target.name, size=_size(size)))
+    return await _maintenance(request, signed, w.CONSOLE_BACKUP_DONE.format(name=target.name, size=_size(size)))
 
 
 async def retention(request: Request) -> Response:
@@ -238,7 +243,7 @@ async def retention(request: Request) -> Response:
     counts = await apply_retention(storage, request.app.state.settings, dt.datetime.now(SHANGHAI))
     await storage.audit.record(user.user_id, "console_retention", None,
                                ", ".join(f"{k}: {v}" for k, v in counts.items()))
-    return _maintenance(request, signed, w.CONSOLE_RETENTION_DONE.format(**counts))
+    return await _maintenance(request, signed, w.CONSOLE_RETENTION_DONE.format(**counts))
 
 
 def registry_routes() -> list[BaseRoute]:

@@ -224,6 +224,9 @@ async def test_the_console_unassigns_through_the_same_function(storage: Storage)
         assert (await c.post("/console/contacts/unassign", data=data)).status_code == 403
         assert (await c.post("/console/contacts/unassign", data={**data, "csrf": csrf, "family": "abc"})
                 ).status_code == 400
+        still = await c.post("/console/contacts/assign", data={"csrf": csrf, "contact": str(lee),
+                                                               "family": str(families["李家"])})
+        assert still.status_code == 200 and "这户还缺：卫生计生干部、村干部" in still.text  # the CLI's warning
         ok = await c.post("/console/contacts/unassign", data={**data, "csrf": csrf})
         assert ok.status_code == 200 and w.CONSOLE_UNASSIGNED.format(count=1) in ok.text
         again = await c.post("/console/contacts/unassign", data={**data, "csrf": csrf})
@@ -381,6 +384,7 @@ async def test_backup_writes_to_the_servers_backup_folder_and_shows_name_and_siz
         csrf = await signed_in(c, storage, ADMIN)
         page = await c.get("/console/maintenance")
         assert "不能通过浏览器下载" in page.text and str(tmp_path / "backups") in page.text
+        assert "<td>家庭数</td><td>3</td>" in page.text.split('id="status"')[1]  # as `admin status`
         assert (await c.post("/console/backup", data={})).status_code == 403
         done = await c.post("/console/backup", data={"csrf": csrf})
     assert done.status_code == 200 and done.headers["content-type"].startswith("text/html")
@@ -461,6 +465,9 @@ async def test_contacts_are_filtered_and_show_who_a_reminder_cannot_reach(storag
                         "屏蔽了": w.CONSOLE_REACH["blocked"], "没账号": w.CONSOLE_REACH["no_telegram"]}
         assert w.CONSOLE_UNREACHABLE_COUNT.format(count=3) in page
         assert (await c.post("/console/contacts/search", data={"q": "城关镇"})).status_code == 403
+        lacking = page.split('id="gaps"')[1].split("</section>")[0]  # as `admin gaps`
+        assert ">王家</a></td><td>开封市</td><td>卫生计生干部、乡镇领导、村干部</td>" in lacking
+        assert ">张家</a></td><td>临沂市</td><td>至少一位联系人</td>" in lacking
         found = (await c.post("/console/contacts/search", data={"csrf": csrf, "q": "朱仙镇"})).text
         table = found.split('id="contacts"')[1].split("</table>")[0]
         assert "屏蔽了" in table and "没账号" in table and "能收到" not in table and "没打开" not in table
