@@ -22,7 +22,16 @@ from bot.reminders import templates as t
 from bot.reminders.coverage import assign_contact, refusal_reason
 from bot.reminders.coverage import gaps as find_gaps
 from bot.reminders.planner import SHANGHAI, plan_day
-from bot.reminders.registry_csv import CsvProblems, parse_contacts, parse_families
+from bot.reminders.registry_csv import (
+    CsvProblems,
+    Problem,
+    check_contact_row,
+    check_family_row,
+    control_characters,
+    parse_contacts,
+    parse_families,
+    problem,
+)
 from bot.storage import CONTACT_ROLES, Storage, StorageError, restore
 from bot.storage.registry import Reach
 
@@ -32,7 +41,16 @@ CREATES_DATABASE = ("import-families", "import-contacts")  # the others refuse a
 
 
 class AdminError(Exception):
-    """One line for the user; exit code 2."""
+    """One line for the user; exit code 2. A refusal the office console can meet carries a
+    `Problem` (code and parameters), which the console shows in Chinese."""
+
+    def __init__(self, refusal: Problem | str) -> None:
+        super().__init__(str(refusal))
+        self.problem = refusal if isinstance(refusal, Problem) else None
+
+
+def refused(code: str, english: str, **params: Any) -> AdminError:
+    return AdminError(problem(code, english, **params))
 
 
 class AdminEnv:
@@ -70,9 +88,16 @@ async def _with_storage(database: Path, create: bool, action: Callable[[Storage]
 
 async def backup(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
     writable_file(args.file)  # a folder or a missing folder is one line, not a traceback
-    await s.ops.backup(args.file)
-    print(f"backed up {s.path} to {args.file} ({Path(args.file).stat().st_size} bytes)")
+    size = await backup_to(s, Path(args.file))
+    print(f"backed up {s.path} to {args.file} ({size} bytes)")
     return 0
+
+
+async def backup_to(s: Storage, target: Path) -> int:
+    """An online backup (SQLite's backup API, 0600) to `target`; its size in bytes. Shared by
+    the CLI and the office console."""
+    await s.ops.backup(target)
+    return target.stat().st_size
 
 
 async def status(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
@@ -86,23 +111,33 @@ async def status(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
 
 
 async def retention(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
-    from bot.settings import retention_days
-
-    counts = await s.ops.apply_retention(env.clock(), **retention_days(env.settings))
+    counts = await apply_retention(s, env.settings, env.clock())
     print(", ".join(f"{k}: {v}" for k, v in counts.items()))
     return 0
 
 
+async def apply_retention(s: Storage, settings: Any, now: dt.datetime) -> dict[str, int]:
+    """The retention settings applied now: how many of each kind were removed (CLI and console)."""
+    from bot.settings import retention_days
+
+    return await s.ops.apply_retention(now, **retention_days(settings))
+
+
+async def checked_forget_family(s: Storage, family: int, actor: int) -> None:
+    """Delete a family and everything about it; AdminError if unknown. CLI and console."""
+    if not await s.ops.forget_family(family, actor=actor):
+        raise refused("forget_unknown", f"forget-family: unknown family {family}", family=family)
+
+
 async def forget_family(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
-    if not await s.ops.forget_family(args.family, actor=0):
-        raise AdminError(f"forget-family: unknown family {args.family}")
+    await checked_forget_family(s, args.family, actor=0)
     print(f"family {args.family} and its assignments, visits and reminders are deleted")
     return 0
 
 
 def _report_problems(exc: CsvProblems, file: str) -> int:
-    for problem in exc.problems:
-        print(problem, file=sys.stderr)
+    for line in exc.problems:
+        print(line, file=sys.stderr)
     print(f"nothing imported: {len(exc.problems)} problem(s) in {file}", file=sys.stderr)
     return 2
 
@@ -157,13 +192,84 @@ async def checked_assign(s: Storage, family: int, contact: int, since: dt.date, 
     """Assign with the registry's validation (both exist, the city's schedule allows it);
     AdminError with one line otherwise. Shared by the CLI and the office console."""
     if not await s.registry.family_exists(family) or not await s.registry.contact_exists(contact):
-        raise AdminError(f"assign: unknown family {family} or contact {contact} "
-                         "(see python -m bot admin families / contacts)")
+        raise refused("assign_unknown", f"assign: unknown family {family} or contact {contact} "
+                      "(see python -m bot admin families / contacts)", family=family, contact=contact)
     outcome = await assign_contact(s, family, contact, since, today)
     if outcome.refused is not None:
         code = await s.registry.family_jurisdiction(family)
-        raise AdminError(f"assign: refused: {refusal_reason(code, outcome.refused, outcome.position)}")
+        raise refused("assign_refused", f"assign: refused: {refusal_reason(code, outcome.refused, outcome.position)}",
+                      city=code, role=outcome.refused, position=outcome.position)
     return outcome
+
+
+async def checked_unassign(s: Storage, family: int, contact: int) -> int:
+    """Take a contact off a family and cancel their open reminders for it (how many);
+    AdminError if either is unknown or they were not assigned. CLI and console."""
+    if not await s.registry.family_exists(family) or not await s.registry.contact_exists(contact):
+        raise refused("unassign_unknown", f"unassign: unknown family {family} or contact {contact} "
+                      "(see python -m bot admin families / contacts)", family=family, contact=contact)
+    cancelled = await s.registry.unassign(family, contact)
+    if cancelled is None:
+        raise refused("unassign_not_assigned", f"unassign: contact {contact} is not assigned to family {family}",
+                      family=family, contact=contact)
+    return cancelled
+
+
+async def unassign(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
+    cancelled = await checked_unassign(s, args.family, args.contact)
+    print(f"contact {args.contact} no longer looks after family {args.family}; {cancelled} open reminder(s)"
+          " cancelled")
+    return 0
+
+
+async def checked_family(s: Storage, cells: dict[str, str], family_id: int | None = None) -> dict[str, Any]:
+    """Create (`family_id` None) or edit a family with exactly the families CSV's row validation
+    (`check_family_row`); CsvProblems lists what is wrong. The stored fields are returned."""
+    keys = await s.registry.family_keys()
+    telegram = await s.registry.family_telegram_ids()
+    if family_id is not None:
+        old = await s.registry.family(family_id)
+        if old is None:
+            raise refused("family_unknown", f"unknown family {family_id}", family=family_id)
+        keys.discard((old["jurisdiction"], old["alias"]))
+        telegram.discard(old["telegram_id"])
+    problems: list[Problem] = control_cells(cells)
+    row = check_family_row({k: v.strip() for k, v in cells.items()}, None, keys, telegram, problems)
+    if problems or row is None:
+        raise CsvProblems(problems)
+    if family_id is None:
+        row["id"] = await s.registry.add_family(**row)
+    else:
+        await s.registry.update_family(family_id, row)
+        row["id"] = family_id
+    return row
+
+
+async def checked_contact(s: Storage, cells: dict[str, str], contact_id: int | None = None) -> dict[str, Any]:
+    """Create or edit a contact with exactly the contacts CSV's row validation."""
+    telegram = await s.registry.telegram_ids()
+    unlinked = await s.registry.contact_keys()
+    if contact_id is not None:
+        old = await s.registry.contact(contact_id)
+        if old is None:
+            raise refused("contact_unknown", f"unknown contact {contact_id}", contact=contact_id)
+        telegram.discard(old["telegram_id"])
+        unlinked.discard((old["name"], old["role"], old["township"]))
+    problems: list[Problem] = control_cells(cells)
+    row = check_contact_row({k: v.strip() for k, v in cells.items()}, None, telegram, unlinked, problems)
+    if problems:
+        raise CsvProblems(problems)
+    if contact_id is None:
+        row["id"] = await s.registry.add_contact(**row)
+    else:
+        await s.registry.update_contact(contact_id, row)
+        row["id"] = contact_id
+    return row
+
+
+def control_cells(cells: dict[str, str]) -> list[Problem]:
+    """Control characters refused in a form as in a file (checked before cells are stripped)."""
+    return control_characters(cells, None)
 
 
 async def assign(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
@@ -202,16 +308,19 @@ async def urgent(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
 async def checked_contact_left(s: Storage, contact: int) -> None:
     """Mark a contact as left (their families' reminders escalate); AdminError if unknown."""
     if not await s.registry.deactivate_contact(contact):
-        raise AdminError(f"contact-left: unknown contact {contact} (see python -m bot admin contacts)")
+        raise refused("left_unknown", f"contact-left: unknown contact {contact} (see python -m bot admin contacts)",
+                      contact=contact)
 
 
 async def checked_supervisor(s: Storage, contact: int, supervisor_id: int) -> None:
     """Who a contact's unanswered reminders escalate to, with the CLI's validation."""
     if contact == supervisor_id:
-        raise AdminError(f"supervisor: contact {contact} cannot supervise themselves")
+        raise refused("supervisor_self", f"supervisor: contact {contact} cannot supervise themselves",
+                      contact=contact)
     for role, who in (("contact", contact), ("supervisor", supervisor_id)):
         if not await s.registry.contact_exists(who):
-            raise AdminError(f"supervisor: unknown {role} {who} (see python -m bot admin contacts)")
+            raise refused(f"supervisor_unknown_{role}",
+                          f"supervisor: unknown {role} {who} (see python -m bot admin contacts)", who=who)
     await s.registry.set_supervisor(contact, supervisor_id)
 
 
@@ -300,7 +409,8 @@ def write_visits_csv(out: Any, rows: list[dict[str, Any]]) -> None:
 
 COMMANDS: dict[str, Command] = {
     "backup": backup, "status": status, "retention": retention, "forget-family": forget_family,
-    "import-families": import_families, "import-contacts": import_contacts, "assign": assign, "urgent": urgent,
+    "import-families": import_families, "import-contacts": import_contacts, "assign": assign, "unassign": unassign,
+    "urgent": urgent,
     "contact-left": contact_left, "supervisor": supervisor, "families": families, "contacts": contacts, "gaps": gaps,
     "overdue": overdue, "export-visits": export_visits, "console-link": console_link,
 }
@@ -370,6 +480,9 @@ def add_parsers(sub: Any, date_type: Any) -> None:
     p.add_argument("family", type=record_id)
     p.add_argument("contact", type=record_id)
     p.add_argument("--since", type=date_type)
+    p = asub.add_parser("unassign", help="take a contact off a family (their open reminders for it are cancelled)")
+    p.add_argument("family", type=record_id)
+    p.add_argument("contact", type=record_id)
     p = asub.add_parser("urgent", help="raise an urgent visit (accident, serious illness) for a family")
     p.add_argument("family", type=record_id)
     p = asub.add_parser("contact-left", help="a contact who left: their families' reminders escalate")

@@ -68,6 +68,8 @@ class Settings(BaseSettings):
     # the address people open the web pages and the office console at (https://lianxin.example.cn);
     # the bot's /console puts it before the one-time sign-in link. Unset: BOT_WEBHOOK_URL's origin
     web_public_url: str | None = Field(default=None, alias="WEB_PUBLIC_URL")
+    # where the console's "back up now" button writes (unset: a "backups" folder beside the database)
+    bot_backup_dir: Path | None = Field(default=None, alias="BOT_BACKUP_DIR")
 
     @field_validator("telegram_bot_token")
     @classmethod

@@ -132,3 +132,89 @@ CONSOLE_SUPERVISOR_IS = "上级"
 CONSOLE_MARK_LEFT = "标记为已离开（其负责家庭的提醒将上报）"
 CONSOLE_CHOOSE_BOTH = "请选择联系人和对应的家庭或上级。"
 CONSOLE_SAVED = "已保存。"
+
+# --- the console's registry editing, unassigning, maintenance and refusals in Chinese ------
+# Each refusal of the CLI has a code; the console shows the sentence under that code, filled
+# with the same parameters (a CSV problem is prefixed with its line).
+CONSOLE_PROBLEM_LINE = "第 {line} 行：{text}"
+CONSOLE_PROBLEMS = {
+    "csv_syntax": "文件格式有误，无法按 CSV 读取（{error}）。",
+    "header": "表头（第一行）必须有这些列：{required}。缺少的列：{missing}；不认识的列：{unknown}。",
+    "extra_cells": "这一行比表头多了 {count} 个格子（可能有多余的逗号）。",
+    "control_char": "“{field}”里有不可见的控制字符（如制表符、换行），请删掉后再试。",
+    "not_yes_no": "“{field}”填的是“{value}”，只能填 是/否（或 1/0）。",
+    "telegram_not_id": "Telegram 账号“{value}”不是有效的数字 ID（1 到 {digits} 位数字）。",
+    "telegram_taken": "Telegram 账号 {telegram_id} 已经登记过了。",
+    "alias_length": "代称必须填写，最多 40 个字。",
+    "jurisdiction_unknown": "“{value}”不是名册支持的城市。可以填：{choices}。",
+    "jurisdiction_missing": "城市必须填写，可以填：{choices}。",
+    "alias_taken": "{city}已经有一户代称为“{alias}”的家庭了，请换一个代称。",
+    "name_length": "姓名必须填写，最多 40 个字。",
+    "role_unknown": "角色“{value}”不认识，请从乡镇领导、卫生计生干部、村干部、志愿者中选一个。",
+    "contact_unlinked_taken": "{name}（{role}，{township}）已经登记过（没有 Telegram 账号），不要重复登记。",
+    "assign_unknown": "找不到编号为 {family} 的家庭或编号为 {contact} 的联系人。",
+    "assign_refused": "没有分配：{role}作为这户的第 {position} 位联系人，按{city}的联系安排收不到任何提醒。",
+    "unassign_unknown": "找不到编号为 {family} 的家庭或编号为 {contact} 的联系人。",
+    "unassign_not_assigned": "这位联系人并没有负责这户家庭，没有可取消的分配。",
+    "forget_unknown": "找不到编号为 {family} 的家庭（可能已经删除）。",
+    "family_unknown": "找不到编号为 {family} 的家庭。",
+    "contact_unknown": "找不到编号为 {contact} 的联系人。",
+    "left_unknown": "找不到编号为 {contact} 的联系人。",
+    "supervisor_self": "联系人不能做自己的上级。",
+    "supervisor_unknown_contact": "找不到编号为 {who} 的联系人。",
+    "supervisor_unknown_supervisor": "找不到编号为 {who} 的上级联系人。",
+}
+CONSOLE_FIELD_NAMES = {"alias": "代称", "jurisdiction": "城市", "township": "乡镇", "village": "村",
+                       "contact_note": "联系备注", "old_sick": "年老多病", "lives_alone": "独居",
+                       "telegram_id": "Telegram 账号", "name": "姓名", "role": "角色"}
+CONSOLE_ROLE_NAMES = {"township_leader": "乡镇领导", "health_cadre": "卫生计生干部", "village_cadre": "村干部",
+                      "volunteer": "志愿者"}
+CONSOLE_NO_TOWNSHIP = "未填乡镇"
+CONSOLE_NOT_SAVED = "没有保存，请改正下面的问题："
+CONSOLE_NEW_FAMILY = "新建家庭"
+CONSOLE_EDIT_FAMILY = "修改家庭信息"
+CONSOLE_FAMILY_SAVED = "家庭信息已保存。"
+CONSOLE_NEW_CONTACT = "新建联系人"
+CONSOLE_EDIT_CONTACT = "修改"
+CONSOLE_EDIT_CONTACT_TITLE = "修改联系人"
+CONSOLE_CONTACT_SAVED = "联系人已保存。"
+CONSOLE_SAVE = "保存"
+CONSOLE_YES = "是"
+CONSOLE_ANY_CITY = "请选择城市"
+CONSOLE_TELEGRAM_HELP = "可不填；填的话是对方 Telegram 账号的数字 ID。"
+CONSOLE_UNASSIGN = "取消分配"
+CONSOLE_UNASSIGNED = "已取消分配，这位联系人对这户还没完成的 {count} 条提醒已一并取消。"
+CONSOLE_CONTACT_SEARCH_LABEL = "按姓名或乡镇查找联系人"
+CONSOLE_NO_CONTACTS_FOUND = "没有找到联系人。"
+CONSOLE_COL_ID = "编号"
+CONSOLE_COL_REACH = "能否收到提醒"
+CONSOLE_REACH = {"left": "已离开", "no_telegram": "没有 Telegram 账号（提醒发不到，请电话联系）",
+                 "blocked": "屏蔽了机器人（提醒发不到，请电话联系）",
+                 "not_opened": "还没打开过机器人（提醒发不到，请让对方先在 Telegram 里打开机器人）",
+                 "reachable": "能收到提醒"}
+CONSOLE_UNREACHABLE_COUNT = "有 {count} 位联系人现在收不到提醒（见下表），请电话联系或让对方打开机器人。"
+CONSOLE_MAINTENANCE = "数据维护"
+CONSOLE_BACKUP = "立即备份"
+CONSOLE_BACKUP_WHY = ("备份文件保存在服务器的备份目录里（{folder}），不能通过浏览器下载："
+                      "数据库里有家庭的伤痛和健康信息，下载到办公电脑上就不再受服务器的保护。需要拷贝时请联系运维人员。")
+CONSOLE_BACKUP_DONE = "已备份：{name}（{size}）。"
+CONSOLE_BACKUP_FAILED = "备份没有成功（服务器的备份目录无法写入）。请联系运维人员。"
+CONSOLE_RETENTION = "按保存期限清理"
+CONSOLE_RETENTION_WHY = ("按设定的保存期限删除过期的数据：走访备注 {notes} 天后清空，未完成的对话 {dialogs} 天后删除，"
+                         "已结束的提醒 {reminders} 天后删除，操作记录 {audit} 天后删除。走访记录本身保留，供检查使用。")
+CONSOLE_RETENTION_DONE = ("已清理：走访备注 {visit_notes} 条，对话 {conversations} 条，"
+                          "提醒 {reminders} 条，操作记录 {audit} 条。")
+CONSOLE_FORGET = "删除这户家庭"
+CONSOLE_FORGET_WHY = "将永久删除这户家庭及其分配、走访记录和提醒，无法恢复。请输入这户的代称“{alias}”以确认："
+CONSOLE_FORGET_MISMATCH = "输入的代称和这户家庭的代称不一致，没有删除。"
+CONSOLE_FORGOTTEN = "这户家庭及其分配、走访记录和提醒已永久删除。"
+CONSOLE_UPLOAD_TOO_BIG = "文件太大了（超过 {limit}）。请把名单拆成几个文件分别导入。"
+CONSOLE_UPLOAD_NOT_CSV = "这个文件不是 CSV 表格（可能是 Excel 文件或图片）。请在表格软件里“另存为 CSV UTF-8”后再导入。"
+CONSOLE_STILL_MISSING = "这户还缺：{roles}。按本地的联系安排，这些角色的提醒现在没人收到。"
+CONSOLE_ROLE_ANY = "至少一位联系人"
+CONSOLE_GAPS = "缺少联系人角色的家庭"
+CONSOLE_GAPS_NONE = "每户家庭都有本地联系安排所需的联系人。"
+CONSOLE_STATUS = "数据库状况"
+CONSOLE_STATUS_ROWS = {"size_bytes": "数据库大小", "families": "家庭数", "contacts": "联系人数",
+                       "pending_reminders": "待完成的提醒", "escalated_reminders": "已上报的提醒",
+                       "last_successful_send": "最近一次成功发送提醒", "last_reminder_round": "最近一次提醒轮次"}

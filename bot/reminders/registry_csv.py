@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Set
+from collections.abc import Mapping, Set
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.ids import MAX_ID_DIGITS, parse_id
-from knowledge.catalogue import UnknownJurisdiction, resolve_jurisdiction
+from knowledge.catalogue import UnknownJurisdiction, jurisdiction_choices, resolve_jurisdiction
 
 # telegram_id (optional): the family's own Telegram account, given by the family to the office, so
 # that the bot can offer a family in distress to ask its contacts to come by
@@ -26,12 +27,32 @@ TRUE = {"1", "true", "yes", "y", "是", "有"}
 FALSE = {"", "0", "false", "no", "n", "否", "无"}
 
 
-class CsvProblems(ValueError):
-    """All problems of a file, one line each: 'line 7: jurisdiction: unknown ...'."""
+@dataclass(frozen=True)
+class Problem:
+    """One refusal as a code and its parameters, so each reader gets it in their language:
+    the CLI prints `str(problem)` (English, one line), the office console the Chinese sentence
+    `dialogs.web_copy.CONSOLE_PROBLEMS[code]` filled with the same parameters."""
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
+    code: str
+    english: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    line: int | None = None  # the CSV line, or None for a form or a command
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.english}" if self.line is not None else self.english
+
+
+def problem(code: str, english: str, line: int | None = None, **params: Any) -> Problem:
+    return Problem(code, english, params, line)
+
+
+class CsvProblems(ValueError):
+    """All problems of a file, one per bad cell: 'line 7: jurisdiction: unknown ...'."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(map(str, problems)))
+        self.items = problems
+        self.problems = [str(p) for p in problems]
 
 
 def _rows(text: str, columns: tuple[str, ...], required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
@@ -39,7 +60,7 @@ def _rows(text: str, columns: tuple[str, ...], required: tuple[str, ...]) -> lis
     try:
         return _checked_rows(reader, columns, required)
     except csv.Error as exc:  # e.g. a field over 131,072 characters: one line, nothing imported
-        raise CsvProblems([f"line {reader.line_num}: {exc}"]) from None
+        raise CsvProblems([problem("csv_syntax", str(exc), reader.line_num, error=str(exc))]) from None
 
 
 def _checked_rows(reader: csv.DictReader[str], columns: tuple[str, ...], required: tuple[str, ...],
@@ -48,35 +69,43 @@ def _checked_rows(reader: csv.DictReader[str], columns: tuple[str, ...], require
     missing = [c for c in required if c not in header]
     unknown = [h for h in header if h not in columns]
     if missing or unknown:
-        raise CsvProblems([f"line 1: header must have {', '.join(required)}"
-                           + (f"; missing {', '.join(missing)}" if missing else "")
-                           + (f"; unknown {', '.join(unknown)}" if unknown else "")])
+        english = (f"header must have {', '.join(required)}" + (f"; missing {', '.join(missing)}" if missing else "")
+                   + (f"; unknown {', '.join(unknown)}" if unknown else ""))
+        raise CsvProblems([problem("header", english, 1, required=", ".join(required),
+                                   missing=", ".join(missing) or "—", unknown=", ".join(unknown) or "—")])
     rows: list[tuple[int, dict[str, str]]] = []
-    problems: list[str] = []
+    problems: list[Problem] = []
     for row in reader:
         line = reader.line_num
         extra = row.pop(None, None)  # type: ignore[call-overload,unused-ignore]  # surplus cells are under None
         if extra:
-            problems.append(f"line {line}: {len(extra)} more cell(s) than the header has columns")
-        for key, value in row.items():
-            if value and any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
-                problems.append(f"line {line}: {key.strip()}: contains a control character (NUL, tab, ...)")
+            problems.append(problem("extra_cells", f"{len(extra)} more cell(s) than the header has columns", line,
+                                    count=len(extra)))
+        problems += control_characters({k: v for k, v in row.items() if k}, line)
         rows.append((line, {k.strip(): (v or "").strip() for k, v in row.items() if k}))
     if problems:
         raise CsvProblems(problems)
     return rows
 
 
-def _flag(value: str, name: str, problems: list[str], line: int) -> bool:
+def control_characters(cells: Mapping[str, str | None], line: int | None) -> list[Problem]:
+    """A cell with NUL, a tab, a line break...: refused in a file and in a form alike."""
+    return [problem("control_char", f"{key.strip()}: contains a control character (NUL, tab, ...)", line,
+                    field=key.strip())
+            for key, value in cells.items() if value and any(ord(ch) < 32 or ord(ch) == 127 for ch in value)]
+
+
+def _flag(value: str, name: str, problems: list[Problem], line: int | None) -> bool:
     v = value.lower()
     if v in TRUE:
         return True
     if v not in FALSE:
-        problems.append(f"line {line}: {name}: {value!r} is not yes/no (是/否, 1/0)")
+        problems.append(problem("not_yes_no", f"{name}: {value!r} is not yes/no (是/否, 1/0)", line,
+                                field=name, value=value))
     return False
 
 
-def _telegram_id(row: dict[str, str], line: int, problems: list[str], seen: set[int]) -> int | None:
+def _telegram_id(row: Mapping[str, str], line: int | None, problems: list[Problem], seen: set[int]) -> int | None:
     """The optional telegram_id cell: ASCII digits, not registered before (in the database or
     earlier in this file)."""
     text = row.get("telegram_id", "")
@@ -84,66 +113,91 @@ def _telegram_id(row: dict[str, str], line: int, problems: list[str], seen: set[
         return None
     parsed = parse_id(text)
     if parsed is None:
-        problems.append(f"line {line}: telegram_id: {text[:30]!r} is not an id (1-{MAX_ID_DIGITS} digits 0-9)")
+        problems.append(problem("telegram_not_id", f"telegram_id: {text[:30]!r} is not an id"
+                                f" (1-{MAX_ID_DIGITS} digits 0-9)", line, value=text[:30], digits=MAX_ID_DIGITS))
         return None
     if parsed in seen:
-        problems.append(f"line {line}: telegram_id: {parsed} is already registered")
+        problems.append(problem("telegram_taken", f"telegram_id: {parsed} is already registered", line,
+                                telegram_id=parsed))
     seen.add(parsed)
     return parsed
 
 
+def check_family_row(row: Mapping[str, str], line: int | None, seen: set[tuple[str, str]],
+                     seen_telegram: set[int], problems: list[Problem]) -> dict[str, Any] | None:
+    """One family (a CSV row or the console's form, cells already stripped) checked and
+    normalised: the one validation behind the import and the console. Problems are appended;
+    `seen` and `seen_telegram` (what is registered already) grow by this family's keys.
+    None when the jurisdiction is unknown (nothing else can be checked then)."""
+    alias = row.get("alias", "")
+    if not alias or len(alias) > 40:
+        problems.append(problem("alias_length", "alias: required, at most 40 characters", line))
+    try:
+        code = resolve_jurisdiction(row.get("jurisdiction", ""))
+    except UnknownJurisdiction as exc:
+        given = row.get("jurisdiction", "")
+        problems.append(problem("jurisdiction_unknown" if given else "jurisdiction_missing", f"jurisdiction: {exc}",
+                                line, value=given, choices=jurisdiction_choices()))
+        return None
+    if (code, alias) in seen:
+        problems.append(problem("alias_taken", f"alias: {alias!r} already exists in {code}", line,
+                                alias=alias, city=code))
+    seen.add((code, alias))
+    return {"alias": alias, "jurisdiction": code, "township": row.get("township", ""),
+            "village": row.get("village", ""), "contact_note": row.get("contact_note", "")[:200],
+            "old_sick": int(_flag(row.get("old_sick", ""), "old_sick", problems, line)),
+            "lives_alone": int(_flag(row.get("lives_alone", ""), "lives_alone", problems, line)),
+            "telegram_id": _telegram_id(row, line, problems, seen_telegram)}
+
+
 def parse_families(text: str, existing: Set[tuple[str, str]] = frozenset(),
                    existing_telegram: Set[int] = frozenset()) -> list[dict[str, Any]]:
-    problems: list[str] = []
+    problems: list[Problem] = []
     out: list[dict[str, Any]] = []
     seen = set(existing)
     seen_telegram = set(existing_telegram)
     for line, row in _rows(text, FAMILY_COLUMNS, ("alias", "jurisdiction")):
-        alias = row.get("alias", "")
-        if not alias or len(alias) > 40:
-            problems.append(f"line {line}: alias: required, at most 40 characters")
-        try:
-            code = resolve_jurisdiction(row.get("jurisdiction", ""))
-        except UnknownJurisdiction as exc:
-            problems.append(f"line {line}: jurisdiction: {exc}")
-            continue
-        if (code, alias) in seen:
-            problems.append(f"line {line}: alias: {alias!r} already exists in {code}")
-        seen.add((code, alias))
-        out.append({"alias": alias, "jurisdiction": code, "township": row.get("township", ""),
-                    "village": row.get("village", ""), "contact_note": row.get("contact_note", "")[:200],
-                    "old_sick": int(_flag(row.get("old_sick", ""), "old_sick", problems, line)),
-                    "lives_alone": int(_flag(row.get("lives_alone", ""), "lives_alone", problems, line)),
-                    "telegram_id": _telegram_id(row, line, problems, seen_telegram)})
+        family = check_family_row(row, line, seen, seen_telegram, problems)
+        if family is not None:
+            out.append(family)
     if problems:
         raise CsvProblems(problems)
     return out
+
+
+def check_contact_row(row: Mapping[str, str], line: int | None, seen: set[int],
+                      seen_unlinked: set[tuple[str, str, str]], problems: list[Problem]) -> dict[str, Any]:
+    """One contact (a CSV row or the console's form) checked and normalised: the one
+    validation behind the import and the console; `seen` holds the Telegram ids registered
+    already, `seen_unlinked` (name, role, township) of those without one."""
+    name = row.get("name", "")
+    if not name or len(name) > 40:
+        problems.append(problem("name_length", "name: required, at most 40 characters", line))
+    role = ROLE_WORDS.get(row.get("role", ""))
+    if role is None:
+        allowed = ", ".join(sorted(set(ROLE_WORDS.values())))
+        problems.append(problem("role_unknown", f"role: {row.get('role')!r} is not one of {allowed}", line,
+                                value=row.get("role", "")))
+    telegram_id = _telegram_id(row, line, problems, seen)
+    if telegram_id is None and not row.get("telegram_id") and role is not None and name:
+        key = (name, role, row.get("township", ""))
+        if key in seen_unlinked:
+            problems.append(problem("contact_unlinked_taken", f"{name} ({role}, {key[2] or 'no township'}) is"
+                                    " already registered without a telegram_id", line,
+                                    name=name, role=role, township=key[2]))
+        seen_unlinked.add(key)
+    return {"name": name, "role": role, "township": row.get("township", ""), "telegram_id": telegram_id}
 
 
 def parse_contacts(text: str, existing_telegram: Set[int] = frozenset(),
                    existing_unlinked: Set[tuple[str, str, str]] = frozenset()) -> list[dict[str, Any]]:
     """`existing_unlinked`: (name, role, township) of contacts without a Telegram id, so
     importing the same file twice does not register them twice."""
-    problems: list[str] = []
-    out: list[dict[str, Any]] = []
+    problems: list[Problem] = []
     seen = set(existing_telegram)
     seen_unlinked = set(existing_unlinked)
-    for line, row in _rows(text, CONTACT_COLUMNS, ("name", "role")):
-        name = row.get("name", "")
-        if not name or len(name) > 40:
-            problems.append(f"line {line}: name: required, at most 40 characters")
-        role = ROLE_WORDS.get(row.get("role", ""))
-        if role is None:
-            allowed = ", ".join(sorted(set(ROLE_WORDS.values())))
-            problems.append(f"line {line}: role: {row.get('role')!r} is not one of {allowed}")
-        telegram_id = _telegram_id(row, line, problems, seen)
-        if telegram_id is None and not row.get("telegram_id") and role is not None and name:
-            key = (name, role, row.get("township", ""))
-            if key in seen_unlinked:
-                problems.append(f"line {line}: {name} ({role}, {key[2] or 'no township'}) is already registered"
-                                " without a telegram_id")
-            seen_unlinked.add(key)
-        out.append({"name": name, "role": role, "township": row.get("township", ""), "telegram_id": telegram_id})
+    out = [check_contact_row(row, line, seen, seen_unlinked, problems)
+           for line, row in _rows(text, CONTACT_COLUMNS, ("name", "role"))]
     if problems:
         raise CsvProblems(problems)
     return out

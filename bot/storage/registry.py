@@ -85,6 +85,37 @@ class Registry:
             raise
         return len(rows)
 
+    async def family(self, family_id: int) -> dict[str, Any] | None:
+        """One family's registry fields (what the console's edit form shows)."""
+        row = await self._db.one(f"SELECT id, {', '.join(FAMILY_FIELDS)} FROM care_families WHERE id = ?",
+                                 (family_id,))
+        return dict(row) if row is not None else None
+
+    async def update_family(self, family_id: int, fields: dict[str, Any]) -> bool:
+        """Replace a family's registry fields (checked by `check_family_row` first)."""
+        written = await self._db.write(
+            f"UPDATE care_families SET {', '.join(f'{f} = ?' for f in FAMILY_FIELDS)} WHERE id = ?",
+            (*(fields.get(f) for f in FAMILY_FIELDS), family_id))
+        return written.rowcount == 1
+
+    async def contact(self, contact_id: int) -> dict[str, Any] | None:
+        row = await self._db.one(f"SELECT id, {', '.join(CONTACT_FIELDS)} FROM care_contacts WHERE id = ?",
+                                 (contact_id,))
+        return dict(row) if row is not None else None
+
+    async def update_contact(self, contact_id: int, fields: dict[str, Any]) -> bool:
+        """Replace a contact's name, role, township and Telegram id (checked by `check_contact_row`);
+        a new Telegram id has not opened the bot yet, as far as anyone knows."""
+        async with self._db.transaction() as tx:
+            old = await tx.one("SELECT telegram_id FROM care_contacts WHERE id = ?", (contact_id,))
+            if old is None:
+                return False
+            await tx.execute(f"UPDATE care_contacts SET {', '.join(f'{f} = ?' for f in CONTACT_FIELDS)} WHERE id = ?",
+                             (*(fields.get(f) for f in CONTACT_FIELDS), contact_id))
+            if old[0] != fields.get("telegram_id"):
+                await tx.execute("UPDATE care_contacts SET opened_at = NULL, blocked = 0 WHERE id = ?", (contact_id,))
+        return True
+
     async def family_exists(self, family_id: int) -> bool:
         return await self._db.one("SELECT 1 FROM care_families WHERE id = ?", (family_id,)) is not None
 
@@ -239,6 +270,22 @@ class Registry:
                              " VALUES (?, ?, ?, ?)", (family_id, contact_id, position, since.isoformat()))
         return position, True
 
+    async def unassign(self, family_id: int, contact_id: int) -> int | None:
+        """Take a contact off a family: the assignment goes, and so do their reminders for it
+        that are not done (nobody is nagged about a family no longer theirs); the contacts
+        after them move up one place, so the family keeps a first contact. None when the
+        contact was not assigned to the family; otherwise how many reminders were cancelled."""
+        async with self._db.transaction() as tx:
+            row = await tx.one("DELETE FROM care_assignments WHERE family_id = ? AND contact_id = ? RETURNING position",
+                               (family_id, contact_id))
+            if row is None:
+                return None
+            await tx.execute("UPDATE care_assignments SET position = position - 1 WHERE family_id = ? AND position > ?",
+                             (family_id, int(row[0])))
+            cancelled = await tx.execute("DELETE FROM care_reminders WHERE family_id = ? AND contact_id = ?"
+                                         " AND status != 'done'", (family_id, contact_id))
+        return int(cancelled.rowcount)
+
     async def assignments(self, family_id: int | None = None) -> list[Assignment]:
         """Every assignment, or one family's (planned at once when it is assigned)."""
         # contacts who left stay in the plan: their reminders escalate, so no family falls silent
@@ -341,6 +388,12 @@ class Registry:
                " WHERE active = 1 AND (? IS NULL OR jurisdiction = ?) AND (alias LIKE ? ESCAPE '\\'"
                " OR township LIKE ? ESCAPE '\\' OR village LIKE ? ESCAPE '\\') ORDER BY township, village, alias")
         return [dict(r) for r in await self._db.all(sql, (jurisdiction, jurisdiction, like, like, like))]
+
+    async def search_contacts(self, text: str = "") -> list[dict[str, Any]]:
+        """`list_contacts` narrowed to those whose name or township contains `text` (the
+        console's filter, like `search_families`)."""
+        needle = text.strip()
+        return [c for c in await self.list_contacts() if needle in c["name"] or needle in c["township"]]
 
     async def family_timeline(self, family_id: int) -> list[dict[str, Any]]:
         """One family's visits and reminders, newest first (the office console's family page)."""

@@ -20,7 +20,7 @@ from bot.settings import Settings, load_settings
 from bot.storage import Storage
 from bot.web import console, desk, phone
 from bot.web.api import api_routes, error_response
-from bot.web.limits import MAX_BODY_BYTES, BodyTooLarge, RateLimiter
+from bot.web.limits import MAX_BODY_BYTES, OWN_LIMIT_PATHS, BodyTooLarge, RateLimiter
 from bot.web.signing import StateSigner, signer_for
 from dialogs import web_copy as w
 
@@ -115,14 +115,14 @@ def _too_large(request: Request, exc: Exception) -> Response:
 
 class _FormLimit:
     """Refuses page form posts whose declared size is over the limit before reading them
-    (the API endpoints and the webhook count what actually arrives, see `limits.read_body`,
-    and answer with their own message)."""
+    (the API endpoints, the webhook and the console's CSV upload count what actually arrives,
+    see `limits.read_body`, and answer with their own message)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and not scope["path"].startswith("/api/"):
+        if scope["type"] == "http" and not scope["path"].startswith("/api/") and scope["path"] not in OWN_LIMIT_PATHS:
             for name, value in scope.get("headers", []):
                 if name == b"content-length" and value.isdigit() and int(value) > MAX_BODY_BYTES:
                     response = error_response("the body is larger than 64 KB", 413)

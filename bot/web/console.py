@@ -13,15 +13,19 @@ import hmac
 from collections.abc import AsyncIterator
 from typing import Any
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.ids import parse_id
+from bot.reminders.registry_csv import Problem
 from bot.storage import Role, Storage, User
 from bot.storage.console import SESSION_IDLE, Session
 from bot.storage.records import ReminderStatus
+from bot.web.limits import MAX_UPLOAD_BYTES, BodyTooLarge, read_body
 from dialogs import web_copy as w
+from knowledge.catalogue import load_catalogue
 
 COOKIE = "lianxin_console"
 CONSOLE_ROLES = (Role.ADMIN, Role.STAFF)
@@ -174,23 +178,34 @@ async def import_upload(request: Request) -> Response:
     storage, session, user = signed
     if user.role != Role.ADMIN:
         return _refused(request, w.CONSOLE_ADMIN_ONLY)
-    form = await request.form()
+    context: dict[str, Any] = {"csrf": session.csrf}
+    try:  # counted as it arrives (a city's registry may be megabytes; an endless body is cut off)
+        body = await read_body(request, MAX_UPLOAD_BYTES)
+    except BodyTooLarge:
+        too_big = w.CONSOLE_UPLOAD_TOO_BIG.format(limit=f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+        return _page(request, "import.html", {**context, "problems": [too_big]}, 413)
+    try:
+        form = await _replayed(request, body).form(max_files=1, max_fields=10)
+    except HTTPException:  # not a form a browser sends: broken multipart, too many parts
+        return _page(request, "import.html", {**context, "problems": [w.CONSOLE_IMPORT_CHOOSE]}, 400)
     if not hmac.compare_digest(str(form.get("csrf", "")), session.csrf):
         return _refused(request, w.CONSOLE_FORM_EXPIRED)
     kind = str(form.get("kind", ""))
     upload = form.get("file")
-    context: dict[str, Any] = {"csrf": session.csrf}
     if kind not in ("families", "contacts") or upload is None or isinstance(upload, str):
         return _page(request, "import.html", {**context, "problems": [w.CONSOLE_IMPORT_CHOOSE]}, 400)
+    data = await upload.read()
+    if looks_binary(data):
+        return _page(request, "import.html", {**context, "problems": [w.CONSOLE_UPLOAD_NOT_CSV]}, 400)
     try:
-        text = (await upload.read()).decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return _page(request, "import.html", {**context, "problems": [w.CONSOLE_IMPORT_NOT_UTF8]}, 400)
     try:
         count = (await import_families_csv(storage, text) if kind == "families"
                  else (await import_contacts_csv(storage, text))[0])
     except CsvProblems as exc:
-        return _page(request, "import.html", {**context, "problems": exc.problems}, 400)
+        return _page(request, "import.html", {**context, "problems": [chinese(p) for p in exc.items]}, 400)
     await storage.audit.record(user.user_id, f"console_import_{kind}", None, f"{count} rows")
     done = (w.CONSOLE_IMPORTED_FAMILIES if kind == "families" else w.CONSOLE_IMPORTED_CONTACTS).format(count=count)
     return _page(request, "import.html", {**context, "done": done})
@@ -215,6 +230,57 @@ async def export_visits(request: Request) -> Response:
     write_visits_csv(out, rows)
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="visits.csv"', "Cache-Control": "no-store"})
+
+
+def _replayed(request: Request, body: bytes) -> Request:
+    """The request again with its body already read (and size-checked), for Starlette's form parser."""
+    sent = False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return Request(request.scope, receive)
+
+
+BINARY_STARTS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")
+
+
+def looks_binary(data: bytes) -> bool:
+    """An Excel workbook (xlsx is a zip, xls an OLE file), a PDF or a picture chosen by mistake:
+    said as such, rather than as a wrong text encoding."""
+    return data.startswith(BINARY_STARTS) or b"\x00" in data[:4096]
+
+
+def chinese(problem: Problem) -> str:
+    """A CLI refusal as the Chinese sentence for its code, with the same parameters (field,
+    role and city shown by their Chinese names)."""
+    params = dict(problem.params)
+    if "field" in params:
+        params["field"] = w.CONSOLE_FIELD_NAMES.get(params["field"], params["field"])
+    if "role" in params:
+        params["role"] = w.CONSOLE_ROLE_NAMES.get(params["role"], params["role"])
+    if "city" in params:
+        params["city"] = _city_names().get(params["city"], params["city"])
+    if "choices" in params:  # the CLI lists codes with names; an office reads the names
+        params["choices"] = "、".join(_city_names().values())
+    if params.get("township") == "":
+        params["township"] = w.CONSOLE_NO_TOWNSHIP
+    text = w.CONSOLE_PROBLEMS[problem.code].format(**params)
+    return text if problem.line is None else w.CONSOLE_PROBLEM_LINE.format(line=problem.line, text=text)
+
+
+def _city_names() -> dict[str, str]:
+    return {d.code: d.name for d in load_catalogue()}
+
+
+def _admin_error_text(exc: Exception) -> str:
+    from bot.admin_cli import AdminError
+
+    return chinese(exc.problem) if isinstance(exc, AdminError) and exc.problem is not None else str(exc)
 
 
 def _city_of(user: User) -> str | None:
@@ -296,7 +362,8 @@ async def family_page(request: Request) -> Response:
     contacts = [a.contact_id for a in await storage.registry.assignments(family_id)]
     names = {c["id"]: c for c in await storage.registry.list_contacts()}
     return _page(request, "family.html", {"csrf": session.csrf, "family": family, "timeline": timeline,
-                                          "contacts": [names[c] for c in contacts if c in names]})
+                                          "contacts": [names[c] for c in contacts if c in names],
+                                          "role": user.role.value})
 
 
 async def contacts_page(request: Request) -> Response:
@@ -311,16 +378,53 @@ async def contacts_page(request: Request) -> Response:
 
 
 async def _contacts(request: Request, signed: tuple[Storage, Session, User], message: str = "",
-                    status: int = 200) -> Response:
+                    status: int = 200, text: str = "") -> Response:
+    from bot.reminders.coverage import gaps
+
     storage, session, _ = signed
-    return _page(request, "contacts.html", {"csrf": session.csrf, "contacts": await storage.registry.list_contacts(),
+    everyone = await storage.registry.list_contacts()
+    lacking = [{"alias": g.alias, "id": g.family_id, "city": _city_names().get(g.jurisdiction, g.jurisdiction),
+                "missing": role_names(g.missing)} for g in await gaps(storage)]
+    shown = await storage.registry.search_contacts(text) if text else everyone
+    rows = [{**c, "reach": reach_state(c)} for c in shown]
+    unreachable = sum(1 for c in everyone if reach_state(c) not in ("reachable", "left"))
+    return _page(request, "contacts.html", {"csrf": session.csrf, "contacts": rows, "all_contacts": everyone,
                                             "families": await storage.registry.search_families(None),
-                                            "message": message}, status)
+                                            "message": message, "text": text, "unreachable": unreachable,
+                                            "gaps": lacking}, status)
+
+
+def role_names(roles: tuple[str, ...]) -> str:
+    return "、".join(w.CONSOLE_ROLE_ANY if r == "any" else w.CONSOLE_ROLE_NAMES.get(r, r) for r in roles)
+
+
+def reach_state(contact: dict[str, Any]) -> str:
+    """Whether a reminder reaches this contact, as `python -m bot admin contacts` says it."""
+    if not contact["active"]:
+        return "left"
+    if contact["telegram_id"] is None:
+        return "no_telegram"
+    if contact["blocked"]:
+        return "blocked"
+    return "reachable" if contact["opened"] else "not_opened"
+
+
+async def contacts_search(request: Request) -> Response:
+    """The contacts whose name or township contains the text (POSTed: no names in URLs)."""
+    signed = await _signed_in(request)
+    if signed is None:
+        return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
+    if signed[2].role != Role.ADMIN:
+        return _refused(request, w.CONSOLE_ADMIN_ONLY)
+    form = await _checked_form(request, signed[1])
+    if form is None:
+        return _refused(request, w.CONSOLE_FORM_EXPIRED)
+    return await _contacts(request, signed, text=form.get("q", "").strip()[:MAX_SEARCH])
 
 
 async def contact_action(request: Request) -> Response:
     """POST assign / left / supervisor: one change, the CLI's one-line refusal shown as is."""
-    from bot.admin_cli import AdminError, checked_assign, checked_contact_left, checked_supervisor
+    from bot.admin_cli import AdminError, checked_assign, checked_contact_left, checked_supervisor, checked_unassign
     from bot.reminders.planner import SHANGHAI
 
     signed = await _signed_in(request)
@@ -334,13 +438,19 @@ async def contact_action(request: Request) -> Response:
         return _refused(request, w.CONSOLE_FORM_EXPIRED)
     action = request.path_params["action"]
     contact = parse_id(form.get("contact", ""))
-    other = parse_id(form.get("family", "") if action == "assign" else form.get("supervisor", ""))
+    other = parse_id(form.get("family", "") if action in ("assign", "unassign") else form.get("supervisor", ""))
     if contact is None or (action != "left" and other is None):
         return await _contacts(request, signed, w.CONSOLE_CHOOSE_BOTH, 400)
     today = dt.datetime.now(SHANGHAI).date()
+    message = w.CONSOLE_SAVED
     try:
         if action == "assign" and other is not None:
-            await checked_assign(storage, other, contact, today, today)
+            outcome = await checked_assign(storage, other, contact, today, today)
+            if outcome.missing:  # as the CLI's warning: some of the schedule's reminders go to nobody
+                message += w.CONSOLE_STILL_MISSING.format(roles=role_names(outcome.missing))
+        elif action == "unassign" and other is not None:
+            cancelled = await checked_unassign(storage, other, contact)
+            message = w.CONSOLE_UNASSIGNED.format(count=cancelled)
         elif action == "left":
             await checked_contact_left(storage, contact)
         elif action == "supervisor" and other is not None:
@@ -348,13 +458,18 @@ async def contact_action(request: Request) -> Response:
         else:
             return _refused(request, w.CONSOLE_NO_SUCH_FAMILY, 404)
     except AdminError as exc:
-        return await _contacts(request, signed, str(exc), 400)
-    await storage.audit.record(user.user_id, f"console_{action}", None, f"contact {contact}")
-    return await _contacts(request, signed, w.CONSOLE_SAVED)
+        return await _contacts(request, signed, _admin_error_text(exc), 400)
+    await storage.audit.record(user.user_id, f"console_{action}", None,
+                               f"contact {contact}" + (f" family {other}" if action in ("assign", "unassign") else ""))
+    return await _contacts(request, signed, message)
 
 
 def console_routes() -> list[BaseRoute]:
+    from bot.web import console_registry as r
+
     return [
+        *r.registry_routes(),
+        Route("/console/contacts/search", contacts_search, methods=["POST"]),
         Route("/console/contacts", contacts_page, methods=["GET"]),
         Route("/console/contacts/{action}", contact_action, methods=["POST"]),
         Route("/console/family/{family}", family_page, methods=["GET"]),

@@ -12,6 +12,10 @@ from dataclasses import dataclass, field
 from starlette.requests import Request
 
 MAX_BODY_BYTES = 64 * 1024  # a profile or a question is a few hundred bytes
+# the office console's CSV import: a city's registry (tens of thousands of families) fits;
+# the route counts the upload as it arrives (`read_body`), so it is not held to MAX_BODY_BYTES
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+OWN_LIMIT_PATHS = frozenset({"/console/import"})
 
 
 class BodyTooLarge(Exception):

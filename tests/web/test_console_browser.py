@@ -1,7 +1,9 @@
 """The office console in a real browser (Debian's chromium driven by Playwright): an admin
 signs in with the link `python -m bot admin console-link` printed, uploads a CSV with a bad
 row (every bad line shown, nothing imported), then a good one, and sees the families in the
-list. Screenshots go to build/screenshots/console-*.png for a person to look at."""
+list; then creates a family, assigns and unassigns a contact and forgets the family by typing
+its alias. Screenshots go to build/screenshots/console-*.png (or LIANXIN_SCREENSHOTS) for a
+person to look at."""
 
 from __future__ import annotations
 
@@ -21,6 +23,8 @@ import pytest
 from bot.storage import Role, Storage
 from dialogs import web_copy as w
 from tests.web.test_browser import DESK, SCREENSHOTS, _chromium
+
+SHOTS = Path(os.environ.get("LIANXIN_SCREENSHOTS") or SCREENSHOTS)
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN = 7001
@@ -73,7 +77,7 @@ def test_an_admin_signs_in_by_link_and_imports_a_csv(console_server: tuple[str, 
     link = made.stdout.strip()
     (tmp_path / "bad.csv").write_text(BAD, encoding="utf-8")
     (tmp_path / "good.csv").write_text(GOOD, encoding="utf-8")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=_chromium())
         page: Any = chromium.new_context(viewport=DESK, locale="zh-CN").new_page()
@@ -84,16 +88,84 @@ def test_an_admin_signs_in_by_link_and_imports_a_csv(console_server: tuple[str, 
         page.set_input_files("input[type=file]", str(tmp_path / "bad.csv"))
         page.get_by_role("button", name=w.CONSOLE_IMPORT_BUTTON).click()
         problems = page.locator("#import-problems").inner_text()
-        assert "line 3" in problems and "line 2" not in problems
-        page.screenshot(path=str(SCREENSHOTS / "console-1-import-refused.png"), full_page=True)
+        assert "第 3 行" in problems and "第 2 行" not in problems and "不是名册支持的城市" in problems
+        page.screenshot(path=str(SHOTS / "console-1-import-refused.png"), full_page=True)
         page.set_input_files("input[type=file]", str(tmp_path / "good.csv"))
         page.get_by_role("button", name=w.CONSOLE_IMPORT_BUTTON).click()
         assert page.locator("#import-done").inner_text() == w.CONSOLE_IMPORTED_FAMILIES.format(count=2)
         page.get_by_role("link", name=w.CONSOLE_BACK).click()
         rows = page.locator("table.families tbody tr").all_inner_texts()
         assert len(rows) == 2 and any("赵家" in r and "北村" in r for r in rows)
-        page.screenshot(path=str(SCREENSHOTS / "console-2-families.png"), full_page=True)
+        page.screenshot(path=str(SHOTS / "console-2-families.png"), full_page=True)
         again = page.context.browser.new_context().new_page()
         again.goto(base + link)  # the same link a second time
         assert w.CONSOLE_LINK_REFUSED in again.content()
+        chromium.close()
+
+
+def _link(env: dict[str, str]) -> str:
+    made = subprocess.run([sys.executable, "-m", "bot", "admin", "console-link", str(ADMIN)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert made.returncode == 0, made.stderr
+    return made.stdout.strip()
+
+
+def test_an_admin_creates_a_family_assigns_unassigns_and_forgets_it(console_server: tuple[str, dict[str, str]],
+                                                                    tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    base, env = console_server
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=_chromium())
+        page: Any = chromium.new_context(viewport=DESK, locale="zh-CN").new_page()
+        page.goto(base + _link(env))
+        page.get_by_role("button", name=w.CONSOLE_LINK_BUTTON).click()
+        page.get_by_role("link", name=w.CONSOLE_NEW_FAMILY).click()
+        page.get_by_role("button", name=w.CONSOLE_SAVE).click()  # the browser asks for the alias first
+        assert page.url == base + "/console/family/new"
+        page.fill("input[name=alias]", "周家")
+        page.get_by_role("button", name=w.CONSOLE_SAVE).click()  # no city chosen: refused in Chinese
+        assert "城市必须填写" in page.locator("#problems").inner_text()
+        page.screenshot(path=str(SHOTS / "console-3-family-refused.png"), full_page=True)
+        page.select_option("select[name=jurisdiction]", label="开封市")
+        page.fill("input[name=township]", "城关镇")
+        page.fill("input[name=village]", "北村")
+        page.check("input[name=old_sick]")
+        page.get_by_role("button", name=w.CONSOLE_SAVE).click()
+        assert page.locator("h1").inner_text() == "周家（城关镇北村）"
+        page.goto(base + "/console/contact/new")
+        page.fill("input[name=name]", "刘干部")
+        page.select_option("select[name=role]", "village_cadre")
+        page.fill("input[name=telegram_id]", "9001")
+        page.get_by_role("button", name=w.CONSOLE_SAVE).click()
+        assert page.url == base + "/console/contacts"
+        assert w.CONSOLE_REACH["not_opened"] in page.locator("#contacts").inner_text()
+        page.locator("#assign").get_by_role("button", name=w.CONSOLE_ASSIGN).click()
+        saved = page.locator("#message").inner_text()  # saved, and which roles 周家 still lacks
+        assert saved == w.CONSOLE_SAVED + w.CONSOLE_STILL_MISSING.format(roles="卫生计生干部、乡镇领导")
+        page.screenshot(path=str(SHOTS / "console-4-contacts.png"), full_page=True)
+        page.get_by_role("link", name=w.CONSOLE_BACK).click()
+        page.get_by_role("link", name="周家").click()
+        assert "刘干部" in page.locator("#contacts").inner_text()
+        page.screenshot(path=str(SHOTS / "console-5-family.png"), full_page=True)
+        page.locator("#contacts").get_by_role("button", name=w.CONSOLE_UNASSIGN).click()
+        assert page.locator("#message").inner_text().startswith("已取消分配")
+        page.get_by_role("link", name=w.CONSOLE_BACK).click()
+        page.get_by_role("link", name="周家").click()
+        assert w.CONSOLE_NO_CONTACTS in page.content()
+        page.fill("input[name=confirm]", "李家")
+        page.get_by_role("button", name=w.CONSOLE_FORGET).click()
+        assert w.CONSOLE_FORGET_MISMATCH in page.content()
+        page.go_back()
+        page.fill("input[name=confirm]", "周家")
+        page.screenshot(path=str(SHOTS / "console-6-forget.png"), full_page=True)
+        page.get_by_role("button", name=w.CONSOLE_FORGET).click()
+        assert w.CONSOLE_FORGOTTEN in page.content()
+        page.goto(base + "/console")
+        assert w.CONSOLE_NO_FAMILIES in page.content()
+        page.get_by_role("link", name=w.CONSOLE_MAINTENANCE).click()
+        page.locator("#backup").get_by_role("button", name=w.CONSOLE_BACKUP).click()
+        assert "已备份：lianxin-" in page.locator("#message").inner_text()
+        page.screenshot(path=str(SHOTS / "console-7-backup.png"), full_page=True)
         chromium.close()

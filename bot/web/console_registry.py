@@ -1,0 +1,264 @@
+"""The office console's registry changes beyond assigning: create and edit families and
+contacts, forget a family, back up the database and apply the retention settings.
+
+Admins only, every form CSRF-checked and every change audited. Each change goes through the
+function the CLI uses (`admin_cli.checked_*`, `backup_to`, `apply_retention`), so a family
+typed into the form is checked exactly as a row of the families CSV is."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from bot.ids import parse_id
+from bot.reminders.registry_csv import CsvProblems
+from bot.storage import Role, Storage, User
+from bot.storage.console import Session
+from bot.web.console import _admin_error_text, _checked_form, _page, _refused, _signed_in, chinese
+from dialogs import web_copy as w
+from knowledge.catalogue import load_catalogue
+
+FAMILY_CELLS = ("alias", "jurisdiction", "township", "village", "contact_note", "old_sick", "lives_alone",
+                "telegram_id")
+CONTACT_CELLS = ("name", "role", "township", "telegram_id")
+Signed = tuple[Storage, Session, User]
+
+
+async def _admin(request: Request) -> Signed | Response:
+    """The signed-in admin, or the refusal to answer with (not signed in, or staff)."""
+    signed = await _signed_in(request)
+    if signed is None:
+        return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
+    if signed[2].role != Role.ADMIN:
+        return _refused(request, w.CONSOLE_ADMIN_ONLY)
+    return signed
+
+
+async def _admin_form(request: Request) -> tuple[Signed, dict[str, str]] | Response:
+    signed = await _admin(request)
+    if isinstance(signed, Response):
+        return signed
+    form = await _checked_form(request, signed[1])
+    if form is None:
+        return _refused(request, w.CONSOLE_FORM_EXPIRED)
+    return signed, form
+
+
+def _cities() -> list[tuple[str, str]]:
+    return [(d.code, d.name) for d in load_catalogue()]
+
+
+def _as_cells(record: dict[str, Any], names: tuple[str, ...]) -> dict[str, str]:
+    """A stored family or contact as the form's text cells (flags as "1" or "")."""
+    cells = {n: "" if record.get(n) is None else str(record[n]) for n in names}
+    for flag in ("old_sick", "lives_alone"):
+        if flag in cells:
+            cells[flag] = "1" if record.get(flag) else ""
+    return cells
+
+
+def _family_form(request: Request, session: Session, cells: dict[str, str], family_id: int | None,
+                 problems: list[str] | None = None, status: int = 200) -> Response:
+    return _page(request, "family_form.html", {"csrf": session.csrf, "cells": cells, "family_id": family_id,
+                                               "cities": _cities(), "problems": problems or []}, status)
+
+
+def _contact_form(request: Request, session: Session, cells: dict[str, str], contact_id: int | None,
+                  problems: list[str] | None = None, status: int = 200) -> Response:
+    return _page(request, "contact_form.html", {"csrf": session.csrf, "cells": cells, "contact_id": contact_id,
+                                                "roles": list(w.CONSOLE_ROLE_NAMES.items()),
+                                                "problems": problems or []}, status)
+
+
+async def family_form(request: Request) -> Response:
+    """GET: the empty form for a new family, or a family's fields to edit."""
+    signed = await _admin(request)
+    if isinstance(signed, Response):
+        return signed
+    storage, session, _ = signed
+    if "family" not in request.path_params:
+        return _family_form(request, session, dict.fromkeys(FAMILY_CELLS, ""), None)
+    family_id = parse_id(request.path_params["family"])
+    family = await storage.registry.family(family_id) if family_id is not None else None
+    if family_id is None or family is None:
+        return _refused(request, w.CONSOLE_NO_SUCH_FAMILY, 404)
+    await signed[0].audit.record(signed[2].user_id, "read_care_family", None,
+                                 f"{family['jurisdiction']} #{family_id}")  # the form shows the record
+    return _family_form(request, session, _as_cells(family, FAMILY_CELLS), family_id)
+
+
+async def family_save(request: Request) -> Response:
+    """POST: create or edit a family through `checked_family` (the families CSV's validation);
+    each problem is shown in Chinese with what was typed kept in the form."""
+    from bot.admin_cli import AdminError, checked_family
+
+    answer = await _admin_form(request)
+    if isinstance(answer, Response):
+        return answer
+    (storage, session, user), form = answer
+    family_id: int | None = None
+    if "family" in request.path_params:
+        family_id = parse_id(request.path_params["family"])
+        if family_id is None:
+            return _refused(request, w.CONSOLE_NO_SUCH_FAMILY, 404)
+    cells = {n: form.get(n, "") for n in FAMILY_CELLS}
+    try:
+        saved = await checked_family(storage, cells, family_id)
+    except CsvProblems as exc:
+        return _family_form(request, session, cells, family_id, [chinese(p) for p in exc.items], 400)
+    except AdminError as exc:
+        return _refused(request, _admin_error_text(exc), 404)
+    action = "console_create_family" if family_id is None else "console_edit_family"
+    await storage.audit.record(user.user_id, action, None, f"{saved['jurisdiction']} #{saved['id']}")
+    return RedirectResponse(f"/console/family/{saved['id']}", status_code=303)
+
+
+async def contact_form(request: Request) -> Response:
+    signed = await _admin(request)
+    if isinstance(signed, Response):
+        return signed
+    storage, session, _ = signed
+    if "contact" not in request.path_params:
+        return _contact_form(request, session, dict.fromkeys(CONTACT_CELLS, ""), None)
+    contact_id = parse_id(request.path_params["contact"])
+    contact = await storage.registry.contact(contact_id) if contact_id is not None else None
+    if contact_id is None or contact is None:
+        return _refused(request, w.CONSOLE_PROBLEMS["contact_unknown"].format(contact=contact_id or "?"), 404)
+    return _contact_form(request, session, _as_cells(contact, CONTACT_CELLS), contact_id)
+
+
+async def contact_save(request: Request) -> Response:
+    """POST: create or edit a contact through `checked_contact` (the contacts CSV's validation)."""
+    from bot.admin_cli import AdminError, checked_contact
+
+    answer = await _admin_form(request)
+    if isinstance(answer, Response):
+        return answer
+    (storage, session, user), form = answer
+    contact_id: int | None = None
+    if "contact" in request.path_params:
+        contact_id = parse_id(request.path_params["contact"])
+        if contact_id is None:
+            return _refused(request, w.CONSOLE_PROBLEMS["contact_unknown"].format(contact="?"), 404)
+    cells = {n: form.get(n, "") for n in CONTACT_CELLS}
+    try:
+        saved = await checked_contact(storage, cells, contact_id)
+    except CsvProblems as exc:
+        return _contact_form(request, session, cells, contact_id, [chinese(p) for p in exc.items], 400)
+    except AdminError as exc:
+        return _refused(request, _admin_error_text(exc), 404)
+    action = "console_create_contact" if contact_id is None else "console_edit_contact"
+    await storage.audit.record(user.user_id, action, None, f"contact {saved['id']}")
+    return RedirectResponse("/console/contacts", status_code=303)
+
+
+async def forget(request: Request) -> Response:
+    """POST: delete a family and everything about it, as `admin forget-family`, once the
+    family's alias has been typed to confirm (a click alone never deletes a family)."""
+    from bot.admin_cli import AdminError, checked_forget_family
+
+    answer = await _admin_form(request)
+    if isinstance(answer, Response):
+        return answer
+    (storage, _, user), form = answer
+    family_id = parse_id(form.get("family", ""))
+    family = await storage.registry.family(family_id) if family_id is not None else None
+    if family_id is None or family is None:
+        return _refused(request, w.CONSOLE_NO_SUCH_FAMILY, 404)
+    if form.get("confirm", "").strip() != family["alias"]:
+        return _refused(request, w.CONSOLE_FORGET_MISMATCH, 400)
+    try:
+        await checked_forget_family(storage, family_id, actor=user.user_id)  # audited as forget_family
+    except AdminError as exc:  # deleted meanwhile by someone else
+        return _refused(request, _admin_error_text(exc), 404)
+    return _page(request, "refused.html", {"message": w.CONSOLE_FORGOTTEN})
+
+
+def backup_folder(request: Request, storage: Storage) -> Path:
+    """BOT_BACKUP_DIR, or a `backups` folder beside the database."""
+    configured: Path | None = request.app.state.settings.bot_backup_dir
+    return configured or storage.path.parent / "backups"
+
+
+async def _maintenance(request: Request, signed: Signed, message: str = "", status: int = 200) -> Response:
+    from bot.settings import retention_days
+
+    storage, session, _ = signed
+    figures = await storage.ops.status()  # as `admin status`
+    figures["size_bytes"] = _size(int(figures["size_bytes"]))
+    shown = [(label, "—" if figures.get(key) is None else figures[key]) for key, label in w.CONSOLE_STATUS_ROWS.items()]
+    days = retention_days(request.app.state.settings)
+    why = w.CONSOLE_RETENTION_WHY.format(notes=days["notes_days"], dialogs=days["dialog_days"],
+                                         reminders=days["reminder_days"], audit=days["audit_days"])
+    return _page(request, "maintenance.html", {
+        "csrf": session.csrf, "message": message, "retention_why": why, "status": shown,
+        "backup_why": w.CONSOLE_BACKUP_WHY.format(folder=backup_folder(request, storage))}, status)
+
+
+async def maintenance(request: Request) -> Response:
+    signed = await _admin(request)
+    return signed if isinstance(signed, Response) else await _maintenance(request, signed)
+
+
+def _size(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB" if size >= 1024 * 1024 else f"{max(1, round(size / 1024))} KB"
+
+
+async def backup(request: Request) -> Response:
+    """POST: an online backup into the server's backup folder, as `admin backup` (never a
+    download: the file would leave the server's protection)."""
+    from bot.admin_cli import backup_to
+    from bot.reminders.planner import SHANGHAI
+
+    answer = await _admin_form(request)
+    if isinstance(answer, Response):
+        return answer
+    signed, _ = answer
+    storage, _, user = signed
+    stamp = dt.datetime.now(SHANGHAI).strftime("%Y-%m-%d-%H%M%S")
+    target = backup_folder(request, storage) / f"lianxin-{stamp}.sqlite3"
+    try:
+        size = await backup_to(storage, target)
+    except OSError:
+        return await _maintenance(request, signed, w.CONSOLE_BACKUP_FAILED, 503)
+    await storage.audit.record(user.user_id, "console_backup", None, f"{target.name} {size} bytes")
+    return await _maintenance(request, signed, w.CONSOLE_BACKUP_DONE.format(name=target.name, size=_size(size)))
+
+
+async def retention(request: Request) -> Response:
+    """POST: the retention settings applied now, as `admin retention`; what was removed is shown."""
+    from bot.admin_cli import apply_retention
+    from bot.reminders.planner import SHANGHAI
+
+    answer = await _admin_form(request)
+    if isinstance(answer, Response):
+        return answer
+    signed, _ = answer
+    storage, _, user = signed
+    counts = await apply_retention(storage, request.app.state.settings, dt.datetime.now(SHANGHAI))
+    await storage.audit.record(user.user_id, "console_retention", None,
+                               ", ".join(f"{k}: {v}" for k, v in counts.items()))
+    return await _maintenance(request, signed, w.CONSOLE_RETENTION_DONE.format(**counts))
+
+
+def registry_routes() -> list[BaseRoute]:
+    """Listed before the console's own routes, so /console/family/new is not read as a family id."""
+    return [
+        Route("/console/family/new", family_form, methods=["GET"]),
+        Route("/console/family/new", family_save, methods=["POST"]),
+        Route("/console/family/{family}/edit", family_form, methods=["GET"]),
+        Route("/console/family/{family}/edit", family_save, methods=["POST"]),
+        Route("/console/contact/new", contact_form, methods=["GET"]),
+        Route("/console/contact/new", contact_save, methods=["POST"]),
+        Route("/console/contact/{contact}/edit", contact_form, methods=["GET"]),
+        Route("/console/contact/{contact}/edit", contact_save, methods=["POST"]),
+        Route("/console/forget", forget, methods=["POST"]),
+        Route("/console/maintenance", maintenance, methods=["GET"]),
+        Route("/console/backup", backup, methods=["POST"]),
+        Route("/console/retention", retention, methods=["POST"]),
+    ]
