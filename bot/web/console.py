@@ -325,7 +325,10 @@ async def contact_action(request: Request) -> Response:
 
 
 def console_routes() -> list[BaseRoute]:
+    from bot.web.console_reports import report_routes  # it imports this module's helpers
+
     return [
+        *report_routes(),
         Route("/console/contacts", contacts_page, methods=["GET"]),
         Route("/console/contacts/{action}", contact_action, methods=["POST"]),
         Route("/console/family/{family}", family_page, methods=["GET"]),
