@@ -189,8 +189,10 @@ REPORT_COL_URGENT_RAISED = "发起紧急走访"
 REPORT_COL_URGENT_DONE = "紧急走访已完成"
 REPORT_COL_UNDELIVERABLE = "收不到提醒的联系人"
 REPORT_MONTH_RULE = ("“应”指本月到期的提醒（节日走访按每位联系人一条）；"
-                     "“其中已完成”指这些提醒在 {as_of} 零点前记录完成的；"
-                     "“逾期未完成”为 {as_of} 时已过期、尚未完成的全部提醒；收不到提醒的联系人请电话联系。")
+                     "“其中已完成”指这些提醒在{by}记录完成的；"
+                     "“逾期未完成”为 {as_of} 前到期、{by}尚未完成的全部提醒；收不到提醒的联系人请电话联系。")
+REPORT_BY_MONTH_END = "{as_of} 零点前"
+REPORT_BY_NOW = "报表生成时"
 REPORT_GENERATED = "生成时间：{at}（北京时间）；生成人：{by}"
 REPORT_BY_USER = "用户 {user}（{role}）"
 REPORT_ROLES = {"admin": "管理员", "staff": "工作人员"}

@@ -272,6 +272,7 @@ class MonthlyReport:
     year: int
     month: int
     as_of: dt.date  # overdue counted on this day: the day after the month, or today for the current month
+    month_over: bool  # False for the current month: "done" then means done by the time of the report
     basis: tuple[Basis, ...]
     note: str | None
     rows: list[MonthlyRow]
@@ -339,5 +340,6 @@ async def monthly_report(storage: Storage, city: str, year: int, month: int, now
     for name in MonthlyRow.FIGURES:
         setattr(total, name, sum(getattr(r, name) for r in ordered))
     schedule = load_schedule(city)
-    return MonthlyReport(city, get_document(city).name, year, month, as_of, schedule_basis(city), schedule.note,
+    return MonthlyReport(city, get_document(city).name, year, month, as_of, as_of > end, schedule_basis(city),
+                         schedule.note,
                          ordered, total, now, generated_by)
