@@ -194,6 +194,7 @@ def festival_windows(city: str, year: int) -> tuple[FestivalWindow, ...]:
 
 def _festival_cell(window: FestivalWindow, visits: list[dict[str, object]], today: dt.date) -> FestivalCell:
     reminder_kind = f"festival:{window.name}"
+    visits = [v for v in visits if str(v["day"]) <= today.isoformat()]  # as the report's day saw them
     for v in visits:  # a visit logged for this festival's reminder of the year, wherever it falls
         if v["reminder_kind"] == reminder_kind and v["reminder_due"] == window.day.isoformat():
             return FestivalCell("done", dt.date.fromisoformat(str(v["day"])), str(v["contact"] or ""))

@@ -35,6 +35,11 @@ class _Refusal(Exception):
         self.status = status
 
 
+def now() -> dt.datetime:
+    """The report's clock (Asia/Shanghai); tests set it to a fixed moment."""
+    return dt.datetime.now(SHANGHAI)
+
+
 def _cities() -> list[tuple[str, str]]:
     return [(d.code, d.name) for d in load_catalogue()]
 
@@ -104,7 +109,7 @@ async def index(request: Request) -> Response:
     if signed is None:
         return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
     _storage, session, user = signed
-    today = dt.datetime.now(SHANGHAI).date()
+    today = now().date()
     city = user.jurisdiction if user.role != Role.ADMIN else None
     if user.role != Role.ADMIN and not city:
         return _refused(request, w.CONSOLE_NO_CITY)
@@ -119,11 +124,13 @@ async def _report(request: Request, template: str, build: Any) -> Response:
     if signed is None:
         return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
     storage, session, user = signed
-    now = dt.datetime.now(SHANGHAI)
     try:
         city = _chosen_city(request, user)
-        choices, action, period, figures = await build(request, storage, user, city, now)
+        choices, action, period, figures = await build(request, storage, user, city, now())
     except _Refusal as exc:
+        if exc.status == 403:  # someone asked for a city not theirs: worth a line in the audit log
+            asked = request.query_params.get("city", "")[:20]
+            await storage.audit.record(user.user_id, "console_report_refused", None, f"{template} city={asked}")
         return _page(request, "report_refused.html", {"message": exc.message}, exc.status)
     except rp.ReportRefused:
         return _page(request, "report_refused.html", {"message": w.REPORT_NOT_BEGUN}, 400)
@@ -135,34 +142,34 @@ async def _report(request: Request, template: str, build: Any) -> Response:
 
 
 async def _quarter_figures(request: Request, storage: Storage, user: User, city: str | None,
-                           now: dt.datetime) -> tuple[dict[str, Any], str, str, dict[str, Any]]:
-    year = _year(request, now.date())
-    quarter = _quarter(request, year, now.date())
+                           moment: dt.datetime) -> tuple[dict[str, Any], str, str, dict[str, Any]]:
+    year = _year(request, moment.date())
+    quarter = _quarter(request, year, moment.date())
     choices = {"year": year, "quarter": quarter}
     if city is None:
         return choices, "", "", {}
-    report = await rp.quarter_report(storage, city, year, quarter, now.date())
+    report = await rp.quarter_report(storage, city, year, quarter, moment.date())
     return choices, "console_report_quarter", f"{year} Q{quarter}", {"report": report}
 
 
 async def _festival_figures(request: Request, storage: Storage, user: User, city: str | None,
-                            now: dt.datetime) -> tuple[dict[str, Any], str, str, dict[str, Any]]:
-    year = _year(request, now.date())
+                            moment: dt.datetime) -> tuple[dict[str, Any], str, str, dict[str, Any]]:
+    year = _year(request, moment.date())
     choices = {"year": year}
     if city is None:
         return choices, "", "", {}
-    report = await rp.festival_report(storage, city, year, now.date())
+    report = await rp.festival_report(storage, city, year, moment.date())
     lead = max((f.lead_days for f in rp.load_schedule(city).festivals), default=0)
     return choices, "console_report_festivals", str(year), {"report": report, "lead": lead}
 
 
 async def _monthly_figures(request: Request, storage: Storage, user: User, city: str | None,
-                           now: dt.datetime) -> tuple[dict[str, Any], str, str, dict[str, Any]]:
-    year, month = _month(request, now.date())
+                           moment: dt.datetime) -> tuple[dict[str, Any], str, str, dict[str, Any]]:
+    year, month = _month(request, moment.date())
     choices = {"month": f"{year:04d}-{month:02d}"}
     if city is None:
         return choices, "", "", {}
-    report = await rp.monthly_report(storage, city, year, month, now, _by(user))
+    report = await rp.monthly_report(storage, city, year, month, moment, _by(user))
     return choices, "console_report_monthly", f"{year:04d}-{month:02d}", {"report": report}
 
 
