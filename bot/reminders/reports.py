@@ -310,37 +310,25 @@ async def monthly_report(storage: Storage, city: str, year: int, month: int, now
     def row(township: str) -> MonthlyRow:
         return rows.setdefault(township, MonthlyRow(township))
 
-    for f in await reports.families(city):
-        row(f["township"]).families += 1
-    for township, is_call, due, done in await reports.month_due(city, start, end, cutoff):
-        r = row(township)
-        if is_call:
-            r.calls_due += due
-            r.calls_done += done
-        else:
-            r.visits_due += due
-            r.visits_done += done
+    for township, count in await reports.township_families(city):
+        row(township).families += count
+    start_utc = _utc_text(start)
+    for c in await reports.month_reminders(city, start, end, as_of, start_utc, cutoff):
+        r = row(c.township)
+        r.calls_due, r.calls_done, r.visits_due, r.visits_done = c.calls_due, c.calls_done, c.visits_due, c.visits_done
+        r.overdue, r.escalations, r.undeliverable = c.overdue, c.escalations, c.undeliverable
     for township, is_call, logged in await reports.month_logged(city, start, min(end, now.date())):
         if is_call:
             row(township).calls_logged += logged
         else:
             row(township).visits_logged += logged
-    for township, count in await reports.overdue_at(city, as_of, cutoff):
-        row(township).overdue += count
-    for township, at in await reports.escalation_times(city, end):
-        moment = dt.datetime.fromisoformat(at)
-        if start <= moment.astimezone(SHANGHAI).date() <= end and moment <= now:
-            row(township).escalations += 1
     for township, _family, done in await reports.month_urgent(city, start, end, cutoff):
         row(township).urgent_raised += 1
         row(township).urgent_done += done
-    for township, count in await reports.undeliverable_contacts(city, end):
-        row(township).undeliverable += count
     ordered = [rows[t] for t in sorted(rows)]
     total = MonthlyRow(ALL_TOWNSHIPS)
     for name in MonthlyRow.FIGURES:
         setattr(total, name, sum(getattr(r, name) for r in ordered))
     schedule = load_schedule(city)
     return MonthlyReport(city, get_document(city).name, year, month, as_of, as_of > end, schedule_basis(city),
-                         schedule.note,
-                         ordered, total, now, generated_by)
+                         schedule.note, ordered, total, now, generated_by)

@@ -9,6 +9,7 @@ reminder is closed later."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from bot.storage.db import Database
@@ -20,6 +21,20 @@ _CITY = " JOIN care_families f ON f.id = {t}.family_id AND f.active = 1 AND f.ju
 
 def _city(alias: str) -> str:
     return _CITY.format(t=alias)
+
+
+@dataclass(frozen=True)
+class MonthCounts:
+    """One township's reminder figures for a month (see `Reports.month_reminders`)."""
+
+    township: str
+    calls_due: int
+    calls_done: int
+    visits_due: int
+    visits_done: int
+    overdue: int
+    escalations: int
+    undeliverable: int
 
 
 class Reports:
@@ -68,15 +83,35 @@ class Reports:
         first, last = f"{year:04d}-01-01", f"{year:04d}-12-31"
         return [dict(r) for r in await self._db.all(sql, (city, first, last, first, last))]
 
-    async def month_due(self, city: str, start: dt.date, end: dt.date,
-                        cutoff_utc: str) -> list[tuple[str, bool, int, int]]:
-        """(township, is a call, reminders falling due in [start, end], of them done before
-        cutoff_utc); urgent visits are counted apart (`month_urgent`)."""
-        sql = (f"SELECT f.township, r.kind = '{CALL}', COUNT(*),"
-               " SUM(r.status = 'done' AND r.acked_at < ?) FROM care_reminders r" + _city("r") +
-               " WHERE r.due_date BETWEEN ? AND ? AND r.kind != 'urgent' GROUP BY 1, 2")
-        rows = await self._db.all(sql, (cutoff_utc, city, start.isoformat(), end.isoformat()))
-        return [(str(r[0]), bool(r[1]), int(r[2]), int(r[3] or 0)) for r in rows]
+    async def township_families(self, city: str) -> list[tuple[str, int]]:
+        """(township, active families) for the city."""
+        rows = await self._db.all("SELECT township, COUNT(*) FROM care_families WHERE active = 1 AND jurisdiction = ?"
+                                  " GROUP BY township", (city,))
+        return [(str(r[0]), int(r[1])) for r in rows]
+
+    async def month_reminders(self, city: str, start: dt.date, end: dt.date, as_of: dt.date, start_utc: str,
+                              cutoff_utc: str) -> list[MonthCounts]:
+        """Per township, in one pass over the reminders due by the month's end: calls and
+        visits falling due in [start, end] and how many of them were done before cutoff_utc
+        (urgent visits are counted apart, `month_urgent`); reminders due before `as_of` and
+        not done before cutoff_utc (overdue); escalations between start_utc and cutoff_utc
+        (`datetime()` reads the offset each was stamped with); and the contacts whose open
+        reminders Telegram refused to deliver (blocked the bot or never opened it)."""
+        in_month = "r.due_date BETWEEN ? AND ?"
+        done = "r.status = 'done' AND r.acked_at < ?"
+        sql = (f"SELECT f.township, SUM(r.kind = '{CALL}' AND {in_month}),"
+               f" SUM(r.kind = '{CALL}' AND {in_month} AND {done}),"
+               f" SUM(r.kind NOT IN ('{CALL}', 'urgent') AND {in_month}),"
+               f" SUM(r.kind NOT IN ('{CALL}', 'urgent') AND {in_month} AND {done}),"
+               f" SUM(r.due_date < ? AND NOT ({done})),"
+               " SUM(r.escalated_at IS NOT NULL AND datetime(r.escalated_at) >= datetime(?)"
+               "     AND datetime(r.escalated_at) < datetime(?)),"
+               " COUNT(DISTINCT CASE WHEN r.undeliverable = 1 AND r.status != 'done' THEN r.contact_id END)"
+               " FROM care_reminders r" + _city("r") + " WHERE r.due_date <= ? GROUP BY f.township")
+        first, last = start.isoformat(), end.isoformat()
+        params = (first, last, first, last, cutoff_utc, first, last, first, last, cutoff_utc,
+                  as_of.isoformat(), cutoff_utc, start_utc, cutoff_utc, city, last)
+        return [MonthCounts(str(r[0]), *(int(v or 0) for v in r[1:])) for r in await self._db.all(sql, params)]
 
     async def month_logged(self, city: str, start: dt.date, end: dt.date) -> list[tuple[str, bool, int]]:
         """(township, is a call, visits logged with a day in [start, end])."""
@@ -84,19 +119,6 @@ class Reports:
                " WHERE v.day BETWEEN ? AND ? GROUP BY 1, 2")
         return [(str(r[0]), bool(r[1]), int(r[2]))
                 for r in await self._db.all(sql, (city, start.isoformat(), end.isoformat()))]
-
-    async def overdue_at(self, city: str, day: dt.date, cutoff_utc: str) -> list[tuple[str, int]]:
-        """(township, reminders due before `day` and not done before cutoff_utc)."""
-        sql = ("SELECT f.township, COUNT(*) FROM care_reminders r" + _city("r") +
-               " WHERE r.due_date < ? AND NOT (r.status = 'done' AND r.acked_at < ?) GROUP BY 1")
-        return [(str(r[0]), int(r[1])) for r in await self._db.all(sql, (city, day.isoformat(), cutoff_utc))]
-
-    async def escalation_times(self, city: str, due_by: dt.date) -> list[tuple[str, str]]:
-        """(township, escalated_at) of every escalated reminder due by `due_by` (an escalation
-        comes after the due date); the caller keeps those of its month, in Shanghai time."""
-        sql = ("SELECT f.township, r.escalated_at FROM care_reminders r" + _city("r") +
-               " WHERE r.escalated_at IS NOT NULL AND r.due_date <= ?")
-        return [(str(r[0]), str(r[1])) for r in await self._db.all(sql, (city, due_by.isoformat()))]
 
     async def month_urgent(self, city: str, start: dt.date, end: dt.date,
                            cutoff_utc: str) -> list[tuple[str, int, bool]]:
@@ -107,10 +129,3 @@ class Reports:
                " GROUP BY r.family_id, r.due_date")
         rows = await self._db.all(sql, (cutoff_utc, city, start.isoformat(), end.isoformat()))
         return [(str(r[0]), int(r[1]), bool(r[2])) for r in rows]
-
-    async def undeliverable_contacts(self, city: str, due_by: dt.date) -> list[tuple[str, int]]:
-        """(township, contacts) whose reminders due by `due_by`, still open, Telegram refused
-        to deliver (blocked the bot or never opened it): someone must phone them."""
-        sql = ("SELECT f.township, COUNT(DISTINCT r.contact_id) FROM care_reminders r" + _city("r") +
-               " WHERE r.undeliverable = 1 AND r.status != 'done' AND r.due_date <= ? GROUP BY 1")
-        return [(str(r[0]), int(r[1])) for r in await self._db.all(sql, (city, due_by.isoformat()))]
