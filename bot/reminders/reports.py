@@ -104,6 +104,10 @@ class QuarterReport:
     not_visited: list[NotVisited]
 
 
+def _four(values: list[int]) -> tuple[int, int, int, int]:
+    return values[0], values[1], values[2], values[3]
+
+
 async def quarter_report(storage: Storage, city: str, year: int, quarter: int, today: dt.date) -> QuarterReport:
     """Per township and quarter: families, families visited in person, calls, coverage; and
     the families not visited in `quarter`, with their contacts, so the office can act."""
@@ -118,11 +122,11 @@ async def quarter_report(storage: Storage, city: str, year: int, quarter: int, t
     for township, q, seen, called in await storage.reports.quarter_counts(city, year):
         visited[township][q - 1] += seen
         calls[township][q - 1] += called
-    rows = [QuarterRow(t, counted[t], tuple(visited[t]), tuple(calls[t]))  # type: ignore[arg-type]
+    rows = [QuarterRow(t, counted[t], _four(visited[t]), _four(calls[t]))
             for t in sorted(set(counted) | set(visited) | set(calls))]
     total = QuarterRow(ALL_TOWNSHIPS, sum(r.families for r in rows),
-                       tuple(sum(r.visited[i] for r in rows) for i in range(4)),  # type: ignore[arg-type]
-                       tuple(sum(r.calls[i] for r in rows) for i in range(4)))  # type: ignore[arg-type]
+                       _four([sum(r.visited[i] for r in rows) for i in range(4)]),
+                       _four([sum(r.calls[i] for r in rows) for i in range(4)]))
     seen_in = await storage.reports.visited_families(city, *quarter_bounds(year, quarter))
     contacts = await _contacts_by_family(storage, city)
     missing = [NotVisited(f["alias"], f["township"], f["village"], tuple(contacts.get(f["id"], [])))
