@@ -300,3 +300,33 @@ async def test_the_registry_page_links_to_the_reports(storage: Storage) -> None:
         page = await c.get("/console")
     assert '<a href="/console/reports">检查用报表</a>' in page.text
 
+
+
+async def test_a_month_ends_at_midnight_in_shanghai_not_in_utc(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A call logged at 23:30 on 30 November (Beijing time, 15:30 UTC) was done in November;
+    one logged at 00:30 on 1 December (still 30 November in UTC) was not. The same holds for
+    escalations, whatever offset they were stamped with."""
+    from bot.reminders.reports import monthly_report
+
+    s = await Storage.open(tmp_path / "edge.sqlite3")
+    registry = Registry(s, monkeypatch)
+    await s.registry.import_families([{"contact_note": "", "old_sick": 0, "lives_alone": 0, "telegram_id": None,
+                                       "alias": alias, "jurisdiction": "kaifeng", "township": "城关镇",
+                                       "village": "东村"} for alias in ("甲家", "乙家")])
+    await s.registry.import_contacts([{"name": "刘干部", "role": "village_cadre", "township": "", "telegram_id": None}])
+    registry.families = {f["alias"]: f["id"] for f in await s.registry.search_families(None)}
+    registry.contacts = {"刘干部": (await s.registry.list_contacts())[0]["id"]}
+    for alias, acked in (("甲家", "2026-11-30T15:30:00+00:00"), ("乙家", "2026-11-30T16:30:00+00:00")):
+        reminder = await s.reminders.get(await registry.reminder(alias, "刘干部", "phone_call", "2026-11-20"))
+        assert reminder is not None
+        monkeypatch.setattr("bot.storage.reminders.now_iso", lambda acked=acked: acked)
+        assert await s.reminders.log_visit(reminder, dt.date(2026, 11, 30), "ok", "", None)
+    for alias, at in (("甲家", dt.datetime(2026, 11, 30, 23, 30, tzinfo=SHANGHAI)),
+                      ("乙家", dt.datetime(2026, 11, 30, 16, 30, tzinfo=dt.UTC))):  # 00:30 on 1 Dec in Beijing
+        await s.reminders.mark_escalated(await registry.reminder(alias, "刘干部", "home_visit", "2026-11-25"), at)
+    november = (await monthly_report(s, "kaifeng", 2026, 11, NOW, "test")).total
+    december = (await monthly_report(s, "kaifeng", 2026, 12, NOW, "test")).total
+    await s.close()
+    assert (november.calls_due, november.calls_done, november.escalations) == (2, 1, 1)
+    assert december.escalations == 1
+    assert november.overdue == 3  # 乙家's call (done too late) and both home visits
