@@ -407,12 +407,72 @@ def write_visits_csv(out: Any, rows: list[dict[str, Any]]) -> None:
     writer.writerows(rows)
 
 
+async def report(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
+    """The monthly inspection report as text: the figures of the console's printable page,
+    from the same function (`bot.reminders.reports.monthly_report`); every city with
+    families in the registry, or the one asked for."""
+    from bot.reminders import reports as rp
+    from knowledge.catalogue import load_catalogue
+
+    year, month = args.month
+    cities = [args.city] if args.city else [d.code for d in load_catalogue() if await s.reports.families(d.code)]
+    if not cities:
+        raise AdminError("the registry has no families (import-families first)")
+    for number, city in enumerate(cities):
+        try:
+            figures = await rp.monthly_report(s, city, year, month, env.clock(), "the command line")
+        except rp.ReportRefused as exc:
+            raise AdminError(f"report: {exc}") from None
+        if number:
+            print()
+        for line in report_lines(figures):
+            print(line)
+    return 0
+
+
+def report_lines(r: Any) -> list[str]:
+    """A MonthlyReport as tab-separated lines (the township table as on the printed page)."""
+    lines = [f"monthly report {r.city} ({r.city_name}) {r.year}-{r.month:02d}; generated "
+             f"{r.generated_at:%Y-%m-%d %H:%M} Asia/Shanghai by {r.generated_by}"]
+    for b in r.basis:
+        source = f"{b.number} ({b.date})" if b.number else f"《{b.title}》 (draft for consultation, no number, undated)"
+        lines.append(f"basis: {source} {b.path}: “{b.quote}”")
+    if r.note:
+        lines.append(f"schedule note: {r.note}")
+    lines.append("\t".join(("township", *r.total.FIGURES)))
+    for row in [*r.rows, r.total]:
+        name = "TOTAL" if row is r.total else row.township or "(no township)"
+        lines.append("\t".join((name, *(str(getattr(row, f)) for f in row.FIGURES))))
+    by = f"before {r.as_of}" if r.month_over else "by the time of this report"
+    lines.append(f"done = closed {by}; overdue = due before {r.as_of} and not done {by}")
+    return lines
+
+
+def month_arg(text: str) -> tuple[int, int]:
+    from bot.reminders.reports import ReportRefused, parse_month
+
+    try:
+        return parse_month(text)
+    except ReportRefused as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def city_arg(text: str) -> str:
+    from knowledge.catalogue import UnknownJurisdiction, resolve_jurisdiction
+
+    try:
+        return resolve_jurisdiction(text)
+    except UnknownJurisdiction as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 COMMANDS: dict[str, Command] = {
     "backup": backup, "status": status, "retention": retention, "forget-family": forget_family,
     "import-families": import_families, "import-contacts": import_contacts, "assign": assign, "unassign": unassign,
     "urgent": urgent,
     "contact-left": contact_left, "supervisor": supervisor, "families": families, "contacts": contacts, "gaps": gaps,
     "overdue": overdue, "export-visits": export_visits, "console-link": console_link,
+    "report": report,
 }
 
 
@@ -499,6 +559,9 @@ def add_parsers(sub: Any, date_type: Any) -> None:
     p.add_argument("file", nargs="?", default="-")
     p = asub.add_parser("console-link", help="a one-time sign-in link to the office console (10 minutes)")
     p.add_argument("user", type=record_id)
+    p = asub.add_parser("report", help="the monthly inspection report (the console's printable page) as text")
+    p.add_argument("--month", type=month_arg, required=True, help="YYYY-MM")
+    p.add_argument("--city", type=city_arg, help="one city (code or name); default: every city with families")
     p = asub.add_parser("backup", help="online backup of the database (safe while the bot runs); 0600")
     p.add_argument("file")
     p = asub.add_parser("restore", help="replace the database with a backup (refused while the bot runs)")

@@ -9,7 +9,7 @@ transaction (`db.Database.transaction`).
 
 Callers ask named questions of one facade, split by aggregate:
 `storage.users`, `.conversations`, `.audit`, `.registry`, `.reminders`, `.ops`, `.updates`,
-`.console` (browser sign-in links and sessions).
+`.console` (browser sign-in links and sessions), `.reports` (the inspection reports' counts).
 
 Privacy: a family's answers are saved only after they agree (consent), `users.forget`
 deletes every row about a user (and checkpoints, so nothing stays in the -wal file), every
@@ -41,6 +41,7 @@ from bot.storage.records import (
 )
 from bot.storage.registry import Registry
 from bot.storage.reminders import Reminders
+from bot.storage.reports import Reports
 from bot.storage.updates import Updates
 from bot.storage.users import Users
 
@@ -65,6 +66,7 @@ class Storage:
         self.registry = Registry(db)
         self.updates = Updates(db)
         self.console = Console(db)
+        self.reports = Reports(db)
 
     @classmethod
     async def open(cls, path: Path | str, *, create: bool = True, hold_lock: bool = False) -> Storage:

@@ -466,9 +466,11 @@ async def contact_action(request: Request) -> Response:
 
 def console_routes() -> list[BaseRoute]:
     from bot.web import console_registry as r
+    from bot.web.console_reports import report_routes  # it imports this module's helpers
 
     return [
         *r.registry_routes(),
+        *report_routes(),
         Route("/console/contacts/search", contacts_search, methods=["POST"]),
         Route("/console/contacts", contacts_page, methods=["GET"]),
         Route("/console/contacts/{action}", contact_action, methods=["POST"]),
