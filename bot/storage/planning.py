@@ -1,46 +1,66 @@
-"""Planning the reminder queue on its own connection, in a worker thread.
+"""Planning the reminder queue on its own connection, in worker threads.
 
 Reading 300,000 assignments and inserting a day's 350,000 reminders through the shared
-aiosqlite connection made every family's reply queue behind it for seconds. Here a plain
-sqlite3 connection in a thread does the reads (plain tuples, no row objects), calls the pure
-planner, and inserts in short transactions; before each one it lets the bot's own waiting
-writes go first (`Database.writers_waiting`), so a chat write waits for one transaction at most.
+aiosqlite connection made every family's reply queue behind it for seconds. Here two plain
+sqlite3 connections do the work beside the bot:
 
-A transaction is time-boxed rather than a fixed row count: it takes batches of PLAN_BATCH rows
-until PLAN_TXN_SECONDS have passed or a chat write starts waiting, then commits. A fixed chunk
-of 2,000 rows held the lock as long as the disk made it and a chat write that arrived just
-after it began waited for the whole chunk; committing at the next batch instead roughly halved
-the chat's p99 during the first plan in benchmarks/reminders_scale.py (about 40 ms to 15 ms).
-Profiled there, the first plan's time is the inserts themselves (reading ~0.6 s, the pure
-planner ~0.2 s, inserting and committing ~4-5 s beside the chat), not the planner."""
+- a reader thread reads the registry in one snapshot (plain tuples), plans it READ_CHUNK
+  assignments at a time with the pure planner and hands the rows over, so reading and
+  planning (~0.8 s of the first plan of 100,000 families) overlap with the inserts;
+- the calling thread inserts them in short transactions; before each one it lets the bot's
+  own waiting writes go first (`Database.writers_waiting`), so a chat write waits for one
+  transaction at most. A transaction takes batches of PLAN_BATCH rows until PLAN_TXN_SECONDS
+  have passed or a chat write starts waiting, then commits.
+
+A batch is one INSERT of PLAN_BATCH rows (numbered parameters, the shared created_at bound
+once) rather than executemany: SQLite runs the whole batch in one step without the GIL, and
+spends less per row. executemany took the GIL back after every row, and beside a busy Python
+thread (the reader, or the bot's event loop) each row waited for it: with one CPU-bound thread
+beside it, 345,510 rows took 15 s and 214 s in two runs. Alone, in one transaction, the
+writing thread's CPU for those rows was 2.5-3.1 s with executemany, 1.9-2.5 s as one
+statement over a JSON array, 1.3-1.8 s as multi-row INSERTs.
+
+The inserts do no foreign-key lookup per row (two per reminder, about a sixth of the insert
+time): the rows come from assignments read moments before, and migration 8 counts every
+deletion of a family or contact (`care_deletions`). The count is read in the reader's
+snapshot; once it has changed, every planning transaction deletes, before it commits, the
+rows it inserted for a family or contact that is gone. So a family forgotten while a plan
+runs is left with no reminder (tests/bot/test_planning_insert.py), and a kill -9 at any point
+leaves only committed, consistent transactions that the next plan completes.
+
+Festival rows are inserted before the recurring ones of each chunk: they share one send time
+per city and append to the (status, send_after) index, while the recurring rows, spread over
+a hundred send times, dirty a page of it each, which every commit writes to the WAL again.
+
+Measured (benchmarks/reminders_scale.py 100000, 345,510 rows, a shared 2-core machine):
+FIRST_PLAN_FIGURES
+What remains is the insert itself: the writing thread alone uses about 3 s of CPU for the
+table, the unique (family, contact, kind, due) index and the (status, send_after) index,
+with a transaction every ~15 ms because the chat writes that often."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
 import queue
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable
+from functools import cache
+from itertools import chain
 from typing import Any
 
 from bot.storage.db import Database, now_iso
 
-PLAN_BATCH = 500  # rows per executemany: the unit after which a transaction may commit
+PLAN_BATCH = 500  # rows per INSERT statement: the unit after which a transaction may commit
 PLAN_TXN_SECONDS = 0.03  # longest a planning transaction holds the write lock before committing
-PLAN_MIN_TXN_SECONDS = 0.0  # a waiting chat write is let in once a transaction has run this long
 READ_CHUNK = 20_000  # assignments read and planned at a time while the previous ones are inserted
 PLAN_CACHE_KIB = 65_536  # page cache of the planning connection (SQLite's default is 2 MiB)
 ASSIGNMENTS_SQL = ("SELECT a.family_id, f.jurisdiction, f.old_sick, a.contact_id, c.role, a.position, a.since"
                    " FROM care_assignments a JOIN care_families f ON f.id = a.family_id"
                    " JOIN care_contacts c ON c.id = a.contact_id WHERE f.active = 1 ORDER BY a.family_id")
-# a batch is one statement over a JSON array: SQLite runs it without the GIL, where executemany
-# took the GIL back after every row and waited behind any busy Python thread (the reader, the bot)
-INSERT_SQL = ("INSERT OR IGNORE INTO care_reminders (family_id, contact_id, kind, due_date, send_after, created_at)"
-              " SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'),"
-              " json_extract(value, '$[3]'), json_extract(value, '$[4]'), ? FROM json_each(?)")
+COLUMNS = "family_id, contact_id, kind, due_date, send_after, created_at"
 DELETIONS_SQL = "SELECT count FROM care_deletions WHERE id = 1"
 # rows this plan inserted for a family or contact deleted after the registry was read
 ORPHANS_SQL = ("DELETE FROM care_reminders WHERE id > ? AND (NOT EXISTS (SELECT 1 FROM care_families f"
@@ -110,6 +130,14 @@ def _produce(path: str, day: dt.date, after: dt.date | None, planner: Planner, i
         con.close()
 
 
+@cache
+def _insert_sql(rows: int) -> str:
+    """One INSERT of `rows` rows: ?1 is the shared created_at, then five parameters a row."""
+    values = ", ".join(f"(?{5 * i + 2}, ?{5 * i + 3}, ?{5 * i + 4}, ?{5 * i + 5}, ?{5 * i + 6}, ?1)"
+                       for i in range(rows))
+    return f"INSERT OR IGNORE INTO care_reminders ({COLUMNS}) VALUES {values}"
+
+
 def _festivals_first(rows: list[Row]) -> list[Row]:
     """Festival rows share one send time per city, so inserting them together appends to the
     (status, send_after) index; the recurring rows, spread over a hundred send times, each
@@ -173,7 +201,8 @@ def _plan(path: str, day: dt.date, after: dt.date | None, planner: Planner, chat
         stale = False
         stamp = now_iso()
         added = 0
-        while batch := rows.take(PLAN_BATCH, block=True):
+        per_statement = min(PLAN_BATCH, (con.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) - 1) // 5)
+        while batch := rows.take(per_statement, block=True):
             while chat_waiting():  # the bot's writes first
                 time.sleep(0.001)
             opened = time.perf_counter()
@@ -182,11 +211,11 @@ def _plan(path: str, day: dt.date, after: dt.date | None, planner: Planner, chat
                 last_id = con.execute("SELECT IFNULL(MAX(id), 0) FROM care_reminders").fetchone()[0]
                 before = con.total_changes
                 while batch:
-                    con.execute(INSERT_SQL, (stamp, json.dumps(batch)))
+                    con.execute(_insert_sql(len(batch)), (stamp, *chain.from_iterable(batch)))
                     held = time.perf_counter() - opened
-                    if held >= PLAN_TXN_SECONDS or (held >= PLAN_MIN_TXN_SECONDS and chat_waiting()):
+                    if held >= PLAN_TXN_SECONDS or chat_waiting():
                         break
-                    batch = rows.take(PLAN_BATCH, block=False)  # never wait for the reader holding the lock
+                    batch = rows.take(per_statement, block=False)  # never wait for the reader holding the lock
                 added += con.total_changes - before
                 # a family or contact deleted after the registry was read: from then on every
                 # transaction removes what it inserted for whoever is gone, before it commits
