@@ -47,7 +47,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable
-from functools import cache
+from functools import lru_cache
 from itertools import chain
 from typing import Any
 
@@ -130,7 +130,7 @@ def _produce(path: str, day: dt.date, after: dt.date | None, planner: Planner, i
         con.close()
 
 
-@cache
+@lru_cache(maxsize=8)  # the full batch and a few chunk tails
 def _insert_sql(rows: int) -> str:
     """One INSERT of `rows` rows: ?1 is the shared created_at, then five parameters a row."""
     values = ", ".join(f"(?{5 * i + 2}, ?{5 * i + 3}, ?{5 * i + 4}, ?{5 * i + 5}, ?{5 * i + 6}, ?1)"
