@@ -159,6 +159,19 @@ MIGRATIONS: list[tuple[int, str]] = [
         last_seen   TEXT NOT NULL
     );
     """),
+    # 8: every deletion of a family or contact is counted, so the planning thread can insert
+    # without a foreign-key lookup per row and still notice one forgotten meanwhile (planning.py)
+    (8, """
+    CREATE TABLE care_deletions (
+        id     INTEGER PRIMARY KEY CHECK (id = 1),
+        count  INTEGER NOT NULL
+    );
+    INSERT INTO care_deletions (id, count) VALUES (1, 0);
+    CREATE TRIGGER care_families_deleted AFTER DELETE ON care_families
+        BEGIN UPDATE care_deletions SET count = count + 1 WHERE id = 1; END;
+    CREATE TRIGGER care_contacts_deleted AFTER DELETE ON care_contacts
+        BEGIN UPDATE care_deletions SET count = count + 1 WHERE id = 1; END;
+    """),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 LIANXIN_TABLE = "users"  # present since migration 1: how a Lianxin database is recognised

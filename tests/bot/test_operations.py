@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.logs import JsonFormatter
+from bot.reminders.delivery import plan
 from bot.storage import MIGRATIONS, SCHEMA_VERSION, Storage, restore
 
 
@@ -95,6 +96,11 @@ async def test_migrations_from_every_earlier_version_keep_the_data(tmp_path: Pat
         assert user is not None and (user.role, user.jurisdiction) == ("staff", "liuzhou")
     if version >= 2:
         assert await s.registry.family_id("kaifeng", "王家") == 1
+        contact = await s.registry.add_contact("赵主任", "village_cadre", telegram_id=803)
+        await s.registry.assign(1, contact, dt.date(2027, 1, 1))
+        assert await plan(s, dt.date(2027, 2, 5)) > 0  # the planning thread works on a migrated file
+        assert await s.ops.forget_family(1, actor=7)  # counted for planning (migration 8): nothing left
+        assert await s.reminders.all() == []
     await s.ops.set_meta("last_send", "now")  # the newest table works
     assert (await s.ops.status())["schema_version"] == SCHEMA_VERSION
     await s.close()
