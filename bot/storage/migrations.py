@@ -159,8 +159,9 @@ MIGRATIONS: list[tuple[int, str]] = [
         last_seen   TEXT NOT NULL
     );
     """),
-    # 8: every deletion of a family or contact is counted, so the planning thread can insert
-    # without a foreign-key lookup per row and still notice one forgotten meanwhile (planning.py)
+    # 8: every deletion of a family, contact or assignment is counted, so the planning thread can
+    # insert without a foreign-key lookup per row and still notice one forgotten or unassigned
+    # meanwhile (planning.py)
     (8, """
     CREATE TABLE care_deletions (
         id     INTEGER PRIMARY KEY CHECK (id = 1),
@@ -170,6 +171,8 @@ MIGRATIONS: list[tuple[int, str]] = [
     CREATE TRIGGER care_families_deleted AFTER DELETE ON care_families
         BEGIN UPDATE care_deletions SET count = count + 1 WHERE id = 1; END;
     CREATE TRIGGER care_contacts_deleted AFTER DELETE ON care_contacts
+        BEGIN UPDATE care_deletions SET count = count + 1 WHERE id = 1; END;
+    CREATE TRIGGER care_assignments_deleted AFTER DELETE ON care_assignments
         BEGIN UPDATE care_deletions SET count = count + 1 WHERE id = 1; END;
     """),
 ]

@@ -69,9 +69,16 @@ ASSIGNMENTS_SQL = ("SELECT a.family_id, f.jurisdiction, f.old_sick, a.contact_id
 COLUMNS = "family_id, contact_id, kind, due_date, send_after, created_at"
 DELETIONS_SQL = "SELECT count FROM care_deletions WHERE id = 1"
 # rows this plan inserted for a family or contact deleted after the registry was read
+# what this plan inserted for a family or contact now gone, or a contact taken off the family
+# (every planned reminder is for an assigned contact; urgent ones are never made here)
 ORPHANS_SQL = ("DELETE FROM care_reminders WHERE id > ? AND (NOT EXISTS (SELECT 1 FROM care_families f"
                " WHERE f.id = care_reminders.family_id) OR NOT EXISTS (SELECT 1 FROM care_contacts c"
-               " WHERE c.id = care_reminders.contact_id))")
+               " WHERE c.id = care_reminders.contact_id) OR NOT EXISTS (SELECT 1 FROM care_assignments a"
+               " WHERE a.family_id = care_reminders.family_id AND a.contact_id = care_reminders.contact_id))")
+# a follow-up a visit asked for, for the contact who made the visit while they are still assigned
+FOLLOW_UPS_SQL = ("SELECT v.family_id, v.contact_id, v.day, v.follow_up_days FROM care_visits v"
+                  " JOIN care_assignments a ON a.family_id = v.family_id AND a.contact_id = v.contact_id"
+                  " WHERE v.follow_up_days IS NOT NULL")
 Planner = Callable[..., list[tuple[int, int, str, str, str]]]
 Row = tuple[int, int, str, str, str]
 _DONE = object()  # the producer has planned everything
@@ -115,8 +122,7 @@ def _produce(path: str, day: dt.date, after: dt.date | None, planner: Planner, i
         last_visits = {(r[0], r[1]): dt.date.fromisoformat(r[2]) for r in
                        con.execute("SELECT family_id, kind, MAX(day) FROM care_visits GROUP BY family_id, kind")}
         follow_ups = [(r[0], r[1], dt.date.fromisoformat(r[2]) + dt.timedelta(days=r[3])) for r in con.execute(
-            "SELECT family_id, contact_id, day, follow_up_days FROM care_visits"
-            " WHERE follow_up_days IS NOT NULL AND contact_id IS NOT NULL")]
+            FOLLOW_UPS_SQL)]
         if after is not None and intervals is not None:  # the daily increment
             cursor = _candidates(con, day, after, intervals)
         else:

@@ -360,9 +360,11 @@ class Registry:
         return {(r[0], r[1]): dt.date.fromisoformat(r[2]) for r in rows}
 
     async def follow_ups(self) -> list[tuple[int, int, dt.date]]:
-        """(family, contact, due) for every visit that asked for a follow-up."""
-        rows = await self._db.all("SELECT family_id, contact_id, day, follow_up_days FROM care_visits"
-                                  " WHERE follow_up_days IS NOT NULL AND contact_id IS NOT NULL")
+        """(family, contact, due) for every visit that asked for a follow-up, while the contact
+        who made it is still assigned to the family (one taken off is not reminded of it)."""
+        from bot.storage.planning import FOLLOW_UPS_SQL
+
+        rows = await self._db.all(FOLLOW_UPS_SQL)
         return [(r[0], r[1], dt.date.fromisoformat(r[2]) + dt.timedelta(days=r[3])) for r in rows]
 
     async def visits(self) -> list[dict[str, Any]]:

@@ -83,6 +83,8 @@ async def test_a_family_or_contact_deleted_while_planning_leaves_no_reminders(
     with sqlite3.connect(path) as con:
         family = 500  # read in a later chunk, after the deletion
         contact = con.execute("SELECT contact_id FROM care_assignments WHERE family_id = 2").fetchone()[0]
+        taken_off = con.execute("SELECT family_id, MIN(contact_id) FROM care_assignments WHERE family_id > 400"
+                                " GROUP BY family_id HAVING COUNT(*) >= 2 LIMIT 1").fetchone()
     seen: list[set[int]] = []
 
     def planner_that_sees_a_deletion(*args: Any) -> list[tuple[int, int, str, str, str]]:
@@ -91,6 +93,7 @@ async def test_a_family_or_contact_deleted_while_planning_leaves_no_reminders(
                 other.execute("PRAGMA foreign_keys=ON")
                 other.execute("DELETE FROM care_families WHERE id = ?", (family,))
                 other.execute("DELETE FROM care_contacts WHERE id = ?", (contact,))
+                other.execute("DELETE FROM care_assignments WHERE family_id = ? AND contact_id = ?", taken_off)
         seen.append({a[0] for a in args[1]} | {a[3] for a in args[1]})
         return plan_rows(*args)
 
@@ -102,9 +105,13 @@ async def test_a_family_or_contact_deleted_while_planning_leaves_no_reminders(
     with sqlite3.connect(path) as con:
         assert con.execute("SELECT COUNT(*) FROM care_reminders WHERE family_id = ? OR contact_id = ?",
                            (family, contact)).fetchone()[0] == 0
+        assert con.execute("SELECT COUNT(*) FROM care_reminders WHERE family_id = ? AND contact_id = ?",
+                           taken_off).fetchone()[0] == 0  # unassigned meanwhile (admin unassign)
+        assert con.execute("SELECT COUNT(*) FROM care_reminders WHERE family_id = ?",
+                           (taken_off[0],)).fetchone()[0] > 0  # the family's other contacts keep theirs
         assert con.execute("PRAGMA foreign_key_check").fetchall() == []
         assert con.execute("SELECT COUNT(*) FROM care_reminders").fetchone()[0] == added > 1000
-        assert con.execute("SELECT count FROM care_deletions").fetchone()[0] == 2
+        assert con.execute("SELECT count FROM care_deletions").fetchone()[0] >= 3
 
 
 KILLED_PLAN = """
@@ -153,3 +160,26 @@ def test_kill_9_while_planning_leaves_a_consistent_queue_the_next_plan_completes
     assert 0 < left < full  # killed in the middle of the plan
     assert asyncio.run(plan_file(path)) == full - left  # the next plan adds exactly what was missing
     assert queued(path) == queued(reference)
+
+
+async def test_a_contact_taken_off_a_family_is_not_reminded_of_their_old_follow_up(tmp_path: Path) -> None:
+    """A visit asked for a follow-up in 7 days; the next day the office unassigns that contact.
+    The follow-up is not planned for them (the family's other contacts keep their reminders)."""
+    path = tmp_path / "unassign.sqlite3"
+    s = await Storage.open(path)
+    family = await s.registry.add_family("王家", "kaifeng")
+    leaving = await s.registry.add_contact("赵干部", "village_cadre", telegram_id=801)
+    staying = await s.registry.add_contact("钱干部", "health_cadre", telegram_id=802)
+    for contact in (leaving, staying):
+        await s.registry.assign(family, contact, DAY - dt.timedelta(days=100))
+    with closing(sqlite3.connect(path)) as con, con:
+        con.execute("INSERT INTO care_visits (family_id, contact_id, day, kind, outcome, follow_up_days, logged_at)"
+                    " VALUES (?, ?, ?, 'phone_call', 'need', 7, 'x')", (family, leaving, (DAY - dt.timedelta(days=7))
+                                                                         .isoformat()))
+    assert await s.registry.unassign(family, leaving) is not None
+    await s.reminders.plan_beside(DAY, None, plan_rows)
+    kinds = {(r.contact_id, r.kind) for r in await s.reminders.all()}
+    assert not any(contact == leaving for contact, _ in kinds)
+    assert any(contact == staying for contact, _ in kinds)
+    assert [f for f in await s.registry.follow_ups() if f[1] == leaving] == []
+    await s.close()
