@@ -35,9 +35,11 @@ a hundred send times, dirty a page of it each, which every commit writes to the 
 Measured with benchmarks/reminders_scale.py 100000 (345,510 rows) on a shared 2-core machine
 (load average 1-3 from other work): the first plan takes 2.7-4.4 s over fourteen runs, 5 of them
 within 3 s; in runs alternating with the code before, 3.0-4.0 s against 6.3-8.1 s. The next
-day's increment takes 0.08-0.13 s. The chat's read and write p99 during the first plan is
-32-83 ms (12-22 ms before; the target is 100 ms). Profiled, the inserting thread's 3-4 s are
-about 2.4 s of INSERT statements, 0.8-1.0 s of ~170 commits (each writes the dirty pages to the
+day's increment takes 0.08-0.13 s. On the quiet machine (load average about 1, 14 runs after
+merging): 1.90-3.52 s, median 2.2 s, p99 33-42 ms but once 137 ms. The chat's read and write
+p99 during the first plan on the shared machine is 32-83 ms (12-22 ms before; the target is
+100 ms). Profiled, the inserting thread's 3-4 s are about 2.4 s of INSERT statements,
+0.8-1.0 s of ~170 commits (each writes the dirty pages to the
 WAL and some run its checkpoint), 0.5 s letting chat writes go first and 0.15 s waiting for the
 reader; its CPU is about 2 s, the rest is the other threads and the machine's other load.
 Turning the WAL autocheckpoint off while planning made the commits cheaper (0.5 s) but moved
