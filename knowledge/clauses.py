@@ -9,8 +9,10 @@ and never returned as an answer.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from types import MappingProxyType
 from typing import Literal
 
 from knowledge.catalogue import load_catalogue
@@ -215,5 +217,8 @@ def load_clauses() -> tuple[Clause, ...]:
     return tuple(out)
 
 
-def clauses_by_id() -> dict[str, Clause]:
-    return {c.id: c for c in load_clauses()}
+@cache
+def clauses_by_id() -> Mapping[str, Clause]:
+    """Every clause by id: built once (the chat asks for it several times per message) and
+    read-only, so no caller can change what the next one sees."""
+    return MappingProxyType({c.id: c for c in load_clauses()})
