@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Mapping, Set
 from dataclasses import dataclass, field
 from typing import Any
@@ -78,6 +79,8 @@ def _checked_rows(reader: csv.DictReader[str], columns: tuple[str, ...], require
     for row in reader:
         line = reader.line_num
         extra = row.pop(None, None)  # type: ignore[call-overload,unused-ignore]  # surplus cells are under None
+        if not extra and not any((v or "").strip() for v in row.values()):
+            continue  # ",,,,,,": a row Excel writes below the data once it had content or formatting
         if extra:
             problems.append(problem("extra_cells", f"{len(extra)} more cell(s) than the header has columns", line,
                                     count=len(extra)))
@@ -92,7 +95,14 @@ def control_characters(cells: Mapping[str, str | None], line: int | None) -> lis
     """A cell with NUL, a tab, a line break...: refused in a file and in a form alike."""
     return [problem("control_char", f"{key.strip()}: contains a control character (NUL, tab, ...)", line,
                     field=key.strip())
-            for key, value in cells.items() if value and any(ord(ch) < 32 or ord(ch) == 127 for ch in value)]
+            for key, value in cells.items() if value and any(_invisible(ch) for ch in value)]
+
+
+def _invisible(ch: str) -> bool:
+    """A control character, or a format character (zero-width space, a direction mark or
+    override, a BOM inside the text): an alias with one looks like another family's, or is
+    shown backwards."""
+    return ord(ch) < 32 or ord(ch) == 127 or unicodedata.category(ch) == "Cf"
 
 
 def _flag(value: str, name: str, problems: list[Problem], line: int | None) -> bool:

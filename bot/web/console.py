@@ -122,7 +122,9 @@ async def redeem(request: Request) -> Response:
 async def _families_page(request: Request, signed: tuple[Storage, Session, User], text: str = "") -> Response:
     storage, session, user = signed
     city = _city_of(user)
-    families = await storage.registry.search_families(city, text) if city != "" else []
+    names = _city_names()  # the city by its name, never its code (kaifeng)
+    families = [{**f, "jurisdiction": names.get(f["jurisdiction"], f["jurisdiction"])}
+                for f in (await storage.registry.search_families(city, text) if city != "" else [])]
     await storage.audit.record(user.user_id, "console_list_families", None, f"{len(families)} shown")
     return _page(request, "families.html", {"families": families, "csrf": session.csrf, "text": text,
                                             "role": user.role.value, "no_city": city == ""})
@@ -197,9 +199,8 @@ async def import_upload(request: Request) -> Response:
     data = await upload.read()
     if looks_binary(data):
         return _page(request, "import.html", {**context, "problems": [w.CONSOLE_UPLOAD_NOT_CSV]}, 400)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    text = decoded_csv(data)
+    if text is None:
         return _page(request, "import.html", {**context, "problems": [w.CONSOLE_IMPORT_NOT_UTF8]}, 400)
     try:
         count = (await import_families_csv(storage, text) if kind == "families"
@@ -247,6 +248,15 @@ def _replayed(request: Request, body: bytes) -> Request:
 
 
 BINARY_STARTS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")
+
+
+def decoded_csv(data: bytes) -> str | None:
+    """The file's text: UTF-8 (with or without Excel's BOM), else GB18030, the superset of the
+    GBK that Excel on a Chinese Windows writes for "CSV (逗号分隔)". None when it is neither."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        with contextlib.suppress(UnicodeDecodeError):
+            return data.decode(encoding)
+    return None
 
 
 def looks_binary(data: bytes) -> bool:
@@ -357,13 +367,21 @@ async def family_page(request: Request) -> Response:
         return _refused(request, w.CONSOLE_NO_SUCH_FAMILY, 404)
     family = visible[family_id]
     await storage.audit.record(user.user_id, "read_care_family", None, f"{family['jurisdiction']} #{family_id}")
-    timeline = [{**e, "kind": t.KIND_NAMES.get(e["kind"], e["kind"])}
+    timeline = [{**e, "kind": t.KIND_NAMES.get(e["kind"], e["kind"]), "state": _state_name(e["what"], e["state"])}
                 for e in await storage.registry.family_timeline(family_id)]
     contacts = [a.contact_id for a in await storage.registry.assignments(family_id)]
     names = {c["id"]: c for c in await storage.registry.list_contacts()}
     return _page(request, "family.html", {"csrf": session.csrf, "family": family, "timeline": timeline,
                                           "contacts": [names[c] for c in contacts if c in names],
                                           "role": user.role.value})
+
+
+def _state_name(what: str, state: str) -> str:
+    """A visit's outcome or a reminder's state as the office reads it (never a code like `sent`)."""
+    from bot.reminders import templates as t
+
+    names = t.OUTCOMES if what == "visit" else w.CONSOLE_STATE_NAMES
+    return names.get(state, state)
 
 
 async def contacts_page(request: Request) -> Response:

@@ -1,0 +1,146 @@
+"""The office console used as a township clerk would on day one (Excel's own CSV files) and
+attacked (double submits, look-alike aliases): each test is a problem found by doing so."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot.settings import Settings
+from bot.storage import Role, Storage
+from bot.web.app import create_app
+from bot.web.console import link_path
+
+ADMIN, STAFF_KAIFENG = 11, 22
+
+
+@pytest.fixture
+async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
+    s = await Storage.open(tmp_path / "db.sqlite3")
+    for user, role in ((ADMIN, Role.ADMIN), (STAFF_KAIFENG, Role.STAFF)):
+        await s.users.ensure(user)
+        await s.users.set_role(user, role)
+    await s.users.set_jurisdiction(STAFF_KAIFENG, "kaifeng")
+    yield s
+    await s.close()
+
+
+def browser(storage: Storage) -> httpx.AsyncClient:
+    app = create_app(storage=storage, settings=Settings(_env_file=None), announce_random_key=False)
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app, raise_app_exceptions=False),
+                             base_url="https://lianxin.test")
+
+
+async def signed_in(c: httpx.AsyncClient, storage: Storage, user: int) -> str:
+    await c.post(link_path(await storage.console.create_link(user)))
+    found = re.search(r'name="csrf" value="([^"]+)"', (await c.get("/console")).text)
+    assert found
+    return found.group(1)
+
+
+def problems_of(page: httpx.Response) -> list[str]:
+    return re.findall(r"<li>(.*?)</li>", page.text)
+
+
+def excel_families(rows: int) -> str:
+    """What Excel writes for a sheet of families: CRLF lines, and below the data the rows that
+    once had content or formatting as cells with nothing in them."""
+    lines = ["alias,jurisdiction,township,village,contact_note,old_sick,lives_alone"]
+    lines += [f"第{i}户,开封,城关镇,东村{i % 20},,是,否" for i in range(rows)]
+    lines += [",,,,,,", ",,,,,,", ""]
+    return "\r\n".join(lines) + "\r\n"
+
+
+async def upload(c: httpx.AsyncClient, csrf: str, data: bytes, kind: str = "families") -> httpx.Response:
+    return await c.post("/console/import", data={"csrf": csrf, "kind": kind},
+                        files={"file": ("名册.csv", data, "text/csv")})
+
+
+async def test_excels_chinese_csv_in_gbk_imports(storage: Storage) -> None:
+    """Excel on a Chinese Windows saves "CSV (逗号分隔)" in GBK: the office's file as it is."""
+    async with browser(storage) as c:
+        csrf = await signed_in(c, storage, ADMIN)
+        page = await upload(c, csrf, excel_families(3000).encode("gbk"))
+    assert page.status_code == 200 and "已导入 3000 户家庭" in page.text, problems_of(page)
+    assert {f["township"] for f in await storage.registry.search_families(None)} == {"城关镇"}
+
+
+async def test_excels_empty_rows_below_the_data_are_not_errors(storage: Storage) -> None:
+    async with browser(storage) as c:
+        csrf = await signed_in(c, storage, ADMIN)
+        page = await upload(c, csrf, ("\ufeff" + excel_families(5)).encode("utf-8"))
+    assert page.status_code == 200 and "已导入 5 户家庭" in page.text, problems_of(page)
+
+
+async def test_a_half_empty_row_is_still_an_error_with_its_line(storage: Storage) -> None:
+    text = "alias,jurisdiction,township\r\n王家,开封,城关镇\r\n,,朱仙镇\r\n"
+    async with browser(storage) as c:
+        csrf = await signed_in(c, storage, ADMIN)
+        page = await upload(c, csrf, text.encode("utf-8"))
+    assert page.status_code == 400 and any(p.startswith("第 3 行") for p in problems_of(page))
+    assert await storage.registry.search_families(None) == []
+
+
+async def test_two_creates_of_one_family_at_once_make_one_and_say_why_not_the_other(storage: Storage) -> None:
+    """A double click on 保存 (or two clerks at once): one family, the other told, never a 500."""
+    async with browser(storage) as c:
+        csrf = await signed_in(c, storage, ADMIN)
+        form = {"csrf": csrf, "alias": "王家", "jurisdiction": "kaifeng"}
+        pages = await asyncio.gather(*[c.post("/console/family/new", data=form) for _ in range(4)])
+    assert sorted(p.status_code for p in pages) == [303, 400, 400, 400]
+    assert all("已经有一户代称为“王家”的家庭" in p.text for p in pages if p.status_code == 400)
+    assert [f["alias"] for f in await storage.registry.search_families(None)] == ["王家"]
+
+
+@pytest.mark.parametrize("telegram_id", ["", "777"], ids=["no-telegram", "telegram"])
+async def test_two_creates_of_one_contact_at_once_make_one(storage: Storage, telegram_id: str) -> None:
+    async with browser(storage) as c:
+        csrf = await signed_in(c, storage, ADMIN)
+        form = {"csrf": csrf, "name": "张三", "role": "村干部", "township": "城关镇", "telegram_id": telegram_id}
+        pages = await asyncio.gather(*[c.post("/console/contact/new", data=form) for _ in range(4)])
+    assert sorted(p.status_code for p in pages) == [303, 400, 400, 400]
+    assert len(await storage.registry.list_contacts()) == 1
+
+
+@pytest.mark.parametrize("alias", ["王\u200b家", "\u202e家王", "王家\ufeff", "王\u2066家"],
+                         ids=["zero-width-space", "right-to-left-override", "inner-bom", "isolate"])
+async def test_an_alias_with_invisible_characters_is_refused(storage: Storage, alias: str) -> None:
+    """A zero-width or direction mark makes a second 王家 that looks like the first one (or an
+    alias shown backwards): refused in the form and in a CSV alike."""
+    async with browser(storage) as c:
+        csrf = await signed_in(c, storage, ADMIN)
+        form = await c.post("/console/family/new", data={"csrf": csrf, "alias": alias, "jurisdiction": "kaifeng"})
+        file = await upload(c, csrf, f"alias,jurisdiction\n{alias},kaifeng\n".encode())
+    assert form.status_code == 400 and any("不可见" in p for p in problems_of(form))
+    assert file.status_code == 400 and any(p.startswith("第 2 行") and "不可见" in p for p in problems_of(file))
+    assert await storage.registry.search_families(None) == []
+
+
+async def test_a_familys_timeline_and_the_list_are_in_chinese(storage: Storage) -> None:
+    """The family page showed reminder states and visit outcomes as codes (sent, ok), the
+    list the city as its code (kaifeng)."""
+    import datetime as dt
+
+    from bot.admin_cli import checked_assign, checked_contact, checked_family
+
+    family = await checked_family(storage, {"alias": "王家", "jurisdiction": "kaifeng"})
+    contact = await checked_contact(storage, {"name": "张三", "role": "村干部", "telegram_id": "777"})
+    day = dt.date(2026, 11, 2)
+    await checked_assign(storage, family["id"], contact["id"], day, day)
+    now = dt.datetime(2026, 11, 2, 9, tzinfo=dt.UTC)
+    await storage.reminders.raise_urgent(family["id"], now)
+    await storage.reminders.raise_urgent(family["id"], now + dt.timedelta(days=1))
+    first = (await storage.reminders.all())[0]
+    await storage.reminders.log_visit(first, day, "ok", "", None)  # one visit, one reminder still open
+    async with browser(storage) as c:
+        await signed_in(c, storage, ADMIN)
+        listing = await c.get("/console")
+        page = await c.get(f"/console/family/{family['id']}")
+    cells = re.findall(r"<td>([^<]*)</td>", page.text.split('id="timeline"')[1])
+    assert cells and not [cell for cell in cells if re.fullmatch(r"[a-z_:]+", cell)], cells
+    assert "开封市" in listing.text and ">kaifeng<" not in listing.text
