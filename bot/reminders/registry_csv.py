@@ -57,11 +57,22 @@ class CsvProblems(ValueError):
 
 
 def _rows(text: str, columns: tuple[str, ...], required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    text = text.lstrip("\ufeff")
+    reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(text.split("\n", 1)[0]))
     try:
         return _checked_rows(reader, columns, required)
     except csv.Error as exc:  # e.g. a field over 131,072 characters: one line, nothing imported
         raise CsvProblems([problem("csv_syntax", str(exc), reader.line_num, error=str(exc))]) from None
+
+
+def _delimiter(header: str) -> str:
+    """Commas, unless the header has none but has semicolons (Excel set to a European list
+    separator) or tabs (Excel's "文本文件（制表符分隔）")."""
+    if "," not in header:
+        for other in (";", "\t"):
+            if other in header:
+                return other
+    return ","
 
 
 def _checked_rows(reader: csv.DictReader[str], columns: tuple[str, ...], required: tuple[str, ...],

@@ -144,3 +144,23 @@ async def test_a_familys_timeline_and_the_list_are_in_chinese(storage: Storage) 
     cells = re.findall(r"<td>([^<]*)</td>", page.text.split('id="timeline"')[1])
     assert cells and not [cell for cell in cells if re.fullmatch(r"[a-z_:]+", cell)], cells
     assert "开封市" in listing.text and ">kaifeng<" not in listing.text
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"], ids=["semicolons", "tabs"])
+async def test_a_file_with_semicolons_or_tabs_between_cells_imports(storage: Storage, delimiter: str) -> None:
+    """Excel set to a European list separator writes semicolons, "文本文件（制表符分隔）" tabs:
+    the header was refused as one unknown column named alias;jurisdiction;..."""
+    text = excel_families(3).replace(",", delimiter)
+    async with browser(storage) as c:
+        csrf = await signed_in(c, storage, ADMIN)
+        page = await upload(c, csrf, text.encode("gbk"))
+    assert page.status_code == 200 and "已导入 3 户家庭" in page.text, problems_of(page)
+    assert {f["village"] for f in await storage.registry.search_families(None)} == {"东村0", "东村1", "东村2"}
+
+
+def test_the_cli_imports_a_semicolon_file_too(tmp_path: Path) -> None:
+    from bot.reminders.registry_csv import parse_families
+
+    rows = parse_families("alias;jurisdiction;township\n王家;开封;城关镇\n\"李;家\";kaifeng;\n")
+    assert [(r["alias"], r["jurisdiction"], r["township"]) for r in rows] == [
+        ("王家", "kaifeng", "城关镇"), ("李;家", "kaifeng", "")]
