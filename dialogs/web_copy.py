@@ -218,3 +218,6 @@ CONSOLE_STATUS = "数据库状况"
 CONSOLE_STATUS_ROWS = {"size_bytes": "数据库大小", "families": "家庭数", "contacts": "联系人数",
                        "pending_reminders": "待完成的提醒", "escalated_reminders": "已上报的提醒",
                        "last_successful_send": "最近一次成功发送提醒", "last_reminder_round": "最近一次提醒轮次"}
+
+# --- the console under attack (tests/web/test_console_attacks.py) ----------------------------
+CONSOLE_FORM_TOO_BIG = "提交的内容太多（超过 64 KB），没有保存。请返回名册页面重新操作。"

@@ -23,7 +23,7 @@ from bot.reminders.registry_csv import Problem
 from bot.storage import Role, Storage, User
 from bot.storage.console import SESSION_IDLE, Session
 from bot.storage.records import ReminderStatus
-from bot.web.limits import MAX_UPLOAD_BYTES, BodyTooLarge, read_body
+from bot.web.limits import MAX_BODY_BYTES, MAX_UPLOAD_BYTES, BodyTooLarge, read_body
 from dialogs import web_copy as w
 from knowledge.catalogue import load_catalogue
 
@@ -72,12 +72,20 @@ async def _signed_in(request: Request) -> tuple[Storage, Session, User] | None:
     return storage, session, user
 
 
-async def _checked_form(request: Request, session: Session) -> dict[str, str] | None:
-    """The posted form if its CSRF token is this session's, else None (the caller answers 403)."""
-    form = await request.form()
+async def _checked_form(request: Request, session: Session) -> dict[str, str] | Response:
+    """The posted form if its CSRF token is this session's, else the refusal to answer with:
+    403, or 413 for a body over 64 KB (counted as it arrives, so a chunked body without a
+    declared length is not read whole either)."""
+    try:
+        body = await read_body(request, MAX_BODY_BYTES)
+        form = await _replayed(request, body).form()
+    except BodyTooLarge:
+        return _refused(request, w.CONSOLE_FORM_TOO_BIG, 413)
+    except HTTPException:  # not a form a browser sends (too many fields, broken encoding)
+        return _refused(request, w.CONSOLE_FORM_EXPIRED)
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
     sent = fields.get("csrf", "")
-    return fields if sent and hmac.compare_digest(sent, session.csrf) else None
+    return fields if sent and hmac.compare_digest(sent, session.csrf) else _refused(request, w.CONSOLE_FORM_EXPIRED)
 
 
 async def link_page(request: Request) -> Response:
@@ -142,8 +150,8 @@ async def search(request: Request) -> Response:
     if signed is None:
         return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
     form = await _checked_form(request, signed[1])
-    if form is None:
-        return _refused(request, w.CONSOLE_FORM_EXPIRED)
+    if isinstance(form, Response):
+        return form
     return await _families_page(request, signed, form.get("q", "").strip()[:MAX_SEARCH])
 
 
@@ -151,8 +159,9 @@ async def sign_out(request: Request) -> Response:
     signed = await _signed_in(request)
     if signed is None:
         return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
-    if await _checked_form(request, signed[1]) is None:
-        return _refused(request, w.CONSOLE_FORM_EXPIRED)
+    refused = await _checked_form(request, signed[1])
+    if isinstance(refused, Response):
+        return refused
     await signed[0].console.end_session(request.cookies[COOKIE])
     response = _page(request, "refused.html", {"message": w.CONSOLE_SIGNED_OUT})
     response.delete_cookie(COOKIE, path="/console")
@@ -338,8 +347,8 @@ async def urgent(request: Request) -> Response:
         return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
     storage, session, user = signed
     form = await _checked_form(request, session)
-    if form is None:
-        return _refused(request, w.CONSOLE_FORM_EXPIRED)
+    if isinstance(form, Response):
+        return form
     family_id = parse_id(form.get("family", ""))
     city = _city_of(user)
     visible = {f["id"] for f in await storage.registry.search_families(city)} if city != "" else set()
@@ -435,8 +444,8 @@ async def contacts_search(request: Request) -> Response:
     if signed[2].role != Role.ADMIN:
         return _refused(request, w.CONSOLE_ADMIN_ONLY)
     form = await _checked_form(request, signed[1])
-    if form is None:
-        return _refused(request, w.CONSOLE_FORM_EXPIRED)
+    if isinstance(form, Response):
+        return form
     return await _contacts(request, signed, text=form.get("q", "").strip()[:MAX_SEARCH])
 
 
@@ -452,8 +461,8 @@ async def contact_action(request: Request) -> Response:
     if user.role != Role.ADMIN:
         return _refused(request, w.CONSOLE_ADMIN_ONLY)
     form = await _checked_form(request, session)
-    if form is None:
-        return _refused(request, w.CONSOLE_FORM_EXPIRED)
+    if isinstance(form, Response):
+        return form
     action = request.path_params["action"]
     contact = parse_id(form.get("contact", ""))
     other = parse_id(form.get("family", "") if action in ("assign", "unassign") else form.get("supervisor", ""))

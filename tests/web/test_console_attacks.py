@@ -164,3 +164,24 @@ def test_the_cli_imports_a_semicolon_file_too(tmp_path: Path) -> None:
     rows = parse_families("alias;jurisdiction;township\n王家;开封;城关镇\n\"李;家\";kaifeng;\n")
     assert [(r["alias"], r["jurisdiction"], r["township"]) for r in rows] == [
         ("王家", "kaifeng", "城关镇"), ("李;家", "kaifeng", "")]
+
+
+@pytest.mark.parametrize("path", ["/console/search", "/console/family/new", "/console/forget", "/console/urgent",
+                                  "/console/contacts/assign", "/console/signout", "/console/backup"])
+async def test_a_huge_form_is_refused_in_chinese_without_being_read_whole(storage: Storage, path: str) -> None:
+    """Over 64 KB, declared or not (chunked): the console's own page in Chinese, not an English
+    JSON line or Starlette's "Field exceeded maximum size"; the session still works after."""
+    async with browser(storage) as c:
+        csrf = await signed_in(c, storage, ADMIN)
+        declared = await c.post(path, data={"csrf": csrf, "q": "x" * 100_000, "alias": "王家"})
+
+        async def chunked() -> AsyncIterator[bytes]:
+            yield f"csrf={csrf}&q=".encode()
+            for _ in range(40):
+                yield b"x" * 65536
+
+        streamed = await c.post(path, content=chunked(), headers={"content-type": "application/x-www-form-urlencoded"})
+        for page in (declared, streamed):
+            assert page.status_code == 413 and "内容太多" in page.text, page.text[:200]
+        assert (await c.get("/console")).status_code == 200
+    assert await storage.registry.search_families(None) == []
