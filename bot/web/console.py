@@ -491,11 +491,25 @@ async def contact_action(request: Request) -> Response:
     return await _contacts(request, signed, message)
 
 
+# the page each POST-only address's form is on: after a search or a button the address bar
+# shows the POST's address, and pressing Enter there (a GET) leads back to the page, changing nothing
+FORM_PAGES = {"/console/search": "/console", "/console/urgent": "/console", "/console/forget": "/console",
+              "/console/signout": "/console", "/console/backup": "/console/maintenance",
+              "/console/retention": "/console/maintenance", "/console/contacts/{action}": "/console/contacts"}
+
+
+def _back_to_form_page(page: str) -> Any:
+    async def back(request: Request) -> Response:
+        return RedirectResponse(page, status_code=303)
+    return back
+
+
 def console_routes() -> list[BaseRoute]:
     from bot.web import console_registry as r
 
     return [
         *r.registry_routes(),
+        *(Route(path, _back_to_form_page(page), methods=["GET"]) for path, page in FORM_PAGES.items()),
         Route("/console/contacts/search", contacts_search, methods=["POST"]),
         Route("/console/contacts", contacts_page, methods=["GET"]),
         Route("/console/contacts/{action}", contact_action, methods=["POST"]),

@@ -185,3 +185,21 @@ async def test_a_huge_form_is_refused_in_chinese_without_being_read_whole(storag
             assert page.status_code == 413 and "内容太多" in page.text, page.text[:200]
         assert (await c.get("/console")).status_code == 200
     assert await storage.registry.search_families(None) == []
+
+
+@pytest.mark.parametrize(("path", "page"), [
+    ("/console/search", "/console"), ("/console/urgent", "/console"), ("/console/forget", "/console"),
+    ("/console/signout", "/console"), ("/console/contacts/search", "/console/contacts"),
+    ("/console/contacts/assign", "/console/contacts"), ("/console/contacts/unassign", "/console/contacts"),
+    ("/console/backup", "/console/maintenance"), ("/console/retention", "/console/maintenance")])
+async def test_opening_a_forms_address_goes_back_to_its_page_and_changes_nothing(
+        storage: Storage, path: str, page: str) -> None:
+    """After a search or a button the address bar shows e.g. /console/search; pressing Enter
+    there (a GET) answered an English JSON line. Now it leads back to the page of that form."""
+    async with browser(storage) as c:
+        await signed_in(c, storage, ADMIN)
+        before = len(await storage.audit.entries(limit=1000))
+        r = await c.get(path)
+        assert r.status_code == 303 and r.headers["location"] == page
+        assert len(await storage.audit.entries(limit=1000)) == before  # nothing done, nothing read
+        assert (await c.get(page)).status_code == 200
