@@ -21,7 +21,7 @@ from starlette.routing import BaseRoute, Route
 from bot.ids import parse_id
 from bot.reminders.registry_csv import Problem
 from bot.storage import Role, Storage, User
-from bot.storage.console import SESSION_IDLE, Session
+from bot.storage.console import Session
 from bot.storage.records import ReminderStatus
 from bot.web.limits import MAX_BODY_BYTES, MAX_UPLOAD_BYTES, BodyTooLarge, read_body
 from dialogs import web_copy as w
@@ -121,7 +121,9 @@ async def redeem(request: Request) -> Response:
     if session_token is None:
         return _refused(request, w.CONSOLE_LINK_REFUSED)
     response = RedirectResponse("/console", status_code=303)
-    response.set_cookie(COOKIE, session_token, max_age=int(SESSION_IDLE.total_seconds()), path="/console",
+    # no Max-Age: the browser would drop the cookie 30 minutes after sign-in however busy the
+    # clerk is; the server ends a session after 30 minutes without a page (SESSION_IDLE), and sign-out at once
+    response.set_cookie(COOKIE, session_token, path="/console",
                         secure=request.app.state.settings.web_console_secure_cookie, httponly=True,
                         samesite="strict")
     return response

@@ -203,3 +203,23 @@ async def test_opening_a_forms_address_goes_back_to_its_page_and_changes_nothing
         assert r.status_code == 303 and r.headers["location"] == page
         assert len(await storage.audit.entries(limit=1000)) == before  # nothing done, nothing read
         assert (await c.get(page)).status_code == 200
+
+
+async def test_a_clerk_working_for_over_30_minutes_stays_signed_in(storage: Storage) -> None:
+    """The cookie had Max-Age=1800 from sign-in on: the browser dropped it after 30 minutes
+    even while the clerk kept working (the server's idle clock restarts on each page), signing
+    her out in the middle of a form. The server's 30 minutes idle alone ends a session."""
+    import datetime as dt
+
+    from bot.storage.console import SESSION_IDLE
+
+    async with browser(storage) as c:
+        r = await c.post(link_path(await storage.console.create_link(ADMIN)))
+        cookie = r.headers["set-cookie"].lower()
+        assert "max-age" not in cookie and "expires" not in cookie, cookie
+        token = c.cookies.get("lianxin_console")
+        assert token
+        start = dt.datetime.now(dt.UTC)
+        for minutes in (20, 40, 60):  # a page every 20 minutes keeps the session
+            assert await storage.console.session(token, start + dt.timedelta(minutes=minutes)) is not None
+        assert await storage.console.session(token, start + dt.timedelta(minutes=60) + SESSION_IDLE * 2) is None
