@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.ids import MAX_ID_DIGITS, parse_id
+from dialogs.web_copy import CONSOLE_FIELD_NAMES
 from knowledge.catalogue import UnknownJurisdiction, jurisdiction_choices, resolve_jurisdiction
 
 # telegram_id (optional): the family's own Telegram account, given by the family to the office, so
@@ -75,8 +76,17 @@ def _delimiter(header: str) -> str:
     return ","
 
 
+def _column(name: str) -> str:
+    """A header cell as its column: `alias`, or its Chinese name as the console shows it (代称)."""
+    bare = "".join(name.split())
+    return next((code for code, chinese in CONSOLE_FIELD_NAMES.items() if "".join(chinese.split()) == bare),
+                name.strip())
+
+
 def _checked_rows(reader: csv.DictReader[str], columns: tuple[str, ...], required: tuple[str, ...],
                   ) -> list[tuple[int, dict[str, str]]]:
+    if reader.fieldnames:
+        reader.fieldnames = [_column(h) for h in reader.fieldnames]
     header = [h.strip() for h in reader.fieldnames or []]
     missing = [c for c in required if c not in header]
     unknown = [h for h in header if h not in columns]
