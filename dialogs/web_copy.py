@@ -221,3 +221,4 @@ CONSOLE_STATUS_ROWS = {"size_bytes": "数据库大小", "families": "家庭数",
 
 # --- the console under attack (tests/web/test_console_attacks.py) ----------------------------
 CONSOLE_FORM_TOO_BIG = "提交的内容太多（超过 64 KB），没有保存。请返回名册页面重新操作。"
+CONSOLE_URGENT_ALREADY = "今天已经为这户发起过紧急走访，负责的联系人会收到提醒，不会重复发送。"

@@ -358,8 +358,11 @@ async def urgent(request: Request) -> Response:
         return _refused(request, w.CONSOLE_NO_SUCH_FAMILY, 404)
     created = await storage.reminders.raise_urgent(family_id, dt.datetime.now(SHANGHAI))
     await storage.audit.record(user.user_id, "console_urgent", None, f"family {family_id}")
-    message = w.CONSOLE_URGENT_DONE.format(count=created) if created else w.CONSOLE_URGENT_NOBODY
-    return _page(request, "refused.html", {"message": message}, 200 if created else 409)
+    if created:
+        return _page(request, "refused.html", {"message": w.CONSOLE_URGENT_DONE.format(count=created)})
+    if await storage.registry.assignments(family_id):  # one urgent reminder per contact and day
+        return _page(request, "refused.html", {"message": w.CONSOLE_URGENT_ALREADY})
+    return _page(request, "refused.html", {"message": w.CONSOLE_URGENT_NOBODY}, 409)
 
 
 async def family_page(request: Request) -> Response:

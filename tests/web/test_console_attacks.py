@@ -238,3 +238,27 @@ async def test_a_sheet_with_chinese_column_names_imports(storage: Storage) -> No
     [family] = await storage.registry.search_families(None)
     assert (family["alias"], family["township"], family["old_sick"]) == ("王家", "城关镇", 1)
     assert [(c["name"], c["telegram_id"]) for c in await storage.registry.list_contacts()] == [("张三", 123)]
+
+
+async def test_pressing_urgent_twice_does_not_say_the_family_has_no_contacts(storage: Storage) -> None:
+    """The second press the same day adds no reminder (one per contact and day): it said
+    "这户家庭还没有分配联系人" of a family that has contacts, who were being reminded."""
+    import datetime as dt
+
+    from bot.admin_cli import checked_assign, checked_contact, checked_family
+
+    family = await checked_family(storage, {"alias": "王家", "jurisdiction": "kaifeng"})
+    alone = await checked_family(storage, {"alias": "李家", "jurisdiction": "kaifeng"})
+    contact = await checked_contact(storage, {"name": "张三", "role": "村干部", "telegram_id": "777"})
+    today = dt.date.today()
+    await checked_assign(storage, family["id"], contact["id"], today, today)
+    async with browser(storage) as c:
+        csrf = await signed_in(c, storage, STAFF_KAIFENG)
+        pages = await asyncio.gather(*[c.post("/console/urgent", data={"csrf": csrf, "family": str(family["id"])})
+                                       for _ in range(2)])
+        nobody = await c.post("/console/urgent", data={"csrf": csrf, "family": str(alone["id"])})
+    assert sum("1 位联系人会马上收到提醒" in p.text for p in pages) == 1
+    again = next(p for p in pages if "会马上收到提醒" not in p.text)
+    assert again.status_code == 200 and "已经为这户发起过紧急走访" in again.text and "没有分配联系人" not in again.text
+    assert len([r for r in await storage.reminders.all() if r.kind == "urgent"]) == 1
+    assert nobody.status_code == 409 and "没有分配联系人" in nobody.text
