@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import csv
 import datetime as dt
 import json
@@ -66,11 +67,24 @@ class AdminEnv:
 
 def _read(path: str) -> str:
     try:
-        return sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8-sig")
+        text = sys.stdin.read() if path == "-" else decoded_csv(Path(path).read_bytes())
     except OSError as exc:
         raise AdminError(f"cannot read {path!r}: {exc.strerror}") from None
     except UnicodeDecodeError:
-        raise AdminError(f"{path}: not UTF-8 text (save the CSV as UTF-8)") from None
+        text = None
+    if text is None:
+        raise AdminError(f"{path}: neither UTF-8 nor GBK text (save the CSV as UTF-8)")
+    return text
+
+
+def decoded_csv(data: bytes) -> str | None:
+    """A CSV file's text: UTF-8 (with or without Excel's BOM), else GB18030, the superset of
+    the GBK that Excel on a Chinese Windows writes for "CSV (逗号分隔)". None when neither.
+    Shared by the CLI and the office console."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        with contextlib.suppress(UnicodeDecodeError):
+            return data.decode(encoding)
+    return None
 
 
 async def _with_storage(database: Path, create: bool, action: Callable[[Storage], Awaitable[int]]) -> int:

@@ -182,7 +182,7 @@ async def import_page(request: Request) -> Response:
 async def import_upload(request: Request) -> Response:
     """An uploaded families or contacts CSV, through the CLI's parser and import: every bad
     row is listed with its line number and nothing is imported from a file with one."""
-    from bot.admin_cli import import_contacts_csv, import_families_csv
+    from bot.admin_cli import decoded_csv, import_contacts_csv, import_families_csv
     from bot.reminders.registry_csv import CsvProblems
 
     signed = await _signed_in(request)
@@ -259,15 +259,6 @@ def _replayed(request: Request, body: bytes) -> Request:
 
 
 BINARY_STARTS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")
-
-
-def decoded_csv(data: bytes) -> str | None:
-    """The file's text: UTF-8 (with or without Excel's BOM), else GB18030, the superset of the
-    GBK that Excel on a Chinese Windows writes for "CSV (逗号分隔)". None when it is neither."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        with contextlib.suppress(UnicodeDecodeError):
-            return data.decode(encoding)
-    return None
 
 
 def looks_binary(data: bytes) -> bool:

@@ -262,3 +262,17 @@ async def test_pressing_urgent_twice_does_not_say_the_family_has_no_contacts(sto
     assert again.status_code == 200 and "已经为这户发起过紧急走访" in again.text and "没有分配联系人" not in again.text
     assert len([r for r in await storage.reminders.all() if r.kind == "urgent"]) == 1
     assert nobody.status_code == 409 and "没有分配联系人" in nobody.text
+
+
+def test_the_cli_imports_excels_gbk_file_as_the_console_does(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    file = tmp_path / "families.csv"
+    file.write_bytes(excel_families(3).encode("gbk"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
+    env["BOT_DATABASE"] = str(tmp_path / "db.sqlite3")
+    done = subprocess.run([sys.executable, "-m", "bot", "admin", "import-families", str(file)], env=env,
+                          cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "imported 3 families" in done.stdout, done.stderr
