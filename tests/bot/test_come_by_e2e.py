@@ -10,10 +10,8 @@ from pathlib import Path
 from bot.reminders import templates as rt
 from dialogs import conversation_templates as ct
 from tests.bot.test_telegram_e2e import onboard
-from tests.bot.test_township_e2e import Clock, api, at, sent_to, started, wait_for
+from tests.bot.test_township_e2e import Clock, at, sent_to, started, wait_for
 from tests.fake_bot_api import FakeBotApi
-
-__all__ = ["api"]  # the fake Bot API fixture, shared with the township tests
 
 FAMILY_UID, CONTACT_UID, STRANGER_UID = 650, 651, 652
 WORDS = "孩子走了，我真不想活了"
