@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import csv
 import datetime as dt
 import json
@@ -66,11 +67,24 @@ class AdminEnv:
 
 def _read(path: str) -> str:
     try:
-        return sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8-sig")
+        text = sys.stdin.read() if path == "-" else decoded_csv(Path(path).read_bytes())
     except OSError as exc:
         raise AdminError(f"cannot read {path!r}: {exc.strerror}") from None
     except UnicodeDecodeError:
-        raise AdminError(f"{path}: not UTF-8 text (save the CSV as UTF-8)") from None
+        text = None
+    if text is None:
+        raise AdminError(f"{path}: neither UTF-8 nor GBK text (save the CSV as UTF-8)")
+    return text
+
+
+def decoded_csv(data: bytes) -> str | None:
+    """A CSV file's text: UTF-8 (with or without Excel's BOM), else GB18030, the superset of
+    the GBK that Excel on a Chinese Windows writes for "CSV (逗号分隔)". None when neither.
+    Shared by the CLI and the office console."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        with contextlib.suppress(UnicodeDecodeError):
+            return data.decode(encoding)
+    return None
 
 
 async def _with_storage(database: Path, create: bool, action: Callable[[Storage], Awaitable[int]]) -> int:
@@ -145,16 +159,18 @@ def _report_problems(exc: CsvProblems, file: str) -> int:
 async def import_families_csv(s: Storage, text: str) -> int:
     """Every row of a families CSV, or none: raises CsvProblems listing each bad row by line
     number. Shared by the CLI and the office console."""
-    rows = parse_families(text, await s.registry.family_keys(), await s.registry.family_telegram_ids())
-    return await s.registry.import_families(rows)
+    async with s.registry.checking:
+        rows = parse_families(text, await s.registry.family_keys(), await s.registry.family_telegram_ids())
+        return await s.registry.import_families(rows)
 
 
 async def import_contacts_csv(s: Storage, text: str) -> tuple[int, Reach]:
     """Every row of a contacts CSV, or none (CsvProblems), and whether reminders can reach them."""
-    rows = parse_contacts(text, await s.registry.telegram_ids(), await s.registry.contact_keys())
-    before = await s.registry.max_contact_id()
-    count = await s.registry.import_contacts(rows)
-    return count, await s.registry.reach(await s.registry.contact_ids_after(before))
+    async with s.registry.checking:
+        rows = parse_contacts(text, await s.registry.telegram_ids(), await s.registry.contact_keys())
+        before = await s.registry.max_contact_id()
+        count = await s.registry.import_contacts(rows)
+        return count, await s.registry.reach(await s.registry.contact_ids_after(before))
 
 
 async def import_families(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
@@ -225,46 +241,48 @@ async def unassign(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
 async def checked_family(s: Storage, cells: dict[str, str], family_id: int | None = None) -> dict[str, Any]:
     """Create (`family_id` None) or edit a family with exactly the families CSV's row validation
     (`check_family_row`); CsvProblems lists what is wrong. The stored fields are returned."""
-    keys = await s.registry.family_keys()
-    telegram = await s.registry.family_telegram_ids()
-    if family_id is not None:
-        old = await s.registry.family(family_id)
-        if old is None:
-            raise refused("family_unknown", f"unknown family {family_id}", family=family_id)
-        keys.discard((old["jurisdiction"], old["alias"]))
-        telegram.discard(old["telegram_id"])
-    problems: list[Problem] = control_cells(cells)
-    row = check_family_row({k: v.strip() for k, v in cells.items()}, None, keys, telegram, problems)
-    if problems or row is None:
-        raise CsvProblems(problems)
-    if family_id is None:
-        row["id"] = await s.registry.add_family(**row)
-    else:
-        await s.registry.update_family(family_id, row)
-        row["id"] = family_id
-    return row
+    async with s.registry.checking:
+        keys = await s.registry.family_keys()
+        telegram = await s.registry.family_telegram_ids()
+        if family_id is not None:
+            old = await s.registry.family(family_id)
+            if old is None:
+                raise refused("family_unknown", f"unknown family {family_id}", family=family_id)
+            keys.discard((old["jurisdiction"], old["alias"]))
+            telegram.discard(old["telegram_id"])
+        problems: list[Problem] = control_cells(cells)
+        row = check_family_row({k: v.strip() for k, v in cells.items()}, None, keys, telegram, problems)
+        if problems or row is None:
+            raise CsvProblems(problems)
+        if family_id is None:
+            row["id"] = await s.registry.add_family(**row)
+        else:
+            await s.registry.update_family(family_id, row)
+            row["id"] = family_id
+        return row
 
 
 async def checked_contact(s: Storage, cells: dict[str, str], contact_id: int | None = None) -> dict[str, Any]:
     """Create or edit a contact with exactly the contacts CSV's row validation."""
-    telegram = await s.registry.telegram_ids()
-    unlinked = await s.registry.contact_keys()
-    if contact_id is not None:
-        old = await s.registry.contact(contact_id)
-        if old is None:
-            raise refused("contact_unknown", f"unknown contact {contact_id}", contact=contact_id)
-        telegram.discard(old["telegram_id"])
-        unlinked.discard((old["name"], old["role"], old["township"]))
-    problems: list[Problem] = control_cells(cells)
-    row = check_contact_row({k: v.strip() for k, v in cells.items()}, None, telegram, unlinked, problems)
-    if problems:
-        raise CsvProblems(problems)
-    if contact_id is None:
-        row["id"] = await s.registry.add_contact(**row)
-    else:
-        await s.registry.update_contact(contact_id, row)
-        row["id"] = contact_id
-    return row
+    async with s.registry.checking:
+        telegram = await s.registry.telegram_ids()
+        unlinked = await s.registry.contact_keys()
+        if contact_id is not None:
+            old = await s.registry.contact(contact_id)
+            if old is None:
+                raise refused("contact_unknown", f"unknown contact {contact_id}", contact=contact_id)
+            telegram.discard(old["telegram_id"])
+            unlinked.discard((old["name"], old["role"], old["township"]))
+        problems: list[Problem] = control_cells(cells)
+        row = check_contact_row({k: v.strip() for k, v in cells.items()}, None, telegram, unlinked, problems)
+        if problems:
+            raise CsvProblems(problems)
+        if contact_id is None:
+            row["id"] = await s.registry.add_contact(**row)
+        else:
+            await s.registry.update_contact(contact_id, row)
+            row["id"] = contact_id
+        return row
 
 
 def control_cells(cells: dict[str, str]) -> list[Problem]:

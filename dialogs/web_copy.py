@@ -291,3 +291,7 @@ REPORT_BY_NOW = "报表生成时"
 REPORT_GENERATED = "生成时间：{at}（北京时间）；生成人：{by}"
 REPORT_BY_USER = "用户 {user}（{role}）"
 REPORT_ROLES = {"admin": "管理员", "staff": "工作人员"}
+
+# --- the console under attack (tests/web/test_console_attacks.py) ----------------------------
+CONSOLE_FORM_TOO_BIG = "提交的内容太多（超过 64 KB），没有保存。请返回名册页面重新操作。"
+CONSOLE_URGENT_ALREADY = "今天已经为这户发起过紧急走访，负责的联系人会收到提醒，不会重复发送。"

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Mapping, Set
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.ids import MAX_ID_DIGITS, parse_id
+from dialogs.web_copy import CONSOLE_FIELD_NAMES
 from knowledge.catalogue import UnknownJurisdiction, jurisdiction_choices, resolve_jurisdiction
 
 # telegram_id (optional): the family's own Telegram account, given by the family to the office, so
@@ -56,15 +58,35 @@ class CsvProblems(ValueError):
 
 
 def _rows(text: str, columns: tuple[str, ...], required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    text = text.lstrip("\ufeff")
+    reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(text.split("\n", 1)[0]))
     try:
         return _checked_rows(reader, columns, required)
     except csv.Error as exc:  # e.g. a field over 131,072 characters: one line, nothing imported
         raise CsvProblems([problem("csv_syntax", str(exc), reader.line_num, error=str(exc))]) from None
 
 
+def _delimiter(header: str) -> str:
+    """Commas, unless the header has none but has semicolons (Excel set to a European list
+    separator) or tabs (Excel's "文本文件（制表符分隔）")."""
+    if "," not in header:
+        for other in (";", "\t"):
+            if other in header:
+                return other
+    return ","
+
+
+def _column(name: str) -> str:
+    """A header cell as its column: `alias`, or its Chinese name as the console shows it (代称)."""
+    bare = "".join(name.split())
+    return next((code for code, chinese in CONSOLE_FIELD_NAMES.items() if "".join(chinese.split()) == bare),
+                name.strip())
+
+
 def _checked_rows(reader: csv.DictReader[str], columns: tuple[str, ...], required: tuple[str, ...],
                   ) -> list[tuple[int, dict[str, str]]]:
+    if reader.fieldnames:
+        reader.fieldnames = [_column(h) for h in reader.fieldnames]
     header = [h.strip() for h in reader.fieldnames or []]
     missing = [c for c in required if c not in header]
     unknown = [h for h in header if h not in columns]
@@ -78,6 +100,8 @@ def _checked_rows(reader: csv.DictReader[str], columns: tuple[str, ...], require
     for row in reader:
         line = reader.line_num
         extra = row.pop(None, None)  # type: ignore[call-overload,unused-ignore]  # surplus cells are under None
+        if not extra and not any((v or "").strip() for v in row.values()):
+            continue  # ",,,,,,": a row Excel writes below the data once it had content or formatting
         if extra:
             problems.append(problem("extra_cells", f"{len(extra)} more cell(s) than the header has columns", line,
                                     count=len(extra)))
@@ -92,7 +116,14 @@ def control_characters(cells: Mapping[str, str | None], line: int | None) -> lis
     """A cell with NUL, a tab, a line break...: refused in a file and in a form alike."""
     return [problem("control_char", f"{key.strip()}: contains a control character (NUL, tab, ...)", line,
                     field=key.strip())
-            for key, value in cells.items() if value and any(ord(ch) < 32 or ord(ch) == 127 for ch in value)]
+            for key, value in cells.items() if value and any(_invisible(ch) for ch in value)]
+
+
+def _invisible(ch: str) -> bool:
+    """A control character, or a format character (zero-width space, a direction mark or
+    override, a BOM inside the text): an alias with one looks like another family's, or is
+    shown backwards."""
+    return ord(ch) < 32 or ord(ch) == 127 or unicodedata.category(ch) == "Cf"
 
 
 def _flag(value: str, name: str, problems: list[Problem], line: int | None) -> bool:

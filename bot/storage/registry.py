@@ -39,6 +39,9 @@ class Reach:
 class Registry:
     def __init__(self, db: Database) -> None:
         self._db = db
+        # held from the check to the write of a new or edited family or contact (the CSV's
+        # checks run on what is stored), so a double-clicked 保存 adds one, the other is told
+        self.checking = asyncio.Lock()
 
     # --- families and contacts -------------------------------------------------------------
 

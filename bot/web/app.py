@@ -10,7 +10,7 @@ from pathlib import Path
 from markupsafe import Markup, escape
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
@@ -125,7 +125,8 @@ class _FormLimit:
         if scope["type"] == "http" and not scope["path"].startswith("/api/") and scope["path"] not in OWN_LIMIT_PATHS:
             for name, value in scope.get("headers", []):
                 if name == b"content-length" and value.isdigit() and int(value) > MAX_BODY_BYTES:
-                    response = error_response("the body is larger than 64 KB", 413)
+                    response = (PlainTextResponse(w.CONSOLE_FORM_TOO_BIG, 413) if scope["path"].startswith("/console/")
+                                else error_response("the body is larger than 64 KB", 413))  # the office reads Chinese
                     await response(scope, receive, send)
                     return
         await self.app(scope, receive, send)

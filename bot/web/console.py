@@ -21,9 +21,9 @@ from starlette.routing import BaseRoute, Route
 from bot.ids import parse_id
 from bot.reminders.registry_csv import Problem
 from bot.storage import Role, Storage, User
-from bot.storage.console import SESSION_IDLE, Session
+from bot.storage.console import Session
 from bot.storage.records import ReminderStatus
-from bot.web.limits import MAX_UPLOAD_BYTES, BodyTooLarge, read_body
+from bot.web.limits import MAX_BODY_BYTES, MAX_UPLOAD_BYTES, BodyTooLarge, read_body
 from dialogs import web_copy as w
 from knowledge.catalogue import load_catalogue
 
@@ -72,12 +72,20 @@ async def _signed_in(request: Request) -> tuple[Storage, Session, User] | None:
     return storage, session, user
 
 
-async def _checked_form(request: Request, session: Session) -> dict[str, str] | None:
-    """The posted form if its CSRF token is this session's, else None (the caller answers 403)."""
-    form = await request.form()
+async def _checked_form(request: Request, session: Session) -> dict[str, str] | Response:
+    """The posted form if its CSRF token is this session's, else the refusal to answer with:
+    403, or 413 for a body over 64 KB (counted as it arrives, so a chunked body without a
+    declared length is not read whole either)."""
+    try:
+        body = await read_body(request, MAX_BODY_BYTES)
+        form = await _replayed(request, body).form()
+    except BodyTooLarge:
+        return _refused(request, w.CONSOLE_FORM_TOO_BIG, 413)
+    except HTTPException:  # not a form a browser sends (too many fields, broken encoding)
+        return _refused(request, w.CONSOLE_FORM_EXPIRED)
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
     sent = fields.get("csrf", "")
-    return fields if sent and hmac.compare_digest(sent, session.csrf) else None
+    return fields if sent and hmac.compare_digest(sent, session.csrf) else _refused(request, w.CONSOLE_FORM_EXPIRED)
 
 
 async def link_page(request: Request) -> Response:
@@ -113,7 +121,9 @@ async def redeem(request: Request) -> Response:
     if session_token is None:
         return _refused(request, w.CONSOLE_LINK_REFUSED)
     response = RedirectResponse("/console", status_code=303)
-    response.set_cookie(COOKIE, session_token, max_age=int(SESSION_IDLE.total_seconds()), path="/console",
+    # no Max-Age: the browser would drop the cookie 30 minutes after sign-in however busy the
+    # clerk is; the server ends a session after 30 minutes without a page (SESSION_IDLE), and sign-out at once
+    response.set_cookie(COOKIE, session_token, path="/console",
                         secure=request.app.state.settings.web_console_secure_cookie, httponly=True,
                         samesite="strict")
     return response
@@ -122,7 +132,9 @@ async def redeem(request: Request) -> Response:
 async def _families_page(request: Request, signed: tuple[Storage, Session, User], text: str = "") -> Response:
     storage, session, user = signed
     city = _city_of(user)
-    families = await storage.registry.search_families(city, text) if city != "" else []
+    names = _city_names()  # the city by its name, never its code (kaifeng)
+    families = [{**f, "jurisdiction": names.get(f["jurisdiction"], f["jurisdiction"])}
+                for f in (await storage.registry.search_families(city, text) if city != "" else [])]
     await storage.audit.record(user.user_id, "console_list_families", None, f"{len(families)} shown")
     return _page(request, "families.html", {"families": families, "csrf": session.csrf, "text": text,
                                             "role": user.role.value, "no_city": city == ""})
@@ -140,8 +152,8 @@ async def search(request: Request) -> Response:
     if signed is None:
         return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
     form = await _checked_form(request, signed[1])
-    if form is None:
-        return _refused(request, w.CONSOLE_FORM_EXPIRED)
+    if isinstance(form, Response):
+        return form
     return await _families_page(request, signed, form.get("q", "").strip()[:MAX_SEARCH])
 
 
@@ -149,8 +161,9 @@ async def sign_out(request: Request) -> Response:
     signed = await _signed_in(request)
     if signed is None:
         return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
-    if await _checked_form(request, signed[1]) is None:
-        return _refused(request, w.CONSOLE_FORM_EXPIRED)
+    refused = await _checked_form(request, signed[1])
+    if isinstance(refused, Response):
+        return refused
     await signed[0].console.end_session(request.cookies[COOKIE])
     response = _page(request, "refused.html", {"message": w.CONSOLE_SIGNED_OUT})
     response.delete_cookie(COOKIE, path="/console")
@@ -169,7 +182,7 @@ async def import_page(request: Request) -> Response:
 async def import_upload(request: Request) -> Response:
     """An uploaded families or contacts CSV, through the CLI's parser and import: every bad
     row is listed with its line number and nothing is imported from a file with one."""
-    from bot.admin_cli import import_contacts_csv, import_families_csv
+    from bot.admin_cli import decoded_csv, import_contacts_csv, import_families_csv
     from bot.reminders.registry_csv import CsvProblems
 
     signed = await _signed_in(request)
@@ -197,9 +210,8 @@ async def import_upload(request: Request) -> Response:
     data = await upload.read()
     if looks_binary(data):
         return _page(request, "import.html", {**context, "problems": [w.CONSOLE_UPLOAD_NOT_CSV]}, 400)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    text = decoded_csv(data)
+    if text is None:
         return _page(request, "import.html", {**context, "problems": [w.CONSOLE_IMPORT_NOT_UTF8]}, 400)
     try:
         count = (await import_families_csv(storage, text) if kind == "families"
@@ -328,8 +340,8 @@ async def urgent(request: Request) -> Response:
         return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
     storage, session, user = signed
     form = await _checked_form(request, session)
-    if form is None:
-        return _refused(request, w.CONSOLE_FORM_EXPIRED)
+    if isinstance(form, Response):
+        return form
     family_id = parse_id(form.get("family", ""))
     city = _city_of(user)
     visible = {f["id"] for f in await storage.registry.search_families(city)} if city != "" else set()
@@ -337,8 +349,11 @@ async def urgent(request: Request) -> Response:
         return _refused(request, w.CONSOLE_NO_SUCH_FAMILY, 404)
     created = await storage.reminders.raise_urgent(family_id, dt.datetime.now(SHANGHAI))
     await storage.audit.record(user.user_id, "console_urgent", None, f"family {family_id}")
-    message = w.CONSOLE_URGENT_DONE.format(count=created) if created else w.CONSOLE_URGENT_NOBODY
-    return _page(request, "refused.html", {"message": message}, 200 if created else 409)
+    if created:
+        return _page(request, "refused.html", {"message": w.CONSOLE_URGENT_DONE.format(count=created)})
+    if await storage.registry.assignments(family_id):  # one urgent reminder per contact and day
+        return _page(request, "refused.html", {"message": w.CONSOLE_URGENT_ALREADY})
+    return _page(request, "refused.html", {"message": w.CONSOLE_URGENT_NOBODY}, 409)
 
 
 async def family_page(request: Request) -> Response:
@@ -357,13 +372,21 @@ async def family_page(request: Request) -> Response:
         return _refused(request, w.CONSOLE_NO_SUCH_FAMILY, 404)
     family = visible[family_id]
     await storage.audit.record(user.user_id, "read_care_family", None, f"{family['jurisdiction']} #{family_id}")
-    timeline = [{**e, "kind": t.KIND_NAMES.get(e["kind"], e["kind"])}
+    timeline = [{**e, "kind": t.KIND_NAMES.get(e["kind"], e["kind"]), "state": _state_name(e["what"], e["state"])}
                 for e in await storage.registry.family_timeline(family_id)]
     contacts = [a.contact_id for a in await storage.registry.assignments(family_id)]
     names = {c["id"]: c for c in await storage.registry.list_contacts()}
     return _page(request, "family.html", {"csrf": session.csrf, "family": family, "timeline": timeline,
                                           "contacts": [names[c] for c in contacts if c in names],
                                           "role": user.role.value})
+
+
+def _state_name(what: str, state: str) -> str:
+    """A visit's outcome or a reminder's state as the office reads it (never a code like `sent`)."""
+    from bot.reminders import templates as t
+
+    names = t.OUTCOMES if what == "visit" else w.CONSOLE_STATE_NAMES
+    return names.get(state, state)
 
 
 async def contacts_page(request: Request) -> Response:
@@ -417,8 +440,8 @@ async def contacts_search(request: Request) -> Response:
     if signed[2].role != Role.ADMIN:
         return _refused(request, w.CONSOLE_ADMIN_ONLY)
     form = await _checked_form(request, signed[1])
-    if form is None:
-        return _refused(request, w.CONSOLE_FORM_EXPIRED)
+    if isinstance(form, Response):
+        return form
     return await _contacts(request, signed, text=form.get("q", "").strip()[:MAX_SEARCH])
 
 
@@ -434,8 +457,8 @@ async def contact_action(request: Request) -> Response:
     if user.role != Role.ADMIN:
         return _refused(request, w.CONSOLE_ADMIN_ONLY)
     form = await _checked_form(request, session)
-    if form is None:
-        return _refused(request, w.CONSOLE_FORM_EXPIRED)
+    if isinstance(form, Response):
+        return form
     action = request.path_params["action"]
     contact = parse_id(form.get("contact", ""))
     other = parse_id(form.get("family", "") if action in ("assign", "unassign") else form.get("supervisor", ""))
@@ -464,6 +487,19 @@ async def contact_action(request: Request) -> Response:
     return await _contacts(request, signed, message)
 
 
+# the page each POST-only address's form is on: after a search or a button the address bar
+# shows the POST's address, and pressing Enter there (a GET) leads back to the page, changing nothing
+FORM_PAGES = {"/console/search": "/console", "/console/urgent": "/console", "/console/forget": "/console",
+              "/console/signout": "/console", "/console/backup": "/console/maintenance",
+              "/console/retention": "/console/maintenance", "/console/contacts/{action}": "/console/contacts"}
+
+
+def _back_to_form_page(page: str) -> Any:
+    async def back(request: Request) -> Response:
+        return RedirectResponse(page, status_code=303)
+    return back
+
+
 def console_routes() -> list[BaseRoute]:
     from bot.web import console_registry as r
     from bot.web.console_reports import report_routes  # it imports this module's helpers
@@ -471,6 +507,7 @@ def console_routes() -> list[BaseRoute]:
     return [
         *r.registry_routes(),
         *report_routes(),
+        *(Route(path, _back_to_form_page(page), methods=["GET"]) for path, page in FORM_PAGES.items()),
         Route("/console/contacts/search", contacts_search, methods=["POST"]),
         Route("/console/contacts", contacts_page, methods=["GET"]),
         Route("/console/contacts/{action}", contact_action, methods=["POST"]),

@@ -44,9 +44,7 @@ async def _admin_form(request: Request) -> tuple[Signed, dict[str, str]] | Respo
     if isinstance(signed, Response):
         return signed
     form = await _checked_form(request, signed[1])
-    if form is None:
-        return _refused(request, w.CONSOLE_FORM_EXPIRED)
-    return signed, form
+    return form if isinstance(form, Response) else (signed, form)
 
 
 def _cities() -> list[tuple[str, str]]:
