@@ -419,10 +419,25 @@ async def visit_export_rows(s: Storage, jurisdiction: str | None = None) -> list
     return [neutralise_row(v) for v in visits if jurisdiction is None or v["jurisdiction"] == jurisdiction]
 
 
-def write_visits_csv(out: Any, rows: list[dict[str, Any]]) -> None:
-    writer = csv.DictWriter(out, fieldnames=VISIT_FIELDS)
-    writer.writeheader()
-    writer.writerows(rows)
+def write_visits_csv(out: Any, rows: list[dict[str, Any]], chinese: bool = False) -> None:
+    """The visit log as CSV. The CLI keeps its English column names and codes (scripts read
+    them); the office console's file (`chinese=True`) is for people opening it in a
+    spreadsheet for an inspection: Chinese headings, city, kind and outcome in words."""
+    if not chinese:
+        writer = csv.DictWriter(out, fieldnames=VISIT_FIELDS)
+        writer.writeheader()
+        writer.writerows(rows)
+        return
+    from bot.reminders import templates as rt
+    from dialogs.web_copy import VISIT_EXPORT_HEADINGS
+    from knowledge.catalogue import load_catalogue
+
+    cities = {d.code: d.name for d in load_catalogue()}
+    words = {"jurisdiction": cities, "kind": rt.KIND_NAMES, "outcome": rt.OUTCOMES}
+    writer = csv.writer(out)
+    writer.writerow([VISIT_EXPORT_HEADINGS[field] for field in VISIT_FIELDS])
+    for row in rows:
+        writer.writerow([words[f].get(row[f], row[f]) if f in words else row[f] for f in VISIT_FIELDS])
 
 
 async def report(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:

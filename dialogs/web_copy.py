@@ -295,3 +295,7 @@ REPORT_ROLES = {"admin": "管理员", "staff": "工作人员"}
 # --- the console under attack (tests/web/test_console_attacks.py) ----------------------------
 CONSOLE_FORM_TOO_BIG = "提交的内容太多（超过 64 KB），没有保存。请返回名册页面重新操作。"
 CONSOLE_URGENT_ALREADY = "今天已经为这户发起过紧急走访，负责的联系人会收到提醒，不会重复发送。"
+
+# the office console's visit export (a spreadsheet for inspections): one heading per column
+VISIT_EXPORT_HEADINGS = {"day": "日期", "jurisdiction": "城市", "alias": "家庭代称", "contact": "联系人",
+                         "kind": "事项", "outcome": "情况", "notes": "备注", "follow_up_days": "几天后跟进"}

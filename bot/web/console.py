@@ -239,7 +239,7 @@ async def export_visits(request: Request) -> Response:
     await storage.audit.record(user.user_id, "console_export_visits", None, f"{len(rows)} visits")
     out = StringIO()
     out.write("\ufeff")  # Excel opens UTF-8 Chinese correctly only with the BOM
-    write_visits_csv(out, rows)
+    write_visits_csv(out, rows, chinese=True)
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="visits.csv"', "Cache-Control": "no-store"})
 

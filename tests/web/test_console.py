@@ -225,7 +225,7 @@ async def test_the_visit_export_is_the_clis_neutralised_csv_and_staff_get_their_
     ids = {f["alias"]: f["id"] for f in await storage.registry.list_families()}
     con = sqlite3.connect(tmp_path / "db.sqlite3")
     con.executemany("INSERT INTO care_visits (family_id, day, kind, outcome, notes, logged_at)"
-                    " VALUES (?, '2026-11-01', 'routine', 'visited', ?, '2026-11-01')",
+                    " VALUES (?, '2026-11-01', 'home_visit', 'need', ?, '2026-11-01')",
                     [(ids["王家"], "=HYPERLINK(\"x\")"), (ids["张家"], "临沂的走访")])
     con.commit()
     con.close()
@@ -234,7 +234,10 @@ async def test_the_visit_export_is_the_clis_neutralised_csv_and_staff_get_their_
         r = await c.get("/console/visits.csv")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
-    assert [row["alias"] for row in rows] == ["王家"] and not rows[0]["notes"].startswith("=")
+    # in words an office reads in a spreadsheet: Chinese headings, city, kind and outcome
+    assert list(rows[0]) == ["日期", "城市", "家庭代称", "联系人", "事项", "情况", "备注", "几天后跟进"]
+    assert [row["家庭代称"] for row in rows] == ["王家"] and not rows[0]["备注"].startswith("=")
+    assert (rows[0]["城市"], rows[0]["事项"], rows[0]["情况"]) == ("开封市", "上门走访", "有困难，需要跟进")
     assert "console_export_visits" in {e["action"] for e in await storage.audit.entries(50)}
 
 
