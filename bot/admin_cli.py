@@ -424,9 +424,9 @@ def write_visits_csv(out: Any, rows: list[dict[str, Any]], chinese: bool = False
     them); the office console's file (`chinese=True`) is for people opening it in a
     spreadsheet for an inspection: Chinese headings, city, kind and outcome in words."""
     if not chinese:
-        writer = csv.DictWriter(out, fieldnames=VISIT_FIELDS)
-        writer.writeheader()
-        writer.writerows(rows)
+        as_dicts = csv.DictWriter(out, fieldnames=VISIT_FIELDS)
+        as_dicts.writeheader()
+        as_dicts.writerows(rows)
         return
     from bot.reminders import templates as rt
     from dialogs.web_copy import VISIT_EXPORT_HEADINGS
