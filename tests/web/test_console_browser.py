@@ -9,20 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from bot.storage import Role, Storage
 from dialogs import web_copy as w
 from tests.web.test_browser import DESK, SCREENSHOTS, _chromium
+from tests.web.web_server import running_web, web_env
 
 SHOTS = Path(os.environ.get("LIANXIN_SCREENSHOTS") or SCREENSHOTS)
 
@@ -43,27 +41,9 @@ async def _admin_database(path: Path) -> None:
 def console_server(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
     database = tmp_path / "db.sqlite3"
     asyncio.run(_admin_database(database))
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_", "WEB_"))}
-    env.update(BOT_DATABASE=str(database), WEB_CONSOLE_SECURE_COOKIE="false")  # plain http on this machine
-    proc = subprocess.Popen([sys.executable, "-m", "bot", "web", "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("python -m bot web did not start")
+    env = web_env(database)
+    with running_web(env) as base:
         yield base, env
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def test_an_admin_signs_in_by_link_and_imports_a_csv(console_server: tuple[str, dict[str, str]],

@@ -7,17 +7,11 @@ the PDF go to build/screenshots/reports-* for a person to look at."""
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from bot.storage import Role, Storage
@@ -25,6 +19,7 @@ from bot.web.console import link_path
 from dialogs import web_copy as w
 from tests.web.test_browser import DESK, SCREENSHOTS, _chromium
 from tests.web.test_console_reports import Registry
+from tests.web.web_server import running_web, web_env
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN = 7101
@@ -44,27 +39,8 @@ def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[st
         return token
 
     token = asyncio.run(build())
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_", "WEB_"))}
-    env.update(BOT_DATABASE=str(database), WEB_CONSOLE_SECURE_COOKIE="false")  # plain http on this machine
-    proc = subprocess.Popen([sys.executable, "-m", "bot", "web", "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("python -m bot web did not start")
+    with running_web(web_env(database)) as base:
         yield base, link_path(token)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def _choose(page: Any, section: str, **fields: str) -> None:

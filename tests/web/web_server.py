@@ -1,0 +1,51 @@
+"""`python -m bot web` started for real on a free port, for the browser tests: one place that
+starts it, waits for /healthz and stops it (three browser test files used to copy this)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def web_env(database: Path | None = None) -> dict[str, str]:
+    """This environment without any bot or web setting; with `database`, the console's registry
+    over plain http (the session cookie is Secure otherwise, and this machine has no TLS)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_", "WEB_"))}
+    if database is not None:
+        env.update(BOT_DATABASE=str(database), WEB_CONSOLE_SECURE_COOKIE="false")
+    return env
+
+
+@contextlib.contextmanager
+def running_web(env: dict[str, str]) -> Iterator[str]:
+    """The server's base address while the block runs."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "web", "--port", str(port)], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("python -m bot web did not start")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
