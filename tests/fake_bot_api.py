@@ -46,6 +46,7 @@ class Call:
 
 class FakeBotApi:
     def __init__(self) -> None:
+        self.polls = 0  # getUpdates requests seen: the bot is up and polling
         self._updates: list[dict[str, Any]] = []
         self._cond = threading.Condition()
         self._update_ids = itertools.count(1)
@@ -171,6 +172,7 @@ class FakeBotApi:
         if self.reject_token:
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
         if method == "getUpdates":
+            self.polls += 1  # not a Call: long polling would flood `calls`
             return 200, {"ok": True, "result": self._get_updates(params)}
         self.calls.append(Call(method, params))
         if self.on_call is not None:
