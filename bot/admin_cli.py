@@ -164,6 +164,15 @@ async def import_families_csv(s: Storage, text: str) -> int:
         return await s.registry.import_families(rows)
 
 
+async def previewed_csv(s: Storage, kind: str, text: str) -> list[dict[str, Any]]:
+    """The rows a families or contacts CSV would import, checked exactly as the import checks
+    them (CsvProblems otherwise), with nothing written: the office console's preview."""
+    async with s.registry.checking:
+        if kind == "families":
+            return parse_families(text, await s.registry.family_keys(), await s.registry.family_telegram_ids())
+        return parse_contacts(text, await s.registry.telegram_ids(), await s.registry.contact_keys())
+
+
 async def import_contacts_csv(s: Storage, text: str) -> tuple[int, Reach]:
     """Every row of a contacts CSV, or none (CsvProblems), and whether reminders can reach them."""
     async with s.registry.checking:

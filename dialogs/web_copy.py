@@ -90,7 +90,8 @@ CONSOLE_IMPORT_KIND = "导入的是"
 CONSOLE_IMPORT_FAMILIES = "家庭名单"
 CONSOLE_IMPORT_CONTACTS = "联系人名单"
 CONSOLE_IMPORT_HELP = ("家庭：alias,jurisdiction[,township,village,contact_note,old_sick,lives_alone]；"
-                       "联系人：name,role[,township,telegram_id]。请存为 UTF-8 编码的 CSV。")
+                       "联系人：name,role[,township,telegram_id]（列名也可以用中文：代称、城市……）。"
+                       "Excel 另存为 CSV 即可（UTF-8 或默认编码都行）。导入前会先显示检查结果，确认后才写入。")
 CONSOLE_IMPORT_FILE = "选择文件"
 CONSOLE_IMPORT_BUTTON = "导入"
 CONSOLE_IMPORT_CHOOSE = "请选择要导入的是家庭还是联系人，并选择一个 CSV 文件。"
@@ -299,3 +300,10 @@ CONSOLE_URGENT_ALREADY = "今天已经为这户发起过紧急走访，负责的
 # the office console's visit export (a spreadsheet for inspections): one heading per column
 VISIT_EXPORT_HEADINGS = {"day": "日期", "jurisdiction": "城市", "alias": "家庭代称", "contact": "联系人",
                          "kind": "事项", "outcome": "情况", "notes": "备注", "follow_up_days": "几天后跟进"}
+
+# the import's preview step: the file was checked, nothing is written until 确认导入
+CONSOLE_PREVIEW_FAMILIES = "文件检查通过：将导入 {count} 户家庭。下面是前 {shown} 行，请核对后点“确认导入”。"
+CONSOLE_PREVIEW_CONTACTS = "文件检查通过：将导入 {count} 位联系人。下面是前 {shown} 行，请核对后点“确认导入”。"
+CONSOLE_CONFIRM_IMPORT = "确认导入"
+CONSOLE_PREVIEW_COLUMNS = {"alias": "代称", "jurisdiction": "城市", "township": "乡镇", "village": "村",
+                           "name": "姓名", "role": "角色", "telegram_id": "Telegram 编号"}

@@ -30,6 +30,7 @@ from knowledge.catalogue import load_catalogue
 COOKIE = "lianxin_console"
 CONSOLE_ROLES = (Role.ADMIN, Role.STAFF)
 MAX_SEARCH = 50
+PREVIEW_ROWS = 20  # rows shown before 确认导入 (the count says how many there are)
 
 
 def link_path(token: str) -> str:
@@ -182,7 +183,7 @@ async def import_page(request: Request) -> Response:
 async def import_upload(request: Request) -> Response:
     """An uploaded families or contacts CSV, through the CLI's parser and import: every bad
     row is listed with its line number and nothing is imported from a file with one."""
-    from bot.admin_cli import decoded_csv, import_contacts_csv, import_families_csv
+    from bot.admin_cli import decoded_csv, import_contacts_csv, import_families_csv, previewed_csv
     from bot.reminders.registry_csv import CsvProblems
 
     signed = await _signed_in(request)
@@ -198,22 +199,32 @@ async def import_upload(request: Request) -> Response:
         too_big = w.CONSOLE_UPLOAD_TOO_BIG.format(limit=f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
         return _page(request, "import.html", {**context, "problems": [too_big]}, 413)
     try:
-        form = await _replayed(request, body).form(max_files=1, max_fields=10)
+        form = await _replayed(request, body).form(max_files=1, max_fields=10, max_part_size=MAX_UPLOAD_BYTES)
     except HTTPException:  # not a form a browser sends: broken multipart, too many parts
         return _page(request, "import.html", {**context, "problems": [w.CONSOLE_IMPORT_CHOOSE]}, 400)
     if not hmac.compare_digest(str(form.get("csrf", "")), session.csrf):
         return _refused(request, w.CONSOLE_FORM_EXPIRED)
     kind = str(form.get("kind", ""))
     upload = form.get("file")
-    if kind not in ("families", "contacts") or upload is None or isinstance(upload, str):
+    confirmed = form.get("confirmed")  # the checked text from the preview page, sent back
+    if kind not in ("families", "contacts") or (
+            isinstance(confirmed, str) is False and (upload is None or isinstance(upload, str))):
         return _page(request, "import.html", {**context, "problems": [w.CONSOLE_IMPORT_CHOOSE]}, 400)
-    data = await upload.read()
-    if looks_binary(data):
-        return _page(request, "import.html", {**context, "problems": [w.CONSOLE_UPLOAD_NOT_CSV]}, 400)
-    text = decoded_csv(data)
+    if isinstance(confirmed, str):
+        text: str | None = confirmed
+    else:
+        assert upload is not None and not isinstance(upload, str)
+        data = await upload.read()
+        if looks_binary(data):
+            return _page(request, "import.html", {**context, "problems": [w.CONSOLE_UPLOAD_NOT_CSV]}, 400)
+        text = decoded_csv(data)
     if text is None:
         return _page(request, "import.html", {**context, "problems": [w.CONSOLE_IMPORT_NOT_UTF8]}, 400)
     try:
+        if not isinstance(confirmed, str):  # first the preview: what would be imported, nothing written
+            rows = await previewed_csv(storage, kind, text)
+            return _page(request, "import.html", {**context, **_preview(kind, rows), "text": text})
+        # the text is checked again: the registry may have changed since the preview
         count = (await import_families_csv(storage, text) if kind == "families"
                  else (await import_contacts_csv(storage, text))[0])
     except CsvProblems as exc:
@@ -221,6 +232,20 @@ async def import_upload(request: Request) -> Response:
     await storage.audit.record(user.user_id, f"console_import_{kind}", None, f"{count} rows")
     done = (w.CONSOLE_IMPORTED_FAMILIES if kind == "families" else w.CONSOLE_IMPORTED_CONTACTS).format(count=count)
     return _page(request, "import.html", {**context, "done": done})
+
+
+def _preview(kind: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The first rows of a checked file in words (city and role names, not codes)."""
+    from bot.reminders import templates as rt
+
+    columns = ("alias", "jurisdiction", "township", "village") if kind == "families" else (
+        "name", "role", "township", "telegram_id")
+    words = {"jurisdiction": _city_names(), "role": rt.CONTACT_ROLE_NAMES}
+    shown = [[words.get(c, {}).get(str(r.get(c)), "" if r.get(c) is None else str(r.get(c))) for c in columns]
+             for r in rows[:PREVIEW_ROWS]]
+    said = w.CONSOLE_PREVIEW_FAMILIES if kind == "families" else w.CONSOLE_PREVIEW_CONTACTS
+    return {"kind": kind, "preview": shown, "headings": [w.CONSOLE_PREVIEW_COLUMNS[c] for c in columns],
+            "preview_said": said.format(count=len(rows), shown=len(shown))}
 
 
 async def export_visits(request: Request) -> Response:

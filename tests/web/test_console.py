@@ -200,8 +200,7 @@ async def test_an_import_with_bad_rows_lists_each_line_and_imports_nothing_then_
         assert bad.status_code == 400 and "第 3 行" in bad.text and "第 4 行" in bad.text and "没有导入" in bad.text
         assert "第 2 行" not in bad.text and "line 3" not in bad.text  # Chinese, not the CLI's English
         assert len(await storage.registry.list_families()) == 3  # 赵家 on the good line 2 was not imported
-        good = await c.post("/console/import", data={"csrf": csrf, "kind": "families"},
-                            files={"file": ("f.csv", GOOD_FAMILIES.encode("utf-8-sig"), "text/csv")})
+        good = await confirmed_import(c, csrf, GOOD_FAMILIES.encode("utf-8-sig"))
         assert good.status_code == 200 and "已导入 2 户家庭" in good.text
         assert {"赵家", "孙家"} <= {f["alias"] for f in await storage.registry.list_families()}
         latin = await c.post("/console/import", data={"csrf": csrf, "kind": "families"},
@@ -358,3 +357,36 @@ async def test_forgetting_a_staff_member_removes_their_links_and_sessions(storag
     assert await storage.users.rows_about(STAFF_KAIFENG) > 0
     await storage.users.forget(STAFF_KAIFENG)
     assert await storage.users.rows_about(STAFF_KAIFENG) == 0
+
+
+async def confirmed_import(c: httpx.AsyncClient, csrf: str, data: bytes, kind: str = "families",
+                           name: str = "f.csv") -> httpx.Response:
+    """Upload, then press 确认导入 on the preview (the way an office imports); the preview's
+    response if it refused the file."""
+    preview = await c.post("/console/import", data={"csrf": csrf, "kind": kind},
+                           files={"file": (name, data, "text/csv")})
+    found = re.search(r'<textarea name="confirmed" hidden>(.*?)</textarea>', preview.text, re.S)
+    if preview.status_code != 200 or not found:
+        return preview
+    import html
+
+    return await c.post("/console/import", data={"csrf": csrf, "kind": kind, "confirmed": html.unescape(found[1])},
+                        files={"unused": ("", b"", "application/octet-stream")})  # multipart, as the browser
+
+
+async def test_an_import_is_previewed_first_and_written_only_when_confirmed(storage: Storage) -> None:
+    from dialogs import web_copy as w
+
+    async with browser(storage) as c:
+        csrf = await signed_in(c, storage, ADMIN)
+        preview = await c.post("/console/import", data={"csrf": csrf, "kind": "families"},
+                               files={"file": ("f.csv", GOOD_FAMILIES.encode("utf-8"), "text/csv")})
+        assert preview.status_code == 200 and w.CONSOLE_PREVIEW_FAMILIES.format(count=2, shown=2) in preview.text
+        shown = preview.text.split('id="import-preview"')[1].split("</table>")[0]
+        assert "<td>赵家</td><td>开封市</td><td>城关镇</td><td>北村</td>" in shown  # in words, not codes
+        assert len(await storage.registry.list_families()) == 3  # nothing written yet
+        done = await confirmed_import(c, csrf, GOOD_FAMILIES.encode("utf-8"))
+        assert done.status_code == 200 and "已导入 2 户家庭" in done.text
+        assert {"赵家", "孙家"} <= {f["alias"] for f in await storage.registry.list_families()}
+        again = await confirmed_import(c, csrf, GOOD_FAMILIES.encode("utf-8"))  # the same file twice
+        assert again.status_code == 400 and len(await storage.registry.list_families()) == 5

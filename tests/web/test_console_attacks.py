@@ -15,6 +15,7 @@ from bot.settings import Settings
 from bot.storage import Role, Storage
 from bot.web.app import create_app
 from bot.web.console import link_path
+from tests.web.test_console import confirmed_import
 
 ADMIN, STAFF_KAIFENG = 11, 22
 
@@ -57,8 +58,8 @@ def excel_families(rows: int) -> str:
 
 
 async def upload(c: httpx.AsyncClient, csrf: str, data: bytes, kind: str = "families") -> httpx.Response:
-    return await c.post("/console/import", data={"csrf": csrf, "kind": kind},
-                        files={"file": ("名册.csv", data, "text/csv")})
+    """Upload and confirm the preview, as the office does."""
+    return await confirmed_import(c, csrf, data, kind, "名册.csv")
 
 
 async def test_excels_chinese_csv_in_gbk_imports(storage: Storage) -> None:

@@ -72,6 +72,9 @@ def test_an_admin_signs_in_by_link_and_imports_a_csv(console_server: tuple[str, 
         page.screenshot(path=str(SHOTS / "console-1-import-refused.png"), full_page=True)
         page.set_input_files("input[type=file]", str(tmp_path / "good.csv"))
         page.get_by_role("button", name=w.CONSOLE_IMPORT_BUTTON).click()
+        assert "赵家" in page.locator("#import-preview").inner_text()  # checked and shown, not yet written
+        page.screenshot(path=str(SCREENSHOTS / "console-1b-import-preview.png"), full_page=True)
+        page.get_by_role("button", name=w.CONSOLE_CONFIRM_IMPORT).click()
         assert page.locator("#import-done").inner_text() == w.CONSOLE_IMPORTED_FAMILIES.format(count=2)
         page.get_by_role("link", name=w.CONSOLE_BACK).click()
         rows = page.locator("table.families tbody tr").all_inner_texts()

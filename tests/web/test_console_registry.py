@@ -24,7 +24,7 @@ from bot.ids import MAX_ID_DIGITS
 from bot.reminders.registry_csv import CsvProblems, parse_contacts, parse_families
 from bot.storage import Role, Storage
 from dialogs import web_copy as w
-from tests.web.test_console import ADMIN, STAFF_KAIFENG, STAFF_LINYI, browser, signed_in
+from tests.web.test_console import ADMIN, STAFF_KAIFENG, STAFF_LINYI, browser, confirmed_import, signed_in
 
 ROOT = Path(__file__).resolve().parents[2]
 FORM = {"alias": "", "jurisdiction": "", "township": "", "village": "", "contact_note": "", "telegram_id": ""}
@@ -326,8 +326,7 @@ async def test_a_registry_over_64_kb_imports_and_over_5_mb_is_refused_in_chinese
     assert 64 * 1024 < len(big) < 5 * 1024 * 1024
     async with browser(storage) as c:
         csrf = await signed_in(c, storage, ADMIN)
-        ok = await c.post("/console/import", data={"csrf": csrf, "kind": "families"},
-                          files={"file": ("f.csv", big, "text/csv")})
+        ok = await confirmed_import(c, csrf, big)
         assert ok.status_code == 200 and "已导入 2000 户家庭" in ok.text
         huge = families_csv(30_000)
         assert len(huge) > 5 * 1024 * 1024
