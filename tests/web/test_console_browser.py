@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +74,7 @@ def test_an_admin_signs_in_by_link_and_imports_a_csv(console_server: tuple[str, 
         page.set_input_files("input[type=file]", str(tmp_path / "good.csv"))
         page.get_by_role("button", name=w.CONSOLE_IMPORT_BUTTON).click()
         assert "赵家" in page.locator("#import-preview").inner_text()  # checked and shown, not yet written
-        page.screenshot(path=str(SCREENSHOTS / "console-1b-import-preview.png"), full_page=True)
+        page.screenshot(path=str(SHOTS / "console-1b-import-preview.png"), full_page=True)
         page.get_by_role("button", name=w.CONSOLE_CONFIRM_IMPORT).click()
         assert page.locator("#import-done").inner_text() == w.CONSOLE_IMPORTED_FAMILIES.format(count=2)
         page.get_by_role("link", name=w.CONSOLE_BACK).click()
@@ -83,11 +84,55 @@ def test_an_admin_signs_in_by_link_and_imports_a_csv(console_server: tuple[str, 
         again = page.context.browser.new_context().new_page()
         again.goto(base + link)  # the same link a second time
         assert w.CONSOLE_LINK_REFUSED in again.content()
+
+        database = Path(env["BOT_DATABASE"])
+        with ThreadPoolExecutor(1) as pool:  # Playwright's own event loop runs in this thread
+            pool.submit(asyncio.run, _overdue_and_other_city_staff(database)).result()
+        page.get_by_role("link", name=w.CONSOLE_OVERDUE_TITLE).click()  # overdue at a glance
+        assert "赵家" in page.locator("#overdue-list").inner_text()
+        assert "城关镇" in page.locator("#by-township").inner_text()
+        page.screenshot(path=str(SHOTS / "console-2b-overdue.png"), full_page=True)
+        page.get_by_role("link", name=w.CONSOLE_BACK).click()
+        with page.expect_download() as got:  # the visit log, as the office opens it in a spreadsheet
+            page.get_by_role("link", name=w.CONSOLE_EXPORT).click()
+        exported = Path(got.value.path()).read_text(encoding="utf-8-sig")
+        assert exported.splitlines()[0].startswith("日期,城市,家庭代称")
+        page.evaluate("document.querySelector('form[action=\"/console/search\"] input[name=csrf]').remove()")
+        page.get_by_role("button", name=w.CONSOLE_SEARCH).click()  # a form without its CSRF token
+        assert w.CONSOLE_FORM_EXPIRED in page.content()
+
+        linyi = chromium.new_context(viewport=DESK, locale="zh-CN").new_page()  # another city's staff
+        linyi.goto(base + _link(env, STAFF_LINYI))
+        linyi.get_by_role("button", name=w.CONSOLE_LINK_BUTTON).click()
+        assert linyi.url == base + "/console" and w.CONSOLE_NO_FAMILIES in linyi.content()
+        assert "赵家" not in linyi.content() and "孙家" not in linyi.content()
+        linyi.goto(base + "/console/overdue")
+        assert "赵家" not in linyi.content()
         chromium.close()
 
 
-def _link(env: dict[str, str]) -> str:
-    made = subprocess.run([sys.executable, "-m", "bot", "admin", "console-link", str(ADMIN)], cwd=ROOT, env=env,
+STAFF_LINYI = 7003
+
+
+async def _overdue_and_other_city_staff(database: Path) -> None:
+    """赵家's contact has a call 20 days overdue; a Linyi staff member exists."""
+    import datetime as dt
+
+    storage = await Storage.open(database)
+    family = next(f["id"] for f in await storage.registry.list_families() if f["alias"] == "赵家")
+    contact = await storage.registry.add_contact("李干部", "village_cadre", telegram_id=7010)
+    long_ago = dt.date.today() - dt.timedelta(days=20)
+    await storage.registry.assign(family, contact, long_ago)
+    await storage.reminders.add([(family, contact, "phone_call", long_ago,
+                                  dt.datetime.now(dt.UTC) - dt.timedelta(days=20))])
+    await storage.users.ensure(STAFF_LINYI)
+    await storage.users.set_role(STAFF_LINYI, Role.STAFF)
+    await storage.users.set_jurisdiction(STAFF_LINYI, "linyi")
+    await storage.close()
+
+
+def _link(env: dict[str, str], user: int = ADMIN) -> str:
+    made = subprocess.run([sys.executable, "-m", "bot", "admin", "console-link", str(user)], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=60)
     assert made.returncode == 0, made.stderr
     return made.stdout.strip()
