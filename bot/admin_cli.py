@@ -156,27 +156,32 @@ def _report_problems(exc: CsvProblems, file: str) -> int:
     return 2
 
 
+async def _parsed_csv(s: Storage, kind: str, text: str) -> list[dict[str, Any]]:
+    """A families or contacts CSV checked against what the registry holds (CsvProblems for any
+    bad row). The caller holds `s.registry.checking`, so nothing changes between check and write."""
+    if kind == "families":
+        return parse_families(text, await s.registry.family_keys(), await s.registry.family_telegram_ids())
+    return parse_contacts(text, await s.registry.telegram_ids(), await s.registry.contact_keys())
+
+
 async def import_families_csv(s: Storage, text: str) -> int:
     """Every row of a families CSV, or none: raises CsvProblems listing each bad row by line
     number. Shared by the CLI and the office console."""
     async with s.registry.checking:
-        rows = parse_families(text, await s.registry.family_keys(), await s.registry.family_telegram_ids())
-        return await s.registry.import_families(rows)
+        return await s.registry.import_families(await _parsed_csv(s, "families", text))
 
 
 async def previewed_csv(s: Storage, kind: str, text: str) -> list[dict[str, Any]]:
     """The rows a families or contacts CSV would import, checked exactly as the import checks
     them (CsvProblems otherwise), with nothing written: the office console's preview."""
     async with s.registry.checking:
-        if kind == "families":
-            return parse_families(text, await s.registry.family_keys(), await s.registry.family_telegram_ids())
-        return parse_contacts(text, await s.registry.telegram_ids(), await s.registry.contact_keys())
+        return await _parsed_csv(s, kind, text)
 
 
 async def import_contacts_csv(s: Storage, text: str) -> tuple[int, Reach]:
     """Every row of a contacts CSV, or none (CsvProblems), and whether reminders can reach them."""
     async with s.registry.checking:
-        rows = parse_contacts(text, await s.registry.telegram_ids(), await s.registry.contact_keys())
+        rows = await _parsed_csv(s, "contacts", text)
         before = await s.registry.max_contact_id()
         count = await s.registry.import_contacts(rows)
         return count, await s.registry.reach(await s.registry.contact_ids_after(before))
