@@ -9,14 +9,19 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from dialogs import spoken_templates as st
 from dialogs import templates as t
 from dialogs.check_templates import PER
 from dialogs.eligibility_text import amount_text, scope_words
+from dialogs.overview import no_city_lines, overview_lines
 from knowledge.catalogue import get_document, load_catalogue
 from knowledge.clause_search import Hit, SearchResult, search
 from knowledge.clauses import clauses_by_id
 from knowledge.facts import Profile
 from knowledge.money_lead import LeadItem, MoneyLead, money_lead
+from knowledge.places import read_places
+from knowledge.spoken import standardize
+from knowledge.text_normalize import normalize
 from knowledge.situation import NEGATED_CONDITION
 
 
@@ -154,10 +159,31 @@ def presentable(question: str, result: SearchResult) -> SearchResult:
 def find_answer(question: str, city: str | None, query: str | None = None) -> SearchResult:
     """Search as a conversation should: a city the question names ("临沂 扶助金多少") wins over
     the one remembered for the user; otherwise the user's city; shown gently (`presentable`)."""
+    if query and query != question:  # a city the message names still wins over the user's
+        city = read_places(standardize(normalize(question))).governing or city
     query = query or question
     named = search(query)
     result = named if named.jurisdiction is not None or city is None else search(query, city)
     return presentable(question, result)
+
+
+def place_lines(result: SearchResult) -> list[str]:
+    """Which city's document answers and why, when the message named a county, a city one
+    sound off, or two cities (the hukou city governs: knowledge/places.py)."""
+    places = result.query.places
+    if not places.mentions or result.jurisdiction != places.governing:
+        return []
+    city = get_document(places.governing).name if places.governing else ""
+    if places.others and places.reason:
+        cities = "、".join(get_document(c).name for c in places.codes)
+        others = "、".join(get_document(c).name for c in places.others)
+        return [st.PLACE_NOTE[places.reason].format(cities=cities, city=city, others=others)]
+    first = places.mentions[0]
+    if first.kind == "county":
+        return [st.COUNTY_NOTE.format(place=first.text, city=city)]
+    if first.kind == "near":
+        return [st.NEAR_NOTE.format(place=first.text, city=city)]
+    return []
 
 
 def render_hit(rank: int, hit: Hit) -> list[str]:
@@ -195,7 +221,14 @@ def render_result(question: str, result: SearchResult, profile: Profile | None =
     'not found'; when this city has nothing for the family's situation, the cities that do."""
     city = get_document(result.jurisdiction).name if result.jurisdiction else None
     header = t.HEADER_CITY.format(question=question, city=city) if city else t.HEADER.format(question=question)
-    lines = [header]
+    lines = [header, *place_lines(result)]
+    if result.reason == "broad":  # what the city grants, money first; then its sources
+        if result.jurisdiction is None:
+            return "\n".join([*lines, *no_city_lines()])
+        lines.extend(overview_lines(result.jurisdiction, result.query.situation.get("child")))
+        blocks = ["\n".join(lines)]
+        blocks.extend("\n".join(render_hit(rank, hit)) for rank, hit in enumerate(result.hits, start=1))
+        return "\n\n".join(blocks)
     if result.excluded and result.jurisdiction:
         lines.append(t.SCOPE_EXCLUDES.format(city=city_name(result.jurisdiction), who=scope_words(result.jurisdiction)))
     if result.answered:  # one block per clause (a blank line apart): never cut across two messages

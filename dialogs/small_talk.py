@@ -15,7 +15,10 @@ import unicodedata
 from dataclasses import dataclass
 
 from dialogs import conversation_templates as ct
+from dialogs.feelings import feelings_reply
 from knowledge.catalogue import documents, load_catalogue
+from knowledge.places import read_places
+from knowledge.spoken import sentences, standardize
 from knowledge.text_normalize import normalize
 
 _PARTICLES = "啊呀吗呢吧哈嘛哦噢喔了的"
@@ -77,10 +80,25 @@ def other_city_text(place: str, lives_in: str | None) -> str:
     return text
 
 
+def _asks_more(norm: str, statement: str) -> bool:
+    """Does the message ask something besides saying where the family is from?"""
+    rest = [norm[s.start:s.end] for s in sentences(norm) if statement not in norm[s.start:s.end]]
+    return any(s.asking for s in sentences(norm) if statement not in norm[s.start:s.end]) and any(
+        len(_core(r)) > 3 for r in rest)
+
+
 def _place_reply(norm: str) -> EverydayReply | None:
     hukou = _HUKOU.search(norm)
     lives = _LIVES.search(norm)
+    places = read_places(standardize(norm))
     lives_code = known_city(lives.group(1)) if lives else None
+    if places.governing and (hukou or len(places.codes) > 1 or _FROM.match(_core(norm))):
+        # one of ours (a county, a city one sound off, or the hukou city of two): remember
+        # it, and when the message also asks something, answer that too
+        code = places.governing
+        ask = norm if _asks_more(norm, hukou.group(0) if hukou else places.mentions[0].text) else None
+        return EverydayReply("city", ct.CITY_SET.format(city=documents()[code].name), jurisdiction=code,
+                             search_query=ask)
     if hukou and _plausible_place(hukou.group(1)):
         place = hukou.group(1)
         code = known_city(place)
@@ -103,8 +121,9 @@ def _hint(channel: str) -> str:
     return ct.CHECK_HINT_CONSOLE if channel == "console" else ct.CHECK_HINT_TELEGRAM
 
 
-def everyday_reply(text: str, channel: str = "telegram") -> EverydayReply | None:
-    """The fitting short reply to an everyday sentence, or None for a real question."""
+def everyday_reply(text: str, channel: str = "telegram", city: str | None = None) -> EverydayReply | None:
+    """The fitting short reply to an everyday sentence, or None for a real question.
+    `city` is the one the conversation already knows (for the help that fits a feeling)."""
     norm = normalize(text)
     core = _core(norm)
     if not core:
@@ -121,6 +140,10 @@ def everyday_reply(text: str, channel: str = "telegram") -> EverydayReply | None
         return EverydayReply("who", ct.WHO_AM_I)
     if core in HOW:
         return EverydayReply("how", ct.HOW_TO_USE.format(check_hint=_hint(channel)))
+    feeling = feelings_reply(text, city)
+    if feeling is not None:
+        named = read_places(standardize(norm)).governing
+        return EverydayReply("feelings", feeling.text, jurisdiction=named, search_query=feeling.search_query)
     place = _place_reply(norm)
     if place:
         return place

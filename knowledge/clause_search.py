@@ -26,8 +26,12 @@ from knowledge.clauses import Clause, load_clauses
 from knowledge.document_question import ASPECTS, asked_aspects, states
 from knowledge.key_sentence import AMOUNT_STATED, PERIOD_WORDS, Alternative, asked_period, choose, doc_norm
 from knowledge.lexicon import Lexicon, load_lexicon, tokenizer
+from knowledge.places import PlaceReading, blank_places, read_places
 from knowledge.situation import Situation, read_question, situation_positions
+from knowledge.eligibility import leaves
+from knowledge.rules_schema import load_rules
 from knowledge.situation_rules import document_excludes, granting_clauses
+from knowledge.spoken import asking_positions, standardize
 from knowledge.text_normalize import normalize
 
 # BM25 parameters. b is below the usual 0.75 because the long Linyi paragraphs hold many
@@ -73,6 +77,18 @@ INCIDENTAL_CREDIT = 0.5
 # In a money question the words stating the family's situation (三级残疾, 去世) say whose
 # money, not which money: they count less, and the key sentence is then chosen by situation.
 SITUATION_WEIGHT = 0.4
+# A spoken message is mostly story; the sentences that ask carry the question (spoken.py).
+# A topic word of the story counts this much in the coverage, and its search term this
+# much in the ranking, when the documents use it; a story word they never use (银行, 邻居,
+# 晚上) counts nothing. When the asking sentences name no topic of their own ("能给多少"),
+# they ask about the story, and its words count fully.
+NARRATIVE_WEIGHT = 0.3
+NARRATIVE_TERM_WEIGHT = 0.5
+# A word the documents never use that general Chinese uses this often (the compact jieba
+# dictionary's count) is story even inside the asking sentence: 银行 7684, 晚上 5770,
+# 邻居 613; a benefit the documents lack keeps its weight: 暖气 127, 取暖 284.
+STORY_FREQ = 500
+STORY_WEIGHT = 1.0
 
 _WORD = re.compile(r"[0-9a-z\u3400-\u9fff]")
 # a sentence that introduces a list ("扶助对象应同时符合以下条件：")
@@ -104,6 +120,16 @@ class Query:
     # topic-word spans that only colour the question (numbers, 跑不动, single characters the
     # documents never use): covered once the clause covers a real topic word, see _incidental
     incidental: tuple[tuple[int, int], ...] = ()
+    # how much each topic word (parallel to `content`) counts: the asking part over the story
+    content_weights: tuple[float, ...] = ()
+    places: PlaceReading = field(default_factory=PlaceReading)
+    # positions of the asking sentences in `normalized`
+    focus: frozenset[int] = frozenset()
+    # "我儿子走了，政府给什么补贴", "开封 我能领什么钱": what the family can get, in general
+    broad: bool = False
+
+    def weight_of(self, k: int) -> float:
+        return self.content_weights[k] if self.content_weights else 1.0
 
 
 @dataclass(frozen=True)
@@ -202,13 +228,10 @@ class ClauseIndex:
 
     # -- query analysis -------------------------------------------------------------
     def analyse(self, question: str) -> Query:
-        norm = normalize(question)[:MAX_QUESTION_CHARS]
-        mentioned: list[str] = []
-        for alias, code in self._aliases:
-            if alias in norm:
-                if code not in mentioned:
-                    mentioned.append(code)
-                norm = norm.replace(alias, "|" * len(alias))
+        spoken = standardize(normalize(question)[:MAX_QUESTION_CHARS])
+        places = read_places(spoken)
+        mentioned = list(places.codes)
+        norm = blank_places(spoken, places.mentions)
         terms, content = self._terms(norm)
         uncovered = _uncovered(content, terms)
         if uncovered:
@@ -219,10 +242,50 @@ class ClauseIndex:
                 terms, content = self._terms(norm)
                 uncovered = _uncovered(content, terms)
             terms.extend(self._edit_distance_terms(norm, uncovered))
+        focus = asking_positions(norm)
         wants_amount = _AMOUNT_ASKED.search(norm) is not None
         incidental = self._incidental_spans(norm, content)
-        return Query(question, norm, tuple(mentioned), tuple(content), tuple(terms), read_question(question),
-                     wants_amount, tuple(asked_aspects(norm)), incidental)
+        no_topic, weights = self._content_weights(norm, content, terms, focus)
+        terms = self._focus_terms(terms, focus, content, weights)
+        aspects = tuple(asked_aspects(norm))
+        broad = no_topic and not aspects and _BENEFITS_ASKED.search(norm) is not None
+        return Query(question, norm, tuple(mentioned), tuple(content), tuple(terms), read_question(spoken),
+                     wants_amount, aspects, incidental, weights, places, focus, broad)
+
+    def _content_weights(self, norm: str, content: Sequence[tuple[int, int]], terms: Sequence[QueryTerm],
+                         focus: frozenset[int]) -> tuple[bool, tuple[float, ...]]:
+        """Whether no word names a topic (only the family's situation and story), and how
+        much each topic word counts: asking sentences fully, the story's document
+        words a little, the story's other words (银行, 邻居, 律师) not at all. When the asking
+        sentences name no topic of their own ("能给多少"), the story is the question."""
+        known = {i for t in terms for i in range(t.start, t.end)}
+        situation = {i for t in terms if t.term in self.lexicon.situation for i in range(t.start, t.end)}
+        rows = []
+        self_topics: list[bool] = []
+        for start, end in content:
+            word = norm[start:end]
+            span = range(start, end)
+            in_docs = bool(known.intersection(span))
+            story = not in_docs and self.tk.FREQ.get(word, 0) >= STORY_FREQ
+            asked = bool(focus.intersection(span))
+            topical = not story and not situation.issuperset(span) and not self._incidental(word)
+            rows.append((asked, in_docs, story, asked and topical))
+            # an everyday word in the asking part is still what an out-of-scope question is about (小吃)
+            self_topics.append((topical or (asked and story)) and word not in _GENERAL_BENEFIT)
+        refers_back = not any(topical for *_, topical in rows)
+        return not any(self_topics), tuple(
+            (STORY_WEIGHT if story else 1.0) if asked or refers_back else (NARRATIVE_WEIGHT if in_docs else 0.0)
+            for asked, in_docs, story, _ in rows
+        )
+
+    def _focus_terms(self, terms: list[QueryTerm], focus: frozenset[int], content: Sequence[tuple[int, int]],
+                     weights: Sequence[float]) -> list[QueryTerm]:
+        """Search terms from the story count less than the asking sentences' own, unless the
+        story is the question (every topic word counts fully)."""
+        if all(w > 0 for w in weights) and all(w >= 1.0 or w == STORY_WEIGHT for w in weights):
+            return terms
+        return [t if focus.intersection(range(t.start, t.end)) else replace(t, weight=t.weight * NARRATIVE_TERM_WEIGHT)
+                for t in terms]
 
     def _incidental_spans(self, norm: str, content: Sequence[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
         """The topic-word spans that only colour the question, plus the object of a "can't"
@@ -353,11 +416,17 @@ class ClauseIndex:
     # -- ranking --------------------------------------------------------------------
     def search(self, question: str, jurisdiction: str | None = None, top: int = 3) -> SearchResult:
         query = self.analyse(question)
-        scope = jurisdiction or (query.mentioned[0] if len(query.mentioned) == 1 else None)
+        scope = jurisdiction or query.places.governing
         granted = granting_clauses(scope, query.situation) if scope and query.wants_amount and query.situation \
             else frozenset()
         hits = self._rank(query, scope, top, granted)
         answered, reason = self._confident(query, hits)
+        if query.broad and scope is not None:
+            hits, answered = self._allowance_hits(query, scope), True
+        elif answered and self._unknown_benefit(query, hits[0]):
+            answered, reason = False, "unknown_benefit"
+        elif answered and scope is not None and self._better_elsewhere(query, hits[0], scope):
+            answered, reason = False, "not_in_city"
         excluded = scope is not None and bool(query.situation) and document_excludes(scope, query.situation)
         if excluded:
             hits = [replace(h, sentence="", highlight="", fits=False, none_for_situation=True, alternatives=())
@@ -374,6 +443,46 @@ class ClauseIndex:
                     best_per_doc.setdefault(hit.clause.doc, hit)
                 result.elsewhere = list(best_per_doc.values())[:3]
         return result
+
+    def _unknown_benefit(self, query: Query, best: Hit) -> bool:
+        """Does the question ask for a benefit the best clause does not name? "取暖补贴":
+        the word that says which subsidy (取暖) must be the clause's own, not only 补贴."""
+        here = {p for t in self._present(query, self.clauses.index(best.clause)) for p in range(t.start, t.end)}
+        situation = {p for t in query.terms if t.term in self.lexicon.situation for p in range(t.start, t.end)}
+        norm = query.normalized
+        for start, end in query.content:
+            if not query.focus.intersection(range(start, end)) or here.intersection(range(start, end)):
+                continue
+            word = norm[start:end]
+            if situation.intersection(range(start, end)) or word in _GENERAL_BENEFIT or self._incidental(word):
+                continue
+            if _BENEFIT_HEAD.match(norm, end):
+                return True
+        return False
+
+    def _better_elsewhere(self, query: Query, best: Hit, scope: str) -> bool:
+        """Is what the question asks plainly another city's benefit? When another document
+        covers the question far better than the city's own best clause, the city's clause is
+        only loosely related (120 ambulance fees asked of a city that waives none): the
+        answer must say this city grants none, and which city does."""
+        if best.coverage >= ELSEWHERE_OWN_BELOW:
+            return False
+        others = [h for h in self._rank(query, None, 8) if h.clause.doc != scope and h.score >= MIN_SCORE]
+        return any(h.coverage >= best.coverage + ELSEWHERE_MARGIN and h.score >= best.score * ELSEWHERE_SCORE_RATIO
+                   for h in others)
+
+    def _allowance_hits(self, query: Query, scope: str) -> list[Hit]:
+        """For a question after benefits in general: the clauses of the city's monthly
+        allowance, the one for the family's stated situation first. The answer leads with an
+        overview of everything the city grants (dialogs/overview.py); these are its sources."""
+        child = query.situation.get("child")
+        rules = [r for r in load_rules(scope).rules if "monthly_allowance" in r.compare]
+        rules.sort(key=lambda r: 0 if child is None or any(
+            leaf.get("child_status") in (child, None) for leaf in leaves(r.conditions)) else 1)
+        position = {c.id: i for i, c in enumerate(self.clauses)}
+        ids = list(dict.fromkeys(r.citation.clause for r in rules if r.citation.clause in position))
+        weights = {t.term: t.weight for t in query.terms}
+        return [self._hit(query, position[cid], MIN_SCORE, 1.0, weights) for cid in ids[:2]]
 
     def _fitting_elsewhere(self, query: Query, scope: str) -> list[Hit]:
         """The other cities whose documents do state something for this situation."""
@@ -450,16 +559,18 @@ class ClauseIndex:
         if clause_index is not None:  # the document-itself phrase is covered by the clause that states it
             here |= {p for aspect, start, end in query.aspects if clause_index in self.aspect_clauses[aspect]
                      for p in range(start, end)}
-        topical = sum(1 for s, e in query.content if here.intersection(range(s, e)))
-        if not topical:
+        weight = [query.weight_of(k) for k in range(len(query.content))]
+        total = sum(weight)
+        topical = sum(w for (s, e), w in zip(query.content, weight, strict=True) if here.intersection(range(s, e)))
+        if not topical or not total:
             return 0.0
         incidental = set(query.incidental)
         about_family = sum(
-            (INCIDENTAL_CREDIT if (s, e) in incidental and not situation.intersection(range(s, e)) else 1.0)
-            for s, e in query.content
+            w * (INCIDENTAL_CREDIT if (s, e) in incidental and not situation.intersection(range(s, e)) else 1.0)
+            for (s, e), w in zip(query.content, weight, strict=True)
             if (situation.intersection(range(s, e)) or (s, e) in incidental) and not here.intersection(range(s, e))
         )
-        return (topical + about_family) / len(query.content)
+        return (topical + about_family) / total
 
     def _sentence_value(self, sentence: str, matched: Sequence[str], weights: dict[str, float],
                         wants_amount: bool, question: str = "") -> float:
@@ -472,6 +583,8 @@ class ClauseIndex:
         return score
 
     def _confident(self, query: Query, hits: list[Hit]) -> tuple[bool, str]:
+        if query.broad:
+            return False, "broad"
         if not query.content:
             return False, "empty"
         if not hits:
@@ -519,6 +632,19 @@ def _ancestors(clause: Clause, by_id: dict[str, Clause]) -> list[str]:
     return out
 
 
+# a question after benefits in general: money, help, policies (with no topic word of its own)
+_BENEFITS_ASKED = re.compile(r"钱|补贴|补助|待遇|政策|扶助|照顾|帮助|帮扶|好处|福利|领|享受|给什么|给啥|管不管")
+# Measured on the development sets: a city's clause is "loosely related" when it covers
+# under 0.7 of the question, another city's covers 0.2 more and scores 2.5 times as high.
+ELSEWHERE_OWN_BELOW = 0.7
+ELSEWHERE_MARGIN = 0.2
+ELSEWHERE_SCORE_RATIO = 2.5
+# a benefit named by what it is for: 取暖补贴, 交通补助, 意外保险, 物业费, 助学金
+_BENEFIT_HEAD = re.compile(r"补贴|补助|津贴|保险|险|费|金|救助")
+# words that ask after help in general, not after one benefit: "都有哪些政策", "能得到啥照顾"
+_GENERAL_BENEFIT = frozenset({"政策", "帮扶", "扶助", "照顾", "待遇", "优惠", "好处", "福利", "帮助", "补贴", "补助", "救助",
+                              "关怀", "扶持", "享受", "得到", "特殊", "家庭", "计生", "计划生育", "失独", "失独家庭",
+                              "特殊家庭", "计生特殊家庭", "哪些", "一些", "给些", "东西", "现在"})
 _AMOUNT_ASKED = re.compile(r"多少|几块|几千|几百|标准|金额|给多少|钱")
 # a number or count as one word: 五十八, 六十岁, 60周岁, 几个, 一份, 两口
 _NUMBER_WORD = re.compile(r"[0-9零〇一二两三四五六七八九十百千万几多半]+(?:周岁|岁|个|份|名|位|次|口|块|元|年|月)?")

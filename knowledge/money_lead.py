@@ -19,6 +19,7 @@ from knowledge.condition_text import requirement
 from knowledge.eligibility import Trace, assess_rule, evaluate, leaves
 from knowledge.facts import Profile, parse_profile
 from knowledge.key_sentence import asked_period
+from knowledge.places import blank_places, find_places
 from knowledge.rules_schema import Rule, RuleSet, Variant, all_rulesets, load_rules
 from knowledge.situation import stated_family_facts
 from knowledge.text_normalize import normalize
@@ -171,9 +172,8 @@ def other_place(question: str) -> str | None:
     its figures must never be answered with one of ours. Our own names are removed first
     (the search replaces them with "|"), so 河南开封 is Kaifeng, 河南 alone is not."""
     norm = normalize(question)
+    norm = blank_places(norm, find_places(norm))  # our cities, their counties, near misses (开风)
     for doc in load_catalogue():
-        for alias in sorted(doc.aliases, key=len, reverse=True):
-            norm = norm.replace(alias, "|" * len(alias))
         norm = norm.replace(doc.code, "|" * len(doc.code))
     for name in (*_PROVINCES, *_CAPITALS):
         if name in norm:

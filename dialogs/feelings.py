@@ -1,0 +1,80 @@
+"""Feelings without a question: missing a child, sleepless nights, loneliness, illness with
+nobody near, anger at a late payment. They get a short human reply first, then what may
+help in the family's city (its psychological-care, contact or care clause, found by the
+search with that clause's own words), with 12356 where it fits; never "not found" and
+never an unrelated clause. Despair (is_distress) is answered before this, by distress.py.
+
+A message that feels and also asks ("老伴也走了，就剩我一个人了，钱还能领吗") gets one warm
+line and then the answer to what it asks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from dialogs import spoken_templates as st
+from knowledge.catalogue import get_document
+from knowledge.places import read_places
+from knowledge.spoken import standardize
+from knowledge.text_normalize import normalize
+
+# checked in this order: anger and illness say most about what helps
+FEELINGS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("angry", re.compile(r"骗人|骗子|忽悠|气死|窝火|上火|火大|推来推去|踢皮球|没人管我们|没人当回事|不当回事|不管我们"
+                         r"|(?:钱|扶助金|补贴).{0,8}(?:还没|没有?|迟迟|拖).{0,4}(?:发|到|给)|拖了?.{0,4}(?:个月|天)|晚了.{0,4}没到")),
+    ("ill_alone", re.compile(r"(?:病|不舒服|住院|摔).{0,8}(?:没人管|没人照顾|没人问|没人陪|没个人|没人|递口水)")),
+    ("sleepless", re.compile(r"睡不着|失眠|整夜|一夜一夜|睡不好|合不上眼|一闭眼")),
+    ("missing", re.compile(r"想(?:我的?)?(?:儿子|女儿|孩子|娃|他|她|儿)|梦见|梦到|忘不了|生日|忌日|照片|要是还在|要活着")),
+    ("lonely", re.compile(r"一个人|孤单|孤独|寂寞|冷清|没人说话|说话的人|不想来往|不理|对着电视|自个儿|就剩我")),
+    ("sad", re.compile(r"难受|难过|伤心|掉眼泪|流泪|哭|心里苦|心里堵|心疼|憋屈|走不出来|放不下")),
+)
+# the words of the clause that helps, per feeling: the search finds it in the city's document
+HELP_QUERY = {
+    "missing": "精神慰藉 心理疏导 心理援助 心理健康 心理干预",
+    "sleepless": "精神慰藉 心理疏导 心理援助 心理健康 心理干预",
+    "sad": "精神慰藉 心理疏导 心理援助 心理健康 心理干预",
+    "lonely": "精神慰藉 心理疏导 心理援助 走访 上门",
+    "ill_alone": "生病陪护 照料 上门 居家养老 护理",
+    "angry": "联系人 政策咨询 政策落实 矛盾化解 帮扶",
+}
+WITH_HOTLINE = {"missing", "sleepless", "sad", "lonely"}
+# the message also asks something: the feeling gets one line, the question its answer
+_ASKS = re.compile(r"[?？]|吗|多少|怎么|能不能|可不可以|是不是|有没有|给不给|要不要|还能|什么时候|哪里|找谁|咋|啥")
+
+
+@dataclass(frozen=True)
+class FeelingsReply:
+    kind: str
+    text: str
+    search_query: str | None  # the clause that helps, in `jurisdiction`; None: no city yet
+    jurisdiction: str | None
+    asks: bool = False  # the message also asks: answer it after the warm line
+
+
+def feeling_of(text: str) -> str | None:
+    """The feeling a message voices, or None."""
+    norm = standardize(normalize(text))
+    return next((kind for kind, pattern in FEELINGS if pattern.search(norm)), None)
+
+
+def feelings_reply(text: str, city: str | None = None) -> FeelingsReply | None:
+    """The warm reply to a message that voices a feeling, or None. `city` is the one the
+    conversation already knows; a city the message names wins."""
+    kind = feeling_of(text)
+    if kind is None:
+        return None
+    norm = standardize(normalize(text))
+    code = read_places(norm).governing or city
+    if _ASKS.search(norm) and kind != "angry":
+        return FeelingsReply(kind, st.FEELING_BEFORE_ANSWER, text, code, asks=True)
+    lines = [st.FEELING_WORDS[kind]]
+    if kind in WITH_HOTLINE:
+        lines.append(st.FEELING_HOTLINE)
+    if code is None:
+        if kind == "angry":
+            lines.append(st.FEELING_ANGRY_WHOM)
+        lines.append(st.FEELING_ASK_CITY)
+        return FeelingsReply(kind, "\n".join(lines), None, None)
+    lines.append(st.FEELING_HELP[kind].format(city=get_document(code).name))
+    return FeelingsReply(kind, "\n".join(lines), HELP_QUERY[kind], code)

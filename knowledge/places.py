@@ -1,0 +1,161 @@
+"""Which city's document answers a message: the places it names, and which one governs.
+
+Families name a county ("俺是兰考的"), a city typed one sound off ("开风", "临宜"), or two
+places at once ("户口在临沂，现在住在开封"; "听说开封每月给八百，我们柳州有没有"). These
+benefits follow the household registration (户籍), so when two of the five jurisdictions
+are named, the one the message marks as the hukou governs; failing that, the one it calls
+its own (我们柳州); failing that, the one that is not only where the family now lives. The
+reason is kept, so the answer can say which city's rule it used and why.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
+
+from knowledge.catalogue import load_catalogue
+from knowledge.lexicon import load_lexicon, tokenizer
+
+# a near-miss spelling is taken for a city only if the general dictionary does not know it
+# as a word at least this frequent (开风, 临宜, 柳洲 are no words; 开放 is not a homophone)
+NEAR_MISS_MAX_FREQ = 20
+# how far before a place a marker may stand ("户口一直都在临沂": 6 characters)
+MARKER_REACH = 8
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    code: str
+    start: int
+    end: int
+    text: str
+    kind: str  # "city" (a name of the jurisdiction), "county" (a unit inside it), "near" (typed one sound off)
+
+
+@dataclass(frozen=True)
+class PlaceReading:
+    mentions: tuple[PlaceMention, ...] = ()
+    governing: str | None = None
+    # why `governing` was chosen when the message names more than one of the five:
+    # "hukou" (marked as the household registration), "ours" (marked as the family's own
+    # place), "not_residence" (the other is only where they live now), "first" (no marker)
+    reason: str | None = None
+    others: tuple[str, ...] = ()  # the other jurisdictions named
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(m.code for m in self.mentions))
+
+
+_HUKOU_BEFORE = re.compile(r"(?:户口|户籍|户口本|落户|户头)(?:本|也|还|都|一直|是|在|落在|上在|迁到|迁回|)*$")
+_HUKOU_AFTER = re.compile(r"^(?:市|县|区)?(?:的)?(?:户口|户籍|户头|农村户口|城镇户口|城市户口)")
+_OURS_BEFORE = re.compile(r"(?:我们|我家|我们家|咱们|咱|我|本地|老家|家)(?:是|就是|这|那|这边|在|也在)?(?:的)?$")
+_OURS_AFTER = re.compile(r"^(?:市|县|区)?(?:本地|这边|这里|人|的人)")
+_LIVES_BEFORE = re.compile(r"(?:住在|住到|现住|现在住|现在在|搬到|搬来|来到|跟着[^，。,]{0,6}在|在)(?:了)?$")
+_OTHER_BEFORE = re.compile(r"(?:听说|人家|别人|别的地方|那边|像|比如|隔壁|亲戚在|朋友在|对比|和|跟)$")
+
+
+@cache
+def _gazetteer() -> tuple[tuple[str, str, str], ...]:
+    """(name, code, kind), longest name first, so 兰考县 is taken before 兰考."""
+    rows: list[tuple[str, str, str]] = []
+    for doc in load_catalogue():
+        rows.extend((a, doc.code, "city") for a in (*doc.aliases, doc.name) if len(a) > 1)
+    data = yaml.safe_load(resources.files("knowledge").joinpath("places.yaml").read_text(encoding="utf-8")) or {}
+    for code, entry in data.items():
+        for name in [*(entry.get("names") or []), *(entry.get("former") or [])]:
+            rows.append((str(name), str(code), "county"))
+    return tuple(sorted(set(rows), key=lambda r: (-len(r[0]), r[0])))
+
+
+@cache
+def _city_bases() -> tuple[tuple[str, str], ...]:
+    """The two-character names a near miss is measured against (开封, 临沂, 姜堰, ...)."""
+    return tuple((a, d.code) for d in load_catalogue() for a in d.aliases if len(a) == 2)
+
+
+def _near_miss(window: str) -> str | None:
+    lex = load_lexicon()
+    if "|" in window or tokenizer().FREQ.get(window, 0) > NEAR_MISS_MAX_FREQ:
+        return None
+    for base, code in _city_bases():
+        same = sum(a == b for a, b in zip(window, base, strict=True))
+        if same == 1 and all(a == b or lex.sounds_like(a, b) or lex.sounds_like(b, a)
+                             for a, b in zip(window, base, strict=True)):
+            return code
+    return None
+
+
+def find_places(norm: str) -> list[PlaceMention]:
+    """Every mention of one of the five jurisdictions in a normalised message, in order."""
+    taken = [False] * len(norm)
+    found: list[PlaceMention] = []
+    for name, code, kind in _gazetteer():
+        start = norm.find(name)
+        while start >= 0:
+            if not any(taken[start:start + len(name)]):
+                found.append(PlaceMention(code, start, start + len(name), name, kind))
+                taken[start:start + len(name)] = [True] * len(name)
+            start = norm.find(name, start + 1)
+    for start in range(len(norm) - 1):
+        if taken[start] or taken[start + 1]:
+            continue
+        window = norm[start:start + 2]
+        if not all("\u4e00" <= ch <= "\u9fff" for ch in window):
+            continue
+        code = _near_miss(window)
+        if code is not None:
+            found.append(PlaceMention(code, start, start + 2, window, "near"))
+            taken[start:start + 2] = [True, True]
+    return sorted(found, key=lambda m: m.start)
+
+
+def _marked(norm: str, mention: PlaceMention, before: re.Pattern[str], after: re.Pattern[str] | None) -> bool:
+    head = norm[max(0, mention.start - MARKER_REACH):mention.start]
+    head = re.split(r"[,，。.;；!！?？]", head)[-1]
+    return bool(before.search(head) or (after is not None and after.search(norm[mention.end:mention.end + 8])))
+
+
+def read_places(norm: str) -> PlaceReading:
+    """The jurisdictions a normalised message names and the one whose document governs."""
+    mentions = tuple(find_places(norm))
+    codes = list(dict.fromkeys(m.code for m in mentions))
+    if not codes:
+        return PlaceReading()
+    if len(codes) == 1:
+        return PlaceReading(mentions, codes[0])
+    firsts = {code: next(m for m in mentions if m.code == code) for code in codes}
+
+    def any_marked(code: str, before: re.Pattern[str], after: re.Pattern[str] | None) -> bool:
+        return any(_marked(norm, m, before, after) for m in mentions if m.code == code)
+
+    chosen: str | None = None
+    reason = "first"
+    hukou = [c for c in codes if any_marked(c, _HUKOU_BEFORE, _HUKOU_AFTER)]
+    lives = [c for c in codes if any_marked(c, _LIVES_BEFORE, None) and c not in hukou]
+    ours = [c for c in codes if any_marked(c, _OURS_BEFORE, _OURS_AFTER)]
+    other = [c for c in codes if any_marked(c, _OTHER_BEFORE, None)]
+    if len(hukou) == 1:
+        chosen, reason = hukou[0], "hukou"
+    elif lives and len([c for c in codes if c not in lives]) == 1:
+        chosen, reason = next(c for c in codes if c not in lives), "not_residence"
+    elif len([c for c in ours if c not in other]) == 1:
+        chosen, reason = next(c for c in ours if c not in other), "ours"
+    elif len([c for c in codes if c not in other]) == 1:
+        chosen, reason = next(c for c in codes if c not in other), "ours"
+    else:
+        chosen = min(codes, key=lambda c: firsts[c].start)
+    return PlaceReading(mentions, chosen, reason, tuple(c for c in codes if c != chosen))
+
+
+def blank_places(norm: str, mentions: tuple[PlaceMention, ...] | list[PlaceMention]) -> str:
+    """The message with every place name replaced by "|" (same length): a city's name is
+    not a topic word, and positions stay where they were."""
+    chars = list(norm)
+    for m in mentions:
+        chars[m.start:m.end] = "|" * (m.end - m.start)
+    return "".join(chars)

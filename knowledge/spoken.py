@@ -1,0 +1,88 @@
+"""Spoken messages: dialect words in standard form, and the asking part of a story.
+
+A real message is mostly story ("老伴住院那会儿，邻居说……，我去银行问……") with the
+question in one sentence of it. The search weighs the sentences that ask (吗, 多少, 怎么,
+能不能, 是不是, 咋, 啥, a question mark) over the narrative; a message with no asking
+sentence asks with its last one. Dialect words (俺, 闺女, 晓得, 几多钱) are first put in
+standard form from the reviewed table `lexicon/dialect.yaml`, so the synonyms and the
+situation reader see the words they know.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
+
+
+class DialectTableError(ValueError):
+    """The dialect table maps one form twice (YAML would silently keep the last)."""
+
+
+@cache
+def _dialect() -> tuple[re.Pattern[str], dict[str, str], tuple[tuple[re.Pattern[str], str], ...]]:
+    data = yaml.safe_load(resources.files("knowledge").joinpath("lexicon", "dialect.yaml").read_text("utf-8")) or {}
+    plain: dict[str, str] = {}
+    guarded: list[tuple[re.Pattern[str], str]] = []
+    for standard, forms in data.items():
+        for form in forms:
+            form = str(form)
+            if form.startswith("/") and form.endswith("/") and len(form) > 2:
+                guarded.append((re.compile(form[1:-1]), str(standard)))
+                continue
+            if form in plain:
+                raise DialectTableError(f"dialect form {form!r} is listed under {plain[form]!r} and {standard!r}")
+            plain[form] = str(standard)
+    for standard in data:  # the standard word itself is kept whole: 么时候 is not rewritten inside 什么时候
+        plain.setdefault(str(standard), str(standard))
+    alternation = re.compile("|".join(re.escape(f) for f in sorted(plain, key=lambda f: (-len(f), f))))
+    return alternation, plain, tuple(guarded)
+
+
+def standardize(norm: str) -> str:
+    """Dialect and plain-speech words in their standard form (俺闺女没了 -> 我女儿没了)."""
+    alternation, plain, guarded = _dialect()
+    out = alternation.sub(lambda m: plain[m.group(0)], norm)
+    for pattern, standard in guarded:
+        out = pattern.sub(standard, out)
+    return out
+
+
+# what marks a sentence as the one that asks
+_ASKING = re.compile(r"[?？]|吗|嘛|么$|呢|多少|几[个块千百万岁月年号]|怎么|怎样|如何|能不能|可不可以|可以不|是不是|有没有|"
+                     r"给不给|要不要|算不算|行不行|会不会|还能|能否|能领|能拿|能给|能享受|能办|能住|什么|哪[里儿个些天]|"
+                     r"谁|咨询|请问|问一下|问问|想知道|想问|求问|需要什么|要什么|办理")
+_SENTENCE = re.compile(r"[^,，。.;；!！?？\n]+[,，。.;；!！?？\n]*")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    asking: bool
+
+
+def sentences(norm: str) -> list[Sentence]:
+    """The message cut at punctuation, each part marked asking or not. A part that asks
+    takes the part before it in the same sentence along ("孩子是残疾，要残到几级才算":
+    the comma only pauses). When no part asks, the last sentence does (a message ends with
+    what it wants: "...想问下养老院的事")."""
+    parts = [(m.start(), m.end()) for m in _SENTENCE.finditer(norm) if m.group(0).strip(",，。.;；!！?？\n")]
+    if not parts:
+        return []
+    asking = [bool(_ASKING.search(norm[s:e])) for s, e in parts]
+    if not any(asking):
+        asking[-1] = True
+    for k in range(len(parts) - 1, 0, -1):
+        before = norm[parts[k - 1][1] - 1]
+        if asking[k] and before in ",，" and not asking[k - 1]:
+            asking[k - 1] = True
+    return [Sentence(s, e, a) for (s, e), a in zip(parts, asking, strict=True)]
+
+
+def asking_positions(norm: str) -> frozenset[int]:
+    """The character positions of the asking sentences (all of a one-sentence message)."""
+    return frozenset(i for s in sentences(norm) if s.asking for i in range(s.start, s.end))
