@@ -425,7 +425,8 @@ class ClauseIndex:
             hits, answered = self._allowance_hits(query, scope), True
         elif answered and self._unknown_benefit(query, hits[0]):
             answered, reason = False, "unknown_benefit"
-        elif answered and scope is not None and self._better_elsewhere(query, hits[0], scope):
+        elif answered and scope is not None and not (query.situation and document_excludes(scope, query.situation)) \
+                and self._better_elsewhere(query, hits[0], scope):
             answered, reason = False, "not_in_city"
         excluded = scope is not None and bool(query.situation) and document_excludes(scope, query.situation)
         if excluded:
