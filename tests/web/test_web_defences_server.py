@@ -102,7 +102,7 @@ async def test_a_hang_up_mid_body_logs_one_short_line_and_no_traceback(
     with caplog.at_level(logging.INFO, logger="lianxin.web"):
         async with serving() as port:
             for _ in range(3):
-                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                _reader, writer = await asyncio.open_connection("127.0.0.1", port)
                 writer.write(b"POST /check HTTP/1.1\r\nHost: lianxin.test\r\nContent-Length: 5000\r\n"
                              b"Content-Type: application/x-www-form-urlencoded\r\n\r\nstate=abc&action=")
                 await writer.drain()
