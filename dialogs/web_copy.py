@@ -307,3 +307,14 @@ CONSOLE_PREVIEW_CONTACTS = "文件检查通过：将导入 {count} 位联系人�
 CONSOLE_CONFIRM_IMPORT = "确认导入"
 CONSOLE_PREVIEW_COLUMNS = {"alias": "代称", "jurisdiction": "城市", "township": "乡镇", "village": "村",
                            "name": "姓名", "role": "角色", "telegram_id": "Telegram 编号"}
+
+# --- the web's defences (bot/web/middleware.py): what a person sees when a request is refused
+WEB_NOTICE_TITLE = "没能办理"
+WEB_NOTICE_BACK = "回到首页"
+WEB_BODY_TOO_BIG = "提交的内容太多了（超过 64 KB），没有处理。请回到上一页，少填一些再试。"
+WEB_BODY_TOO_SLOW = "提交的内容很久都没有传完，连接已经断开。请检查网络后再试一次。"
+WEB_FORM_NOT_READ = "这份表单没能读懂（可能不是从本网站的页面提交的）。请回到上一页重新操作。"
+WEB_FORM_NO_FILES = "这个页面不收文件。请回到上一页，直接点页面上的按钮。"
+WEB_METHOD_NOT_ALLOWED = "这个页面不能这样打开。请从首页进入。"
+WEB_TOO_MANY = "您操作得太快了，请歇一会儿，{seconds} 秒后再试。不好意思。"
+WEB_TOO_MANY_SIGN_IN = "登录链接试得太多了，请 {seconds} 秒后再试。如果链接打不开，请向管理员重新要一个。"

@@ -163,8 +163,9 @@ async def start_server(asgi_app: Any, host: str, port: int) -> WebServer:
     here, so a port in use is an OSError for the caller to report in one line."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.create_server((host, port), family=family)
-    config = uvicorn.Config(asgi_app, host=host, port=port, log_level="warning", lifespan="off",
-                            proxy_headers=True, server_header=False)
+    from bot.web.serve import server_config  # header/keep-alive/connection limits, see there
+
+    config = server_config(asgi_app, host, port)
     server = _SharedLoopServer(config)
     task = asyncio.create_task(server.serve(sockets=[sock]))
     while not server.started:

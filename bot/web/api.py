@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot import contracts
-from bot.web.limits import BodyTooLarge, RateLimiter, client_address, read_body
+from bot.web.limits import BodyTooLarge, read_body
 from bot.web.openapi import OPENAPI
 from knowledge.catalogue import UnknownJurisdiction, resolve_jurisdiction
 
@@ -119,14 +119,11 @@ async def openapi(request: Request) -> Response:
     return _json(OPENAPI)
 
 
-def _limited(limiter: RateLimiter, handler: Any) -> Any:
-    """The handler behind the per-client rate limit, with ApiError turned into its answer."""
+def _answered(handler: Any) -> Any:
+    """The handler with ApiError turned into its answer. The per-client rate limit is the one
+    every public route shares (`bot.web.middleware.RateLimit`)."""
 
     async def endpoint(request: Request) -> Response:
-        wait = limiter.allow(client_address(request))
-        if wait > 0:
-            return error_response(f"too many requests from {client_address(request)}; retry after {wait:.0f} s",
-                                  429, {"Retry-After": str(max(1, round(wait)))})
         try:
             return await handler(request)
         except ApiError as exc:
@@ -135,12 +132,12 @@ def _limited(limiter: RateLimiter, handler: Any) -> Any:
     return endpoint
 
 
-def api_routes(limiter: RateLimiter) -> list[Route]:
+def api_routes() -> list[Route]:
     return [
-        Route("/api/v1/ask", _limited(limiter, ask), methods=["POST"]),
-        Route("/api/v1/check", _limited(limiter, check), methods=["POST"]),
-        Route("/api/v1/rules", _limited(limiter, rules), methods=["GET"]),
-        Route("/api/v1/clauses", _limited(limiter, clauses), methods=["GET"]),
-        Route("/api/v1/compare", _limited(limiter, compare), methods=["GET"]),
+        Route("/api/v1/ask", _answered(ask), methods=["POST"]),
+        Route("/api/v1/check", _answered(check), methods=["POST"]),
+        Route("/api/v1/rules", _answered(rules), methods=["GET"]),
+        Route("/api/v1/clauses", _answered(clauses), methods=["GET"]),
+        Route("/api/v1/compare", _answered(compare), methods=["GET"]),
         Route("/api/v1/openapi.json", openapi, methods=["GET"]),
     ]

@@ -4,27 +4,39 @@ deployment runs one process behind one nginx location."""
 
 from __future__ import annotations
 
+import logging
 import re
+import sys
 from pathlib import Path
 
 from markupsafe import Markup, escape
 from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bot.settings import Settings, load_settings
 from bot.storage import Storage
 from bot.web import console, desk, phone
 from bot.web.api import api_routes, error_response
-from bot.web.limits import MAX_BODY_BYTES, OWN_LIMIT_PATHS, BodyTooLarge, RateLimiter
+from bot.web.limits import (
+    BODY_TIMEOUT_SECONDS,
+    MAX_UPLOAD_BYTES,
+    SIGN_IN_BURST,
+    SIGN_IN_PER_MINUTE,
+    UPLOAD_TIMEOUT_SECONDS,
+    BodyTimeout,
+    BodyTooLarge,
+    RateLimiter,
+)
+from bot.web.middleware import CLOSE, BodyGuard, RateLimit, SecurityHeaders, notice
 from bot.web.signing import StateSigner, signer_for
 from dialogs import web_copy as w
 
 HERE = Path(__file__).parent
+log = logging.getLogger("lianxin.web")
 _HIGHLIGHT = re.compile(r"【([^【】]*)】")
 _HOTLINE = re.compile(r"(?<![0-9])(12356|120|110)(?![0-9])")
 _QUOTED = ("出处：", "原文：", "（")
@@ -42,7 +54,7 @@ def _not_found(request: Request, exc: Exception) -> Response:
 
 
 def _method_not_allowed(request: Request, exc: Exception) -> Response:
-    return error_response(f"{request.method} is not allowed on {request.url.path}", 405)
+    return _refusal(request, 405, w.WEB_METHOD_NOT_ALLOWED, f"{request.method} is not allowed on {request.url.path}")
 
 
 def limiter_for(settings: Settings) -> RateLimiter:
@@ -64,7 +76,7 @@ def create_app(extra_routes: list[BaseRoute] | None = None, *, health: Route | N
     routes: list[BaseRoute] = [
         *(extra_routes or []),
         health or Route("/healthz", _web_health),
-        *api_routes(limiter or limiter_for(settings)),
+        *api_routes(),
         Route("/", phone.home),
         Route("/ask", phone.ask_page),
         Route("/check", phone.check_start, methods=["GET"]),
@@ -77,16 +89,26 @@ def create_app(extra_routes: list[BaseRoute] | None = None, *, health: Route | N
         *console.console_routes(),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    app = Starlette(routes=routes, exception_handlers={404: _not_found, 405: _method_not_allowed,
-                                                       BodyTooLarge: _too_large},
-                    lifespan=console.lifespan)
+    app = Starlette(routes=routes, exception_handlers={
+        400: _bad_form, 404: _not_found, 405: _method_not_allowed, BodyTooLarge: _too_large,
+        BodyTimeout: _too_slow, ClientDisconnect: _client_gone}, lifespan=console.lifespan)
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     app.state.templates.env.filters["marks"] = marks
     app.state.templates.env.filters["calls"] = calls
     app.state.signer = signer or signer_for(
         settings.web_state_key.get_secret_value() if settings.web_state_key else None, announce_random_key)
     console.init_state(app.state, settings, storage)
-    app.add_middleware(_FormLimit)
+    # the webhook (an extra route) counts its own body (`read_body`, 1 MB) and is Telegram's,
+    # authenticated by its secret: not held to the pages' 64 KB nor to their rate limit
+    own = {route.path for route in extra_routes or [] if isinstance(route, Route)}
+    env = app.state.templates.env
+    # the last added runs first: headers on everything, then the rate, then the body
+    app.add_middleware(BodyGuard, templates=env,
+                       own_limits={"/console/import": MAX_UPLOAD_BYTES, **dict.fromkeys(own, sys.maxsize)},
+                       own_timeouts={"/console/import": UPLOAD_TIMEOUT_SECONDS})
+    app.add_middleware(RateLimit, templates=env, limiter=limiter or limiter_for(settings),
+                       sign_in=RateLimiter(per_minute=SIGN_IN_PER_MINUTE, burst=SIGN_IN_BURST), exempt=frozenset(own))
+    app.add_middleware(SecurityHeaders)
     return app
 
 
@@ -109,25 +131,35 @@ def calls(line: str) -> Markup:
                            for i, part in enumerate(parts))
 
 
+def _refusal(request: Request, status: int, message: str, api_message: str,
+             headers: dict[str, str] | None = None) -> Response:
+    return notice(request.app.state.templates.env, request.url.path, status, message, api_message, headers)
+
+
 def _too_large(request: Request, exc: Exception) -> Response:
-    return error_response("the body is larger than 64 KB", 413)
+    """A body past its limit while it arrived (chunked, or longer than it said)."""
+    message = w.CONSOLE_FORM_TOO_BIG if request.url.path.startswith("/console/") else w.WEB_BODY_TOO_BIG
+    return _refusal(request, 413, message, "the body is larger than 64 KB", CLOSE)
 
 
-class _FormLimit:
-    """Refuses page form posts whose declared size is over the limit before reading them
-    (the API endpoints, the webhook and the console's CSV upload count what actually arrives,
-    see `limits.read_body`, and answer with their own message)."""
+def _too_slow(request: Request, exc: Exception) -> Response:
+    return _refusal(request, 408, w.WEB_BODY_TOO_SLOW,
+                    f"the body did not arrive within {BODY_TIMEOUT_SECONDS:.0f} s", CLOSE)
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and not scope["path"].startswith("/api/") and scope["path"] not in OWN_LIMIT_PATHS:
-            for name, value in scope.get("headers", []):
-                if name == b"content-length" and value.isdigit() and int(value) > MAX_BODY_BYTES:
-                    response = (PlainTextResponse(w.CONSOLE_FORM_TOO_BIG, 413) if scope["path"].startswith("/console/")
-                                else error_response("the body is larger than 64 KB", 413))  # the office reads Chinese
-                    await response(scope, receive, send)
-                    return
-        await self.app(scope, receive, send)
+def _bad_form(request: Request, exc: Exception) -> Response:
+    """Starlette's form parser refusing a form (too many fields or files, a part too large,
+    broken multipart) says it in English (`HTTPException(400, "Too many files...")`): a person
+    reads Chinese, the API keeps the detail."""
+    detail = str(getattr(exc, "detail", "bad request"))
+    message = w.WEB_FORM_NO_FILES if detail.startswith("Too many files") else w.WEB_FORM_NOT_READ
+    return _refusal(request, 400, message, detail)
+
+
+def _client_gone(request: Request, exc: Exception) -> Response:
+    """The client hung up before its body arrived: one short line, not a 3 KB traceback at
+    ERROR each time (anyone can cause it, so it must not flood the log)."""
+    log.info("client hung up mid-request: %s %s", request.method, request.url.path)
+    return Response(status_code=400)  # nobody is left to read it
+
 

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bot.web.free_text import MAX_QUESTION, free_text_reply
+from bot.web.limits import page_form
 from dialogs import check_templates as ct
 from dialogs import interview as iv
 from dialogs import web_copy as w
@@ -96,7 +97,7 @@ def _apply(state: iv.InterviewState, form: Any) -> str | None:
 
 
 async def check_step(request: Request) -> Response:
-    form = await request.form()
+    form = await page_form(request)
     state = _state(request, form)
     if state is None or str(form.get("action", "")) == "restart":
         expired = state is None and str(form.get("action", "")) != "restart"
@@ -108,7 +109,7 @@ async def check_step(request: Request) -> Response:
 async def check_print(request: Request) -> Response:
     from bot.web.result_view import print_sections
 
-    form = await request.form()
+    form = await page_form(request)
     state = _state(request, form)
     if state is None or not iv.finished(state):
         return _screen(request, iv.start(), w.CHECK_EXPIRED)

@@ -7,8 +7,26 @@ import asyncio
 import logging
 import signal
 import sys
+from typing import Any
 
 log = logging.getLogger("lianxin.web")
+
+
+def server_config(asgi_app: Any, host: str, port: int) -> Any:
+    """uvicorn's settings for every server this project starts (`python -m bot web` and the
+    webhook mode's): header, keep-alive and connection limits (`bot.web.connections`,
+    `bot.web.limits`), so half-sent requests are closed and one address cannot hold every
+    connection. The body's own deadline and size are the application's (`bot.web.middleware`)."""
+    import uvicorn
+
+    from bot.web import limits
+    from bot.web.connections import GuardedH11Protocol
+
+    return uvicorn.Config(asgi_app, host=host, port=port, log_level="warning", lifespan="off",
+                          proxy_headers=True, server_header=False, http=GuardedH11Protocol,
+                          timeout_keep_alive=limits.KEEP_ALIVE_SECONDS,
+                          limit_concurrency=limits.LIMIT_CONCURRENCY,
+                          h11_max_incomplete_event_size=16 * 1024)  # the request line and headers
 
 
 async def serve_web(host: str, port: int) -> None:

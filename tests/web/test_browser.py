@@ -59,7 +59,10 @@ def browser() -> Iterator[Any]:
 
 
 def _page(browser: Any, viewport: dict[str, int]) -> Any:
-    context = browser.new_context(viewport=viewport, locale="zh-CN", permissions=["clipboard-read", "clipboard-write"])
+    # bypass_csp: Playwright's wait_for_function and add_style_tag run strings in the page, which
+    # the pages' Content-Security-Policy forbids; test_web_defences_browser.py runs under it
+    context = browser.new_context(viewport=viewport, locale="zh-CN", permissions=["clipboard-read", "clipboard-write"],
+                                  bypass_csp=True)
     return context.new_page()
 
 
