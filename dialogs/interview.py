@@ -325,6 +325,14 @@ def _born(fact: str) -> Any:
     return build
 
 
+def _asks_after_absent_parent(profile: Profile, fact: str) -> bool:
+    """A parent on their own is never asked the other parent's age: a widower must not be
+    asked how old his late wife is. The rule's own condition (女方年满49周岁) stays open in
+    the result, for the township office to settle."""
+    alone = _alone(profile)
+    return alone is not None and fact != f"{alone}_age"
+
+
 # the age question's words for a parent on their own: "您" for their own age, and why the
 # other parent's age is asked at all
 _AGE_TEXT_ALONE = {("mother_age", "mother"): t.Q_MOTHER_AGE_ALONE, ("father_age", "father"): t.Q_FATHER_AGE_ALONE,
@@ -333,7 +341,7 @@ _AGE_TEXT_ALONE = {("mother_age", "mother"): t.Q_MOTHER_AGE_ALONE, ("father_age"
 
 def _age(fact: str, text: str) -> Any:
     def build(profile: Profile, missing: set[str]) -> Question | None:
-        if fact not in missing:
+        if fact not in missing or _asks_after_absent_parent(profile, fact):
             return None
         wording = _AGE_TEXT_ALONE.get((fact, _alone(profile) or ""), text)
         bands, _ = person_bands(profile.jurisdiction, fact, profile.as_of)
