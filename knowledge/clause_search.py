@@ -40,6 +40,11 @@ K1 = 1.2
 B = 0.5
 SYNONYM_WEIGHT = 0.8
 TYPO_WEIGHT = 0.8
+# A homophone repair is made only when it makes the text around it this much more likely
+# (natural log, about 400 times) by the general dictionary, with this many characters of
+# context on each side: a correct common word is never "repaired" into another.
+REPAIR_MARGIN = 6.0
+REPAIR_CONTEXT = 2
 # A two-character question word is read as a typo of an indexed word only when the general
 # dictionary counts it at least this many times rarer (建康 206 vs 健康 5971).
 RARER_BY = 10
@@ -369,11 +374,26 @@ class ClauseIndex:
                 for reading in self.lexicon.readings(window[0]):
                     term = next((t for t in self.by_sound.get((length, reading), ()) if self._sounds_like(window, t)),
                                 None)
-                    if term:
+                    if term and self._clearly_better(chars, start, length, term):
                         chars[start:start + length] = term
                         uncovered = uncovered - set(range(start, start + length))
                         break
         return "".join(chars)
+
+    def _clearly_better(self, chars: list[str], start: int, length: int, term: str) -> bool:
+        """Is the text around the window far more likely with `term` in it? The general
+        dictionary's segmentation scores both (log-probability): 服助金 -> 扶助金 gains 27,
+        救组 -> 救助 7; a correct word never gains that much by a homophone (结扎 -> 节扎
+        loses 3.5, 省里 -> 县里 gains 0, 听人 -> 因人 loses 0.5)."""
+        lo, hi = max(0, start - REPAIR_CONTEXT), min(len(chars), start + length + REPAIR_CONTEXT)
+        before = "".join(chars[lo:hi])
+        after = "".join([*chars[lo:start], term, *chars[start + length:hi]])
+        return self._log_probability(after) - self._log_probability(before) >= REPAIR_MARGIN
+
+    def _log_probability(self, text: str) -> float:
+        route: dict[int, tuple[float, int]] = {}
+        self.tk.calc(text, self.tk.get_DAG(text), route)
+        return route[0][0]
 
     def _repair_unknown_pairs(self, norm: str, content: Iterable[tuple[int, int]], uncovered: set[int]) -> str:
         """Rewrite a two-character question word the documents never use that sounds like one
@@ -388,7 +408,7 @@ class ClauseIndex:
             for reading in self.lexicon.readings(word[0]):
                 term = next((t for t in self.short_by_sound.get(reading, ()) if self._sounds_like(word, t)
                              and freq.get(word, 0) * RARER_BY < freq.get(t, 0)), None)
-                if term:
+                if term and self._clearly_better(chars, start, 2, term):
                     chars[start:end] = term
                     break
         return "".join(chars)
