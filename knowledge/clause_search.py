@@ -45,6 +45,10 @@ TYPO_WEIGHT = 0.8
 # context on each side: a correct common word is never "repaired" into another.
 REPAIR_MARGIN = 6.0
 REPAIR_CONTEXT = 2
+# a rare two-character word read as a common one (建康 -> 健康, +3.4) is already held to
+# "ten times rarer and never in the documents": it needs only to make the text more likely
+# (听人 -> 因人 made it less likely, -0.5)
+PAIR_REPAIR_MARGIN = 1.0
 # A two-character question word is read as a typo of an indexed word only when the general
 # dictionary counts it at least this many times rarer (建康 206 vs 健康 5971).
 RARER_BY = 10
@@ -380,7 +384,8 @@ class ClauseIndex:
                         break
         return "".join(chars)
 
-    def _clearly_better(self, chars: list[str], start: int, length: int, term: str) -> bool:
+    def _clearly_better(self, chars: list[str], start: int, length: int, term: str,
+                        margin: float = REPAIR_MARGIN) -> bool:
         """Is the text around the window far more likely with `term` in it? The general
         dictionary's segmentation scores both (log-probability): 服助金 -> 扶助金 gains 27,
         救组 -> 救助 7; a correct word never gains that much by a homophone (结扎 -> 节扎
@@ -388,7 +393,7 @@ class ClauseIndex:
         lo, hi = max(0, start - REPAIR_CONTEXT), min(len(chars), start + length + REPAIR_CONTEXT)
         before = "".join(chars[lo:hi])
         after = "".join([*chars[lo:start], term, *chars[start + length:hi]])
-        return self._log_probability(after) - self._log_probability(before) >= REPAIR_MARGIN
+        return self._log_probability(after) - self._log_probability(before) >= margin
 
     def _log_probability(self, text: str) -> float:
         route: dict[int, tuple[float, int]] = {}
@@ -408,7 +413,7 @@ class ClauseIndex:
             for reading in self.lexicon.readings(word[0]):
                 term = next((t for t in self.short_by_sound.get(reading, ()) if self._sounds_like(word, t)
                              and freq.get(word, 0) * RARER_BY < freq.get(t, 0)), None)
-                if term and self._clearly_better(chars, start, 2, term):
+                if term and self._clearly_better(chars, start, 2, term, PAIR_REPAIR_MARGIN):
                     chars[start:end] = term
                     break
         return "".join(chars)
