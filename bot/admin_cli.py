@@ -24,10 +24,14 @@ from bot.reminders.coverage import assign_contact, refusal_reason
 from bot.reminders.coverage import gaps as find_gaps
 from bot.reminders.planner import SHANGHAI, plan_day
 from bot.reminders.registry_csv import (
+    CONTACT_COLUMNS,
+    FAMILY_COLUMNS,
     CsvProblems,
     Problem,
+    accepted_headings,
     check_contact_row,
     check_family_row,
+    chinese_problem,
     control_characters,
     parse_contacts,
     parse_families,
@@ -38,7 +42,7 @@ from bot.storage.registry import Reach
 
 Clock = Callable[[], dt.datetime]
 Command = Callable[[argparse.Namespace, Storage, "AdminEnv"], Awaitable[int]]
-CREATES_DATABASE = ("import-families", "import-contacts")  # the others refuse a missing file
+GRANTABLE = ("admin", "staff")  # the roles `admin grant` gives (the console's roles)
 
 
 class AdminError(Exception):
@@ -46,8 +50,14 @@ class AdminError(Exception):
     `Problem` (code and parameters), which the console shows in Chinese."""
 
     def __init__(self, refusal: Problem | str) -> None:
-        super().__init__(str(refusal))
+        super().__init__(cli_line(refusal) if isinstance(refusal, Problem) else refusal)
         self.problem = refusal if isinstance(refusal, Problem) else None
+
+
+def cli_line(item: Problem) -> str:
+    """A refusal as the CLI prints it: the English line scripts read, its code in brackets,
+    then the same in Chinese for the office (第 2 行：…)."""
+    return f"{item} [{item.code}] {chinese_problem(item)}"
 
 
 def refused(code: str, english: str, **params: Any) -> AdminError:
@@ -88,10 +98,17 @@ def decoded_csv(data: bytes) -> str | None:
 
 
 async def _with_storage(database: Path, create: bool, action: Callable[[Storage], Awaitable[int]]) -> int:
+    """The database opened (created, with every migration, when `create` and it does not exist
+    yet: the first admin is made on a fresh server with `admin grant`), then `action`. A new
+    file is said on stderr, so a mistyped BOT_DATABASE is noticed at once."""
+    new = create and str(database) != ":memory:" and not database.exists()
     try:
         storage = await Storage.open(database, create=create)
     except StorageError as exc:
         raise AdminError(str(exc)) from None
+    if new:
+        print(f"created a new database at {database} (check BOT_DATABASE if you expected an existing one)"
+              f" / 已新建数据库 {database}", file=sys.stderr)
     try:
         return int(await action(storage))
     finally:
@@ -150,9 +167,13 @@ async def forget_family(args: argparse.Namespace, s: Storage, env: AdminEnv) -> 
 
 
 def _report_problems(exc: CsvProblems, file: str) -> int:
-    for line in exc.problems:
-        print(line, file=sys.stderr)
-    print(f"nothing imported: {len(exc.problems)} problem(s) in {file}", file=sys.stderr)
+    """Each problem on its line, English (for scripts, with its code) then Chinese."""
+    from dialogs.web_copy import CONSOLE_CLI_NOTHING_IMPORTED
+
+    for item in exc.items:
+        print(cli_line(item), file=sys.stderr)
+    print(f"nothing imported: {len(exc.items)} problem(s) in {file} / "
+          + CONSOLE_CLI_NOTHING_IMPORTED.format(file=file, count=len(exc.items)), file=sys.stderr)
     return 2
 
 
@@ -403,10 +424,48 @@ async def console_link(args: argparse.Namespace, s: Storage, env: AdminEnv) -> i
 
     user = await s.users.get(args.user)
     if user is None or user.blocked or user.role not in CONSOLE_ROLES:
-        raise AdminError(f"user {args.user} is not an admin or staff member (give the role first)")
+        raise AdminError(f"user {args.user} is not an admin or staff member (give the role first: python -m bot"
+                         f" admin grant {args.user} admin|staff [--city CODE])")
     base = env.settings.console_base_url() if env.settings is not None else None
     print((base or "") + link_path(await s.console.create_link(user.user_id)))
-    print("valid for 10 minutes, once", file=sys.stderr)
+    print("valid for 10 minutes, once / 10 分钟内有效，只能用一次", file=sys.stderr)
+    if base is None:
+        print("this is only the path: set WEB_PUBLIC_URL (e.g. https://lianxin.example.cn) for the whole address"
+              " / 这只是路径：设置 WEB_PUBLIC_URL（例如 https://lianxin.example.cn）后会打印完整地址", file=sys.stderr)
+    elif base.startswith("http://") and not is_local_host(base) and env.settings.web_console_secure_cookie:
+        print(f"warning: {base} is plain http: browsers drop the console's Secure cookie there; serve it over"
+              " https (or set WEB_CONSOLE_SECURE_COOKIE=false on a test machine only)"
+              " / 控制台必须通过 HTTPS 打开", file=sys.stderr)
+    return 0
+
+
+def is_local_host(url_or_host: str) -> bool:
+    """localhost / 127.x / ::1: a browser keeps a Secure cookie there even over plain http."""
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url_or_host).hostname if "//" in url_or_host else url_or_host) or ""
+    return host in ("localhost", "::1") or host.startswith("127.") or host.endswith(".localhost")
+
+
+async def grant(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
+    """Give a Telegram user the admin or staff role (and a city), audited: how the first admin
+    of a fresh server is made, before anyone can use the bot's /grant or the console."""
+    await s.users.ensure(args.user)
+    await s.users.set_role(args.user, args.role)
+    if args.city:
+        await s.users.set_jurisdiction(args.user, args.city)
+    await s.users.set_blocked(args.user, False)
+    user = await s.users.get(args.user)
+    assert user is not None
+    await s.audit.record(0, f"grant_{args.role}", args.user,
+                         f"command line; city {user.jurisdiction or '-'}")
+    city = user.jurisdiction or "-"
+    print(f"user {args.user} is now {args.role} (city {city}); sign in to the console with"
+          f" python -m bot admin console-link {args.user}")
+    if args.role == "staff" and not user.jurisdiction:
+        print(f"warning: staff member {args.user} has no city and sees no family until one is given"
+              f" (admin grant {args.user} staff --city CODE) / 这位工作人员还没有所属城市，看不到任何家庭",
+              file=sys.stderr)
     return 0
 
 
@@ -519,7 +578,7 @@ COMMANDS: dict[str, Command] = {
     "urgent": urgent,
     "contact-left": contact_left, "supervisor": supervisor, "families": families, "contacts": contacts, "gaps": gaps,
     "overdue": overdue, "export-visits": export_visits, "console-link": console_link,
-    "report": report,
+    "report": report, "grant": grant,
 }
 
 
@@ -545,12 +604,11 @@ def run_admin(args: argparse.Namespace, database: Path, settings: Any = None, cl
         return run_restore(args, database)
     command = COMMANDS[args.admin_command]
     env = AdminEnv(settings, clock)
-    create = args.admin_command in CREATES_DATABASE
-    return asyncio.run(_with_storage(database, create, lambda s: command(args, s, env)))
+    return asyncio.run(_with_storage(database, True, lambda s: command(args, s, env)))
 
 
 def run_reminders(args: argparse.Namespace, database: Path) -> int:
-    return asyncio.run(_with_storage(database, False, lambda s: due(args, s, AdminEnv())))
+    return asyncio.run(_with_storage(database, True, lambda s: due(args, s, AdminEnv())))
 
 
 async def due(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
@@ -578,10 +636,12 @@ async def due(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
 def add_parsers(sub: Any, date_type: Any) -> None:
     admin = sub.add_parser("admin", help="the care registry: import, assign, overdue, export")
     asub = admin.add_subparsers(dest="admin_command", required=True, parser_class=type(admin))
-    p = asub.add_parser("import-families", help="CSV: alias,jurisdiction[,township,village,contact_note,old_sick,"
-                                               "lives_alone]")
+    said = ("CSV with the columns (any of the headings in brackets; 代称 and 城市 required): "
+            f"{accepted_headings(FAMILY_COLUMNS)}")
+    p = asub.add_parser("import-families", help=said, description=said)
     p.add_argument("file")
-    p = asub.add_parser("import-contacts", help=f"CSV: name,role[,township,telegram_id]; roles {CONTACT_ROLES}")
+    said = f"CSV with the columns (姓名 and 角色 required): {accepted_headings(CONTACT_COLUMNS)}; roles {CONTACT_ROLES}"
+    p = asub.add_parser("import-contacts", help=said, description=said)
     p.add_argument("file")
     p = asub.add_parser("assign", help="assign a contact to a family")
     p.add_argument("family", type=record_id)
@@ -606,6 +666,10 @@ def add_parsers(sub: Any, date_type: Any) -> None:
     p.add_argument("file", nargs="?", default="-")
     p = asub.add_parser("console-link", help="a one-time sign-in link to the office console (10 minutes)")
     p.add_argument("user", type=record_id)
+    p = asub.add_parser("grant", help="give a Telegram user the admin or staff role (the first admin too); audited")
+    p.add_argument("user", type=record_id, help="the person's Telegram user id")
+    p.add_argument("role", choices=GRANTABLE)
+    p.add_argument("--city", type=city_arg, help="their city (code or name); staff see only its families")
     p = asub.add_parser("report", help="the monthly inspection report (the console's printable page) as text")
     p.add_argument("--month", type=month_arg, required=True, help="YYYY-MM")
     p.add_argument("--city", type=city_arg, help="one city (code or name); default: every city with families")

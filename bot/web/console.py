@@ -49,10 +49,21 @@ async def _storage(request: Request) -> Storage:
 
 
 def _page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
+    if name == "import.html":
+        context = {**context, "import_help": import_help()}
     response: Response = request.app.state.templates.TemplateResponse(
         request, f"console/{name}", {"w": w, **context}, status_code=status)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def import_help() -> str:
+    """The import page's help: every column by its one Chinese name, with the other headings
+    the file may use (the same list as the header's error)."""
+    from bot.reminders.registry_csv import CONTACT_COLUMNS, FAMILY_COLUMNS, accepted_headings
+
+    return w.CONSOLE_IMPORT_HELP.format(families=accepted_headings(FAMILY_COLUMNS),
+                                        contacts=accepted_headings(CONTACT_COLUMNS))
 
 
 def _refused(request: Request, message: str, status: int = 403) -> Response:
@@ -244,7 +255,7 @@ def _preview(kind: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
     shown = [[words.get(c, {}).get(str(r.get(c)), "" if r.get(c) is None else str(r.get(c))) for c in columns]
              for r in rows[:PREVIEW_ROWS]]
     said = w.CONSOLE_PREVIEW_FAMILIES if kind == "families" else w.CONSOLE_PREVIEW_CONTACTS
-    return {"kind": kind, "preview": shown, "headings": [w.CONSOLE_PREVIEW_COLUMNS[c] for c in columns],
+    return {"kind": kind, "preview": shown, "headings": [w.CONSOLE_FIELD_NAMES[c] for c in columns],
             "preview_said": said.format(count=len(rows), shown=len(shown))}
 
 
@@ -293,21 +304,10 @@ def looks_binary(data: bytes) -> bool:
 
 
 def chinese(problem: Problem) -> str:
-    """A CLI refusal as the Chinese sentence for its code, with the same parameters (field,
-    role and city shown by their Chinese names)."""
-    params = dict(problem.params)
-    if "field" in params:
-        params["field"] = w.CONSOLE_FIELD_NAMES.get(params["field"], params["field"])
-    if "role" in params:
-        params["role"] = w.CONSOLE_ROLE_NAMES.get(params["role"], params["role"])
-    if "city" in params:
-        params["city"] = _city_names().get(params["city"], params["city"])
-    if "choices" in params:  # the CLI lists codes with names; an office reads the names
-        params["choices"] = "、".join(_city_names().values())
-    if params.get("township") == "":
-        params["township"] = w.CONSOLE_NO_TOWNSHIP
-    text = w.CONSOLE_PROBLEMS[problem.code].format(**params)
-    return text if problem.line is None else w.CONSOLE_PROBLEM_LINE.format(line=problem.line, text=text)
+    """A CLI refusal as the Chinese sentence for its code (`registry_csv.chinese_problem`)."""
+    from bot.reminders.registry_csv import chinese_problem
+
+    return chinese_problem(problem)
 
 
 def _city_names() -> dict[str, str]:
