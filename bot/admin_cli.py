@@ -98,21 +98,25 @@ def decoded_csv(data: bytes) -> str | None:
 
 
 async def _with_storage(database: Path, create: bool, action: Callable[[Storage], Awaitable[int]]) -> int:
-    """The database opened (created, with every migration, when `create` and it does not exist
-    yet: the first admin is made on a fresh server with `admin grant`), then `action`. A new
-    file is said on stderr, so a mistyped BOT_DATABASE is noticed at once."""
-    new = create and str(database) != ":memory:" and not database.exists()
+    """The database opened, then `action`. With `create` a missing file is created with every
+    migration (the first admin is made on a fresh server with `admin grant`), but only in a
+    folder that exists: a mistyped BOT_DATABASE folder creates nothing. A new file is said
+    on stderr after the command, so it is noticed."""
+    memory = str(database) == ":memory:"
+    create = create and (memory or database.parent.is_dir())
+    new = create and not memory and not database.exists()
     try:
         storage = await Storage.open(database, create=create)
     except StorageError as exc:
         raise AdminError(str(exc)) from None
-    if new:
-        print(f"created a new database at {database} (check BOT_DATABASE if you expected an existing one)"
-              f" / 已新建数据库 {database}", file=sys.stderr)
     try:
-        return int(await action(storage))
+        code = int(await action(storage))
     finally:
         await storage.close()
+    if new and code == 0:  # a refusal stays its one line
+        print(f"created a new database at {database} (check BOT_DATABASE if you expected an existing one)"
+              f" / 已新建数据库 {database}", file=sys.stderr)
+    return code
 
 
 # --- one function per subcommand -----------------------------------------------------------
@@ -273,9 +277,21 @@ async def unassign(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
     return 0
 
 
-async def checked_family(s: Storage, cells: dict[str, str], family_id: int | None = None) -> dict[str, Any]:
+class EditConflict(Exception):
+    """The family was saved by someone else since this edit began: `current` is what is stored
+    now (with its version), for the console to show beside the edit."""
+
+    def __init__(self, current: dict[str, Any]) -> None:
+        super().__init__(f"family {current['id']} was changed meanwhile (now version {current['version']})")
+        self.current = current
+
+
+async def checked_family(s: Storage, cells: dict[str, str], family_id: int | None = None,
+                         version: int | None = None) -> dict[str, Any]:
     """Create (`family_id` None) or edit a family with exactly the families CSV's row validation
-    (`check_family_row`); CsvProblems lists what is wrong. The stored fields are returned."""
+    (`check_family_row`); CsvProblems lists what is wrong. The stored fields are returned.
+    With `version` (the one the edit form was opened at), EditConflict when the stored family
+    is newer: a later save never silently overwrites an earlier one."""
     async with s.registry.checking:
         keys = await s.registry.family_keys()
         telegram = await s.registry.family_telegram_ids()
@@ -283,6 +299,8 @@ async def checked_family(s: Storage, cells: dict[str, str], family_id: int | Non
             old = await s.registry.family(family_id)
             if old is None:
                 raise refused("family_unknown", f"unknown family {family_id}", family=family_id)
+            if version is not None and old["version"] != version:
+                raise EditConflict(old)
             keys.discard((old["jurisdiction"], old["alias"]))
             telegram.discard(old["telegram_id"])
         problems: list[Problem] = control_cells(cells)
@@ -292,7 +310,11 @@ async def checked_family(s: Storage, cells: dict[str, str], family_id: int | Non
         if family_id is None:
             row["id"] = await s.registry.add_family(**row)
         else:
-            await s.registry.update_family(family_id, row)
+            if not await s.registry.update_family(family_id, row, version):  # another process saved first
+                current = await s.registry.family(family_id)
+                if current is None:
+                    raise refused("family_unknown", f"unknown family {family_id}", family=family_id)
+                raise EditConflict(current)
             row["id"] = family_id
         return row
 
