@@ -336,7 +336,6 @@ CONSOLE_CLI_NOTHING_IMPORTED = "没有导入：{file} 里有 {count} 处问题�
 CONSOLE_NEEDS_HTTPS = ("办公控制台必须用 https:// 开头的地址打开：用 http 打开时，浏览器不会记住登录，"
                        "进去后只会看到“请先登录”。这个登录链接还没有用掉，请把地址开头的 http:// 改成 https:// 再打开。"
                        "（只在内部测试机上，可以设置 WEB_CONSOLE_SECURE_COOKIE=false 允许用 http。）")
-CONSOLE_SESSION_OVER = "为了安全，登录满 {hours} 小时后需要重新登录。请在机器人里发送 /console 获取新的登录链接。"
 
 # 紧急走访 asks first: who gets what
 CONSOLE_URGENT_CONFIRM_TITLE = "确认发起紧急走访"
@@ -363,7 +362,3 @@ CONSOLE_CONFLICT_THEIRS = "现在保存着的（另一位管理员改的）"
 CONSOLE_CONFLICT_KEEP_MINE = "用我填的覆盖"
 CONSOLE_CONFLICT_KEEP_THEIRS = "保留现在保存着的，不改了"
 CONSOLE_CONFLICT_FIELD = "项目"
-CONSOLE_FAMILY_GONE = "这户家庭已经被另一位管理员删除，您的修改没有保存。"
-
-# the backup button pressed twice at once
-CONSOLE_BACKUP_BUSY = "上一次备份还在进行，请等它完成后再看结果。"
