@@ -24,10 +24,14 @@ from bot.reminders.coverage import assign_contact, refusal_reason
 from bot.reminders.coverage import gaps as find_gaps
 from bot.reminders.planner import SHANGHAI, plan_day
 from bot.reminders.registry_csv import (
+    CONTACT_COLUMNS,
+    FAMILY_COLUMNS,
     CsvProblems,
     Problem,
+    accepted_headings,
     check_contact_row,
     check_family_row,
+    chinese_problem,
     control_characters,
     parse_contacts,
     parse_families,
@@ -38,7 +42,7 @@ from bot.storage.registry import Reach
 
 Clock = Callable[[], dt.datetime]
 Command = Callable[[argparse.Namespace, Storage, "AdminEnv"], Awaitable[int]]
-CREATES_DATABASE = ("import-families", "import-contacts")  # the others refuse a missing file
+GRANTABLE = ("admin", "staff")  # the roles `admin grant` gives (the console's roles)
 
 
 class AdminError(Exception):
@@ -46,8 +50,14 @@ class AdminError(Exception):
     `Problem` (code and parameters), which the console shows in Chinese."""
 
     def __init__(self, refusal: Problem | str) -> None:
-        super().__init__(str(refusal))
+        super().__init__(cli_line(refusal) if isinstance(refusal, Problem) else refusal)
         self.problem = refusal if isinstance(refusal, Problem) else None
+
+
+def cli_line(item: Problem) -> str:
+    """A refusal as the CLI prints it: the English line scripts read, its code in brackets,
+    then the same in Chinese for the office (第 2 行：…)."""
+    return f"{item} [{item.code}] {chinese_problem(item)}"
 
 
 def refused(code: str, english: str, **params: Any) -> AdminError:
@@ -88,14 +98,25 @@ def decoded_csv(data: bytes) -> str | None:
 
 
 async def _with_storage(database: Path, create: bool, action: Callable[[Storage], Awaitable[int]]) -> int:
+    """The database opened, then `action`. With `create` a missing file is created with every
+    migration (the first admin is made on a fresh server with `admin grant`), but only in a
+    folder that exists: a mistyped BOT_DATABASE folder creates nothing. A new file is said
+    on stderr after the command, so it is noticed."""
+    memory = str(database) == ":memory:"
+    create = create and (memory or database.parent.is_dir())
+    new = create and not memory and not database.exists()
     try:
         storage = await Storage.open(database, create=create)
     except StorageError as exc:
         raise AdminError(str(exc)) from None
     try:
-        return int(await action(storage))
+        code = int(await action(storage))
     finally:
         await storage.close()
+    if new and code == 0:  # a refusal stays its one line
+        print(f"created a new database at {database} (check BOT_DATABASE if you expected an existing one)"
+              f" / 已新建数据库 {database}", file=sys.stderr)
+    return code
 
 
 # --- one function per subcommand -----------------------------------------------------------
@@ -150,9 +171,13 @@ async def forget_family(args: argparse.Namespace, s: Storage, env: AdminEnv) -> 
 
 
 def _report_problems(exc: CsvProblems, file: str) -> int:
-    for line in exc.problems:
-        print(line, file=sys.stderr)
-    print(f"nothing imported: {len(exc.problems)} problem(s) in {file}", file=sys.stderr)
+    """Each problem on its line, English (for scripts, with its code) then Chinese."""
+    from dialogs.web_copy import CONSOLE_CLI_NOTHING_IMPORTED
+
+    for item in exc.items:
+        print(cli_line(item), file=sys.stderr)
+    print(f"nothing imported: {len(exc.items)} problem(s) in {file} / "
+          + CONSOLE_CLI_NOTHING_IMPORTED.format(file=file, count=len(exc.items)), file=sys.stderr)
     return 2
 
 
@@ -252,9 +277,21 @@ async def unassign(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
     return 0
 
 
-async def checked_family(s: Storage, cells: dict[str, str], family_id: int | None = None) -> dict[str, Any]:
+class EditConflict(Exception):
+    """The family was saved by someone else since this edit began: `current` is what is stored
+    now (with its version), for the console to show beside the edit."""
+
+    def __init__(self, current: dict[str, Any]) -> None:
+        super().__init__(f"family {current['id']} was changed meanwhile (now version {current['version']})")
+        self.current = current
+
+
+async def checked_family(s: Storage, cells: dict[str, str], family_id: int | None = None,
+                         version: int | None = None) -> dict[str, Any]:
     """Create (`family_id` None) or edit a family with exactly the families CSV's row validation
-    (`check_family_row`); CsvProblems lists what is wrong. The stored fields are returned."""
+    (`check_family_row`); CsvProblems lists what is wrong. The stored fields are returned.
+    With `version` (the one the edit form was opened at), EditConflict when the stored family
+    is newer: a later save never silently overwrites an earlier one."""
     async with s.registry.checking:
         keys = await s.registry.family_keys()
         telegram = await s.registry.family_telegram_ids()
@@ -262,6 +299,8 @@ async def checked_family(s: Storage, cells: dict[str, str], family_id: int | Non
             old = await s.registry.family(family_id)
             if old is None:
                 raise refused("family_unknown", f"unknown family {family_id}", family=family_id)
+            if version is not None and old["version"] != version:
+                raise EditConflict(old)
             keys.discard((old["jurisdiction"], old["alias"]))
             telegram.discard(old["telegram_id"])
         problems: list[Problem] = control_cells(cells)
@@ -271,7 +310,11 @@ async def checked_family(s: Storage, cells: dict[str, str], family_id: int | Non
         if family_id is None:
             row["id"] = await s.registry.add_family(**row)
         else:
-            await s.registry.update_family(family_id, row)
+            if not await s.registry.update_family(family_id, row, version):  # another process saved first
+                current = await s.registry.family(family_id)
+                if current is None:
+                    raise refused("family_unknown", f"unknown family {family_id}", family=family_id)
+                raise EditConflict(current)
             row["id"] = family_id
         return row
 
@@ -403,10 +446,48 @@ async def console_link(args: argparse.Namespace, s: Storage, env: AdminEnv) -> i
 
     user = await s.users.get(args.user)
     if user is None or user.blocked or user.role not in CONSOLE_ROLES:
-        raise AdminError(f"user {args.user} is not an admin or staff member (give the role first)")
+        raise AdminError(f"user {args.user} is not an admin or staff member (give the role first: python -m bot"
+                         f" admin grant {args.user} admin|staff [--city CODE])")
     base = env.settings.console_base_url() if env.settings is not None else None
     print((base or "") + link_path(await s.console.create_link(user.user_id)))
-    print("valid for 10 minutes, once", file=sys.stderr)
+    print("valid for 10 minutes, once / 10 分钟内有效，只能用一次", file=sys.stderr)
+    if base is None:
+        print("this is only the path: set WEB_PUBLIC_URL (e.g. https://lianxin.example.cn) for the whole address"
+              " / 这只是路径：设置 WEB_PUBLIC_URL（例如 https://lianxin.example.cn）后会打印完整地址", file=sys.stderr)
+    elif base.startswith("http://") and not is_local_host(base) and env.settings.web_console_secure_cookie:
+        print(f"warning: {base} is plain http: browsers drop the console's Secure cookie there; serve it over"
+              " https (or set WEB_CONSOLE_SECURE_COOKIE=false on a test machine only)"
+              " / 控制台必须通过 HTTPS 打开", file=sys.stderr)
+    return 0
+
+
+def is_local_host(url_or_host: str) -> bool:
+    """localhost / 127.x / ::1: a browser keeps a Secure cookie there even over plain http."""
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url_or_host).hostname if "//" in url_or_host else url_or_host) or ""
+    return host in ("localhost", "::1") or host.startswith("127.") or host.endswith(".localhost")
+
+
+async def grant(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
+    """Give a Telegram user the admin or staff role (and a city), audited: how the first admin
+    of a fresh server is made, before anyone can use the bot's /grant or the console."""
+    await s.users.ensure(args.user)
+    await s.users.set_role(args.user, args.role)
+    if args.city:
+        await s.users.set_jurisdiction(args.user, args.city)
+    await s.users.set_blocked(args.user, False)
+    user = await s.users.get(args.user)
+    assert user is not None
+    await s.audit.record(0, f"grant_{args.role}", args.user,
+                         f"command line; city {user.jurisdiction or '-'}")
+    city = user.jurisdiction or "-"
+    print(f"user {args.user} is now {args.role} (city {city}); sign in to the console with"
+          f" python -m bot admin console-link {args.user}")
+    if args.role == "staff" and not user.jurisdiction:
+        print(f"warning: staff member {args.user} has no city and sees no family until one is given"
+              f" (admin grant {args.user} staff --city CODE) / 这位工作人员还没有所属城市，看不到任何家庭",
+              file=sys.stderr)
     return 0
 
 
@@ -519,7 +600,7 @@ COMMANDS: dict[str, Command] = {
     "urgent": urgent,
     "contact-left": contact_left, "supervisor": supervisor, "families": families, "contacts": contacts, "gaps": gaps,
     "overdue": overdue, "export-visits": export_visits, "console-link": console_link,
-    "report": report,
+    "report": report, "grant": grant,
 }
 
 
@@ -545,12 +626,11 @@ def run_admin(args: argparse.Namespace, database: Path, settings: Any = None, cl
         return run_restore(args, database)
     command = COMMANDS[args.admin_command]
     env = AdminEnv(settings, clock)
-    create = args.admin_command in CREATES_DATABASE
-    return asyncio.run(_with_storage(database, create, lambda s: command(args, s, env)))
+    return asyncio.run(_with_storage(database, True, lambda s: command(args, s, env)))
 
 
 def run_reminders(args: argparse.Namespace, database: Path) -> int:
-    return asyncio.run(_with_storage(database, False, lambda s: due(args, s, AdminEnv())))
+    return asyncio.run(_with_storage(database, True, lambda s: due(args, s, AdminEnv())))
 
 
 async def due(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
@@ -578,10 +658,12 @@ async def due(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
 def add_parsers(sub: Any, date_type: Any) -> None:
     admin = sub.add_parser("admin", help="the care registry: import, assign, overdue, export")
     asub = admin.add_subparsers(dest="admin_command", required=True, parser_class=type(admin))
-    p = asub.add_parser("import-families", help="CSV: alias,jurisdiction[,township,village,contact_note,old_sick,"
-                                               "lives_alone]")
+    said = ("CSV with the columns (any of the headings in brackets; 代称 and 城市 required): "
+            f"{accepted_headings(FAMILY_COLUMNS)}")
+    p = asub.add_parser("import-families", help=said, description=said)
     p.add_argument("file")
-    p = asub.add_parser("import-contacts", help=f"CSV: name,role[,township,telegram_id]; roles {CONTACT_ROLES}")
+    said = f"CSV with the columns (姓名 and 角色 required): {accepted_headings(CONTACT_COLUMNS)}; roles {CONTACT_ROLES}"
+    p = asub.add_parser("import-contacts", help=said, description=said)
     p.add_argument("file")
     p = asub.add_parser("assign", help="assign a contact to a family")
     p.add_argument("family", type=record_id)
@@ -606,6 +688,10 @@ def add_parsers(sub: Any, date_type: Any) -> None:
     p.add_argument("file", nargs="?", default="-")
     p = asub.add_parser("console-link", help="a one-time sign-in link to the office console (10 minutes)")
     p.add_argument("user", type=record_id)
+    p = asub.add_parser("grant", help="give a Telegram user the admin or staff role (the first admin too); audited")
+    p.add_argument("user", type=record_id, help="the person's Telegram user id")
+    p.add_argument("role", choices=GRANTABLE)
+    p.add_argument("--city", type=city_arg, help="their city (code or name); staff see only its families")
     p = asub.add_parser("report", help="the monthly inspection report (the console's printable page) as text")
     p.add_argument("--month", type=month_arg, required=True, help="YYYY-MM")
     p.add_argument("--city", type=city_arg, help="one city (code or name); default: every city with families")

@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     web_api_rate_per_minute: float = Field(default=120, gt=0, alias="WEB_API_RATE_PER_MINUTE")
     # the office console's session cookie is sent over HTTPS only; false only for local http testing
     web_console_secure_cookie: bool = Field(default=True, alias="WEB_CONSOLE_SECURE_COOKIE")
+    # a console session ends this many hours after sign-in however busy (the idle limit is 30 minutes)
+    web_console_session_hours: float = Field(default=12, gt=0, le=24 * 7, alias="WEB_CONSOLE_SESSION_HOURS")
     # the address people open the web pages and the office console at (https://lianxin.example.cn);
     # the bot's /console puts it before the one-time sign-in link. Unset: BOT_WEBHOOK_URL's origin
     web_public_url: str | None = Field(default=None, alias="WEB_PUBLIC_URL")

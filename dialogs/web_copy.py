@@ -89,9 +89,9 @@ CONSOLE_IMPORT_TITLE = "导入名册（CSV）"
 CONSOLE_IMPORT_KIND = "导入的是"
 CONSOLE_IMPORT_FAMILIES = "家庭名单"
 CONSOLE_IMPORT_CONTACTS = "联系人名单"
-CONSOLE_IMPORT_HELP = ("家庭：alias,jurisdiction[,township,village,contact_note,old_sick,lives_alone]；"
-                       "联系人：name,role[,township,telegram_id]（列名也可以用中文：代称、城市……）。"
-                       "Excel 另存为 CSV 即可（UTF-8 或默认编码都行）。导入前会先显示检查结果，确认后才写入。")
+CONSOLE_IMPORT_HELP = ("家庭名单的列：{families}（必填：代称、城市）。联系人名单的列：{contacts}（必填：姓名、角色）。"
+                       "括号里是也认得的写法。Excel 另存为 CSV 即可（UTF-8 或默认编码都行）。"
+                       "导入前会先显示检查结果，确认后才写入。")
 CONSOLE_IMPORT_FILE = "选择文件"
 CONSOLE_IMPORT_BUTTON = "导入"
 CONSOLE_IMPORT_CHOOSE = "请选择要导入的是家庭还是联系人，并选择一个 CSV 文件。"
@@ -140,7 +140,8 @@ CONSOLE_SAVED = "已保存。"
 CONSOLE_PROBLEM_LINE = "第 {line} 行：{text}"
 CONSOLE_PROBLEMS = {
     "csv_syntax": "文件格式有误，无法按 CSV 读取（{error}）。",
-    "header": "表头（第一行）必须有这些列：{required}。缺少的列：{missing}；不认识的列：{unknown}。",
+    "header": ("表头（第一行）必须有这些列：{required}。缺少的列：{missing}；不认识的列：{unknown}。"
+               "每一列可以用的列名：{accepted}。"),
     "extra_cells": "这一行比表头多了 {count} 个格子（可能有多余的逗号）。",
     "control_char": "“{field}”里有不可见的控制字符（如制表符、换行），请删掉后再试。",
     "not_yes_no": "“{field}”填的是“{value}”，只能填 是/否（或 1/0）。",
@@ -318,3 +319,60 @@ WEB_FORM_NO_FILES = "这个页面不收文件。请回到上一页，直接点�
 WEB_METHOD_NOT_ALLOWED = "这个页面不能这样打开。请从首页进入。"
 WEB_TOO_MANY = "您操作得太快了，请歇一会儿，{seconds} 秒后再试。不好意思。"
 WEB_TOO_MANY_SIGN_IN = "登录链接试得太多了，请 {seconds} 秒后再试。如果链接打不开，请向管理员重新要一个。"
+
+# the preview's headings are the columns' one Chinese name each, CONSOLE_FIELD_NAMES
+
+# --- issue 23: the console's findings ------------------------------------------------------
+# Headings a families or contacts CSV may use for each column besides its one name in
+# CONSOLE_FIELD_NAMES (and the English code): what offices' own sheets are headed. Compared
+# without spaces, case or full-width forms, so "TG 号" and "ＴＧ号" are 'TG号'.
+CONSOLE_COLUMN_VARIANTS = {
+    "alias": ("家庭代称", "化名", "户名", "家庭名称", "户主代称"),
+    "jurisdiction": ("市", "地市", "所属城市", "所在城市", "城市名称", "所属市"),
+    "township": ("乡镇（街道）", "乡镇街道", "街道", "乡镇名称", "所属乡镇", "镇"),
+    "village": ("村（社区）", "村社区", "社区", "村居", "所属村", "村名"),
+    "contact_note": ("备注", "联系说明", "联系方式备注", "说明"),
+    "old_sick": ("老病", "年老体弱多病", "年老体弱", "体弱多病", "是否年老多病"),
+    "lives_alone": ("是否独居", "独自居住", "一人居住", "独居老人"),
+    "telegram_id": ("Telegram ID", "Telegram", "TG号", "TG账号", "TG ID", "电报号", "Telegram 编号"),
+    "name": ("联系人姓名", "名字", "联系人", "姓名（联系人）"),
+    "role": ("职务", "身份", "联系人角色", "岗位", "类别"),
+}
+CONSOLE_COLUMN_ACCEPTED = "{name}（{variants}）"
+CONSOLE_NONE = "无"
+CONSOLE_PROBLEMS.update({
+    "township_length": "乡镇最多 {limit} 个字（现在是 {length} 个字）。",
+    "village_length": "村最多 {limit} 个字（现在是 {length} 个字）。",
+})
+CONSOLE_CLI_NOTHING_IMPORTED = "没有导入：{file} 里有 {count} 处问题（见上面）。"
+
+# sign-in over plain http from another machine: the browser would drop the Secure cookie
+CONSOLE_NEEDS_HTTPS = ("办公控制台必须用 https:// 开头的地址打开：用 http 打开时，浏览器不会记住登录，"
+                       "进去后只会看到“请先登录”。这个登录链接还没有用掉，请把地址开头的 http:// 改成 https:// 再打开。"
+                       "（只在内部测试机上，可以设置 WEB_CONSOLE_SECURE_COOKIE=false 允许用 http。）")
+
+# 紧急走访 asks first: who gets what
+CONSOLE_URGENT_CONFIRM_TITLE = "确认发起紧急走访"
+CONSOLE_URGENT_CONFIRM_SAID = "将马上给“{alias}”（{city}{township}{village}）的下列联系人发送紧急走访提醒："
+CONSOLE_URGENT_MESSAGE = "他们会在 Telegram 里收到：“{text}”"
+CONSOLE_URGENT_WHO = "{name}（{role}）"
+CONSOLE_URGENT_REACH = {"reachable": "会马上收到", "left": "已离开：提醒会上报给其上级或管理员",
+                        "no_telegram": "没有 Telegram 账号：收不到，请电话联系",
+                        "blocked": "屏蔽了机器人：收不到，会上报，请电话联系",
+                        "not_opened": "还没打开过机器人：收不到，会上报，请电话联系"}
+CONSOLE_URGENT_CONFIRM = "确认，马上发送"
+CONSOLE_URGENT_CANCEL = "不发送，返回"
+CONSOLE_URGENT_STALE = "这个确认页面是之前打开的，已经过期，没有发送。请回到这户家庭的页面重新点“紧急走访”。"
+
+# a postponed reminder on the family timeline (it was sent; the contact chose a later day)
+CONSOLE_STATE_POSTPONED = "已提醒，对方推迟到 {day} 再提醒"
+CONSOLE_STATE_RESENDING = "已提醒过，马上重新发送"
+
+# two admins editing the same family
+CONSOLE_EDIT_CONFLICT = ("您修改的同时，另一位管理员已经保存了这户家庭的新信息。您的修改还没有保存。"
+                         "请对比下面两个版本，选择保留哪一个。")
+CONSOLE_CONFLICT_MINE = "您刚才填的"
+CONSOLE_CONFLICT_THEIRS = "现在保存着的（另一位管理员改的）"
+CONSOLE_CONFLICT_KEEP_MINE = "用我填的覆盖"
+CONSOLE_CONFLICT_KEEP_THEIRS = "保留现在保存着的，不改了"
+CONSOLE_CONFLICT_FIELD = "项目"

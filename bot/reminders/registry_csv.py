@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.ids import MAX_ID_DIGITS, parse_id
-from dialogs.web_copy import CONSOLE_FIELD_NAMES
-from knowledge.catalogue import UnknownJurisdiction, jurisdiction_choices, resolve_jurisdiction
+from dialogs import web_copy as w
+from dialogs.web_copy import CONSOLE_COLUMN_VARIANTS, CONSOLE_FIELD_NAMES
+from knowledge.catalogue import UnknownJurisdiction, jurisdiction_choices, load_catalogue, resolve_jurisdiction
 
 # telegram_id (optional): the family's own Telegram account, given by the family to the office, so
 # that the bot can offer a family in distress to ask its contacts to come by
@@ -25,6 +26,7 @@ ROLE_WORDS = {
     "village_cadre": "village_cadre", "村干部": "village_cadre", "村（社区）干部": "village_cadre",
     "volunteer": "volunteer", "志愿者": "volunteer",
 }
+PLACE_LIMIT = 40  # township and village: the longest real name is far shorter; a page of text is a mistake
 TRUE = {"1", "true", "yes", "y", "是", "有"}
 FALSE = {"", "0", "false", "no", "n", "否", "无"}
 
@@ -76,25 +78,45 @@ def _delimiter(header: str) -> str:
     return ","
 
 
-def _column(name: str) -> str:
-    """A header cell as its column: `alias`, or its Chinese name as the console shows it (代称)."""
-    bare = "".join(name.split())
-    return next((code for code, chinese in CONSOLE_FIELD_NAMES.items() if "".join(chinese.split()) == bare),
-                name.strip())
+def _bare(heading: str) -> str:
+    """A heading as compared: full-width forms folded (ＴＧ号, （）), no spaces, no case, no
+    trailing required-mark or colon (代称*, 城市：)."""
+    return "".join(unicodedata.normalize("NFKC", heading).split()).lower().rstrip("*:")
+
+
+def heading_names(column: str) -> tuple[str, ...]:
+    """Every heading accepted for a column: its Chinese name, its English code, the variants."""
+    return (CONSOLE_FIELD_NAMES[column], column, *CONSOLE_COLUMN_VARIANTS.get(column, ()))
+
+
+def _column(name: str, columns: tuple[str, ...]) -> str:
+    """A header cell as its column code (`alias`) when it is any accepted heading of one of
+    this file's columns (代称, 化名, alias...), else the cell as written."""
+    bare = _bare(name)
+    return next((c for c in columns if bare in {_bare(h) for h in heading_names(c)}), name.strip())
+
+
+def accepted_headings(columns: tuple[str, ...]) -> str:
+    """The accepted headings of a file's columns, for the error and the help: 代称（家庭代称、化名…）."""
+    return "；".join(w.CONSOLE_COLUMN_ACCEPTED.format(name=CONSOLE_FIELD_NAMES[c], variants="、".join(
+        (*CONSOLE_COLUMN_VARIANTS.get(c, ()), c))) for c in columns)
 
 
 def _checked_rows(reader: csv.DictReader[str], columns: tuple[str, ...], required: tuple[str, ...],
                   ) -> list[tuple[int, dict[str, str]]]:
     if reader.fieldnames:
-        reader.fieldnames = [_column(h) for h in reader.fieldnames]
+        reader.fieldnames = [_column(h, columns) for h in reader.fieldnames]
     header = [h.strip() for h in reader.fieldnames or []]
     missing = [c for c in required if c not in header]
     unknown = [h for h in header if h not in columns]
     if missing or unknown:
         english = (f"header must have {', '.join(required)}" + (f"; missing {', '.join(missing)}" if missing else "")
                    + (f"; unknown {', '.join(unknown)}" if unknown else ""))
-        raise CsvProblems([problem("header", english, 1, required=", ".join(required),
-                                   missing=", ".join(missing) or "—", unknown=", ".join(unknown) or "—")])
+        names = CONSOLE_FIELD_NAMES
+        raise CsvProblems([problem("header", english, 1, required="、".join(names[c] for c in required),
+                                   missing="、".join(names[c] for c in missing) or w.CONSOLE_NONE,
+                                   unknown="、".join(unknown) or w.CONSOLE_NONE,
+                                   accepted=accepted_headings(columns))])
     rows: list[tuple[int, dict[str, str]]] = []
     problems: list[Problem] = []
     for row in reader:
@@ -124,6 +146,34 @@ def _invisible(ch: str) -> bool:
     override, a BOM inside the text): an alias with one looks like another family's, or is
     shown backwards."""
     return ord(ch) < 32 or ord(ch) == 127 or unicodedata.category(ch) == "Cf"
+
+
+def _place_length(row: Mapping[str, str], place: str, line: int | None, problems: list[Problem]) -> None:
+    """Township and village at most PLACE_LIMIT characters (a pasted page is refused, not stored)."""
+    length = len(row.get(place, ""))
+    if length > PLACE_LIMIT:
+        problems.append(problem(f"{place}_length", f"{place}: at most {PLACE_LIMIT} characters ({length} given)",
+                                line, limit=PLACE_LIMIT, length=length))
+
+
+def chinese_problem(item: Problem, with_line: bool = True) -> str:
+    """A refusal as the Chinese sentence for its code, with the same parameters (field, role
+    and city shown by their Chinese names): the console shows it, the CLI prints it after the
+    English line."""
+    cities = {d.code: d.name for d in load_catalogue()}
+    params = dict(item.params)
+    if "field" in params:
+        params["field"] = CONSOLE_FIELD_NAMES.get(params["field"], params["field"])
+    if "role" in params:
+        params["role"] = w.CONSOLE_ROLE_NAMES.get(params["role"], params["role"])
+    if "city" in params:
+        params["city"] = cities.get(params["city"], params["city"])
+    if "choices" in params:  # the CLI lists codes with names; an office reads the names
+        params["choices"] = "、".join(cities.values())
+    if params.get("township") == "":
+        params["township"] = w.CONSOLE_NO_TOWNSHIP
+    text = w.CONSOLE_PROBLEMS[item.code].format(**params)
+    return text if item.line is None or not with_line else w.CONSOLE_PROBLEM_LINE.format(line=item.line, text=text)
 
 
 def _flag(value: str, name: str, problems: list[Problem], line: int | None) -> bool:
@@ -174,6 +224,8 @@ def check_family_row(row: Mapping[str, str], line: int | None, seen: set[tuple[s
         problems.append(problem("alias_taken", f"alias: {alias!r} already exists in {code}", line,
                                 alias=alias, city=code))
     seen.add((code, alias))
+    for place in ("township", "village"):
+        _place_length(row, place, line, problems)
     return {"alias": alias, "jurisdiction": code, "township": row.get("township", ""),
             "village": row.get("village", ""), "contact_note": row.get("contact_note", "")[:200],
             "old_sick": int(_flag(row.get("old_sick", ""), "old_sick", problems, line)),
@@ -204,6 +256,7 @@ def check_contact_row(row: Mapping[str, str], line: int | None, seen: set[int],
     name = row.get("name", "")
     if not name or len(name) > 40:
         problems.append(problem("name_length", "name: required, at most 40 characters", line))
+    _place_length(row, "township", line, problems)
     role = ROLE_WORDS.get(row.get("role", ""))
     if role is None:
         allowed = ", ".join(sorted(set(ROLE_WORDS.values())))

@@ -14,6 +14,7 @@ from bot.storage.db import Database
 
 LINK_VALID = dt.timedelta(minutes=10)  # a sign-in link not used within ten minutes no longer works
 SESSION_IDLE = dt.timedelta(minutes=30)  # a session unused this long is over
+SESSION_LIFETIME = dt.timedelta(hours=12)  # and any session this long after sign-in, however busy
 
 
 def token_hash(token: str) -> str:
@@ -70,16 +71,19 @@ class Console:
             await record_in(tx, user_id, "console_signed_in", None)
         return session
 
-    async def session(self, token: str, now: dt.datetime | None = None,
-                      idle: dt.timedelta = SESSION_IDLE) -> Session | None:
-        """The session behind a cookie, its idle clock restarted; None (and deleted) once idle too long."""
+    async def session(self, token: str, now: dt.datetime | None = None, idle: dt.timedelta = SESSION_IDLE,
+                      lifetime: dt.timedelta = SESSION_LIFETIME) -> Session | None:
+        """The session behind a cookie, its idle clock restarted; None (and deleted) once idle
+        too long, or once `lifetime` has passed since sign-in: a stolen cookie of a console
+        left open all day stops working the same evening."""
         now = now or dt.datetime.now(dt.UTC)
         key = token_hash(token)
         async with self._db.transaction() as tx:
-            row = await tx.one("SELECT user_id, csrf, last_seen FROM console_sessions WHERE token_hash = ?", (key,))
+            row = await tx.one("SELECT user_id, csrf, created_at, last_seen FROM console_sessions"
+                               " WHERE token_hash = ?", (key,))
             if row is None:
                 return None
-            if str(row["last_seen"]) < _iso(now - idle):
+            if str(row["last_seen"]) < _iso(now - idle) or str(row["created_at"]) < _iso(now - lifetime):
                 await tx.execute("DELETE FROM console_sessions WHERE token_hash = ?", (key,))
                 return None
             await tx.execute("UPDATE console_sessions SET last_seen = ? WHERE token_hash = ?", (_iso(now), key))

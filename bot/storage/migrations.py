@@ -175,6 +175,11 @@ MIGRATIONS: list[tuple[int, str]] = [
     CREATE TRIGGER care_assignments_deleted AFTER DELETE ON care_assignments
         BEGIN UPDATE care_deletions SET count = count + 1 WHERE id = 1; END;
     """),
+    # 9: a family's version, raised by every edit, so the console notices a save made over
+    # another admin's newer one instead of silently overwriting it
+    (9, """
+    ALTER TABLE care_families ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+    """),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 LIANXIN_TABLE = "users"  # present since migration 1: how a Lianxin database is recognised

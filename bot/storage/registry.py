@@ -89,16 +89,19 @@ class Registry:
         return len(rows)
 
     async def family(self, family_id: int) -> dict[str, Any] | None:
-        """One family's registry fields (what the console's edit form shows)."""
-        row = await self._db.one(f"SELECT id, {', '.join(FAMILY_FIELDS)} FROM care_families WHERE id = ?",
+        """One family's registry fields and `version` (what the console's edit form shows)."""
+        row = await self._db.one(f"SELECT id, {', '.join(FAMILY_FIELDS)}, version FROM care_families WHERE id = ?",
                                  (family_id,))
         return dict(row) if row is not None else None
 
-    async def update_family(self, family_id: int, fields: dict[str, Any]) -> bool:
-        """Replace a family's registry fields (checked by `check_family_row` first)."""
+    async def update_family(self, family_id: int, fields: dict[str, Any], version: int | None = None) -> bool:
+        """Replace a family's registry fields (checked by `check_family_row` first) and raise its
+        version. With `version`, only if the stored one is still that (the edit started from
+        it): False when another save came first, or the family is gone."""
         written = await self._db.write(
-            f"UPDATE care_families SET {', '.join(f'{f} = ?' for f in FAMILY_FIELDS)} WHERE id = ?",
-            (*(fields.get(f) for f in FAMILY_FIELDS), family_id))
+            f"UPDATE care_families SET {', '.join(f'{f} = ?' for f in FAMILY_FIELDS)}, version = version + 1"
+            " WHERE id = ? AND (? IS NULL OR version = ?)",
+            (*(fields.get(f) for f in FAMILY_FIELDS), family_id, version, version))
         return written.rowcount == 1
 
     async def contact(self, contact_id: int) -> dict[str, Any] | None:
@@ -401,10 +404,14 @@ class Registry:
         return [c for c in await self.list_contacts() if needle in c["name"] or needle in c["township"]]
 
     async def family_timeline(self, family_id: int) -> list[dict[str, Any]]:
-        """One family's visits and reminders, newest first (the office console's family page)."""
-        sql = ("SELECT v.day AS day, 'visit' AS what, v.kind, v.outcome AS state, c.name AS contact, v.notes"
+        """One family's visits and reminders, newest first (the office console's family page).
+        A reminder carries `sent_at` (when it last went out, kept when the contact postpones
+        it or it is queued again) and `send_after` (when it goes out next), so a postponed
+        reminder is not shown as never sent."""
+        sql = ("SELECT v.day AS day, 'visit' AS what, v.kind, v.outcome AS state, c.name AS contact, v.notes,"
+               " NULL AS sent_at, NULL AS send_after, 0 AS postponed"
                " FROM care_visits v LEFT JOIN care_contacts c ON c.id = v.contact_id WHERE v.family_id = ?"
-               " UNION ALL SELECT r.due_date, 'reminder', r.kind, r.status, c.name, ''"
-               " FROM care_reminders r JOIN care_contacts c ON c.id = r.contact_id WHERE r.family_id = ?"
+               " UNION ALL SELECT r.due_date, 'reminder', r.kind, r.status, c.name, '', r.sent_at, r.send_after,"
+               " r.postponed FROM care_reminders r JOIN care_contacts c ON c.id = r.contact_id WHERE r.family_id = ?"
                " ORDER BY 1 DESC")
         return [dict(r) for r in await self._db.all(sql, (family_id, family_id))]

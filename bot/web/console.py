@@ -49,10 +49,21 @@ async def _storage(request: Request) -> Storage:
 
 
 def _page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
+    if name == "import.html":
+        context = {**context, "import_help": import_help()}
     response: Response = request.app.state.templates.TemplateResponse(
         request, f"console/{name}", {"w": w, **context}, status_code=status)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def import_help() -> str:
+    """The import page's help: every column by its one Chinese name, with the other headings
+    the file may use (the same list as the header's error)."""
+    from bot.reminders.registry_csv import CONTACT_COLUMNS, FAMILY_COLUMNS, accepted_headings
+
+    return w.CONSOLE_IMPORT_HELP.format(families=accepted_headings(FAMILY_COLUMNS),
+                                        contacts=accepted_headings(CONTACT_COLUMNS))
 
 
 def _refused(request: Request, message: str, status: int = 403) -> Response:
@@ -64,7 +75,8 @@ async def _signed_in(request: Request) -> tuple[Storage, Session, User] | None:
     if not token:
         return None
     storage = await _storage(request)
-    session = await storage.console.session(token)
+    hours = getattr(request.app.state.settings, "web_console_session_hours", 12)
+    session = await storage.console.session(token, lifetime=dt.timedelta(hours=hours))
     if session is None:
         return None
     user = await storage.users.get(session.user_id)
@@ -83,10 +95,44 @@ async def _checked_form(request: Request, session: Session) -> dict[str, str] | 
     except BodyTooLarge:
         return _refused(request, w.CONSOLE_FORM_TOO_BIG, 413)
     except HTTPException:  # not a form a browser sends (too many fields, broken encoding)
-        return _refused(request, w.CONSOLE_FORM_EXPIRED)
+        return await refused_audited(request, session.user_id, "bad form", w.CONSOLE_FORM_EXPIRED)
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
-    sent = fields.get("csrf", "")
-    return fields if sent and hmac.compare_digest(sent, session.csrf) else _refused(request, w.CONSOLE_FORM_EXPIRED)
+    if not csrf_matches(fields.get("csrf", ""), session):
+        return await refused_audited(request, session.user_id, "csrf", w.CONSOLE_FORM_EXPIRED)
+    return fields
+
+
+def csrf_matches(sent: object, session: Session) -> bool:
+    """The form's token is this session's: compared as UTF-8 bytes in constant time (a str
+    with a non-ASCII character would make `compare_digest` raise, a 500 on every POST)."""
+    return isinstance(sent, str) and bool(sent) and hmac.compare_digest(
+        sent.encode("utf-8", "surrogatepass"), session.csrf.encode("utf-8"))
+
+
+async def refused_audited(request: Request, actor: int, why: str, message: str, status: int = 403) -> Response:
+    """A refusal of a signed-in person, written to the audit log (who, which address, why and
+    the record asked for) as a refused report is: a clerk probing another city's families by
+    id leaves a trace."""
+    storage = await _storage(request)
+    subject = request.path_params.get("family") or request.path_params.get("contact") or ""
+    await storage.audit.record(actor, "console_refused", None,
+                               f"{request.method} {request.url.path} {why}{f' #{subject}' if subject else ''}"[:200])
+    return _refused(request, message, status)
+
+
+def cookie_would_be_dropped(request: Request) -> bool:
+    """The session cookie is Secure, and this request came over plain http from an address
+    that is not this machine: the browser would silently drop the cookie, so signing in would
+    use up the link and show only "请先登录". Behind the shipped nginx the scheme is in
+    X-Forwarded-Proto; a browser keeps Secure cookies for localhost even over http."""
+    from bot.admin_cli import is_local_host
+
+    if not request.app.state.settings.web_console_secure_cookie:
+        return False
+    forwarded = request.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
+    if request.url.scheme == "https" or forwarded == "https":
+        return False
+    return not is_local_host(request.url.hostname or "")
 
 
 async def link_page(request: Request) -> Response:
@@ -94,6 +140,8 @@ async def link_page(request: Request) -> Response:
     link preview or a mail scanner fetches the link with GET and would otherwise use it up
     before the person opens it."""
     storage = await _storage(request)
+    if cookie_would_be_dropped(request):
+        return _refused(request, w.CONSOLE_NEEDS_HTTPS, 400)
     if not await storage.console.link_usable(request.path_params["token"]):
         return _refused(request, w.CONSOLE_LINK_REFUSED)
     response = _page(request, "link.html", {"action": request.url.path})
@@ -118,6 +166,8 @@ async def redeem(request: Request) -> Response:
     storage = await _storage(request)
     if not _same_site_post(request):
         return _refused(request, w.CONSOLE_FORM_EXPIRED)
+    if cookie_would_be_dropped(request):  # the link stays usable for the https address
+        return _refused(request, w.CONSOLE_NEEDS_HTTPS, 400)
     session_token = await storage.console.redeem_link(request.path_params["token"])
     if session_token is None:
         return _refused(request, w.CONSOLE_LINK_REFUSED)
@@ -176,7 +226,7 @@ async def import_page(request: Request) -> Response:
     if signed is None:
         return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
     if signed[2].role != Role.ADMIN:
-        return _refused(request, w.CONSOLE_ADMIN_ONLY)
+        return await refused_audited(request, signed[2].user_id, "not admin", w.CONSOLE_ADMIN_ONLY)
     return _page(request, "import.html", {"csrf": signed[1].csrf})
 
 
@@ -191,7 +241,7 @@ async def import_upload(request: Request) -> Response:
         return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
     storage, session, user = signed
     if user.role != Role.ADMIN:
-        return _refused(request, w.CONSOLE_ADMIN_ONLY)
+        return await refused_audited(request, user.user_id, "not admin", w.CONSOLE_ADMIN_ONLY)
     context: dict[str, Any] = {"csrf": session.csrf}
     try:  # counted as it arrives (a city's registry may be megabytes; an endless body is cut off)
         body = await read_body(request, MAX_UPLOAD_BYTES)
@@ -202,8 +252,8 @@ async def import_upload(request: Request) -> Response:
         form = await _replayed(request, body).form(max_files=1, max_fields=10, max_part_size=MAX_UPLOAD_BYTES)
     except HTTPException:  # not a form a browser sends: broken multipart, too many parts
         return _page(request, "import.html", {**context, "problems": [w.CONSOLE_IMPORT_CHOOSE]}, 400)
-    if not hmac.compare_digest(str(form.get("csrf", "")), session.csrf):
-        return _refused(request, w.CONSOLE_FORM_EXPIRED)
+    if not csrf_matches(form.get("csrf", ""), session):
+        return await refused_audited(request, user.user_id, "csrf", w.CONSOLE_FORM_EXPIRED)
     kind = str(form.get("kind", ""))
     upload = form.get("file")
     confirmed = form.get("confirmed")  # the checked text from the preview page, sent back
@@ -244,7 +294,7 @@ def _preview(kind: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
     shown = [[words.get(c, {}).get(str(r.get(c)), "" if r.get(c) is None else str(r.get(c))) for c in columns]
              for r in rows[:PREVIEW_ROWS]]
     said = w.CONSOLE_PREVIEW_FAMILIES if kind == "families" else w.CONSOLE_PREVIEW_CONTACTS
-    return {"kind": kind, "preview": shown, "headings": [w.CONSOLE_PREVIEW_COLUMNS[c] for c in columns],
+    return {"kind": kind, "preview": shown, "headings": [w.CONSOLE_FIELD_NAMES[c] for c in columns],
             "preview_said": said.format(count=len(rows), shown=len(shown))}
 
 
@@ -259,7 +309,7 @@ async def export_visits(request: Request) -> Response:
         return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
     storage, _, user = signed
     if user.role != Role.ADMIN and not user.jurisdiction:
-        return _refused(request, w.CONSOLE_NO_CITY)
+        return await refused_audited(request, user.user_id, "no city", w.CONSOLE_NO_CITY)
     rows = await visit_export_rows(storage, None if user.role == Role.ADMIN else user.jurisdiction)
     await storage.audit.record(user.user_id, "console_export_visits", None, f"{len(rows)} visits")
     out = StringIO()
@@ -293,21 +343,10 @@ def looks_binary(data: bytes) -> bool:
 
 
 def chinese(problem: Problem) -> str:
-    """A CLI refusal as the Chinese sentence for its code, with the same parameters (field,
-    role and city shown by their Chinese names)."""
-    params = dict(problem.params)
-    if "field" in params:
-        params["field"] = w.CONSOLE_FIELD_NAMES.get(params["field"], params["field"])
-    if "role" in params:
-        params["role"] = w.CONSOLE_ROLE_NAMES.get(params["role"], params["role"])
-    if "city" in params:
-        params["city"] = _city_names().get(params["city"], params["city"])
-    if "choices" in params:  # the CLI lists codes with names; an office reads the names
-        params["choices"] = "、".join(_city_names().values())
-    if params.get("township") == "":
-        params["township"] = w.CONSOLE_NO_TOWNSHIP
-    text = w.CONSOLE_PROBLEMS[problem.code].format(**params)
-    return text if problem.line is None else w.CONSOLE_PROBLEM_LINE.format(line=problem.line, text=text)
+    """A CLI refusal as the Chinese sentence for its code (`registry_csv.chinese_problem`)."""
+    from bot.reminders.registry_csv import chinese_problem
+
+    return chinese_problem(problem)
 
 
 def _city_names() -> dict[str, str]:
@@ -356,8 +395,11 @@ async def overdue(request: Request) -> Response:
 
 
 async def urgent(request: Request) -> Response:
-    """The urgent-visit button (accident, serious illness): every contact of the family is
-    reminded at once, as `python -m bot admin urgent`; staff only for their own city."""
+    """The urgent-visit button (accident, serious illness): first a page saying what will be
+    sent to whom (each contact by name and role, and whether it reaches them); only its 确认
+    reminds every contact of the family at once, as `python -m bot admin urgent`. Staff only
+    for their own city. A confirmation posted again is not a second alarm (one urgent reminder
+    per contact and day), and one from an earlier day is refused."""
     from bot.reminders.planner import SHANGHAI
 
     signed = await _signed_in(request)
@@ -369,16 +411,47 @@ async def urgent(request: Request) -> Response:
         return form
     family_id = parse_id(form.get("family", ""))
     city = _city_of(user)
-    visible = {f["id"] for f in await storage.registry.search_families(city)} if city != "" else set()
+    visible = {f["id"]: f for f in await storage.registry.search_families(city)} if city != "" else {}
     if family_id is None or family_id not in visible:
-        return _refused(request, w.CONSOLE_NO_SUCH_FAMILY, 404)
+        return await refused_audited(request, user.user_id, f"urgent not visible #{form.get('family', '')[:20]}",
+                                     w.CONSOLE_NO_SUCH_FAMILY, 404)
+    today = dt.datetime.now(SHANGHAI).date()
+    if form.get("confirm") != "yes":
+        await storage.audit.record(user.user_id, "console_urgent_asked", None, f"family {family_id}")
+        return await _urgent_confirm_page(request, storage, session, visible[family_id], today)
+    if form.get("day") != today.isoformat():
+        return _page(request, "refused.html", {"message": w.CONSOLE_URGENT_STALE}, 409)
     created = await storage.reminders.raise_urgent(family_id, dt.datetime.now(SHANGHAI))
-    await storage.audit.record(user.user_id, "console_urgent", None, f"family {family_id}")
+    await storage.audit.record(user.user_id, "console_urgent", None, f"family {family_id}: {created} reminded")
     if created:
         return _page(request, "refused.html", {"message": w.CONSOLE_URGENT_DONE.format(count=created)})
     if await storage.registry.assignments(family_id):  # one urgent reminder per contact and day
         return _page(request, "refused.html", {"message": w.CONSOLE_URGENT_ALREADY})
     return _page(request, "refused.html", {"message": w.CONSOLE_URGENT_NOBODY}, 409)
+
+
+async def _urgent_confirm_page(request: Request, storage: Storage, session: Session, family: dict[str, Any],
+                               today: dt.date) -> Response:
+    """Who would be reminded (name, role, whether it reaches them) and the words they get."""
+    import re
+
+    from bot.reminders import templates as t
+
+    assigned = [a.contact_id for a in await storage.registry.assignments(family["id"])]
+    if not assigned:
+        return _page(request, "refused.html", {"message": w.CONSOLE_URGENT_NOBODY}, 409)
+    contacts = {c["id"]: c for c in await storage.registry.list_contacts()}
+    who = [{"who": w.CONSOLE_URGENT_WHO.format(name=contacts[c]["name"],
+                                               role=w.CONSOLE_ROLE_NAMES.get(contacts[c]["role"], contacts[c]["role"])),
+            "reach": w.CONSOLE_URGENT_REACH[reach_state(contacts[c])]} for c in assigned if c in contacts]
+    text = re.sub(r"<[^>]+>|\n", " ", t.REMINDER.format(kind=t.KIND_NAMES["urgent"], alias=family["alias"],
+                                                        due=today.isoformat()))
+    said = w.CONSOLE_URGENT_CONFIRM_SAID.format(alias=family["alias"],
+                                               city=_city_names().get(family["jurisdiction"], ""),
+                                               township=family["township"], village=family["village"])
+    return _page(request, "urgent_confirm.html", {
+        "csrf": session.csrf, "family": family, "said": said, "who": who, "day": today.isoformat(),
+        "message_text": w.CONSOLE_URGENT_MESSAGE.format(text=" ".join(text.split()))})
 
 
 async def family_page(request: Request) -> Response:
@@ -394,10 +467,11 @@ async def family_page(request: Request) -> Response:
     city = _city_of(user)
     visible = {f["id"]: f for f in await storage.registry.search_families(city)} if city != "" else {}
     if family_id is None or family_id not in visible:
-        return _refused(request, w.CONSOLE_NO_SUCH_FAMILY, 404)
+        return await refused_audited(request, user.user_id, "not visible", w.CONSOLE_NO_SUCH_FAMILY, 404)
     family = visible[family_id]
     await storage.audit.record(user.user_id, "read_care_family", None, f"{family['jurisdiction']} #{family_id}")
-    timeline = [{**e, "kind": t.KIND_NAMES.get(e["kind"], e["kind"]), "state": _state_name(e["what"], e["state"])}
+    now = dt.datetime.now(dt.UTC)
+    timeline = [{**e, "kind": t.KIND_NAMES.get(e["kind"], e["kind"]), "state": timeline_state(e, now)}
                 for e in await storage.registry.family_timeline(family_id)]
     contacts = [a.contact_id for a in await storage.registry.assignments(family_id)]
     names = {c["id"]: c for c in await storage.registry.list_contacts()}
@@ -406,12 +480,22 @@ async def family_page(request: Request) -> Response:
                                           "role": user.role.value})
 
 
-def _state_name(what: str, state: str) -> str:
-    """A visit's outcome or a reminder's state as the office reads it (never a code like `sent`)."""
+def timeline_state(entry: dict[str, Any], now: dt.datetime) -> str:
+    """A visit's outcome or a reminder's state as the office reads it (never a code like `sent`).
+    A reminder waiting again after it went out (the contact pressed 推迟, or it is queued to
+    be sent again) says so, with the day it comes back: it is not "还没发出"."""
     from bot.reminders import templates as t
+    from bot.reminders.planner import SHANGHAI
 
-    names = t.OUTCOMES if what == "visit" else w.CONSOLE_STATE_NAMES
-    return names.get(state, state)
+    if entry["what"] == "visit":
+        return t.OUTCOMES.get(entry["state"], entry["state"])
+    if entry["state"] == "pending" and entry.get("sent_at"):
+        again = dt.datetime.fromisoformat(str(entry["send_after"]))
+        again = again if again.tzinfo else again.replace(tzinfo=SHANGHAI)
+        if entry.get("postponed") and again > now:
+            return w.CONSOLE_STATE_POSTPONED.format(day=again.astimezone(SHANGHAI).date().isoformat())
+        return w.CONSOLE_STATE_RESENDING
+    return w.CONSOLE_STATE_NAMES.get(entry["state"], entry["state"])
 
 
 async def contacts_page(request: Request) -> Response:
@@ -421,7 +505,7 @@ async def contacts_page(request: Request) -> Response:
     if signed is None:
         return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
     if signed[2].role != Role.ADMIN:
-        return _refused(request, w.CONSOLE_ADMIN_ONLY)
+        return await refused_audited(request, signed[2].user_id, "not admin", w.CONSOLE_ADMIN_ONLY)
     return await _contacts(request, signed)
 
 
@@ -463,7 +547,7 @@ async def contacts_search(request: Request) -> Response:
     if signed is None:
         return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
     if signed[2].role != Role.ADMIN:
-        return _refused(request, w.CONSOLE_ADMIN_ONLY)
+        return await refused_audited(request, signed[2].user_id, "not admin", w.CONSOLE_ADMIN_ONLY)
     form = await _checked_form(request, signed[1])
     if isinstance(form, Response):
         return form
@@ -480,7 +564,7 @@ async def contact_action(request: Request) -> Response:
         return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
     storage, session, user = signed
     if user.role != Role.ADMIN:
-        return _refused(request, w.CONSOLE_ADMIN_ONLY)
+        return await refused_audited(request, user.user_id, "not admin", w.CONSOLE_ADMIN_ONLY)
     form = await _checked_form(request, session)
     if isinstance(form, Response):
         return form
@@ -504,7 +588,7 @@ async def contact_action(request: Request) -> Response:
         elif action == "supervisor" and other is not None:
             await checked_supervisor(storage, contact, other)
         else:
-            return _refused(request, w.CONSOLE_NO_SUCH_FAMILY, 404)
+            return await refused_audited(request, user.user_id, "unknown action", w.CONSOLE_NO_SUCH_FAMILY, 404)
     except AdminError as exc:
         return await _contacts(request, signed, _admin_error_text(exc), 400)
     await storage.audit.record(user.user_id, f"console_{action}", None,
@@ -555,6 +639,7 @@ def init_state(app_state: Any, settings: Any, storage: Storage | None) -> None:
     app_state.console_storage = storage
     app_state.console_owns_storage = storage is None
     app_state.console_lock = asyncio.Lock()
+    app_state.backup_lock = asyncio.Lock()  # 立即备份 pressed twice: one backup after the other
 
 
 @contextlib.asynccontextmanager

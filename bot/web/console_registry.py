@@ -19,7 +19,7 @@ from bot.ids import parse_id
 from bot.reminders.registry_csv import CsvProblems
 from bot.storage import Role, Storage, User
 from bot.storage.console import Session
-from bot.web.console import _admin_error_text, _checked_form, _page, _refused, _signed_in, chinese
+from bot.web.console import _admin_error_text, _checked_form, _page, _refused, _signed_in, chinese, refused_audited
 from dialogs import web_copy as w
 from knowledge.catalogue import load_catalogue
 
@@ -34,8 +34,8 @@ async def _admin(request: Request) -> Signed | Response:
     signed = await _signed_in(request)
     if signed is None:
         return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
-    if signed[2].role != Role.ADMIN:
-        return _refused(request, w.CONSOLE_ADMIN_ONLY)
+    if signed[2].role != Role.ADMIN:  # staff opening an edit form or deleting: refused, and audited
+        return await refused_audited(request, signed[2].user_id, "not admin", w.CONSOLE_ADMIN_ONLY)
     return signed
 
 
@@ -61,9 +61,30 @@ def _as_cells(record: dict[str, Any], names: tuple[str, ...]) -> dict[str, str]:
 
 
 def _family_form(request: Request, session: Session, cells: dict[str, str], family_id: int | None,
-                 problems: list[str] | None = None, status: int = 200) -> Response:
+                 problems: list[str] | None = None, status: int = 200, version: int | None = None) -> Response:
+    """The family form; `version` is the stored version the edit started from, posted back so a
+    save over someone else's newer one is noticed."""
     return _page(request, "family_form.html", {"csrf": session.csrf, "cells": cells, "family_id": family_id,
-                                               "cities": _cities(), "problems": problems or []}, status)
+                                               "cities": _cities(), "problems": problems or [],
+                                               "version": version}, status)
+
+
+def _conflict_page(request: Request, session: Session, family_id: int, mine: dict[str, str],
+                   current: dict[str, Any]) -> Response:
+    """Both versions side by side, the differing rows marked; 用我填的覆盖 posts the admin's
+    cells again with the version now stored, 保留 leads back to the family's page."""
+    names = dict(_cities())
+    theirs = _as_cells(current, FAMILY_CELLS)
+
+    def shown(field: str, value: str) -> str:
+        if field in ("old_sick", "lives_alone"):
+            return w.CONSOLE_YES if value else ""
+        return names.get(value, value) if field == "jurisdiction" else value
+
+    rows = [{"name": w.CONSOLE_FIELD_NAMES[f], "mine": shown(f, mine.get(f, "")), "theirs": shown(f, theirs[f]),
+             "differs": shown(f, mine.get(f, "")) != shown(f, theirs[f])} for f in FAMILY_CELLS]
+    return _page(request, "family_conflict.html", {"csrf": session.csrf, "family_id": family_id, "rows": rows,
+                                                   "mine": mine, "version": current["version"]}, 409)
 
 
 def _contact_form(request: Request, session: Session, cells: dict[str, str], contact_id: int | None,
@@ -84,16 +105,16 @@ async def family_form(request: Request) -> Response:
     family_id = parse_id(request.path_params["family"])
     family = await storage.registry.family(family_id) if family_id is not None else None
     if family_id is None or family is None:
-        return _refused(request, w.CONSOLE_NO_SUCH_FAMILY, 404)
+        return await refused_audited(request, signed[2].user_id, "unknown", w.CONSOLE_NO_SUCH_FAMILY, 404)
     await signed[0].audit.record(signed[2].user_id, "read_care_family", None,
                                  f"{family['jurisdiction']} #{family_id}")  # the form shows the record
-    return _family_form(request, session, _as_cells(family, FAMILY_CELLS), family_id)
+    return _family_form(request, session, _as_cells(family, FAMILY_CELLS), family_id, version=family["version"])
 
 
 async def family_save(request: Request) -> Response:
     """POST: create or edit a family through `checked_family` (the families CSV's validation);
     each problem is shown in Chinese with what was typed kept in the form."""
-    from bot.admin_cli import AdminError, checked_family
+    from bot.admin_cli import AdminError, EditConflict, checked_family
 
     answer = await _admin_form(request)
     if isinstance(answer, Response):
@@ -103,14 +124,20 @@ async def family_save(request: Request) -> Response:
     if "family" in request.path_params:
         family_id = parse_id(request.path_params["family"])
         if family_id is None:
-            return _refused(request, w.CONSOLE_NO_SUCH_FAMILY, 404)
+            return await refused_audited(request, user.user_id, "unknown", w.CONSOLE_NO_SUCH_FAMILY, 404)
     cells = {n: form.get(n, "") for n in FAMILY_CELLS}
+    version = parse_id(form.get("version", "")) if family_id is not None else None
     try:
-        saved = await checked_family(storage, cells, family_id)
+        saved = await checked_family(storage, cells, family_id, version)
     except CsvProblems as exc:
-        return _family_form(request, session, cells, family_id, [chinese(p) for p in exc.items], 400)
+        return _family_form(request, session, cells, family_id, [chinese(p) for p in exc.items], 400,
+                            version=version)
+    except EditConflict as exc:  # another admin saved meanwhile: both versions, the admin chooses
+        await storage.audit.record(user.user_id, "console_edit_conflict", None, f"family #{family_id}")
+        assert family_id is not None
+        return _conflict_page(request, session, family_id, cells, exc.current)
     except AdminError as exc:
-        return _refused(request, _admin_error_text(exc), 404)
+        return await refused_audited(request, user.user_id, "unknown", _admin_error_text(exc), 404)
     action = "console_create_family" if family_id is None else "console_edit_family"
     await storage.audit.record(user.user_id, action, None, f"{saved['jurisdiction']} #{saved['id']}")
     return RedirectResponse(f"/console/family/{saved['id']}", status_code=303)
@@ -126,7 +153,8 @@ async def contact_form(request: Request) -> Response:
     contact_id = parse_id(request.path_params["contact"])
     contact = await storage.registry.contact(contact_id) if contact_id is not None else None
     if contact_id is None or contact is None:
-        return _refused(request, w.CONSOLE_PROBLEMS["contact_unknown"].format(contact=contact_id or "?"), 404)
+        return await refused_audited(request, signed[2].user_id, "unknown",
+                                     w.CONSOLE_PROBLEMS["contact_unknown"].format(contact=contact_id or "?"), 404)
     return _contact_form(request, session, _as_cells(contact, CONTACT_CELLS), contact_id)
 
 
@@ -142,14 +170,15 @@ async def contact_save(request: Request) -> Response:
     if "contact" in request.path_params:
         contact_id = parse_id(request.path_params["contact"])
         if contact_id is None:
-            return _refused(request, w.CONSOLE_PROBLEMS["contact_unknown"].format(contact="?"), 404)
+            return await refused_audited(request, user.user_id, "unknown",
+                                         w.CONSOLE_PROBLEMS["contact_unknown"].format(contact="?"), 404)
     cells = {n: form.get(n, "") for n in CONTACT_CELLS}
     try:
         saved = await checked_contact(storage, cells, contact_id)
     except CsvProblems as exc:
         return _contact_form(request, session, cells, contact_id, [chinese(p) for p in exc.items], 400)
     except AdminError as exc:
-        return _refused(request, _admin_error_text(exc), 404)
+        return await refused_audited(request, user.user_id, "unknown", _admin_error_text(exc), 404)
     action = "console_create_contact" if contact_id is None else "console_edit_contact"
     await storage.audit.record(user.user_id, action, None, f"contact {saved['id']}")
     return RedirectResponse("/console/contacts", status_code=303)
@@ -167,13 +196,15 @@ async def forget(request: Request) -> Response:
     family_id = parse_id(form.get("family", ""))
     family = await storage.registry.family(family_id) if family_id is not None else None
     if family_id is None or family is None:
-        return _refused(request, w.CONSOLE_NO_SUCH_FAMILY, 404)
+        return await refused_audited(request, user.user_id, f"forget unknown #{form.get('family', '')[:20]}",
+                                     w.CONSOLE_NO_SUCH_FAMILY, 404)
     if form.get("confirm", "").strip() != family["alias"]:
-        return _refused(request, w.CONSOLE_FORGET_MISMATCH, 400)
+        return await refused_audited(request, user.user_id, f"forget alias mismatch #{family_id}",
+                                     w.CONSOLE_FORGET_MISMATCH, 400)
     try:
         await checked_forget_family(storage, family_id, actor=user.user_id)  # audited as forget_family
     except AdminError as exc:  # deleted meanwhile by someone else
-        return _refused(request, _admin_error_text(exc), 404)
+        return await refused_audited(request, user.user_id, f"forget gone #{family_id}", _admin_error_text(exc), 404)
     return _page(request, "refused.html", {"message": w.CONSOLE_FORGOTTEN})
 
 
@@ -218,14 +249,26 @@ async def backup(request: Request) -> Response:
         return answer
     signed, _ = answer
     storage, _, user = signed
-    stamp = dt.datetime.now(SHANGHAI).strftime("%Y-%m-%d-%H%M%S")
-    target = backup_folder(request, storage) / f"lianxin-{stamp}.sqlite3"
     try:
-        size = await backup_to(storage, target)
+        async with request.app.state.backup_lock:  # pressed twice: the second waits for the first
+            target = _new_backup_name(backup_folder(request, storage), dt.datetime.now(SHANGHAI))
+            size = await backup_to(storage, target)
     except OSError:
         return await _maintenance(request, signed, w.CONSOLE_BACKUP_FAILED, 503)
     await storage.audit.record(user.user_id, "console_backup", None, f"{target.name} {size} bytes")
     return await _maintenance(request, signed, w.CONSOLE_BACKUP_DONE.format(name=target.name, size=_size(size)))
+
+
+def _new_backup_name(folder: Path, now: dt.datetime) -> Path:
+    """lianxin-2026-03-01-101500.sqlite3, or -2, -3... when a backup of that second exists
+    (two presses within one second must not write one file, or share its temporary file)."""
+    stamp = now.strftime("%Y-%m-%d-%H%M%S")
+    target = folder / f"lianxin-{stamp}.sqlite3"
+    number = 1
+    while target.exists() or target.with_name(target.name + ".partial").exists():
+        number += 1
+        target = folder / f"lianxin-{stamp}-{number}.sqlite3"
+    return target
 
 
 async def retention(request: Request) -> Response:

@@ -19,7 +19,7 @@ from bot.reminders import reports as rp
 from bot.reminders.planner import SHANGHAI
 from bot.storage import Role, Storage, User
 from bot.storage.console import Session
-from bot.web.console import _page, _refused, _signed_in
+from bot.web.console import _page, _refused, _signed_in, refused_audited
 from dialogs import web_copy as w
 from knowledge.catalogue import UnknownJurisdiction, load_catalogue, resolve_jurisdiction
 
@@ -112,7 +112,7 @@ async def index(request: Request) -> Response:
     today = now().date()
     city = user.jurisdiction if user.role != Role.ADMIN else None
     if user.role != Role.ADMIN and not city:
-        return _refused(request, w.CONSOLE_NO_CITY)
+        return await refused_audited(request, user.user_id, "no city", w.CONSOLE_NO_CITY)
     return _page(request, "reports.html", _context(request, session, user, city, year=today.year,
                                                    quarter=(today.month + 2) // 3,
                                                    month=f"{today.year:04d}-{today.month:02d}"))

@@ -82,8 +82,11 @@ def test_export_visits_is_csv_for_inspections(tmp_path: Path) -> None:
 def test_bad_arguments_exit_2_with_one_line(tmp_path: Path) -> None:
     p = cli(tmp_path, "reminders", "--due", "--date", "2027-13-01")
     assert p.returncode == 2 and len(p.stderr.strip().splitlines()) == 1
-    p = cli(tmp_path, "admin", "assign", "9", "9")  # a mistyped BOT_DATABASE: no empty database appears
-    assert p.returncode == 2 and p.stderr.startswith("admin: no database at") and not (tmp_path / "db.sqlite3").exists()
+    # a fresh server: the first admin command creates the database (a mistyped folder creates nothing:
+    # test_a_mistyped_database_path_creates_nothing), so the refusal is about the family, in both languages
+    p = cli(tmp_path, "admin", "assign", "9", "9")
+    assert p.returncode == 2 and p.stderr.startswith("admin: assign: unknown family") and "找不到编号为 9 的家庭" in p.stderr
+    assert len(p.stderr.strip().splitlines()) == 1 and (tmp_path / "db.sqlite3").exists()
     (tmp_path / "f.csv").write_text(FAMILIES, encoding="utf-8")
     assert cli(tmp_path, "admin", "import-families", "f.csv").returncode == 0
     p = cli(tmp_path, "admin", "assign", "9", "9")
@@ -146,7 +149,7 @@ def test_silent_oddities_are_reported(tmp_path: Path) -> None:
     assert len(cli(tmp_path, "admin", "contacts").stdout.strip().splitlines()) == 1
     p = cli(tmp_path, "admin", "contact-left", "424242")
     assert p.returncode == 2 and p.stderr.strip() == "admin: contact-left: unknown contact 424242 (see python -m bot " \
-                                                     "admin contacts)"
+                                                     "admin contacts) [left_unknown] 找不到编号为 424242 的联系人。"
     p = cli(tmp_path, "admin", "supervisor", "1", "1")
     assert p.returncode == 2 and "cannot supervise themselves" in p.stderr
     p = cli(tmp_path, "admin", "supervisor", "1", "424242")

@@ -295,7 +295,12 @@ async def test_the_urgent_button_reminds_the_familys_contacts_and_is_refused_for
         assert (await c.post("/console/urgent", data={"family": str(ids["王家"])})).status_code == 403
         other = await c.post("/console/urgent", data={"family": str(ids["张家"]), "csrf": csrf})
         assert other.status_code == 404
-        done = await c.post("/console/urgent", data={"family": str(ids["王家"]), "csrf": csrf})
+        asked = await c.post("/console/urgent", data={"family": str(ids["王家"]), "csrf": csrf})
+        assert asked.status_code == 200 and "确认，马上发送" in asked.text  # nothing sent before 确认
+        assert [r for r in await storage.reminders.all() if r.kind == "urgent"] == []
+        from bot.reminders.planner import SHANGHAI
+        done = await c.post("/console/urgent", data={"family": str(ids["王家"]), "csrf": csrf, "confirm": "yes",
+                                                     "day": dt.datetime.now(SHANGHAI).date().isoformat()})
         assert done.status_code == 200 and "1 位联系人" in done.text
     urgent = [r for r in await storage.reminders.all() if r.kind == "urgent"]
     assert [r.family_id for r in urgent] == [ids["王家"]]

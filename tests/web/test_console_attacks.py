@@ -255,8 +255,10 @@ async def test_pressing_urgent_twice_does_not_say_the_family_has_no_contacts(sto
     await checked_assign(storage, family["id"], contact["id"], today, today)
     async with browser(storage) as c:
         csrf = await signed_in(c, storage, STAFF_KAIFENG)
-        pages = await asyncio.gather(*[c.post("/console/urgent", data={"csrf": csrf, "family": str(family["id"])})
-                                       for _ in range(2)])
+        from bot.reminders.planner import SHANGHAI
+        confirmed = {"csrf": csrf, "family": str(family["id"]), "confirm": "yes",
+                     "day": dt.datetime.now(SHANGHAI).date().isoformat()}
+        pages = await asyncio.gather(*[c.post("/console/urgent", data=confirmed) for _ in range(2)])
         nobody = await c.post("/console/urgent", data={"csrf": csrf, "family": str(alone["id"])})
     assert sum("1 位联系人会马上收到提醒" in p.text for p in pages) == 1
     again = next(p for p in pages if "会马上收到提醒" not in p.text)

@@ -240,7 +240,7 @@ async def test_the_console_unassigns_through_the_same_function(storage: Storage)
 # --- 3. every refusal the console can meet, in Chinese ----------------------------------------
 
 CSV_REFUSALS = [
-    ("families", "alias,city\n王家,kaifeng\n", "第 1 行：表头（第一行）必须有这些列：alias, jurisdiction。缺少的列：jurisdiction；不认识的列：city。"),
+    ("families", "alias,city\n王家,kaifeng\n", "第 1 行：表头（第一行）必须有这些列：代称、城市。缺少的列：城市；不认识的列：city。每一列可以用的列名：代称（家庭代称"),
     ("families", "alias,jurisdiction\n赵家,kaifeng,多余\n", "第 2 行：这一行比表头多了 1 个格子"),
     ("families", "alias,jurisdiction\n\"赵\t家\",kaifeng\n", "第 2 行：“代称”里有不可见的控制字符"),
     ("families", "alias,jurisdiction,old_sick\n赵家,kaifeng,也许\n", "第 2 行：“年老多病”填的是“也许”，只能填 是/否"),
