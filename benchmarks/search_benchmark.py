@@ -36,6 +36,9 @@ import jieba
 import yaml
 from rank_bm25 import BM25Okapi
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: the project root first
+
+from benchmarks.spoken_eval import score_all
 from knowledge.clause_search import ClauseIndex, default_index
 from knowledge.clauses import Clause, load_clauses
 from knowledge.lexicon import load_lexicon, tokenizer
@@ -53,6 +56,7 @@ COLD_START_RUNS = 5
 COLD_START_TIMEOUT_S = 60.0
 BUILD_RUNS = 5
 SEARCH_REPEATS = 20
+PEER_REPEATS = 5
 TOP = 3
 
 TARGET_TOP1 = 0.95
@@ -212,6 +216,10 @@ class Latency:
     p50_ms: float
     p99_ms: float
     max_ms: float
+    # the plain jieba + BM25 peer over the same questions, in the same run: machines differ
+    # several-fold in speed, so the engine's figure is read as a ratio to this one
+    peer_p50_ms: float = 0.0
+    peer_p99_ms: float = 0.0
 
 
 def measure_latency(index: ClauseIndex, questions: Sequence[Question]) -> Latency:
@@ -222,6 +230,16 @@ def measure_latency(index: ClauseIndex, questions: Sequence[Question]) -> Latenc
             index.search(q.question, q.jurisdiction, TOP)
             samples.append(ms_since(start))
     return Latency(len(questions), len(samples), percentile(samples, 50), percentile(samples, 99), max(samples))
+
+
+def measure_peer_latency(latency: Latency, peer: Callable[[Question], object], questions: Sequence[Question]) -> None:
+    samples: list[float] = []
+    for q in questions:
+        for _ in range(PEER_REPEATS):
+            start = time.perf_counter_ns()
+            peer(q)
+            samples.append(ms_since(start))
+    latency.peer_p50_ms, latency.peer_p99_ms = percentile(samples, 50), percentile(samples, 99)
 
 
 # -- 5. and 6. quality ------------------------------------------------------------------
@@ -357,6 +375,8 @@ def run() -> dict[str, Any]:
     rss_engine = maxrss_mib()
     baseline = Bm25Baseline(load_clauses())
     quality = {name: {"engine": engine_quality[name], "baseline": evaluate(baseline, qs)} for name, qs in sets.items()}
+    measure_peer_latency(latency, baseline, [q for qs in sets.values() for q in qs])
+    spoken = score_all()
     report: dict[str, Any] = {
         "cold_start": asdict(cold),
         "build": asdict(build),
@@ -368,6 +388,7 @@ def run() -> dict[str, Any]:
         },
         "quality": {name: {k: quality_json(v) for k, v in q.items()} for name, q in quality.items()},
         "baseline_note": "the baseline never declines: out-of-scope questions count as failures for it",
+        "spoken": {name: sc.as_json() for name, sc in spoken.items()},
     }
     report["targets"] = [asdict(c) for c in check_targets(report, quality)]
     return report
@@ -405,7 +426,9 @@ def render(report: dict[str, Any]) -> str:
         f"   index build over {build['clauses_indexed']} clauses: median {build['build_median_ms']:.1f} ms "
         f"of {len(build['build_runs_ms'])} ({', '.join(f'{r:.1f}' for r in build['build_runs_ms'])})",
         f"3. search latency over {lat['questions']} questions x {SEARCH_REPEATS} = {lat['samples']} searches: "
-        f"p50 {lat['p50_ms']:.3f} ms, p99 {lat['p99_ms']:.3f} ms, max {lat['max_ms']:.3f} ms",
+        f"p50 {lat['p50_ms']:.3f} ms, p99 {lat['p99_ms']:.3f} ms, max {lat['max_ms']:.3f} ms; "
+        f"plain jieba + BM25 peer in this run: p50 {lat['peer_p50_ms']:.3f} ms, p99 {lat['peer_p99_ms']:.3f} ms "
+        f"(engine p50 = {lat['p50_ms'] / max(lat['peer_p50_ms'], 1e-9):.2f}x the peer's)",
         f"4. peak RSS {mem['maxrss_mib']:.1f} MiB at the end (includes the baseline's full jieba dictionary); "
         f"{mem['maxrss_mib_before_baseline']:.1f} MiB before the baseline; "
         f"tracemalloc peak during one index build {mem['tracemalloc_build_peak_mib']:.2f} MiB",
@@ -414,6 +437,14 @@ def render(report: dict[str, Any]) -> str:
     for name, q in report["quality"].items():
         lines += render_quality(name, "engine", q["engine"])
         lines += render_quality(name, "baseline", q["baseline"])
+    lines.append("8. spoken messages, as every channel answers them (benchmarks/spoken_eval.py; spoken_dev was "
+                 "tuned on, spoken is held out and untuned)")
+    for name, sc in report["spoken"].items():
+        rate = sc["top1_rate"] or 0.0
+        lines.append(f"  {name}: top-1 {sc['top1']}/{sc['in_scope']} = {rate:.3f}, false 'nothing found' "
+                     f"{sc['false_not_found']}, wrong amounts shown {sc['wrong_amounts']} (out of scope "
+                     f"{sc['out_of_scope_amounts']}), declines right {sc['declined']}/{sc['out_of_scope']}")
+        lines.append("    by style: " + ", ".join(f"{k} {v['right']}/{v['total']}" for k, v in sc["by_style"].items()))
     lines.append(
         "7. targets: "
         + "; ".join(f"{c['name']}: {c['value']} {'PASS' if c['passed'] else 'MISS'}" for c in report["targets"])

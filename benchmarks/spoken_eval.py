@@ -13,7 +13,7 @@ message), and declines right (out-of-scope messages that got no clause). Used by
 from __future__ import annotations
 
 import inspect
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any

@@ -20,9 +20,9 @@ from knowledge.clauses import clauses_by_id
 from knowledge.facts import Profile
 from knowledge.money_lead import LeadItem, MoneyLead, money_lead
 from knowledge.places import read_places
+from knowledge.situation import NEGATED_CONDITION
 from knowledge.spoken import standardize
 from knowledge.text_normalize import normalize
-from knowledge.situation import NEGATED_CONDITION
 
 
 def city_name(code: str) -> str:

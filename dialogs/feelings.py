@@ -21,8 +21,8 @@ from knowledge.text_normalize import normalize
 
 # checked in this order: anger and illness say most about what helps
 FEELINGS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("angry", re.compile(r"骗人|骗子|忽悠|气死|窝火|上火|火大|推来推去|踢皮球|没人管我们|没人当回事|不当回事|不管我们"
-                         r"|(?:钱|扶助金|补贴).{0,8}(?:还没|没有?|迟迟|拖).{0,4}(?:发|到|给)|拖了?.{0,4}(?:个月|天)|晚了.{0,4}没到")),
+    ("angry", re.compile(r"骗人|骗子|忽悠|气死|窝火|上火|火大|推来推去|踢皮球|没人管我们|没人当回事"
+                         r"|不当回事|不管我们|(?:钱|扶助金|补贴).{0,8}(?:还没|没有?|迟迟|拖).{0,4}(?:发|到|给)|拖了?.{0,4}(?:个月|天)|晚了.{0,4}没到")),
     ("ill_alone", re.compile(r"(?:病|不舒服|住院|摔).{0,8}(?:没人管|没人照顾|没人问|没人陪|没个人|没人|递口水)")),
     ("sleepless", re.compile(r"睡不着|失眠|整夜|一夜一夜|睡不好|合不上眼|一闭眼")),
     ("missing", re.compile(r"想(?:我的?)?(?:儿子|女儿|孩子|娃|他|她|儿)|梦见|梦到|忘不了|生日|忌日|照片|要是还在|要活着")),

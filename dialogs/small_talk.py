@@ -97,9 +97,9 @@ def _place_reply(norm: str) -> EverydayReply | None:
     if places.governing and not hukou_elsewhere and (hukou or len(places.codes) > 1 or _FROM.match(_core(norm))):
         # one of ours (a county, a city one sound off, or the hukou city of two): remember
         # it, and when the message also asks something, answer that too
-        code = places.governing
+        ours = places.governing
         ask = norm if _asks_more(norm, hukou.group(0) if hukou else places.mentions[0].text) else None
-        return EverydayReply("city", ct.CITY_SET.format(city=documents()[code].name), jurisdiction=code,
+        return EverydayReply("city", ct.CITY_SET.format(city=documents()[ours].name), jurisdiction=ours,
                              search_query=ask)
     if hukou and _plausible_place(hukou.group(1)):
         place = hukou.group(1)

@@ -24,12 +24,12 @@ from rapidfuzz.distance import Levenshtein
 from knowledge.catalogue import load_catalogue
 from knowledge.clauses import Clause, load_clauses
 from knowledge.document_question import ASPECTS, asked_aspects, states
+from knowledge.eligibility import leaves
 from knowledge.key_sentence import AMOUNT_STATED, PERIOD_WORDS, Alternative, asked_period, choose, doc_norm
 from knowledge.lexicon import Lexicon, load_lexicon, tokenizer
 from knowledge.places import PlaceReading, blank_places, read_places
-from knowledge.situation import Situation, read_question, situation_positions
-from knowledge.eligibility import leaves
 from knowledge.rules_schema import load_rules
+from knowledge.situation import Situation, read_question, situation_positions
 from knowledge.situation_rules import document_excludes, granting_clauses
 from knowledge.spoken import asking_positions, standardize
 from knowledge.text_normalize import normalize
@@ -670,7 +670,8 @@ _BENEFIT_HEAD = re.compile(r"补贴|补助|津贴|保险|险|费|金|救助")
 # words that ask after help in general, not after one benefit: "都有哪些政策", "能得到啥照顾"
 _GENERAL_BENEFIT = frozenset({"政策", "帮扶", "扶助", "照顾", "待遇", "优惠", "好处", "福利", "帮助", "补贴", "补助", "救助",
                               "关怀", "扶持", "享受", "得到", "特殊", "家庭", "计生", "计划生育", "失独", "失独家庭",
-                              "特殊家庭", "计生特殊家庭", "哪些", "一些", "给些", "东西", "现在"})
+                              "特殊家庭", "计生特殊家庭", "哪些", "一些", "给些", "东西",
+                              "现在"})
 _AMOUNT_ASKED = re.compile(r"多少|几块|几千|几百|标准|金额|给多少|钱")
 # a number or count as one word: 五十八, 六十岁, 60周岁, 几个, 一份, 两口
 _NUMBER_WORD = re.compile(r"[0-9零〇一二两三四五六七八九十百千万几多半]+(?:周岁|岁|个|份|名|位|次|口|块|元|年|月)?")

@@ -107,9 +107,9 @@ def find_places(norm: str) -> list[PlaceMention]:
         window = norm[start:start + 2]
         if not all("\u4e00" <= ch <= "\u9fff" for ch in window):
             continue
-        code = _near_miss(window)
-        if code is not None:
-            found.append(PlaceMention(code, start, start + 2, window, "near"))
+        near = _near_miss(window)
+        if near is not None:
+            found.append(PlaceMention(near, start, start + 2, window, "near"))
             taken[start:start + 2] = [True, True]
     return sorted(found, key=lambda m: m.start)
 

@@ -1,0 +1,169 @@
+"""Issue 22: families as they really talk. Counties and near-miss city names set the city,
+the hukou city governs two places, dialect words reach the documents' terms, the typo
+repair leaves correct sentences alone, broad questions get an overview, feelings a warm
+reply, and a benefit the city lacks is never answered with a loosely related amount."""
+
+from __future__ import annotations
+
+import glob
+from pathlib import Path
+
+import pytest
+import yaml
+
+from dialogs.answer_text import answer_lead, find_answer, render_result
+from dialogs.small_talk import everyday_reply
+from knowledge.clause_search import default_index, search
+from knowledge.places import blank_places, read_places
+from knowledge.spoken import asking_positions, standardize
+from knowledge.text_normalize import normalize
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.mark.parametrize(("message", "code"), [
+    ("俺是兰考的，闺女前年没了，一个月能领多少钱", "kaifeng"),
+    ("我家在沂水县，孩子没了，一个月给多少钱", "linyi"),
+    ("三江县的失独老人住院有补贴吗", "liuzhou"),
+    ("开风的失独家庭每月多少钱", "kaifeng"),  # one sound off
+    ("临宜的扶助金每月多少", "linyi"),
+])
+def test_a_county_or_a_near_miss_sets_the_city(message: str, code: str) -> None:
+    result = search(message)
+    assert result.jurisdiction == code
+    text = render_result(message, result)
+    assert "不在我们收录的地方" not in text  # a county of ours is never "a place we do not cover"
+
+
+@pytest.mark.parametrize("message", ["开放时间是几点", "临时救助怎么申请", "一次性给多少", "大家都好", "安排一下"])
+def test_ordinary_words_are_not_taken_for_cities(message: str) -> None:
+    assert read_places(normalize(message)).mentions == ()
+
+
+@pytest.mark.parametrize(("message", "code", "reason"), [
+    ("我们户口在临沂，现在住在开封，特别扶助金能领多少", "linyi", "hukou"),
+    ("我在安康住，户籍还在姜堰，扶助金多少", "jiangyan", "hukou"),
+    ("听说开封每个月给八百多，我们柳州有没有这么多", "liuzhou", "ours"),
+    ("我们是开封人，现在跟着儿媳住在临沂，扶助金多少", "kaifeng", "not_residence"),
+])
+def test_two_places_the_hukou_city_governs_and_the_answer_says_why(message: str, code: str, reason: str) -> None:
+    places = read_places(standardize(normalize(message)))
+    assert (places.governing, places.reason) == (code, reason)
+    result = find_answer(message, None)
+    assert result.jurisdiction == code
+    text = render_result(message, result)
+    assert text.splitlines()[1].startswith("您提到了") and "文件回答" in text.splitlines()[1]
+
+
+def test_a_hukou_message_that_also_asks_is_answered_not_only_remembered() -> None:
+    reply = everyday_reply("我们户口在临沂，现在住在开封，特别扶助金能领多少")
+    assert reply is not None and reply.jurisdiction == "linyi" and reply.search_query
+
+
+def test_dialect_words_reach_the_documents_terms() -> None:
+    assert standardize("俺家妮儿走咗,几多钱") == "我家女儿去世,多少钱"
+    for correct in ("金额是多少", "仔细看看", "联系人是谁", "什么时候发", "好多人说"):
+        assert standardize(correct) == correct
+    result = search("俺家闺女没了，俺跟孩他爹都六十多了，开封一个月能领多少钱")
+    assert result.answered and result.hits[0].clause.id == "kaifeng/3.1.1"
+
+
+def test_the_asking_sentence_is_found_inside_a_story() -> None:
+    norm = "老伴住院那会儿,邻居说政府有补贴。我去银行问了,人家说没到账。护理补贴到底怎么领?"
+    focus = asking_positions(norm)
+    assert norm.index("护理补贴") in focus and norm.index("邻居") not in focus
+
+
+def _unrepaired_questions() -> list[tuple[str, str]]:
+    rows = []
+    for path in sorted(glob.glob(str(DATA / "*_questions.yaml"))):
+        if path.endswith("/spoken_questions.yaml"):  # the held-out set is never tuned on
+            continue
+        rows += [(r["id"], r["question"]) for r in yaml.safe_load(Path(path).read_text("utf-8"))
+                 if r["style"] != "typo"]
+    return rows
+
+
+def test_typo_repair_leaves_every_correct_sentence_unchanged() -> None:
+    """Over 450 questions written without typos (all sets but the held-out one): the repair
+    rewrites none of them (it once made 结扎 节扎, 微信 微心, 省里 县里, 听人 因人)."""
+    index = default_index()
+    changed = []
+    for qid, question in _unrepaired_questions():
+        spoken = standardize(normalize(question)[:300])
+        expected = blank_places(spoken, read_places(spoken).mentions)
+        if index.analyse(question).normalized != expected:
+            changed.append(qid)
+    assert len(_unrepaired_questions()) > 400 and changed == []
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("特别服助金每月多少", "扶助金"), ("每年能免费体俭吗", "体检"), ("去建康检查要钱吗", "健康")])
+def test_real_typos_are_still_repaired(typed: str, meant: str) -> None:
+    assert meant in default_index().analyse(typed).normalized
+
+
+def test_a_broad_question_gets_the_overview_money_first() -> None:
+    question = "我儿子走了，开封政府给什么补贴"
+    result = find_answer(question, None)
+    assert result.reason == "broad" and result.jurisdiction == "kaifeng"
+    text = render_result(question, result)
+    first = text.split("\n\n")[0]
+    assert "1,430元" in first and "孩子去世的家庭" in first
+    assert "孩子伤残的家庭" not in first  # only the situation the message states
+    assert "印发" in first  # amounts as stated in the document of its date
+
+
+def test_a_broad_question_without_a_city_asks_for_it_and_shows_no_sum() -> None:
+    question = "我儿子走了，政府给什么补贴"
+    result = find_answer(question, None)
+    text = render_result(question, result)
+    assert result.reason == "broad" and "哪个城市" in text and "元" not in text
+
+
+def test_liuzhou_overview_never_says_a_figure_twice() -> None:
+    import re
+
+    text = render_result("柳州 我能领什么钱", find_answer("柳州 我能领什么钱", None)).split("\n\n")[0]
+    assert "650元" in text and "600元" in text
+    for line in text.splitlines():
+        figures = re.findall(r"\d[\d,]*元", line)
+        assert len(figures) == len(set(figures)), line
+
+
+@pytest.mark.parametrize(("message", "city"), [
+    ("每天晚上睡不着，想儿子", "kaifeng"), ("我心里难受", "liuzhou"), ("姜堰的，一个人在家，整天对着电视", None),
+])
+def test_feelings_get_a_warm_reply_then_the_help_of_the_city(message: str, city: str | None) -> None:
+    reply = everyday_reply(message, "telegram", city)
+    assert reply is not None and reply.kind == "feelings" and "12356" in reply.text
+    result = find_answer(message, city, reply.search_query)
+    assert result.answered and result.jurisdiction == (city or "jiangyan")
+    # psychological care, or (for loneliness) the visits and comfort the contacts give
+    assert any(w in result.hits[0].clause.text for w in ("心理", "精神慰藉", "走访", "慰问")), result.hits[0].clause.id
+
+
+def test_feelings_without_a_city_ask_for_it_and_never_say_not_found() -> None:
+    reply = everyday_reply("每天晚上睡不着，想儿子")
+    assert reply is not None and reply.search_query is None and "哪个城市" in reply.text and "没有找到" not in reply.text
+
+
+def test_anger_at_a_late_payment_is_heard_and_told_whom_to_ask() -> None:
+    reply = everyday_reply("你们政府就会骗人，钱到底什么时候发", "telegram", "kaifeng")
+    assert reply is not None and reply.kind == "feelings"
+    assert "联系人" in reply.text and "计生办" in reply.text
+
+
+@pytest.mark.parametrize("message", ["开封失独家庭冬天有没有取暖补贴？", "冬天的暖气补贴开封给不给"])
+def test_a_benefit_no_document_grants_is_declined_without_any_amount(message: str) -> None:
+    result = find_answer(message, None)
+    assert not result.answered and answer_lead(result) == []
+    assert "元" not in render_result(message, result).split("\n")[1]
+
+
+def test_a_benefit_only_another_city_grants_says_so_and_which_city() -> None:
+    message = "临沂的，俺家残疾闺女考上大学了，有助学金吗？"
+    result = find_answer(message, None)
+    assert result.jurisdiction == "linyi" and not result.answered
+    assert "liuzhou" in {h.clause.doc for h in result.elsewhere}
+    text = render_result(message, result)
+    assert "临沂市" in text and "柳州市" in text

@@ -1,0 +1,28 @@
+"""The spoken-message sets of issue 22, scored the way every channel answers (see
+benchmarks/spoken_eval.py). spoken_dev was tuned on; spoken (held out, 195 messages by a
+writer who had read only the documents) was scored untuned. The floors are what each set
+honestly reached on 2026-12-05 (before -> after, held out: top-1 0.342 -> 0.590, false
+"nothing found" 83 -> 49, declines right 12/34 -> 19/34): a regression guard, not the
+issue's target (0.95), which is not yet met."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks.spoken_eval import SPOKEN_SETS, score_set
+
+FLOORS = {  # set: (top-1 rate, most false "nothing found", fewest declines right, most out-of-scope amounts)
+    "spoken_dev": (0.81, 16, 10, 0),
+    "spoken": (0.58, 50, 19, 1),
+}
+
+
+@pytest.mark.parametrize("name", FLOORS)
+def test_spoken_set_holds_its_floor(name: str) -> None:
+    score = score_set(SPOKEN_SETS[name])
+    top1, not_found, declined, oos_amounts = FLOORS[name]
+    assert score.in_scope >= 100 and score.out_of_scope >= 15
+    assert score.top1 / score.in_scope >= top1, score.misses
+    assert score.false_not_found <= not_found
+    assert score.declined >= declined
+    assert score.out_of_scope_amounts <= oos_amounts
