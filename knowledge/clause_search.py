@@ -668,7 +668,8 @@ ELSEWHERE_SCORE_RATIO = 2.5
 # a benefit named by what it is for: 取暖补贴, 交通补助, 意外保险, 物业费, 助学金
 _BENEFIT_HEAD = re.compile(r"补贴|补助|津贴|保险|险|费|金|救助")
 # words that ask after help in general, not after one benefit: "都有哪些政策", "能得到啥照顾"
-_GENERAL_BENEFIT = frozenset({"政策", "帮扶", "扶助", "照顾", "待遇", "优惠", "好处", "福利", "帮助", "补贴", "补助", "救助",
+_GENERAL_BENEFIT = frozenset({"政策", "帮扶", "扶助", "照顾", "待遇", "优惠", "好处", "福利", "帮助", "补贴", "补助",
+                              "救助",
                               "关怀", "扶持", "享受", "得到", "特殊", "家庭", "计生", "计划生育", "失独", "失独家庭",
                               "特殊家庭", "计生特殊家庭", "哪些", "一些", "给些", "东西",
                               "现在"})
