@@ -307,3 +307,19 @@ CONSOLE_PREVIEW_CONTACTS = "文件检查通过：将导入 {count} 位联系人�
 CONSOLE_CONFIRM_IMPORT = "确认导入"
 CONSOLE_PREVIEW_COLUMNS = {"alias": "代称", "jurisdiction": "城市", "township": "乡镇", "village": "村",
                            "name": "姓名", "role": "角色", "telegram_id": "Telegram 编号"}
+
+# --- issue 23: the desk says which city it answers for; hotlines as buttons; elder sizes ---
+DESK_CITY_NOT_FOUND = "{city}的文件没有找到和“{query}”有关的条款。"
+DESK_ELSEWHERE_HEADING = "下面是其他地方的文件（{cities}），不是{city}的规定，不能当作{city}的政策告诉来电人："
+DESK_CITY_NO_KIND = "{city}的文件里没有“{kind}”这一项（和“各地对比”一致）。"
+DESK_KIND_ELSEWHERE = "文件里有这一项的地方：{cities}。"
+DESK_CITY_RELATED = "{city}文件里只是提到相关字词的条款（不是这一项）："
+DESK_SEARCH_SUBMIT = "搜索"
+DESK_DRAFT = "（征求意见稿，不是正式生效文件）"
+PRINT_PAGE = "打印这一页"
+CALL_LABELS = {"12356": "心理援助热线", "120": "急救", "110": "报警"}
+CALL_BUTTON = "拨打 {number}"
+CALLS_HEADING = "现在就可以打电话："
+BIG_TEXT = "大字"
+BIG_TEXT_HINT = "字再大一点（只在这台手机上记住）"
+MONEY_HEADING = "每月能领的钱"
