@@ -113,7 +113,7 @@ def search_answer(query: str, city: str | None) -> dict[str, Any]:
             "results": [r for g in groups for r in g["results"]]}
 
 
-class desk_search(HTTPEndpoint):  # noqa: N801 (the name `app.py` routes /desk/search to)
+class desk_search(HTTPEndpoint):  # a class: the route in app.py then takes GET and POST
     """The hits for what has been typed so far, each with its 原文 and a citation to copy.
     The desk page POSTs (a caller's situation in an operator's words stays out of URLs and
     access logs); GET stays for scripts and the load benchmark."""

@@ -31,7 +31,7 @@ async def home(request: Request) -> Response:
 NO_STORE = {"Cache-Control": "no-store"}  # what was asked or answered is not kept in the browser's cache
 
 
-class ask_page(HTTPEndpoint):  # noqa: N801 (the name `app.py` routes /ask to)
+class ask_page(HTTPEndpoint):  # a class: the route in app.py then takes GET and POST
     """/ask: GET shows the empty form; the question comes only in a POST body and its answer
     is rendered from that POST, so "活着没意思" never reaches an address bar, the browser's
     history, a server or proxy log (they log URLs) or a Referer. A `q` in a URL (an old

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -80,7 +81,7 @@ async def test_the_query_travels_in_a_post_body_and_is_not_cached() -> None:
     async with client() as c:
         r = await c.post("/desk/search", data={"q": "体检", "city": "liuzhou"})
     assert r.headers["cache-control"] == "no-store" and r.json()["results"][0]["city"] == "柳州市"
-    script = open("bot/web/static/desk.js", encoding="utf-8").read()
+    script = (Path(__file__).resolve().parents[2] / "bot/web/static/desk.js").read_text(encoding="utf-8")
     assert 'method: "POST"' in script and "/desk/search?" not in script
 
 

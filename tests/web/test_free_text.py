@@ -81,7 +81,6 @@ async def test_no_mark_around_words_of_death() -> None:
 
 async def test_the_hotlines_can_be_called_with_one_tap_on_a_phone() -> None:
     page = await ask("我不想活了", "kaifeng")
-    answer = page[page.index('id="answer"'):]
     calls = page[page.index('id="calls"'):page.index('id="answer"')]  # first on the page, as big buttons
     assert re.findall(r'href="tel:(\d+)"', calls) == ["12356", "120", "110"]
     assert 'href="tel:1—2' not in page and "tel:2023" not in page  # the quoted clause is left alone
