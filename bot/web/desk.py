@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.endpoints import HTTPEndpoint
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -30,27 +31,106 @@ async def desk(request: Request) -> Response:
                                "topics": TOPICS})
 
 
-async def desk_search(request: Request) -> Response:
-    """The hits for what has been typed so far, each with its 原文 and a citation to copy."""
-    from bot.contracts import hit_json
-    from knowledge.clause_search import search
+# The words that name a kind of benefit of the comparison (`knowledge/comparison.py`): a
+# search naming one, with a city chosen whose document has no rule of that kind, says so
+# first, as the comparison page does, instead of letting the clauses that merely share a
+# word (a Kaifeng surgery clause for 免费体检) pass for the benefit. Topics every document
+# grants need no words here.
+TOPIC_WORDS: dict[str, tuple[str, ...]] = {
+    "medical_insurance": ("医保缴费", "医保补贴", "医疗保险补贴", "代缴医保", "医保费"),
+    "hospital_care": ("住院护理", "护理保险", "护理补贴"),
+    "health_check": ("体检",),
+    "green_channel": ("绿色通道", "优先就医", "优先就诊", "看病优先"),
+    "pension_subsidy": ("养老保险缴费", "养老保险补贴", "代缴养老保险", "养老保险费"),
+    "adoption": ("收养", "领养"),
+    "legal_aid": ("法律援助", "打官司", "律师"),
+    "employment": ("就业", "找工作", "再就业"),
+    "education": ("上学", "助学", "学费", "教育资助"),
+}
 
-    query = request.query_params.get("q", "").strip()[:MAX_QUERY]
-    if not query:
-        return JSONResponse({"results": []})
-    result = search(query, _city(request.query_params.get("city", "")), 8)
-    hits = list(result.hits) or list(result.elsewhere)
-    rows = []
+
+def topic_named(query: str) -> str | None:
+    """The one kind of benefit the query names (None for none, or more than one)."""
+    named = [topic for topic, words in TOPIC_WORDS.items() if any(word in query for word in words)]
+    return named[0] if len(named) == 1 else None
+
+
+def _row(hit: Any) -> dict[str, Any]:
+    from bot.contracts import hit_json
+
+    data = hit_json(hit)
+    doc = get_document(hit.clause.doc)
+    return {"clause": data["clause"], "city": doc.name, "path": data["path"], "title": data["title"],
+            "number": data["number"] or ct.NO_NUMBER, "sentence": data["sentence"], "text": data["text"],
+            "draft": doc.is_draft,
+            "citation": w.DESK_CITATION.format(city=doc.name, number=data["number"] or ct.NO_NUMBER,
+                                               path=data["path"], sentence=data["sentence"], date=doc.date_label)}
+
+
+def _cities_named(hits: list[Any]) -> str:
+    names: list[str] = []
     for hit in hits:
-        data = hit_json(hit)
-        doc = get_document(hit.clause.doc)
-        rows.append({"clause": data["clause"], "city": doc.name, "path": data["path"], "title": data["title"],
-                     "number": data["number"] or ct.NO_NUMBER, "sentence": data["sentence"], "text": data["text"],
-                     "draft": doc.is_draft,
-                     "citation": w.DESK_CITATION.format(city=doc.name, number=data["number"] or ct.NO_NUMBER,
-                                                        path=data["path"], sentence=data["sentence"],
-                                                        date=doc.date_label)})
-    return JSONResponse({"answered": result.answered, "results": rows})
+        name = get_document(hit.clause.doc).name
+        if name not in names:
+            names.append(name)
+    return "、".join(names)
+
+
+def search_answer(query: str, city: str | None) -> dict[str, Any]:
+    """What the desk shows for a search: with a city chosen, what that city's document says
+    first; when it has nothing (or nothing of the kind named), that is said before anything
+    else, and other cities' clauses come only in a group whose heading names them, so an
+    operator never reads another city's rule to a caller as the caller's own.
+
+    `results` keeps every hit in one list (for scripts); the page shows `notices` and
+    `groups` (heading + results) in order."""
+    from knowledge.clause_search import search
+    from knowledge.comparison import compare
+
+    result = search(query, city, 8)
+    scope = result.jurisdiction
+    notices: list[str] = []
+    groups: list[dict[str, Any]] = []
+    name = get_document(scope).name if scope else ""
+    topic = topic_named(query)
+    if topic is not None and scope is not None:
+        rows = {row.document.code: row for row in compare(topic)}
+        if not rows[scope].rules:
+            having = "、".join(row.document.name for row in rows.values() if row.rules)
+            notices.append(w.DESK_CITY_NO_KIND.format(city=name, kind=TOPICS[topic]))
+            if having:
+                notices.append(w.DESK_KIND_ELSEWHERE.format(cities=having))
+    if result.hits:
+        heading = w.DESK_CITY_RELATED.format(city=name) if notices else ""
+        groups.append({"heading": heading, "elsewhere": False, "results": [_row(h) for h in result.hits]})
+    elif scope:
+        notices.insert(0, w.DESK_CITY_NOT_FOUND.format(city=name, query=query))
+    if scope and result.elsewhere:
+        others = list(result.elsewhere)
+        groups.append({"heading": w.DESK_ELSEWHERE_HEADING.format(cities=_cities_named(others), city=name),
+                       "elsewhere": True, "results": [_row(h) for h in others]})
+    return {"answered": result.answered, "city": name or None, "notices": notices, "groups": groups,
+            "results": [r for g in groups for r in g["results"]]}
+
+
+class desk_search(HTTPEndpoint):  # a class: the route in app.py then takes GET and POST
+    """The hits for what has been typed so far, each with its 原文 and a citation to copy.
+    The desk page POSTs (a caller's situation in an operator's words stays out of URLs and
+    access logs); GET stays for scripts and the load benchmark."""
+
+    async def get(self, request: Request) -> Response:
+        return self._answer(request.query_params.get("q", ""), request.query_params.get("city", ""))
+
+    async def post(self, request: Request) -> Response:
+        form = await request.form(max_files=0, max_fields=8)
+        return self._answer(str(form.get("q", "")), str(form.get("city", "")))
+
+    @staticmethod
+    def _answer(raw: str, city: str) -> Response:
+        query = raw.strip()[:MAX_QUERY]
+        if not query:
+            return JSONResponse({"answered": False, "city": None, "notices": [], "groups": [], "results": []})
+        return JSONResponse(search_answer(query, _city(city)), headers={"Cache-Control": "no-store"})
 
 
 async def document(request: Request) -> Response:

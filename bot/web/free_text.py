@@ -23,6 +23,8 @@ from dialogs.small_talk import everyday_reply
 
 MAX_QUESTION = 200
 _HIT_START = re.compile(r"^\d+\. ")
+_HOTLINE = re.compile(r"(?<![0-9])(12356|120|110)(?![0-9])")  # as the page's `calls` filter finds them
+_QUOTED = ("出处：", "原文：", "（")  # a quoted clause's lines: its figures are not numbers to call
 log = logging.getLogger("lianxin.web")
 
 
@@ -33,6 +35,17 @@ class FreeTextReply:
     blocks: list[list[str]] = field(default_factory=list)  # the answer: opening lines, then one card per clause
     jurisdiction: str | None = None  # the city the answer is for (or one the person just named)
     offer_check: bool = False
+    calls: list[tuple[str, str]] = field(default_factory=list)  # (number, what it is): one big button each
+
+
+def hotline_calls(lines: list[str]) -> list[tuple[str, str]]:
+    """The numbers a distress reply asks the person to call, in the order it names them,
+    each once, with what the number is for: the page shows them first, as big buttons."""
+    found: list[str] = []
+    for line in lines:
+        if not line.startswith(_QUOTED):
+            found += [n for n in _HOTLINE.findall(line) if n not in found]
+    return [(n, w.CALL_LABELS.get(n, "")) for n in found]
 
 
 def answer_blocks(text: str) -> list[list[str]]:
@@ -51,7 +64,8 @@ def free_text_reply(text: str, city: str | None) -> FreeTextReply:
     if is_distress(text):
         count = DISTRESS_COUNTER.record()
         log.info("distress message answered (%d since start)", count)  # a counter, never the text
-        return FreeTextReply("distress", distress_reply(city).splitlines(), jurisdiction=city)
+        care = distress_reply(city).splitlines()
+        return FreeTextReply("distress", care, jurisdiction=city, calls=hotline_calls(care))
     everyday = everyday_reply(text, "web")
     lines: list[str] = []
     query = text

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.endpoints import HTTPEndpoint
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -28,17 +29,36 @@ async def home(request: Request) -> Response:
     return request.app.state.templates.TemplateResponse(request, "home.html", {"w": w})
 
 
-async def ask_page(request: Request) -> Response:
-    question = request.query_params.get("q", "").strip()[:MAX_QUESTION]
-    city = request.query_params.get("city", "")
+NO_STORE = {"Cache-Control": "no-store"}  # what was asked or answered is not kept in the browser's cache
+
+
+class ask_page(HTTPEndpoint):  # a class: the route in app.py then takes GET and POST
+    """/ask: GET shows the empty form; the question comes only in a POST body and its answer
+    is rendered from that POST, so "活着没意思" never reaches an address bar, the browser's
+    history, a server or proxy log (they log URLs) or a Referer. A `q` in a URL (an old
+    bookmark) is ignored, never answered: answering it would keep it in the history."""
+
+    async def get(self, request: Request) -> Response:
+        return _ask_response(request, "", _city(request.query_params.get("city", "")))
+
+    async def post(self, request: Request) -> Response:
+        form = await request.form(max_files=0, max_fields=8)
+        question = str(form.get("q", "")).strip()[:MAX_QUESTION]
+        return _ask_response(request, question, _city(str(form.get("city", ""))))
+
+
+def _city(value: str) -> str | None:
     try:
-        jurisdiction = resolve_jurisdiction(city) if city else None
+        return resolve_jurisdiction(value) if value else None
     except UnknownJurisdiction:
-        jurisdiction = None
+        return None
+
+
+def _ask_response(request: Request, question: str, jurisdiction: str | None) -> Response:
     reply = free_text_reply(question, jurisdiction) if question else None
     return request.app.state.templates.TemplateResponse(
         request, "ask.html", {"w": w, "question": question, "cities": _cities(), "reply": reply,
-                              "city": reply.jurisdiction if reply else jurisdiction})
+                              "city": reply.jurisdiction if reply else jurisdiction}, headers=NO_STORE)
 
 
 def _screen(request: Request, state: iv.InterviewState, error: str | None = None) -> Response:
@@ -56,7 +76,7 @@ def _screen(request: Request, state: iv.InterviewState, error: str | None = None
         context.update(mode="summary", rows=iv.summary(state))
     else:
         context.update(mode="result", result=result_sections(iv.result(state)))
-    return request.app.state.templates.TemplateResponse(request, "check.html", context)
+    return request.app.state.templates.TemplateResponse(request, "check.html", context, headers=NO_STORE)
 
 
 def _state(request: Request, form: Any) -> iv.InterviewState | None:
@@ -115,4 +135,4 @@ async def check_print(request: Request) -> Response:
         return _screen(request, iv.start(), w.CHECK_EXPIRED)
     sections = print_sections(iv.result(state), today_in_china())
     return request.app.state.templates.TemplateResponse(
-        request, "print.html", {"w": w, "t": ct, "rows": iv.summary(state), **sections})
+        request, "print.html", {"w": w, "t": ct, "rows": iv.summary(state), **sections}, headers=NO_STORE)

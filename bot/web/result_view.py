@@ -4,6 +4,7 @@ summary-first renderer as Telegram and the terminal (`dialogs/result_summary.py`
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from dialogs import check_templates as t
@@ -23,9 +24,38 @@ class WebSection:
 
 
 @dataclass
+class MoneyLead:
+    """What a family looks for first: the monthly cash total, shown large before anything
+    else (the citation follows it), and the line that says what it is made of."""
+
+    label: str  # 每月现金合计：
+    total: str  # 2,860元
+    detail: str  # 包括：…（按…文件所载）; "" when the line says only the total
+    plain: str = ""  # a money line without a figure to enlarge (no monthly cash): shown as it is
+
+
+@dataclass
 class WebResult:
     summary: list[str]
     sections: list[WebSection]
+    money: MoneyLead | None = None
+
+
+_MONTHLY_LABEL = t.SUMMARY_MONTHLY.split("{total}")[0]  # 每月现金合计：
+_MONTHLY_LINE = re.compile(re.escape(_MONTHLY_LABEL) + r"([0-9][0-9,.]*元)[，,]?(.*)$")
+
+
+def money_first(summary: list[str]) -> tuple[MoneyLead | None, list[str]]:
+    """The summary's money line taken out to lead, the rest in their order (the document
+    citation, which opened the summary, now comes after the money)."""
+    for i, line in enumerate(summary):
+        found = _MONTHLY_LINE.match(line)
+        rest = summary[:i] + summary[i + 1:]
+        if found:
+            return MoneyLead(_MONTHLY_LABEL, found.group(1), found.group(2)), rest
+        if line == t.SUMMARY_MONTHLY_NONE:
+            return MoneyLead("", "", "", plain=line), rest
+    return None, summary
 
 
 def _label(section: Section) -> str:
@@ -48,7 +78,8 @@ def result_sections(assessment: Assessment) -> WebResult:
     for section in view.sections:
         blocks = [block.splitlines() for block in section.text.split("\n\n") if block.strip()]
         sections.append(WebSection(section.key, _label(section), blocks[1:]))
-    return WebResult(view.summary.splitlines(), sections)
+    money, summary = money_first(view.summary.splitlines())
+    return WebResult(summary, sections, money)
 
 
 def print_sections(assessment: Assessment, produced_on: dt.date) -> dict[str, object]:
@@ -74,4 +105,5 @@ def print_sections(assessment: Assessment, produced_on: dt.date) -> dict[str, ob
     else:
         header.append(t.NOT_COVERED.format(city=doc.name))
     produced = w.PRINT_PRODUCED.format(date=f"{produced_on.year}年{produced_on.month}月{produced_on.day}日")
-    return {"header": header, "groups": groups, "produced": produced, "decides": t.DECIDES}
+    money, _ = money_first(build_view(assessment).summary.splitlines())
+    return {"header": header, "groups": groups, "produced": produced, "decides": t.DECIDES, "money": money}
