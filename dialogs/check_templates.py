@@ -210,11 +210,11 @@ SUMMARY_TITLE_DRAFT = "根据{city}的文件（征求意见稿，没有文号，
 SUMMARY_TOTAL = "每月现金合计：{total}元"
 SUMMARY_TOTAL_ITEMS = "包括：{items}。"
 SUMMARY_MONTHLY_ITEM = "{title}{amount}"
-SUMMARY_ITEM_PERSONS = "（{persons}人）"
-SUMMARY_SOURCE = "依据：{city}的文件（{number}，{date}印发），金额按文件所载。"
+SUMMARY_SOURCE = "依据：{city}的文件（{number}），金额按{date}文件所载。"
 SUMMARY_SOURCE_DRAFT = "依据：{city}的文件（征求意见稿，没有文号，也没有注明日期，不是正式生效文件），金额按文件所载。"
 # items the document writes for several kinds of family at once: not listed as certain
-MAYBE_HEADING = "可能还有（{n}项）：下面这些是文件对各种情况的家庭一起写的，没有单独写您家这种情况怎么办，请向乡镇（街道）计生办问一问。"
+MAYBE_HEADING = ("可能还有（{n}项）：下面这些是文件对各种情况的家庭一起写的，没有单独写您家这种情况怎么办，"
+                 "请向乡镇（街道）计生办问一问。")
 SUMMARY_MONTHLY_NONE = "按您填的情况，文件里没有能确定的每月现金。"
 SUMMARY_ONCE = "一次性的钱：{items}。"
 SUMMARY_KEY_SERVICES = "还能享受的主要帮扶：{items}等。"

@@ -89,18 +89,6 @@ def _settling_fact(unknown: list[Outcome]) -> tuple[str, int] | None:
     return fact, n
 
 
-def _summary_monthly_item(o: Outcome, only: bool) -> str:
-    """One part of the monthly total. The only part is the total itself, so its household
-    sum is not said again ("（2人）" rather than "，2人共1,200元")."""
-    amount = o.rule.amount
-    assert amount is not None and o.value is not None
-    if only and o.persons and o.persons > 1 and amount.per == "person":
-        text = amount_text(amount, o.value) + t.SUMMARY_ITEM_PERSONS.format(persons=o.persons)
-    else:
-        text = amount_text(amount, o.value, o.persons)
-    return t.SUMMARY_MONTHLY_ITEM.format(title=bare_title(o.rule.title), amount=text)
-
-
 def _source_line(assessment: Assessment) -> str:
     doc = assessment.document
     if doc.is_draft or not doc.number:
@@ -108,7 +96,8 @@ def _source_line(assessment: Assessment) -> str:
     return t.SUMMARY_SOURCE.format(city=doc.name, number=doc.number, date=stated_date(doc))
 
 
-def _money_lines(assessment: Assessment, eligible: list[Outcome], unknown: list[Outcome]) -> tuple[list[str], str | None]:
+def _money_lines(assessment: Assessment, eligible: list[Outcome],
+                 unknown: list[Outcome]) -> tuple[list[str], str | None]:
     """The summary's opening: the monthly total alone on its line (the headline), what it
     is made of, then the one-off sums. Returns (lines, headline)."""
     lines: list[str] = []
@@ -118,7 +107,9 @@ def _money_lines(assessment: Assessment, eligible: list[Outcome], unknown: list[
     total = assessment.monthly_total()
     if total is not None and monthly:
         headline = t.SUMMARY_TOTAL.format(total=_money(total))
-        items = "、".join(_summary_monthly_item(o, len(monthly) == 1 and o.household_value == total) for o in monthly)
+        items = "、".join(t.SUMMARY_MONTHLY_ITEM.format(
+            title=bare_title(o.rule.title), amount=amount_text(o.rule.amount, o.value, o.persons))  # type: ignore[arg-type]
+            for o in monthly)
         lines += [headline, t.SUMMARY_TOTAL_ITEMS.format(items=items)]
         if not assessment.monthly_total_complete():
             lines.append(t.TOTAL_MONTHLY_OPEN)

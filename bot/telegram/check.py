@@ -240,9 +240,19 @@ async def _finish(update: Update, context: ContextTypes.DEFAULT_TYPE, session: S
             update.effective_user.id, assessment.document.code, answers,
             f"可享受：{eligible}" if eligible else "无可享受项目")
         note = t.CHECK_SAVED if saved else ""
-    text = escape(view.summary) + (f"\n\n{note}" if note else "")
+    text = _summary_html(view) + (f"\n\n{note}" if note else "")
     await context.bot.send_message(update.effective_chat.id, text, reply_markup=_result_keyboard(view))
     await _drop(update, context)
+
+
+def _summary_html(view: ResultView) -> str:
+    """The summary with its first line, the monthly total, in bold: the money is what a
+    parent looks for first (the document's number follows it)."""
+    text = escape(view.summary)
+    if view.headline and view.summary.startswith(view.headline):
+        head = escape(view.headline)
+        text = f"<b>{head}</b>{text[len(head):]}"
+    return text
 
 
 def _result_keyboard(view: ResultView) -> InlineKeyboardMarkup | None:
@@ -280,7 +290,7 @@ async def on_result_section(update: Update, context: ContextTypes.DEFAULT_TYPE, 
         if context.user_data is not None:
             context.user_data[LAST_RESULT] = saved[0].to_json()
         view = build_view(result(saved[0]))
-        await context.bot.send_message(update.effective_chat.id, escape(view.summary),
+        await context.bot.send_message(update.effective_chat.id, _summary_html(view),
                                        reply_markup=_result_keyboard(view))
         return
     held = (context.user_data or {}).get(LAST_RESULT)
