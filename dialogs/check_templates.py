@@ -8,7 +8,9 @@ Reviewed as copy: short, gentle sentences for parents in their 60s and 70s. We s
 INTRO = "我来问您几个简单的问题，看看您家可以享受哪些帮扶。不清楚的可以选“不清楚”，随时可以返回上一步。"
 UNKNOWN = "不清楚"
 BACK = "返回上一步"
-PROGRESS = "（第{n}个问题）"
+PROGRESS = "（第{n}个问题）"  # the phone page's, until it shows the total too (interview.progress)
+PROGRESS_OF = "（第{n}个问题，共{total}个）"
+PROGRESS_RANGE = "（第{n}个问题，共{low}到{high}个）"
 FIRST_QUESTION = "这已经是第一个问题了。"
 
 Q_JURISDICTION = "您家的户口在哪个地方？"
@@ -116,6 +118,8 @@ ANSWER_UNKNOWN = "不清楚"
 # --- the terminal version ------------------------------------------------------------
 CONSOLE_OPTIONS_HINT = "请输入编号（0 = 不清楚，b = 返回上一步，q = 退出）："
 CONSOLE_CHECKLIST_HINT = "请输入编号，可以输入几个，用空格隔开；都没有就输入 n（0 = 不清楚，b = 返回上一步）："
+# the checklist's question as the terminal asks it: there is no "选好了" button to press there
+CONSOLE_Q_CHECKLIST = "下面这些情况，您家有哪些？有几项就输入几个编号，用空格隔开，比如：1 3。都没有就输入 n。"
 CONSOLE_SUMMARY_HINT = "输入 y 看结果，输入编号修改那一条，q 退出："
 CONSOLE_BAD_CHOICE = "没看懂您的选择，请输入前面的编号。"
 CONSOLE_BYE = "好的，先到这里。需要时随时再来。"

@@ -35,6 +35,7 @@ from dialogs.interview import (
     start,
     toggle,
 )
+from dialogs.interview import progress as interview_progress
 from dialogs.result_summary import ResultView, build_view
 from dialogs.small_talk import other_city_text
 from knowledge.facts import ProfileError
@@ -90,7 +91,7 @@ def _view(session: Session) -> tuple[str, InlineKeyboardMarkup]:
     question = next_question(session.state)
     if question is None:
         return summary_view(session.state, session.token)
-    progress = ct.PROGRESS.format(n=len(session.state.steps) + 1)
+    progress = interview_progress(session.state)
     return f"{progress}{escape(question.text)}", question_keyboard(question, session.token, session.state.pending)
 
 

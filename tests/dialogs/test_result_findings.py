@@ -7,6 +7,7 @@ situations the interview produces (Telegram, the terminal and the phone page all
 from __future__ import annotations
 
 import datetime as dt
+import random
 import re
 from collections import Counter
 from functools import cache
@@ -15,12 +16,13 @@ from typing import Any
 import pytest
 
 from dialogs.eligibility_text import render_comparison, render_outcome
-from dialogs.interview import person_bands
+from dialogs.interview import UNKNOWN_ID, answer, finish_checklist, next_question, person_bands, progress, start
 from dialogs.result_summary import ResultView, build_view, render_full
 from knowledge.catalogue import load_catalogue
 from knowledge.eligibility import Assessment, Outcome, assess
 from knowledge.facts import parse_profile
 from knowledge.rules_schema import TOPICS, load_rules
+from tests.dialogs.interview_driver import BOOLS, TYPICAL, play
 
 DAY = dt.date(2026, 11, 23)
 CODES = [d.code for d in load_catalogue()]
@@ -226,3 +228,38 @@ def test_the_summary_opens_with_the_monthly_total_and_cites_after(code: str) -> 
         assert all(n < source for n in money), (label, lines)
     if code != "jiangyan":  # the draft states no monthly cash for the family itself
         assert with_total, code
+
+
+# --- the progress line ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("code", CODES)
+def test_the_progress_total_never_rises_and_never_falls_below_what_is_asked(code: str) -> None:
+    """Random families (every option, 不清楚 and checklist picks included) in each city: the
+    "共N个" said at each question never grows and is never fewer than the questions the
+    family ends up answering (a fall is only ever a path that became shorter)."""
+    rng = random.Random(23)
+    for _ in range(40):
+        state = start(code, DAY)
+        said: list[int] = []
+        while (question := next_question(state)) is not None:
+            line = progress(state)
+            match = re.fullmatch(r"（第(\d+)个问题，共(\d+)个）", line)
+            assert match and int(match.group(1)) == len(state.steps) + 1, line
+            said.append(int(match.group(2)))
+            if question.multi:
+                items = [o.id for o in question.options if o.id != UNKNOWN_ID]
+                assert finish_checklist(state, question, [i for i in items if rng.random() < 0.4]) \
+                    if rng.random() < 0.8 else answer(state, question, UNKNOWN_ID)
+            else:
+                assert answer(state, question, rng.choice(question.options).id)
+        asked = len(state.steps)
+        assert said == sorted(said, reverse=True), (code, said, [s.key for s in state.steps])
+        assert all(n >= asked for n in said), (code, said, asked)
+
+
+def test_before_the_city_the_progress_line_gives_the_range_over_the_cities() -> None:
+    line = progress(start(None, DAY))
+    low, high = map(int, re.fullmatch(r"（第1个问题，共(\d+)到(\d+)个）", line).groups())  # type: ignore[union-attr]
+    typical = [len(play({"jurisdiction": code, **BOOLS, **family})[1]) + 1 for code in CODES
+               for family in TYPICAL.values()]
+    assert 1 < low <= high and max(typical) <= high  # no family is asked more than the range said
