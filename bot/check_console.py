@@ -11,7 +11,7 @@ from typing import TextIO
 from bot.ids import small_number
 from dialogs import check_templates as t
 from dialogs import conversation_templates as ct
-from dialogs.distress import DISTRESS_COUNTER, distress_reply, is_distress
+from dialogs.distress import ConversationDistress, is_distress
 from dialogs.interview import (
     OTHER_PLACE_ID,
     UNKNOWN_ID,
@@ -83,9 +83,12 @@ def run_check_console(stdin: TextIO, out: TextIO, jurisdiction: str | None = Non
     return 0
 
 
-def run_check_dialog(stdin: TextIO, out: TextIO, jurisdiction: str | None = None) -> ResultView | None:
+def run_check_dialog(stdin: TextIO, out: TextIO, jurisdiction: str | None = None,
+                     distress: ConversationDistress | None = None) -> ResultView | None:
     """The interview, then the result (summary first, one heading per topic); returns the
-    result so the chat can show the collapsed sections on request (None if quit early)."""
+    result so the chat can show the collapsed sections on request (None if quit early).
+    `distress` is the chat's count, so despair before and during the interview is one conversation."""
+    distress = distress or ConversationDistress()
     state = start(jurisdiction)
     print(t.INTRO, file=out, flush=True)
     lines = iter(stdin)
@@ -110,8 +113,7 @@ def run_check_dialog(stdin: TextIO, out: TextIO, jurisdiction: str | None = None
                 return None
             line = line.strip()
             if is_distress(line):  # never "没看懂" to someone in despair, even mid-interview
-                DISTRESS_COUNTER.record()
-                print(distress_reply(state.jurisdiction), file=out, flush=True)
+                print(distress.reply(state.jurisdiction), file=out, flush=True)
                 _show(question, out, state)
                 continue
             if line.lower() in BACK:

@@ -175,6 +175,15 @@ MIGRATIONS: list[tuple[int, str]] = [
     CREATE TRIGGER care_assignments_deleted AFTER DELETE ON care_assignments
         BEGIN UPDATE care_deletions SET count = count + 1 WHERE id = 1; END;
     """),
+    # 9: how many despairing messages this conversation has had (a count and a time, never
+    # the text), so a second one gets a shorter reply even after a restart (conversations.py)
+    (9, """
+    CREATE TABLE distress_turns (
+        user_id  INTEGER PRIMARY KEY REFERENCES users(user_id) ON DELETE CASCADE,
+        count    INTEGER NOT NULL,
+        last_at  TEXT NOT NULL
+    );
+    """),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 LIANXIN_TABLE = "users"  # present since migration 1: how a Lianxin database is recognised
