@@ -11,7 +11,7 @@ from typing import TextIO
 from bot.ids import small_number
 from dialogs import check_templates as t
 from dialogs import conversation_templates as ct
-from dialogs.distress import DISTRESS_COUNTER, distress_reply, is_distress
+from dialogs.distress import ConversationDistress, is_distress
 from dialogs.interview import (
     OTHER_PLACE_ID,
     UNKNOWN_ID,
@@ -23,6 +23,7 @@ from dialogs.interview import (
     change,
     finish_checklist,
     next_question,
+    progress,
     result,
     start,
     summary,
@@ -35,9 +36,10 @@ QUIT = {"q", "退出", "quit", "exit"}
 BACK = {"b", "返回", "上一步"}
 
 
-def _show(question: Question, out: TextIO, n: int) -> list[str]:
+def _show(question: Question, out: TextIO, state: InterviewState) -> list[str]:
     """Print a question; return the option ids in the order they are numbered."""
-    print(f"\n{t.PROGRESS.format(n=n)}{question.text}", file=out)
+    text = t.CONSOLE_Q_CHECKLIST if question.multi else question.text  # no button to press here
+    print(f"\n{progress(state)}{text}", file=out)
     ids = [o.id for o in question.options if o.id != UNKNOWN_ID]
     for i, oid in enumerate(ids, start=1):
         print(f"  {i}. {question.option(oid).label}", file=out)  # type: ignore[union-attr]
@@ -52,7 +54,7 @@ def _apply(state: InterviewState, question: Question, ids: list[str], line: str)
             return False
         return answer(state, question, UNKNOWN_ID)
     if question.multi:
-        if line.lower() in {"n", "无", "没有", "都没有"}:
+        if line.lower() in {"n", "无", "没有", "都没有", t.CHECKLIST_DONE}:
             return finish_checklist(state, question, [])
         picks = [small_number(p) for p in line.replace("，", " ").replace(",", " ").split()]
         if not picks or not all(p is not None and 1 <= p <= len(ids) for p in picks):
@@ -81,16 +83,21 @@ def run_check_console(stdin: TextIO, out: TextIO, jurisdiction: str | None = Non
     return 0
 
 
-def run_check_dialog(stdin: TextIO, out: TextIO, jurisdiction: str | None = None) -> ResultView | None:
+def run_check_dialog(stdin: TextIO, out: TextIO, jurisdiction: str | None = None,
+                     distress: ConversationDistress | None = None) -> ResultView | None:
     """The interview, then the result (summary first, one heading per topic); returns the
-    result so the chat can show the collapsed sections on request (None if quit early)."""
+    result so the chat can show the collapsed sections on request (None if quit early).
+    `distress` is the chat's count, so despair before and during the interview is one conversation."""
+    distress = distress or ConversationDistress()
     state = start(jurisdiction)
     print(t.INTRO, file=out, flush=True)
     lines = iter(stdin)
+    first_asked: list[str] = []  # the order the family first answered in: the summary keeps it
     while True:
+        first_asked += [s.key for s in state.steps if s.key not in first_asked]
         question = next_question(state)
         if question is None:
-            if not _summary(state, lines, out):
+            if not _summary(state, lines, out, first_asked):
                 print(t.CONSOLE_BYE, file=out, flush=True)
                 return None
             if state.confirmed:
@@ -98,7 +105,7 @@ def run_check_dialog(stdin: TextIO, out: TextIO, jurisdiction: str | None = None
                 print("\n" + render_full(view), file=out, flush=True)
                 return view
             continue
-        ids = _show(question, out, len(state.steps) + 1)
+        ids = _show(question, out, state)
         while True:
             line = next(lines, None)
             if line is None or line.strip().lower() in QUIT:
@@ -106,9 +113,8 @@ def run_check_dialog(stdin: TextIO, out: TextIO, jurisdiction: str | None = None
                 return None
             line = line.strip()
             if is_distress(line):  # never "没看懂" to someone in despair, even mid-interview
-                DISTRESS_COUNTER.record()
-                print(distress_reply(state.jurisdiction), file=out, flush=True)
-                _show(question, out, len(state.steps) + 1)
+                print(distress.reply(state.jurisdiction), file=out, flush=True)
+                _show(question, out, state)
                 continue
             if line.lower() in BACK:
                 if not back(state):
@@ -123,9 +129,13 @@ def run_check_dialog(stdin: TextIO, out: TextIO, jurisdiction: str | None = None
             print(t.CONSOLE_BAD_CHOICE, file=out, flush=True)
 
 
-def _summary(state: InterviewState, lines: object, out: TextIO) -> bool:
-    """Show the answers; y confirms, a number re-asks that answer. False on quit / end."""
-    rows = summary(state)
+def _summary(state: InterviewState, lines: object, out: TextIO, first_asked: list[str]) -> bool:
+    """Show the answers; y confirms, a number re-asks that answer. False on quit / end.
+
+    A changed answer is recorded last; listed where it was first asked, so that "改第3条"
+    after changing the 2nd still changes what the family saw as number 3."""
+    place = {key: i for i, key in enumerate(first_asked)}
+    rows = sorted(summary(state), key=lambda row: place.get(state.steps[row[0]].key, len(place)))
     print("\n" + t.SUMMARY_HEADER, file=out)
     for n, (_, what, label) in enumerate(rows, start=1):
         print(t.SUMMARY_LINE.format(n=n, question=what, answer=label), file=out)

@@ -18,7 +18,7 @@ from dialogs import check_templates as ct_check
 from dialogs import conversation_templates as ct
 from dialogs import templates as t
 from dialogs.answer_text import find_answer, render_result
-from dialogs.distress import DISTRESS_COUNTER, distress_reply, is_distress
+from dialogs.distress import DISTRESS_COUNTER, ConversationDistress, is_distress
 from dialogs.intents import wants_entitlement_check
 from dialogs.result_summary import ResultView
 from dialogs.small_talk import everyday_reply, known_city
@@ -50,6 +50,7 @@ class ConsoleChat:
         self.city: str | None = None  # the last city the user named, carried into the interview
         self.waiting: tuple[str, str] | None = None  # (question as typed, what to search) until a city is known
         self.last_result: ResultView | None = None  # the last interview's result, for its collapsed sections
+        self.distress = ConversationDistress()  # a second despairing message gets a shorter reply
 
     def answer(self, question: str, query: str | None = None) -> None:
         result = find_answer(question, self.city, query)
@@ -80,9 +81,8 @@ class ConsoleChat:
             _say(section.text if section else ct_check.CONSOLE_NO_RESULT, self.stdout)
             return
         if is_distress(line):
-            count = DISTRESS_COUNTER.record()
-            log.info("distress message answered (%d since start)", count)  # never the text
-            _say(distress_reply(self.city), self.stdout)
+            _say(self.distress.reply(self.city), self.stdout)
+            log.info("distress message answered (%d since start)", DISTRESS_COUNTER.count)  # never the text
             return
         if self.waiting and (code := known_city(line.strip("。，！ "))):
             _say(ct.CITY_SET.format(city=documents()[code].name), self.stdout)
@@ -112,7 +112,7 @@ def run_console(stdin: TextIO, stdout: TextIO) -> int:
         if line.lower() in QUIT_WORDS:
             break
         if line.lower() in CHECK_WORDS:
-            view = run_check_dialog(lines, stdout, chat.city)  # type: ignore[arg-type]
+            view = run_check_dialog(lines, stdout, chat.city, chat.distress)  # type: ignore[arg-type]
             if view is not None:
                 chat.last_result = view
                 if view.section("not") or view.section("sensitive"):

@@ -8,7 +8,9 @@ Reviewed as copy: short, gentle sentences for parents in their 60s and 70s. We s
 INTRO = "我来问您几个简单的问题，看看您家可以享受哪些帮扶。不清楚的可以选“不清楚”，随时可以返回上一步。"
 UNKNOWN = "不清楚"
 BACK = "返回上一步"
-PROGRESS = "（第{n}个问题）"
+PROGRESS = "（第{n}个问题）"  # the phone page's, until it shows the total too (interview.progress)
+PROGRESS_OF = "（第{n}个问题，共{total}个）"
+PROGRESS_RANGE = "（第{n}个问题，共{low}到{high}个）"
 FIRST_QUESTION = "这已经是第一个问题了。"
 
 Q_JURISDICTION = "您家的户口在哪个地方？"
@@ -116,6 +118,8 @@ ANSWER_UNKNOWN = "不清楚"
 # --- the terminal version ------------------------------------------------------------
 CONSOLE_OPTIONS_HINT = "请输入编号（0 = 不清楚，b = 返回上一步，q = 退出）："
 CONSOLE_CHECKLIST_HINT = "请输入编号，可以输入几个，用空格隔开；都没有就输入 n（0 = 不清楚，b = 返回上一步）："
+# the checklist's question as the terminal asks it: there is no "选好了" button to press there
+CONSOLE_Q_CHECKLIST = "下面这些情况，您家有哪些？有几项就输入几个编号，用空格隔开，比如：1 3。都没有就输入 n。"
 CONSOLE_SUMMARY_HINT = "输入 y 看结果，输入编号修改那一条，q 退出："
 CONSOLE_BAD_CHOICE = "没看懂您的选择，请输入前面的编号。"
 CONSOLE_BYE = "好的，先到这里。需要时随时再来。"
@@ -206,8 +210,15 @@ COMPARE_DRAFT = "（征求意见稿）"
 # --- the result, readable: summary first, then one topic at a time (issue 14) -----------
 SUMMARY_TITLE = "根据{city}的文件（{number}，{date}印发），您家的情况："
 SUMMARY_TITLE_DRAFT = "根据{city}的文件（征求意见稿，没有文号，也没有注明日期，不是正式生效文件），您家的情况："
-SUMMARY_MONTHLY = "每月现金合计：{total}元，包括：{items}。"
+# the money leads (issue 23): the total alone on the first line, what it is made of, then the source
+SUMMARY_TOTAL = "每月现金合计：{total}元"
+SUMMARY_TOTAL_ITEMS = "包括：{items}。"
 SUMMARY_MONTHLY_ITEM = "{title}{amount}"
+SUMMARY_SOURCE = "依据：{city}的文件（{number}），金额按{date}文件所载。"
+SUMMARY_SOURCE_DRAFT = "依据：{city}的文件（征求意见稿，没有文号，也没有注明日期，不是正式生效文件），金额按文件所载。"
+# items the document writes for several kinds of family at once: not listed as certain
+MAYBE_HEADING = ("可能还有（{n}项）：下面这些是文件对各种情况的家庭一起写的，没有单独写您家这种情况怎么办，"
+                 "请向乡镇（街道）计生办问一问。")
 SUMMARY_MONTHLY_NONE = "按您填的情况，文件里没有能确定的每月现金。"
 SUMMARY_ONCE = "一次性的钱：{items}。"
 SUMMARY_KEY_SERVICES = "还能享受的主要帮扶：{items}等。"

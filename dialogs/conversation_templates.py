@@ -25,6 +25,13 @@ BTN_ASK_VISIT = "请联系人来看看我"
 DISTRESS_VISIT_ASKED = "好的，已经告诉您的联系人了，他们会尽快来看您。您说的话我没有转给任何人。"
 DISTRESS_VISIT_ALREADY = "今天已经请过联系人了，他们会尽快来。等的时候难受，也可以打 12356 说说话。"
 DISTRESS_STAY = "您愿意的话，可以跟我多说几句，我在这里。"
+# a second and later despairing message in the same conversation: short, warm, the numbers
+# kept, no document (it was quoted the first time); they take turns so no two in a row match
+DISTRESS_AGAIN = (
+    "我还在这里陪着您。心里太苦的时候，现在就可以打 12356，有人听您慢慢说。\n如果现在就有危险，请马上打 120 或 110。",
+    "您不是一个人，我一直都在。想找人说说话，就打 12356。\n如果现在就有危险，请马上打 120 或 110。",
+    "慢慢说，我在听。12356 随时可以打，会有人陪着您。\n有危险的时候，请马上打 120 或 110。",
+)
 NO_NUMBER = "征求意见稿，无文号"
 
 # --- everyday sentences --------------------------------------------------------------

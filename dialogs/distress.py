@@ -18,6 +18,7 @@ from functools import cache
 from dialogs import conversation_templates as ct
 from knowledge.catalogue import get_document
 from knowledge.clauses import load_clauses
+from knowledge.lexicon import load_lexicon, tokenizer
 from knowledge.text_normalize import normalize
 
 # Pinyin-keyboard slips seen in these words: same sound, wrong character.
@@ -66,10 +67,57 @@ def _prepared(text: str) -> str:
     return norm
 
 
+# The characters despair is written with, in the order a sound is read as (死 before 思:
+# "想si" is 想死; "意死" is put back to 意思 by _RESTORE).
+_VOCABULARY = "活死想着了熬撑思"
+# Look-alike slips (a handwriting keyboard, poor eyesight): a character that looks like one
+# of the words above. Only in this check; the search never sees it.
+_LOOKALIKE = str.maketrans({"恩": "思"})
+_LATIN = re.compile(r"[a-z]+")
+
+
+@cache
+def _by_sound() -> dict[str, str]:
+    """Toneless pinyin -> the vocabulary character read that way (the search's pinyin table)."""
+    lexicon = load_lexicon()
+    out: dict[str, str] = {}
+    for ch in _VOCABULARY:
+        for reading in lexicon.readings(ch):
+            out.setdefault(reading, ch)
+    return out
+
+
+def _repaired(norm: str) -> str:
+    """The message with sound-alike and look-alike slips read as the words of despair they
+    stand for: pinyin typed in letters (不想活le, 想si), a character a pinyin keyboard offers
+    for the same sound (不想获了), a look-alike (没意恩). The search's own rules apply: its
+    pinyin table (`Lexicon.sounds_like`) decides what sounds alike, and a character inside a
+    word the dictionary knows is never rewritten (想四川 stays 四川, 快乐 stays 快乐)."""
+    sounds = _by_sound()
+    text = _LATIN.sub(lambda m: sounds.get(m.group(), m.group()), norm)
+    lexicon = load_lexicon()
+    chars = list(text)
+    for word, start, end in tokenizer().tokenize(text):
+        if end - start != 1 or word in _VOCABULARY:
+            continue
+        looks = word.translate(_LOOKALIKE)
+        if looks != word:
+            chars[start] = looks
+            continue
+        heard = next((v for v in _VOCABULARY if lexicon.sounds_like(word, v)), None)
+        if heard is not None:
+            chars[start] = heard
+    repaired = "".join(chars)
+    for wrong, right in _RESTORE:
+        repaired = repaired.replace(wrong, right)
+    return repaired
+
+
 def is_distress(text: str) -> bool:
-    """True when the message expresses despair or thoughts of dying (see the test list)."""
+    """True when the message expresses despair or thoughts of dying (see the test list),
+    as typed or once its sound-alike and look-alike slips are repaired."""
     norm = _prepared(text)
-    return any(p.search(norm) for p in _PATTERNS)
+    return any(p.search(norm) for p in _PATTERNS) or any(p.search(_repaired(norm)) for p in _PATTERNS)
 
 
 # Where each document speaks of psychological help: a locating phrase, not the text. The
@@ -106,8 +154,13 @@ def psych_help_clause(jurisdiction: str) -> CitedSentence | None:
     return CitedSentence(clause.doc, clause.id, clause.path, sentence.strip())
 
 
-def distress_reply(jurisdiction: str | None) -> str:
-    """The reply, in a few short paragraphs (plain text; the transport escapes it)."""
+def distress_reply(jurisdiction: str | None, nth: int = 1) -> str:
+    """The reply, in a few short paragraphs (plain text; the transport escapes it). `nth`
+    is which despairing message of the conversation this is: the first gets everything
+    (warmth, 12356, 120 / 110, the city's clause); later ones a few warm lines that keep
+    the numbers, rather than the same nine lines again."""
+    if nth > 1:
+        return ct.DISTRESS_AGAIN[(nth - 2) % len(ct.DISTRESS_AGAIN)]
     parts = [ct.DISTRESS_OPENING, ct.DISTRESS_HOTLINE, ct.DISTRESS_DANGER]
     cited = psych_help_clause(jurisdiction) if jurisdiction else None
     if cited is None:
@@ -133,3 +186,17 @@ class DistressCounter:
 
 
 DISTRESS_COUNTER = DistressCounter()
+
+
+class ConversationDistress:
+    """Despairing messages in one conversation held in memory (the terminal: it ends with
+    the process). Telegram keeps the count in storage (Conversations.distress_turn)."""
+
+    def __init__(self) -> None:
+        self.seen = 0
+
+    def reply(self, jurisdiction: str | None) -> str:
+        """Count this message and return the reply that fits its place in the conversation."""
+        self.seen += 1
+        DISTRESS_COUNTER.record()
+        return distress_reply(jurisdiction, self.seen)

@@ -9,6 +9,8 @@ that the local health commission decides.
 
 from __future__ import annotations
 
+import re
+
 from dialogs import check_templates as t
 from knowledge.catalogue import Document, get_document
 from knowledge.clauses import clauses_by_id
@@ -42,6 +44,26 @@ def amount_text(amount: Amount, value: float, persons: int | None = None) -> str
     return text + t.PAID_AS[amount.paid_as]
 
 
+# A sum as a rule title states it: "每人每月600元", "1万元", "每户至少3万至5万元", "最多减免200元".
+_FIGURE = r"\d+(?:\.\d+)?万?"
+_TITLE_SUM = re.compile(rf"(?:每[人户年月天]|一次性|最多|至少|减免)*{_FIGURE}(?:(?:至|到|、){_FIGURE}元?)*元")
+_TITLE_BRACKETS = re.compile(r"（([^（）]*)）")
+
+
+def bare_title(title: str) -> str:
+    """The title without the sum it states, for a line that says the sum itself: Liuzhou's
+    "市级扶助金（独生子女伤病残）每人每月600元" next to "每人每月600元" said it twice.
+    A bracket that only lists sums goes ("（农村800元、城镇1000元）"); a bracket that also
+    names the family keeps that part ("（独生子女伤残，按等级…）" -> "（独生子女伤残）")."""
+    def keep_family(match: re.Match[str]) -> str:
+        parts = [p for p in match.group(1).split("，") if not _TITLE_SUM.search(p)]
+        return f"（{'，'.join(parts)}）" if parts else ""
+
+    bare = _TITLE_BRACKETS.sub(keep_family, title)
+    bare = _TITLE_SUM.sub("", bare).strip("，、 ")
+    return bare or title
+
+
 def _citation(rule: Rule) -> str:
     clause = clauses_by_id()[rule.citation.clause]
     doc = get_document(clause.doc)
@@ -56,9 +78,44 @@ def _units(rule: Rule) -> list[str]:
     return [t.ITEM_UNITS.format(units="、".join(units))] if units else []
 
 
-def render_outcome(n: int, outcome: Outcome, date: str, with_reasons: bool = True) -> list[str]:
+# Words about the *child's* situation (not a parent's own death: "父母去世后" is no child's).
+_CHILD_BOTH = re.compile(r"(?:伤残|残疾|伤病残|病残)或死亡|死亡或(?:伤残|残疾|伤病残)")
+_CHILD_SITUATION = {
+    "deceased": re.compile(r"子女(?:发生)?(?:死亡|去世)|死亡家庭|失独"),
+    "disabled": re.compile(r"(?:残疾|伤残|伤病残|病残)(?:的)?(?:独生)?(?:子女|儿童|孩子)|残疾儿童"
+                           r"|子女(?:发生)?(?:[一二三四]级以上)?(?:伤残|伤病残|病残|残疾|伤、病残)"
+                           r"|(?:伤残|伤病残|残疾)家庭|伤残程度|残疾等级"),
+}
+
+
+def other_child_situation(text: str, child: str | None) -> bool:
+    """True when the text speaks only of the other kind of family (a disabled child's, when
+    the family's child died, or the reverse): such a sentence does not describe this family."""
+    if child not in _CHILD_SITUATION or _CHILD_BOTH.search(text):
+        return False
+    return any(pattern.search(text) for value, pattern in _CHILD_SITUATION.items() if value != child) \
+        and not _CHILD_SITUATION[child].search(text)
+
+
+def note_parts(note: str | None, child: str | None) -> tuple[str, bool]:
+    """(the note's sentences that fit the family, whether a sentence for another family was left out)."""
+    if not note:
+        return "", False
+    sentences = [s for s in re.split(r"(?<=[；。])", note) if s]
+    kept = [s for s in sentences if not other_child_situation(s, child)]
+    text = "".join(kept)
+    if kept and text.endswith("；"):
+        text = text[:-1] + "。"
+    return text, len(kept) < len(sentences)
+
+
+def render_outcome(n: int, outcome: Outcome, date: str, with_reasons: bool = True,
+                   child: str | None = None) -> list[str]:
+    """One item's lines. `child` is the family's known child situation (deceased / disabled):
+    a note's sentence about the other kind of family is then left out."""
     rule = outcome.rule
-    lines = [t.ITEM.format(n=n, title=rule.title)]
+    says_sum = outcome.status != "not_eligible" and rule.amount is not None  # the amount line follows
+    lines = [t.ITEM.format(n=n, title=bare_title(rule.title) if says_sum else rule.title)]
     if outcome.status == "eligible" and len(outcome.spouses) == 1:
         lines[0] += t.ITEM_WHO.format(who=t.SPOUSE[outcome.spouses[0]])
     if outcome.status != "not_eligible" and rule.amount is not None:
@@ -79,8 +136,9 @@ def render_outcome(n: int, outcome: Outcome, date: str, with_reasons: bool = Tru
         lines.append(t.ITEM_ASK.format(facts="、".join(t.MISSING_LABELS[f] for f in outcome.missing)))
     lines.append(_citation(rule))
     lines += _units(rule)
-    if rule.note and outcome.status != "not_eligible":
-        lines.append(t.ITEM_NOTE.format(note=rule.note))
+    note, _ = note_parts(rule.note, child)
+    if note and outcome.status != "not_eligible":
+        lines.append(t.ITEM_NOTE.format(note=note))
     return lines
 
 
@@ -167,7 +225,8 @@ def render_comparison(topic: str) -> str:
                 variants = rule.amount.variants
                 amount = "；".join(f"{v.label or _who_variant(v.when)}{amount_text(rule.amount, v.value)}"
                                   for v in variants)
-            lines.append(t.COMPARE_ITEM.format(title=rule.title, amount=amount + _basis(rule)))
+            title = rule.title if rule.amount is None else bare_title(rule.title)
+            lines.append(t.COMPARE_ITEM.format(title=title, amount=amount + _basis(rule)))
             lines.append(t.COMPARE_WHO.format(who=_who(rule)))
             clause = clauses_by_id()[rule.citation.clause]
             lines.append(t.COMPARE_CITE.format(path=clause.path, quote=rule.citation.quote))

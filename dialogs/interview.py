@@ -421,6 +421,41 @@ def next_question(state: InterviewState) -> Question | None:
     return None
 
 
+def _questions_left(state: InterviewState) -> int:
+    """How many questions this path can still ask, counting the current one: each question
+    whose facts are still open, plus a birth-date question after an age that may need one.
+    Answers only close facts, so the count can fall as the family answers, never rise."""
+    if state.jurisdiction is None:
+        return 0
+    profile, missing = _open_missing(state)
+    asked = {s.key for s in state.steps}
+    left = 0
+    covered: set[str] = set()
+    for key in ORDER:
+        if key in asked:
+            continue
+        if key.endswith("_born"):  # asked only after some ages: counted while such an age may come
+            age = key.removesuffix("_born")
+            if age in asked:
+                left += _born(age)(profile, missing) is not None
+            elif age in missing and birth_cutoff(profile.jurisdiction) is not None:
+                left += bool(person_bands(profile.jurisdiction, age, profile.as_of)[1])
+        elif (question := BUILDERS[key](profile, missing)) is not None and not set(question.facts) <= covered:
+            left += 1  # a question folded into an earlier one (the grade into the child's) is not counted
+            covered |= set(question.facts)
+    return left
+
+
+def progress(state: InterviewState) -> str:
+    """「（第2个问题，共6个）」: where the family is and how many this path may still ask
+    (before the city is known, the range over the cities)."""
+    n = len(state.steps) + 1
+    if state.jurisdiction is None:
+        totals = [1 + _questions_left(start(d.code, state.as_of)) for d in load_catalogue()]
+        return t.PROGRESS_RANGE.format(n=n, low=min(totals), high=max(totals))
+    return t.PROGRESS_OF.format(n=n, total=len(state.steps) + _questions_left(state))
+
+
 def answer(state: InterviewState, question: Question, option_id: str) -> bool:
     """Apply a button press; False if the option does not belong to the question."""
     if question.key == "jurisdiction":

@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from dialogs import check_templates as t
-from dialogs.eligibility_text import _money, amount_text, render_outcome, stated_date
+from dialogs.eligibility_text import _money, amount_text, bare_title, note_parts, render_outcome, stated_date
 from knowledge.eligibility import Assessment, Outcome
 
 # topic groups, in reading order; every rule category belongs to exactly one
@@ -54,8 +54,12 @@ class Section:
 
 @dataclass
 class ResultView:
+    """`summary` opens with the money; `headline` is its first line when that is the
+    monthly cash total ("每月现金合计：2,860元"), for a screen that shows it large."""
+
     summary: str
     sections: list[Section] = field(default_factory=list)
+    headline: str | None = None
 
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)
@@ -64,8 +68,8 @@ class ResultView:
         return [s for s in self.sections if s.key in GROUP_CATEGORIES]
 
 
-def _block(n: int, outcome: Outcome, date: str, with_reasons: bool = False) -> str:
-    return "\n".join(render_outcome(n, outcome, date, with_reasons=with_reasons))
+def _block(n: int, outcome: Outcome, date: str, with_reasons: bool = False, child: str | None = None) -> str:
+    return "\n".join(render_outcome(n, outcome, date, with_reasons=with_reasons, child=child))
 
 
 def _not_in_scheme(assessment: Assessment) -> bool:
@@ -85,31 +89,28 @@ def _settling_fact(unknown: list[Outcome]) -> tuple[str, int] | None:
     return fact, n
 
 
-def build_view(assessment: Assessment) -> ResultView:
+def _source_line(assessment: Assessment) -> str:
     doc = assessment.document
-    date = stated_date(doc)
-    lines = [t.SUMMARY_TITLE_DRAFT.format(city=doc.name) if doc.is_draft or not doc.number
-             else t.SUMMARY_TITLE.format(city=doc.name, number=doc.number, date=date)]
-    if assessment.covered is False:
-        lines += [t.NOT_COVERED.format(city=doc.name), t.DECIDES]
-        return ResultView("\n".join(lines))
-    by_status = {s: [o for o in assessment.outcomes if o.status == s] for s in ("eligible", "unknown", "not_eligible")}
-    sensitive = [o for o in assessment.outcomes if group_of(o) is None and o.status != "not_eligible"]
-    eligible = [o for o in by_status["eligible"] if group_of(o) is not None]
-    unknown = [o for o in by_status["unknown"] if group_of(o) is not None]
-    not_applicable = [o for o in by_status["not_eligible"] if group_of(o) is not None]
+    if doc.is_draft or not doc.number:
+        return t.SUMMARY_SOURCE_DRAFT.format(city=doc.name)
+    return t.SUMMARY_SOURCE.format(city=doc.name, number=doc.number, date=stated_date(doc))
 
-    if _not_in_scheme(assessment):
-        lines += [t.APPLY_SPECIAL_ASSISTANCE.format(city=doc.name), t.NATIONAL_CONDITIONS.format(city=doc.name)]
+
+def _money_lines(assessment: Assessment, eligible: list[Outcome],
+                 unknown: list[Outcome]) -> tuple[list[str], str | None]:
+    """The summary's opening: the monthly total alone on its line (the headline), what it
+    is made of, then the one-off sums. Returns (lines, headline)."""
+    lines: list[str] = []
+    headline = None
     monthly = [o for o in eligible if o.rule.amount and o.rule.amount.paid_as == "cash"
                and o.rule.amount.period == "month" and o.household_value]
     total = assessment.monthly_total()
     if total is not None and monthly:
+        headline = t.SUMMARY_TOTAL.format(total=_money(total))
         items = "、".join(t.SUMMARY_MONTHLY_ITEM.format(
-            title=o.rule.title, amount=amount_text(o.rule.amount, o.value, o.persons))  # type: ignore[arg-type]
+            title=bare_title(o.rule.title), amount=amount_text(o.rule.amount, o.value, o.persons))  # type: ignore[arg-type]
             for o in monthly)
-        lines.append(t.SUMMARY_MONTHLY.format(total=_money(total), items=items)
-                     + f"（按{date}文件所载）")
+        lines += [headline, t.SUMMARY_TOTAL_ITEMS.format(items=items)]
         if not assessment.monthly_total_complete():
             lines.append(t.TOTAL_MONTHLY_OPEN)
     elif eligible or unknown:
@@ -118,7 +119,29 @@ def build_view(assessment: Assessment) -> ResultView:
             and o.value is not None]
     if once:
         lines.append(t.SUMMARY_ONCE.format(items="、".join(
-            f"{o.rule.title}{amount_text(o.rule.amount, o.value, o.persons)}" for o in once)))  # type: ignore[arg-type]
+            f"{bare_title(o.rule.title)}{amount_text(o.rule.amount, o.value, o.persons)}"  # type: ignore[arg-type]
+            for o in once)))
+    return lines, headline
+
+
+def build_view(assessment: Assessment) -> ResultView:
+    doc = assessment.document
+    date = stated_date(doc)
+    if assessment.covered is False:
+        title = t.SUMMARY_TITLE_DRAFT.format(city=doc.name) if doc.is_draft or not doc.number \
+            else t.SUMMARY_TITLE.format(city=doc.name, number=doc.number, date=date)
+        return ResultView("\n".join([title, t.NOT_COVERED.format(city=doc.name), t.DECIDES]))
+    child = assessment.profile.value("child_status")
+    by_status = {s: [o for o in assessment.outcomes if o.status == s] for s in ("eligible", "unknown", "not_eligible")}
+    sensitive = [o for o in assessment.outcomes if group_of(o) is None and o.status != "not_eligible"]
+    eligible = [o for o in by_status["eligible"] if group_of(o) is not None]
+    unknown = [o for o in by_status["unknown"] if group_of(o) is not None]
+    not_applicable = [o for o in by_status["not_eligible"] if group_of(o) is not None]
+
+    lines, headline = _money_lines(assessment, eligible, unknown)
+    lines.append(_source_line(assessment))  # the citation after the money, never before it
+    if _not_in_scheme(assessment):
+        lines += [t.APPLY_SPECIAL_ASSISTANCE.format(city=doc.name), t.NATIONAL_CONDITIONS.format(city=doc.name)]
     services = _key_services(eligible)
     if services:
         lines.append(t.SUMMARY_KEY_SERVICES.format(items="；".join(services)))
@@ -140,11 +163,10 @@ def build_view(assessment: Assessment) -> ResultView:
     for key in GROUP_CATEGORIES:
         members = [o for o in eligible if group_of(o) == key]
         if members:
-            heading = t.GROUP_HEADING.format(heading=t.GROUP_NAMES[key], n=len(members))
-            text = "\n\n".join([heading, *(_block(n, o, date) for n, o in enumerate(members, start=1))])
-            sections.append(Section(key, t.GROUP_NAMES[key], len(members), text))
+            sections.append(_topic_section(key, members, date, child))
     if unknown:
-        sections.append(Section("open", t.OPEN_HEADING.format(n=len(unknown)), len(unknown), _open_text(unknown, date)))
+        sections.append(Section("open", t.OPEN_HEADING.format(n=len(unknown)), len(unknown),
+                                _open_text(unknown, date, child)))
     if not_applicable:
         heading = t.NOT_HEADING.format(n=len(not_applicable))
         text = "\n\n".join([heading, *(_block(n, o, date, with_reasons=True)
@@ -152,10 +174,24 @@ def build_view(assessment: Assessment) -> ResultView:
         sections.append(Section("not", heading, len(not_applicable), text))
     if sensitive:
         heading = t.SENSITIVE_HEADING.format(n=len(sensitive))
-        text = "\n\n".join([heading, *(_block(n, o, date, with_reasons=o.status == "unknown")
+        text = "\n\n".join([heading, *(_block(n, o, date, with_reasons=o.status == "unknown", child=child)
                                        for n, o in enumerate(sensitive, start=1))])
         sections.append(Section("sensitive", heading, len(sensitive), text))
-    return ResultView("\n".join(lines), sections)
+    return ResultView("\n".join(lines), sections, headline)
+
+
+def _topic_section(key: str, members: list[Outcome], date: str, child: str | None) -> Section:
+    """One topic: what certainly fits the family first; an item the document writes for
+    several kinds of family at once (its note speaks of the other kind too: Kaifeng's
+    enrolment in the national scheme, for a family whose child died) under "可能还有"."""
+    listed = [o for o in members if not note_parts(o.rule.note, child)[1]]
+    maybe = [o for o in members if o not in listed]
+    heading = t.GROUP_HEADING.format(heading=t.GROUP_NAMES[key], n=len(members))
+    blocks = [heading, *(_block(n, o, date, child=child) for n, o in enumerate(listed, start=1))]
+    if maybe:
+        blocks.append(t.MAYBE_HEADING.format(n=len(maybe)))
+        blocks += [_block(n, o, date, child=child) for n, o in enumerate(maybe, start=len(listed) + 1)]
+    return Section(key, t.GROUP_NAMES[key], len(members), "\n\n".join(blocks))
 
 
 def _key_services(eligible: list[Outcome]) -> list[str]:
@@ -170,7 +206,7 @@ def _key_services(eligible: list[Outcome]) -> list[str]:
     return picked
 
 
-def _open_text(unknown: list[Outcome], date: str) -> str:
+def _open_text(unknown: list[Outcome], date: str, child: str | None = None) -> str:
     """Open items grouped by the first fact that would settle them (not the same lines
     repeated under every item)."""
     counts = Counter(f for o in unknown for f in o.missing)
@@ -183,7 +219,7 @@ def _open_text(unknown: list[Outcome], date: str) -> str:
         block = [t.OPEN_BY_FACT.format(fact=t.MISSING_LABELS.get(fact, fact))]
         for o in members:
             n += 1
-            lines = render_outcome(n, o, date, with_reasons=False)
+            lines = render_outcome(n, o, date, with_reasons=False, child=child)
             block.append("\n".join(line for line in lines if not line.startswith(t.ITEM_ASK.split("{")[0])))
         parts.append("\n".join(block))
     return "\n\n".join(parts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -9,6 +10,9 @@ from bot.storage.audit import record_in
 from bot.storage.db import Database, now_iso
 from bot.storage.records import Dialog
 from bot.storage.users import ENSURE_USER
+
+# A conversation ends after this long without a despairing message: the next one is a first again.
+DISTRESS_CONVERSATION_GAP = dt.timedelta(hours=6)
 
 
 class Conversations:
@@ -58,3 +62,19 @@ class Conversations:
             return None
         return {"jurisdiction": row["jurisdiction"], "answers": json.loads(row["answers"]),
                 "summary": row["summary"], "updated_at": row["updated_at"]}
+
+    async def distress_turn(self, user_id: int, now: dt.datetime | None = None) -> int:
+        """Record one despairing message and return which one it is in this conversation
+        (1 for the first, or the first after DISTRESS_CONVERSATION_GAP of quiet). Only a count
+        and a time are kept, never the words; the row goes with the user."""
+        now = now or dt.datetime.now(dt.UTC)
+        async with self._db.transaction() as tx:
+            await tx.execute(ENSURE_USER, (user_id, "family", now_iso(), now_iso()))
+            row = await tx.one("SELECT count, last_at FROM distress_turns WHERE user_id = ?", (user_id,))
+            recent = row is not None and now - dt.datetime.fromisoformat(row["last_at"]) < DISTRESS_CONVERSATION_GAP
+            count = int(row["count"]) + 1 if recent and row is not None else 1
+            await tx.execute(
+                "INSERT INTO distress_turns (user_id, count, last_at) VALUES (?, ?, ?) ON CONFLICT(user_id) DO UPDATE "
+                "SET count = excluded.count, last_at = excluded.last_at",
+                (user_id, count, now.isoformat(timespec="seconds")))
+        return count

@@ -180,6 +180,15 @@ MIGRATIONS: list[tuple[int, str]] = [
     (9, """
     ALTER TABLE care_families ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
     """),
+    # 10: how many despairing messages this conversation has had (a count and a time, never
+    # the text), so a second one gets a shorter reply even after a restart (conversations.py)
+    (10, """
+    CREATE TABLE distress_turns (
+        user_id  INTEGER PRIMARY KEY REFERENCES users(user_id) ON DELETE CASCADE,
+        count    INTEGER NOT NULL,
+        last_at  TEXT NOT NULL
+    );
+    """),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 LIANXIN_TABLE = "users"  # present since migration 1: how a Lianxin database is recognised

@@ -127,6 +127,7 @@ class Users:
                     "SELECT COUNT(*) FROM profiles WHERE user_id = ?", "SELECT COUNT(*) FROM invites WHERE used_by = ?",
                     "SELECT COUNT(*) FROM console_links WHERE user_id = ?",
                     "SELECT COUNT(*) FROM console_sessions WHERE user_id = ?",
+                    "SELECT COUNT(*) FROM distress_turns WHERE user_id = ?",
                     "SELECT COUNT(*) FROM audit_log WHERE subject = ?"):
             total += int(await self._db.scalar(sql, (user_id,)) or 0)
         own = f"SELECT COUNT(*) FROM audit_log WHERE actor = ? AND action NOT IN ({marks})"

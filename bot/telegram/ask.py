@@ -12,10 +12,11 @@ from bot.telegram.callbacks import Callback, Kind, button, encode
 from bot.telegram.care import maybe_visit_note
 from bot.telegram.caring import answer_distress, answer_everyday
 from bot.telegram.check import on_age_text
-from bot.telegram.context import known_user, storage
+from bot.telegram.context import clock, known_user, storage
 from bot.telegram.render import escape, split_blocks, split_text
 from dialogs import conversation_templates as cc
 from dialogs.answer_text import find_answer, render_result
+from dialogs.distress import is_distress
 from dialogs.intents import wants_entitlement_check
 from knowledge.catalogue import get_document
 from knowledge.clauses import clauses_by_id
@@ -30,7 +31,8 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if await maybe_visit_note(update, context):
         return
     text = message.text.strip()
-    if await answer_distress(update, context, message, text[:MAX_TEXT]) or await on_age_text(update, context):
+    nth = await _distress_turn(update, context) if is_distress(text[:MAX_TEXT]) else 1
+    if await answer_distress(update, context, message, text[:MAX_TEXT], nth) or await on_age_text(update, context):
         return
     if len(text) > MAX_TEXT:
         await message.reply_text(t.TOO_LONG.format(n=MAX_TEXT))
@@ -57,6 +59,14 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     for i, chunk in enumerate(chunks):
         last = i == len(chunks) - 1
         await message.reply_text(chunk, reply_markup=InlineKeyboardMarkup(rows) if last and rows else None)
+
+
+async def _distress_turn(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Which despairing message of this conversation this is, kept in storage so that a
+    restart does not turn the second into a first (only a count and a time, never the text)."""
+    if update.effective_user is None:
+        return 1
+    return await storage(context).conversations.distress_turn(update.effective_user.id, clock(context)())
 
 
 async def _saved_profile(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Profile | None:

@@ -24,14 +24,16 @@ from dialogs.small_talk import EverydayReply, everyday_reply
 log = logging.getLogger("lianxin.caring")
 
 
-async def answer_distress(update: Update, context: ContextTypes.DEFAULT_TYPE, message: Message, text: str) -> bool:
-    """Warmth, 12356, 120 / 110 and the city's clause, before any search; True if sent."""
+async def answer_distress(update: Update, context: ContextTypes.DEFAULT_TYPE, message: Message, text: str,
+                         nth: int = 1) -> bool:
+    """Warmth, 12356, 120 / 110 and the city's clause, before any search; True if sent.
+    `nth`: which despairing message of the conversation (a later one gets a shorter reply)."""
     if not is_distress(text):
         return False
     count = DISTRESS_COUNTER.record()
     log.info("distress message answered (%d since start)", count)  # a counter, never the text
     user = await known_user(update, context)
-    text_out, keyboard = escape(distress_reply(user.jurisdiction if user else None)), None
+    text_out, keyboard = escape(distress_reply(user.jurisdiction if user else None, nth)), None
     private = update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE
     if private and update.effective_user is not None \
             and await storage(context).registry.family_of_telegram(update.effective_user.id) is not None:

@@ -35,6 +35,7 @@ from dialogs.interview import (
     start,
     toggle,
 )
+from dialogs.interview import progress as interview_progress
 from dialogs.result_summary import ResultView, build_view
 from dialogs.small_talk import other_city_text
 from knowledge.facts import ProfileError
@@ -90,7 +91,7 @@ def _view(session: Session) -> tuple[str, InlineKeyboardMarkup]:
     question = next_question(session.state)
     if question is None:
         return summary_view(session.state, session.token)
-    progress = ct.PROGRESS.format(n=len(session.state.steps) + 1)
+    progress = interview_progress(session.state)
     return f"{progress}{escape(question.text)}", question_keyboard(question, session.token, session.state.pending)
 
 
@@ -240,9 +241,19 @@ async def _finish(update: Update, context: ContextTypes.DEFAULT_TYPE, session: S
             update.effective_user.id, assessment.document.code, answers,
             f"可享受：{eligible}" if eligible else "无可享受项目")
         note = t.CHECK_SAVED if saved else ""
-    text = escape(view.summary) + (f"\n\n{note}" if note else "")
+    text = _summary_html(view) + (f"\n\n{note}" if note else "")
     await context.bot.send_message(update.effective_chat.id, text, reply_markup=_result_keyboard(view))
     await _drop(update, context)
+
+
+def _summary_html(view: ResultView) -> str:
+    """The summary with its first line, the monthly total, in bold: the money is what a
+    parent looks for first (the document's number follows it)."""
+    text = escape(view.summary)
+    if view.headline and view.summary.startswith(view.headline):
+        head = escape(view.headline)
+        text = f"<b>{head}</b>{text[len(head):]}"
+    return text
 
 
 def _result_keyboard(view: ResultView) -> InlineKeyboardMarkup | None:
@@ -280,7 +291,7 @@ async def on_result_section(update: Update, context: ContextTypes.DEFAULT_TYPE, 
         if context.user_data is not None:
             context.user_data[LAST_RESULT] = saved[0].to_json()
         view = build_view(result(saved[0]))
-        await context.bot.send_message(update.effective_chat.id, escape(view.summary),
+        await context.bot.send_message(update.effective_chat.id, _summary_html(view),
                                        reply_markup=_result_keyboard(view))
         return
     held = (context.user_data or {}).get(LAST_RESULT)
