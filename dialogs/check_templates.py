@@ -8,7 +8,6 @@ Reviewed as copy: short, gentle sentences for parents in their 60s and 70s. We s
 INTRO = "我来问您几个简单的问题，看看您家可以享受哪些帮扶。不清楚的可以选“不清楚”，随时可以返回上一步。"
 UNKNOWN = "不清楚"
 BACK = "返回上一步"
-PROGRESS = "（第{n}个问题）"  # the phone page's, until it shows the total too (interview.progress)
 PROGRESS_OF = "（第{n}个问题，共{total}个）"
 PROGRESS_RANGE = "（第{n}个问题，共{low}到{high}个）"
 FIRST_QUESTION = "这已经是第一个问题了。"

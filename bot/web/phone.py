@@ -70,7 +70,7 @@ def _screen(request: Request, state: iv.InterviewState, error: str | None = None
                                "can_back": bool(state.steps)}
     question = iv.next_question(state)
     if question is not None:
-        context.update(mode="question", question=question, number=len(state.steps) + 1,
+        context.update(mode="question", question=question, progress=iv.progress(state),
                        unknown_id=iv.UNKNOWN_ID, pending=state.pending)
     elif not state.confirmed:
         context.update(mode="summary", rows=iv.summary(state))

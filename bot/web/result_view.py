@@ -4,7 +4,6 @@ summary-first renderer as Telegram and the terminal (`dialogs/result_summary.py`
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from dialogs import check_templates as t
@@ -41,20 +40,23 @@ class WebResult:
     money: MoneyLead | None = None
 
 
-_MONTHLY_LABEL = t.SUMMARY_MONTHLY.split("{total}")[0]  # 每月现金合计：
-_MONTHLY_LINE = re.compile(re.escape(_MONTHLY_LABEL) + r"([0-9][0-9,.]*元)[，,]?(.*)$")
+_MONTHLY_LABEL = t.SUMMARY_TOTAL.split("{total}")[0]  # 每月现金合计：
+_ITEMS_LABEL = t.SUMMARY_TOTAL_ITEMS.split("{items}")[0]  # 包括：
 
 
-def money_first(summary: list[str]) -> tuple[MoneyLead | None, list[str]]:
-    """The summary's money line taken out to lead, the rest in their order (the document
-    citation, which opened the summary, now comes after the money)."""
-    for i, line in enumerate(summary):
-        found = _MONTHLY_LINE.match(line)
-        rest = summary[:i] + summary[i + 1:]
-        if found:
-            return MoneyLead(_MONTHLY_LABEL, found.group(1), found.group(2)), rest
-        if line == t.SUMMARY_MONTHLY_NONE:
-            return MoneyLead("", "", "", plain=line), rest
+def money_first(summary: list[str], headline: str | None) -> tuple[MoneyLead | None, list[str]]:
+    """The summary's money taken out to lead: the headline (dialogs' "每月现金合计：2,860元")
+    split into its label and the figure shown large, with the line that says what it is made
+    of; the rest in their order (the document citation comes after the money)."""
+    if headline is not None and headline in summary:
+        i = summary.index(headline)
+        total = headline.removeprefix(_MONTHLY_LABEL)
+        detail = summary[i + 1] if i + 1 < len(summary) and summary[i + 1].startswith(_ITEMS_LABEL) else ""
+        rest = [line for k, line in enumerate(summary) if k != i and not (detail and k == i + 1)]
+        return MoneyLead(_MONTHLY_LABEL, total, detail), rest
+    if t.SUMMARY_MONTHLY_NONE in summary:
+        return MoneyLead("", "", "", plain=t.SUMMARY_MONTHLY_NONE), [
+            line for line in summary if line != t.SUMMARY_MONTHLY_NONE]
     return None, summary
 
 
@@ -78,7 +80,7 @@ def result_sections(assessment: Assessment) -> WebResult:
     for section in view.sections:
         blocks = [block.splitlines() for block in section.text.split("\n\n") if block.strip()]
         sections.append(WebSection(section.key, _label(section), blocks[1:]))
-    money, summary = money_first(view.summary.splitlines())
+    money, summary = money_first(view.summary.splitlines(), view.headline)
     return WebResult(summary, sections, money)
 
 
@@ -105,5 +107,6 @@ def print_sections(assessment: Assessment, produced_on: dt.date) -> dict[str, ob
     else:
         header.append(t.NOT_COVERED.format(city=doc.name))
     produced = w.PRINT_PRODUCED.format(date=f"{produced_on.year}年{produced_on.month}月{produced_on.day}日")
-    money, _ = money_first(build_view(assessment).summary.splitlines())
+    view = build_view(assessment)
+    money, _ = money_first(view.summary.splitlines(), view.headline)
     return {"header": header, "groups": groups, "produced": produced, "decides": t.DECIDES, "money": money}
