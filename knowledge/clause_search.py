@@ -97,7 +97,10 @@ NARRATIVE_TERM_WEIGHT = 0.5
 # dictionary's count) is story even inside the asking sentence: 银行 7684, 晚上 5770,
 # 邻居 613; a benefit the documents lack keeps its weight: 暖气 127, 取暖 284.
 STORY_FREQ = 500
-STORY_WEIGHT = 1.0
+# ... but only in a message that tells a story (two sentences or more, or a long one): in a
+# short question every word is what it asks ("开封有什么好吃的小吃" is about 小吃)
+STORY_WEIGHT = 0.3
+STORY_MIN_CHARS = 40
 
 _WORD = re.compile(r"[0-9a-z\u3400-\u9fff]")
 # a sentence that introduces a list ("扶助对象应同时符合以下条件：")
@@ -281,9 +284,11 @@ class ClauseIndex:
             rows.append((asked, in_docs, story, asked and topical))
             # an everyday word in the asking part is still what an out-of-scope question is about (小吃)
             self_topics.append((topical or (asked and story)) and word not in _GENERAL_BENEFIT)
-        refers_back = not any(topical for *_, topical in rows)
+        # a short message is all question: the asking part is weighed over a story only when there is one
+        refers_back = not any(topical for *_, topical in rows) or not _is_story(norm)
+        story_weight = STORY_WEIGHT if _is_story(norm) else 1.0
         return not any(self_topics), tuple(
-            (STORY_WEIGHT if story else 1.0) if asked or refers_back else (NARRATIVE_WEIGHT if in_docs else 0.0)
+            (story_weight if story else 1.0) if asked or refers_back else (NARRATIVE_WEIGHT if in_docs else 0.0)
             for asked, in_docs, story, _ in rows
         )
 
@@ -291,8 +296,8 @@ class ClauseIndex:
                      weights: Sequence[float]) -> list[QueryTerm]:
         """Search terms from the story count less than the asking sentences' own, unless the
         story is the question (every topic word counts fully)."""
-        if all(w > 0 for w in weights) and all(w >= 1.0 or w == STORY_WEIGHT for w in weights):
-            return terms
+        if not any(w in (0.0, NARRATIVE_WEIGHT) for w in weights):
+            return terms  # nothing is narrative
         return [t if focus.intersection(range(t.start, t.end)) else replace(t, weight=t.weight * NARRATIVE_TERM_WEIGHT)
                 for t in terms]
 
@@ -632,6 +637,11 @@ def _fitting_first(hits: list[Hit]) -> list[Hit]:
     return hits if better is None else [better, *(h for h in hits if h is not better)]
 
 
+def _is_story(norm: str) -> bool:
+    """Does the message tell a story around its question (two full sentences, or long)?"""
+    return len(norm) > STORY_MIN_CHARS or len([p for p in re.split(r"[。.!！?？\n]", norm) if p.strip()]) > 1
+
+
 def _uncovered(content: Iterable[tuple[int, int]], terms: Iterable[QueryTerm]) -> set[int]:
     covered = {i for t in terms for i in range(t.start, t.end)}
     return {i for start, end in content if not covered.intersection(range(start, end)) for i in range(start, end)}
@@ -675,7 +685,7 @@ _GENERAL_BENEFIT = frozenset({"政策", "帮扶", "扶助", "照顾", "待遇", 
                               "现在"})
 _AMOUNT_ASKED = re.compile(r"多少|几块|几千|几百|标准|金额|给多少|钱")
 # a number or count as one word: 五十八, 六十岁, 60周岁, 几个, 一份, 两口
-_NUMBER_WORD = re.compile(r"[0-9零〇一二两三四五六七八九十百千万几多半]+(?:周岁|岁|个|份|名|位|次|口|块|元|年|月)?")
+_NUMBER_WORD = re.compile(r"[0-9零〇一二两三四五六七八九十百千万几多半]+(?:周岁|岁|个|份|名|位|次|口|块|元|年|月|天|周|号|来天)?")
 def _mark(sentence: str, terms: Sequence[str]) -> str:
     """Wrap every stretch of matched terms in 【】 (overlapping matches merged)."""
     marked = [False] * len(sentence)

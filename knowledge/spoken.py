@@ -52,7 +52,7 @@ def standardize(norm: str) -> str:
 
 
 # what marks a sentence as the one that asks
-_ASKING = re.compile(r"[?？]|吗|嘛|么$|呢|多少|几[个块千百万岁月年号]|怎么|怎样|如何|能不能|可不可以|可以不"
+_ASKING = re.compile(r"[?？]|吗|嘛|么$|呢|多少|(?<!好)几[个块千百万岁月年号天]|怎么|怎样|如何|能不能|可不可以|可以不"
                      r"|是不是|有没有|给不给|要不要|算不算|行不行|会不会|还能|能否|能领|能拿|能给|能享受|能办|能住|什么|哪[里儿个些天]|"
                      r"谁|咨询|请问|问一下|问问|想知道|想问|求问|需要什么|要什么|办理")
 _SENTENCE = re.compile(r"[^,，。.;；!！?？\n]+[,，。.;；!！?？\n]*")
@@ -76,9 +76,9 @@ def sentences(norm: str) -> list[Sentence]:
     asking = [bool(_ASKING.search(norm[s:e])) for s, e in parts]
     if not any(asking):
         asking[-1] = True
-    for k in range(len(parts) - 1, 0, -1):
-        before = norm[parts[k - 1][1] - 1]
-        if asking[k] and before in ",，" and not asking[k - 1]:
+    asks_itself = list(asking)
+    for k in range(1, len(parts)):  # one clause back, never a chain
+        if asks_itself[k] and norm[parts[k - 1][1] - 1] in ",，":
             asking[k - 1] = True
     return [Sentence(s, e, a) for (s, e), a in zip(parts, asking, strict=True)]
 
