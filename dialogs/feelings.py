@@ -14,8 +14,10 @@ import re
 from dataclasses import dataclass
 
 from dialogs import spoken_templates as st
+from dialogs.distress import PSYCH_HELP_PHRASES
 from knowledge.catalogue import get_document
 from knowledge.places import read_places
+from knowledge.rules_schema import load_rules
 from knowledge.spoken import standardize
 from knowledge.text_normalize import normalize
 
@@ -30,15 +32,30 @@ FEELINGS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("lonely", re.compile(r"一个人|孤单|孤独|寂寞|冷清|没人说话|说话的人|不想来往|不理|对着电视|自个儿|就剩我")),
     ("sad", re.compile(r"难受|难过|伤心|掉眼泪|流泪|哭|心里苦|心里堵|心疼|憋屈|走不出来|放不下")),
 )
-# the words of the clause that helps, per feeling: the search finds it in the city's document
-HELP_QUERY = {
-    "missing": "精神慰藉 心理疏导 心理援助 心理健康 心理干预",
-    "sleepless": "精神慰藉 心理疏导 心理援助 心理健康 心理干预",
-    "sad": "精神慰藉 心理疏导 心理援助 心理健康 心理干预",
-    "lonely": "精神慰藉 心理疏导 心理援助 走访 上门",
-    "ill_alone": "生病陪护 照料 上门 居家养老 护理",
-    "angry": "联系人 政策咨询 政策落实 矛盾化解 帮扶",
-}
+# which of the city's clauses helps, per feeling: psychological care for grief, the contact
+# people for anger at a payment (they are to help with exactly that), care at home for
+# illness alone. The search is sent the clause's own words, so it finds that very clause.
+HELPS = {"missing": "psych", "sleepless": "psych", "sad": "psych", "lonely": "psych", "angry": "contacts",
+         "ill_alone": "care"}
+QUOTE_CHARS = 24
+
+
+def help_query(kind: str, code: str) -> str:
+    """Words of the city's clause that helps with this feeling (verbatim, from the reviewed
+    rules or the psychological-help phrase the distress reply uses)."""
+    rules = load_rules(code).rules
+    if HELPS[kind] == "contacts":
+        chosen = [r for r in rules if "contacts" in r.compare]
+    elif HELPS[kind] == "care":
+        chosen = [r for r in rules if r.category in ("care", "elderly_care")
+                  and any(w in r.citation.quote for w in ("陪护", "照料", "上门", "护理"))]
+    else:
+        chosen = []
+    if chosen:
+        return chosen[0].citation.quote[:QUOTE_CHARS]
+    return PSYCH_HELP_PHRASES[code]
+
+
 WITH_HOTLINE = {"missing", "sleepless", "sad", "lonely"}
 # the message also asks something: the feeling gets one line, the question its answer
 _ASKS = re.compile(r"[?？]|吗|多少|怎么|能不能|可不可以|是不是|有没有|给不给|要不要|还能|什么时候|哪里|找谁|咋|啥")
@@ -78,4 +95,4 @@ def feelings_reply(text: str, city: str | None = None) -> FeelingsReply | None:
         lines.append(st.FEELING_ASK_CITY)
         return FeelingsReply(kind, "\n".join(lines), None, None)
     lines.append(st.FEELING_HELP[kind].format(city=get_document(code).name))
-    return FeelingsReply(kind, "\n".join(lines), HELP_QUERY[kind], code)
+    return FeelingsReply(kind, "\n".join(lines), help_query(kind, code), code)
