@@ -287,8 +287,12 @@ class ClauseIndex:
         # a short message is all question: the asking part is weighed over a story only when there is one
         refers_back = not any(topical for *_, topical in rows) or not _is_story(norm)
         story_weight = STORY_WEIGHT if _is_story(norm) else 1.0
+        # when a story's asking part refers back to it, the story's document words are the
+        # topic and its everyday words (手抖, 碗面) only context
+        context = story_weight if refers_back and _is_story(norm) else 1.0
         return not any(self_topics), tuple(
-            (story_weight if story else 1.0) if asked or refers_back else (NARRATIVE_WEIGHT if in_docs else 0.0)
+            (story_weight if story else 1.0 if asked or in_docs else context) if asked or refers_back
+            else (NARRATIVE_WEIGHT if in_docs else 0.0)
             for asked, in_docs, story, _ in rows
         )
 
