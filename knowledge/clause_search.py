@@ -204,6 +204,7 @@ class ClauseIndex:
         n = len(self.clauses)
         self.idf = {t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self.postings.items()}
         self._build_typo_tables()
+        self.titles = {d.code: normalize(d.title) for d in load_catalogue()}
         self.aspect_clauses = {aspect: frozenset(i for i, c in enumerate(self.clauses) if states(aspect, c.text))
                                for aspect in ASPECTS}
         self._aliases = sorted(
@@ -272,13 +273,15 @@ class ClauseIndex:
         sentences name no topic of their own ("能给多少"), the story is the question."""
         known = {i for t in terms for i in range(t.start, t.end)}
         situation = {i for t in terms if t.term in self.lexicon.situation for i in range(t.start, t.end)}
+        # "哪天开始执行" asks about the document itself: never story
+        asking_about_document = {i for _, start, end in asked_aspects(norm) for i in range(start, end)}
         rows = []
         self_topics: list[bool] = []
         for start, end in content:
             word = norm[start:end]
             span = range(start, end)
             in_docs = bool(known.intersection(span))
-            story = not in_docs and self.tk.FREQ.get(word, 0) >= STORY_FREQ
+            story = not in_docs and self.tk.FREQ.get(word, 0) >= STORY_FREQ and not asking_about_document.intersection(span)
             asked = bool(focus.intersection(span))
             topical = not story and not situation.issuperset(span) and not self._incidental(word)
             rows.append((asked, in_docs, story, asked and topical))
@@ -592,8 +595,11 @@ class ClauseIndex:
         situation = {p for t in query.terms if t.term in self.lexicon.situation for p in range(t.start, t.end)}
         here = {p for t in present if t.term not in self.lexicon.situation for p in range(t.start, t.end)}
         if clause_index is not None:  # the document-itself phrase is covered by the clause that states it
-            here |= {p for aspect, start, end in query.aspects if clause_index in self.aspect_clauses[aspect]
-                     for p in range(start, end)}
+            stating = [(start, end) for aspect, start, end in query.aspects if clause_index in self.aspect_clauses[aspect]]
+            here |= {p for start, end in stating for p in range(start, end)}
+            if stating:  # ... and so are the words that name the document ("全方位帮扶的新文件")
+                title = self.titles[self.clauses[clause_index].doc]
+                here |= {p for s, e in query.content if query.normalized[s:e] in title for p in range(s, e)}
         weight = [query.weight_of(k) for k in range(len(query.content))]
         total = sum(weight)
         topical = sum(w for (s, e), w in zip(query.content, weight, strict=True) if here.intersection(range(s, e)))
