@@ -13,7 +13,7 @@ import re
 # aspect -> (how a question asks about it, how a clause states it)
 ASPECTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "effective": (
-        re.compile(r"什么时候(?:开始|起|实施|执行|施行|生效)|哪天(?:开始|起)?(?:执行|实施|施行|生效|算)?|哪一天|几时|生效|开始(?:执行|实施|施行)|实施日期|施行|从什么时候"),
+        re.compile(r"什么时候(?:开始|起|实施|执行|施行|生效)|哪天(?:开始|起)(?:执行|实施|施行|生效|算)?|哪天(?:执行|实施|施行|生效)|从哪天|是哪天|哪一天(?:开始|起|生效|执行|实施)|几时|生效|开始(?:执行|实施|施行)|实施日期|施行|从什么时候"),
         re.compile(r"起(?:正式)?(?:实施|施行|执行)"),
     ),
     "in_force": (
