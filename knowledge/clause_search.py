@@ -593,7 +593,11 @@ class ClauseIndex:
         if not query.content:
             return 0.0
         situation = {p for t in query.terms if t.term in self.lexicon.situation for p in range(t.start, t.end)}
-        here = {p for t in present if t.term not in self.lexicon.situation for p in range(t.start, t.end)}
+        # a word inside the family's situation (家庭 in 失独老人) says whose question, not what about
+        stated = {p for t in query.terms if t.term in self.lexicon.situation and t.source != "typo"
+                  for p in range(t.start, t.end)}  # a typo window is wider than the word it stands for
+        here = {p for t in present if t.term not in self.lexicon.situation
+                and not stated.issuperset(range(t.start, t.end)) for p in range(t.start, t.end)}
         if clause_index is not None:  # the document-itself phrase is covered by the clause that states it
             stating = [(start, end) for aspect, start, end in query.aspects if clause_index in self.aspect_clauses[aspect]]
             here |= {p for start, end in stating for p in range(start, end)}
