@@ -73,7 +73,9 @@ def score_message(row: dict[str, Any]) -> tuple[bool, bool, bool]:
     if everyday is not None and everyday.search_query is None:
         return False, False, False
     result = find_answer(text, city, everyday.search_query if everyday is not None else None)
-    answered = bool(result.answered and result.hits)
+    # a city whose document leaves the family's situation out says so (and names the cities
+    # that cover it): that is a decline, whatever clause cards follow it
+    answered = bool(result.answered and result.hits) and not getattr(result, "excluded", False)
     expect_doc, expect = row.get("expect_doc"), _compact(str(row.get("expect_text") or ""))
     right = answered and expect_doc is not None and result.hits[0].clause.doc == expect_doc \
         and expect in _compact(result.hits[0].clause.text)

@@ -606,14 +606,14 @@ class ClauseIndex:
                 here |= {p for s, e in query.content if query.normalized[s:e] in title for p in range(s, e)}
         weight = [query.weight_of(k) for k in range(len(query.content))]
         total = sum(weight)
-        topical = sum(w for (s, e), w in zip(query.content, weight, strict=True) if here.intersection(range(s, e)))
+        topical = sum(w for (s, e), w in zip(query.content, weight, strict=True) if _mostly(here, s, e))
         if not topical or not total:
             return 0.0
         incidental = set(query.incidental)
         about_family = sum(
             w * (INCIDENTAL_CREDIT if (s, e) in incidental and not situation.intersection(range(s, e)) else 1.0)
             for (s, e), w in zip(query.content, weight, strict=True)
-            if (situation.intersection(range(s, e)) or (s, e) in incidental) and not here.intersection(range(s, e))
+            if (situation.intersection(range(s, e)) or (s, e) in incidental) and not _mostly(here, s, e)
         )
         return (topical + about_family) / total
 
@@ -649,6 +649,12 @@ def _fitting_first(hits: list[Hit]) -> list[Hit]:
         return hits
     better = next((h for h in hits if h.fits and h.score >= hits[0].score * FIT_PROMOTE), None)
     return hits if better is None else [better, *(h for h in hits if h is not better)]
+
+
+def _mostly(covered: set[int], start: int, end: int) -> bool:
+    """Is at least half of this word covered? 意外伤害保险 is not covered by 保险 alone (a
+    clause about another insurance), 家庭医生 is by 医生, 残疾证 by 残疾."""
+    return 2 * len(covered.intersection(range(start, end))) >= end - start
 
 
 def _is_story(norm: str) -> bool:
