@@ -77,7 +77,8 @@ def score_message(row: dict[str, Any]) -> tuple[bool, bool, bool]:
     # that cover it): that is a decline, whatever clause cards follow it
     answered = bool(result.answered and result.hits) and not getattr(result, "excluded", False)
     expect_doc, expect = row.get("expect_doc"), _compact(str(row.get("expect_text") or ""))
-    right = answered and expect_doc is not None and result.hits[0].clause.doc == expect_doc \
+    right = bool(result.answered and result.hits) and expect_doc is not None \
+        and result.hits[0].clause.doc == expect_doc \
         and expect in _compact(result.hits[0].clause.text)
     lead = money_lead(result) if result.answered else None
     amount = bool(lead and (lead.items or lead.elsewhere)) or (
