@@ -204,6 +204,9 @@ class ClauseIndex:
         n = len(self.clauses)
         self.idf = {t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self.postings.items()}
         self._build_typo_tables()
+        self._index_synonyms()
+        self._expansions: dict[str, tuple[str, ...]] = {}
+        self._probabilities: dict[str, float] = {}
         self.titles = {d.code: normalize(d.title) for d in load_catalogue()}
         self.aspect_clauses = {aspect: frozenset(i for i, c in enumerate(self.clauses) if states(aspect, c.text))
                                for aspect in ASPECTS}
@@ -358,13 +361,33 @@ class ClauseIndex:
 
     def _expand(self, phrase: str, weight: float, start: int, end: int, source: str) -> list[QueryTerm]:
         """A document term and the indexed words inside it (住院护理补贴 -> 住院, 护理, 补贴)."""
-        words = {phrase, *self.tk.cut_for_search(phrase)}
-        return [QueryTerm(w, weight, start, end, source) for w in words if w in self.postings and self._keep(w)]
+        words = self._expansions.get(phrase)
+        if words is None:  # the same canonical terms come back for every question: cut each once
+            words = tuple(w for w in {phrase, *self.tk.cut_for_search(phrase)} if w in self.postings and self._keep(w))
+            self._expansions[phrase] = words
+        return [QueryTerm(w, weight, start, end, source) for w in words]
+
+    def _synonym_candidates(self, norm: str) -> list[tuple[str, tuple[str, ...]]]:
+        """The synonym phrases that can occur in `norm`, in the lexicon's order (longest
+        first): only those whose first two characters do (or whose one character does).
+        Trying all of them with str.find took most of a search's time."""
+        found = {i for k in range(len(norm) - 1) for i in self._synonyms_by_pair.get(norm[k:k + 2], ())}
+        found.update(i for ch in set(norm) for i in self._synonyms_by_char.get(ch, ()))
+        return [self.lexicon.synonyms[i] for i in sorted(found)]
+
+    def _index_synonyms(self) -> None:
+        self._synonyms_by_pair: dict[str, list[int]] = defaultdict(list)
+        self._synonyms_by_char: dict[str, list[int]] = defaultdict(list)
+        for i, (phrase, _) in enumerate(self.lexicon.synonyms):
+            if len(phrase) >= 2:
+                self._synonyms_by_pair[phrase[:2]].append(i)
+            elif phrase:
+                self._synonyms_by_char[phrase].append(i)
 
     def _synonym_terms(self, norm: str) -> list[QueryTerm]:
         taken: set[int] = set()
         out: list[QueryTerm] = []
-        for phrase, canonicals in self.lexicon.synonyms:
+        for phrase, canonicals in self._synonym_candidates(norm):
             for start in _starts(norm, phrase):
                 span = range(start, start + len(phrase))
                 if not taken.intersection(span):
@@ -408,9 +431,14 @@ class ClauseIndex:
         return self._log_probability(after) - self._log_probability(before) >= margin
 
     def _log_probability(self, text: str) -> float:
-        route: dict[int, tuple[float, int]] = {}
-        self.tk.calc(text, self.tk.get_DAG(text), route)
-        return route[0][0]
+        known = self._probabilities.get(text)
+        if known is None:
+            route: dict[int, tuple[float, int]] = {}
+            self.tk.calc(text, self.tk.get_DAG(text), route)
+            known = route[0][0]
+            if len(self._probabilities) < 100_000:  # bounded: questions are many, windows repeat
+                self._probabilities[text] = known
+        return known
 
     def _repair_unknown_pairs(self, norm: str, content: Iterable[tuple[int, int]], uncovered: set[int]) -> str:
         """Rewrite a two-character question word the documents never use that sounds like one

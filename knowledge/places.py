@@ -90,22 +90,43 @@ def _near_miss(window: str) -> str | None:
     return None
 
 
+@cache
+def _gazetteer_by_pair() -> dict[str, tuple[tuple[str, str, str], ...]]:
+    """The gazetteer by each name's first two characters (every name has at least two)."""
+    by_pair: dict[str, list[tuple[str, str, str]]] = {}
+    for row in _gazetteer():
+        by_pair.setdefault(row[0][:2], []).append(row)
+    return {pair: tuple(rows) for pair, rows in by_pair.items()}
+
+
+@cache
+def _near_chars() -> frozenset[str]:
+    """Characters that may stand in a near miss (sound like a character of a city's name)."""
+    lex = load_lexicon()
+    sounds = {r for base, _ in _city_bases() for ch in base for r in lex.readings(ch)}
+    return frozenset(ch for ch, readings in lex.pinyin.items() if sounds.intersection(readings))
+
+
 def find_places(norm: str) -> list[PlaceMention]:
     """Every mention of one of the five jurisdictions in a normalised message, in order."""
     taken = [False] * len(norm)
     found: list[PlaceMention] = []
-    for name, code, kind in _gazetteer():
+    by_pair = _gazetteer_by_pair()
+    present = {norm[k:k + 2] for k in range(len(norm) - 1)}
+    candidates = sorted((row for pair in present for row in by_pair.get(pair, ())), key=lambda r: (-len(r[0]), r[0]))
+    for name, code, kind in candidates:
         start = norm.find(name)
         while start >= 0:
             if not any(taken[start:start + len(name)]):
                 found.append(PlaceMention(code, start, start + len(name), name, kind))
                 taken[start:start + len(name)] = [True] * len(name)
             start = norm.find(name, start + 1)
+    sounding = _near_chars()
     for start in range(len(norm) - 1):
         if taken[start] or taken[start + 1]:
             continue
         window = norm[start:start + 2]
-        if not all("\u4e00" <= ch <= "\u9fff" for ch in window):
+        if not (window[0] in sounding or window[1] in sounding) or not all("\u4e00" <= ch <= "\u9fff" for ch in window):
             continue
         near = _near_miss(window)
         if near is not None:
