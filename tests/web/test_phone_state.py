@@ -33,7 +33,7 @@ async def test_the_state_in_the_page_is_all_the_server_needs() -> None:
     # another process with the same key (a restart, a second worker) carries on from the page alone
     async with client(b"k" * 32) as second:
         step = await second.post("/check", data={"state": _token(after_city.text), "action": "answer", "option": "d"})
-    assert step.status_code == 200 and w.CHECK_EXPIRED not in step.text and "（第3个问题）" in step.text
+    assert step.status_code == 200 and w.CHECK_EXPIRED not in step.text and "（第3个问题，共" in step.text
 
 
 async def test_an_edited_or_foreign_state_is_refused_and_the_family_starts_again() -> None:

@@ -50,7 +50,7 @@ async def test_with_web_state_key_a_page_survives_a_restart(monkeypatch: pytest.
     monkeypatch.setenv("WEB_STATE_KEY", KEY)
     page = await _page_after_city()
     after = await _next_step(_token(page))
-    assert w.CHECK_EXPIRED not in after and "（第3个问题）" in after
+    assert w.CHECK_EXPIRED not in after and "（第3个问题，共" in after
 
 
 async def test_without_it_a_restart_asks_to_start_again_and_the_log_says_so(
