@@ -533,9 +533,9 @@ class ClauseIndex:
         answer must say this city grants none, and which city does."""
         if best.coverage >= ELSEWHERE_OWN_BELOW:
             return False
-        others = [h for h in self._rank(query, None, 8) if h.clause.doc != scope and h.score >= MIN_SCORE]
-        return any(h.coverage >= best.coverage + ELSEWHERE_MARGIN and h.score >= best.score * ELSEWHERE_SCORE_RATIO
-                   for h in others)
+        _, scored = self._scored(query, None, 8)
+        return any(self.clauses[i].doc != scope and score >= MIN_SCORE and coverage >= best.coverage + ELSEWHERE_MARGIN
+                   and score >= best.score * ELSEWHERE_SCORE_RATIO for i, score, coverage in scored)
 
     def _allowance_hits(self, query: Query, scope: str) -> list[Hit]:
         """For a question after benefits in general: the clauses of the city's monthly
@@ -562,6 +562,16 @@ class ClauseIndex:
         return list(best_per_doc.values())[:4]
 
     def _rank(self, query: Query, scope: str | None, top: int, granted: frozenset[str] = frozenset()) -> list[Hit]:
+        weights, scored = self._scored(query, scope, top, granted)
+        if not scored:
+            return []
+        best = scored[0][1]
+        return [self._hit(query, i, score, cov, weights) for i, score, cov in scored if score >= best * RELATIVE_CUTOFF]
+
+    def _scored(self, query: Query, scope: str | None, top: int, granted: frozenset[str] = frozenset()
+                ) -> tuple[dict[str, float], list[tuple[int, float, float]]]:
+        """The term weights, and the leading clauses as (index, BM25 score, coverage), best
+        first: the ranking without building the answers (which choose a key sentence)."""
         weights: dict[str, float] = {}
         about_family = situation_positions(query.normalized) if query.wants_amount and query.situation else set()
         for t in query.terms:
@@ -589,11 +599,7 @@ class ClauseIndex:
         scored.sort(key=lambda x: -x[1] * (1 - COVERAGE_WEIGHT + COVERAGE_WEIGHT * x[2])
                     * self._amount_bonus(query, x[0])
                     * (1 + GRANTED_BONUS if self.clauses[x[0]].id in granted else 1.0))
-        scored = scored[: max(top, 1)]
-        if not scored:
-            return []
-        best = scored[0][1]
-        return [self._hit(query, i, score, cov, weights) for i, score, cov in scored if score >= best * RELATIVE_CUTOFF]
+        return weights, scored[: max(top, 1)]
 
     def _amount_bonus(self, query: Query, i: int) -> float:
         if query.wants_amount and AMOUNT_STATED.search(doc_norm(self.clauses[i].text)):
