@@ -284,7 +284,8 @@ class ClauseIndex:
             word = norm[start:end]
             span = range(start, end)
             in_docs = bool(known.intersection(span))
-            story = not in_docs and self.tk.FREQ.get(word, 0) >= STORY_FREQ and not asking_about_document.intersection(span)
+            story = (not in_docs and self.tk.FREQ.get(word, 0) >= STORY_FREQ
+                     and not asking_about_document.intersection(span))
             asked = bool(focus.intersection(span))
             topical = not story and not situation.issuperset(span) and not self._incidental(word)
             rows.append((asked, in_docs, story, asked and topical))
@@ -633,7 +634,8 @@ class ClauseIndex:
         here = {p for t in present if t.term not in self.lexicon.situation
                 and not stated.issuperset(range(t.start, t.end)) for p in range(t.start, t.end)}
         if clause_index is not None:  # the document-itself phrase is covered by the clause that states it
-            stating = [(start, end) for aspect, start, end in query.aspects if clause_index in self.aspect_clauses[aspect]]
+            stating = [(start, end) for aspect, start, end in query.aspects
+                       if clause_index in self.aspect_clauses[aspect]]
             here |= {p for start, end in stating for p in range(start, end)}
             if stating:  # ... and so are the words that name the document ("全方位帮扶的新文件")
                 title = self.titles[self.clauses[clause_index].doc]
@@ -739,7 +741,8 @@ _GENERAL_BENEFIT = frozenset({"政策", "帮扶", "扶助", "照顾", "待遇", 
                               "现在"})
 _AMOUNT_ASKED = re.compile(r"多少|几块|几千|几百|标准|金额|给多少|钱")
 # a number or count as one word: 五十八, 六十岁, 60周岁, 几个, 一份, 两口
-_NUMBER_WORD = re.compile(r"[0-9零〇一二两三四五六七八九十百千万几多半]+(?:周岁|岁|个|份|名|位|次|口|块|元|年|月|天|周|号|来天)?")
+_NUMBER_WORD = re.compile(r"[0-9零〇一二两三四五六七八九十百千万几多半]+"
+                          r"(?:周岁|岁|个|份|名|位|次|口|块|元|年|月|天|周|号|来天)?")
 def _mark(sentence: str, terms: Sequence[str]) -> str:
     """Wrap every stretch of matched terms in 【】 (overlapping matches merged)."""
     marked = [False] * len(sentence)
