@@ -167,3 +167,9 @@ def test_a_benefit_only_another_city_grants_says_so_and_which_city() -> None:
     assert "liuzhou" in {h.clause.doc for h in result.elsewhere}
     text = render_result(message, result)
     assert "临沂市" in text and "柳州市" in text
+
+
+def test_the_hotline_word_for_the_one_off_grant_finds_it() -> None:
+    """Issue 23: the desk searched 抚慰金 and found nothing; the documents say 一次性救助."""
+    result = search("开封 抚慰金多少")
+    assert result.answered and result.hits[0].clause.id == "kaifeng/3.1.2"
