@@ -13,7 +13,7 @@ message), and declines right (out-of-scope messages that got no clause). Used by
 from __future__ import annotations
 
 import inspect
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +42,10 @@ class SpokenScore:
     out_of_scope_amounts: int = 0
     by_style: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
     misses: list[str] = field(default_factory=list)
+    # the decline decision, measured: why out-of-scope messages were declined, and why
+    # in-scope ones were (wrongly)
+    declines: Counter[str] = field(default_factory=Counter)
+    false_declines: Counter[str] = field(default_factory=Counter)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -52,6 +56,7 @@ class SpokenScore:
             "out_of_scope_amounts": self.out_of_scope_amounts,
             "by_style": {s: {"right": r, "total": t} for s, (r, t) in sorted(self.by_style.items())},
             "misses": self.misses,
+            "declined_by_reason": dict(self.declines), "false_declines_by_reason": dict(self.false_declines),
         }
 
 
@@ -66,12 +71,13 @@ def _everyday(text: str, city: str | None) -> Any:
     return everyday_reply(text, "telegram")
 
 
-def score_message(row: dict[str, Any]) -> tuple[bool, bool, bool]:
-    """(answered with a clause, the first clause is the expected one, an amount was shown)."""
+def score_message(row: dict[str, Any]) -> tuple[bool, bool, bool, str]:
+    """(answered with a clause, the first clause is the expected one, an amount was shown,
+    the decision taken: the search's reason, or the everyday reply's kind)."""
     text, city = str(row["question"]), row.get("jurisdiction")
     everyday = _everyday(text, city)
     if everyday is not None and everyday.search_query is None:
-        return False, False, False
+        return False, False, False, f"everyday:{everyday.kind}"
     result = find_answer(text, city, everyday.search_query if everyday is not None else None)
     # a city whose document leaves the family's situation out says so (and names the cities
     # that cover it): that is a decline, whatever clause cards follow it
@@ -83,20 +89,23 @@ def score_message(row: dict[str, Any]) -> tuple[bool, bool, bool]:
     lead = money_lead(result) if result.answered else None
     amount = bool(lead and (lead.items or lead.elsewhere)) or (
         getattr(result, "reason", "") == "broad" and result.jurisdiction is not None)
-    return answered, right, amount
+    reason = "excluded" if getattr(result, "excluded", False) else str(getattr(result, "reason", ""))
+    return answered, right, amount, reason
 
 
 def score_set(path: Path) -> SpokenScore:
     rows = yaml.safe_load(path.read_text(encoding="utf-8")) or []
     score = SpokenScore()
     for row in rows:
-        answered, right, amount = score_message(row)
+        answered, right, amount, reason = score_message(row)
         style = str(row.get("style") or "unknown")
         score.by_style[style][1] += 1
         if row.get("expect_doc"):
             score.in_scope += 1
             score.top1 += right
             score.false_not_found += not answered
+            if not answered:
+                score.false_declines[reason] += 1
             score.wrong_amounts += amount and not right
             score.by_style[style][0] += right
             if not right:
@@ -104,6 +113,8 @@ def score_set(path: Path) -> SpokenScore:
         else:
             score.out_of_scope += 1
             score.declined += not answered
+            if not answered:
+                score.declines[reason] += 1
             score.wrong_amounts += amount
             score.out_of_scope_amounts += amount
             score.by_style[style][0] += not answered
@@ -116,6 +127,10 @@ def score_all() -> dict[str, SpokenScore]:
     return {name: score_set(path) for name, path in SPOKEN_SETS.items() if path.exists()}
 
 
+def _reasons(counts: Counter[str]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in counts.most_common()) or "none"
+
+
 def render(scores: dict[str, SpokenScore]) -> list[str]:
     lines = []
     for name, s in scores.items():
@@ -124,6 +139,7 @@ def render(scores: dict[str, SpokenScore]) -> list[str]:
                      f"wrong amounts shown {s.wrong_amounts} (out of scope {s.out_of_scope_amounts}), "
                      f"declines right {s.declined}/{s.out_of_scope}")
         lines.append("    by style: " + ", ".join(f"{k} {r}/{t}" for k, (r, t) in sorted(s.by_style.items())))
+        lines.append("    declines by reason: right " + _reasons(s.declines) + "; wrong " + _reasons(s.false_declines))
         if s.misses:
             lines.append("    misses: " + " ".join(s.misses))
     return lines
