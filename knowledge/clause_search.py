@@ -489,7 +489,7 @@ class ClauseIndex:
         answered, reason = self._confident(query, hits)
         if query.broad and scope is not None:
             hits, answered = self._allowance_hits(query, scope), True
-        elif answered and self._unknown_benefit(query, hits[0]):
+        elif answered and not _asks_for_similar(query) and self._unknown_benefit(query, hits[0]):
             answered, reason = False, "unknown_benefit"
         elif answered and scope is not None and not (query.situation and document_excludes(scope, query.situation)) \
                 and self._better_elsewhere(query, hits[0], scope):
@@ -525,14 +525,18 @@ class ClauseIndex:
                 continue
             if _BENEFIT_HEAD.match(norm, end):
                 return True
-        return False
+        # ... or within one word: 护理补贴 asked of a clause that has only 补贴
+        return any(query.focus.intersection(range(s, e)) and _COMPOUND_BENEFIT.fullmatch(norm, s, e)
+                   and norm[s:e] not in _GENERAL_BENEFIT and not _covers(here, norm, s, e) for s, e in query.content)
 
     def _better_elsewhere(self, query: Query, best: Hit, scope: str) -> bool:
         """Is what the question asks plainly another city's benefit? When another document
         covers the question far better than the city's own best clause, the city's clause is
         only loosely related (120 ambulance fees asked of a city that waives none): the
         answer must say this city grants none, and which city does."""
-        if best.coverage >= ELSEWHERE_OWN_BELOW:
+        if best.coverage >= ELSEWHERE_OWN_BELOW or query.places.others:
+            # a message that itself names the other city ("开封给…，我们柳州有没有类似的") is
+            # worded after that city's clause: its own city's nearest clause is the answer
             return False
         _, scored = self._scored(query, None, 8)
         return any(self.clauses[i].doc != scope and score >= MIN_SCORE and coverage >= best.coverage + ELSEWHERE_MARGIN
@@ -642,14 +646,17 @@ class ClauseIndex:
                 here |= {p for s, e in query.content if query.normalized[s:e] in title for p in range(s, e)}
         weight = [query.weight_of(k) for k in range(len(query.content))]
         total = sum(weight)
-        topical = sum(w for (s, e), w in zip(query.content, weight, strict=True) if _mostly(here, s, e))
+        norm = query.normalized
+        topical = sum(w for (s, e), w in zip(query.content, weight, strict=True) if _covers(here, norm, s, e))
         if not topical or not total:
             return 0.0
         incidental = set(query.incidental)
         about_family = sum(
-            w * (INCIDENTAL_CREDIT if (s, e) in incidental and not situation.intersection(range(s, e)) else 1.0)
+            w * (INCIDENTAL_CREDIT if (s, e) in incidental and not stated.issuperset(range(s, e)) else 1.0)
             for (s, e), w in zip(query.content, weight, strict=True)
-            if (situation.intersection(range(s, e)) or (s, e) in incidental) and not _mostly(here, s, e)
+            # a word that is the family's situation (走了, 老两口), not one that only contains a
+            # situation word (家庭 in 家庭医生)
+            if (stated.issuperset(range(s, e)) or (s, e) in incidental) and not _covers(here, norm, s, e)
         )
         return (topical + about_family) / total
 
@@ -685,6 +692,20 @@ def _fitting_first(hits: list[Hit]) -> list[Hit]:
         return hits
     better = next((h for h in hits if h.fits and h.score >= hits[0].score * FIT_PROMOTE), None)
     return hits if better is None else [better, *(h for h in hits if h is not better)]
+
+
+def _asks_for_similar(query: Query) -> bool:
+    """"开封给…，我们柳州有没有类似的": the nearest benefit of the family's own city answers."""
+    return bool(query.places.others) and _SIMILAR.search(query.normalized) is not None
+
+
+def _covers(covered: set[int], norm: str, start: int, end: int) -> bool:
+    """Is this question word covered? A benefit named by what it is for (护理补贴, 意外伤害
+    保险) is covered only when what it is for is: 补贴 alone is any subsidy."""
+    found = _COMPOUND_BENEFIT.fullmatch(norm, start, end)
+    if found:
+        return _mostly(covered, start, found.end(1))
+    return _mostly(covered, start, end)
 
 
 def _mostly(covered: set[int], start: int, end: int) -> bool:
@@ -733,6 +754,9 @@ ELSEWHERE_MARGIN = 0.2
 ELSEWHERE_SCORE_RATIO = 2.5
 # a benefit named by what it is for: 取暖补贴, 交通补助, 意外保险, 物业费, 助学金
 _BENEFIT_HEAD = re.compile(r"补贴|补助|津贴|保险|险|费|金|救助")
+_SIMILAR = re.compile(r"类似|差不多|一样的|这样的|像这样|相似|同样")
+# a benefit word named by what it is for: 护理补贴, 意外伤害保险, 医疗费, 扶助金
+_COMPOUND_BENEFIT = re.compile(r"(.{2,}?)(?:补贴|补助|津贴|保险|费用|费|金|救助)")
 # words that ask after help in general, not after one benefit: "都有哪些政策", "能得到啥照顾"
 _GENERAL_BENEFIT = frozenset({"政策", "帮扶", "扶助", "照顾", "待遇", "优惠", "好处", "福利", "帮助", "补贴", "补助",
                               "救助",
