@@ -631,7 +631,6 @@ class ClauseIndex:
         """
         if not query.content:
             return 0.0
-        situation = {p for t in query.terms if t.term in self.lexicon.situation for p in range(t.start, t.end)}
         # a word inside the family's situation (家庭 in 失独老人) says whose question, not what about
         stated = {p for t in query.terms if t.term in self.lexicon.situation and t.source != "typo"
                   for p in range(t.start, t.end)}  # a typo window is wider than the word it stands for
