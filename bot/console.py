@@ -88,7 +88,7 @@ class ConsoleChat:
             _say(ct.CITY_SET.format(city=documents()[code].name), self.stdout)
             self.set_city(code)
             return
-        reply = everyday_reply(line, "console")
+        reply = everyday_reply(line, "console", self.city)
         if reply is not None:
             _say(reply.text, self.stdout)
             if reply.jurisdiction:

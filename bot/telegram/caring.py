@@ -67,7 +67,8 @@ async def answer_everyday(update: Update, context: ContextTypes.DEFAULT_TYPE, te
     """Send the everyday reply (and remember a named city); the caller shows clauses for
     `search_query` when there is one."""
     message = update.effective_message
-    reply = everyday_reply(text, "telegram")
+    user = await known_user(update, context)
+    reply = everyday_reply(text, "telegram", user.jurisdiction if user else None)
     if reply is None or message is None or update.effective_user is None:
         return None
     if reply.jurisdiction:

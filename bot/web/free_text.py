@@ -66,7 +66,7 @@ def free_text_reply(text: str, city: str | None) -> FreeTextReply:
         log.info("distress message answered (%d since start)", count)  # a counter, never the text
         care = distress_reply(city).splitlines()
         return FreeTextReply("distress", care, jurisdiction=city, calls=hotline_calls(care))
-    everyday = everyday_reply(text, "web")
+    everyday = everyday_reply(text, "web", city)
     lines: list[str] = []
     query = text
     if everyday is not None:
