@@ -18,7 +18,7 @@ from knowledge.catalogue import get_document, load_catalogue
 from knowledge.clause_search import Hit, SearchResult, search
 from knowledge.clauses import clauses_by_id
 from knowledge.facts import Profile
-from knowledge.money_lead import LeadItem, MoneyLead, money_lead
+from knowledge.money_lead import LeadItem, MoneyLead, money_lead, other_place
 from knowledge.places import read_places
 from knowledge.situation import NEGATED_CONDITION
 from knowledge.spoken import standardize
@@ -179,6 +179,11 @@ def place_lines(result: SearchResult) -> list[str]:
         others = "、".join(get_document(c).name for c in places.others)
         return [st.PLACE_NOTE[places.reason].format(cities=cities, city=city, others=others)]
     first = places.mentions[0]
+    elsewhere = other_place(result.query.text)
+    if elsewhere is not None:
+        return [st.OUTSIDE_NOTE.format(place=elsewhere, city=city)]
+    if first.kind == "parent":
+        return [st.PARENT_NOTE.format(place=first.text, district=city_name(places.governing or ""))]
     if first.kind == "county":
         return [st.COUNTY_NOTE.format(place=first.text, city=city)]
     if first.kind == "near":
@@ -222,6 +227,15 @@ def render_result(question: str, result: SearchResult, profile: Profile | None =
     city = get_document(result.jurisdiction).name if result.jurisdiction else None
     header = t.HEADER_CITY.format(question=question, city=city) if city else t.HEADER.format(question=question)
     lines = [header, *place_lines(result)]
+    outside = other_place(result.query.text) if result.jurisdiction is None else None
+    if outside is not None:  # a place we have no document for: say so; other cities only under a heading
+        lines.append(t.LEAD_OTHER_PLACE.format(place=outside, known="、".join(d.name for d in load_catalogue())))
+        shown = result.hits if result.answered else result.elsewhere
+        blocks = ["\n".join(lines)]
+        if shown:
+            blocks.append(t.FOUND_ELSEWHERE)
+            blocks.extend("\n".join(render_hit(rank, hit)) for rank, hit in enumerate(shown, start=1))
+        return "\n\n".join(blocks)
     if result.reason == "broad":  # what the city grants, money first; then its sources
         if result.jurisdiction is None:
             return "\n".join([*lines, *no_city_lines()])

@@ -43,6 +43,9 @@ PLACE_NOTE = {
     "first": "您提到了{cities}。这些待遇跟着户口走，下面先按{city}的文件回答；如果户口在{others}，请告诉我。",
 }
 COUNTY_NOTE = "{place}属于{city}，下面按{city}的文件回答。"
+PARENT_NOTE = ("{place}我们只有{district}的文件。下面按{district}的文件回答；户口在{place}其他区县的，这份文件不适用，"
+               "请问户口所在地的乡镇（街道）卫生健康办公室。")
+OUTSIDE_NOTE = "您提到的{place}，我们没有那里的文件。这些待遇一般按户口所在地办理，下面按{city}的文件回答。"
 NEAR_NOTE = "您写的“{place}”，我按{city}来查；如果不是，请告诉我城市名。"
 
 # --- feelings without a question (dialogs/feelings.py) -----------------------------------

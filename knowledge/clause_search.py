@@ -699,12 +699,13 @@ def _asks_for_similar(query: Query) -> bool:
 
 
 def _covers(covered: set[int], norm: str, start: int, end: int) -> bool:
-    """Is this question word covered? A benefit named by what it is for (护理补贴, 意外伤害
-    保险) is covered only when what it is for is: 补贴 alone is any subsidy."""
+    """Is this question word covered (any of it: a colloquial phrase may cross the words,
+    上门来|看看 by 来看)? A benefit named by what it is for (护理补贴, 意外伤害保险) is covered
+    only when what it is for mostly is: 补贴 alone is any subsidy."""
     found = _COMPOUND_BENEFIT.fullmatch(norm, start, end)
     if found:
         return _mostly(covered, start, found.end(1))
-    return _mostly(covered, start, end)
+    return bool(covered.intersection(range(start, end)))
 
 
 def _mostly(covered: set[int], start: int, end: int) -> bool:

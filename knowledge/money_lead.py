@@ -19,7 +19,7 @@ from knowledge.condition_text import requirement
 from knowledge.eligibility import Trace, assess_rule, evaluate, leaves
 from knowledge.facts import Profile, parse_profile
 from knowledge.key_sentence import asked_period
-from knowledge.places import blank_places, find_places
+from knowledge.places import blank_places, find_places, outside_places
 from knowledge.rules_schema import Rule, RuleSet, Variant, all_rulesets, load_rules
 from knowledge.situation import stated_family_facts
 from knowledge.text_normalize import normalize
@@ -172,6 +172,9 @@ def other_place(question: str) -> str | None:
     its figures must never be answered with one of ours. Our own names are removed first
     (the search replaces them with "|"), so 河南开封 is Kaifeng, 河南 alone is not."""
     norm = normalize(question)
+    for name in outside_places():  # 海陵区: in 泰州, but not 姜堰区
+        if name in norm:
+            return name
     norm = blank_places(norm, find_places(norm))  # our cities, their counties, near misses (开风)
     for doc in load_catalogue():
         norm = norm.replace(doc.code, "|" * len(doc.code))
@@ -201,7 +204,8 @@ def money_lead(result: SearchResult, profile: Profile | None = None) -> MoneyLea
         return None
     question = result.query.text
     place = other_place(question)
-    if place is not None:
+    if place is not None and result.query.places.governing is None:
+        # a place of ours named too (户口在杞县，住在郑州) governs: the other is where they live
         return MoneyLead("", other_place=place)
     if result.jurisdiction is None:  # no city: one city's figure is not the answer
         return None

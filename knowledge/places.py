@@ -33,7 +33,9 @@ class PlaceMention:
     start: int
     end: int
     text: str
-    kind: str  # "city" (a name of the jurisdiction), "county" (a unit inside it), "near" (typed one sound off)
+    # "city" (a name of the jurisdiction), "county" (a unit inside it), "near" (typed one sound
+    # off), "parent" (the city a district belongs to: 泰州 for 姜堰区, which may mean another district)
+    kind: str
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ def _gazetteer() -> tuple[tuple[str, str, str], ...]:
     for code, entry in data.items():
         for name in [*(entry.get("names") or []), *(entry.get("former") or [])]:
             rows.append((str(name), str(code), "county"))
+        rows.extend((str(name), str(code), "parent") for name in entry.get("parent") or [])
     return tuple(sorted(set(rows), key=lambda r: (-len(r[0]), r[0])))
 
 
@@ -110,6 +113,15 @@ def _near_chars() -> frozenset[str]:
 def find_places(norm: str) -> list[PlaceMention]:
     """Every mention of one of the five jurisdictions in a normalised message, in order."""
     taken = [False] * len(norm)
+    for name in outside_places():  # 泰州市海陵区 is 海陵区, not 泰州 read as 姜堰
+        start = norm.find(name)
+        while start >= 0:
+            taken[start:start + len(name)] = [True] * len(name)
+            k = start - 1
+            while k >= 0 and norm[k] in "市州泰" and not taken[k]:  # the 泰州市 in front of it
+                taken[k] = True
+                k -= 1
+            start = norm.find(name, start + 1)
     found: list[PlaceMention] = []
     by_pair = _gazetteer_by_pair()
     present = {norm[k:k + 2] for k in range(len(norm) - 1)}
@@ -171,6 +183,14 @@ def read_places(norm: str) -> PlaceReading:
     else:
         chosen = min(codes, key=lambda c: firsts[c].start)
     return PlaceReading(mentions, chosen, reason, tuple(c for c in codes if c != chosen))
+
+
+@cache
+def outside_places() -> tuple[str, ...]:
+    """Places inside a city we cover only in part (泰州's other districts): never ours."""
+    data = yaml.safe_load(resources.files("knowledge").joinpath("places.yaml").read_text(encoding="utf-8")) or {}
+    names = [str(n) for entry in data.values() for n in entry.get("outside") or []]
+    return tuple(sorted(names, key=len, reverse=True))
 
 
 def blank_places(norm: str, mentions: tuple[PlaceMention, ...] | list[PlaceMention]) -> str:
