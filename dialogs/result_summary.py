@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from dialogs import check_templates as t
+from dialogs import spoken_templates as st
 from dialogs.eligibility_text import _money, amount_text, bare_title, note_parts, render_outcome, stated_date
 from knowledge.eligibility import Assessment, Outcome
 
@@ -147,7 +148,7 @@ def build_view(assessment: Assessment) -> ResultView:
         lines.append(t.SUMMARY_KEY_SERVICES.format(items="；".join(services)))
     settle = _settling_fact(unknown)
     if settle:
-        lines.append(t.SUMMARY_SETTLE.format(fact=t.MISSING_LABELS[settle[0]], n=settle[1]))
+        lines.append(t.SUMMARY_SETTLE.format(fact=missing_label(settle[0], assessment), n=settle[1]))
     if not eligible and not unknown:
         lines.append(t.SUMMARY_EMPTY)
     counts = [template.format(n=len(items)) for template, items in (
@@ -166,7 +167,7 @@ def build_view(assessment: Assessment) -> ResultView:
             sections.append(_topic_section(key, members, date, child))
     if unknown:
         sections.append(Section("open", t.OPEN_HEADING.format(n=len(unknown)), len(unknown),
-                                _open_text(unknown, date, child)))
+                                _open_text(unknown, date, child, assessment)))
     if not_applicable:
         heading = t.NOT_HEADING.format(n=len(not_applicable))
         text = "\n\n".join([heading, *(_block(n, o, date, with_reasons=True)
@@ -206,7 +207,18 @@ def _key_services(eligible: list[Outcome]) -> list[str]:
     return picked
 
 
-def _open_text(unknown: list[Outcome], date: str, child: str | None = None) -> str:
+def missing_label(fact: str, assessment: Assessment) -> str:
+    """What is still to be settled, in words. A parent on their own is never told that the
+    other parent's age is missing (she may have died): the document's condition is named,
+    and the office is who settles it."""
+    alone = assessment.profile.value("household")
+    if alone in ("mother", "father") and fact.endswith("_age") and fact != f"{alone}_age":
+        return st.ABSENT_PARENT_CONDITION[fact]
+    return t.MISSING_LABELS.get(fact, fact)
+
+
+def _open_text(unknown: list[Outcome], date: str, child: str | None = None,
+               assessment: Assessment | None = None) -> str:
     """Open items grouped by the first fact that would settle them (not the same lines
     repeated under every item)."""
     counts = Counter(f for o in unknown for f in o.missing)
@@ -216,7 +228,8 @@ def _open_text(unknown: list[Outcome], date: str, child: str | None = None) -> s
     parts = [t.OPEN_HEADING.format(n=len(unknown)), t.OPEN_HINT]
     n = 0
     for fact, members in groups.items():
-        block = [t.OPEN_BY_FACT.format(fact=t.MISSING_LABELS.get(fact, fact))]
+        label = missing_label(fact, assessment) if assessment is not None else t.MISSING_LABELS.get(fact, fact)
+        block = [t.OPEN_BY_FACT.format(fact=label)]
         for o in members:
             n += 1
             lines = render_outcome(n, o, date, with_reasons=False, child=child)

@@ -48,6 +48,14 @@ PARENT_NOTE = ("{place}我们只有{district}的文件。下面按{district}的�
 OUTSIDE_NOTE = "您提到的{place}，我们没有那里的文件。这些待遇一般按户口所在地办理，下面按{city}的文件回答。"
 NEAR_NOTE = "您写的“{place}”，我按{city}来查；如果不是，请告诉我城市名。"
 
+# --- a parent on their own: the other parent's age is the document's condition, never asked
+ABSENT_PARENT_CONDITION = {
+    "mother_age": ("文件写的孩子妈妈（女方）年龄条件在您家怎么算"
+                   "（孩子妈妈不在了或不在一起的，文件没有写明，请向乡镇（街道）计生办确认）"),
+    "father_age": ("文件写的孩子爸爸（男方）年龄条件在您家怎么算"
+                   "（孩子爸爸不在了或不在一起的，文件没有写明，请向乡镇（街道）计生办确认）"),
+}
+
 # --- feelings without a question (dialogs/feelings.py) -----------------------------------
 FEELING_WORDS = {
     "missing": "想孩子的心，谁也替不了。您愿意的话，可以跟我说说孩子，我听着。",

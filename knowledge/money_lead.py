@@ -93,7 +93,9 @@ def _rule_items(rule: Rule, profile: Profile) -> list[LeadItem]:
     assert rule.amount is not None
     status = _child_status(rule)
     if rule.amount.value is not None:
-        return [LeadItem(rule, rule.amount.value, status)]
+        # a sum paid only in a stated case says the case (入住统规统建单体四层及以上楼房：5,000元):
+        # it is not the family's general entitlement
+        return [LeadItem(rule, rule.amount.value, status, rule.provisos[-1] if rule.provisos else None)]
     return [LeadItem(rule, variant.value, status, variant.label or _when_label(variant))
             for variant in _variants(rule, profile)]
 

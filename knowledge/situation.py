@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from knowledge.spoken import standardize
 from knowledge.text_normalize import normalize
 
 GRADES = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
@@ -234,7 +235,9 @@ def document_pattern(name: str, value: str) -> re.Pattern[str]:
 # "no later child" condition the question itself already rules out (issue 12).
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _NUMBER = r"(\d{2,3}|[一二三四五六七八九]?十[一二三四五六七八九]?|一百[零一二三四五六七八九十]*)"
-_BOTH_WORDS = r"我们俩|我俩|咱俩|我们两个|我们两口子|两口子|夫妻俩|老两口|我们夫妻|我们都|我们"
+# "…两口子在农村，都五十五了": a clause that opens with 都 and an age speaks of both
+_BOTH_WORDS = (r"我们俩|我俩|咱俩|我们两个|我们两口子|两口子|夫妻俩|老两口|我们夫妻|我们都|我们"
+               r"|(?<=[,，。])都(?=[一二三四五六七八九\d])")
 _PARTNER_WORDS = r"老伴|爱人|老公|丈夫|老婆|妻子|媳妇|孩子他爸|孩子他妈|孩子爸|孩子妈|他爸|他妈"
 _SELF_WORDS = r"我"
 _AGE_FILLER = r"(?:都|也|才|只有|今年|已经|现在|是|刚|快|有|满|都已)*"
@@ -273,7 +276,7 @@ def stated_family_facts(question: str) -> list[tuple[str, dict[str, object]]]:
 
     "我才45岁" does not say whether the speaker is the mother or the father, so both
     readings are returned and the caller must hold a sum back only where a reading fails."""
-    norm = normalize(question)
+    norm = standardize(normalize(question))  # 额们俩, 俺俩: dialect says who, too
     common: dict[str, object] = {}
     if _LATER_CHILD_DENIED.search(norm):
         common["later_child"] = False
@@ -290,7 +293,7 @@ def stated_family_facts(question: str) -> list[tuple[str, dict[str, object]]]:
     for reading in readings:
         facts = dict(common)
         for word, age in ages:
-            if re.fullmatch(_BOTH_WORDS, word):
+            if re.fullmatch(_BOTH_WORDS, word) or word == "都":
                 facts["mother_age"] = facts["father_age"] = age
             elif word == "我":
                 facts[f"{reading}_age"] = age
