@@ -64,7 +64,8 @@ def test_an_admin_signs_in_by_link_and_imports_a_csv(console_server: tuple[str, 
         page: Any = chromium.new_context(viewport=DESK, locale="zh-CN").new_page()
         page.goto(base + link)
         page.get_by_role("button", name=w.CONSOLE_LINK_BUTTON).click()
-        assert page.url == base + "/console" and w.CONSOLE_NO_FAMILIES in page.content()
+        page.wait_for_url(base + "/console")
+        page.get_by_text(w.CONSOLE_NO_FAMILIES).wait_for()  # the page after the redirect, fully loaded
         page.get_by_role("link", name=w.CONSOLE_IMPORT_TITLE).click()
         page.set_input_files("input[type=file]", str(tmp_path / "bad.csv"))
         page.get_by_role("button", name=w.CONSOLE_IMPORT_BUTTON).click()
