@@ -58,7 +58,9 @@ def help_query(kind: str, code: str) -> str:
 
 WITH_HOTLINE = {"missing", "sleepless", "sad", "lonely"}
 # the message also asks something: the feeling gets one line, the question its answer
-_ASKS = re.compile(r"[?？]|吗|多少|怎么|能不能|可不可以|是不是|有没有|给不给|要不要|还能|什么时候|哪里|找谁|咋|啥")
+# ("往后可咋整 / 怎么办" is the feeling's own cry, not a question to search)
+_ASKS = re.compile(r"[?？]|吗|多少|怎么(?!办|过)|能不能|可不可以|是不是|有没有|给不给|要不要|还能|什么时候|哪里|找谁"
+                   r"|咋(?!整|办)|啥")
 
 
 @dataclass(frozen=True)
