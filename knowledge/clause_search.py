@@ -208,6 +208,10 @@ class ClauseIndex:
         self._expansions: dict[str, tuple[str, ...]] = {}
         self._probabilities: dict[str, float] = {}
         self.titles = {d.code: normalize(d.title) for d in load_catalogue()}
+        # clauses about the government's own work (guiding ideas, targets, leadership, funds,
+        # publicity): rarely what a family asks, often what a story's many words match
+        self.organisational = frozenset(i for i, c in enumerate(self.clauses)
+                                        if c.title and _ORGANISATIONAL.search(c.title))
         self.aspect_clauses = {aspect: frozenset(i for i, c in enumerate(self.clauses) if states(aspect, c.text))
                                for aspect in ASPECTS}
         self._aliases = sorted(
@@ -601,8 +605,10 @@ class ClauseIndex:
         # clause that answers every part beats one that repeats a single word often.
         leading = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[: max(top, 1) + RERANK_POOL]
         scored = [(i, score, self._coverage(query, self._present(query, i), i)) for i, score in leading]
+        about_work = _ABOUT_THE_WORK.search(query.normalized) is not None
         scored.sort(key=lambda x: -x[1] * (1 - COVERAGE_WEIGHT + COVERAGE_WEIGHT * x[2])
                     * self._amount_bonus(query, x[0])
+                    * (ORGANISATIONAL_FACTOR if x[0] in self.organisational and not about_work else 1.0)
                     * (1 + GRANTED_BONUS if self.clauses[x[0]].id in granted else 1.0))
         return weights, scored[: max(top, 1)]
 
@@ -755,6 +761,11 @@ ELSEWHERE_SCORE_RATIO = 2.5
 # a benefit named by what it is for: 取暖补贴, 交通补助, 意外保险, 物业费, 助学金
 _BENEFIT_HEAD = re.compile(r"补贴|补助|津贴|保险|险|费|金|救助")
 _SIMILAR = re.compile(r"类似|差不多|一样的|这样的|像这样|相似|同样")
+# Clauses about the government's own work rank below a clause about a benefit unless the
+# question asks about that work (谁负责, 经费, 宣传, 考核).
+ORGANISATIONAL_FACTOR = 0.75
+_ORGANISATIONAL = re.compile(r"指导思想|工作目标|原则|意义|组织领导|加强领导|统筹|宣传|经费|考核|督查|重点任务|信息系统|全社会力量")
+_ABOUT_THE_WORK = re.compile(r"领导|负责|部门|经费|资金|宣传|考核|督查|目标|原则|意义|思想|信息系统|谁管|哪个单位|考评")
 # a benefit word named by what it is for: 护理补贴, 意外伤害保险, 医疗费, 扶助金
 _COMPOUND_BENEFIT = re.compile(r"(.{2,}?)(?:补贴|补助|津贴|保险|费用|费|金|救助)")
 # words that ask after help in general, not after one benefit: "都有哪些政策", "能得到啥照顾"
