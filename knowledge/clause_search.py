@@ -764,7 +764,8 @@ _SIMILAR = re.compile(r"类似|差不多|一样的|这样的|像这样|相似|�
 # Clauses about the government's own work rank below a clause about a benefit unless the
 # question asks about that work (谁负责, 经费, 宣传, 考核).
 ORGANISATIONAL_FACTOR = 0.75
-_ORGANISATIONAL = re.compile(r"指导思想|工作目标|原则|意义|组织领导|加强领导|统筹|宣传|经费|考核|督查|重点任务|信息系统|全社会力量")
+_ORGANISATIONAL = re.compile(r"指导思想|工作目标|原则|意义|组织领导|加强领导|统筹|宣传|经费|考核|督查|重点任务"
+                             r"|信息系统|全社会力量")
 _ABOUT_THE_WORK = re.compile(r"领导|负责|部门|经费|资金|宣传|考核|督查|目标|原则|意义|思想|信息系统|谁管|哪个单位|考评")
 # a benefit word named by what it is for: 护理补贴, 意外伤害保险, 医疗费, 扶助金
 _COMPOUND_BENEFIT = re.compile(r"(.{2,}?)(?:补贴|补助|津贴|保险|费用|费|金|救助)")

@@ -173,3 +173,43 @@ def test_the_hotline_word_for_the_one_off_grant_finds_it() -> None:
     """Issue 23: the desk searched 抚慰金 and found nothing; the documents say 一次性救助."""
     result = search("开封 抚慰金多少")
     assert result.answered and result.hits[0].clause.id == "kaifeng/3.1.2"
+
+
+def test_taizhou_alone_is_read_as_jiangyan_and_says_the_draft_covers_jiangyan_only() -> None:
+    text = render_result("泰州的，孩子没了，能享受什么", find_answer("泰州的，孩子没了，能享受什么", None))
+    assert "（泰州市姜堰区）" in text.splitlines()[0] and "只有姜堰区的文件" in text
+    outside = find_answer("我们家是泰州市海陵区的，孩子没了，每月多少钱", None)
+    shown = render_result("我们家是泰州市海陵区的，孩子没了，每月多少钱", outside)
+    assert outside.jurisdiction is None and "海陵区不在我们收录的地方" in shown
+
+
+def test_a_county_of_ours_governs_over_where_the_family_now_lives() -> None:
+    message = "俺跟老伴户口在开封杞县，现在在郑州跟闺女住，儿子没了，每月的钱还能领不"
+    result = find_answer(message, None)
+    text = render_result(message, result)
+    assert result.jurisdiction == "kaifeng" and "1,430元" in text
+    assert "郑州不在我们收录的地方" not in text and "按开封市的文件回答" in text
+
+
+def test_an_age_said_in_dialect_rules_out_a_sum_for_those_sixty_and_over() -> None:
+    message = "额们两口子在安康农村，都五十五了，娃没了，现在每月有钱没"
+    lead = "\n".join(answer_lead(find_answer(message, None)))
+    assert "领不到" in lead and "55岁" in lead
+
+
+def test_a_sum_paid_only_in_one_case_names_the_case() -> None:
+    lead = "\n".join(answer_lead(find_answer("安康搬迁建房补助多少", None)))
+    assert "四层及以上楼房：一次性5,000元" in lead
+
+
+def test_cantonese_reaches_the_city_and_the_money() -> None:
+    message = "我哋两公婆喺柳江区，个女十年前冇咗，每个月有几多钱"
+    text = render_result(message, find_answer(message, None))
+    assert "柳江区属于柳州市" in text and "650元" in text and "600元" not in text.split("\n\n")[0]
+
+
+def test_a_cry_of_what_now_is_a_feeling_not_a_question() -> None:
+    reply = everyday_reply("我老伴走了，孩子也没了，我自己一个人在柳州这嘎达，往后可咋整啊")
+    assert reply is not None and reply.kind == "feelings" and "12356" in reply.text
+    result = find_answer("我老伴走了，孩子也没了，我自己一个人在柳州这嘎达，往后可咋整啊", None, reply.search_query)
+    assert result.jurisdiction == "liuzhou" and "心理" in result.hits[0].clause.text
