@@ -124,6 +124,8 @@ class ColdStart:
     median_s: float | None = None
     max_s: float | None = None
     error: str | None = None
+    peer_runs_s: list[float] = field(default_factory=list)
+    peer_median_s: float | None = None
 
 
 def run_cli_once() -> float:
@@ -144,6 +146,38 @@ def run_cli_once() -> float:
     return elapsed
 
 
+# The peer's cold start, in the same run: a process that loads jieba's own dictionary, the
+# same clauses, builds BM25Okapi over them and answers the same question. Machines differ
+# several-fold; the engine's cold start is read as a ratio to this.
+PEER_COLD_START = (
+    "import jieba, logging; jieba.setLogLevel(logging.WARNING)\n"
+    "from rank_bm25 import BM25Okapi\n"
+    "from knowledge.clauses import load_clauses\n"
+    "clauses = [c for c in load_clauses() if c.answerable]\n"
+    "bm25 = BM25Okapi([jieba.lcut(c.text) for c in clauses])\n"
+    "scores = bm25.get_scores(jieba.lcut('特别扶助金每月多少'))\n"
+    "print(clauses[max(range(len(clauses)), key=scores.__getitem__)].id)\n"
+)
+
+
+def _timed_process(args: Sequence[str]) -> float:
+    start = time.perf_counter_ns()
+    proc = subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=COLD_START_TIMEOUT_S, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError((proc.stderr.strip() or "no output").splitlines()[-1])
+    return ms_since(start) / 1000
+
+
+def measure_peer_cold_start() -> list[float]:
+    """One warm-up (jieba writes its cache), then COLD_START_RUNS runs of the peer."""
+    try:
+        _timed_process(["-c", PEER_COLD_START])
+        return [_timed_process(["-c", PEER_COLD_START]) for _ in range(COLD_START_RUNS)]
+    except (RuntimeError, OSError, subprocess.TimeoutExpired):
+        return []
+
+
 def measure_cold_start() -> ColdStart:
     """One excluded warm-up run (writes jieba's on-disk cache), then COLD_START_RUNS timed runs."""
     result = ColdStart(command=" ".join(["python", *COLD_START_ARGS]))
@@ -155,6 +189,8 @@ def measure_cold_start() -> ColdStart:
         return result
     result.median_s = statistics.median(result.runs_s)
     result.max_s = max(result.runs_s)
+    result.peer_runs_s = measure_peer_cold_start()
+    result.peer_median_s = statistics.median(result.peer_runs_s) if result.peer_runs_s else None
     return result
 
 
@@ -420,6 +456,10 @@ def render(report: dict[str, Any]) -> str:
             f"   median {cold['median_s']:.3f} s, max {cold['max_s']:.3f} s over "
             f"{len(cold['runs_s'])} runs after 1 warm-up ({runs})"
         )
+        if cold["peer_median_s"]:
+            ratio = cold["median_s"] / cold["peer_median_s"]
+            lines.append("   peer (jieba's own dictionary + BM25Okapi over the same clauses, one question) "
+                         f"in this run: median {cold['peer_median_s']:.3f} s; engine = {ratio:.2f}x")
     lines += [
         f"2. tokenizer load (first tokenizer() call, includes the lexicon): {build['tokenizer_load_ms']:.1f} ms",
         f"   clause load (first load_clauses(): cleaning + segmentation): {build['clause_load_ms']:.1f} ms",
