@@ -258,11 +258,16 @@ def render_result(question: str, result: SearchResult, profile: Profile | None =
         lines.append(t.EMPTY_QUESTION)
         return "\n".join(lines)
     lines.extend(document_lines(result))
-    lines.append(t.NOT_FOUND_IN_CITY.format(city=city) if city else t.NOT_FOUND)
+    if result.reason in ("unknown_benefit", "not_in_city") and city:
+        lines.append(st.CITY_GRANTS_NONE.format(city=city))  # an answer, not a failure to understand
+    else:
+        lines.append(t.NOT_FOUND_IN_CITY.format(city=city) if city else t.NOT_FOUND)
     if result.elsewhere:
         lines.append(t.FOUND_ELSEWHERE)
         for rank, hit in enumerate(result.elsewhere, start=1):
             lines.extend(render_hit(rank, hit))
+    elif result.reason == "unknown_benefit":
+        lines.append(st.NOBODY_GRANTS)
     else:
         lines.append(t.SUGGEST)
     return "\n".join(lines)

@@ -46,6 +46,9 @@ COUNTY_NOTE = "{place}属于{city}，下面按{city}的文件回答。"
 PARENT_NOTE = ("{place}我们只有{district}的文件。下面按{district}的文件回答；户口在{place}其他区县的，这份文件不适用，"
                "请问户口所在地的乡镇（街道）卫生健康办公室。")
 OUTSIDE_NOTE = "您提到的{place}，我们没有那里的文件。这些待遇一般按户口所在地办理，下面按{city}的文件回答。"
+CITY_GRANTS_NONE = "{city}的文件里没有写您问的这一项。"
+NOBODY_GRANTS = ("我们收录的五个地方的文件里都没有这一项。具体有没有别的政策，"
+                 "可以问户口所在地的乡镇（街道）卫生健康办公室（计生办）。")
 NEAR_NOTE = "您写的“{place}”，我按{city}来查；如果不是，请告诉我城市名。"
 
 # --- a parent on their own: the other parent's age is the document's condition, never asked
