@@ -59,12 +59,13 @@ def answer_blocks(text: str) -> list[list[str]]:
     return [b for b in blocks if b]
 
 
-def free_text_reply(text: str, city: str | None) -> FreeTextReply:
-    """The reply to one typed message; `city` is the one chosen on the page (if any)."""
+def free_text_reply(text: str, city: str | None, nth_distress: int = 1) -> FreeTextReply:
+    """The reply to one typed message; `city` is the one chosen on the page (if any);
+    `nth_distress` is which despairing message of this page's conversation this would be."""
     if is_distress(text):
         count = DISTRESS_COUNTER.record()
         log.info("distress message answered (%d since start)", count)  # a counter, never the text
-        care = distress_reply(city).splitlines()
+        care = distress_reply(city, nth_distress).splitlines()
         return FreeTextReply("distress", care, jurisdiction=city, calls=hotline_calls(care))
     everyday = everyday_reply(text, "web", city)
     lines: list[str] = []

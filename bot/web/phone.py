@@ -44,7 +44,9 @@ class ask_page(HTTPEndpoint):  # a class: the route in app.py then takes GET and
     async def post(self, request: Request) -> Response:
         form = await request.form(max_files=0, max_fields=8)
         question = str(form.get("q", "")).strip()[:MAX_QUESTION]
-        return _ask_response(request, question, _city(str(form.get("city", ""))))
+        care = request.app.state.signer.verify(str(form.get("care", ""))) or {}
+        earlier = care.get("distress", 0) if isinstance(care.get("distress", 0), int) else 0
+        return _ask_response(request, question, _city(str(form.get("city", ""))), earlier)
 
 
 def _city(value: str) -> str | None:
@@ -54,10 +56,14 @@ def _city(value: str) -> str | None:
         return None
 
 
-def _ask_response(request: Request, question: str, jurisdiction: str | None) -> Response:
-    reply = free_text_reply(question, jurisdiction) if question else None
+def _ask_response(request: Request, question: str, jurisdiction: str | None, earlier: int = 0) -> Response:
+    """`earlier`: despairing messages this page has already answered (a count carried in the
+    page itself, signed; never the words): a second one gets the shorter, warmer reply."""
+    reply = free_text_reply(question, jurisdiction, earlier + 1) if question else None
+    seen = earlier + (1 if reply is not None and reply.kind == "distress" else 0)
+    care = request.app.state.signer.sign({"distress": seen}) if seen else ""
     return request.app.state.templates.TemplateResponse(
-        request, "ask.html", {"w": w, "question": question, "cities": _cities(), "reply": reply,
+        request, "ask.html", {"w": w, "question": question, "cities": _cities(), "reply": reply, "care": care,
                               "city": reply.jurisdiction if reply else jurisdiction}, headers=NO_STORE)
 
 
