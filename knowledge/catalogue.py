@@ -13,8 +13,9 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
+
+from knowledge.yaml_data import load_yaml
 
 Status = Literal["in_force", "draft"]
 
@@ -82,7 +83,7 @@ def _read_source(filename: str) -> str:
 def load_catalogue() -> tuple[Document, ...]:
     """Load and validate catalogue.yaml; a broken entry fails loudly."""
     text = resources.files("knowledge").joinpath("catalogue.yaml").read_text(encoding="utf-8")
-    docs = TypeAdapter(tuple[Document, ...]).validate_python(yaml.safe_load(text))
+    docs = TypeAdapter(tuple[Document, ...]).validate_python(load_yaml(text))
     codes = [d.code for d in docs]
     if len(set(codes)) != len(codes):
         raise ValueError(f"catalogue.yaml: duplicate document codes in {codes}")

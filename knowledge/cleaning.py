@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-import yaml
+from knowledge.yaml_data import load_yaml
 
 # Layout artefacts: Word's bookmark tag and superscript footnote marks.
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
@@ -92,7 +92,7 @@ def continues(paragraph: str) -> bool:
 @cache
 def load_errata() -> tuple[Erratum, ...]:
     text = resources.files("knowledge").joinpath("errata.yaml").read_text(encoding="utf-8")
-    return tuple(Erratum(**row) for row in yaml.safe_load(text) or [])
+    return tuple(Erratum(**row) for row in load_yaml(text) or [])
 
 
 def clean_document(doc: str, raw: str) -> CleanedDocument:

@@ -14,9 +14,9 @@ from functools import cache
 from importlib import resources
 
 import jieba
-import yaml
 
 from knowledge.text_normalize import normalize
+from knowledge.yaml_data import load_yaml
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -65,12 +65,12 @@ def load_lexicon() -> Lexicon:
     terms = tuple(ln.split()[0] for ln in _lines("domain_terms.txt"))
     stopwords = frozenset(w for ln in _lines("stopwords.txt") for w in ln.split())
     expansions: dict[str, list[str]] = defaultdict(list)
-    for canonical, phrases in (yaml.safe_load(_read("synonyms.yaml")) or {}).items():
+    for canonical, phrases in (load_yaml(_read("synonyms.yaml")) or {}).items():
         for phrase in phrases:
             key = normalize(str(phrase))
             if str(canonical) not in expansions[key]:
                 expansions[key].append(str(canonical))
-    for group in yaml.safe_load(_read("equivalents.yaml")) or []:
+    for group in load_yaml(_read("equivalents.yaml")) or []:
         members = [str(m) for m in group]
         for member in members:
             key = normalize(member)

@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-import yaml
-
 from knowledge.catalogue import load_catalogue
 from knowledge.lexicon import load_lexicon, tokenizer
+from knowledge.yaml_data import load_yaml
 
 # a near-miss spelling is taken for a city only if the general dictionary does not know it
 # as a word at least this frequent (开风, 临宜, 柳洲 are no words; 开放 is not a homophone)
@@ -67,7 +66,7 @@ def _gazetteer() -> tuple[tuple[str, str, str], ...]:
     rows: list[tuple[str, str, str]] = []
     for doc in load_catalogue():
         rows.extend((a, doc.code, "city") for a in (*doc.aliases, doc.name) if len(a) > 1)
-    data = yaml.safe_load(resources.files("knowledge").joinpath("places.yaml").read_text(encoding="utf-8")) or {}
+    data = load_yaml(resources.files("knowledge").joinpath("places.yaml").read_text(encoding="utf-8")) or {}
     for code, entry in data.items():
         for name in [*(entry.get("names") or []), *(entry.get("former") or [])]:
             rows.append((str(name), str(code), "county"))
@@ -188,7 +187,7 @@ def read_places(norm: str) -> PlaceReading:
 @cache
 def outside_places() -> tuple[str, ...]:
     """Places inside a city we cover only in part (泰州's other districts): never ours."""
-    data = yaml.safe_load(resources.files("knowledge").joinpath("places.yaml").read_text(encoding="utf-8")) or {}
+    data = load_yaml(resources.files("knowledge").joinpath("places.yaml").read_text(encoding="utf-8")) or {}
     names = [str(n) for entry in data.values() for n in entry.get("outside") or []]
     return tuple(sorted(names, key=len, reverse=True))
 

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from knowledge.catalogue import load_catalogue
 from knowledge.clauses import clauses_by_id
 from knowledge.facts import FACTS
+from knowledge.yaml_data import compose_yaml, load_yaml
 
 Category = Literal[
     "cash", "medical", "elderly_care", "social_assistance", "housing", "reproduction", "adoption",
@@ -284,8 +285,8 @@ def _cross_checks(ruleset: RuleSet, expected_code: str) -> list[tuple[tuple[Any,
 def parse_rules(text: str, filename: str, code: str) -> RuleSet:
     """Validate one rules file; any problem raises RuleFileError naming file and line."""
     try:
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
+        root = compose_yaml(text)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 0

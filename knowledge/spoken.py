@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-import yaml
+from knowledge.yaml_data import load_yaml
 
 
 class DialectTableError(ValueError):
@@ -24,7 +24,7 @@ class DialectTableError(ValueError):
 
 @cache
 def _dialect() -> tuple[re.Pattern[str], dict[str, str], tuple[tuple[re.Pattern[str], str], ...]]:
-    data = yaml.safe_load(resources.files("knowledge").joinpath("lexicon", "dialect.yaml").read_text("utf-8")) or {}
+    data = load_yaml(resources.files("knowledge").joinpath("lexicon", "dialect.yaml").read_text("utf-8")) or {}
     plain: dict[str, str] = {}
     guarded: list[tuple[re.Pattern[str], str]] = []
     for standard, forms in data.items():
