@@ -183,6 +183,7 @@ class ClauseIndex:
         self.tk = tokenizer()
         by_id = {c.id: c for c in clauses}
         self.clauses = [c for c in by_id.values() if c.answerable]
+        self.position = {c.id: i for i, c in enumerate(self.clauses)}  # clause id -> index
         self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
         self.lengths: list[int] = []
         self.token_sets: list[frozenset[str]] = []
@@ -214,10 +215,6 @@ class ClauseIndex:
                                         if c.title and _ORGANISATIONAL.search(c.title))
         self.aspect_clauses = {aspect: frozenset(i for i, c in enumerate(self.clauses) if states(aspect, c.text))
                                for aspect in ASPECTS}
-        self._aliases = sorted(
-            ((normalize(a), d.code) for d in load_catalogue() for a in (*d.aliases, d.name) if len(a) > 1),
-            key=lambda x: -len(x[0]),
-        )
 
     # -- indexing -------------------------------------------------------------------
     def _index_tokens(self, text: str) -> list[str]:
@@ -266,7 +263,7 @@ class ClauseIndex:
         wants_amount = _AMOUNT_ASKED.search(norm) is not None
         incidental = self._incidental_spans(norm, content)
         no_topic, weights = self._content_weights(norm, content, terms, focus)
-        terms = self._focus_terms(terms, focus, content, weights)
+        terms = self._focus_terms(terms, focus, weights)
         aspects = tuple(asked_aspects(norm))
         broad = no_topic and not aspects and _BENEFITS_ASKED.search(norm) is not None
         return Query(question, norm, tuple(mentioned), tuple(content), tuple(terms), read_question(spoken),
@@ -307,8 +304,7 @@ class ClauseIndex:
             for asked, in_docs, story, _ in rows
         )
 
-    def _focus_terms(self, terms: list[QueryTerm], focus: frozenset[int], content: Sequence[tuple[int, int]],
-                     weights: Sequence[float]) -> list[QueryTerm]:
+    def _focus_terms(self, terms: list[QueryTerm], focus: frozenset[int], weights: Sequence[float]) -> list[QueryTerm]:
         """Search terms from the story count less than the asking sentences' own, unless the
         story is the question (every topic word counts fully)."""
         if not any(w in (0.0, NARRATIVE_WEIGHT) for w in weights):
@@ -519,7 +515,7 @@ class ClauseIndex:
     def _unknown_benefit(self, query: Query, best: Hit) -> bool:
         """Does the question ask for a benefit the best clause does not name? "取暖补贴":
         the word that says which subsidy (取暖) must be the clause's own, not only 补贴."""
-        here = {p for t in self._present(query, self.clauses.index(best.clause)) for p in range(t.start, t.end)}
+        here = {p for t in self._present(query, self.position[best.clause.id]) for p in range(t.start, t.end)}
         situation = {p for t in query.terms if t.term in self.lexicon.situation for p in range(t.start, t.end)}
         norm = query.normalized
         for start, end in query.content:
@@ -555,10 +551,9 @@ class ClauseIndex:
         rules = [r for r in load_rules(scope).rules if "monthly_allowance" in r.compare]
         rules.sort(key=lambda r: 0 if child is None or any(
             leaf.get("child_status") in (child, None) for leaf in leaves(r.conditions)) else 1)
-        position = {c.id: i for i, c in enumerate(self.clauses)}
-        ids = list(dict.fromkeys(r.citation.clause for r in rules if r.citation.clause in position))
+        ids = list(dict.fromkeys(r.citation.clause for r in rules if r.citation.clause in self.position))
         weights = {t.term: t.weight for t in query.terms}
-        return [self._hit(query, position[cid], MIN_SCORE, 1.0, weights) for cid in ids[:2]]
+        return [self._hit(query, self.position[cid], MIN_SCORE, 1.0, weights) for cid in ids[:2]]
 
     def _fitting_elsewhere(self, query: Query, scope: str) -> list[Hit]:
         """The other cities whose documents do state something for this situation."""

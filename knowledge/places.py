@@ -61,13 +61,18 @@ _OTHER_BEFORE = re.compile(r"(?:听说|人家|别人|别的地方|那边|像|比
 
 
 @cache
+def _places_data() -> dict[str, dict[str, list[str]]]:
+    """knowledge/places.yaml, read once."""
+    return load_yaml(resources.files("knowledge").joinpath("places.yaml").read_text(encoding="utf-8")) or {}
+
+
+@cache
 def _gazetteer() -> tuple[tuple[str, str, str], ...]:
     """(name, code, kind), longest name first, so 兰考县 is taken before 兰考."""
     rows: list[tuple[str, str, str]] = []
     for doc in load_catalogue():
         rows.extend((a, doc.code, "city") for a in (*doc.aliases, doc.name) if len(a) > 1)
-    data = load_yaml(resources.files("knowledge").joinpath("places.yaml").read_text(encoding="utf-8")) or {}
-    for code, entry in data.items():
+    for code, entry in _places_data().items():
         for name in [*(entry.get("names") or []), *(entry.get("former") or [])]:
             rows.append((str(name), str(code), "county"))
         rows.extend((str(name), str(code), "parent") for name in entry.get("parent") or [])
@@ -187,8 +192,7 @@ def read_places(norm: str) -> PlaceReading:
 @cache
 def outside_places() -> tuple[str, ...]:
     """Places inside a city we cover only in part (泰州's other districts): never ours."""
-    data = load_yaml(resources.files("knowledge").joinpath("places.yaml").read_text(encoding="utf-8")) or {}
-    names = [str(n) for entry in data.values() for n in entry.get("outside") or []]
+    names = [str(n) for entry in _places_data().values() for n in entry.get("outside") or []]
     return tuple(sorted(names, key=len, reverse=True))
 
 

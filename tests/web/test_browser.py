@@ -11,51 +11,20 @@ No browser is no excuse: the tests fail (never skip) and say how to install one.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from dialogs import web_copy as w
-from tests.web.web_server import running_web, web_env
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1366, "height": 900}
-INSTALL = ("no Chromium for the browser tests: on Debian/Ubuntu run (as root) "
-           "`apt-get update && apt-get install -y chromium fonts-noto-cjk` and `pip install -e '.[test]'`; "
-           "elsewhere install Chromium and set LIANXIN_CHROMIUM to its executable")
-
-
-def _chromium() -> str:
-    found = os.environ.get("LIANXIN_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    if not found or not Path(found).exists():
-        pytest.fail(INSTALL + (" (CI=true: the browser tests must run)" if os.environ.get("CI") == "true" else ""))
-    return found
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    with running_web(web_env()) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = _chromium()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("Playwright for Python is missing: pip install -e '.[test]'; " + INSTALL)
+@pytest.fixture(scope="module", autouse=True)
+def _screenshots() -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=executable)
-        yield chromium
-        chromium.close()
 
 
 def _page(browser: Any, viewport: dict[str, int]) -> Any:

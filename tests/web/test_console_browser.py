@@ -20,8 +20,8 @@ import pytest
 
 from bot.storage import Role, Storage
 from dialogs import web_copy as w
-from tests.web.test_browser import DESK, SCREENSHOTS, _chromium
-from tests.web.web_server import running_web, web_env
+from tests.web.test_browser import DESK, SCREENSHOTS
+from tests.web.web_server import chromium_path, running_web, web_env
 
 SHOTS = Path(os.environ.get("LIANXIN_SCREENSHOTS") or SCREENSHOTS)
 
@@ -60,7 +60,7 @@ def test_an_admin_signs_in_by_link_and_imports_a_csv(console_server: tuple[str, 
     (tmp_path / "good.csv").write_text(GOOD, encoding="utf-8")
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=_chromium())
+        chromium = p.chromium.launch(executable_path=chromium_path())
         page: Any = chromium.new_context(viewport=DESK, locale="zh-CN").new_page()
         page.goto(base + link)
         page.get_by_role("button", name=w.CONSOLE_LINK_BUTTON).click()
@@ -146,7 +146,7 @@ def test_an_admin_creates_a_family_assigns_unassigns_and_forgets_it(console_serv
     base, env = console_server
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=_chromium())
+        chromium = p.chromium.launch(executable_path=chromium_path())
         page: Any = chromium.new_context(viewport=DESK, locale="zh-CN").new_page()
         page.goto(base + _link(env))
         page.get_by_role("button", name=w.CONSOLE_LINK_BUTTON).click()

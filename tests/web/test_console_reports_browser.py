@@ -17,9 +17,9 @@ import pytest
 from bot.storage import Role, Storage
 from bot.web.console import link_path
 from dialogs import web_copy as w
-from tests.web.test_browser import DESK, SCREENSHOTS, _chromium
+from tests.web.test_browser import DESK, SCREENSHOTS
 from tests.web.test_console_reports import Registry
-from tests.web.web_server import running_web, web_env
+from tests.web.web_server import chromium_path, running_web, web_env
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN = 7101
@@ -61,7 +61,7 @@ def test_an_admin_opens_the_three_reports_and_prints_the_monthly_one(server: tup
     base, link = server
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=_chromium())
+        chromium = p.chromium.launch(executable_path=chromium_path())
         page: Any = chromium.new_context(viewport=DESK, locale="zh-CN").new_page()
         page.goto(base + link)
         page.get_by_role("button", name=w.CONSOLE_LINK_BUTTON).click()

@@ -7,7 +7,6 @@ share a word; Enter did nothing; nothing could be printed; the focus ring was th
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +18,6 @@ from bot.web.desk import TOPIC_WORDS
 from dialogs import web_copy as w
 from knowledge.comparison import compare
 from knowledge.rules_schema import TOPICS
-from tests.web.test_browser import _chromium
-from tests.web.web_server import running_web, web_env
 
 PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1366, "height": 900}
@@ -103,23 +100,6 @@ async def test_search_compare_and_document_pages_print_and_keep_scripts_out_of_t
 
 
 # --- in Chromium ------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    with running_web(web_env()) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = _chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=executable)
-        yield chromium
-        chromium.close()
-
 
 def _page(browser: Any, viewport: dict[str, int]) -> Any:
     page = browser.new_context(viewport=viewport, locale="zh-CN").new_page()

@@ -5,14 +5,9 @@ browser only. Each screen's offenders are listed by element, size and reason."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-
 from dialogs import web_copy as w
-from tests.web.test_browser import _chromium
-from tests.web.web_server import running_web, web_env
 
 PHONE = {"width": 390, "height": 844}
 MIN_TARGET = 60
@@ -68,23 +63,6 @@ MEASURE = """([minTarget, minText, minContrast]) => {
   }
   return offenders;
 }"""
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    with running_web(web_env()) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = _chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=executable)
-        yield chromium
-        chromium.close()
 
 
 def _page(browser: Any) -> Any:

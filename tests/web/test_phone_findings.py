@@ -22,7 +22,6 @@ import pytest
 
 from bot.web.app import create_app
 from dialogs import web_copy as w
-from tests.web.test_browser import _chromium
 from tests.web.web_server import ROOT, web_env
 
 PHONE = {"width": 390, "height": 844}
@@ -99,17 +98,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     log = tmp_path_factory.mktemp("web") / "server.log"
     with _server_with_log(log) as base:
         yield base, log
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = _chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=executable)
-        yield chromium
-        chromium.close()
 
 
 def _page(browser: Any) -> Any:

@@ -5,40 +5,18 @@ comparison all work, and the browser reports no violation of the policy on any o
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-
 from dialogs import web_copy as w
-from tests.web.test_browser import _chromium
-from tests.web.web_server import running_web, web_env
 
 WATCH = """() => { window.__violations = [];
   document.addEventListener('securitypolicyviolation',
     e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + (e.sample || ''))); }"""
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    with running_web(web_env()) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    executable = _chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable)
-        yield browser
-        browser.close()
-
-
-def _page(chromium: Any) -> tuple[Any, list[str]]:
+def _page(browser: Any) -> tuple[Any, list[str]]:
     """A page whose CSP violations (reported by the browser itself) are collected."""
-    page = chromium.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN").new_page()
+    page = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN").new_page()
     console: list[str] = []
     page.on("console", lambda m: console.append(m.text) if "Content Security Policy" in m.text else None)
     page.add_init_script(f"({WATCH})()")
@@ -49,10 +27,10 @@ def _violations(page: Any, console: list[str]) -> list[str]:
     return [*page.evaluate("window.__violations"), *console]
 
 
-def test_the_phone_pages_work_under_the_policy_to_the_printed_result(chromium: Any, server: str) -> None:
+def test_the_phone_pages_work_under_the_policy_to_the_printed_result(browser: Any, server: str) -> None:
     """The interview answered with each question's first choice (whatever the questions are
     by then), the result printed with its inline print button, nothing refused."""
-    page, console = _page(chromium)
+    page, console = _page(browser)
     page.goto(server + "/")
     assert page.evaluate("[...document.styleSheets].some(s => s.href && s.href.endsWith('/static/app.css'))")
     page.goto(server + "/check")
@@ -74,8 +52,8 @@ def test_the_phone_pages_work_under_the_policy_to_the_printed_result(chromium: A
     page.context.close()
 
 
-def test_the_desk_searches_as_you_type_under_the_policy(chromium: Any, server: str) -> None:
-    page, console = _page(chromium)
+def test_the_desk_searches_as_you_type_under_the_policy(browser: Any, server: str) -> None:
+    page, console = _page(browser)
     page.goto(server + "/desk")
     page.locator("#q").press_sequentially("免费体检", delay=60)
     page.locator(".hit").first.wait_for()  # desk.js ran and fetched /desk/search
@@ -87,9 +65,9 @@ def test_the_desk_searches_as_you_type_under_the_policy(chromium: Any, server: s
     page.context.close()
 
 
-def test_an_injected_inline_script_is_refused_by_the_browser(chromium: Any, server: str) -> None:
+def test_an_injected_inline_script_is_refused_by_the_browser(browser: Any, server: str) -> None:
     """What the policy is for: were escaping ever to fail, injected code would not run."""
-    page, console = _page(chromium)
+    page, console = _page(browser)
     page.goto(server + "/")
     page.evaluate("""() => { const s = document.createElement('script'); s.textContent = 'window.__pwned = 1';
                              document.body.appendChild(s); }""")

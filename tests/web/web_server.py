@@ -1,16 +1,19 @@
 """`python -m bot web` started for real on a free port, for the browser tests: one place that
-starts it, waits for /healthz and stops it (three browser test files used to copy this)."""
+starts it, waits for /healthz and stops it; and the Chromium they drive (the browser test
+files used to copy both)."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -53,3 +56,37 @@ def running_web(env: dict[str, str]) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+INSTALL = ("no Chromium for the browser tests: on Debian/Ubuntu run (as root) "
+           "`apt-get update && apt-get install -y chromium fonts-noto-cjk` and `pip install -e '.[test]'`; "
+           "elsewhere install Chromium and set LIANXIN_CHROMIUM to its executable")
+
+
+def chromium_path() -> str:
+    """Debian's chromium (or LIANXIN_CHROMIUM). No browser is no excuse: fail, never skip."""
+    found = os.environ.get("LIANXIN_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found or not Path(found).exists():
+        pytest.fail(INSTALL + (" (CI=true: the browser tests must run)" if os.environ.get("CI") == "true" else ""))
+    return found
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    """`python -m bot web` with no bot or web setting, for one test module."""
+    with running_web(web_env()) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Chromium driven by Playwright for Python, for one test module."""
+    executable = chromium_path()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("Playwright for Python is missing: pip install -e '.[test]'; " + INSTALL)
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=executable)
+        yield chromium
+        chromium.close()
