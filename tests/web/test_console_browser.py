@@ -105,7 +105,8 @@ def test_an_admin_signs_in_by_link_and_imports_a_csv(console_server: tuple[str, 
         linyi = chromium.new_context(viewport=DESK, locale="zh-CN").new_page()  # another city's staff
         linyi.goto(base + _link(env, STAFF_LINYI))
         linyi.get_by_role("button", name=w.CONSOLE_LINK_BUTTON).click()
-        assert linyi.url == base + "/console" and w.CONSOLE_NO_FAMILIES in linyi.content()
+        linyi.wait_for_url(base + "/console")
+        linyi.get_by_text(w.CONSOLE_NO_FAMILIES).wait_for()  # read after the redirect has loaded, not during it
         assert "赵家" not in linyi.content() and "孙家" not in linyi.content()
         linyi.goto(base + "/console/overdue")
         assert "赵家" not in linyi.content()
