@@ -180,7 +180,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.profile is None:
         if args.json:
             raise UsageError("check: --json needs a profile file (or - for stdin)")
-        from bot.check_console import run_check_console
+        from bot.terminal_chat import run_check_console
 
         return run_check_console(sys.stdin, sys.stdout, _jurisdiction(args.jurisdiction))
     data = _read_json_input(args.profile)
@@ -338,7 +338,7 @@ def cmd_web(args: argparse.Namespace) -> int:
 
 
 def cmd_console(args: argparse.Namespace) -> int:
-    from bot.console import run_console
+    from bot.terminal_chat import run_console
 
     return run_console(sys.stdin, sys.stdout)
 

@@ -7,7 +7,7 @@ sentence, and the document's date and status (a draft is always called a draft).
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from dialogs import spoken_templates as st
 from dialogs import templates as t
@@ -221,8 +221,33 @@ def _sentence_lines(hit: Hit) -> list[str]:
     return lines
 
 
-def render_result(question: str, result: SearchResult, profile: Profile | None = None) -> str:
-    """The whole answer: a lead line for money questions, numbered clauses, or an honest
+@dataclass(frozen=True)
+class AnswerBlock:
+    """One block of an answer, as data for every channel: the opening lines (question,
+    place note, money lead or "not found"), a heading over other cities' clauses, or one
+    clause card (its lines: title, citation, verbatim sentence, units, date and status)."""
+
+    kind: str  # head | elsewhere | clause
+    lines: tuple[str, ...]
+    clause_id: str | None = None
+    rank: int = 0
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def _cards(hits: list[Hit]) -> list[AnswerBlock]:
+    return [AnswerBlock("clause", tuple(render_hit(rank, hit)), hit.clause.id, rank)
+            for rank, hit in enumerate(hits, start=1)]
+
+
+def _elsewhere(hits: list[Hit]) -> list[AnswerBlock]:
+    return [AnswerBlock("elsewhere", (t.FOUND_ELSEWHERE,)), *_cards(hits)] if hits else []
+
+
+def answer_blocks(question: str, result: SearchResult, profile: Profile | None = None) -> list[AnswerBlock]:
+    """The whole answer: a lead line for money questions, one card per clause, or an honest
     'not found'; when this city has nothing for the family's situation, the cities that do."""
     city = get_document(result.jurisdiction).name if result.jurisdiction else None
     header = t.HEADER_CITY.format(question=question, city=city) if city else t.HEADER.format(question=question)
@@ -230,44 +255,33 @@ def render_result(question: str, result: SearchResult, profile: Profile | None =
     outside = other_place(result.query.text) if result.jurisdiction is None else None
     if outside is not None:  # a place we have no document for: say so; other cities only under a heading
         lines.append(t.LEAD_OTHER_PLACE.format(place=outside, known="、".join(d.name for d in load_catalogue())))
-        shown = result.hits if result.answered else result.elsewhere
-        blocks = ["\n".join(lines)]
-        if shown:
-            blocks.append(t.FOUND_ELSEWHERE)
-            blocks.extend("\n".join(render_hit(rank, hit)) for rank, hit in enumerate(shown, start=1))
-        return "\n\n".join(blocks)
+        return [AnswerBlock("head", tuple(lines)), *_elsewhere(result.hits if result.answered else result.elsewhere)]
     if result.reason == "broad":  # what the city grants, money first; then its sources
         if result.jurisdiction is None:
-            return "\n".join([*lines, *no_city_lines()])
+            return [AnswerBlock("head", (*lines, *no_city_lines()))]
         lines.extend(overview_lines(result.jurisdiction, result.query.situation.get("child")))
-        blocks = ["\n".join(lines)]
-        blocks.extend("\n".join(render_hit(rank, hit)) for rank, hit in enumerate(result.hits, start=1))
-        return "\n\n".join(blocks)
+        return [AnswerBlock("head", tuple(lines)), *_cards(result.hits)]
     if result.excluded and result.jurisdiction:
         lines.append(t.SCOPE_EXCLUDES.format(city=city_name(result.jurisdiction), who=scope_words(result.jurisdiction)))
-    if result.answered:  # one block per clause (a blank line apart): never cut across two messages
+    if result.answered:
         lead = answer_lead(result, profile)
         lines.extend(lead)
-        blocks = ["\n".join(lines)]
-        blocks.extend("\n".join(render_hit(rank, hit)) for rank, hit in enumerate(result.hits, start=1))
-        if result.elsewhere and not lead:
-            blocks.append(t.FOUND_ELSEWHERE)
-            blocks.extend("\n".join(render_hit(rank, hit)) for rank, hit in enumerate(result.elsewhere, start=1))
-        return "\n\n".join(blocks)
+        return [AnswerBlock("head", tuple(lines)), *_cards(result.hits),
+                *(_elsewhere(result.elsewhere) if not lead else [])]
     if result.reason == "empty":
         lines.append(t.EMPTY_QUESTION)
-        return "\n".join(lines)
+        return [AnswerBlock("head", tuple(lines))]
     lines.extend(document_lines(result))
     if result.reason in ("unknown_benefit", "not_in_city") and city:
         lines.append(st.CITY_GRANTS_NONE.format(city=city))  # an answer, not a failure to understand
     else:
         lines.append(t.NOT_FOUND_IN_CITY.format(city=city) if city else t.NOT_FOUND)
-    if result.elsewhere:
-        lines.append(t.FOUND_ELSEWHERE)
-        for rank, hit in enumerate(result.elsewhere, start=1):
-            lines.extend(render_hit(rank, hit))
-    elif result.reason == "unknown_benefit":
-        lines.append(st.NOBODY_GRANTS)
-    else:
-        lines.append(t.SUGGEST)
-    return "\n".join(lines)
+    if not result.elsewhere:
+        lines.append(st.NOBODY_GRANTS if result.reason == "unknown_benefit" else t.SUGGEST)
+    return [AnswerBlock("head", tuple(lines)), *_elsewhere(result.elsewhere)]
+
+
+def render_result(question: str, result: SearchResult, profile: Profile | None = None) -> str:
+    """The answer as plain text (the CLI and the terminal): its blocks a blank line apart,
+    so that no clause is ever cut across two messages."""
+    return "\n\n".join(block.text for block in answer_blocks(question, result, profile))

@@ -60,3 +60,36 @@ NO_CITY_NOTE = "您还没告诉我户口在哪个城市。下面是别的地方�
 BTN_OTHER_PLACE = "其他地方"
 YOUR_PLACE = "您那里"
 ASK_CITY = "您家的户口在哪个城市？请输入城市名，比如：{known}。"
+
+# --- the conversation core (dialogs/conversation.py): words every channel shares --------
+# A button that cannot be used any more (an older interview, a replayed or forged press).
+EXPIRED = {
+    "telegram": "这个按钮已经过期了。请发 /check 重新开始，或发 /help 看看能做什么。",
+    "default": "这个选项已经过期了。想查待遇可以重新开始，想问政策直接打字就行。",
+}
+ALREADY_ANSWERED = "这个问题已经答过了。"
+NOT_UNDERSTOOD_AGE = "请选上面的一项，或者直接输入岁数，比如 62。"
+BAD_AGE = "没看懂这个岁数，请填18到120之间的数字，或者选上面的一项。"
+TOO_LONG = "您的话有点长，我先看前面{n}个字。"
+CHECK_RESUMED = "接着上次的地方："
+CHECK_SAVED = {
+    "telegram": "（您的回答已保存，发 /forget 可以删除。）",
+    "default": "（您的回答已保存，需要时可以让我全部删除。）",
+}
+VISIT_CHECK_SAVED = "结果已保存到这户家庭的档案里，下一位联系人也能看到（/myfamilies）。"
+BTN_FULL_TEXT = "原文 {n}"
+BTN_START_CHECK = "看看我家能享受什么"
+OFFER_CHECK = "想知道您家具体能享受哪些、每月多少钱？选“看看我家能享受什么”，我问您几个简单的问题。"
+BTN_UNKNOWN = "不清楚"
+BTN_BACK = "⬅ 返回上一步"
+BTN_DONE = "选好了 ✔"
+BTN_CONFIRM = "✔ 都对，看结果"
+BTN_CHANGE = "改：{what}"
+MID_INTERVIEW = "问答还没做完，接着回答下面这个问题就行："
+DRAFT_STATUS = "（征求意见稿，不是正式生效文件）"
+ISSUED_STATUS = "（{date}印发）"
+CHECK_HINT_CHOOSE = "选“看看我家能享受什么”，我问您几个简单的问题。"
+BAD_CHOICE = {
+    "terminal": "没看懂您的选择，请输入前面的编号。",
+    "default": "没看懂您的选择，请选下面的一项；想问别的事，直接打字问就行。",
+}

@@ -79,3 +79,5 @@ SCOPE_EXCLUDES = (
     "{city}的文件所说的扶助对象是：{who}。您说的情况不在其中，下面的条文只供参考；"
     "请向户籍所在地乡镇（街道）问清楚。"
 )
+TERMINAL_CHOICES = "（输入编号：{items}）"
+TERMINAL_CHOICE = "{n} = {label}"

@@ -23,7 +23,7 @@ def test_wheel_contains_the_documents_and_lexicon(tmp_path):
                  "lexicon/pinyin.txt", "lexicon/stopwords.txt", "lexicon/domain_terms.txt"):
         assert f"knowledge/{data}" in names
     assert "bot/__main__.py" in names and "dialogs/templates.py" in names
-    assert "dialogs/check_templates.py" in names and "bot/check_console.py" in names
+    assert "dialogs/check_templates.py" in names and "bot/terminal_chat.py" in names
     assert not any(n.startswith("tests/") for n in names)
     # the shipped sources are byte-identical to the checkout's
     with zipfile.ZipFile(wheel) as zf:

@@ -7,7 +7,7 @@ import io
 import subprocess
 import sys
 
-from bot.console import run_console
+from bot.terminal_chat import run_console
 from dialogs import conversation_templates as ct
 
 
@@ -78,7 +78,8 @@ def test_a_jiangyan_family_not_yet_in_the_scheme_in_the_terminal() -> None:
     result = out[out.rindex("输入 y 看结果"):]  # the result, after the last look at the answers
     assert "还没有领国家的计划生育特别扶助金" in result and "乡镇（街道）卫生健康办公室" in result
     assert "这不是泰州市姜堰区文件里的内容" in result
-    summary_end = result.index("看不适用")  # the hint line, before the refusals are shown
+    summary_end = result.index("（输入编号：")  # the sections, one number away, before the refusals are shown
+    assert "不适用的（33项）" in result[summary_end:]
     assert "不符合" not in result[:summary_end]  # 33 refusals collapsed to a count
     assert "不符合" in result[summary_end:]  # and shown on request
 

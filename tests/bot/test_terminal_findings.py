@@ -10,7 +10,7 @@ import re
 import subprocess
 import sys
 
-from bot.check_console import run_check_console
+from bot.terminal_chat import run_check_console
 
 
 def typed(*lines: str) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.console import run_console
+from bot.terminal_chat import run_console
 from dialogs.distress import ConversationDistress, distress_reply, is_distress
 from tests.bot.telegram_harness import Harness
 from tests.fake_bot_api import FakeBotApi
