@@ -30,13 +30,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import httpx
 
+from bot.operations.access import link_path
 from bot.reminders import reports
 from bot.reminders.planner import SHANGHAI
 from bot.settings import Settings
 from bot.storage import Role, Storage
 from bot.web import console_reports
 from bot.web.app import create_app
-from bot.web.console import link_path
 
 YEAR = 2026
 NOW = dt.datetime(2026, 12, 10, 10, tzinfo=SHANGHAI)

@@ -19,6 +19,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.ids import parse_id
+from bot.operations.access import may_use_office
+from bot.operations.refusals import Refused
 from bot.reminders.registry_csv import Problem
 from bot.storage import Role, Storage, User
 from bot.storage.console import Session
@@ -28,14 +30,8 @@ from dialogs import web_copy as w
 from knowledge.catalogue import load_catalogue
 
 COOKIE = "lianxin_console"
-CONSOLE_ROLES = (Role.ADMIN, Role.STAFF)
 MAX_SEARCH = 50
 PREVIEW_ROWS = 20  # rows shown before 确认导入 (the count says how many there are)
-
-
-def link_path(token: str) -> str:
-    """The path printed by `python -m bot admin console-link` and sent by the bot's /console."""
-    return f"/console/link/{token}"
 
 
 async def _storage(request: Request) -> Storage:
@@ -80,8 +76,9 @@ async def _signed_in(request: Request) -> tuple[Storage, Session, User] | None:
     if session is None:
         return None
     user = await storage.users.get(session.user_id)
-    if user is None or user.blocked or user.role not in CONSOLE_ROLES:
+    if not may_use_office(user):
         return None
+    assert user is not None
     return storage, session, user
 
 
@@ -125,7 +122,7 @@ def cookie_would_be_dropped(request: Request) -> bool:
     that is not this machine: the browser would silently drop the cookie, so signing in would
     use up the link and show only "请先登录". Behind the shipped nginx the scheme is in
     X-Forwarded-Proto; a browser keeps Secure cookies for localhost even over http."""
-    from bot.admin_cli import is_local_host
+    from bot.operations.access import is_local_host
 
     if not request.app.state.settings.web_console_secure_cookie:
         return False
@@ -233,7 +230,7 @@ async def import_page(request: Request) -> Response:
 async def import_upload(request: Request) -> Response:
     """An uploaded families or contacts CSV, through the CLI's parser and import: every bad
     row is listed with its line number and nothing is imported from a file with one."""
-    from bot.admin_cli import decoded_csv, import_contacts_csv, import_families_csv, previewed_csv
+    from bot.operations.imports import decoded_csv, import_contacts_csv, import_families_csv, previewed_csv
     from bot.reminders.registry_csv import CsvProblems
 
     signed = await _signed_in(request)
@@ -302,7 +299,7 @@ async def export_visits(request: Request) -> Response:
     """The visit log as CSV with the CLI's neutralised cells; staff get their own city's only."""
     from io import StringIO
 
-    from bot.admin_cli import visit_export_rows, write_visits_csv
+    from bot.operations.maintenance import visit_export_rows, write_visits_csv
 
     signed = await _signed_in(request)
     if signed is None:
@@ -353,10 +350,9 @@ def _city_names() -> dict[str, str]:
     return {d.code: d.name for d in load_catalogue()}
 
 
-def _admin_error_text(exc: Exception) -> str:
-    from bot.admin_cli import AdminError
-
-    return chinese(exc.problem) if isinstance(exc, AdminError) and exc.problem is not None else str(exc)
+def _admin_error_text(exc: Refused) -> str:
+    """An operation's refusal as the Chinese sentence for its code."""
+    return chinese(exc.problem)
 
 
 def _city_of(user: User) -> str | None:
@@ -500,7 +496,7 @@ def timeline_state(entry: dict[str, Any], now: dt.datetime) -> str:
 
 async def contacts_page(request: Request) -> Response:
     """Admins: the contacts, and forms to assign one to a family, mark one as left and set a
-    supervisor (the CLI's validation, `admin_cli.checked_*`)."""
+    supervisor (the operations layer's checks, `bot.operations.registry`)."""
     signed = await _signed_in(request)
     if signed is None:
         return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
@@ -556,7 +552,7 @@ async def contacts_search(request: Request) -> Response:
 
 async def contact_action(request: Request) -> Response:
     """POST assign / left / supervisor: one change, the CLI's one-line refusal shown as is."""
-    from bot.admin_cli import AdminError, checked_assign, checked_contact_left, checked_supervisor, checked_unassign
+    from bot.operations.registry import checked_assign, checked_contact_left, checked_supervisor, checked_unassign
     from bot.reminders.planner import SHANGHAI
 
     signed = await _signed_in(request)
@@ -589,7 +585,7 @@ async def contact_action(request: Request) -> Response:
             await checked_supervisor(storage, contact, other)
         else:
             return await refused_audited(request, user.user_id, "unknown action", w.CONSOLE_NO_SUCH_FAMILY, 404)
-    except AdminError as exc:
+    except Refused as exc:
         return await _contacts(request, signed, _admin_error_text(exc), 400)
     await storage.audit.record(user.user_id, f"console_{action}", None,
                                f"contact {contact}" + (f" family {other}" if action in ("assign", "unassign") else ""))

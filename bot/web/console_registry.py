@@ -2,8 +2,9 @@
 contacts, forget a family, back up the database and apply the retention settings.
 
 Admins only, every form CSRF-checked and every change audited. Each change goes through the
-function the CLI uses (`admin_cli.checked_*`, `backup_to`, `apply_retention`), so a family
-typed into the form is checked exactly as a row of the families CSV is."""
+operation the CLI uses (`bot.operations`: `registry.checked_*`, `maintenance.backup_to`,
+`maintenance.apply_retention`), so a family typed into the form is checked exactly as a row of
+the families CSV is."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.ids import parse_id
+from bot.operations.refusals import EditConflict, Refused
 from bot.reminders.registry_csv import CsvProblems
 from bot.storage import Role, Storage, User
 from bot.storage.console import Session
@@ -114,7 +116,7 @@ async def family_form(request: Request) -> Response:
 async def family_save(request: Request) -> Response:
     """POST: create or edit a family through `checked_family` (the families CSV's validation);
     each problem is shown in Chinese with what was typed kept in the form."""
-    from bot.admin_cli import AdminError, EditConflict, checked_family
+    from bot.operations.registry import checked_family
 
     answer = await _admin_form(request)
     if isinstance(answer, Response):
@@ -136,7 +138,7 @@ async def family_save(request: Request) -> Response:
         await storage.audit.record(user.user_id, "console_edit_conflict", None, f"family #{family_id}")
         assert family_id is not None
         return _conflict_page(request, session, family_id, cells, exc.current)
-    except AdminError as exc:
+    except Refused as exc:
         return await refused_audited(request, user.user_id, "unknown", _admin_error_text(exc), 404)
     action = "console_create_family" if family_id is None else "console_edit_family"
     await storage.audit.record(user.user_id, action, None, f"{saved['jurisdiction']} #{saved['id']}")
@@ -160,7 +162,7 @@ async def contact_form(request: Request) -> Response:
 
 async def contact_save(request: Request) -> Response:
     """POST: create or edit a contact through `checked_contact` (the contacts CSV's validation)."""
-    from bot.admin_cli import AdminError, checked_contact
+    from bot.operations.registry import checked_contact
 
     answer = await _admin_form(request)
     if isinstance(answer, Response):
@@ -177,7 +179,7 @@ async def contact_save(request: Request) -> Response:
         saved = await checked_contact(storage, cells, contact_id)
     except CsvProblems as exc:
         return _contact_form(request, session, cells, contact_id, [chinese(p) for p in exc.items], 400)
-    except AdminError as exc:
+    except Refused as exc:
         return await refused_audited(request, user.user_id, "unknown", _admin_error_text(exc), 404)
     action = "console_create_contact" if contact_id is None else "console_edit_contact"
     await storage.audit.record(user.user_id, action, None, f"contact {saved['id']}")
@@ -187,7 +189,7 @@ async def contact_save(request: Request) -> Response:
 async def forget(request: Request) -> Response:
     """POST: delete a family and everything about it, as `admin forget-family`, once the
     family's alias has been typed to confirm (a click alone never deletes a family)."""
-    from bot.admin_cli import AdminError, checked_forget_family
+    from bot.operations.registry import checked_forget_family
 
     answer = await _admin_form(request)
     if isinstance(answer, Response):
@@ -203,7 +205,7 @@ async def forget(request: Request) -> Response:
                                      w.CONSOLE_FORGET_MISMATCH, 400)
     try:
         await checked_forget_family(storage, family_id, actor=user.user_id)  # audited as forget_family
-    except AdminError as exc:  # deleted meanwhile by someone else
+    except Refused as exc:  # deleted meanwhile by someone else
         return await refused_audited(request, user.user_id, f"forget gone #{family_id}", _admin_error_text(exc), 404)
     return _page(request, "refused.html", {"message": w.CONSOLE_FORGOTTEN})
 
@@ -241,7 +243,7 @@ def _size(size: int) -> str:
 async def backup(request: Request) -> Response:
     """POST: an online backup into the server's backup folder, as `admin backup` (never a
     download: the file would leave the server's protection)."""
-    from bot.admin_cli import backup_to
+    from bot.operations.maintenance import backup_to
     from bot.reminders.planner import SHANGHAI
 
     answer = await _admin_form(request)
@@ -273,7 +275,7 @@ def _new_backup_name(folder: Path, now: dt.datetime) -> Path:
 
 async def retention(request: Request) -> Response:
     """POST: the retention settings applied now, as `admin retention`; what was removed is shown."""
-    from bot.admin_cli import apply_retention
+    from bot.operations.maintenance import apply_retention
     from bot.reminders.planner import SHANGHAI
 
     answer = await _admin_form(request)

@@ -18,10 +18,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bot.operations.access import link_path
 from bot.settings import Settings
 from bot.storage import Role, Storage
 from bot.web.app import create_app
-from bot.web.console import COOKIE, link_path
+from bot.web.console import COOKIE
 
 ADMIN, STAFF_KAIFENG, STAFF_LINYI, FAMILY_USER = 11, 22, 33, 44
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bot.operations.access import link_path
 from bot.settings import Settings
 from bot.storage import Role, Storage
 from bot.web.app import create_app
-from bot.web.console import link_path
 from tests.web.test_console import confirmed_import
 
 ADMIN, STAFF_KAIFENG = 11, 22
@@ -127,7 +127,7 @@ async def test_a_familys_timeline_and_the_list_are_in_chinese(storage: Storage) 
     list the city as its code (kaifeng)."""
     import datetime as dt
 
-    from bot.admin_cli import checked_assign, checked_contact, checked_family
+    from bot.operations.registry import checked_assign, checked_contact, checked_family
 
     family = await checked_family(storage, {"alias": "王家", "jurisdiction": "kaifeng"})
     contact = await checked_contact(storage, {"name": "张三", "role": "村干部", "telegram_id": "777"})
@@ -246,7 +246,7 @@ async def test_pressing_urgent_twice_does_not_say_the_family_has_no_contacts(sto
     "这户家庭还没有分配联系人" of a family that has contacts, who were being reminded."""
     import datetime as dt
 
-    from bot.admin_cli import checked_assign, checked_contact, checked_family
+    from bot.operations.registry import checked_assign, checked_contact, checked_family
 
     family = await checked_family(storage, {"alias": "王家", "jurisdiction": "kaifeng"})
     alone = await checked_family(storage, {"alias": "李家", "jurisdiction": "kaifeng"})

@@ -15,12 +15,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bot.operations.access import link_path
 from bot.reminders.planner import SHANGHAI
 from bot.reminders.registry_csv import CsvProblems, parse_contacts, parse_families
 from bot.settings import Settings
 from bot.storage import Role, Storage
 from bot.web.app import create_app
-from bot.web.console import link_path
 
 ADMIN, ADMIN_2, STAFF_KAIFENG, STAFF_LINYI = 11, 12, 22, 33
 

@@ -13,12 +13,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bot.operations.access import link_path
 from bot.reminders.planner import SHANGHAI
 from bot.settings import Settings
 from bot.storage import Role, Storage
 from bot.web import console_reports
 from bot.web.app import create_app
-from bot.web.console import link_path
 
 ADMIN, STAFF_KAIFENG, STAFF_LINYI = 11, 22, 33
 NOW = dt.datetime(2026, 12, 10, 10, 0, tzinfo=SHANGHAI)  # the reports are read on this day

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
+from bot.operations.access import link_path
 from bot.storage import Role, Storage
-from bot.web.console import link_path
 from dialogs import web_copy as w
 from tests.web.test_browser import DESK, SCREENSHOTS
 from tests.web.test_console_reports import Registry

@@ -21,11 +21,11 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.operations.access import link_path
 from bot.settings import Settings
 from bot.storage import Storage
 from bot.web import middleware
 from bot.web.app import create_app
-from bot.web.console import link_path
 from bot.web.limits import RateLimiter
 from dialogs import web_copy as w
 
