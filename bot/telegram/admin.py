@@ -1,4 +1,6 @@
-"""Staff and admin commands. Refused to everyone else; every read of a family is audited."""
+"""Staff and admin commands. Refused to everyone else; every read of a family is audited.
+Registry changes, roles and sign-in links go through `bot.operations`, as in the admin CLI
+and the office console; this module only words their outcome."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.ids import parse_id
+from bot.operations.access import grant_role
 from bot.telegram import templates as t
 from bot.telegram.callbacks import Callback, Kind, button
 from bot.telegram.context import STAFF_ROLES, clock, known_user, role_of, settings, storage
@@ -118,9 +121,7 @@ async def grant(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.effective_message.reply_text(t.GRANT_USAGE)
         return
     role = args[1]
-    await storage(context).users.ensure(subject)
-    await storage(context).users.set_role(subject, role)
-    await storage(context).audit.record(update.effective_user.id, f"grant_{role}", subject)
+    await grant_role(storage(context), subject, role, actor=update.effective_user.id)
     await set_commands_for(context, subject, role)
     await update.effective_message.reply_text(t.GRANT_OK.format(user=subject, role=t.ROLE_NAMES[role]))
 
@@ -131,8 +132,8 @@ async def console_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     signs in only when its button is pressed, so no preview or scanner can use it up."""
     from telegram import LinkPreviewOptions
 
+    from bot.operations.access import sign_in_path
     from bot.storage.console import LINK_VALID
-    from bot.web.console import link_path
 
     assert update.effective_message and update.effective_user
     if not await _require(update, context, ("admin", "staff"), t.STAFF_ONLY):
@@ -142,7 +143,7 @@ async def console_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if base is None:
         await update.effective_message.reply_text(t.CONSOLE_NO_ADDRESS.format(user=user_id))
         return
-    url = base + link_path(await storage(context).console.create_link(user_id))
+    url = base + await sign_in_path(storage(context), user_id)
     await update.effective_message.reply_text(
         t.CONSOLE_LINK.format(minutes=int(LINK_VALID.total_seconds() // 60), url=escape(url)),
         link_preview_options=LinkPreviewOptions(is_disabled=True), protect_content=True)
@@ -218,35 +219,38 @@ async def _raise_urgent(update: Update, context: ContextTypes.DEFAULT_TYPE, fami
 
 
 async def assign(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/assign FAMILY_ID CONTACT_ID (admins)."""
-
+    """/assign FAMILY_ID CONTACT_ID (admins), through `operations.registry.checked_assign`:
+    an unknown family or contact is answered with the usage, a role the city's schedule sends
+    nothing to with what the schedule does send."""
+    from bot.operations.refusals import Refused
+    from bot.operations.registry import checked_assign
+    from bot.reminders import templates as rt
     from bot.reminders.planner import SHANGHAI
+    from bot.reminders.schedule import load_schedule, needed_roles
 
     assert update.effective_message and update.effective_user
     if not await _require(update, context, ("admin",), t.ADMIN_ONLY):
         return
     args = context.args or []
-    registry = storage(context).registry
     family_id, contact_id = (parse_id(args[0]), parse_id(args[1])) if len(args) == 2 else (None, None)
-    if family_id is None or contact_id is None or not await registry.family_exists(family_id) \
-            or not await registry.contact_exists(contact_id):
+    if family_id is None or contact_id is None:
         await update.effective_message.reply_text(t.ASSIGN_USAGE)
         return
-    from bot.reminders import templates as rt
-    from bot.reminders.coverage import assign_contact
-    from bot.reminders.schedule import load_schedule, needed_roles
-
     today = clock(context)().astimezone(SHANGHAI).date()
-    outcome = await assign_contact(storage(context), family_id, contact_id, today, today)
-    if outcome.refused is not None:
-        code = await registry.family_jurisdiction(family_id)
+    try:
+        outcome = await checked_assign(storage(context), family_id, contact_id, today, today)
+    except Refused as exc:
+        if exc.problem.code != "assign_refused":  # assign_unknown
+            await update.effective_message.reply_text(t.ASSIGN_USAGE)
+            return
+        code, refused_role = exc.problem.params["city"], exc.problem.params["role"]
         schedule = load_schedule(code)
         roles = "、".join(rt.CONTACT_ROLE_NAMES.get(r, rt.ROLE_ANY if r == "any" else r)
                          for r in sorted(needed_roles(schedule)))
         await update.effective_message.reply_text(rt.ASSIGN_REFUSED.format(
-            role=rt.CONTACT_ROLE_NAMES.get(outcome.refused, outcome.refused), position=outcome.position,
+            role=rt.CONTACT_ROLE_NAMES.get(refused_role, refused_role), position=exc.problem.params["position"],
             city=escape(get_document(code).name), roles=roles,
-            volunteers=escape(schedule.volunteers) if outcome.refused == "volunteer" else ""))
+            volunteers=escape(schedule.volunteers) if refused_role == "volunteer" else ""))
         return
     await storage(context).audit.record(update.effective_user.id, "assign", None, f"{args[0]}->{args[1]}")
     reach = outcome.reach

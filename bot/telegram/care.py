@@ -16,10 +16,10 @@ from telegram.error import BadRequest, Forbidden, TimedOut
 from telegram.ext import Application, ContextTypes
 
 from bot.ids import parse_id
+from bot.operations.maintenance import apply_retention
 from bot.reminders import templates as rt
 from bot.reminders.delivery import MaybeDelivered, Unreachable, escalate, tick
 from bot.reminders.planner import SHANGHAI
-from bot.settings import retention_days
 from bot.storage import Reminder, Storage
 from bot.telegram import templates as t
 from bot.telegram.callbacks import Callback, Kind, button, encode
@@ -104,7 +104,7 @@ async def reminder_loop(application: Application) -> None:
             now = _clock(application)()
             report = await tick(store, sender, now, admins, (start, end), grace)
             if retained_on != now.date():  # data retention, once a day
-                counts = await store.ops.apply_retention(now, **retention_days(settings_))
+                counts = await apply_retention(store, settings_, now)
                 retained_on = now.date()
                 log.info("retention: %s", ", ".join(f"{k} {v}" for k, v in counts.items()))
             if report.sent or report.escalated:
