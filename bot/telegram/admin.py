@@ -11,20 +11,12 @@ from bot.ids import parse_id
 from bot.operations.access import grant_role
 from bot.telegram import templates as t
 from bot.telegram.callbacks import Callback, Kind, button
+from bot.telegram.care import record_text
 from bot.telegram.context import STAFF_ROLES, clock, known_user, role_of, settings, storage
 from bot.telegram.render import escape, split_text
+from bot.telegram.staff import city_name, require, shanghai
 from bot.telegram.start import set_commands_for
 from knowledge.catalogue import get_document
-
-
-async def _require(update: Update, context: ContextTypes.DEFAULT_TYPE, roles: tuple[str, ...], refusal: str) -> bool:
-    assert update.effective_message and update.effective_user
-    if await role_of(update, context) in roles:
-        return True
-    await storage(context).audit.record(update.effective_user.id, "refused_command", None,
-                                 (update.effective_message.text or "").split(" ")[0][:20])
-    await update.effective_message.reply_text(refusal)
-    return False
 
 
 async def family_record(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -32,11 +24,10 @@ async def family_record(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     only families of the staff member's own city; readable (the family result rendering, not
     raw facts), in Beijing time; every read audited with what was read."""
     from bot.reminders import templates as rt
-    from bot.telegram.care import record_text
 
     message = update.effective_message
     assert message and update.effective_user
-    if not await _require(update, context, STAFF_ROLES, t.STAFF_ONLY):
+    if not await require(update, context, STAFF_ROLES, t.STAFF_ONLY):
         return
     reader = await known_user(update, context)
     city = reader.jurisdiction if reader else None
@@ -57,7 +48,7 @@ async def family_record(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await storage(context).audit.record(update.effective_user.id, "read_care_family", None,
                                             f"{code}/{query[:40]}" + (f" #{family_id}" if family_id else ""))
         if family_id is None:
-            await message.reply_text(rt.FAMILY_NOT_FOUND.format(city=escape(_city_name(code)),
+            await message.reply_text(rt.FAMILY_NOT_FOUND.format(city=escape(city_name(code)),
                                                                 alias=escape(query[:40])))
             return
         record = await registry.family_record(family_id)
@@ -70,39 +61,20 @@ async def family_record(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await message.reply_text(t.FAMILY_NONE.format(user=subject))
         return
     if not is_admin and record["jurisdiction"] != city:
-        await message.reply_text(rt.FAMILY_OTHER_CITY.format(city=escape(_city_name(city or ""))))
+        await message.reply_text(rt.FAMILY_OTHER_CITY.format(city=escape(city_name(city or ""))))
         return
-    updated = _shanghai(record["updated_at"])
+    updated = shanghai(record["updated_at"])
     body = record_text(str(subject), {"jurisdiction": record["jurisdiction"], "answers": record["answers"],
                                       "day": updated[:10]})
-    header = rt.FAMILY_PROFILE_HEADER.format(user=subject, city=escape(_city_name(record["jurisdiction"])),
+    header = rt.FAMILY_PROFILE_HEADER.format(user=subject, city=escape(city_name(record["jurisdiction"])),
                                              updated=updated)
     for chunk in split_text(header + "\n\n" + body + "\n\n" + rt.FAMILY_AUDITED):
         await message.reply_text(chunk)
 
 
-def _city_name(code: str) -> str:
-    try:
-        return get_document(code).name
-    except Exception:  # an unknown code in an old record: show it as it is
-        return code
-
-
-def _shanghai(stamp: str) -> str:
-    """A stored UTC time as Beijing time, 'YYYY-MM-DD HH:MM'."""
-    import datetime as dt
-
-    from bot.reminders.planner import SHANGHAI
-
-    try:
-        return dt.datetime.fromisoformat(stamp).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
-    except ValueError:
-        return stamp
-
-
 async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_message and update.effective_user
-    if not await _require(update, context, ("admin",), t.ADMIN_ONLY):
+    if not await require(update, context, ("admin",), t.ADMIN_ONLY):
         return
     if not context.args or context.args[0] not in ("volunteer", "staff"):
         await update.effective_message.reply_text(t.INVITE_USAGE)
@@ -113,7 +85,7 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def grant(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_message and update.effective_user
-    if not await _require(update, context, ("admin",), t.ADMIN_ONLY):
+    if not await require(update, context, ("admin",), t.ADMIN_ONLY):
         return
     args = context.args or []
     subject = parse_id(args[0]) if len(args) == 2 else None  # "١١٢" is not user 112
@@ -136,7 +108,7 @@ async def console_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     from bot.storage.console import LINK_VALID
 
     assert update.effective_message and update.effective_user
-    if not await _require(update, context, ("admin", "staff"), t.STAFF_ONLY):
+    if not await require(update, context, ("admin", "staff"), t.STAFF_ONLY):
         return
     base = settings(context).console_base_url()
     user_id = update.effective_user.id
@@ -151,7 +123,7 @@ async def console_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 async def audit_log(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_message and update.effective_user
-    if not await _require(update, context, ("admin",), t.ADMIN_ONLY):
+    if not await require(update, context, ("admin",), t.ADMIN_ONLY):
         return
     entries = await storage(context).audit.entries(20)
     await storage(context).audit.record(update.effective_user.id, "read_audit_log", None)
@@ -162,7 +134,7 @@ async def audit_log(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
     lines = [t.AUDIT_HEADER] + [  # what was read, in Beijing time
         escape(rt.AUDIT_ROW.format(
-            at=_shanghai(e["at"]), actor=e["actor"], action=rt.AUDIT_ACTIONS.get(e["action"], e["action"]),
+            at=shanghai(e["at"]), actor=e["actor"], action=rt.AUDIT_ACTIONS.get(e["action"], e["action"]),
             what=" ".join(x for x in (rt.AUDIT_SUBJECT.format(subject=e["subject"]) if e["subject"] is not None
                                       else "", e["detail"] or "") if x)))
         for e in entries]
@@ -229,7 +201,7 @@ async def assign(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     from bot.reminders.schedule import load_schedule, needed_roles
 
     assert update.effective_message and update.effective_user
-    if not await _require(update, context, ("admin",), t.ADMIN_ONLY):
+    if not await require(update, context, ("admin",), t.ADMIN_ONLY):
         return
     args = context.args or []
     family_id, contact_id = (parse_id(args[0]), parse_id(args[1])) if len(args) == 2 else (None, None)
@@ -262,27 +234,3 @@ async def assign(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         lines.append(rt.ASSIGN_MISSING.format(roles="、".join(
             rt.CONTACT_ROLE_NAMES.get(r, rt.ROLE_ANY if r == "any" else r) for r in outcome.missing)))
     await update.effective_message.reply_text("\n".join(lines))
-
-
-async def overdue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/overdue: reminders past their due date and not done (admins)."""
-
-    from bot.reminders import templates as rt
-    from bot.reminders.planner import SHANGHAI
-    from bot.telegram.care import team_overdue
-
-    assert update.effective_message and update.effective_user
-    if await role_of(update, context) != "admin" and await team_overdue(update, context):
-        return  # a supervisor: their own team
-    if not await _require(update, context, ("admin",), t.ADMIN_ONLY):
-        return
-    rows = await storage(context).reminders.overdue(clock(context)().astimezone(SHANGHAI).date())
-    if not rows:
-        await update.effective_message.reply_text(t.OVERDUE_NONE)
-        return
-    lines = [t.OVERDUE_HEADER.format(n=len(rows))] + [
-        escape(f"{r.due_date} {rt.KIND_NAMES.get(r.kind, r.kind)} {r.alias} {r.contact_name}"
-               f" {rt.STATUS_WORDS.get(r.shown_status, r.shown_status)}")
-        for r in rows[:200]]
-    for chunk in split_text("\n".join(lines)):
-        await update.effective_message.reply_text(chunk)
