@@ -35,7 +35,7 @@ from bot.reminders import reports
 from bot.reminders.planner import SHANGHAI
 from bot.settings import Settings
 from bot.storage import Role, Storage
-from bot.web import console_reports
+from bot.web import office_reports
 from bot.web.app import create_app
 
 YEAR = 2026
@@ -111,7 +111,7 @@ async def median(runs: int, action: Callable[[], Awaitable[Any]]) -> float:
 
 async def measure(path: Path) -> None:
     storage = await Storage.open(path)
-    console_reports.now = lambda: NOW  # type: ignore[assignment]
+    office_reports.now = lambda: NOW  # type: ignore[assignment]
     monthly = await median(5, lambda: reports.monthly_report(storage, "kaifeng", 2026, 11, NOW, "benchmark"))
     app = create_app(storage=storage, settings=Settings(_env_file=None), announce_random_key=False)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://bench.test") as c:

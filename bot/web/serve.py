@@ -34,7 +34,7 @@ async def serve_web(host: str, port: int) -> None:
     from bot.settings import SettingsError, load_settings
     from bot.telegram.webhook import start_server
     from bot.web.app import create_app
-    from bot.web.console import close_storage
+    from bot.web.office_common import close_storage
     from bot.web.signing import RANDOM_KEY_WARNING
 
     try:

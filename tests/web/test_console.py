@@ -22,7 +22,7 @@ from bot.operations.access import link_path
 from bot.settings import Settings
 from bot.storage import Role, Storage
 from bot.web.app import create_app
-from bot.web.console import COOKIE
+from bot.web.office_common import COOKIE
 
 ADMIN, STAFF_KAIFENG, STAFF_LINYI, FAMILY_USER = 11, 22, 33, 44
 

@@ -17,7 +17,7 @@ from bot.operations.access import link_path
 from bot.reminders.planner import SHANGHAI
 from bot.settings import Settings
 from bot.storage import Role, Storage
-from bot.web import console_reports
+from bot.web import office_reports
 from bot.web.app import create_app
 
 ADMIN, STAFF_KAIFENG, STAFF_LINYI = 11, 22, 33
@@ -115,7 +115,7 @@ async def storage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncItera
         await s.users.set_role(user, role)
         if city:
             await s.users.set_jurisdiction(user, city)
-    monkeypatch.setattr(console_reports, "now", lambda: NOW)
+    monkeypatch.setattr(office_reports, "now", lambda: NOW)
     yield s
     await s.close()
 
@@ -196,7 +196,7 @@ async def test_the_festival_report_says_per_family_which_visit_was_done_when_and
 
 async def test_a_festival_not_yet_come_is_not_counted_as_missed(storage: Storage, monkeypatch: pytest.MonkeyPatch
                                                                 ) -> None:
-    monkeypatch.setattr(console_reports, "now", lambda: dt.datetime(2026, 9, 1, 10, tzinfo=SHANGHAI))
+    monkeypatch.setattr(office_reports, "now", lambda: dt.datetime(2026, 9, 1, 10, tzinfo=SHANGHAI))
     async with browser(storage) as c:
         await signed_in(c, storage, ADMIN)
         page = await c.get("/console/reports/festivals", params={"year": "2026", "city": "开封"})

@@ -19,23 +19,31 @@ from starlette.routing import BaseRoute, Route
 from bot.ids import parse_id
 from bot.operations.refusals import EditConflict, Refused
 from bot.reminders.registry_csv import CsvProblems
-from bot.storage import Role, Storage, User
+from bot.storage import Role, Storage
 from bot.storage.console import Session
-from bot.web.console import _admin_error_text, _checked_form, _page, _refused, _signed_in, chinese, refused_audited
+from bot.web.office_common import (
+    Signed,
+    checked_form,
+    chinese,
+    page,
+    refusal_text,
+    refused_audited,
+    refused_page,
+    signed_in,
+)
 from dialogs import web_copy as w
 from knowledge.catalogue import load_catalogue
 
 FAMILY_CELLS = ("alias", "jurisdiction", "township", "village", "contact_note", "old_sick", "lives_alone",
                 "telegram_id")
 CONTACT_CELLS = ("name", "role", "township", "telegram_id")
-Signed = tuple[Storage, Session, User]
 
 
 async def _admin(request: Request) -> Signed | Response:
     """The signed-in admin, or the refusal to answer with (not signed in, or staff)."""
-    signed = await _signed_in(request)
+    signed = await signed_in(request)
     if signed is None:
-        return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
+        return refused_page(request, w.CONSOLE_SIGN_IN_FIRST, 401)
     if signed[2].role != Role.ADMIN:  # staff opening an edit form or deleting: refused, and audited
         return await refused_audited(request, signed[2].user_id, "not admin", w.CONSOLE_ADMIN_ONLY)
     return signed
@@ -45,7 +53,7 @@ async def _admin_form(request: Request) -> tuple[Signed, dict[str, str]] | Respo
     signed = await _admin(request)
     if isinstance(signed, Response):
         return signed
-    form = await _checked_form(request, signed[1])
+    form = await checked_form(request, signed[1])
     return form if isinstance(form, Response) else (signed, form)
 
 
@@ -66,7 +74,7 @@ def _family_form(request: Request, session: Session, cells: dict[str, str], fami
                  problems: list[str] | None = None, status: int = 200, version: int | None = None) -> Response:
     """The family form; `version` is the stored version the edit started from, posted back so a
     save over someone else's newer one is noticed."""
-    return _page(request, "family_form.html", {"csrf": session.csrf, "cells": cells, "family_id": family_id,
+    return page(request, "family_form.html", {"csrf": session.csrf, "cells": cells, "family_id": family_id,
                                                "cities": _cities(), "problems": problems or [],
                                                "version": version}, status)
 
@@ -85,13 +93,13 @@ def _conflict_page(request: Request, session: Session, family_id: int, mine: dic
 
     rows = [{"name": w.CONSOLE_FIELD_NAMES[f], "mine": shown(f, mine.get(f, "")), "theirs": shown(f, theirs[f]),
              "differs": shown(f, mine.get(f, "")) != shown(f, theirs[f])} for f in FAMILY_CELLS]
-    return _page(request, "family_conflict.html", {"csrf": session.csrf, "family_id": family_id, "rows": rows,
+    return page(request, "family_conflict.html", {"csrf": session.csrf, "family_id": family_id, "rows": rows,
                                                    "mine": mine, "version": current["version"]}, 409)
 
 
 def _contact_form(request: Request, session: Session, cells: dict[str, str], contact_id: int | None,
                   problems: list[str] | None = None, status: int = 200) -> Response:
-    return _page(request, "contact_form.html", {"csrf": session.csrf, "cells": cells, "contact_id": contact_id,
+    return page(request, "contact_form.html", {"csrf": session.csrf, "cells": cells, "contact_id": contact_id,
                                                 "roles": list(w.CONSOLE_ROLE_NAMES.items()),
                                                 "problems": problems or []}, status)
 
@@ -139,7 +147,7 @@ async def family_save(request: Request) -> Response:
         assert family_id is not None
         return _conflict_page(request, session, family_id, cells, exc.current)
     except Refused as exc:
-        return await refused_audited(request, user.user_id, "unknown", _admin_error_text(exc), 404)
+        return await refused_audited(request, user.user_id, "unknown", refusal_text(exc), 404)
     action = "console_create_family" if family_id is None else "console_edit_family"
     await storage.audit.record(user.user_id, action, None, f"{saved['jurisdiction']} #{saved['id']}")
     return RedirectResponse(f"/console/family/{saved['id']}", status_code=303)
@@ -180,7 +188,7 @@ async def contact_save(request: Request) -> Response:
     except CsvProblems as exc:
         return _contact_form(request, session, cells, contact_id, [chinese(p) for p in exc.items], 400)
     except Refused as exc:
-        return await refused_audited(request, user.user_id, "unknown", _admin_error_text(exc), 404)
+        return await refused_audited(request, user.user_id, "unknown", refusal_text(exc), 404)
     action = "console_create_contact" if contact_id is None else "console_edit_contact"
     await storage.audit.record(user.user_id, action, None, f"contact {saved['id']}")
     return RedirectResponse("/console/contacts", status_code=303)
@@ -206,8 +214,8 @@ async def forget(request: Request) -> Response:
     try:
         await checked_forget_family(storage, family_id, actor=user.user_id)  # audited as forget_family
     except Refused as exc:  # deleted meanwhile by someone else
-        return await refused_audited(request, user.user_id, f"forget gone #{family_id}", _admin_error_text(exc), 404)
-    return _page(request, "refused.html", {"message": w.CONSOLE_FORGOTTEN})
+        return await refused_audited(request, user.user_id, f"forget gone #{family_id}", refusal_text(exc), 404)
+    return page(request, "refused.html", {"message": w.CONSOLE_FORGOTTEN})
 
 
 def backup_folder(request: Request, storage: Storage) -> Path:
@@ -226,7 +234,7 @@ async def _maintenance(request: Request, signed: Signed, message: str = "", stat
     days = retention_days(request.app.state.settings)
     why = w.CONSOLE_RETENTION_WHY.format(notes=days["notes_days"], dialogs=days["dialog_days"],
                                          reminders=days["reminder_days"], audit=days["audit_days"])
-    return _page(request, "maintenance.html", {
+    return page(request, "maintenance.html", {
         "csrf": session.csrf, "message": message, "retention_why": why, "status": shown,
         "backup_why": w.CONSOLE_BACKUP_WHY.format(folder=backup_folder(request, storage))}, status)
 
