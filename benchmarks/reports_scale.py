@@ -115,7 +115,7 @@ async def measure(path: Path) -> None:
     monthly = await median(5, lambda: reports.monthly_report(storage, "kaifeng", 2026, 11, NOW, "benchmark"))
     app = create_app(storage=storage, settings=Settings(_env_file=None), announce_random_key=False)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://bench.test") as c:
-        await c.get(link_path(await storage.console.create_link(ADMIN)))
+        await c.get(link_path(await storage.office_sessions.create_link(ADMIN)))
 
         async def page(path: str, **params: str) -> None:
             answer = await c.get(f"/console/reports/{path}", params={"city": "kaifeng", **params})

@@ -24,8 +24,8 @@ def link_path(token: str) -> str:
 
 async def sign_in_path(s: Storage, user_id: int) -> str:
     """A new one-time sign-in link's path for `user_id` (it works once, within
-    `bot.storage.console.LINK_VALID`). The caller has checked who asks."""
-    return link_path(await s.console.create_link(user_id))
+    `bot.storage.office_sessions.LINK_VALID`). The caller has checked who asks."""
+    return link_path(await s.office_sessions.create_link(user_id))
 
 
 def is_local_host(url_or_host: str) -> bool:

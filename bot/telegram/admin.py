@@ -105,7 +105,7 @@ async def console_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     from telegram import LinkPreviewOptions
 
     from bot.operations.access import sign_in_path
-    from bot.storage.console import LINK_VALID
+    from bot.storage.office_sessions import LINK_VALID
 
     assert update.effective_message and update.effective_user
     if not await require(update, context, ("admin", "staff"), t.STAFF_ONLY):

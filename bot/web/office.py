@@ -1,6 +1,6 @@
 """The office console: the office's browser pages for the care registry (for hotline staff
 and admins; not the terminal chat, `bot.console`). Sign-in by one-time link, sessions kept
-in the database (`bot.storage.console`), a CSRF token on every form, and the family list
+in the database (`bot.storage.office_sessions`), a CSRF token on every form, and the family list
 scoped to the signed-in person's role (admins see every city, staff only their own; each
 list shown is audited). This module has the sign-in, family, contact, import, overdue and
 urgent pages and assembles every route; `office_registry` creates and edits, `office_reports`
@@ -21,7 +21,7 @@ from starlette.routing import BaseRoute, Route
 from bot.ids import parse_id
 from bot.operations.refusals import Refused
 from bot.storage import Role, Storage, User
-from bot.storage.console import Session
+from bot.storage.office_sessions import Session
 from bot.storage.records import ReminderStatus
 from bot.web import office_registry, office_reports
 from bot.web.limits import MAX_UPLOAD_BYTES, BodyTooLarge, read_body
@@ -68,7 +68,7 @@ async def link_page(request: Request) -> Response:
     storage = await office_storage(request)
     if cookie_would_be_dropped(request):
         return refused_page(request, w.CONSOLE_NEEDS_HTTPS, 400)
-    if not await storage.console.link_usable(request.path_params["token"]):
+    if not await storage.office_sessions.link_usable(request.path_params["token"]):
         return refused_page(request, w.CONSOLE_LINK_REFUSED)
     response = page(request, "link.html", {"action": request.url.path})
     # the token is in this page's address: never sent to another site (no-referrer would make
@@ -94,7 +94,7 @@ async def redeem(request: Request) -> Response:
         return refused_page(request, w.CONSOLE_FORM_EXPIRED)
     if cookie_would_be_dropped(request):  # the link stays usable for the https address
         return refused_page(request, w.CONSOLE_NEEDS_HTTPS, 400)
-    session_token = await storage.console.redeem_link(request.path_params["token"])
+    session_token = await storage.office_sessions.redeem_link(request.path_params["token"])
     if session_token is None:
         return refused_page(request, w.CONSOLE_LINK_REFUSED)
     response = RedirectResponse("/console", status_code=303)
@@ -141,7 +141,7 @@ async def sign_out(request: Request) -> Response:
     refused = await checked_form(request, signed[1])
     if isinstance(refused, Response):
         return refused
-    await signed[0].console.end_session(request.cookies[COOKIE])
+    await signed[0].office_sessions.end_session(request.cookies[COOKIE])
     response = page(request, "refused.html", {"message": w.CONSOLE_SIGNED_OUT})
     response.delete_cookie(COOKIE, path="/console")
     return response

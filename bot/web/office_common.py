@@ -20,7 +20,7 @@ from bot.operations.access import may_use_office
 from bot.operations.refusals import Refused
 from bot.reminders.registry_csv import Problem
 from bot.storage import Role, Storage, User
-from bot.storage.console import Session
+from bot.storage.office_sessions import Session
 from bot.web.limits import MAX_BODY_BYTES, BodyTooLarge, read_body
 from dialogs import web_copy as w
 from knowledge.catalogue import load_catalogue
@@ -67,7 +67,7 @@ async def signed_in(request: Request) -> tuple[Storage, Session, User] | None:
         return None
     storage = await office_storage(request)
     hours = getattr(request.app.state.settings, "web_console_session_hours", 12)
-    session = await storage.console.session(token, lifetime=dt.timedelta(hours=hours))
+    session = await storage.office_sessions.session(token, lifetime=dt.timedelta(hours=hours))
     if session is None:
         return None
     user = await storage.users.get(session.user_id)

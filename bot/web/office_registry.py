@@ -20,7 +20,7 @@ from bot.ids import parse_id
 from bot.operations.refusals import EditConflict, Refused
 from bot.reminders.registry_csv import CsvProblems
 from bot.storage import Role, Storage
-from bot.storage.console import Session
+from bot.storage.office_sessions import Session
 from bot.web.office_common import (
     Signed,
     checked_form,

@@ -18,7 +18,7 @@ from starlette.routing import BaseRoute, Route
 from bot.reminders import reports as rp
 from bot.reminders.planner import SHANGHAI
 from bot.storage import Role, Storage, User
-from bot.storage.console import Session
+from bot.storage.office_sessions import Session
 from bot.web.office_common import page, refused_audited, refused_page, signed_in
 from dialogs import web_copy as w
 from knowledge.catalogue import UnknownJurisdiction, load_catalogue, resolve_jurisdiction

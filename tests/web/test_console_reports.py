@@ -126,7 +126,7 @@ def browser(storage: Storage) -> httpx.AsyncClient:
 
 
 async def signed_in(c: httpx.AsyncClient, storage: Storage, user: int) -> None:
-    assert (await c.post(link_path(await storage.console.create_link(user)))).status_code == 303
+    assert (await c.post(link_path(await storage.office_sessions.create_link(user)))).status_code == 303
 
 
 def cells(html: str, table_id: str) -> dict[str, list[str]]:

@@ -34,7 +34,7 @@ def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[st
         await Registry(storage, monkeypatch).build()
         await storage.users.ensure(ADMIN)
         await storage.users.set_role(ADMIN, Role.ADMIN)
-        token = await storage.console.create_link(ADMIN)
+        token = await storage.office_sessions.create_link(ADMIN)
         await storage.close()
         return token
 
