@@ -88,14 +88,14 @@ async def serve_web(host: str, port: int) -> None:
     except SettingsError as exc:  # one line and exit 2, as every other command
         print(f"web: {exc}", file=sys.stderr, flush=True)
         raise SystemExit(2) from None
+    stop = asyncio.Event()  # before the server answers: a SIGTERM right after its first answer stops it cleanly
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
     server = await start_server(app, host, port)  # a busy port stays one line on stderr
     if app.state.signer.random_key:
         log.warning(RANDOM_KEY_WARNING)
     print(f"连心助手 web: http://{host}:{port}/  (desk: /desk, API: /api/v1/openapi.json)", flush=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
     await stop.wait()
     await server.wait_closed()
     await close_storage(app.state)  # the console's database thread would keep the process alive
