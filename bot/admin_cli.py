@@ -43,7 +43,6 @@ class AdminError(Exception):
 
     def __init__(self, refusal: Problem | str) -> None:
         super().__init__(cli_line(refusal) if isinstance(refusal, Problem) else refusal)
-        self.problem = refusal if isinstance(refusal, Problem) else None
 
 
 def cli_line(item: Problem) -> str:
