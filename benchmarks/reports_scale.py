@@ -30,13 +30,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import httpx
 
+from bot.operations.access import link_path
 from bot.reminders import reports
 from bot.reminders.planner import SHANGHAI
 from bot.settings import Settings
 from bot.storage import Role, Storage
-from bot.web import console_reports
+from bot.web import office_reports
 from bot.web.app import create_app
-from bot.web.console import link_path
 
 YEAR = 2026
 NOW = dt.datetime(2026, 12, 10, 10, tzinfo=SHANGHAI)
@@ -111,11 +111,11 @@ async def median(runs: int, action: Callable[[], Awaitable[Any]]) -> float:
 
 async def measure(path: Path) -> None:
     storage = await Storage.open(path)
-    console_reports.now = lambda: NOW  # type: ignore[assignment]
+    office_reports.now = lambda: NOW  # type: ignore[assignment]
     monthly = await median(5, lambda: reports.monthly_report(storage, "kaifeng", 2026, 11, NOW, "benchmark"))
     app = create_app(storage=storage, settings=Settings(_env_file=None), announce_random_key=False)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://bench.test") as c:
-        await c.get(link_path(await storage.console.create_link(ADMIN)))
+        await c.get(link_path(await storage.office_sessions.create_link(ADMIN)))
 
         async def page(path: str, **params: str) -> None:
             answer = await c.get(f"/console/reports/{path}", params={"city": "kaifeng", **params})

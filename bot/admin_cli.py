@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import csv
 import datetime as dt
 import json
 import sys
@@ -18,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from bot.cli_input import atomic_output, record_id, writable_file
-from bot.csv_safe import neutralise_row
+from bot.operations import access, imports, maintenance
+from bot.operations import registry as ops
+from bot.operations.refusals import Refused
 from bot.reminders import templates as t
-from bot.reminders.coverage import assign_contact, refusal_reason
 from bot.reminders.coverage import gaps as find_gaps
 from bot.reminders.planner import SHANGHAI, plan_day
 from bot.reminders.registry_csv import (
@@ -29,39 +28,27 @@ from bot.reminders.registry_csv import (
     CsvProblems,
     Problem,
     accepted_headings,
-    check_contact_row,
-    check_family_row,
     chinese_problem,
-    control_characters,
-    parse_contacts,
-    parse_families,
-    problem,
 )
 from bot.storage import CONTACT_ROLES, Storage, StorageError, restore
 from bot.storage.registry import Reach
 
 Clock = Callable[[], dt.datetime]
 Command = Callable[[argparse.Namespace, Storage, "AdminEnv"], Awaitable[int]]
-GRANTABLE = ("admin", "staff")  # the roles `admin grant` gives (the console's roles)
 
 
 class AdminError(Exception):
-    """One line for the user; exit code 2. A refusal the office console can meet carries a
-    `Problem` (code and parameters), which the console shows in Chinese."""
+    """One line for the user; exit code 2. An operation's refusal (`bot.operations.refusals.Refused`)
+    becomes one, its `Problem` printed by `cli_line`."""
 
     def __init__(self, refusal: Problem | str) -> None:
         super().__init__(cli_line(refusal) if isinstance(refusal, Problem) else refusal)
-        self.problem = refusal if isinstance(refusal, Problem) else None
 
 
 def cli_line(item: Problem) -> str:
     """A refusal as the CLI prints it: the English line scripts read, its code in brackets,
     then the same in Chinese for the office (第 2 行：…)."""
     return f"{item} [{item.code}] {chinese_problem(item)}"
-
-
-def refused(code: str, english: str, **params: Any) -> AdminError:
-    return AdminError(problem(code, english, **params))
 
 
 class AdminEnv:
@@ -77,7 +64,7 @@ class AdminEnv:
 
 def _read(path: str) -> str:
     try:
-        text = sys.stdin.read() if path == "-" else decoded_csv(Path(path).read_bytes())
+        text = sys.stdin.read() if path == "-" else imports.decoded_csv(Path(path).read_bytes())
     except OSError as exc:
         raise AdminError(f"cannot read {path!r}: {exc.strerror}") from None
     except UnicodeDecodeError:
@@ -85,16 +72,6 @@ def _read(path: str) -> str:
     if text is None:
         raise AdminError(f"{path}: neither UTF-8 nor GBK text (save the CSV as UTF-8)")
     return text
-
-
-def decoded_csv(data: bytes) -> str | None:
-    """A CSV file's text: UTF-8 (with or without Excel's BOM), else GB18030, the superset of
-    the GBK that Excel on a Chinese Windows writes for "CSV (逗号分隔)". None when neither.
-    Shared by the CLI and the office console."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        with contextlib.suppress(UnicodeDecodeError):
-            return data.decode(encoding)
-    return None
 
 
 async def _with_storage(database: Path, create: bool, action: Callable[[Storage], Awaitable[int]]) -> int:
@@ -123,16 +100,9 @@ async def _with_storage(database: Path, create: bool, action: Callable[[Storage]
 
 async def backup(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
     writable_file(args.file)  # a folder or a missing folder is one line, not a traceback
-    size = await backup_to(s, Path(args.file))
+    size = await maintenance.backup_to(s, Path(args.file))
     print(f"backed up {s.path} to {args.file} ({size} bytes)")
     return 0
-
-
-async def backup_to(s: Storage, target: Path) -> int:
-    """An online backup (SQLite's backup API, 0600) to `target`; its size in bytes. Shared by
-    the CLI and the office console."""
-    await s.ops.backup(target)
-    return target.stat().st_size
 
 
 async def status(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
@@ -146,26 +116,13 @@ async def status(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
 
 
 async def retention(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
-    counts = await apply_retention(s, env.settings, env.clock())
+    counts = await maintenance.apply_retention(s, env.settings, env.clock())
     print(", ".join(f"{k}: {v}" for k, v in counts.items()))
     return 0
 
 
-async def apply_retention(s: Storage, settings: Any, now: dt.datetime) -> dict[str, int]:
-    """The retention settings applied now: how many of each kind were removed (CLI and console)."""
-    from bot.settings import retention_days
-
-    return await s.ops.apply_retention(now, **retention_days(settings))
-
-
-async def checked_forget_family(s: Storage, family: int, actor: int) -> None:
-    """Delete a family and everything about it; AdminError if unknown. CLI and console."""
-    if not await s.ops.forget_family(family, actor=actor):
-        raise refused("forget_unknown", f"forget-family: unknown family {family}", family=family)
-
-
 async def forget_family(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
-    await checked_forget_family(s, args.family, actor=0)
+    await ops.checked_forget_family(s, args.family, actor=0)
     print(f"family {args.family} and its assignments, visits and reminders are deleted")
     return 0
 
@@ -181,40 +138,9 @@ def _report_problems(exc: CsvProblems, file: str) -> int:
     return 2
 
 
-async def _parsed_csv(s: Storage, kind: str, text: str) -> list[dict[str, Any]]:
-    """A families or contacts CSV checked against what the registry holds (CsvProblems for any
-    bad row). The caller holds `s.registry.checking`, so nothing changes between check and write."""
-    if kind == "families":
-        return parse_families(text, await s.registry.family_keys(), await s.registry.family_telegram_ids())
-    return parse_contacts(text, await s.registry.telegram_ids(), await s.registry.contact_keys())
-
-
-async def import_families_csv(s: Storage, text: str) -> int:
-    """Every row of a families CSV, or none: raises CsvProblems listing each bad row by line
-    number. Shared by the CLI and the office console."""
-    async with s.registry.checking:
-        return await s.registry.import_families(await _parsed_csv(s, "families", text))
-
-
-async def previewed_csv(s: Storage, kind: str, text: str) -> list[dict[str, Any]]:
-    """The rows a families or contacts CSV would import, checked exactly as the import checks
-    them (CsvProblems otherwise), with nothing written: the office console's preview."""
-    async with s.registry.checking:
-        return await _parsed_csv(s, kind, text)
-
-
-async def import_contacts_csv(s: Storage, text: str) -> tuple[int, Reach]:
-    """Every row of a contacts CSV, or none (CsvProblems), and whether reminders can reach them."""
-    async with s.registry.checking:
-        rows = await _parsed_csv(s, "contacts", text)
-        before = await s.registry.max_contact_id()
-        count = await s.registry.import_contacts(rows)
-        return count, await s.registry.reach(await s.registry.contact_ids_after(before))
-
-
 async def import_families(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
     try:
-        count = await import_families_csv(s, _read(args.file))
+        count = await imports.import_families_csv(s, _read(args.file))
     except CsvProblems as exc:
         return _report_problems(exc, args.file)
     print(f"imported {count} families")
@@ -223,7 +149,7 @@ async def import_families(args: argparse.Namespace, s: Storage, env: AdminEnv) -
 
 async def import_contacts(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
     try:
-        count, reach = await import_contacts_csv(s, _read(args.file))
+        count, reach = await imports.import_contacts_csv(s, _read(args.file))
     except CsvProblems as exc:
         return _report_problems(exc, args.file)
     print(f"imported {count} contacts")
@@ -243,113 +169,16 @@ def _reach_line(reach: Reach) -> str:
             + t.describe_reach(reach.total, reach.reachable, reach.not_opened, reach.blocked, reach.no_telegram))
 
 
-async def checked_assign(s: Storage, family: int, contact: int, since: dt.date, today: dt.date) -> Any:
-    """Assign with the registry's validation (both exist, the city's schedule allows it);
-    AdminError with one line otherwise. Shared by the CLI and the office console."""
-    if not await s.registry.family_exists(family) or not await s.registry.contact_exists(contact):
-        raise refused("assign_unknown", f"assign: unknown family {family} or contact {contact} "
-                      "(see python -m bot admin families / contacts)", family=family, contact=contact)
-    outcome = await assign_contact(s, family, contact, since, today)
-    if outcome.refused is not None:
-        code = await s.registry.family_jurisdiction(family)
-        raise refused("assign_refused", f"assign: refused: {refusal_reason(code, outcome.refused, outcome.position)}",
-                      city=code, role=outcome.refused, position=outcome.position)
-    return outcome
-
-
-async def checked_unassign(s: Storage, family: int, contact: int) -> int:
-    """Take a contact off a family and cancel their open reminders for it (how many);
-    AdminError if either is unknown or they were not assigned. CLI and console."""
-    if not await s.registry.family_exists(family) or not await s.registry.contact_exists(contact):
-        raise refused("unassign_unknown", f"unassign: unknown family {family} or contact {contact} "
-                      "(see python -m bot admin families / contacts)", family=family, contact=contact)
-    cancelled = await s.registry.unassign(family, contact)
-    if cancelled is None:
-        raise refused("unassign_not_assigned", f"unassign: contact {contact} is not assigned to family {family}",
-                      family=family, contact=contact)
-    return cancelled
-
-
 async def unassign(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
-    cancelled = await checked_unassign(s, args.family, args.contact)
+    cancelled = await ops.checked_unassign(s, args.family, args.contact)
     print(f"contact {args.contact} no longer looks after family {args.family}; {cancelled} open reminder(s)"
           " cancelled")
     return 0
 
 
-class EditConflict(Exception):
-    """The family was saved by someone else since this edit began: `current` is what is stored
-    now (with its version), for the console to show beside the edit."""
-
-    def __init__(self, current: dict[str, Any]) -> None:
-        super().__init__(f"family {current['id']} was changed meanwhile (now version {current['version']})")
-        self.current = current
-
-
-async def checked_family(s: Storage, cells: dict[str, str], family_id: int | None = None,
-                         version: int | None = None) -> dict[str, Any]:
-    """Create (`family_id` None) or edit a family with exactly the families CSV's row validation
-    (`check_family_row`); CsvProblems lists what is wrong. The stored fields are returned.
-    With `version` (the one the edit form was opened at), EditConflict when the stored family
-    is newer: a later save never silently overwrites an earlier one."""
-    async with s.registry.checking:
-        keys = await s.registry.family_keys()
-        telegram = await s.registry.family_telegram_ids()
-        if family_id is not None:
-            old = await s.registry.family(family_id)
-            if old is None:
-                raise refused("family_unknown", f"unknown family {family_id}", family=family_id)
-            if version is not None and old["version"] != version:
-                raise EditConflict(old)
-            keys.discard((old["jurisdiction"], old["alias"]))
-            telegram.discard(old["telegram_id"])
-        problems: list[Problem] = control_cells(cells)
-        row = check_family_row({k: v.strip() for k, v in cells.items()}, None, keys, telegram, problems)
-        if problems or row is None:
-            raise CsvProblems(problems)
-        if family_id is None:
-            row["id"] = await s.registry.add_family(**row)
-        else:
-            if not await s.registry.update_family(family_id, row, version):  # another process saved first
-                current = await s.registry.family(family_id)
-                if current is None:
-                    raise refused("family_unknown", f"unknown family {family_id}", family=family_id)
-                raise EditConflict(current)
-            row["id"] = family_id
-        return row
-
-
-async def checked_contact(s: Storage, cells: dict[str, str], contact_id: int | None = None) -> dict[str, Any]:
-    """Create or edit a contact with exactly the contacts CSV's row validation."""
-    async with s.registry.checking:
-        telegram = await s.registry.telegram_ids()
-        unlinked = await s.registry.contact_keys()
-        if contact_id is not None:
-            old = await s.registry.contact(contact_id)
-            if old is None:
-                raise refused("contact_unknown", f"unknown contact {contact_id}", contact=contact_id)
-            telegram.discard(old["telegram_id"])
-            unlinked.discard((old["name"], old["role"], old["township"]))
-        problems: list[Problem] = control_cells(cells)
-        row = check_contact_row({k: v.strip() for k, v in cells.items()}, None, telegram, unlinked, problems)
-        if problems:
-            raise CsvProblems(problems)
-        if contact_id is None:
-            row["id"] = await s.registry.add_contact(**row)
-        else:
-            await s.registry.update_contact(contact_id, row)
-            row["id"] = contact_id
-        return row
-
-
-def control_cells(cells: dict[str, str]) -> list[Problem]:
-    """Control characters refused in a form as in a file (checked before cells are stripped)."""
-    return control_characters(cells, None)
-
-
 async def assign(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
     since = args.since or env.today()
-    outcome = await checked_assign(s, args.family, args.contact, since, env.today())
+    outcome = await ops.checked_assign(s, args.family, args.contact, since, env.today())
     if not outcome.new:
         print(f"family {args.family} -> contact {args.contact} was already assigned (position {outcome.position});"
               " nothing changed")
@@ -380,33 +209,14 @@ async def urgent(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
     return 0
 
 
-async def checked_contact_left(s: Storage, contact: int) -> None:
-    """Mark a contact as left (their families' reminders escalate); AdminError if unknown."""
-    if not await s.registry.deactivate_contact(contact):
-        raise refused("left_unknown", f"contact-left: unknown contact {contact} (see python -m bot admin contacts)",
-                      contact=contact)
-
-
-async def checked_supervisor(s: Storage, contact: int, supervisor_id: int) -> None:
-    """Who a contact's unanswered reminders escalate to, with the CLI's validation."""
-    if contact == supervisor_id:
-        raise refused("supervisor_self", f"supervisor: contact {contact} cannot supervise themselves",
-                      contact=contact)
-    for role, who in (("contact", contact), ("supervisor", supervisor_id)):
-        if not await s.registry.contact_exists(who):
-            raise refused(f"supervisor_unknown_{role}",
-                          f"supervisor: unknown {role} {who} (see python -m bot admin contacts)", who=who)
-    await s.registry.set_supervisor(contact, supervisor_id)
-
-
 async def contact_left(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
-    await checked_contact_left(s, args.contact)
+    await ops.checked_contact_left(s, args.contact)
     print(f"contact {args.contact} marked as left; their reminders will escalate until reassigned")
     return 0
 
 
 async def supervisor(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
-    await checked_supervisor(s, args.contact, args.supervisor)
+    await ops.checked_supervisor(s, args.contact, args.supervisor)
     print(f"contact {args.contact} reports to {args.supervisor}")
     return 0
 
@@ -442,45 +252,28 @@ async def console_link(args: argparse.Namespace, s: Storage, env: AdminEnv) -> i
     """A one-time sign-in link for an admin or staff member (the whole address when WEB_PUBLIC_URL
     or BOT_WEBHOOK_URL is set, else the path to put after the server's); it works once, within
     ten minutes."""
-    from bot.web.console import CONSOLE_ROLES, link_path
-
     user = await s.users.get(args.user)
-    if user is None or user.blocked or user.role not in CONSOLE_ROLES:
+    if user is None or not access.may_use_office(user):
         raise AdminError(f"user {args.user} is not an admin or staff member (give the role first: python -m bot"
                          f" admin grant {args.user} admin|staff [--city CODE])")
     base = env.settings.console_base_url() if env.settings is not None else None
-    print((base or "") + link_path(await s.console.create_link(user.user_id)))
+    print((base or "") + await access.sign_in_path(s, user.user_id))
     print("valid for 10 minutes, once / 10 分钟内有效，只能用一次", file=sys.stderr)
     if base is None:
         print("this is only the path: set WEB_PUBLIC_URL (e.g. https://lianxin.example.cn) for the whole address"
               " / 这只是路径：设置 WEB_PUBLIC_URL（例如 https://lianxin.example.cn）后会打印完整地址", file=sys.stderr)
-    elif base.startswith("http://") and not is_local_host(base) and env.settings.web_console_secure_cookie:
+    elif base.startswith("http://") and not access.is_local_host(base) and env.settings.web_console_secure_cookie:
         print(f"warning: {base} is plain http: browsers drop the console's Secure cookie there; serve it over"
               " https (or set WEB_CONSOLE_SECURE_COOKIE=false on a test machine only)"
               " / 控制台必须通过 HTTPS 打开", file=sys.stderr)
     return 0
 
 
-def is_local_host(url_or_host: str) -> bool:
-    """localhost / 127.x / ::1: a browser keeps a Secure cookie there even over plain http."""
-    from urllib.parse import urlsplit
-
-    host = (urlsplit(url_or_host).hostname if "//" in url_or_host else url_or_host) or ""
-    return host in ("localhost", "::1") or host.startswith("127.") or host.endswith(".localhost")
-
-
 async def grant(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
     """Give a Telegram user the admin or staff role (and a city), audited: how the first admin
     of a fresh server is made, before anyone can use the bot's /grant or the console."""
-    await s.users.ensure(args.user)
-    await s.users.set_role(args.user, args.role)
-    if args.city:
-        await s.users.set_jurisdiction(args.user, args.city)
-    await s.users.set_blocked(args.user, False)
-    user = await s.users.get(args.user)
-    assert user is not None
-    await s.audit.record(0, f"grant_{args.role}", args.user,
-                         f"command line; city {user.jurisdiction or '-'}")
+    user = await access.grant_role(s, args.user, args.role, actor=0, city=args.city, unblock=True,
+                                   via="command line")
     city = user.jurisdiction or "-"
     print(f"user {args.user} is now {args.role} (city {city}); sign in to the console with"
           f" python -m bot admin console-link {args.user}")
@@ -494,45 +287,14 @@ async def grant(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
 async def export_visits(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
     """The visit log as CSV; a file is written whole or not at all, 0600 (it holds visit notes),
     and no cell runs as a spreadsheet formula (notes and aliases are free text)."""
-    rows = await visit_export_rows(s)
+    rows = await maintenance.visit_export_rows(s)
     if args.file == "-":
-        write_visits_csv(sys.stdout, rows)
+        maintenance.write_visits_csv(sys.stdout, rows)
     else:
         with atomic_output(args.file, encoding="utf-8-sig", newline="") as out:
-            write_visits_csv(out, rows)
+            maintenance.write_visits_csv(out, rows)
         print(f"exported {len(rows)} visits to {args.file}")
     return 0
-
-
-VISIT_FIELDS = ["day", "jurisdiction", "alias", "contact", "kind", "outcome", "notes", "follow_up_days"]
-
-
-async def visit_export_rows(s: Storage, jurisdiction: str | None = None) -> list[dict[str, Any]]:
-    """The visit log, every cell neutralised (never a spreadsheet formula); one city's or all.
-    Shared by the CLI and the office console."""
-    visits = await s.registry.visits()
-    return [neutralise_row(v) for v in visits if jurisdiction is None or v["jurisdiction"] == jurisdiction]
-
-
-def write_visits_csv(out: Any, rows: list[dict[str, Any]], chinese: bool = False) -> None:
-    """The visit log as CSV. The CLI keeps its English column names and codes (scripts read
-    them); the office console's file (`chinese=True`) is for people opening it in a
-    spreadsheet for an inspection: Chinese headings, city, kind and outcome in words."""
-    if not chinese:
-        as_dicts = csv.DictWriter(out, fieldnames=VISIT_FIELDS)
-        as_dicts.writeheader()
-        as_dicts.writerows(rows)
-        return
-    from bot.reminders import templates as rt
-    from dialogs.web_copy import VISIT_EXPORT_HEADINGS
-    from knowledge.catalogue import load_catalogue
-
-    cities = {d.code: d.name for d in load_catalogue()}
-    words = {"jurisdiction": cities, "kind": rt.KIND_NAMES, "outcome": rt.OUTCOMES}
-    writer = csv.writer(out)
-    writer.writerow([VISIT_EXPORT_HEADINGS[field] for field in VISIT_FIELDS])
-    for row in rows:
-        writer.writerow([words[f].get(row[f], row[f]) if f in words else row[f] for f in VISIT_FIELDS])
 
 
 async def report(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
@@ -626,7 +388,14 @@ def run_admin(args: argparse.Namespace, database: Path, settings: Any = None, cl
         return run_restore(args, database)
     command = COMMANDS[args.admin_command]
     env = AdminEnv(settings, clock)
-    return asyncio.run(_with_storage(database, True, lambda s: command(args, s, env)))
+
+    async def refusals_as_lines(s: Storage) -> int:  # an operation's refusal: its one line, exit 2
+        try:
+            return await command(args, s, env)
+        except Refused as exc:
+            raise AdminError(exc.problem) from None
+
+    return asyncio.run(_with_storage(database, True, refusals_as_lines))
 
 
 def run_reminders(args: argparse.Namespace, database: Path) -> int:
@@ -690,7 +459,7 @@ def add_parsers(sub: Any, date_type: Any) -> None:
     p.add_argument("user", type=record_id)
     p = asub.add_parser("grant", help="give a Telegram user the admin or staff role (the first admin too); audited")
     p.add_argument("user", type=record_id, help="the person's Telegram user id")
-    p.add_argument("role", choices=GRANTABLE)
+    p.add_argument("role", choices=access.GRANTABLE)
     p.add_argument("--city", type=city_arg, help="their city (code or name); staff see only its families")
     p = asub.add_parser("report", help="the monthly inspection report (the console's printable page) as text")
     p.add_argument("--month", type=month_arg, required=True, help="YYYY-MM")

@@ -9,7 +9,7 @@ transaction (`db.Database.transaction`).
 
 Callers ask named questions of one facade, split by aggregate:
 `storage.users`, `.conversations`, `.audit`, `.registry`, `.reminders`, `.ops`, `.updates`,
-`.console` (browser sign-in links and sessions), `.reports` (the inspection reports' counts).
+`.office_sessions` (the office console's sign-in links and sessions), `.reports` (the inspection reports' counts).
 
 Privacy: a family's answers are saved only after they agree (consent), `users.forget`
 deletes every row about a user (and checkpoints, so nothing stays in the -wal file), every
@@ -22,10 +22,10 @@ import sqlite3
 from pathlib import Path
 
 from bot.storage.audit import Audit
-from bot.storage.console import Console
 from bot.storage.conversations import Conversations
 from bot.storage.db import Database, ProcessLock, StorageError, open_private
 from bot.storage.migrations import MIGRATIONS, SCHEMA_VERSION, migrate, schema_version
+from bot.storage.office_sessions import OfficeSessions
 from bot.storage.ops import Ops, restore
 from bot.storage.records import (
     CONTACT_ROLES,
@@ -65,7 +65,7 @@ class Storage:
         self.audit = Audit(db)
         self.registry = Registry(db)
         self.updates = Updates(db)
-        self.console = Console(db)
+        self.office_sessions = OfficeSessions(db)
         self.reports = Reports(db)
 
     @classmethod

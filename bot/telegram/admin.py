@@ -1,4 +1,6 @@
-"""Staff and admin commands. Refused to everyone else; every read of a family is audited."""
+"""Staff and admin commands. Refused to everyone else; every read of a family is audited.
+Registry changes, roles and sign-in links go through `bot.operations`, as in the admin CLI
+and the office console; this module only words their outcome."""
 
 from __future__ import annotations
 
@@ -6,22 +8,15 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.ids import parse_id
+from bot.operations.access import grant_role
 from bot.telegram import templates as t
 from bot.telegram.callbacks import Callback, Kind, button
+from bot.telegram.care import record_text
 from bot.telegram.context import STAFF_ROLES, clock, known_user, role_of, settings, storage
 from bot.telegram.render import escape, split_text
+from bot.telegram.staff import city_name, require, shanghai
 from bot.telegram.start import set_commands_for
 from knowledge.catalogue import get_document
-
-
-async def _require(update: Update, context: ContextTypes.DEFAULT_TYPE, roles: tuple[str, ...], refusal: str) -> bool:
-    assert update.effective_message and update.effective_user
-    if await role_of(update, context) in roles:
-        return True
-    await storage(context).audit.record(update.effective_user.id, "refused_command", None,
-                                 (update.effective_message.text or "").split(" ")[0][:20])
-    await update.effective_message.reply_text(refusal)
-    return False
 
 
 async def family_record(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -29,11 +24,10 @@ async def family_record(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     only families of the staff member's own city; readable (the family result rendering, not
     raw facts), in Beijing time; every read audited with what was read."""
     from bot.reminders import templates as rt
-    from bot.telegram.care import record_text
 
     message = update.effective_message
     assert message and update.effective_user
-    if not await _require(update, context, STAFF_ROLES, t.STAFF_ONLY):
+    if not await require(update, context, STAFF_ROLES, t.STAFF_ONLY):
         return
     reader = await known_user(update, context)
     city = reader.jurisdiction if reader else None
@@ -54,7 +48,7 @@ async def family_record(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await storage(context).audit.record(update.effective_user.id, "read_care_family", None,
                                             f"{code}/{query[:40]}" + (f" #{family_id}" if family_id else ""))
         if family_id is None:
-            await message.reply_text(rt.FAMILY_NOT_FOUND.format(city=escape(_city_name(code)),
+            await message.reply_text(rt.FAMILY_NOT_FOUND.format(city=escape(city_name(code)),
                                                                 alias=escape(query[:40])))
             return
         record = await registry.family_record(family_id)
@@ -67,39 +61,20 @@ async def family_record(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await message.reply_text(t.FAMILY_NONE.format(user=subject))
         return
     if not is_admin and record["jurisdiction"] != city:
-        await message.reply_text(rt.FAMILY_OTHER_CITY.format(city=escape(_city_name(city or ""))))
+        await message.reply_text(rt.FAMILY_OTHER_CITY.format(city=escape(city_name(city or ""))))
         return
-    updated = _shanghai(record["updated_at"])
+    updated = shanghai(record["updated_at"])
     body = record_text(str(subject), {"jurisdiction": record["jurisdiction"], "answers": record["answers"],
                                       "day": updated[:10]})
-    header = rt.FAMILY_PROFILE_HEADER.format(user=subject, city=escape(_city_name(record["jurisdiction"])),
+    header = rt.FAMILY_PROFILE_HEADER.format(user=subject, city=escape(city_name(record["jurisdiction"])),
                                              updated=updated)
     for chunk in split_text(header + "\n\n" + body + "\n\n" + rt.FAMILY_AUDITED):
         await message.reply_text(chunk)
 
 
-def _city_name(code: str) -> str:
-    try:
-        return get_document(code).name
-    except Exception:  # an unknown code in an old record: show it as it is
-        return code
-
-
-def _shanghai(stamp: str) -> str:
-    """A stored UTC time as Beijing time, 'YYYY-MM-DD HH:MM'."""
-    import datetime as dt
-
-    from bot.reminders.planner import SHANGHAI
-
-    try:
-        return dt.datetime.fromisoformat(stamp).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
-    except ValueError:
-        return stamp
-
-
 async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_message and update.effective_user
-    if not await _require(update, context, ("admin",), t.ADMIN_ONLY):
+    if not await require(update, context, ("admin",), t.ADMIN_ONLY):
         return
     if not context.args or context.args[0] not in ("volunteer", "staff"):
         await update.effective_message.reply_text(t.INVITE_USAGE)
@@ -110,7 +85,7 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def grant(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_message and update.effective_user
-    if not await _require(update, context, ("admin",), t.ADMIN_ONLY):
+    if not await require(update, context, ("admin",), t.ADMIN_ONLY):
         return
     args = context.args or []
     subject = parse_id(args[0]) if len(args) == 2 else None  # "١١٢" is not user 112
@@ -118,9 +93,7 @@ async def grant(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.effective_message.reply_text(t.GRANT_USAGE)
         return
     role = args[1]
-    await storage(context).users.ensure(subject)
-    await storage(context).users.set_role(subject, role)
-    await storage(context).audit.record(update.effective_user.id, f"grant_{role}", subject)
+    await grant_role(storage(context), subject, role, actor=update.effective_user.id)
     await set_commands_for(context, subject, role)
     await update.effective_message.reply_text(t.GRANT_OK.format(user=subject, role=t.ROLE_NAMES[role]))
 
@@ -131,18 +104,18 @@ async def console_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     signs in only when its button is pressed, so no preview or scanner can use it up."""
     from telegram import LinkPreviewOptions
 
-    from bot.storage.console import LINK_VALID
-    from bot.web.console import link_path
+    from bot.operations.access import sign_in_path
+    from bot.storage.office_sessions import LINK_VALID
 
     assert update.effective_message and update.effective_user
-    if not await _require(update, context, ("admin", "staff"), t.STAFF_ONLY):
+    if not await require(update, context, ("admin", "staff"), t.STAFF_ONLY):
         return
     base = settings(context).console_base_url()
     user_id = update.effective_user.id
     if base is None:
         await update.effective_message.reply_text(t.CONSOLE_NO_ADDRESS.format(user=user_id))
         return
-    url = base + link_path(await storage(context).console.create_link(user_id))
+    url = base + await sign_in_path(storage(context), user_id)
     await update.effective_message.reply_text(
         t.CONSOLE_LINK.format(minutes=int(LINK_VALID.total_seconds() // 60), url=escape(url)),
         link_preview_options=LinkPreviewOptions(is_disabled=True), protect_content=True)
@@ -150,7 +123,7 @@ async def console_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 async def audit_log(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_message and update.effective_user
-    if not await _require(update, context, ("admin",), t.ADMIN_ONLY):
+    if not await require(update, context, ("admin",), t.ADMIN_ONLY):
         return
     entries = await storage(context).audit.entries(20)
     await storage(context).audit.record(update.effective_user.id, "read_audit_log", None)
@@ -161,7 +134,7 @@ async def audit_log(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
     lines = [t.AUDIT_HEADER] + [  # what was read, in Beijing time
         escape(rt.AUDIT_ROW.format(
-            at=_shanghai(e["at"]), actor=e["actor"], action=rt.AUDIT_ACTIONS.get(e["action"], e["action"]),
+            at=shanghai(e["at"]), actor=e["actor"], action=rt.AUDIT_ACTIONS.get(e["action"], e["action"]),
             what=" ".join(x for x in (rt.AUDIT_SUBJECT.format(subject=e["subject"]) if e["subject"] is not None
                                       else "", e["detail"] or "") if x)))
         for e in entries]
@@ -218,35 +191,38 @@ async def _raise_urgent(update: Update, context: ContextTypes.DEFAULT_TYPE, fami
 
 
 async def assign(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/assign FAMILY_ID CONTACT_ID (admins)."""
-
-    from bot.reminders.planner import SHANGHAI
-
-    assert update.effective_message and update.effective_user
-    if not await _require(update, context, ("admin",), t.ADMIN_ONLY):
-        return
-    args = context.args or []
-    registry = storage(context).registry
-    family_id, contact_id = (parse_id(args[0]), parse_id(args[1])) if len(args) == 2 else (None, None)
-    if family_id is None or contact_id is None or not await registry.family_exists(family_id) \
-            or not await registry.contact_exists(contact_id):
-        await update.effective_message.reply_text(t.ASSIGN_USAGE)
-        return
+    """/assign FAMILY_ID CONTACT_ID (admins), through `operations.registry.checked_assign`:
+    an unknown family or contact is answered with the usage, a role the city's schedule sends
+    nothing to with what the schedule does send."""
+    from bot.operations.refusals import Refused
+    from bot.operations.registry import checked_assign
     from bot.reminders import templates as rt
-    from bot.reminders.coverage import assign_contact
+    from bot.reminders.planner import SHANGHAI
     from bot.reminders.schedule import load_schedule, needed_roles
 
+    assert update.effective_message and update.effective_user
+    if not await require(update, context, ("admin",), t.ADMIN_ONLY):
+        return
+    args = context.args or []
+    family_id, contact_id = (parse_id(args[0]), parse_id(args[1])) if len(args) == 2 else (None, None)
+    if family_id is None or contact_id is None:
+        await update.effective_message.reply_text(t.ASSIGN_USAGE)
+        return
     today = clock(context)().astimezone(SHANGHAI).date()
-    outcome = await assign_contact(storage(context), family_id, contact_id, today, today)
-    if outcome.refused is not None:
-        code = await registry.family_jurisdiction(family_id)
+    try:
+        outcome = await checked_assign(storage(context), family_id, contact_id, today, today)
+    except Refused as exc:
+        if exc.problem.code != "assign_refused":  # assign_unknown
+            await update.effective_message.reply_text(t.ASSIGN_USAGE)
+            return
+        code, refused_role = exc.problem.params["city"], exc.problem.params["role"]
         schedule = load_schedule(code)
         roles = "、".join(rt.CONTACT_ROLE_NAMES.get(r, rt.ROLE_ANY if r == "any" else r)
                          for r in sorted(needed_roles(schedule)))
         await update.effective_message.reply_text(rt.ASSIGN_REFUSED.format(
-            role=rt.CONTACT_ROLE_NAMES.get(outcome.refused, outcome.refused), position=outcome.position,
+            role=rt.CONTACT_ROLE_NAMES.get(refused_role, refused_role), position=exc.problem.params["position"],
             city=escape(get_document(code).name), roles=roles,
-            volunteers=escape(schedule.volunteers) if outcome.refused == "volunteer" else ""))
+            volunteers=escape(schedule.volunteers) if refused_role == "volunteer" else ""))
         return
     await storage(context).audit.record(update.effective_user.id, "assign", None, f"{args[0]}->{args[1]}")
     reach = outcome.reach
@@ -258,27 +234,3 @@ async def assign(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         lines.append(rt.ASSIGN_MISSING.format(roles="、".join(
             rt.CONTACT_ROLE_NAMES.get(r, rt.ROLE_ANY if r == "any" else r) for r in outcome.missing)))
     await update.effective_message.reply_text("\n".join(lines))
-
-
-async def overdue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/overdue: reminders past their due date and not done (admins)."""
-
-    from bot.reminders import templates as rt
-    from bot.reminders.planner import SHANGHAI
-    from bot.telegram.care import team_overdue
-
-    assert update.effective_message and update.effective_user
-    if await role_of(update, context) != "admin" and await team_overdue(update, context):
-        return  # a supervisor: their own team
-    if not await _require(update, context, ("admin",), t.ADMIN_ONLY):
-        return
-    rows = await storage(context).reminders.overdue(clock(context)().astimezone(SHANGHAI).date())
-    if not rows:
-        await update.effective_message.reply_text(t.OVERDUE_NONE)
-        return
-    lines = [t.OVERDUE_HEADER.format(n=len(rows))] + [
-        escape(f"{r.due_date} {rt.KIND_NAMES.get(r.kind, r.kind)} {r.alias} {r.contact_name}"
-               f" {rt.STATUS_WORDS.get(r.shown_status, r.shown_status)}")
-        for r in rows[:200]]
-    for chunk in split_text("\n".join(lines)):
-        await update.effective_message.reply_text(chunk)

@@ -41,7 +41,7 @@ from telegram.ext import (
 
 from bot.settings import Settings
 from bot.storage import Storage
-from bot.telegram import admin, ask, browse, care, caring, check, guards, start
+from bot.telegram import admin, ask, browse, care, caring, check, guards, overdue, start
 from bot.telegram import templates as t
 from bot.telegram.callbacks import Callback, DecodedHandler, Kind, button
 from bot.telegram.context import CONTEXT_TYPES
@@ -170,7 +170,7 @@ def build_application(settings: Settings) -> Application:
         "join": start.join, "check": check.check_command, "doc": browse.doc_command,
         "compare": browse.compare_command, "family": admin.family_record, "invite": admin.invite,
         "grant": admin.grant, "audit": admin.audit_log, "myfamilies": care.my_families,
-        "visitcheck": care.visit_check, "urgent": admin.urgent, "overdue": admin.overdue,
+        "visitcheck": care.visit_check, "urgent": admin.urgent, "overdue": overdue.overdue,
         "assign": admin.assign, "console": admin.console_link,
     }
     for name, callback in commands.items():

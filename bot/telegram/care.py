@@ -11,19 +11,20 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
-from telegram import Bot, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, TimedOut
 from telegram.ext import Application, ContextTypes
 
 from bot.ids import parse_id
+from bot.operations.maintenance import apply_retention
 from bot.reminders import templates as rt
 from bot.reminders.delivery import MaybeDelivered, Unreachable, escalate, tick
 from bot.reminders.planner import SHANGHAI
-from bot.settings import retention_days
 from bot.storage import Reminder, Storage
 from bot.telegram import templates as t
 from bot.telegram.callbacks import Callback, Kind, button, encode
 from bot.telegram.context import application_clock, settings, storage
+from bot.telegram.overdue import overdue, team_overdue
 from bot.telegram.render import escape, split_text
 from dialogs.intents import looks_like_question
 
@@ -104,7 +105,7 @@ async def reminder_loop(application: Application) -> None:
             now = _clock(application)()
             report = await tick(store, sender, now, admins, (start, end), grace)
             if retained_on != now.date():  # data retention, once a day
-                counts = await store.ops.apply_retention(now, **retention_days(settings_))
+                counts = await apply_retention(store, settings_, now)
                 retained_on = now.date()
                 log.info("retention: %s", ", ".join(f"{k} {v}" for k, v in counts.items()))
             if report.sent or report.escalated:
@@ -134,8 +135,6 @@ async def on_visit(update: Update, context: ContextTypes.DEFAULT_TYPE, cb: Callb
     query = update.callback_query
     assert query
     if cb.fields[1:2] == ("t",):  # the button on an escalation: the team's (or, for admins, all) overdue
-        from bot.telegram.admin import overdue
-
         await query.answer()
         if not await team_overdue(update, context):
             await overdue(update, context)
@@ -412,62 +411,3 @@ async def on_any_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if message is not None and (message.text or "").startswith("/") and context.user_data is not None:
         context.user_data.pop(NOTE_KEY, None)
         context.user_data.pop(NOTE_HELD_KEY, None)
-
-
-async def contact_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """/start from a registry contact: recognised by Telegram id (no invite code), their own
-    help and commands, not the family consent text. False for everyone else."""
-    message = update.effective_message
-    user = update.effective_user
-    if message is None or user is None:
-        return False
-    contact = await storage(context).registry.contact_by_telegram(user.id)
-    if contact is None:
-        return False
-    role = await storage(context).registry.contact_role(contact[0]) or ""
-    await context.bot.set_my_commands(rt.COMMANDS_CONTACT, scope=BotCommandScopeChat(user.id))
-    await message.reply_text(rt.CONTACT_WELCOME.format(name=escape(contact[1]),
-                                                       role=rt.CONTACT_ROLE_NAMES.get(role, role)) + rt.HELP_CONTACT)
-    return True
-
-
-async def contact_forget_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
-    """For a registry contact, /forget says honestly what stays (registration, visit logs) and why."""
-    user = update.effective_user
-    if user is None or await storage(context).registry.contact_by_telegram(user.id) is None:
-        return ""
-    return rt.CONTACT_FORGET_NOTE
-
-
-async def contact_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """/help from a registry contact lists the contact commands."""
-    message = update.effective_message
-    user = update.effective_user
-    if message is None or user is None or await storage(context).registry.contact_by_telegram(user.id) is None:
-        return False
-    await message.reply_text(rt.HELP_CONTACT)
-    return True
-
-
-async def team_overdue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """A supervisor (a contact others report to) sees their team's overdue reminders.
-    False when the writer supervises nobody (then /overdue is the admin's command)."""
-    message = update.effective_message
-    user = update.effective_user
-    if message is None or user is None:
-        return False
-    contact = await storage(context).registry.contact_by_telegram(user.id)
-    team = await storage(context).registry.team(contact[0]) if contact else []
-    if not team:
-        return False
-    day = _clock(context.application)().astimezone(SHANGHAI).date()
-    rows = await storage(context).reminders.overdue_of(team, day)
-    if not rows:
-        await message.reply_text(rt.TEAM_OVERDUE_NONE)
-        return True
-    lines = [rt.TEAM_OVERDUE_HEADER.format(n=len(rows))] + [
-        escape(f"{r.due_date} {_kind(r)} {r.alias} {r.contact_name} {rt.STATUS_WORDS.get(r.shown_status, r.status)}")
-        for r in rows[:200]]
-    for chunk in split_text("\n".join(lines)):
-        await message.reply_text(chunk)
-    return True

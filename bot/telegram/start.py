@@ -7,7 +7,7 @@ from telegram.ext import ContextTypes
 
 from bot.telegram import templates as t
 from bot.telegram.callbacks import Callback, Kind, button, encode
-from bot.telegram.care import contact_forget_note, contact_help, contact_start
+from bot.telegram.contacts import contact_forget_note, contact_help, contact_start
 from bot.telegram.context import known_user, role_of, storage
 from bot.telegram.render import escape
 from dialogs import conversation_templates as ct

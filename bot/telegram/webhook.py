@@ -19,7 +19,6 @@ answered 400 without reaching the bot.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -27,12 +26,9 @@ import json
 import logging
 import re
 import signal
-import socket
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlparse
 
-import uvicorn
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -42,6 +38,7 @@ from telegram.ext import Application
 from bot.settings import Settings, SettingsError
 from bot.telegram.updates import decode_update
 from bot.web.limits import BodyTooLarge, read_body
+from bot.web.serve import WebServer, start_server
 
 log = logging.getLogger("lianxin.bot")
 
@@ -129,51 +126,6 @@ def make_asgi_app(application: Application, settings: Settings) -> Any:
     return create_app([Route(webhook_path(settings), _webhook_endpoint(application, secret), methods=["POST"])],
                       health=Route("/healthz", _health_endpoint(application)), settings=settings,
                       storage=application.bot_data.get("storage"))
-
-
-class _SharedLoopServer(uvicorn.Server):
-    """uvicorn without its own signal handling: `serve` below owns SIGINT/SIGTERM, so the
-    bot is stopped cleanly (its database closed) before the process ends."""
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        yield
-
-
-class WebServer:
-    """A running uvicorn server on the current event loop; `stop()` asks it to finish."""
-
-    def __init__(self, server: uvicorn.Server, task: asyncio.Task[None]) -> None:
-        self.server = server
-        self.task = task
-
-    def stop(self) -> None:
-        """Stop listening now (the port is free on return); open requests finish in the loop."""
-        self.server.should_exit = True
-        for listener in getattr(self.server, "servers", []):
-            listener.close()
-
-    async def wait_closed(self) -> None:
-        self.server.should_exit = True
-        await self.task
-
-
-async def start_server(asgi_app: Any, host: str, port: int) -> WebServer:
-    """Start uvicorn in the running loop and return once it listens. The socket is bound
-    here, so a port in use is an OSError for the caller to report in one line."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.create_server((host, port), family=family)
-    from bot.web.serve import server_config  # header/keep-alive/connection limits, see there
-
-    config = server_config(asgi_app, host, port)
-    server = _SharedLoopServer(config)
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    while not server.started:
-        if task.done():
-            task.result()  # an exception (port in use) surfaces here
-            raise OSError(f"could not listen on {host}:{port}")
-        await asyncio.sleep(0.01)
-    return WebServer(server, task)
 
 
 async def start_webhook(application: Application, settings: Settings) -> WebServer:

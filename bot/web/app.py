@@ -19,7 +19,7 @@ from starlette.templating import Jinja2Templates
 
 from bot.settings import Settings, load_settings
 from bot.storage import Storage
-from bot.web import console, desk, phone
+from bot.web import desk, office, office_common, phone
 from bot.web.api import api_routes, error_response
 from bot.web.limits import (
     BODY_TIMEOUT_SECONDS,
@@ -86,18 +86,18 @@ def create_app(extra_routes: list[BaseRoute] | None = None, *, health: Route | N
         Route("/desk/search", desk.desk_search),
         Route("/desk/doc/{code}", desk.document),
         Route("/desk/compare", desk.comparison),
-        *console.console_routes(),
+        *office.office_routes(),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(routes=routes, exception_handlers={
         400: _bad_form, 404: _not_found, 405: _method_not_allowed, BodyTooLarge: _too_large,
-        BodyTimeout: _too_slow, ClientDisconnect: _client_gone}, lifespan=console.lifespan)
+        BodyTimeout: _too_slow, ClientDisconnect: _client_gone}, lifespan=office_common.lifespan)
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     app.state.templates.env.filters["marks"] = marks
     app.state.templates.env.filters["calls"] = calls
     app.state.signer = signer or signer_for(
         settings.web_state_key.get_secret_value() if settings.web_state_key else None, announce_random_key)
-    console.init_state(app.state, settings, storage)
+    office_common.init_state(app.state, settings, storage)
     # the webhook (an extra route) counts its own body (`read_body`, 1 MB) and is Telegram's,
     # authenticated by its secret: not held to the pages' 64 KB nor to their rate limit
     own = {route.path for route in extra_routes or [] if isinstance(route, Route)}

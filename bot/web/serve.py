@@ -1,13 +1,19 @@
 """`python -m bot web`: the pages and the API on their own, without a Telegram token, so a
-newcomer (or a city's intranet) can open them with one command."""
+newcomer (or a city's intranet) can open them with one command; and the uvicorn server that
+this and the bot's webhook mode (`bot.telegram.webhook`) both run (`start_server`)."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
+import socket
 import sys
+from collections.abc import Iterator
 from typing import Any
+
+import uvicorn
 
 log = logging.getLogger("lianxin.web")
 
@@ -17,8 +23,6 @@ def server_config(asgi_app: Any, host: str, port: int) -> Any:
     webhook mode's): header, keep-alive and connection limits (`bot.web.connections`,
     `bot.web.limits`), so half-sent requests are closed and one address cannot hold every
     connection. The body's own deadline and size are the application's (`bot.web.middleware`)."""
-    import uvicorn
-
     from bot.web import limits
     from bot.web.connections import GuardedH11Protocol
 
@@ -29,12 +33,54 @@ def server_config(asgi_app: Any, host: str, port: int) -> Any:
                           h11_max_incomplete_event_size=16 * 1024)  # the request line and headers
 
 
+class _SharedLoopServer(uvicorn.Server):
+    """uvicorn without its own signal handling: `serve` below owns SIGINT/SIGTERM, so the
+    bot is stopped cleanly (its database closed) before the process ends."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+class WebServer:
+    """A running uvicorn server on the current event loop; `stop()` asks it to finish."""
+
+    def __init__(self, server: uvicorn.Server, task: asyncio.Task[None]) -> None:
+        self.server = server
+        self.task = task
+
+    def stop(self) -> None:
+        """Stop listening now (the port is free on return); open requests finish in the loop."""
+        self.server.should_exit = True
+        for listener in getattr(self.server, "servers", []):
+            listener.close()
+
+    async def wait_closed(self) -> None:
+        self.server.should_exit = True
+        await self.task
+
+
+async def start_server(asgi_app: Any, host: str, port: int) -> WebServer:
+    """Start uvicorn in the running loop and return once it listens. The socket is bound
+    here, so a port in use is an OSError for the caller to report in one line."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.create_server((host, port), family=family)
+    config = server_config(asgi_app, host, port)
+    server = _SharedLoopServer(config)
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    while not server.started:
+        if task.done():
+            task.result()  # an exception (port in use) surfaces here
+            raise OSError(f"could not listen on {host}:{port}")
+        await asyncio.sleep(0.01)
+    return WebServer(server, task)
+
+
 async def serve_web(host: str, port: int) -> None:
     """Serve until SIGINT / SIGTERM. OSError (port in use, bad address) reaches the caller."""
     from bot.settings import SettingsError, load_settings
-    from bot.telegram.webhook import start_server
     from bot.web.app import create_app
-    from bot.web.console import close_storage
+    from bot.web.office_common import close_storage
     from bot.web.signing import RANDOM_KEY_WARNING
 
     try:
@@ -42,14 +88,14 @@ async def serve_web(host: str, port: int) -> None:
     except SettingsError as exc:  # one line and exit 2, as every other command
         print(f"web: {exc}", file=sys.stderr, flush=True)
         raise SystemExit(2) from None
+    stop = asyncio.Event()  # before the server answers: a SIGTERM right after its first answer stops it cleanly
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
     server = await start_server(app, host, port)  # a busy port stays one line on stderr
     if app.state.signer.random_key:
         log.warning(RANDOM_KEY_WARNING)
     print(f"连心助手 web: http://{host}:{port}/  (desk: /desk, API: /api/v1/openapi.json)", flush=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
     await stop.wait()
     await server.wait_closed()
     await close_storage(app.state)  # the console's database thread would keep the process alive

@@ -27,8 +27,8 @@ async def test_staff_get_a_working_link_others_get_nothing(api: FakeBotApi, tmp_
         assert found and "10 分钟" in sent[0].text
         assert sent[0].params["link_preview_options"] == {"is_disabled": True}
         assert sent[0].params["protect_content"] in (True, "true")
-        assert await bot.storage.console.redeem_link(found.group(1)) is not None  # it signs in
-        assert await bot.storage.console.redeem_link(found.group(1)) is None  # once
+        assert await bot.storage.office_sessions.redeem_link(found.group(1)) is not None  # it signs in
+        assert await bot.storage.office_sessions.redeem_link(found.group(1)) is None  # once
 
         await bot.say(ADMIN_ID, "/grant 555 staff")
         staff = [c for c in await bot.say(555, "/console") if c.method == "sendMessage"]

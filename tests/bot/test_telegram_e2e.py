@@ -319,7 +319,7 @@ async def test_webhook_mode_with_secret_token_and_healthz(api: FakeBotApi, tmp_p
             storage = app.bot_data["storage"]
             await storage.users.ensure(580)
             await storage.users.set_role(580, "admin")
-            signed = await client.post(f"http://127.0.0.1:{port}/console/link/{await storage.console.create_link(580)}")
+            signed = await client.post(f"http://127.0.0.1:{port}/console/link/{await storage.office_sessions.create_link(580)}")
             assert signed.status_code == 303 and signed.headers["location"] == "/console"
             assert server.server.config.app.state.console_storage is storage
             await app.bot_data["storage"]._db.close()  # the database goes away: unhealthy

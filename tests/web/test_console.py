@@ -18,10 +18,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bot.operations.access import link_path
 from bot.settings import Settings
 from bot.storage import Role, Storage
 from bot.web.app import create_app
-from bot.web.console import COOKIE, link_path
+from bot.web.office_common import COOKIE
 
 ADMIN, STAFF_KAIFENG, STAFF_LINYI, FAMILY_USER = 11, 22, 33, 44
 
@@ -51,7 +52,7 @@ def browser(storage: Storage) -> httpx.AsyncClient:
 
 async def signed_in(c: httpx.AsyncClient, storage: Storage, user: int) -> str:
     """Signs in by link; returns the page's CSRF token."""
-    r = await c.post(link_path(await storage.console.create_link(user)))
+    r = await c.post(link_path(await storage.office_sessions.create_link(user)))
     assert r.status_code == 303 and r.headers["location"] == "/console"
     cookie = r.headers["set-cookie"].lower()
     assert "httponly" in cookie and "secure" in cookie and "samesite=strict" in cookie
@@ -63,7 +64,7 @@ async def signed_in(c: httpx.AsyncClient, storage: Storage, user: int) -> str:
 
 
 async def test_a_link_signs_in_once_and_shows_the_registry(storage: Storage) -> None:
-    token = await storage.console.create_link(ADMIN)
+    token = await storage.office_sessions.create_link(ADMIN)
     async with browser(storage) as c:
         assert (await c.get("/console")).status_code == 401
         assert (await c.post(link_path(token))).status_code == 303
@@ -77,7 +78,7 @@ async def test_a_link_signs_in_once_and_shows_the_registry(storage: Storage) -> 
 
 async def test_opening_the_link_does_not_use_it_up_only_the_button_signs_in(storage: Storage) -> None:
     """A chat app's link preview or a mail scanner GETs the link before the person does."""
-    token = await storage.console.create_link(ADMIN)
+    token = await storage.office_sessions.create_link(ADMIN)
     async with browser(storage) as preview:
         for _ in range(3):
             page = await preview.get(link_path(token))
@@ -92,7 +93,7 @@ async def test_opening_the_link_does_not_use_it_up_only_the_button_signs_in(stor
 
 
 async def test_a_sign_in_posted_from_another_site_is_refused(storage: Storage) -> None:
-    token = await storage.console.create_link(ADMIN)
+    token = await storage.office_sessions.create_link(ADMIN)
     async with browser(storage) as c:
         forged = await c.post(link_path(token), headers={"Origin": "https://evil.example"})
         assert forged.status_code == 403 and "set-cookie" not in forged.headers
@@ -100,7 +101,7 @@ async def test_a_sign_in_posted_from_another_site_is_refused(storage: Storage) -
 
 
 async def test_an_expired_or_made_up_link_is_refused(storage: Storage) -> None:
-    old = await storage.console.create_link(ADMIN, now=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=11))
+    old = await storage.office_sessions.create_link(ADMIN, now=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=11))
     async with browser(storage) as c:
         assert (await c.get(link_path(old))).status_code == 403
         assert (await c.post(link_path(old))).status_code == 403
@@ -109,7 +110,7 @@ async def test_an_expired_or_made_up_link_is_refused(storage: Storage) -> None:
 
 
 async def test_only_the_hash_of_a_token_is_stored(storage: Storage, tmp_path: Path) -> None:
-    token = await storage.console.create_link(ADMIN)
+    token = await storage.office_sessions.create_link(ADMIN)
     await storage.close()
     raw = b"".join(f.read_bytes() for f in tmp_path.glob("db.sqlite3*"))
     assert b"console_links" in raw and token.encode() not in raw
@@ -117,10 +118,10 @@ async def test_only_the_hash_of_a_token_is_stored(storage: Storage, tmp_path: Pa
 
 
 async def test_a_session_ends_when_idle_and_on_sign_out(storage: Storage) -> None:
-    session = await storage.console.redeem_link(await storage.console.create_link(ADMIN))
-    assert session and await storage.console.session(session) is not None
+    session = await storage.office_sessions.redeem_link(await storage.office_sessions.create_link(ADMIN))
+    assert session and await storage.office_sessions.session(session) is not None
     later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=31)
-    assert await storage.console.session(session, now=later) is None
+    assert await storage.office_sessions.session(session, now=later) is None
     async with browser(storage) as c:
         csrf = await signed_in(c, storage, ADMIN)
         out = await c.post("/console/signout", data={"csrf": csrf})
@@ -156,7 +157,7 @@ async def test_staff_see_only_their_own_citys_families_and_every_list_is_audited
 
 async def test_a_family_member_cannot_sign_in_even_with_a_link(storage: Storage) -> None:
     async with browser(storage) as c:
-        await c.post(link_path(await storage.console.create_link(FAMILY_USER)))
+        await c.post(link_path(await storage.office_sessions.create_link(FAMILY_USER)))
         assert (await c.get("/console")).status_code == 401
 
 
@@ -357,8 +358,8 @@ async def test_assign_supervisor_and_contact_left_with_the_clis_validation(stora
 
 
 async def test_forgetting_a_staff_member_removes_their_links_and_sessions(storage: Storage) -> None:
-    await storage.console.redeem_link(await storage.console.create_link(STAFF_KAIFENG))
-    await storage.console.create_link(STAFF_KAIFENG)
+    await storage.office_sessions.redeem_link(await storage.office_sessions.create_link(STAFF_KAIFENG))
+    await storage.office_sessions.create_link(STAFF_KAIFENG)
     assert await storage.users.rows_about(STAFF_KAIFENG) > 0
     await storage.users.forget(STAFF_KAIFENG)
     assert await storage.users.rows_about(STAFF_KAIFENG) == 0

@@ -11,10 +11,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bot.operations.access import link_path
 from bot.settings import Settings
 from bot.storage import Role, Storage
 from bot.web.app import create_app
-from bot.web.console import link_path
 from tests.web.test_console import confirmed_import
 
 ADMIN, STAFF_KAIFENG = 11, 22
@@ -38,7 +38,7 @@ def browser(storage: Storage) -> httpx.AsyncClient:
 
 
 async def signed_in(c: httpx.AsyncClient, storage: Storage, user: int) -> str:
-    await c.post(link_path(await storage.console.create_link(user)))
+    await c.post(link_path(await storage.office_sessions.create_link(user)))
     found = re.search(r'name="csrf" value="([^"]+)"', (await c.get("/console")).text)
     assert found
     return found.group(1)
@@ -127,7 +127,7 @@ async def test_a_familys_timeline_and_the_list_are_in_chinese(storage: Storage) 
     list the city as its code (kaifeng)."""
     import datetime as dt
 
-    from bot.admin_cli import checked_assign, checked_contact, checked_family
+    from bot.operations.registry import checked_assign, checked_contact, checked_family
 
     family = await checked_family(storage, {"alias": "王家", "jurisdiction": "kaifeng"})
     contact = await checked_contact(storage, {"name": "张三", "role": "村干部", "telegram_id": "777"})
@@ -212,18 +212,18 @@ async def test_a_clerk_working_for_over_30_minutes_stays_signed_in(storage: Stor
     her out in the middle of a form. The server's 30 minutes idle alone ends a session."""
     import datetime as dt
 
-    from bot.storage.console import SESSION_IDLE
+    from bot.storage.office_sessions import SESSION_IDLE
 
     async with browser(storage) as c:
-        r = await c.post(link_path(await storage.console.create_link(ADMIN)))
+        r = await c.post(link_path(await storage.office_sessions.create_link(ADMIN)))
         cookie = r.headers["set-cookie"].lower()
         assert "max-age" not in cookie and "expires" not in cookie, cookie
         token = c.cookies.get("lianxin_console")
         assert token
         start = dt.datetime.now(dt.UTC)
         for minutes in (20, 40, 60):  # a page every 20 minutes keeps the session
-            assert await storage.console.session(token, start + dt.timedelta(minutes=minutes)) is not None
-        assert await storage.console.session(token, start + dt.timedelta(minutes=60) + SESSION_IDLE * 2) is None
+            assert await storage.office_sessions.session(token, start + dt.timedelta(minutes=minutes)) is not None
+        assert await storage.office_sessions.session(token, start + dt.timedelta(minutes=60) + SESSION_IDLE * 2) is None
 
 
 async def test_a_sheet_with_chinese_column_names_imports(storage: Storage) -> None:
@@ -246,7 +246,7 @@ async def test_pressing_urgent_twice_does_not_say_the_family_has_no_contacts(sto
     "这户家庭还没有分配联系人" of a family that has contacts, who were being reminded."""
     import datetime as dt
 
-    from bot.admin_cli import checked_assign, checked_contact, checked_family
+    from bot.operations.registry import checked_assign, checked_contact, checked_family
 
     family = await checked_family(storage, {"alias": "王家", "jurisdiction": "kaifeng"})
     alone = await checked_family(storage, {"alias": "李家", "jurisdiction": "kaifeng"})

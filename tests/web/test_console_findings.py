@@ -15,12 +15,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bot.operations.access import link_path
 from bot.reminders.planner import SHANGHAI
 from bot.reminders.registry_csv import CsvProblems, parse_contacts, parse_families
 from bot.settings import Settings
 from bot.storage import Role, Storage
 from bot.web.app import create_app
-from bot.web.console import link_path
 
 ADMIN, ADMIN_2, STAFF_KAIFENG, STAFF_LINYI = 11, 12, 22, 33
 
@@ -50,7 +50,7 @@ def browser(storage: Storage, base: str = "https://lianxin.test", **settings: ob
 
 
 async def signed_in(c: httpx.AsyncClient, storage: Storage, user: int) -> str:
-    r = await c.post(link_path(await storage.console.create_link(user)))
+    r = await c.post(link_path(await storage.office_sessions.create_link(user)))
     assert r.status_code == 303, r.text
     found = re.search(r'name="csrf" value="([^"]+)"', (await c.get("/console")).text)
     assert found
@@ -64,7 +64,7 @@ async def family_ids(storage: Storage) -> dict[str, int]:
 # --- 2. plain http from another machine --------------------------------------------------
 
 async def test_plain_http_from_another_machine_says_https_and_keeps_the_link(storage: Storage) -> None:
-    token = await storage.console.create_link(ADMIN)
+    token = await storage.office_sessions.create_link(ADMIN)
     async with browser(storage, "http://192.168.1.20:8080") as c:
         page = await c.get(link_path(token))
         assert page.status_code == 400 and "https://" in page.text and "登录" in page.text
@@ -72,20 +72,20 @@ async def test_plain_http_from_another_machine_says_https_and_keeps_the_link(sto
         pressed = await c.post(link_path(token))
         assert pressed.status_code == 400 and "https://" in pressed.text and "还没有用掉" in pressed.text
         assert "WEB_CONSOLE_SECURE_COOKIE" in pressed.text and "set-cookie" not in pressed.headers
-    assert await storage.console.link_usable(token)  # not spent: the same link works over https
+    assert await storage.office_sessions.link_usable(token)  # not spent: the same link works over https
     async with browser(storage) as c:
         assert (await c.post(link_path(token))).status_code == 303
 
 
 async def test_https_behind_the_proxy_localhost_and_the_test_setting_still_sign_in(storage: Storage) -> None:
     async with browser(storage, "http://lianxin.example.cn") as c:  # nginx says the browser used https
-        r = await c.post(link_path(await storage.console.create_link(ADMIN)), headers={"X-Forwarded-Proto": "https"})
+        r = await c.post(link_path(await storage.office_sessions.create_link(ADMIN)), headers={"X-Forwarded-Proto": "https"})
         assert r.status_code == 303
     for base in ("http://127.0.0.1:8080", "http://localhost:8080"):  # a browser keeps Secure cookies there
         async with browser(storage, base) as c:
-            assert (await c.post(link_path(await storage.console.create_link(ADMIN)))).status_code == 303
+            assert (await c.post(link_path(await storage.office_sessions.create_link(ADMIN)))).status_code == 303
     async with browser(storage, "http://192.168.1.20:8080", WEB_CONSOLE_SECURE_COOKIE=False) as c:
-        r = await c.post(link_path(await storage.console.create_link(ADMIN)))
+        r = await c.post(link_path(await storage.office_sessions.create_link(ADMIN)))
         assert r.status_code == 303 and "secure" not in r.headers["set-cookie"].lower()
         assert (await c.get("/console")).status_code == 200
 
@@ -244,15 +244,15 @@ async def test_backup_pressed_twice_at_once_makes_two_backups(storage: Storage, 
 
 async def test_a_busy_session_ends_after_its_lifetime(storage: Storage) -> None:
     start = dt.datetime.now(dt.UTC) - dt.timedelta(hours=12, minutes=5)
-    token = await storage.console.redeem_link(await storage.console.create_link(ADMIN, now=start), now=start)
+    token = await storage.office_sessions.redeem_link(await storage.office_sessions.create_link(ADMIN, now=start), now=start)
     assert token is not None
     for minutes in range(20, 12 * 60 + 1, 20):  # a page every 20 minutes for 12 hours: never idle
-        assert await storage.console.session(token, start + dt.timedelta(minutes=minutes)) is not None
+        assert await storage.office_sessions.session(token, start + dt.timedelta(minutes=minutes)) is not None
     async with browser(storage) as c:
         c.cookies.set("lianxin_console", token, domain="lianxin.test", path="/console")
         r = await c.get("/console")
         assert r.status_code == 401 and "请先登录" in r.text
-    fresh = await storage.console.redeem_link(await storage.console.create_link(ADMIN))
+    fresh = await storage.office_sessions.redeem_link(await storage.office_sessions.create_link(ADMIN))
     assert fresh is not None
     async with browser(storage, WEB_CONSOLE_SESSION_HOURS=0.0001) as c:  # the setting shortens it
         c.cookies.set("lianxin_console", fresh, domain="lianxin.test", path="/console")

@@ -103,7 +103,7 @@ def test_the_form_and_the_csv_are_checked_by_one_function() -> None:
     import asyncio as aio
 
     async def through_form(tmp: Path) -> list[str]:
-        from bot.admin_cli import checked_family
+        from bot.operations.registry import checked_family
 
         s = await Storage.open(tmp / "form.sqlite3")
         try:
@@ -298,7 +298,9 @@ async def test_each_contact_refusal_is_shown_in_chinese(storage: Storage) -> Non
 
 def test_every_refusal_code_in_the_code_has_a_chinese_sentence() -> None:
     """A new refusal added to the CLI without its Chinese sentence fails here, not on an office PC."""
-    sources = (ROOT / "bot" / "admin_cli.py").read_text() + (ROOT / "bot" / "reminders" / "registry_csv.py").read_text()
+    files = [ROOT / "bot" / "admin_cli.py", ROOT / "bot" / "reminders" / "registry_csv.py",
+             *sorted((ROOT / "bot" / "operations").glob("*.py"))]
+    sources = "".join(f.read_text() for f in files)
     codes = set(re.findall(r'(?:problem|refused)\("([a-z_]+)"', sources))
     codes |= {f"supervisor_unknown_{role}" for role in ("contact", "supervisor")}  # built from the role
     assert len(codes) >= 20 and codes <= set(w.CONSOLE_PROBLEMS), codes - set(w.CONSOLE_PROBLEMS)

@@ -13,12 +13,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bot.operations.access import link_path
 from bot.reminders.planner import SHANGHAI
 from bot.settings import Settings
 from bot.storage import Role, Storage
-from bot.web import console_reports
+from bot.web import office_reports
 from bot.web.app import create_app
-from bot.web.console import link_path
 
 ADMIN, STAFF_KAIFENG, STAFF_LINYI = 11, 22, 33
 NOW = dt.datetime(2026, 12, 10, 10, 0, tzinfo=SHANGHAI)  # the reports are read on this day
@@ -115,7 +115,7 @@ async def storage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncItera
         await s.users.set_role(user, role)
         if city:
             await s.users.set_jurisdiction(user, city)
-    monkeypatch.setattr(console_reports, "now", lambda: NOW)
+    monkeypatch.setattr(office_reports, "now", lambda: NOW)
     yield s
     await s.close()
 
@@ -126,7 +126,7 @@ def browser(storage: Storage) -> httpx.AsyncClient:
 
 
 async def signed_in(c: httpx.AsyncClient, storage: Storage, user: int) -> None:
-    assert (await c.post(link_path(await storage.console.create_link(user)))).status_code == 303
+    assert (await c.post(link_path(await storage.office_sessions.create_link(user)))).status_code == 303
 
 
 def cells(html: str, table_id: str) -> dict[str, list[str]]:
@@ -196,7 +196,7 @@ async def test_the_festival_report_says_per_family_which_visit_was_done_when_and
 
 async def test_a_festival_not_yet_come_is_not_counted_as_missed(storage: Storage, monkeypatch: pytest.MonkeyPatch
                                                                 ) -> None:
-    monkeypatch.setattr(console_reports, "now", lambda: dt.datetime(2026, 9, 1, 10, tzinfo=SHANGHAI))
+    monkeypatch.setattr(office_reports, "now", lambda: dt.datetime(2026, 9, 1, 10, tzinfo=SHANGHAI))
     async with browser(storage) as c:
         await signed_in(c, storage, ADMIN)
         page = await c.get("/console/reports/festivals", params={"year": "2026", "city": "开封"})

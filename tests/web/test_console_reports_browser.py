@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
+from bot.operations.access import link_path
 from bot.storage import Role, Storage
-from bot.web.console import link_path
 from dialogs import web_copy as w
 from tests.web.test_browser import DESK, SCREENSHOTS
 from tests.web.test_console_reports import Registry
@@ -34,7 +34,7 @@ def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[st
         await Registry(storage, monkeypatch).build()
         await storage.users.ensure(ADMIN)
         await storage.users.set_role(ADMIN, Role.ADMIN)
-        token = await storage.console.create_link(ADMIN)
+        token = await storage.office_sessions.create_link(ADMIN)
         await storage.close()
         return token
 

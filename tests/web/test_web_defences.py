@@ -21,11 +21,11 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.operations.access import link_path
 from bot.settings import Settings
 from bot.storage import Storage
 from bot.web import middleware
 from bot.web.app import create_app
-from bot.web.console import link_path
 from bot.web.limits import RateLimiter
 from dialogs import web_copy as w
 
@@ -218,7 +218,7 @@ async def test_sign_in_link_guesses_are_limited_much_sooner(storage: Storage) ->
         await storage.users.ensure(11)
         from bot.storage import Role
         await storage.users.set_role(11, Role.ADMIN)
-        real = await clerk.post(link_path(await storage.console.create_link(11)))
+        real = await clerk.post(link_path(await storage.office_sessions.create_link(11)))
     assert 429 not in codes and refused.status_code == 429
     assert w.WEB_TOO_MANY_SIGN_IN.format(seconds=refused.headers["Retry-After"]) in refused.text
     assert real.status_code == 303
@@ -250,7 +250,7 @@ async def test_the_sign_in_page_keeps_its_own_referrer_policy(storage: Storage) 
     await storage.users.ensure(11)
     await storage.users.set_role(11, Role.ADMIN)
     async with client(_app(storage=storage)) as c:
-        r = await c.get(link_path(await storage.console.create_link(11)))
+        r = await c.get(link_path(await storage.office_sessions.create_link(11)))
     assert r.status_code == 200 and r.headers["referrer-policy"] == "same-origin"
     assert r.headers["x-frame-options"] == "DENY"
 

@@ -23,9 +23,9 @@ from pathlib import Path
 import pytest
 
 from bot.settings import Settings
-from bot.telegram.webhook import WebServer, start_server
 from bot.web import limits
 from bot.web.app import create_app
+from bot.web.serve import WebServer, start_server
 from dialogs import web_copy as w
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,16 +1,16 @@
-"""The office's browser console for the care registry: sign-in by one-time link, sessions
-kept in the database, a CSRF token on every form, and the family list scoped to the signed-in
-person's role (admins see every city, staff only their own; each list shown is audited).
+"""The office console: the office's browser pages for the care registry (for hotline staff
+and admins; not the terminal chat, `bot.console`). Sign-in by one-time link, sessions kept
+in the database (`bot.storage.office_sessions`), a CSRF token on every form, and the family list
+scoped to the signed-in person's role (admins see every city, staff only their own; each
+list shown is audited). This module has the sign-in, family, contact, import, overdue and
+urgent pages and assembles every route; `office_registry` creates and edits, `office_reports`
+shows the inspection reports; what all three need is in `office_common`.
 
 No family data ever goes into a URL or a log: searches are POSTed."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import datetime as dt
-import hmac
-from collections.abc import AsyncIterator
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -19,105 +19,31 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.ids import parse_id
-from bot.reminders.registry_csv import Problem
+from bot.operations.refusals import Refused
 from bot.storage import Role, Storage, User
-from bot.storage.console import Session
+from bot.storage.office_sessions import Session
 from bot.storage.records import ReminderStatus
-from bot.web.limits import MAX_BODY_BYTES, MAX_UPLOAD_BYTES, BodyTooLarge, read_body
+from bot.web import office_registry, office_reports
+from bot.web.limits import MAX_UPLOAD_BYTES, BodyTooLarge, read_body
+from bot.web.office_common import (
+    COOKIE,
+    checked_form,
+    chinese,
+    city_names,
+    city_of,
+    csrf_matches,
+    office_storage,
+    page,
+    refusal_text,
+    refused_audited,
+    refused_page,
+    replayed,
+    signed_in,
+)
 from dialogs import web_copy as w
-from knowledge.catalogue import load_catalogue
 
-COOKIE = "lianxin_console"
-CONSOLE_ROLES = (Role.ADMIN, Role.STAFF)
 MAX_SEARCH = 50
 PREVIEW_ROWS = 20  # rows shown before 确认导入 (the count says how many there are)
-
-
-def link_path(token: str) -> str:
-    """The path printed by `python -m bot admin console-link` and sent by the bot's /console."""
-    return f"/console/link/{token}"
-
-
-async def _storage(request: Request) -> Storage:
-    """The registry database, opened on first use (web-only mode never needs it otherwise)."""
-    state = request.app.state
-    async with state.console_lock:
-        if state.console_storage is None:
-            state.console_storage = await Storage.open(state.settings.bot_database, create=False)
-        storage: Storage = state.console_storage
-        return storage
-
-
-def _page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
-    if name == "import.html":
-        context = {**context, "import_help": import_help()}
-    response: Response = request.app.state.templates.TemplateResponse(
-        request, f"console/{name}", {"w": w, **context}, status_code=status)
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def import_help() -> str:
-    """The import page's help: every column by its one Chinese name, with the other headings
-    the file may use (the same list as the header's error)."""
-    from bot.reminders.registry_csv import CONTACT_COLUMNS, FAMILY_COLUMNS, accepted_headings
-
-    return w.CONSOLE_IMPORT_HELP.format(families=accepted_headings(FAMILY_COLUMNS),
-                                        contacts=accepted_headings(CONTACT_COLUMNS))
-
-
-def _refused(request: Request, message: str, status: int = 403) -> Response:
-    return _page(request, "refused.html", {"message": message}, status)
-
-
-async def _signed_in(request: Request) -> tuple[Storage, Session, User] | None:
-    token = request.cookies.get(COOKIE)
-    if not token:
-        return None
-    storage = await _storage(request)
-    hours = getattr(request.app.state.settings, "web_console_session_hours", 12)
-    session = await storage.console.session(token, lifetime=dt.timedelta(hours=hours))
-    if session is None:
-        return None
-    user = await storage.users.get(session.user_id)
-    if user is None or user.blocked or user.role not in CONSOLE_ROLES:
-        return None
-    return storage, session, user
-
-
-async def _checked_form(request: Request, session: Session) -> dict[str, str] | Response:
-    """The posted form if its CSRF token is this session's, else the refusal to answer with:
-    403, or 413 for a body over 64 KB (counted as it arrives, so a chunked body without a
-    declared length is not read whole either)."""
-    try:
-        body = await read_body(request, MAX_BODY_BYTES)
-        form = await _replayed(request, body).form()
-    except BodyTooLarge:
-        return _refused(request, w.CONSOLE_FORM_TOO_BIG, 413)
-    except HTTPException:  # not a form a browser sends (too many fields, broken encoding)
-        return await refused_audited(request, session.user_id, "bad form", w.CONSOLE_FORM_EXPIRED)
-    fields = {k: v for k, v in form.items() if isinstance(v, str)}
-    if not csrf_matches(fields.get("csrf", ""), session):
-        return await refused_audited(request, session.user_id, "csrf", w.CONSOLE_FORM_EXPIRED)
-    return fields
-
-
-def csrf_matches(sent: object, session: Session) -> bool:
-    """The form's token is this session's: compared as UTF-8 bytes in constant time (a str
-    with a non-ASCII character would make `compare_digest` raise, a 500 on every POST)."""
-    return isinstance(sent, str) and bool(sent) and hmac.compare_digest(
-        sent.encode("utf-8", "surrogatepass"), session.csrf.encode("utf-8"))
-
-
-async def refused_audited(request: Request, actor: int, why: str, message: str, status: int = 403) -> Response:
-    """A refusal of a signed-in person, written to the audit log (who, which address, why and
-    the record asked for) as a refused report is: a clerk probing another city's families by
-    id leaves a trace."""
-    storage = await _storage(request)
-    subject = request.path_params.get("family") or request.path_params.get("contact") or ""
-    await storage.audit.record(actor, "console_refused", None,
-                               f"{request.method} {request.url.path} {why}{f' #{subject}' if subject else ''}"[:200])
-    return _refused(request, message, status)
 
 
 def cookie_would_be_dropped(request: Request) -> bool:
@@ -125,7 +51,7 @@ def cookie_would_be_dropped(request: Request) -> bool:
     that is not this machine: the browser would silently drop the cookie, so signing in would
     use up the link and show only "请先登录". Behind the shipped nginx the scheme is in
     X-Forwarded-Proto; a browser keeps Secure cookies for localhost even over http."""
-    from bot.admin_cli import is_local_host
+    from bot.operations.access import is_local_host
 
     if not request.app.state.settings.web_console_secure_cookie:
         return False
@@ -139,12 +65,12 @@ async def link_page(request: Request) -> Response:
     """Opening the link shows one 登录 button; only pressing it (a POST) signs in. A chat app's
     link preview or a mail scanner fetches the link with GET and would otherwise use it up
     before the person opens it."""
-    storage = await _storage(request)
+    storage = await office_storage(request)
     if cookie_would_be_dropped(request):
-        return _refused(request, w.CONSOLE_NEEDS_HTTPS, 400)
-    if not await storage.console.link_usable(request.path_params["token"]):
-        return _refused(request, w.CONSOLE_LINK_REFUSED)
-    response = _page(request, "link.html", {"action": request.url.path})
+        return refused_page(request, w.CONSOLE_NEEDS_HTTPS, 400)
+    if not await storage.office_sessions.link_usable(request.path_params["token"]):
+        return refused_page(request, w.CONSOLE_LINK_REFUSED)
+    response = page(request, "link.html", {"action": request.url.path})
     # the token is in this page's address: never sent to another site (no-referrer would make
     # the browser post `Origin: null`, which the sign-in refuses)
     response.headers["Referrer-Policy"] = "same-origin"
@@ -163,14 +89,14 @@ def _same_site_post(request: Request) -> bool:
 
 async def redeem(request: Request) -> Response:
     """Pressing 登录 signs in once; a used, expired or unknown link is refused."""
-    storage = await _storage(request)
+    storage = await office_storage(request)
     if not _same_site_post(request):
-        return _refused(request, w.CONSOLE_FORM_EXPIRED)
+        return refused_page(request, w.CONSOLE_FORM_EXPIRED)
     if cookie_would_be_dropped(request):  # the link stays usable for the https address
-        return _refused(request, w.CONSOLE_NEEDS_HTTPS, 400)
-    session_token = await storage.console.redeem_link(request.path_params["token"])
+        return refused_page(request, w.CONSOLE_NEEDS_HTTPS, 400)
+    session_token = await storage.office_sessions.redeem_link(request.path_params["token"])
     if session_token is None:
-        return _refused(request, w.CONSOLE_LINK_REFUSED)
+        return refused_page(request, w.CONSOLE_LINK_REFUSED)
     response = RedirectResponse("/console", status_code=303)
     # no Max-Age: the browser would drop the cookie 30 minutes after sign-in however busy the
     # clerk is; the server ends a session after 30 minutes without a page (SESSION_IDLE), and sign-out at once
@@ -182,63 +108,63 @@ async def redeem(request: Request) -> Response:
 
 async def _families_page(request: Request, signed: tuple[Storage, Session, User], text: str = "") -> Response:
     storage, session, user = signed
-    city = _city_of(user)
-    names = _city_names()  # the city by its name, never its code (kaifeng)
+    city = city_of(user)
+    names = city_names()  # the city by its name, never its code (kaifeng)
     families = [{**f, "jurisdiction": names.get(f["jurisdiction"], f["jurisdiction"])}
                 for f in (await storage.registry.search_families(city, text) if city != "" else [])]
     await storage.audit.record(user.user_id, "console_list_families", None, f"{len(families)} shown")
-    return _page(request, "families.html", {"families": families, "csrf": session.csrf, "text": text,
+    return page(request, "families.html", {"families": families, "csrf": session.csrf, "text": text,
                                             "role": user.role.value, "no_city": city == ""})
 
 
 async def families(request: Request) -> Response:
-    signed = await _signed_in(request)
+    signed = await signed_in(request)
     if signed is None:
-        return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
+        return refused_page(request, w.CONSOLE_SIGN_IN_FIRST, 401)
     return await _families_page(request, signed)
 
 
 async def search(request: Request) -> Response:
-    signed = await _signed_in(request)
+    signed = await signed_in(request)
     if signed is None:
-        return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
-    form = await _checked_form(request, signed[1])
+        return refused_page(request, w.CONSOLE_SIGN_IN_FIRST, 401)
+    form = await checked_form(request, signed[1])
     if isinstance(form, Response):
         return form
     return await _families_page(request, signed, form.get("q", "").strip()[:MAX_SEARCH])
 
 
 async def sign_out(request: Request) -> Response:
-    signed = await _signed_in(request)
+    signed = await signed_in(request)
     if signed is None:
-        return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
-    refused = await _checked_form(request, signed[1])
+        return refused_page(request, w.CONSOLE_SIGN_IN_FIRST, 401)
+    refused = await checked_form(request, signed[1])
     if isinstance(refused, Response):
         return refused
-    await signed[0].console.end_session(request.cookies[COOKIE])
-    response = _page(request, "refused.html", {"message": w.CONSOLE_SIGNED_OUT})
+    await signed[0].office_sessions.end_session(request.cookies[COOKIE])
+    response = page(request, "refused.html", {"message": w.CONSOLE_SIGNED_OUT})
     response.delete_cookie(COOKIE, path="/console")
     return response
 
 
 async def import_page(request: Request) -> Response:
-    signed = await _signed_in(request)
+    signed = await signed_in(request)
     if signed is None:
-        return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
+        return refused_page(request, w.CONSOLE_SIGN_IN_FIRST, 401)
     if signed[2].role != Role.ADMIN:
         return await refused_audited(request, signed[2].user_id, "not admin", w.CONSOLE_ADMIN_ONLY)
-    return _page(request, "import.html", {"csrf": signed[1].csrf})
+    return page(request, "import.html", {"csrf": signed[1].csrf})
 
 
 async def import_upload(request: Request) -> Response:
     """An uploaded families or contacts CSV, through the CLI's parser and import: every bad
     row is listed with its line number and nothing is imported from a file with one."""
-    from bot.admin_cli import decoded_csv, import_contacts_csv, import_families_csv, previewed_csv
+    from bot.operations.imports import decoded_csv, import_contacts_csv, import_families_csv, previewed_csv
     from bot.reminders.registry_csv import CsvProblems
 
-    signed = await _signed_in(request)
+    signed = await signed_in(request)
     if signed is None:
-        return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
+        return refused_page(request, w.CONSOLE_SIGN_IN_FIRST, 401)
     storage, session, user = signed
     if user.role != Role.ADMIN:
         return await refused_audited(request, user.user_id, "not admin", w.CONSOLE_ADMIN_ONLY)
@@ -247,11 +173,11 @@ async def import_upload(request: Request) -> Response:
         body = await read_body(request, MAX_UPLOAD_BYTES)
     except BodyTooLarge:
         too_big = w.CONSOLE_UPLOAD_TOO_BIG.format(limit=f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
-        return _page(request, "import.html", {**context, "problems": [too_big]}, 413)
+        return page(request, "import.html", {**context, "problems": [too_big]}, 413)
     try:
-        form = await _replayed(request, body).form(max_files=1, max_fields=10, max_part_size=MAX_UPLOAD_BYTES)
+        form = await replayed(request, body).form(max_files=1, max_fields=10, max_part_size=MAX_UPLOAD_BYTES)
     except HTTPException:  # not a form a browser sends: broken multipart, too many parts
-        return _page(request, "import.html", {**context, "problems": [w.CONSOLE_IMPORT_CHOOSE]}, 400)
+        return page(request, "import.html", {**context, "problems": [w.CONSOLE_IMPORT_CHOOSE]}, 400)
     if not csrf_matches(form.get("csrf", ""), session):
         return await refused_audited(request, user.user_id, "csrf", w.CONSOLE_FORM_EXPIRED)
     kind = str(form.get("kind", ""))
@@ -259,29 +185,29 @@ async def import_upload(request: Request) -> Response:
     confirmed = form.get("confirmed")  # the checked text from the preview page, sent back
     if kind not in ("families", "contacts") or (
             isinstance(confirmed, str) is False and (upload is None or isinstance(upload, str))):
-        return _page(request, "import.html", {**context, "problems": [w.CONSOLE_IMPORT_CHOOSE]}, 400)
+        return page(request, "import.html", {**context, "problems": [w.CONSOLE_IMPORT_CHOOSE]}, 400)
     if isinstance(confirmed, str):
         text: str | None = confirmed
     else:
         assert upload is not None and not isinstance(upload, str)
         data = await upload.read()
         if looks_binary(data):
-            return _page(request, "import.html", {**context, "problems": [w.CONSOLE_UPLOAD_NOT_CSV]}, 400)
+            return page(request, "import.html", {**context, "problems": [w.CONSOLE_UPLOAD_NOT_CSV]}, 400)
         text = decoded_csv(data)
     if text is None:
-        return _page(request, "import.html", {**context, "problems": [w.CONSOLE_IMPORT_NOT_UTF8]}, 400)
+        return page(request, "import.html", {**context, "problems": [w.CONSOLE_IMPORT_NOT_UTF8]}, 400)
     try:
         if not isinstance(confirmed, str):  # first the preview: what would be imported, nothing written
             rows = await previewed_csv(storage, kind, text)
-            return _page(request, "import.html", {**context, **_preview(kind, rows), "text": text})
+            return page(request, "import.html", {**context, **_preview(kind, rows), "text": text})
         # the text is checked again: the registry may have changed since the preview
         count = (await import_families_csv(storage, text) if kind == "families"
                  else (await import_contacts_csv(storage, text))[0])
     except CsvProblems as exc:
-        return _page(request, "import.html", {**context, "problems": [chinese(p) for p in exc.items]}, 400)
+        return page(request, "import.html", {**context, "problems": [chinese(p) for p in exc.items]}, 400)
     await storage.audit.record(user.user_id, f"console_import_{kind}", None, f"{count} rows")
     done = (w.CONSOLE_IMPORTED_FAMILIES if kind == "families" else w.CONSOLE_IMPORTED_CONTACTS).format(count=count)
-    return _page(request, "import.html", {**context, "done": done})
+    return page(request, "import.html", {**context, "done": done})
 
 
 def _preview(kind: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -290,7 +216,7 @@ def _preview(kind: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
 
     columns = ("alias", "jurisdiction", "township", "village") if kind == "families" else (
         "name", "role", "township", "telegram_id")
-    words = {"jurisdiction": _city_names(), "role": rt.CONTACT_ROLE_NAMES}
+    words = {"jurisdiction": city_names(), "role": rt.CONTACT_ROLE_NAMES}
     shown = [[words.get(c, {}).get(str(r.get(c)), "" if r.get(c) is None else str(r.get(c))) for c in columns]
              for r in rows[:PREVIEW_ROWS]]
     said = w.CONSOLE_PREVIEW_FAMILIES if kind == "families" else w.CONSOLE_PREVIEW_CONTACTS
@@ -302,11 +228,11 @@ async def export_visits(request: Request) -> Response:
     """The visit log as CSV with the CLI's neutralised cells; staff get their own city's only."""
     from io import StringIO
 
-    from bot.admin_cli import visit_export_rows, write_visits_csv
+    from bot.operations.maintenance import visit_export_rows, write_visits_csv
 
-    signed = await _signed_in(request)
+    signed = await signed_in(request)
     if signed is None:
-        return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
+        return refused_page(request, w.CONSOLE_SIGN_IN_FIRST, 401)
     storage, _, user = signed
     if user.role != Role.ADMIN and not user.jurisdiction:
         return await refused_audited(request, user.user_id, "no city", w.CONSOLE_NO_CITY)
@@ -319,20 +245,6 @@ async def export_visits(request: Request) -> Response:
                     headers={"Content-Disposition": 'attachment; filename="visits.csv"', "Cache-Control": "no-store"})
 
 
-def _replayed(request: Request, body: bytes) -> Request:
-    """The request again with its body already read (and size-checked), for Starlette's form parser."""
-    sent = False
-
-    async def receive() -> dict[str, Any]:
-        nonlocal sent
-        if sent:
-            return {"type": "http.disconnect"}
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return Request(request.scope, receive)
-
-
 BINARY_STARTS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")
 
 
@@ -340,28 +252,6 @@ def looks_binary(data: bytes) -> bool:
     """An Excel workbook (xlsx is a zip, xls an OLE file), a PDF or a picture chosen by mistake:
     said as such, rather than as a wrong text encoding."""
     return data.startswith(BINARY_STARTS) or b"\x00" in data[:4096]
-
-
-def chinese(problem: Problem) -> str:
-    """A CLI refusal as the Chinese sentence for its code (`registry_csv.chinese_problem`)."""
-    from bot.reminders.registry_csv import chinese_problem
-
-    return chinese_problem(problem)
-
-
-def _city_names() -> dict[str, str]:
-    return {d.code: d.name for d in load_catalogue()}
-
-
-def _admin_error_text(exc: Exception) -> str:
-    from bot.admin_cli import AdminError
-
-    return chinese(exc.problem) if isinstance(exc, AdminError) and exc.problem is not None else str(exc)
-
-
-def _city_of(user: User) -> str | None:
-    """None: every city (admins); "": none (staff without a city see nothing)."""
-    return None if user.role == Role.ADMIN else (user.jurisdiction or "")
 
 
 async def overdue(request: Request) -> Response:
@@ -372,11 +262,11 @@ async def overdue(request: Request) -> Response:
     from bot.reminders import templates as t
     from bot.reminders.planner import SHANGHAI
 
-    signed = await _signed_in(request)
+    signed = await signed_in(request)
     if signed is None:
-        return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
+        return refused_page(request, w.CONSOLE_SIGN_IN_FIRST, 401)
     storage, session, user = signed
-    city = _city_of(user)
+    city = city_of(user)
     families = {f["id"]: f for f in await storage.registry.search_families(city)} if city != "" else {}
     today = dt.datetime.now(SHANGHAI).date()
     late = [r for r in await storage.reminders.overdue(today) if r.family_id in families]
@@ -387,7 +277,7 @@ async def overdue(request: Request) -> Response:
              "state": w.CONSOLE_STATE_NAMES.get(r.status.value, r.status.value)} for r in late if not r.undeliverable]
     stuck = [{"due": r.due_date.isoformat(), "kind": t.KIND_NAMES.get(r.kind, r.kind), "alias": r.alias,
               "contact": r.contact_name} for r in late if r.undeliverable]
-    return _page(request, "overdue.html", {
+    return page(request, "overdue.html", {
         "csrf": session.csrf, "today": today.isoformat(), "rows": rows, "undeliverable": stuck,
         "escalated": sum(1 for r in late if r.status == ReminderStatus.ESCALATED and not r.undeliverable),
         "by_township": sorted(Counter(r["township"] for r in rows).items(), key=lambda kv: -kv[1]),
@@ -402,15 +292,15 @@ async def urgent(request: Request) -> Response:
     per contact and day), and one from an earlier day is refused."""
     from bot.reminders.planner import SHANGHAI
 
-    signed = await _signed_in(request)
+    signed = await signed_in(request)
     if signed is None:
-        return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
+        return refused_page(request, w.CONSOLE_SIGN_IN_FIRST, 401)
     storage, session, user = signed
-    form = await _checked_form(request, session)
+    form = await checked_form(request, session)
     if isinstance(form, Response):
         return form
     family_id = parse_id(form.get("family", ""))
-    city = _city_of(user)
+    city = city_of(user)
     visible = {f["id"]: f for f in await storage.registry.search_families(city)} if city != "" else {}
     if family_id is None or family_id not in visible:
         return await refused_audited(request, user.user_id, f"urgent not visible #{form.get('family', '')[:20]}",
@@ -420,14 +310,14 @@ async def urgent(request: Request) -> Response:
         await storage.audit.record(user.user_id, "console_urgent_asked", None, f"family {family_id}")
         return await _urgent_confirm_page(request, storage, session, visible[family_id], today)
     if form.get("day") != today.isoformat():
-        return _page(request, "refused.html", {"message": w.CONSOLE_URGENT_STALE}, 409)
+        return page(request, "refused.html", {"message": w.CONSOLE_URGENT_STALE}, 409)
     created = await storage.reminders.raise_urgent(family_id, dt.datetime.now(SHANGHAI))
     await storage.audit.record(user.user_id, "console_urgent", None, f"family {family_id}: {created} reminded")
     if created:
-        return _page(request, "refused.html", {"message": w.CONSOLE_URGENT_DONE.format(count=created)})
+        return page(request, "refused.html", {"message": w.CONSOLE_URGENT_DONE.format(count=created)})
     if await storage.registry.assignments(family_id):  # one urgent reminder per contact and day
-        return _page(request, "refused.html", {"message": w.CONSOLE_URGENT_ALREADY})
-    return _page(request, "refused.html", {"message": w.CONSOLE_URGENT_NOBODY}, 409)
+        return page(request, "refused.html", {"message": w.CONSOLE_URGENT_ALREADY})
+    return page(request, "refused.html", {"message": w.CONSOLE_URGENT_NOBODY}, 409)
 
 
 async def _urgent_confirm_page(request: Request, storage: Storage, session: Session, family: dict[str, Any],
@@ -439,7 +329,7 @@ async def _urgent_confirm_page(request: Request, storage: Storage, session: Sess
 
     assigned = [a.contact_id for a in await storage.registry.assignments(family["id"])]
     if not assigned:
-        return _page(request, "refused.html", {"message": w.CONSOLE_URGENT_NOBODY}, 409)
+        return page(request, "refused.html", {"message": w.CONSOLE_URGENT_NOBODY}, 409)
     contacts = {c["id"]: c for c in await storage.registry.list_contacts()}
     who = [{"who": w.CONSOLE_URGENT_WHO.format(name=contacts[c]["name"],
                                                role=w.CONSOLE_ROLE_NAMES.get(contacts[c]["role"], contacts[c]["role"])),
@@ -447,9 +337,9 @@ async def _urgent_confirm_page(request: Request, storage: Storage, session: Sess
     text = re.sub(r"<[^>]+>|\n", " ", t.REMINDER.format(kind=t.KIND_NAMES["urgent"], alias=family["alias"],
                                                         due=today.isoformat()))
     said = w.CONSOLE_URGENT_CONFIRM_SAID.format(alias=family["alias"],
-                                               city=_city_names().get(family["jurisdiction"], ""),
+                                               city=city_names().get(family["jurisdiction"], ""),
                                                township=family["township"], village=family["village"])
-    return _page(request, "urgent_confirm.html", {
+    return page(request, "urgent_confirm.html", {
         "csrf": session.csrf, "family": family, "said": said, "who": who, "day": today.isoformat(),
         "message_text": w.CONSOLE_URGENT_MESSAGE.format(text=" ".join(text.split()))})
 
@@ -459,12 +349,12 @@ async def family_page(request: Request) -> Response:
     their own city; every read audited with which family was read."""
     from bot.reminders import templates as t
 
-    signed = await _signed_in(request)
+    signed = await signed_in(request)
     if signed is None:
-        return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
+        return refused_page(request, w.CONSOLE_SIGN_IN_FIRST, 401)
     storage, session, user = signed
     family_id = parse_id(request.path_params["family"])
-    city = _city_of(user)
+    city = city_of(user)
     visible = {f["id"]: f for f in await storage.registry.search_families(city)} if city != "" else {}
     if family_id is None or family_id not in visible:
         return await refused_audited(request, user.user_id, "not visible", w.CONSOLE_NO_SUCH_FAMILY, 404)
@@ -475,7 +365,7 @@ async def family_page(request: Request) -> Response:
                 for e in await storage.registry.family_timeline(family_id)]
     contacts = [a.contact_id for a in await storage.registry.assignments(family_id)]
     names = {c["id"]: c for c in await storage.registry.list_contacts()}
-    return _page(request, "family.html", {"csrf": session.csrf, "family": family, "timeline": timeline,
+    return page(request, "family.html", {"csrf": session.csrf, "family": family, "timeline": timeline,
                                           "contacts": [names[c] for c in contacts if c in names],
                                           "role": user.role.value})
 
@@ -500,10 +390,10 @@ def timeline_state(entry: dict[str, Any], now: dt.datetime) -> str:
 
 async def contacts_page(request: Request) -> Response:
     """Admins: the contacts, and forms to assign one to a family, mark one as left and set a
-    supervisor (the CLI's validation, `admin_cli.checked_*`)."""
-    signed = await _signed_in(request)
+    supervisor (the operations layer's checks, `bot.operations.registry`)."""
+    signed = await signed_in(request)
     if signed is None:
-        return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
+        return refused_page(request, w.CONSOLE_SIGN_IN_FIRST, 401)
     if signed[2].role != Role.ADMIN:
         return await refused_audited(request, signed[2].user_id, "not admin", w.CONSOLE_ADMIN_ONLY)
     return await _contacts(request, signed)
@@ -515,12 +405,12 @@ async def _contacts(request: Request, signed: tuple[Storage, Session, User], mes
 
     storage, session, _ = signed
     everyone = await storage.registry.list_contacts()
-    lacking = [{"alias": g.alias, "id": g.family_id, "city": _city_names().get(g.jurisdiction, g.jurisdiction),
+    lacking = [{"alias": g.alias, "id": g.family_id, "city": city_names().get(g.jurisdiction, g.jurisdiction),
                 "missing": role_names(g.missing)} for g in await gaps(storage)]
     shown = await storage.registry.search_contacts(text) if text else everyone
     rows = [{**c, "reach": reach_state(c)} for c in shown]
     unreachable = sum(1 for c in everyone if reach_state(c) not in ("reachable", "left"))
-    return _page(request, "contacts.html", {"csrf": session.csrf, "contacts": rows, "all_contacts": everyone,
+    return page(request, "contacts.html", {"csrf": session.csrf, "contacts": rows, "all_contacts": everyone,
                                             "families": await storage.registry.search_families(None),
                                             "message": message, "text": text, "unreachable": unreachable,
                                             "gaps": lacking}, status)
@@ -543,12 +433,12 @@ def reach_state(contact: dict[str, Any]) -> str:
 
 async def contacts_search(request: Request) -> Response:
     """The contacts whose name or township contains the text (POSTed: no names in URLs)."""
-    signed = await _signed_in(request)
+    signed = await signed_in(request)
     if signed is None:
-        return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
+        return refused_page(request, w.CONSOLE_SIGN_IN_FIRST, 401)
     if signed[2].role != Role.ADMIN:
         return await refused_audited(request, signed[2].user_id, "not admin", w.CONSOLE_ADMIN_ONLY)
-    form = await _checked_form(request, signed[1])
+    form = await checked_form(request, signed[1])
     if isinstance(form, Response):
         return form
     return await _contacts(request, signed, text=form.get("q", "").strip()[:MAX_SEARCH])
@@ -556,16 +446,16 @@ async def contacts_search(request: Request) -> Response:
 
 async def contact_action(request: Request) -> Response:
     """POST assign / left / supervisor: one change, the CLI's one-line refusal shown as is."""
-    from bot.admin_cli import AdminError, checked_assign, checked_contact_left, checked_supervisor, checked_unassign
+    from bot.operations.registry import checked_assign, checked_contact_left, checked_supervisor, checked_unassign
     from bot.reminders.planner import SHANGHAI
 
-    signed = await _signed_in(request)
+    signed = await signed_in(request)
     if signed is None:
-        return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
+        return refused_page(request, w.CONSOLE_SIGN_IN_FIRST, 401)
     storage, session, user = signed
     if user.role != Role.ADMIN:
         return await refused_audited(request, user.user_id, "not admin", w.CONSOLE_ADMIN_ONLY)
-    form = await _checked_form(request, session)
+    form = await checked_form(request, session)
     if isinstance(form, Response):
         return form
     action = request.path_params["action"]
@@ -589,8 +479,8 @@ async def contact_action(request: Request) -> Response:
             await checked_supervisor(storage, contact, other)
         else:
             return await refused_audited(request, user.user_id, "unknown action", w.CONSOLE_NO_SUCH_FAMILY, 404)
-    except AdminError as exc:
-        return await _contacts(request, signed, _admin_error_text(exc), 400)
+    except Refused as exc:
+        return await _contacts(request, signed, refusal_text(exc), 400)
     await storage.audit.record(user.user_id, f"console_{action}", None,
                                f"contact {contact}" + (f" family {other}" if action in ("assign", "unassign") else ""))
     return await _contacts(request, signed, message)
@@ -603,20 +493,18 @@ FORM_PAGES = {"/console/search": "/console", "/console/urgent": "/console", "/co
               "/console/retention": "/console/maintenance", "/console/contacts/{action}": "/console/contacts"}
 
 
-def _back_to_form_page(page: str) -> Any:
+def _back_to_form_page(target: str) -> Any:
     async def back(request: Request) -> Response:
-        return RedirectResponse(page, status_code=303)
+        return RedirectResponse(target, status_code=303)
     return back
 
 
-def console_routes() -> list[BaseRoute]:
-    from bot.web import console_registry as r
-    from bot.web.console_reports import report_routes  # it imports this module's helpers
-
+def office_routes() -> list[BaseRoute]:
+    """Every route of the office console (the registry's and the reports' first)."""
     return [
-        *r.registry_routes(),
-        *report_routes(),
-        *(Route(path, _back_to_form_page(page), methods=["GET"]) for path, page in FORM_PAGES.items()),
+        *office_registry.registry_routes(),
+        *office_reports.report_routes(),
+        *(Route(path, _back_to_form_page(target), methods=["GET"]) for path, target in FORM_PAGES.items()),
         Route("/console/contacts/search", contacts_search, methods=["POST"]),
         Route("/console/contacts", contacts_page, methods=["GET"]),
         Route("/console/contacts/{action}", contact_action, methods=["POST"]),
@@ -634,25 +522,3 @@ def console_routes() -> list[BaseRoute]:
     ]
 
 
-def init_state(app_state: Any, settings: Any, storage: Storage | None) -> None:
-    app_state.settings = settings
-    app_state.console_storage = storage
-    app_state.console_owns_storage = storage is None
-    app_state.console_lock = asyncio.Lock()
-    app_state.backup_lock = asyncio.Lock()  # 立即备份 pressed twice: one backup after the other
-
-
-@contextlib.asynccontextmanager
-async def lifespan(app: Any) -> AsyncIterator[None]:
-    """Closes the database the console opened itself (its worker thread would keep the
-    process from exiting on SIGTERM)."""
-    yield
-    await close_storage(app.state)
-
-
-async def close_storage(app_state: Any) -> None:
-    """Closes the database the console opened itself, if any (a passed-in one is the caller's)."""
-    if app_state.console_owns_storage and app_state.console_storage is not None:
-        storage = app_state.console_storage
-        app_state.console_storage = None
-        await storage.close()

@@ -2,8 +2,9 @@
 contacts, forget a family, back up the database and apply the retention settings.
 
 Admins only, every form CSRF-checked and every change audited. Each change goes through the
-function the CLI uses (`admin_cli.checked_*`, `backup_to`, `apply_retention`), so a family
-typed into the form is checked exactly as a row of the families CSV is."""
+operation the CLI uses (`bot.operations`: `registry.checked_*`, `maintenance.backup_to`,
+`maintenance.apply_retention`), so a family typed into the form is checked exactly as a row of
+the families CSV is."""
 
 from __future__ import annotations
 
@@ -16,24 +17,33 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.ids import parse_id
+from bot.operations.refusals import EditConflict, Refused
 from bot.reminders.registry_csv import CsvProblems
-from bot.storage import Role, Storage, User
-from bot.storage.console import Session
-from bot.web.console import _admin_error_text, _checked_form, _page, _refused, _signed_in, chinese, refused_audited
+from bot.storage import Role, Storage
+from bot.storage.office_sessions import Session
+from bot.web.office_common import (
+    Signed,
+    checked_form,
+    chinese,
+    page,
+    refusal_text,
+    refused_audited,
+    refused_page,
+    signed_in,
+)
 from dialogs import web_copy as w
 from knowledge.catalogue import load_catalogue
 
 FAMILY_CELLS = ("alias", "jurisdiction", "township", "village", "contact_note", "old_sick", "lives_alone",
                 "telegram_id")
 CONTACT_CELLS = ("name", "role", "township", "telegram_id")
-Signed = tuple[Storage, Session, User]
 
 
 async def _admin(request: Request) -> Signed | Response:
     """The signed-in admin, or the refusal to answer with (not signed in, or staff)."""
-    signed = await _signed_in(request)
+    signed = await signed_in(request)
     if signed is None:
-        return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
+        return refused_page(request, w.CONSOLE_SIGN_IN_FIRST, 401)
     if signed[2].role != Role.ADMIN:  # staff opening an edit form or deleting: refused, and audited
         return await refused_audited(request, signed[2].user_id, "not admin", w.CONSOLE_ADMIN_ONLY)
     return signed
@@ -43,7 +53,7 @@ async def _admin_form(request: Request) -> tuple[Signed, dict[str, str]] | Respo
     signed = await _admin(request)
     if isinstance(signed, Response):
         return signed
-    form = await _checked_form(request, signed[1])
+    form = await checked_form(request, signed[1])
     return form if isinstance(form, Response) else (signed, form)
 
 
@@ -64,7 +74,7 @@ def _family_form(request: Request, session: Session, cells: dict[str, str], fami
                  problems: list[str] | None = None, status: int = 200, version: int | None = None) -> Response:
     """The family form; `version` is the stored version the edit started from, posted back so a
     save over someone else's newer one is noticed."""
-    return _page(request, "family_form.html", {"csrf": session.csrf, "cells": cells, "family_id": family_id,
+    return page(request, "family_form.html", {"csrf": session.csrf, "cells": cells, "family_id": family_id,
                                                "cities": _cities(), "problems": problems or [],
                                                "version": version}, status)
 
@@ -83,13 +93,13 @@ def _conflict_page(request: Request, session: Session, family_id: int, mine: dic
 
     rows = [{"name": w.CONSOLE_FIELD_NAMES[f], "mine": shown(f, mine.get(f, "")), "theirs": shown(f, theirs[f]),
              "differs": shown(f, mine.get(f, "")) != shown(f, theirs[f])} for f in FAMILY_CELLS]
-    return _page(request, "family_conflict.html", {"csrf": session.csrf, "family_id": family_id, "rows": rows,
+    return page(request, "family_conflict.html", {"csrf": session.csrf, "family_id": family_id, "rows": rows,
                                                    "mine": mine, "version": current["version"]}, 409)
 
 
 def _contact_form(request: Request, session: Session, cells: dict[str, str], contact_id: int | None,
                   problems: list[str] | None = None, status: int = 200) -> Response:
-    return _page(request, "contact_form.html", {"csrf": session.csrf, "cells": cells, "contact_id": contact_id,
+    return page(request, "contact_form.html", {"csrf": session.csrf, "cells": cells, "contact_id": contact_id,
                                                 "roles": list(w.CONSOLE_ROLE_NAMES.items()),
                                                 "problems": problems or []}, status)
 
@@ -114,7 +124,7 @@ async def family_form(request: Request) -> Response:
 async def family_save(request: Request) -> Response:
     """POST: create or edit a family through `checked_family` (the families CSV's validation);
     each problem is shown in Chinese with what was typed kept in the form."""
-    from bot.admin_cli import AdminError, EditConflict, checked_family
+    from bot.operations.registry import checked_family
 
     answer = await _admin_form(request)
     if isinstance(answer, Response):
@@ -136,8 +146,8 @@ async def family_save(request: Request) -> Response:
         await storage.audit.record(user.user_id, "console_edit_conflict", None, f"family #{family_id}")
         assert family_id is not None
         return _conflict_page(request, session, family_id, cells, exc.current)
-    except AdminError as exc:
-        return await refused_audited(request, user.user_id, "unknown", _admin_error_text(exc), 404)
+    except Refused as exc:
+        return await refused_audited(request, user.user_id, "unknown", refusal_text(exc), 404)
     action = "console_create_family" if family_id is None else "console_edit_family"
     await storage.audit.record(user.user_id, action, None, f"{saved['jurisdiction']} #{saved['id']}")
     return RedirectResponse(f"/console/family/{saved['id']}", status_code=303)
@@ -160,7 +170,7 @@ async def contact_form(request: Request) -> Response:
 
 async def contact_save(request: Request) -> Response:
     """POST: create or edit a contact through `checked_contact` (the contacts CSV's validation)."""
-    from bot.admin_cli import AdminError, checked_contact
+    from bot.operations.registry import checked_contact
 
     answer = await _admin_form(request)
     if isinstance(answer, Response):
@@ -177,8 +187,8 @@ async def contact_save(request: Request) -> Response:
         saved = await checked_contact(storage, cells, contact_id)
     except CsvProblems as exc:
         return _contact_form(request, session, cells, contact_id, [chinese(p) for p in exc.items], 400)
-    except AdminError as exc:
-        return await refused_audited(request, user.user_id, "unknown", _admin_error_text(exc), 404)
+    except Refused as exc:
+        return await refused_audited(request, user.user_id, "unknown", refusal_text(exc), 404)
     action = "console_create_contact" if contact_id is None else "console_edit_contact"
     await storage.audit.record(user.user_id, action, None, f"contact {saved['id']}")
     return RedirectResponse("/console/contacts", status_code=303)
@@ -187,7 +197,7 @@ async def contact_save(request: Request) -> Response:
 async def forget(request: Request) -> Response:
     """POST: delete a family and everything about it, as `admin forget-family`, once the
     family's alias has been typed to confirm (a click alone never deletes a family)."""
-    from bot.admin_cli import AdminError, checked_forget_family
+    from bot.operations.registry import checked_forget_family
 
     answer = await _admin_form(request)
     if isinstance(answer, Response):
@@ -203,9 +213,9 @@ async def forget(request: Request) -> Response:
                                      w.CONSOLE_FORGET_MISMATCH, 400)
     try:
         await checked_forget_family(storage, family_id, actor=user.user_id)  # audited as forget_family
-    except AdminError as exc:  # deleted meanwhile by someone else
-        return await refused_audited(request, user.user_id, f"forget gone #{family_id}", _admin_error_text(exc), 404)
-    return _page(request, "refused.html", {"message": w.CONSOLE_FORGOTTEN})
+    except Refused as exc:  # deleted meanwhile by someone else
+        return await refused_audited(request, user.user_id, f"forget gone #{family_id}", refusal_text(exc), 404)
+    return page(request, "refused.html", {"message": w.CONSOLE_FORGOTTEN})
 
 
 def backup_folder(request: Request, storage: Storage) -> Path:
@@ -224,7 +234,7 @@ async def _maintenance(request: Request, signed: Signed, message: str = "", stat
     days = retention_days(request.app.state.settings)
     why = w.CONSOLE_RETENTION_WHY.format(notes=days["notes_days"], dialogs=days["dialog_days"],
                                          reminders=days["reminder_days"], audit=days["audit_days"])
-    return _page(request, "maintenance.html", {
+    return page(request, "maintenance.html", {
         "csrf": session.csrf, "message": message, "retention_why": why, "status": shown,
         "backup_why": w.CONSOLE_BACKUP_WHY.format(folder=backup_folder(request, storage))}, status)
 
@@ -241,7 +251,7 @@ def _size(size: int) -> str:
 async def backup(request: Request) -> Response:
     """POST: an online backup into the server's backup folder, as `admin backup` (never a
     download: the file would leave the server's protection)."""
-    from bot.admin_cli import backup_to
+    from bot.operations.maintenance import backup_to
     from bot.reminders.planner import SHANGHAI
 
     answer = await _admin_form(request)
@@ -273,7 +283,7 @@ def _new_backup_name(folder: Path, now: dt.datetime) -> Path:
 
 async def retention(request: Request) -> Response:
     """POST: the retention settings applied now, as `admin retention`; what was removed is shown."""
-    from bot.admin_cli import apply_retention
+    from bot.operations.maintenance import apply_retention
     from bot.reminders.planner import SHANGHAI
 
     answer = await _admin_form(request)

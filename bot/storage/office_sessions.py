@@ -1,6 +1,6 @@
-"""Sign-in to the office's browser console: one-time links and sessions, both in the database
-(a restart signs nobody out and nothing lives only in memory). Only SHA-256 hashes of the
-tokens are stored, so a copy of the database cannot be used to sign in."""
+"""The office console's sign-in (`storage.office_sessions`): one-time links and sessions, both
+in the database (a restart signs nobody out and nothing lives only in memory). Only SHA-256
+hashes of the tokens are stored, so a copy of the database cannot be used to sign in."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ class Session:
     csrf: str
 
 
-class Console:
+class OfficeSessions:
     def __init__(self, db: Database) -> None:
         self._db = db
 

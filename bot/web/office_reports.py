@@ -18,8 +18,8 @@ from starlette.routing import BaseRoute, Route
 from bot.reminders import reports as rp
 from bot.reminders.planner import SHANGHAI
 from bot.storage import Role, Storage, User
-from bot.storage.console import Session
-from bot.web.console import _page, _refused, _signed_in, refused_audited
+from bot.storage.office_sessions import Session
+from bot.web.office_common import page, refused_audited, refused_page, signed_in
 from dialogs import web_copy as w
 from knowledge.catalogue import UnknownJurisdiction, load_catalogue, resolve_jurisdiction
 
@@ -105,24 +105,24 @@ def _context(request: Request, session: Session, user: User, city: str | None, *
 
 
 async def index(request: Request) -> Response:
-    signed = await _signed_in(request)
+    signed = await signed_in(request)
     if signed is None:
-        return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
+        return refused_page(request, w.CONSOLE_SIGN_IN_FIRST, 401)
     _storage, session, user = signed
     today = now().date()
     city = user.jurisdiction if user.role != Role.ADMIN else None
     if user.role != Role.ADMIN and not city:
         return await refused_audited(request, user.user_id, "no city", w.CONSOLE_NO_CITY)
-    return _page(request, "reports.html", _context(request, session, user, city, year=today.year,
+    return page(request, "reports.html", _context(request, session, user, city, year=today.year,
                                                    quarter=(today.month + 2) // 3,
                                                    month=f"{today.year:04d}-{today.month:02d}"))
 
 
 async def _report(request: Request, template: str, build: Any) -> Response:
     """Signed in, choices read and checked, figures built, the read audited, the page shown."""
-    signed = await _signed_in(request)
+    signed = await signed_in(request)
     if signed is None:
-        return _refused(request, w.CONSOLE_SIGN_IN_FIRST, 401)
+        return refused_page(request, w.CONSOLE_SIGN_IN_FIRST, 401)
     storage, session, user = signed
     try:
         city = _chosen_city(request, user)
@@ -131,14 +131,14 @@ async def _report(request: Request, template: str, build: Any) -> Response:
         if exc.status == 403:  # someone asked for a city not theirs: worth a line in the audit log
             asked = request.query_params.get("city", "")[:20]
             await storage.audit.record(user.user_id, "console_report_refused", None, f"{template} city={asked}")
-        return _page(request, "report_refused.html", {"message": exc.message}, exc.status)
+        return page(request, "report_refused.html", {"message": exc.message}, exc.status)
     except rp.ReportRefused:
-        return _page(request, "report_refused.html", {"message": w.REPORT_NOT_BEGUN}, 400)
+        return page(request, "report_refused.html", {"message": w.REPORT_NOT_BEGUN}, 400)
     context = _context(request, session, user, city, **choices)
     if city is None:
-        return _page(request, template, {**context, "need_city": True})
+        return page(request, template, {**context, "need_city": True})
     await storage.audit.record(user.user_id, action, None, f"{city} {period}")
-    return _page(request, template, {**context, **figures})
+    return page(request, template, {**context, **figures})
 
 
 async def _quarter_figures(request: Request, storage: Storage, user: User, city: str | None,
