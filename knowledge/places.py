@@ -114,6 +114,31 @@ def _near_chars() -> frozenset[str]:
     return frozenset(ch for ch, readings in lex.pinyin.items() if sounds.intersection(readings))
 
 
+# a unit's name with its suffix dropped (三江侗族自治县 -> 三江, 白米镇 -> 白米): said right after its
+# city ("柳州三江", "姜堰白米") it is that unit, though alone it may be an everyday word
+_UNIT_SUFFIX = re.compile(r"(?:[\u4e00-\u9fff]{2}族)?(?:自治县|示范区|高新区|街道|县|区|市|镇|乡)$")
+
+
+@cache
+def _short_forms() -> dict[str, tuple[str, ...]]:
+    """code -> the short forms of its units (two characters or more), longest first."""
+    out: dict[str, tuple[str, ...]] = {}
+    for code, entry in _places_data().items():
+        names = [str(n) for n in entry.get("names") or []]
+        shorts = {_UNIT_SUFFIX.sub("", n) for n in names}
+        out[str(code)] = tuple(sorted((s for s in shorts if len(s) >= 2), key=lambda s: (-len(s), s)))
+    return out
+
+
+def _unit_after_city(norm: str, city: PlaceMention, taken: list[bool]) -> PlaceMention | None:
+    """"柳州三江": the short form of one of the city's units right after the city's name."""
+    for short in _short_forms().get(city.code, ()):
+        end = city.end + len(short)
+        if norm.startswith(short, city.end) and not any(taken[city.end:end]):
+            return PlaceMention(city.code, city.end, end, short, "county")
+    return None
+
+
 def find_places(norm: str) -> list[PlaceMention]:
     """Every mention of one of the five jurisdictions in a normalised message, in order."""
     taken = [False] * len(norm)
@@ -137,6 +162,11 @@ def find_places(norm: str) -> list[PlaceMention]:
                 found.append(PlaceMention(code, start, start + len(name), name, kind))
                 taken[start:start + len(name)] = [True] * len(name)
             start = norm.find(name, start + 1)
+    for city in [m for m in found if m.kind == "city"]:
+        unit = _unit_after_city(norm, city, taken)
+        if unit is not None:
+            found.append(unit)
+            taken[unit.start:unit.end] = [True] * (unit.end - unit.start)
     sounding = _near_chars()
     for start in range(len(norm) - 1):
         if taken[start] or taken[start + 1]:
