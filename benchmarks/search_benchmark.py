@@ -477,8 +477,8 @@ def render(report: dict[str, Any]) -> str:
     for name, q in report["quality"].items():
         lines += render_quality(name, "engine", q["engine"])
         lines += render_quality(name, "baseline", q["baseline"])
-    lines.append("8. spoken messages, as every channel answers them (benchmarks/spoken_eval.py; spoken_dev was "
-                 "tuned on, spoken is held out and untuned)")
+    lines.append("8. spoken messages, as every channel answers them (benchmarks/spoken_eval.py; spoken_dev and "
+                 "spoken_dev2 were tuned on, spoken is held out and untuned)")
     for name, sc in report["spoken"].items():
         rate = sc["top1_rate"] or 0.0
         lines.append(f"  {name}: top-1 {sc['top1']}/{sc['in_scope']} = {rate:.3f}, false 'nothing found' "

@@ -27,6 +27,7 @@ from knowledge.money_lead import money_lead
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 SPOKEN_SETS = {
     "spoken_dev": DATA / "spoken_dev_questions.yaml",  # tuned on
+    "spoken_dev2": DATA / "spoken_dev2_questions.yaml",  # tuned on (200 messages by a second writer)
     "spoken": DATA / "spoken_questions.yaml",  # held out: written from the documents only, never tuned on
 }
 

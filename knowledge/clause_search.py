@@ -27,7 +27,7 @@ from knowledge.document_question import ASPECTS, asked_aspects, states
 from knowledge.eligibility import leaves
 from knowledge.key_sentence import AMOUNT_STATED, PERIOD_WORDS, Alternative, asked_period, choose, doc_norm
 from knowledge.lexicon import Lexicon, load_lexicon, tokenizer
-from knowledge.places import PlaceReading, blank_places, read_places
+from knowledge.places import PlaceReading, blank_places, other_place, read_places
 from knowledge.rules_schema import load_rules
 from knowledge.situation import Situation, read_question, situation_positions
 from knowledge.situation_rules import document_excludes, granting_clauses
@@ -45,6 +45,8 @@ TYPO_WEIGHT = 0.8
 # context on each side: a correct common word is never "repaired" into another.
 REPAIR_MARGIN = 6.0
 REPAIR_CONTEXT = 2
+# ... and never on a window that is itself a word the general dictionary knows this well
+KNOWN_WORD_FREQ = 20
 # a rare two-character word read as a common one (建康 -> 健康, +3.4) is already held to
 # "ten times rarer and never in the documents": it needs only to make the text more likely
 # (听人 -> 因人 made it less likely, -0.5)
@@ -344,12 +346,30 @@ class ClauseIndex:
             return False
         return word in self.lexicon.lone_non_nouns or self._cant_phrase(word)
 
+    def _topic_words(self, norm: str) -> Iterator[tuple[str, int, int]]:
+        """The question's words. A word jieba's HMM guesses from characters the dictionary
+        does not join (有个, 人能, 这钱, 没见, 那车) is read as those characters when some of
+        them carry no topic (有|个, 那|车): a story's glue, not an unknown topic. A guess made
+        only of characters that do (审合, 学门) stays one word: likely a typo or a word the
+        dictionary lacks."""
+        for word, start, end in self.tk.tokenize(norm):
+            if end - start < 2 or word in self.tk.FREQ:
+                yield word, start, end
+                continue
+            pieces = [(w, start + s, start + e) for w, s, e in self.tk.tokenize(word, HMM=False)]
+            if all(self._keep(w) and w not in self.lexicon.intents for w, _, _ in pieces):
+                yield word, start, end
+            else:
+                yield from pieces
+
     def _terms(self, norm: str) -> tuple[list[QueryTerm], list[tuple[int, int]]]:
         """Indexed words and synonym expansions of the question, and its topic words."""
         intent = {i for p in self.lexicon.intents for i in _occurrences(norm, p)}
+        # an A-not-A question (发不发, 给没给, 收不收费) asks yes or no: its verb names no topic
+        intent.update(i for m in _A_NOT_A.finditer(norm) for i in range(m.start(), m.end()))
         content = [
             (start, end)
-            for word, start, end in self.tk.tokenize(norm)
+            for word, start, end in self._topic_words(norm)
             if self._keep(word) and word not in self.lexicon.intents and not set(range(start, end)) <= intent
         ]
         terms = [
@@ -411,6 +431,8 @@ class ClauseIndex:
                 span = range(start, start + length)
                 if not uncovered.intersection(span) or stop.intersection(span) or "|" in window:
                     continue
+                if self.tk.FREQ.get(window, 0) >= KNOWN_WORD_FREQ:  # 救急 is a word, not a typo of 救济
+                    continue
                 for reading in self.lexicon.readings(window[0]):
                     term = next((t for t in self.by_sound.get((length, reading), ()) if self._sounds_like(window, t)),
                                 None)
@@ -447,6 +469,8 @@ class ClauseIndex:
         offered the rare place name; 审合 -> 审核: no word at all). A common word is kept."""
         chars = list(norm)
         freq = self.tk.FREQ
+        # jieba's HMM joins the two unknown characters of a typo into one word (审合)
+        content = [(s, e) for w, s, e in self.tk.tokenize(norm) if self._keep(w)]
         for start, end in content:
             word = norm[start:end]
             if end - start != 2 or not uncovered.issuperset(range(start, end)):
@@ -495,6 +519,10 @@ class ClauseIndex:
             answered, reason = False, "unknown_benefit"
         elif answered and scope is not None and not excluded and self._better_elsewhere(query, hits[0], scope):
             answered, reason = False, "not_in_city"
+        elif answered and scope is None and other_place(question) is not None:
+            # a place none of our documents covers (济南, 海陵区): its rule is not one of ours;
+            # what our cities grant is shown only as theirs (result.elsewhere)
+            answered, reason = False, "other_place"
         if excluded:
             hits = [replace(h, sentence="", highlight="", fits=False, none_for_situation=True, alternatives=())
                     for h in hits]
@@ -502,6 +530,8 @@ class ClauseIndex:
         result = SearchResult(query, answered, hits if answered else [], scope, reason, excluded=excluded)
         if answered and scope is not None and (hits[0].none_for_situation or not hits[0].fits):
             result.elsewhere = self._fitting_elsewhere(query, scope)
+        if reason == "other_place":
+            result.elsewhere = list({h.clause.doc: h for h in reversed(hits)}.values())[::-1][:3]
         if not answered and scope is not None:
             others = [h for h in self._rank(query, None, 10) if h.clause.doc != scope]
             # other cities only where they do grant what was asked (取暖补贴: nobody does)
@@ -771,6 +801,7 @@ _GENERAL_BENEFIT = frozenset({"政策", "帮扶", "扶助", "照顾", "待遇", 
                               "关怀", "扶持", "享受", "得到", "特殊", "家庭", "计生", "计划生育", "失独", "失独家庭",
                               "特殊家庭", "计生特殊家庭", "哪些", "一些", "给些", "东西",
                               "现在"})
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 _AMOUNT_ASKED = re.compile(r"多少|几块|几千|几百|标准|金额|给多少|钱")
 # a number or count as one word: 五十八, 六十岁, 60周岁, 几个, 一份, 两口
 _NUMBER_WORD = re.compile(r"[0-9零〇一二两三四五六七八九十百千万几多半]+"

@@ -13,16 +13,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from knowledge.catalogue import load_catalogue
 from knowledge.clause_search import SearchResult
 from knowledge.condition_text import requirement
 from knowledge.eligibility import Trace, assess_rule, evaluate, leaves
 from knowledge.facts import Profile, parse_profile
 from knowledge.key_sentence import asked_period
-from knowledge.places import blank_places, find_places, outside_places
+from knowledge.places import other_place
 from knowledge.rules_schema import Rule, RuleSet, Variant, all_rulesets, load_rules
 from knowledge.situation import stated_family_facts
-from knowledge.text_normalize import normalize
 
 
 @dataclass(frozen=True)
@@ -150,46 +148,6 @@ def _key_conditions(rule: Rule, ruleset: RuleSet, families: list[Profile]) -> st
     return "、".join(dict.fromkeys(words))
 
 
-# -- places we do not cover ---------------------------------------------------------------
-_PROVINCES = ("北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽",
-              "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃",
-              "青海", "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门")
-_CAPITALS = ("石家庄", "太原", "沈阳", "长春", "哈尔滨", "南京", "杭州", "合肥", "福州", "南昌", "济南", "郑州",
-             "武汉", "长沙", "广州", "海口", "成都", "贵阳", "昆明", "西安", "兰州", "西宁", "呼和浩特", "南宁",
-             "拉萨", "银川", "乌鲁木齐", "深圳", "青岛", "大连", "宁波", "厦门", "苏州", "洛阳", "泰州")
-_PINYIN = re.compile(r"(?<![a-z])(beijing|tianjin|shanghai|chongqing|hebei|shanxi|liaoning|jilin|heilongjiang|jiangsu"
-                     r"|zhejiang|anhui|fujian|jiangxi|shandong|henan|hubei|hunan|guangdong|hainan|sichuan|guizhou"
-                     r"|yunnan|shaanxi|gansu|qinghai|guangxi|xizang|tibet|ningxia|xinjiang|shijiazhuang|taiyuan"
-                     r"|shenyang|changchun|harbin|nanjing|hangzhou|hefei|fuzhou|nanchang|jinan|zhengzhou|wuhan"
-                     r"|changsha|guangzhou|haikou|chengdu|guiyang|kunming|xi'?an|lanzhou|xining|nanning|lhasa"
-                     r"|yinchuan|urumqi|shenzhen|qingdao|dalian|ningbo|xiamen|suzhou|luoyang|taizhou)(?![a-z])")
-# 郑州市 / 南阳市 / 新郑县: two characters and a suffix, neither a function word nor 我市, 城市, 县城
-_NOT_A_PLACE = "金费钱本我全该外各哪这那邻城超同他她你在的是到去了口住回和与跟从个们里上下要就都也还"
-_PLACE_SUFFIX = re.compile(rf"([^{_NOT_A_PLACE}\W\d|a-z]{{2}})(?:省|市|县)"
-                           r"(?!城|里|上|级|委|内|外|民|场|长|区|财|政|直|属|辖|面|中)")
-
-
-def other_place(question: str) -> str | None:
-    """A place the question names that is none of the five we cover (郑州, 河南, Zhengzhou):
-    its figures must never be answered with one of ours. Our own names are removed first
-    (the search replaces them with "|"), so 河南开封 is Kaifeng, 河南 alone is not."""
-    norm = normalize(question)
-    for name in outside_places():  # 海陵区: in 泰州, but not 姜堰区
-        if name in norm:
-            return name
-    norm = blank_places(norm, find_places(norm))  # our cities, their counties, near misses (开风)
-    for doc in load_catalogue():
-        norm = norm.replace(doc.code, "|" * len(doc.code))
-    for name in (*_PROVINCES, *_CAPITALS):
-        if name in norm:
-            return name
-    found = _PINYIN.search(norm.lower())
-    if found:
-        return found.group(1).capitalize()
-    suffixed = _PLACE_SUFFIX.search(norm)
-    return suffixed.group(0) if suffixed else None
-
-
 def question_profile(code: str, facts: dict[str, object]) -> Profile:
     return parse_profile({"jurisdiction": code, **facts})
 
@@ -202,6 +160,9 @@ def _families(code: str, question: str, facts: dict[str, object]) -> list[tuple[
 
 def money_lead(result: SearchResult, profile: Profile | None = None) -> MoneyLead | None:
     """The lead for a money question answered by a clause whose rules state sums; else None."""
+    if result.reason == "other_place" and result.query.wants_amount:
+        # declined for a place we do not cover: the lead says so, and gives no figure of ours
+        return MoneyLead("", other_place=other_place(result.query.text))
     if not result.answered or not result.hits or not result.query.wants_amount:
         return None
     question = result.query.text

@@ -17,6 +17,7 @@ from importlib import resources
 
 from knowledge.catalogue import load_catalogue
 from knowledge.lexicon import load_lexicon, tokenizer
+from knowledge.text_normalize import normalize
 from knowledge.yaml_data import load_yaml
 
 # a near-miss spelling is taken for a city only if the general dictionary does not know it
@@ -114,6 +115,31 @@ def _near_chars() -> frozenset[str]:
     return frozenset(ch for ch, readings in lex.pinyin.items() if sounds.intersection(readings))
 
 
+# a unit's name with its suffix dropped (三江侗族自治县 -> 三江, 白米镇 -> 白米): said right after its
+# city ("柳州三江", "姜堰白米") it is that unit, though alone it may be an everyday word
+_UNIT_SUFFIX = re.compile(r"(?:[\u4e00-\u9fff]{2}族)?(?:自治县|示范区|高新区|街道|县|区|市|镇|乡)$")
+
+
+@cache
+def _short_forms() -> dict[str, tuple[str, ...]]:
+    """code -> the short forms of its units (two characters or more), longest first."""
+    out: dict[str, tuple[str, ...]] = {}
+    for code, entry in _places_data().items():
+        names = [str(n) for n in entry.get("names") or []]
+        shorts = {_UNIT_SUFFIX.sub("", n) for n in names}
+        out[str(code)] = tuple(sorted((s for s in shorts if len(s) >= 2), key=lambda s: (-len(s), s)))
+    return out
+
+
+def _unit_after_city(norm: str, city: PlaceMention, taken: list[bool]) -> PlaceMention | None:
+    """"柳州三江": the short form of one of the city's units right after the city's name."""
+    for short in _short_forms().get(city.code, ()):
+        end = city.end + len(short)
+        if norm.startswith(short, city.end) and not any(taken[city.end:end]):
+            return PlaceMention(city.code, city.end, end, short, "county")
+    return None
+
+
 def find_places(norm: str) -> list[PlaceMention]:
     """Every mention of one of the five jurisdictions in a normalised message, in order."""
     taken = [False] * len(norm)
@@ -137,7 +163,14 @@ def find_places(norm: str) -> list[PlaceMention]:
                 found.append(PlaceMention(code, start, start + len(name), name, kind))
                 taken[start:start + len(name)] = [True] * len(name)
             start = norm.find(name, start + 1)
+    for city in [m for m in found if m.kind == "city"]:
+        unit = _unit_after_city(norm, city, taken)
+        if unit is not None:
+            found.append(unit)
+            taken[unit.start:unit.end] = [True] * (unit.end - unit.start)
     sounding = _near_chars()
+    # a window inside a longer word the dictionary knows (江堰 in 都江堰) is part of that word
+    inside: set[int] | None = None
     for start in range(len(norm) - 1):
         if taken[start] or taken[start + 1]:
             continue
@@ -145,7 +178,9 @@ def find_places(norm: str) -> list[PlaceMention]:
         if not (window[0] in sounding or window[1] in sounding) or not all("\u4e00" <= ch <= "\u9fff" for ch in window):
             continue
         near = _near_miss(window)
-        if near is not None:
+        if near is not None and inside is None:
+            inside = {k for _, s, e in tokenizer().tokenize(norm, HMM=False) if e - s > 2 for k in range(s, e - 1)}
+        if near is not None and start not in (inside or ()):
             found.append(PlaceMention(near, start, start + 2, window, "near"))
             taken[start:start + 2] = [True, True]
     return sorted(found, key=lambda m: m.start)
@@ -203,3 +238,43 @@ def blank_places(norm: str, mentions: tuple[PlaceMention, ...] | list[PlaceMenti
     for m in mentions:
         chars[m.start:m.end] = "|" * (m.end - m.start)
     return "".join(chars)
+
+
+# -- places we do not cover ---------------------------------------------------------------
+_PROVINCES = ("北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽",
+              "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃",
+              "青海", "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门")
+_CAPITALS = ("石家庄", "太原", "沈阳", "长春", "哈尔滨", "南京", "杭州", "合肥", "福州", "南昌", "济南", "郑州",
+             "武汉", "长沙", "广州", "海口", "成都", "贵阳", "昆明", "西安", "兰州", "西宁", "呼和浩特", "南宁",
+             "拉萨", "银川", "乌鲁木齐", "深圳", "青岛", "大连", "宁波", "厦门", "苏州", "洛阳", "泰州")
+_PINYIN = re.compile(r"(?<![a-z])(beijing|tianjin|shanghai|chongqing|hebei|shanxi|liaoning|jilin|heilongjiang|jiangsu"
+                     r"|zhejiang|anhui|fujian|jiangxi|shandong|henan|hubei|hunan|guangdong|hainan|sichuan|guizhou"
+                     r"|yunnan|shaanxi|gansu|qinghai|guangxi|xizang|tibet|ningxia|xinjiang|shijiazhuang|taiyuan"
+                     r"|shenyang|changchun|harbin|nanjing|hangzhou|hefei|fuzhou|nanchang|jinan|zhengzhou|wuhan"
+                     r"|changsha|guangzhou|haikou|chengdu|guiyang|kunming|xi'?an|lanzhou|xining|nanning|lhasa"
+                     r"|yinchuan|urumqi|shenzhen|qingdao|dalian|ningbo|xiamen|suzhou|luoyang|taizhou)(?![a-z])")
+# 郑州市 / 南阳市 / 新郑县: two characters and a suffix, neither a function word nor 我市, 城市, 县城
+_NOT_A_PLACE = "金费钱本我全该外各哪这那邻城超同他她你在的是到去了口住回和与跟从个们里上下要就都也还"
+_PLACE_SUFFIX = re.compile(rf"([^{_NOT_A_PLACE}\W\d|a-z]{{2}})(?:省|市|县)"
+                           r"(?!城|里|上|级|委|内|外|民|场|长|区|财|政|直|属|辖|面|中)")
+
+
+def other_place(question: str) -> str | None:
+    """A place the question names that is none of the five we cover (郑州, 河南, Zhengzhou):
+    its figures must never be answered with one of ours. Our own names are removed first
+    (the search replaces them with "|"), so 河南开封 is Kaifeng, 河南 alone is not."""
+    norm = normalize(question)
+    for name in outside_places():  # 海陵区: in 泰州, but not 姜堰区
+        if name in norm:
+            return name
+    norm = blank_places(norm, find_places(norm))  # our cities, their counties, near misses (开风)
+    for doc in load_catalogue():
+        norm = norm.replace(doc.code, "|" * len(doc.code))
+    for name in (*_PROVINCES, *_CAPITALS):
+        if name in norm:
+            return name
+    found = _PINYIN.search(norm.lower())
+    if found:
+        return found.group(1).capitalize()
+    suffixed = _PLACE_SUFFIX.search(norm)
+    return suffixed.group(0) if suffixed else None
