@@ -29,6 +29,7 @@ SPOKEN_SETS = {
     "spoken_dev": DATA / "spoken_dev_questions.yaml",  # tuned on
     "spoken_dev2": DATA / "spoken_dev2_questions.yaml",  # tuned on (200 messages by a second writer)
     "spoken": DATA / "spoken_questions.yaml",  # held out: written from the documents only, never tuned on
+    "spoken_heldout2": DATA / "spoken_heldout2_questions.yaml",  # held out 2: another writer, never tuned on
 }
 
 

@@ -548,8 +548,10 @@ class Conversation:
             if iv.typed_age(words) is not None and iv.answer_age(interview, question, words):
                 self._keep(interview)
                 return self._step_reply(interview)
-            if words.removesuffix("周岁").removesuffix("岁").strip().isdigit():
-                return self._reply([Paragraphs((cc.NOT_UNDERSTOOD_AGE,))])
+            if words.removesuffix("周岁").removesuffix("岁").strip().isdigit():  # "²", 5,000 digits: ask again
+                again = self._step_reply(interview)
+                again.parts.insert(0, Paragraphs((cc.BAD_AGE,)))
+                return again
         if question.multi:
             if words in CHECKLIST_DONE_WORDS:  # the ticks so far (none when "都没有")
                 return await self._interview_press([token, "d"] if words == ct.CHECKLIST_DONE else [token, "d", ""])
