@@ -35,6 +35,7 @@ from dialogs import check_templates as ct
 from dialogs import conversation_templates as cc
 from dialogs import interview as iv
 from dialogs import templates as tt
+from dialogs import web_copy as w
 from dialogs.answer_text import answer_blocks, find_answer
 from dialogs.distress import DISTRESS_COUNTER, distress_reply, is_distress
 from dialogs.intents import looks_like_question, wants_entitlement_check
@@ -75,7 +76,6 @@ CHECKLIST_DONE_WORDS = frozenset({ct.CHECKLIST_DONE, ct.CHECKLIST_NONE, "没有"
 DISTRESS_GAP = dt.timedelta(hours=6)
 _HOTLINE = re.compile(r"(?<![0-9])(12356|120|110)(?![0-9])")
 _QUOTED = ("出处：", "原文：", "（")  # a quoted clause's lines: its figures are not numbers to call
-CALL_LABELS = {"12356": "心理援助热线", "120": "急救", "110": "报警"}
 
 
 @dataclass
@@ -194,7 +194,7 @@ def hotline_calls(lines: list[str] | tuple[str, ...]) -> tuple[tuple[str, str], 
     for line in lines:
         if not line.startswith(_QUOTED):
             found += [n for n in _HOTLINE.findall(line) if n not in found]
-    return tuple((n, CALL_LABELS.get(n, "")) for n in found)
+    return tuple((n, w.CALL_LABELS.get(n, "")) for n in found)
 
 
 def _paragraphs(text: str) -> Paragraphs:
@@ -580,7 +580,7 @@ class Conversation:
         note = cc.VISIT_CHECK_SAVED if kept == "family" else self._copy(cc.CHECK_SAVED) if kept == "saved" else ""
         self.state.last_result = interview.to_json()
         self.state.interview, self.state.token, self.state.for_family = None, None, None
-        return self._reply([Result(view, assessment, note)], _section_choices(view))
+        return self._reply([Result(view, assessment, note)], section_choices(view))
 
     async def _saved_result(self) -> Reply:
         saved = await self.household.saved_answers() if self.household.private else None
@@ -590,7 +590,7 @@ class Conversation:
         self.state.last_result = interview.to_json()
         assessment = iv.result(interview)
         view = build_view(assessment)
-        return self._reply([Result(view, assessment)], _section_choices(view))
+        return self._reply([Result(view, assessment)], section_choices(view))
 
     async def _section(self, key: str, pressed: bool = False) -> Reply:
         interview = _interview_or_none(self.state.last_result) if self.state.last_result else None
@@ -615,7 +615,7 @@ def _saved_interview(saved: SavedAnswers) -> iv.InterviewState | None:
     return state
 
 
-def _section_choices(view: Any) -> list[Choice]:
+def section_choices(view: Any) -> list[Choice]:
     """One choice per topic, then the open items, what does not apply, and the re-birth and
     adoption items (never listed by default)."""
     choices = []

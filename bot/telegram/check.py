@@ -21,6 +21,7 @@ from bot.telegram.context import known_user, storage
 from bot.telegram.render import escape, question_keyboard, split_blocks, summary_view
 from dialogs import check_templates as ct
 from dialogs import conversation_templates as cc
+from dialogs.conversation import section_choices
 from dialogs.interview import (
     InterviewState,
     Step,
@@ -259,17 +260,7 @@ def _summary_html(view: ResultView) -> str:
 def _result_keyboard(view: ResultView) -> InlineKeyboardMarkup | None:
     """One button per topic, then the open items, what does not apply, and (not listed by
     default) the re-birth and adoption items."""
-    rows = []
-    for section in view.sections:
-        if section.key == "open":
-            label = ct.BTN_OPEN.format(n=section.count)
-        elif section.key == "not":
-            label = ct.BTN_NOT.format(n=section.count)
-        elif section.key == "sensitive":
-            label = ct.BTN_SENSITIVE.format(n=section.count)
-        else:
-            label = ct.BTN_GROUP.format(heading=section.heading, n=section.count)
-        rows.append([InlineKeyboardButton(label, callback_data=encode(Kind.RESULT, section.key))])
+    rows = [[InlineKeyboardButton(c.label, callback_data=c.id)] for c in section_choices(view)]  # e|<section>
     return InlineKeyboardMarkup(rows) if rows else None
 
 

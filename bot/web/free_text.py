@@ -17,14 +17,13 @@ from dataclasses import dataclass, field
 from dialogs import conversation_templates as cc
 from dialogs import web_copy as w
 from dialogs.answer_text import find_answer, render_result
+from dialogs.conversation import hotline_calls as core_hotline_calls
 from dialogs.distress import DISTRESS_COUNTER, distress_reply, is_distress
 from dialogs.intents import wants_entitlement_check
 from dialogs.small_talk import everyday_reply
 
 MAX_QUESTION = 200
 _HIT_START = re.compile(r"^\d+\. ")
-_HOTLINE = re.compile(r"(?<![0-9])(12356|120|110)(?![0-9])")  # as the page's `calls` filter finds them
-_QUOTED = ("出处：", "原文：", "（")  # a quoted clause's lines: its figures are not numbers to call
 log = logging.getLogger("lianxin.web")
 
 
@@ -39,13 +38,8 @@ class FreeTextReply:
 
 
 def hotline_calls(lines: list[str]) -> list[tuple[str, str]]:
-    """The numbers a distress reply asks the person to call, in the order it names them,
-    each once, with what the number is for: the page shows them first, as big buttons."""
-    found: list[str] = []
-    for line in lines:
-        if not line.startswith(_QUOTED):
-            found += [n for n in _HOTLINE.findall(line) if n not in found]
-    return [(n, w.CALL_LABELS.get(n, "")) for n in found]
+    """The numbers a distress reply asks the person to call (the conversation core's scan)."""
+    return list(core_hotline_calls(lines))
 
 
 def answer_blocks(text: str) -> list[list[str]]:
