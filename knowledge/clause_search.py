@@ -54,6 +54,10 @@ PAIR_REPAIR_MARGIN = 1.0
 # A two-character question word is read as a typo of an indexed word only when the general
 # dictionary counts it at least this many times rarer (建康 206 vs 健康 5971).
 RARER_BY = 10
+# ... and only toward a word the documents use far more than everyday Chinese does (clauses
+# holding it per general-dictionary count): 健康 16/5971, 审核 3/992 are targets; 造成
+# 1/9428 and 不同 2/29383 are not (早成危房 stayed 早成, 打不通 stayed 打不通).
+REPAIR_TARGET_SALIENCE = 0.0002
 # Confidence rule: the best clause must cover at least this share of the question's
 # content words (words that say what it is about), and score at least MIN_SCORE.
 MIN_COVERAGE = 0.5
@@ -238,7 +242,9 @@ class ClauseIndex:
         # Two-character indexed words are targets only for a two-character question word the
         # general dictionary does not know (建康 -> 健康, 审合 -> 审核): a real word is kept.
         self.short_by_sound: dict[str, list[str]] = defaultdict(list)
-        for term in sorted(t for t in self.postings if len(t) == 2 and not t.isascii()):
+        freq = self.tk.FREQ
+        for term in sorted(t for t in self.postings if len(t) == 2 and not t.isascii()
+                           and len(self.postings[t]) >= REPAIR_TARGET_SALIENCE * freq.get(t, 0)):
             self.short_by_sound[self.lexicon.primary(term[0])].append(term)
         self.long_terms: dict[int, list[str]] = defaultdict(list)
         for term in self.lexicon.domain_terms:
