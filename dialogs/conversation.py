@@ -26,6 +26,7 @@ registry, the despair count kept across restarts) comes through a `Household`.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -63,6 +64,7 @@ from knowledge.facts import Profile, ProfileError, parse_profile, today_in_china
 from knowledge.money_lead import other_place
 
 MAX_TEXT = 500
+OTHER_CITY = "other"  # the city question's "none of these" choice
 CHANNELS = ("telegram", "terminal", "web", "wechat")
 CHECK_WORDS = frozenset({"查看待遇", "看看待遇", "/check", "check", "测一测", "查待遇", "看看我家能享受什么",
                          "查查我家能享受什么"})
@@ -75,6 +77,7 @@ CHECKLIST_DONE_WORDS = frozenset({ct.CHECKLIST_DONE, ct.CHECKLIST_NONE, "没有"
 # A conversation ends after this long without a despairing message: the next one is a first again.
 DISTRESS_GAP = dt.timedelta(hours=6)
 _HOTLINE = re.compile(r"(?<![0-9])(12356|120|110)(?![0-9])")
+log = logging.getLogger("lianxin.conversation")
 _QUOTED = ("出处：", "原文：", "（")  # a quoted clause's lines: its figures are not numbers to call
 
 
@@ -301,7 +304,8 @@ class Conversation:
         nth = await self.household.distress_turn()
         if nth is None:
             nth = self._count_distress()
-        DISTRESS_COUNTER.record()
+        count = DISTRESS_COUNTER.record()
+        log.info("distress message answered (%d since start)", count)  # a counter, never the text
         care = distress_reply(self.state.city, nth).splitlines()
         parts: list[Part] = [Care(tuple(care), hotline_calls(care))]
         choices: list[Choice] = []
@@ -345,14 +349,16 @@ class Conversation:
         answer.parts[:0] = parts
         return answer
 
-    async def _answer(self, question: str, query: str) -> Reply:
+    async def _answer(self, question: str, query: str, ask_city: bool = True) -> Reply:
         city = self.state.city
         result = find_answer(question, city, query)
         # a question naming a place we do not cover (郑州) is told so at once, not asked for a city
-        if result.jurisdiction is None and not city and _mixes_cities(result) and other_place(question) is None:
+        if ask_city and result.jurisdiction is None and not city and _mixes_cities(result) \
+                and other_place(question) is None:
             self.state.waiting = (question, query)
             known = "、".join(d.name for d in documents().values())
             choices = [Choice(f"w|{d.code}", d.name) for d in documents().values()]
+            choices.append(Choice(f"w|{OTHER_CITY}", cc.BTN_CITY_OTHER))  # then the note and references
             return self._reply([Paragraphs((cc.ASK_CITY.format(known=known),))], choices)
         parts: list[Part] = []
         if result.answered and result.jurisdiction is None and not city:
@@ -406,6 +412,10 @@ class Conversation:
             return await self.start_check()
         if kind == "w" and len(fields) == 1 and fields[0] in documents():
             return await self._city_given(fields[0])
+        if choice_id == f"w|{OTHER_CITY}" and self.state.waiting is not None:
+            question, query = self.state.waiting  # none of ours: other cities' rules, said to be only that
+            self.state.waiting = None
+            return await self._answer(question, query, ask_city=False)
         if kind == "c" and fields:
             return await self._interview_press(fields)
         if choice_id == "e|fresh":
@@ -436,6 +446,8 @@ class Conversation:
         """Start the interview (or go on with the one open); a family with saved answers is
         first offered their last result. `for_family`: a contact interviewing on behalf of
         a registry family (id, city), who agreed in person."""
+        if not self.household.private:  # a group must not see a family's answers
+            return self._reply([Paragraphs((cc.CHECK_PRIVATE_ONLY,))])
         interview = self._interview() if resume and for_family is None and not fresh else None
         if interview is not None:
             return self._step_reply(interview, cc.CHECK_RESUMED if interview.steps else ct.INTRO)

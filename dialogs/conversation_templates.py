@@ -93,3 +93,7 @@ BAD_CHOICE = {
     "terminal": "没看懂您的选择，请输入前面的编号。",
     "default": "没看懂您的选择，请选下面的一项；想问别的事，直接打字问就行。",
 }
+# /check, 查待遇 or its button in a group chat: the interview is for a private chat only
+CHECK_PRIVATE_ONLY = "为了保护家庭的隐私，查待遇只能在和我的私聊里做。请点开我的头像，在私聊里再发一次。"
+# the city question's last button: the family lives in none of the five cities
+BTN_CITY_OTHER = "都不是，我在别的地方"

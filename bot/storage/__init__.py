@@ -8,7 +8,8 @@ numbered migrations recorded in `PRAGMA user_version`; every write through one s
 transaction (`db.Database.transaction`).
 
 Callers ask named questions of one facade, split by aggregate:
-`storage.users`, `.conversations`, `.audit`, `.registry`, `.reminders`, `.ops`, `.updates`,
+`storage.users`, `.conversations`, `.chat_states` (each chat channel's conversation state),
+`.audit`, `.registry`, `.reminders`, `.ops`, `.updates`,
 `.office_sessions` (the office console's sign-in links and sessions), `.reports` (the inspection reports' counts).
 
 Privacy: a family's answers are saved only after they agree (consent), `users.forget`
@@ -22,6 +23,7 @@ import sqlite3
 from pathlib import Path
 
 from bot.storage.audit import Audit
+from bot.storage.chat_states import ChatStates
 from bot.storage.conversations import Conversations
 from bot.storage.db import Database, ProcessLock, StorageError, open_private
 from bot.storage.migrations import MIGRATIONS, SCHEMA_VERSION, migrate, schema_version
@@ -62,6 +64,7 @@ class Storage:
         self.ops = Ops(db, self.reminders)
         self.users = Users(db, self.ops.checkpoint)
         self.conversations = Conversations(db)
+        self.chat_states = ChatStates(db)
         self.audit = Audit(db)
         self.registry = Registry(db)
         self.updates = Updates(db)

@@ -189,6 +189,21 @@ MIGRATIONS: list[tuple[int, str]] = [
         last_at  TEXT NOT NULL
     );
     """),
+    # 11: one conversation state per channel and person (issue 24: the conversation core's
+    # state, the same JSON for Telegram and WeChat; chat_states.py). `dialogs` is read once
+    # per user and moved here.
+    (11, """
+    CREATE TABLE chat_states (
+        channel     TEXT NOT NULL,
+        user_key    TEXT NOT NULL,
+        state       TEXT NOT NULL,
+        chat_id     INTEGER,
+        message_id  INTEGER,
+        updated_at  TEXT NOT NULL,
+        PRIMARY KEY (channel, user_key)
+    );
+    CREATE INDEX chat_states_updated ON chat_states(updated_at);
+    """),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 LIANXIN_TABLE = "users"  # present since migration 1: how a Lianxin database is recognised

@@ -97,6 +97,9 @@ class Ops:
                 ("audit", "DELETE FROM audit_log WHERE at < ?", audit_days),
             ):
                 done[name] = (await tx.execute(sql, (cutoff(days),))).rowcount
+            # a conversation's state is kept as long as a conversation (each chat channel's row)
+            done["conversations"] += (await tx.execute("DELETE FROM chat_states WHERE updated_at < ?",
+                                                       (cutoff(dialog_days),))).rowcount
         if any(done.values()):
             await self.checkpoint()
         return done

@@ -13,6 +13,7 @@ from bot.storage.records import InviteRole, Role, User
 
 ENSURE_USER = ("INSERT INTO users (user_id, role, created_at, updated_at) VALUES (?, ?, ?, ?) "
                "ON CONFLICT(user_id) DO NOTHING")
+DELETE_TELEGRAM_STATE = "DELETE FROM chat_states WHERE channel = 'telegram' AND user_key = ?"
 INVITE_VALID = dt.timedelta(days=7)  # an invite code not used within a week no longer works
 # audit actions by one person about another: kept after the actor's /forget (see PRIVACY)
 ACCOUNTABLE_ACTIONS = ("read_family_record", "read_care_family")
@@ -60,6 +61,7 @@ class Users:
             if not consent:  # withdrawing consent removes what it allowed us to keep
                 await tx.execute("DELETE FROM profiles WHERE user_id = ?", (user_id,))
                 await tx.execute("DELETE FROM dialogs WHERE user_id = ?", (user_id,))
+                await tx.execute(DELETE_TELEGRAM_STATE, (str(user_id),))
         if not consent:
             await self._checkpoint()
 
@@ -108,6 +110,7 @@ class Users:
         marks = ",".join("?" * len(ACCOUNTABLE_ACTIONS))
         async with self._db.transaction() as tx:
             await tx.execute("DELETE FROM users WHERE user_id = ?", (user_id,))  # cascades: dialogs, profiles
+            await tx.execute(DELETE_TELEGRAM_STATE, (str(user_id),))
             # the office's registry record of the family stays; the link to this account goes
             await tx.execute("UPDATE care_families SET telegram_id = NULL WHERE telegram_id = ?", (user_id,))
             await tx.execute("UPDATE invites SET used_by = NULL WHERE used_by = ?", (user_id,))
@@ -128,6 +131,7 @@ class Users:
                     "SELECT COUNT(*) FROM console_links WHERE user_id = ?",
                     "SELECT COUNT(*) FROM console_sessions WHERE user_id = ?",
                     "SELECT COUNT(*) FROM distress_turns WHERE user_id = ?",
+                    "SELECT COUNT(*) FROM chat_states WHERE channel = 'telegram' AND user_key = CAST(? AS TEXT)",
                     "SELECT COUNT(*) FROM audit_log WHERE subject = ?"):
             total += int(await self._db.scalar(sql, (user_id,)) or 0)
         own = f"SELECT COUNT(*) FROM audit_log WHERE actor = ? AND action NOT IN ({marks})"

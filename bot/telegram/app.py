@@ -41,9 +41,9 @@ from telegram.ext import (
 
 from bot.settings import Settings
 from bot.storage import Storage
-from bot.telegram import admin, ask, browse, care, caring, check, guards, overdue, start
+from bot.telegram import admin, browse, care, chat, guards, overdue, start
 from bot.telegram import templates as t
-from bot.telegram.callbacks import Callback, DecodedHandler, Kind, button
+from bot.telegram.callbacks import DecodedHandler
 from bot.telegram.context import CONTEXT_TYPES
 from bot.telegram.updates import SkippingUndecodableRequest
 
@@ -116,18 +116,20 @@ async def _post_shutdown(application: Application) -> None:
         await storage.close()
 
 
-@button(Kind.SHORTCUT, ("check",))
-async def _start_check_from_button(update: Update, context: ContextTypes.DEFAULT_TYPE, cb: Callback) -> None:
-    if update.callback_query:
-        await update.callback_query.answer()
-    await check.check_command(update, context)
+async def on_typed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A typed message: the visit note a contact was just asked for (care.py) is taken
+    first; anything else is the conversation's (chat.py)."""
+    if await care.maybe_visit_note(update, context):
+        return
+    await chat.on_text(update, context)
 
 
-# one handler per button kind; each knows its kind, which gives its pattern
+# one handler per button kind; each knows its kind, which gives its pattern. The
+# conversation's own choices (full text, 查待遇, a waiting question's city, interview steps,
+# result sections, 请联系人来看看) all go to the conversation core (chat.CHOICE_HANDLERS).
 BUTTON_HANDLERS: tuple[DecodedHandler, ...] = (
-    start.on_role, start.on_city, start.on_consent, start.on_forget, check.on_check_button, ask.on_full_text,
-    browse.on_doc, browse.on_compare, _start_check_from_button, care.on_visit, care.on_postpone, care.on_help,
-    care.on_visit_check, admin.on_urgent, check.on_result_section, caring.on_come_by,
+    start.on_role, start.on_city, start.on_consent, start.on_forget, browse.on_doc, browse.on_compare,
+    care.on_visit, care.on_postpone, care.on_help, care.on_visit_check, admin.on_urgent, *chat.CHOICE_HANDLERS,
 )
 
 
@@ -167,7 +169,7 @@ def build_application(settings: Settings) -> Application:
     # Group 0: exactly one handler answers each update; specific before general.
     commands = {
         "start": start.start, "help": start.help_command, "privacy": start.privacy, "forget": start.forget,
-        "join": start.join, "check": check.check_command, "doc": browse.doc_command,
+        "join": start.join, "check": chat.check_command, "doc": browse.doc_command,
         "compare": browse.compare_command, "family": admin.family_record, "invite": admin.invite,
         "grant": admin.grant, "audit": admin.audit_log, "myfamilies": care.my_families,
         "visitcheck": care.visit_check, "urgent": admin.urgent, "overdue": overdue.overdue,
@@ -179,7 +181,7 @@ def build_application(settings: Settings) -> Application:
         application.add_handler(CallbackQueryHandler(handler, pattern=handler.kind.pattern))
     application.add_handler(CallbackQueryHandler(guards.stale_button))  # forged or retired buttons
     application.add_handler(InlineQueryHandler(browse.on_inline))
-    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, ask.on_text))
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, on_typed))
     application.add_handler(MessageHandler(filters.COMMAND, guards.unknown_command))
     application.add_handler(MessageHandler(~filters.TEXT & ~filters.StatusUpdate.ALL, guards.non_text))
     application.add_error_handler(guards.on_error)

@@ -53,6 +53,7 @@ class Kind(StrEnum):
     URGENT = "u"  # urgent visit for one of my families: u|<family id>
     RESULT = "e"  # one section of the last result, or the saved result: e|cash, e|open, e|last, e|fresh
     COME_BY = "s"  # a family in distress asks its contacts to come by: s|go
+    ANSWER_CITY = "w"  # the city a waiting question is for: w|kaifeng
 
     @property
     def pattern(self) -> str:
@@ -69,7 +70,7 @@ SHAPES: dict[Kind, Shape] = {
     Kind.FULL_TEXT: Shape(1, 1), Kind.DOC: Shape(1, 1), Kind.COMPARE: Shape(1, 1), Kind.FORGET: Shape(1, 1),
     Kind.SHORTCUT: Shape(1, 1), Kind.VISIT: Shape(1, 4, True), Kind.POSTPONE: Shape(2, 2, True),
     Kind.HELP: Shape(1, 1, True), Kind.VISIT_CHECK: Shape(1, 2, True), Kind.URGENT: Shape(1, 1, True),
-    Kind.RESULT: Shape(1, 1), Kind.COME_BY: Shape(1, 1),
+    Kind.RESULT: Shape(1, 1), Kind.COME_BY: Shape(1, 1), Kind.ANSWER_CITY: Shape(1, 1),
 }
 
 

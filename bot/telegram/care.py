@@ -337,7 +337,7 @@ async def visit_check(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 @button(Kind.VISIT_CHECK)
 async def on_visit_check(update: Update, context: ContextTypes.DEFAULT_TYPE, cb: Callback) -> None:
-    from bot.telegram.check import check_command
+    from bot.telegram.chat import check_command  # chat renders the conversation; it never imports care
 
     query = update.callback_query
     assert query and update.effective_user

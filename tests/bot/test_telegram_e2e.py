@@ -229,7 +229,7 @@ async def test_doc_browsing_compare_help_and_privacy(bot: Harness) -> None:
 
 async def test_one_failing_update_does_not_stop_the_others(bot: Harness, monkeypatch: pytest.MonkeyPatch,
                                                            caplog: pytest.LogCaptureFixture) -> None:
-    import bot.telegram.ask as ask_module
+    import dialogs.conversation as ask_module
 
     real = ask_module.find_answer
 
