@@ -109,6 +109,8 @@ STORY_WEIGHT = 0.3
 STORY_MIN_CHARS = 40
 
 _WORD = re.compile(r"[0-9a-z\u3400-\u9fff]")
+# latin letters right beside a Chinese character: a character typed as its pinyin (di保)
+_LETTERS = re.compile(r"(?<=[\u4e00-\u9fff])[a-z]{1,12}|[a-z]{1,12}(?=[\u4e00-\u9fff])")
 # a sentence that introduces a list ("扶助对象应同时符合以下条件：")
 _LEAD_SENTENCE = re.compile(r"[^。；：\n]*：")
 
@@ -211,6 +213,13 @@ class ClauseIndex:
         n = len(self.clauses)
         self.idf = {t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self.postings.items()}
         self._build_typo_tables()
+        # the vocabulary a character typed as pinyin may complete, by each of its characters
+        self._pinyin_syllables = frozenset(r for readings in lexicon.pinyin.values() for r in readings)
+        self._words_by_char: dict[str, list[str]] = defaultdict(list)
+        for word in sorted({t for t in self.postings if 2 <= len(t) <= 4 and not t.isascii()}
+                           | {t for t in lexicon.domain_terms if 2 <= len(t) <= 4}):
+            for ch in set(word):
+                self._words_by_char[ch].append(word)
         self._index_synonyms()
         self._expansions: dict[str, tuple[str, ...]] = {}
         self._probabilities: dict[str, float] = {}
@@ -253,7 +262,7 @@ class ClauseIndex:
 
     # -- query analysis -------------------------------------------------------------
     def analyse(self, question: str) -> Query:
-        spoken = standardize(normalize(question)[:MAX_QUESTION_CHARS])
+        spoken = self._pinyin_letters(standardize(normalize(question)[:MAX_QUESTION_CHARS]))
         places = read_places(spoken)
         mentioned = list(places.codes)
         norm = blank_places(spoken, places.mentions)
@@ -276,6 +285,47 @@ class ClauseIndex:
         broad = no_topic and not aspects and _BENEFITS_ASKED.search(norm) is not None
         return Query(question, norm, tuple(mentioned), tuple(content), tuple(terms), read_question(spoken),
                      wants_amount, aspects, incidental, weights, places, focus, broad)
+
+    def _pinyin_letters(self, norm: str) -> str:
+        """A character typed as its pinyin beside the characters of the word it belongs to
+        (评di保 -> 评低保, xin理咨询 -> 心理咨询, yi疗 -> 医疗): the IME was left in letter mode
+        or the character was not found. The letters become the character that makes, with
+        the characters next to them, a word of the documents' vocabulary (the longest, then
+        the one most clauses use); letters that make no such word stay as typed."""
+        if not _LETTERS.search(norm):
+            return norm
+        out: list[str] = []
+        last = 0
+        for m in _LETTERS.finditer(norm):
+            word = self._word_for_letters(norm, m.start(), m.end())
+            if word is not None:
+                out.extend([norm[last:m.start()], word])
+                last = m.end()
+        return "".join([*out, norm[last:]])
+
+    def _word_for_letters(self, norm: str, start: int, end: int) -> str | None:
+        """The characters the letters norm[start:end] stand for, or None."""
+        syllables = _syllables(norm[start:end], self._pinyin_syllables)
+        if syllables is None or len(syllables) > 2:
+            return None
+        n = len(syllables)
+        best: tuple[int, int, str] | None = None
+        for side, neighbour in ((1, norm[end:end + 1]), (-1, norm[start - 1:start] if start else "")):
+            for word in self._words_by_char.get(neighbour, ()):
+                for j, ch in enumerate(word):
+                    if ch != neighbour:
+                        continue
+                    lo = j - n if side == 1 else j + 1  # where the typed syllables sit in the word
+                    if lo < 0 or lo + n > len(word):
+                        continue
+                    if not all(syl in self.lexicon.readings(c) for syl, c in zip(syllables, word[lo:lo + n],
+                                                                                  strict=True)):
+                        continue
+                    before, after = word[:lo], word[lo + n:]
+                    if norm[:start].endswith(before) and norm.startswith(after, end):
+                        rank = (len(word), len(self.postings.get(word, ())), word[lo:lo + n])
+                        best = rank if best is None or rank[:2] > best[:2] else best
+        return best[2] if best else None
 
     def _content_weights(self, norm: str, content: Sequence[tuple[int, int]], terms: Sequence[QueryTerm],
                          focus: frozenset[int]) -> tuple[bool, tuple[float, ...]]:
@@ -755,6 +805,16 @@ def _mostly(covered: set[int], start: int, end: int) -> bool:
 def _is_story(norm: str) -> bool:
     """Does the message tell a story around its question (two full sentences, or long)?"""
     return len(norm) > STORY_MIN_CHARS or len([p for p in re.split(r"[。.!！?？\n]", norm) if p.strip()]) > 1
+
+
+def _syllables(letters: str, valid: frozenset[str]) -> list[str] | None:
+    """The letters cut into pinyin syllables (dibao -> di, bao), or None when they are none."""
+    if letters in valid:
+        return [letters]
+    for k in range(len(letters) - 1, 0, -1):
+        if letters[:k] in valid and letters[k:] in valid:
+            return [letters[:k], letters[k:]]
+    return None
 
 
 def _uncovered(content: Iterable[tuple[int, int]], terms: Iterable[QueryTerm]) -> set[int]:
