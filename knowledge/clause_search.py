@@ -31,7 +31,7 @@ from knowledge.places import PlaceReading, blank_places, other_place, read_place
 from knowledge.rules_schema import load_rules
 from knowledge.situation import Situation, read_question, situation_positions
 from knowledge.situation_rules import document_excludes, granting_clauses
-from knowledge.spoken import asking_positions, standardize
+from knowledge.spoken import asking_positions, blank_courtesy, standardize
 from knowledge.text_normalize import normalize
 
 # BM25 parameters. b is below the usual 0.75 because the long Linyi paragraphs hold many
@@ -221,6 +221,7 @@ class ClauseIndex:
             for ch in set(word):
                 self._words_by_char[ch].append(word)
         self._index_synonyms()
+        self._synonym_map = dict(lexicon.synonyms)
         self._expansions: dict[str, tuple[str, ...]] = {}
         self._probabilities: dict[str, float] = {}
         self.titles = {d.code: normalize(d.title) for d in load_catalogue()}
@@ -265,7 +266,9 @@ class ClauseIndex:
         spoken = self._pinyin_letters(standardize(normalize(question)[:MAX_QUESTION_CHARS]))
         places = read_places(spoken)
         mentioned = list(places.codes)
-        norm = blank_places(spoken, places.mentions)
+        said = blank_places(spoken, places.mentions)
+        # courtesy and hedges are read past (blanked for the analysis, kept in the text)
+        norm = blank_courtesy(said)
         terms, content = self._terms(norm)
         uncovered = _uncovered(content, terms)
         if uncovered:
@@ -283,6 +286,8 @@ class ClauseIndex:
         terms = self._focus_terms(terms, focus, weights)
         aspects = tuple(asked_aspects(norm))
         broad = no_topic and not aspects and _BENEFITS_ASKED.search(norm) is not None
+        if norm != said:  # the text as written, with only the repairs made
+            norm = "".join(w if n == "|" else n for n, w in zip(norm, said, strict=True))
         return Query(question, norm, tuple(mentioned), tuple(content), tuple(terms), read_question(spoken),
                      wants_amount, aspects, incidental, weights, places, focus, broad)
 
@@ -613,8 +618,40 @@ class ClauseIndex:
             if _BENEFIT_HEAD.match(norm, end):
                 return True
         # ... or within one word: 护理补贴 asked of a clause that has only 补贴
-        return any(query.focus.intersection(range(s, e)) and _COMPOUND_BENEFIT.fullmatch(norm, s, e)
-                   and norm[s:e] not in _GENERAL_BENEFIT and not _covers(here, norm, s, e) for s, e in query.content)
+        if any(query.focus.intersection(range(s, e)) and _COMPOUND_BENEFIT.fullmatch(norm, s, e)
+               and norm[s:e] not in _GENERAL_BENEFIT and not _covers(here, norm, s, e) for s, e in query.content):
+            return True
+        # ... or a benefit the documents name, asked of a clause that names another one (长期护理保险
+        # of a clause with 住院护理补贴保险, 意外险 of one with 养老保险)
+        tokens = self.token_sets[self.position[best.clause.id]]
+        return any(query.focus.intersection(range(s, e)) and norm[s:e] not in _GENERAL_BENEFIT
+                   and not situation.intersection(range(s, e)) and not self._names_benefit(norm[s:e], tokens)
+                   for s, e in query.content)
+
+    def _names_benefit(self, word: str, tokens: frozenset[str]) -> bool:
+        """Does a clause with these words name the benefit `word`? An insurance or a fee is a
+        specific kind (意外险 is not 养老保险, 火化费 not 医疗费): named by what it is for
+        (意外险: 意外; 长期护理保险: 长期, 护理), it is named when the clause has the
+        benefit's own term, or each word of what it is for (or a document term that word
+        stands for), in the word as asked or in a document term it stands for. A word that is
+        no such benefit, or whose purpose the documents never name, is not judged here."""
+        if _NAMED_PRODUCT.fullmatch(word) is None:
+            return True
+        forms = [word, *self._synonym_map.get(word, ())]
+        if any(form in tokens for form in forms):
+            return True
+        judged = False
+        for form in forms:
+            found = _NAMED_BENEFIT.fullmatch(form)
+            if found is None:
+                continue
+            judged = judged or form in self.postings
+            units = [u for u in self.tk.lcut(found.group(1), HMM=False) if self._keep(u)
+                     and u not in self.lexicon.situation and (u in self.postings or u in self._synonym_map)]
+            if units and all(u in tokens or any(c in tokens for c in self._synonym_map.get(u, ())) for u in units):
+                return True
+            judged = judged or bool(units)
+        return not judged
 
     def _better_elsewhere(self, query: Query, best: Hit, scope: str) -> bool:
         """Is what the question asks plainly another city's benefit? When another document
@@ -860,6 +897,10 @@ _ORGANISATIONAL = re.compile(r"指导思想|工作目标|原则|意义|组织领
                              r"|信息系统|全社会力量")
 _ABOUT_THE_WORK = re.compile(r"领导|负责|部门|经费|资金|宣传|考核|督查|目标|原则|意义|思想|信息系统|谁管|哪个单位|考评")
 # a benefit word named by what it is for: 护理补贴, 意外伤害保险, 医疗费, 扶助金
+# a benefit word as asked, with what it is for: 意外险, 长期护理保险, 火化费; and the kinds
+# that are specific products (an insurance, a fee), never a general word for support
+_NAMED_BENEFIT = re.compile(r"(.{2,}?)(?:补贴|补助|津贴|保险|险|费用|费|金|救助)")
+_NAMED_PRODUCT = re.compile(r"(.{2,}?)(?:保险|险|费用|费)")
 _COMPOUND_BENEFIT = re.compile(r"(.{2,}?)(?:补贴|补助|津贴|保险|费用|费|金|救助)")
 # words that ask after help in general, not after one benefit: "都有哪些政策", "能得到啥照顾"
 _GENERAL_BENEFIT = frozenset({"政策", "帮扶", "扶助", "照顾", "待遇", "优惠", "好处", "福利", "帮助", "补贴", "补助",
