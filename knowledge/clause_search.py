@@ -27,7 +27,7 @@ from knowledge.document_question import ASPECTS, asked_aspects, states
 from knowledge.eligibility import leaves
 from knowledge.key_sentence import AMOUNT_STATED, PERIOD_WORDS, Alternative, asked_period, choose, doc_norm
 from knowledge.lexicon import Lexicon, load_lexicon, tokenizer
-from knowledge.places import PlaceReading, blank_places, other_place, read_places
+from knowledge.places import PlaceReading, blank_places, other_place, own_place_elsewhere, read_places
 from knowledge.rules_schema import load_rules
 from knowledge.situation import Situation, read_question, situation_positions
 from knowledge.situation_rules import document_excludes, granting_clauses
@@ -580,7 +580,8 @@ class ClauseIndex:
             answered, reason = False, "unknown_benefit"
         elif answered and scope is not None and not excluded and self._better_elsewhere(query, hits[0], scope):
             answered, reason = False, "not_in_city"
-        elif answered and scope is None and other_place(question) is not None:
+        elif answered and other_place(question) is not None and (
+                scope is None or own_place_elsewhere(normalize(question), query.places) is not None):
             # a place none of our documents covers (济南, 海陵区): its rule is not one of ours;
             # what our cities grant is shown only as theirs (result.elsewhere)
             answered, reason = False, "other_place"

@@ -286,6 +286,29 @@ def outside_places() -> tuple[str, ...]:
     return tuple(sorted(names, key=len, reverse=True))
 
 
+# "我是西安的", "俺们是郑州人", "户口在南阳": where the family says it is from
+_OWN_PLACE = re.compile(r"(?:我|我们|俺|俺们|咱|咱们|我家|俺家)(?:就|也)?(?:是|家是|家在)"
+                        r"([\u4e00-\u9fff]{2,6}?)(?:的|人)"
+                        r"|户[口籍](?:本|也|还|都|一直)*(?:是|在|落在)([\u4e00-\u9fff]{2,6}?)(?:的|人|[,，。.!！?？]|$)")
+
+
+def own_place_elsewhere(norm: str, reading: PlaceReading) -> str | None:
+    """The place the family calls its own when it is none of the five and none of the
+    places of ours the message names is marked as the family's hukou or home ("我是西安的，
+    听说安康那边……，我们西安能领多少": 西安's rule is not 安康's); else None."""
+    marked = any(_marked(norm, m, _HUKOU_BEFORE, _HUKOU_AFTER) or _marked(norm, m, _OURS_BEFORE, _OURS_AFTER)
+                 for m in reading.mentions)
+    if marked:
+        return None
+    for found in _OWN_PLACE.finditer(norm):
+        place = found.group(1) or found.group(2)
+        if "|" not in place and not find_places(place):
+            outside = other_place(place)
+            if outside is not None:
+                return outside
+    return None
+
+
 def blank_places(norm: str, mentions: tuple[PlaceMention, ...] | list[PlaceMention]) -> str:
     """The message with every place name replaced by "|" (same length): a city's name is
     not a topic word, and positions stay where they were."""
