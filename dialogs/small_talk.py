@@ -33,7 +33,8 @@ _ELDERLY = re.compile(r"(?:老了|动不了|走不动|病了).*(?:谁|怎么办)
                       r"|谁(?:来)?(?:管|养|照顾|照看|伺候|送终)我|谁(?:来)?(?:给|帮)我养老")
 ELDERLY_QUERY = "养老 照料 养老机构 优先入住"
 # a message that says where the family is from and also asks something
-_ASKS_SOMETHING = re.compile(r"[?？]|吗|多少|怎么|能不能|可不可以|是不是|有没有|给不给|要不要|还能|什么|哪|谁|咋|啥|几")
+_ASKS_SOMETHING = re.compile(r"[?？]|吗|多少|怎么|能不能|可不可以|是不是|有没有|给不给|要不要|还能|什么|哪|谁|咋|啥|几"
+                            r"|还是")
 # "户口在郑州" / "户籍是郑州市的"; "住在开封"; "我是开封的" / "我是郑州人" / "我在柳州".
 _HUKOU = re.compile(r"户[口籍](?:是|在|落在|还在)([\u4e00-\u9fff]{2,8}?)(?:的|，|,|。|！|$|但|住|现在|人)")
 _LIVES = re.compile(r"住在([\u4e00-\u9fff]{2,8}?)(?:的|，|,|。|！|$|但|户)")
@@ -85,7 +86,8 @@ def other_city_text(place: str, lives_in: str | None) -> str:
 def _asks_more(norm: str, statement: str) -> bool:
     """Does the message ask something besides saying where the family is from?"""
     rest = [norm[s.start:s.end] for s in sentences(norm) if statement not in norm[s.start:s.end]]
-    return any(_ASKS_SOMETHING.search(r) and len(_core(r)) > 3 for r in rest)
+    # a short asking part ("找谁？") asks about what the sentences before it say
+    return any(_ASKS_SOMETHING.search(r) for r in rest) and len(_core("".join(rest))) > 3
 
 
 def _place_reply(norm: str) -> EverydayReply | None:
@@ -93,7 +95,10 @@ def _place_reply(norm: str) -> EverydayReply | None:
     lives = _LIVES.search(norm)
     places = read_places(standardize(norm))
     lives_code = known_city(lives.group(1)) if lives else None
-    hukou_elsewhere = hukou is not None and _plausible_place(hukou.group(1)) and not find_places(hukou.group(1))
+    # a hukou in a county of one of our cities ("户口在三江" ... 柳州) is ours: read_places
+    # governs; only a place none of the five includes is "elsewhere"
+    hukou_elsewhere = hukou is not None and _plausible_place(hukou.group(1)) and not find_places(hukou.group(1)) \
+        and not any(m.start >= hukou.start(1) and m.end <= hukou.end(1) for m in places.mentions)
     if places.governing and not hukou_elsewhere and (hukou or len(places.codes) > 1 or _FROM.match(_core(norm))):
         # one of ours (a county, a city one sound off, or the hukou city of two): remember
         # it, and when the message also asks something, answer that too

@@ -27,11 +27,11 @@ from knowledge.document_question import ASPECTS, asked_aspects, states
 from knowledge.eligibility import leaves
 from knowledge.key_sentence import AMOUNT_STATED, PERIOD_WORDS, Alternative, asked_period, choose, doc_norm
 from knowledge.lexicon import Lexicon, load_lexicon, tokenizer
-from knowledge.places import PlaceReading, blank_places, other_place, read_places
+from knowledge.places import PlaceReading, blank_places, other_place, own_place_elsewhere, read_places
 from knowledge.rules_schema import load_rules
 from knowledge.situation import Situation, read_question, situation_positions
 from knowledge.situation_rules import document_excludes, granting_clauses
-from knowledge.spoken import asking_positions, standardize
+from knowledge.spoken import asking_positions, blank_courtesy, standardize
 from knowledge.text_normalize import normalize
 
 # BM25 parameters. b is below the usual 0.75 because the long Linyi paragraphs hold many
@@ -109,6 +109,8 @@ STORY_WEIGHT = 0.3
 STORY_MIN_CHARS = 40
 
 _WORD = re.compile(r"[0-9a-z\u3400-\u9fff]")
+# latin letters right beside a Chinese character: a character typed as its pinyin (di保)
+_LETTERS = re.compile(r"(?<=[\u4e00-\u9fff])[a-z]{1,12}|[a-z]{1,12}(?=[\u4e00-\u9fff])")
 # a sentence that introduces a list ("扶助对象应同时符合以下条件：")
 _LEAD_SENTENCE = re.compile(r"[^。；：\n]*：")
 
@@ -211,7 +213,15 @@ class ClauseIndex:
         n = len(self.clauses)
         self.idf = {t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self.postings.items()}
         self._build_typo_tables()
+        # the vocabulary a character typed as pinyin may complete, by each of its characters
+        self._pinyin_syllables = frozenset(r for readings in lexicon.pinyin.values() for r in readings)
+        self._words_by_char: dict[str, list[str]] = defaultdict(list)
+        for word in sorted({t for t in self.postings if 2 <= len(t) <= 4 and not t.isascii()}
+                           | {t for t in lexicon.domain_terms if 2 <= len(t) <= 4}):
+            for ch in set(word):
+                self._words_by_char[ch].append(word)
         self._index_synonyms()
+        self._synonym_map = dict(lexicon.synonyms)
         self._expansions: dict[str, tuple[str, ...]] = {}
         self._probabilities: dict[str, float] = {}
         self.titles = {d.code: normalize(d.title) for d in load_catalogue()}
@@ -253,10 +263,12 @@ class ClauseIndex:
 
     # -- query analysis -------------------------------------------------------------
     def analyse(self, question: str) -> Query:
-        spoken = standardize(normalize(question)[:MAX_QUESTION_CHARS])
+        spoken = self._pinyin_letters(standardize(normalize(question)[:MAX_QUESTION_CHARS]))
         places = read_places(spoken)
         mentioned = list(places.codes)
-        norm = blank_places(spoken, places.mentions)
+        said = blank_places(spoken, places.mentions)
+        # courtesy and hedges are read past (blanked for the analysis, kept in the text)
+        norm = blank_courtesy(said)
         terms, content = self._terms(norm)
         uncovered = _uncovered(content, terms)
         if uncovered:
@@ -274,8 +286,51 @@ class ClauseIndex:
         terms = self._focus_terms(terms, focus, weights)
         aspects = tuple(asked_aspects(norm))
         broad = no_topic and not aspects and _BENEFITS_ASKED.search(norm) is not None
+        if norm != said:  # the text as written, with only the repairs made
+            norm = "".join(w if n == "|" else n for n, w in zip(norm, said, strict=True))
         return Query(question, norm, tuple(mentioned), tuple(content), tuple(terms), read_question(spoken),
                      wants_amount, aspects, incidental, weights, places, focus, broad)
+
+    def _pinyin_letters(self, norm: str) -> str:
+        """A character typed as its pinyin beside the characters of the word it belongs to
+        (评di保 -> 评低保, xin理咨询 -> 心理咨询, yi疗 -> 医疗): the IME was left in letter mode
+        or the character was not found. The letters become the character that makes, with
+        the characters next to them, a word of the documents' vocabulary (the longest, then
+        the one most clauses use); letters that make no such word stay as typed."""
+        if not _LETTERS.search(norm):
+            return norm
+        out: list[str] = []
+        last = 0
+        for m in _LETTERS.finditer(norm):
+            word = self._word_for_letters(norm, m.start(), m.end())
+            if word is not None:
+                out.extend([norm[last:m.start()], word])
+                last = m.end()
+        return "".join([*out, norm[last:]])
+
+    def _word_for_letters(self, norm: str, start: int, end: int) -> str | None:
+        """The characters the letters norm[start:end] stand for, or None."""
+        syllables = _syllables(norm[start:end], self._pinyin_syllables)
+        if syllables is None or len(syllables) > 2:
+            return None
+        n = len(syllables)
+        best: tuple[int, int, str] | None = None
+        for side, neighbour in ((1, norm[end:end + 1]), (-1, norm[start - 1:start] if start else "")):
+            for word in self._words_by_char.get(neighbour, ()):
+                for j, ch in enumerate(word):
+                    if ch != neighbour:
+                        continue
+                    lo = j - n if side == 1 else j + 1  # where the typed syllables sit in the word
+                    if lo < 0 or lo + n > len(word):
+                        continue
+                    if not all(syl in self.lexicon.readings(c) for syl, c in zip(syllables, word[lo:lo + n],
+                                                                                  strict=True)):
+                        continue
+                    before, after = word[:lo], word[lo + n:]
+                    if norm[:start].endswith(before) and norm.startswith(after, end):
+                        rank = (len(word), len(self.postings.get(word, ())), word[lo:lo + n])
+                        best = rank if best is None or rank[:2] > best[:2] else best
+        return best[2] if best else None
 
     def _content_weights(self, norm: str, content: Sequence[tuple[int, int]], terms: Sequence[QueryTerm],
                          focus: frozenset[int]) -> tuple[bool, tuple[float, ...]]:
@@ -525,7 +580,8 @@ class ClauseIndex:
             answered, reason = False, "unknown_benefit"
         elif answered and scope is not None and not excluded and self._better_elsewhere(query, hits[0], scope):
             answered, reason = False, "not_in_city"
-        elif answered and scope is None and other_place(question) is not None:
+        elif answered and other_place(question) is not None and (
+                scope is None or own_place_elsewhere(normalize(question), query.places) is not None):
             # a place none of our documents covers (济南, 海陵区): its rule is not one of ours;
             # what our cities grant is shown only as theirs (result.elsewhere)
             answered, reason = False, "other_place"
@@ -563,8 +619,40 @@ class ClauseIndex:
             if _BENEFIT_HEAD.match(norm, end):
                 return True
         # ... or within one word: 护理补贴 asked of a clause that has only 补贴
-        return any(query.focus.intersection(range(s, e)) and _COMPOUND_BENEFIT.fullmatch(norm, s, e)
-                   and norm[s:e] not in _GENERAL_BENEFIT and not _covers(here, norm, s, e) for s, e in query.content)
+        if any(query.focus.intersection(range(s, e)) and _COMPOUND_BENEFIT.fullmatch(norm, s, e)
+               and norm[s:e] not in _GENERAL_BENEFIT and not _covers(here, norm, s, e) for s, e in query.content):
+            return True
+        # ... or a benefit the documents name, asked of a clause that names another one (长期护理保险
+        # of a clause with 住院护理补贴保险, 意外险 of one with 养老保险)
+        tokens = self.token_sets[self.position[best.clause.id]]
+        return any(query.focus.intersection(range(s, e)) and norm[s:e] not in _GENERAL_BENEFIT
+                   and not situation.intersection(range(s, e)) and not self._names_benefit(norm[s:e], tokens)
+                   for s, e in query.content)
+
+    def _names_benefit(self, word: str, tokens: frozenset[str]) -> bool:
+        """Does a clause with these words name the benefit `word`? An insurance or a fee is a
+        specific kind (意外险 is not 养老保险, 火化费 not 医疗费): named by what it is for
+        (意外险: 意外; 长期护理保险: 长期, 护理), it is named when the clause has the
+        benefit's own term, or each word of what it is for (or a document term that word
+        stands for), in the word as asked or in a document term it stands for. A word that is
+        no such benefit, or whose purpose the documents never name, is not judged here."""
+        if _NAMED_PRODUCT.fullmatch(word) is None:
+            return True
+        forms = [word, *self._synonym_map.get(word, ())]
+        if any(form in tokens for form in forms):
+            return True
+        judged = False
+        for form in forms:
+            found = _NAMED_BENEFIT.fullmatch(form)
+            if found is None:
+                continue
+            judged = judged or form in self.postings
+            units = [u for u in self.tk.lcut(found.group(1), HMM=False) if self._keep(u)
+                     and u not in self.lexicon.situation and (u in self.postings or u in self._synonym_map)]
+            if units and all(u in tokens or any(c in tokens for c in self._synonym_map.get(u, ())) for u in units):
+                return True
+            judged = judged or bool(units)
+        return not judged
 
     def _better_elsewhere(self, query: Query, best: Hit, scope: str) -> bool:
         """Is what the question asks plainly another city's benefit? When another document
@@ -757,6 +845,16 @@ def _is_story(norm: str) -> bool:
     return len(norm) > STORY_MIN_CHARS or len([p for p in re.split(r"[。.!！?？\n]", norm) if p.strip()]) > 1
 
 
+def _syllables(letters: str, valid: frozenset[str]) -> list[str] | None:
+    """The letters cut into pinyin syllables (dibao -> di, bao), or None when they are none."""
+    if letters in valid:
+        return [letters]
+    for k in range(len(letters) - 1, 0, -1):
+        if letters[:k] in valid and letters[k:] in valid:
+            return [letters[:k], letters[k:]]
+    return None
+
+
 def _uncovered(content: Iterable[tuple[int, int]], terms: Iterable[QueryTerm]) -> set[int]:
     covered = {i for t in terms for i in range(t.start, t.end)}
     return {i for start, end in content if not covered.intersection(range(start, end)) for i in range(start, end)}
@@ -800,6 +898,10 @@ _ORGANISATIONAL = re.compile(r"指导思想|工作目标|原则|意义|组织领
                              r"|信息系统|全社会力量")
 _ABOUT_THE_WORK = re.compile(r"领导|负责|部门|经费|资金|宣传|考核|督查|目标|原则|意义|思想|信息系统|谁管|哪个单位|考评")
 # a benefit word named by what it is for: 护理补贴, 意外伤害保险, 医疗费, 扶助金
+# a benefit word as asked, with what it is for: 意外险, 长期护理保险, 火化费; and the kinds
+# that are specific products (an insurance, a fee), never a general word for support
+_NAMED_BENEFIT = re.compile(r"(.{2,}?)(?:补贴|补助|津贴|保险|险|费用|费|金|救助)")
+_NAMED_PRODUCT = re.compile(r"(.{2,}?)(?:保险|险|费用|费)")
 _COMPOUND_BENEFIT = re.compile(r"(.{2,}?)(?:补贴|补助|津贴|保险|费用|费|金|救助)")
 # words that ask after help in general, not after one benefit: "都有哪些政策", "能得到啥照顾"
 _GENERAL_BENEFIT = frozenset({"政策", "帮扶", "扶助", "照顾", "待遇", "优惠", "好处", "福利", "帮助", "补贴", "补助",

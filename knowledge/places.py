@@ -59,6 +59,19 @@ _OURS_BEFORE = re.compile(r"(?:我们|我家|我们家|咱们|咱|我|本地|老
 _OURS_AFTER = re.compile(r"^(?:市|县|区)?(?:本地|这边|这里|人|的人)")
 _LIVES_BEFORE = re.compile(r"(?:住在|住到|现住|现在住|现在在|搬到|搬来|来到|跟着[^，。,]{0,6}在|在)(?:了)?$")
 _OTHER_BEFORE = re.compile(r"(?:听说|人家|别人|别的地方|那边|像|比如|隔壁|亲戚在|朋友在|对比|和|跟)$")
+# "柳州那边给两百，姜堰有没有": a place spoken of as over there is not the family's own
+_OTHER_AFTER = re.compile(r"^(?:市|县|区)?(?:那边|那里|那儿|那块)")
+# the sentence that asks whether a benefit exists ("临沂有没有？", "柳州有类似的吗")
+_ASKS_IF_ANY = re.compile(r"[?？]|吗|有没有|有无|有不|有类似|给不给|能不能|是不是|行不行|咋样|怎么样|呢")
+# a unit's short form the general dictionary knows at most this often (三江 146, 白米 79) is
+# that unit when the family says it is where they are from; a common word (城中 1929, 港口
+# 2904) is never taken alone
+SHORT_FORM_MAX_FREQ = 300
+# "户口在三江", "我们是白米的", "俺家在三江": the family says where it is from ...
+_FROM_BEFORE = re.compile(r"(?:户口|户籍|户口本|老家|我们|我家|我们家|咱们|咱|我|家)"
+                          r"(?:本|也|还|都|一直|就)*(?:是|在|落在|住在|家在)$")
+# ... and the unit's short form ends there (三江的, 三江农村, 三江人, 三江，)
+_FROM_AFTER = re.compile(r"^(?:的|人|农村|乡下|城里|县城|这边|那边|那块|[,，。.;；!！?？ ]|$)")
 
 
 @cache
@@ -140,6 +153,34 @@ def _unit_after_city(norm: str, city: PlaceMention, taken: list[bool]) -> PlaceM
     return None
 
 
+@cache
+def _home_short_forms() -> tuple[tuple[str, str], ...]:
+    """(short form, code) of the units whose short form is no common word, longest first."""
+    freq = tokenizer().FREQ
+    rows = {(short, code) for code, shorts in _short_forms().items() for short in shorts
+            if freq.get(short, 0) <= SHORT_FORM_MAX_FREQ and short not in {c for d in load_catalogue()
+                                                                         for c in (*d.aliases, d.name)}}
+    return tuple(sorted(rows, key=lambda r: (-len(r[0]), r[0])))
+
+
+def _units_said_as_home(norm: str, taken: list[bool]) -> list[PlaceMention]:
+    """"户口在三江", "三江农村的，七十了": a unit's short form where the family says where it is
+    from (after 户口在 / 我们是 / 家在, or opening the message) and the name ends there."""
+    out: list[PlaceMention] = []
+    for short, code in _home_short_forms():
+        start = norm.find(short)
+        while start >= 0:
+            end = start + len(short)
+            head = re.split(r"[,，。.;；!！?？]", norm[max(0, start - MARKER_REACH):start])[-1]
+            opening = start == 0 or norm[start - 1] in ",，。.;；!！?？"
+            if not any(taken[start:end]) and (opening or _FROM_BEFORE.search(head)) \
+                    and _FROM_AFTER.match(norm[end:end + 4]):
+                out.append(PlaceMention(code, start, end, short, "county"))
+                taken[start:end] = [True] * len(short)
+            start = norm.find(short, start + 1)
+    return out
+
+
 def find_places(norm: str) -> list[PlaceMention]:
     """Every mention of one of the five jurisdictions in a normalised message, in order."""
     taken = [False] * len(norm)
@@ -168,6 +209,7 @@ def find_places(norm: str) -> list[PlaceMention]:
         if unit is not None:
             found.append(unit)
             taken[unit.start:unit.end] = [True] * (unit.end - unit.start)
+    found.extend(_units_said_as_home(norm, taken))
     sounding = _near_chars()
     # a window inside a longer word the dictionary knows (江堰 in 都江堰) is part of that word
     inside: set[int] | None = None
@@ -192,6 +234,15 @@ def _marked(norm: str, mention: PlaceMention, before: re.Pattern[str], after: re
     return bool(before.search(head) or (after is not None and after.search(norm[mention.end:mention.end + 8])))
 
 
+def _in_asking_sentence(norm: str, mention: PlaceMention) -> bool:
+    """Is the mention in a sentence that itself asks whether something exists?"""
+    stops = ",，。.;；!！?？\n"
+    start = max((norm.rfind(ch, 0, mention.start) for ch in stops), default=-1) + 1
+    ends = [k for k in (norm.find(ch, mention.end) for ch in stops) if k >= 0]
+    end = min(ends) + 1 if ends else len(norm)
+    return _ASKS_IF_ANY.search(norm[start:end]) is not None
+
+
 def read_places(norm: str) -> PlaceReading:
     """The jurisdictions a normalised message names and the one whose document governs."""
     mentions = tuple(find_places(norm))
@@ -210,7 +261,9 @@ def read_places(norm: str) -> PlaceReading:
     hukou = [c for c in codes if any_marked(c, _HUKOU_BEFORE, _HUKOU_AFTER)]
     lives = [c for c in codes if any_marked(c, _LIVES_BEFORE, None) and c not in hukou]
     ours = [c for c in codes if any_marked(c, _OURS_BEFORE, _OURS_AFTER)]
-    other = [c for c in codes if any_marked(c, _OTHER_BEFORE, None)]
+    other = [c for c in codes if any_marked(c, _OTHER_BEFORE, _OTHER_AFTER)]
+    # "临沂给一次性一万，柳州有没有？": the place of the sentence that asks is the one asked about
+    asked = [c for c in codes if any(_in_asking_sentence(norm, m) for m in mentions if m.code == c)]
     if len(hukou) == 1:
         chosen, reason = hukou[0], "hukou"
     elif lives and len([c for c in codes if c not in lives]) == 1:
@@ -219,6 +272,8 @@ def read_places(norm: str) -> PlaceReading:
         chosen, reason = next(c for c in ours if c not in other), "ours"
     elif len([c for c in codes if c not in other]) == 1:
         chosen, reason = next(c for c in codes if c not in other), "ours"
+    elif len(asked) == 1:
+        chosen, reason = asked[0], "ours"  # the city asked about is the family's own
     else:
         chosen = min(codes, key=lambda c: firsts[c].start)
     return PlaceReading(mentions, chosen, reason, tuple(c for c in codes if c != chosen))
@@ -229,6 +284,29 @@ def outside_places() -> tuple[str, ...]:
     """Places inside a city we cover only in part (泰州's other districts): never ours."""
     names = [str(n) for entry in _places_data().values() for n in entry.get("outside") or []]
     return tuple(sorted(names, key=len, reverse=True))
+
+
+# "我是西安的", "俺们是郑州人", "户口在南阳": where the family says it is from
+_OWN_PLACE = re.compile(r"(?:我|我们|俺|俺们|咱|咱们|我家|俺家)(?:就|也)?(?:是|家是|家在)"
+                        r"([\u4e00-\u9fff]{2,6}?)(?:的|人)"
+                        r"|户[口籍](?:本|也|还|都|一直)*(?:是|在|落在)([\u4e00-\u9fff]{2,6}?)(?:的|人|[,，。.!！?？]|$)")
+
+
+def own_place_elsewhere(norm: str, reading: PlaceReading) -> str | None:
+    """The place the family calls its own when it is none of the five and none of the
+    places of ours the message names is marked as the family's hukou or home ("我是西安的，
+    听说安康那边……，我们西安能领多少": 西安's rule is not 安康's); else None."""
+    marked = any(_marked(norm, m, _HUKOU_BEFORE, _HUKOU_AFTER) or _marked(norm, m, _OURS_BEFORE, _OURS_AFTER)
+                 for m in reading.mentions)
+    if marked:
+        return None
+    for found in _OWN_PLACE.finditer(norm):
+        place = found.group(1) or found.group(2)
+        if "|" not in place and not find_places(place):
+            outside = other_place(place)
+            if outside is not None:
+                return outside
+    return None
 
 
 def blank_places(norm: str, mentions: tuple[PlaceMention, ...] | list[PlaceMention]) -> str:

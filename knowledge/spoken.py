@@ -51,6 +51,32 @@ def standardize(norm: str) -> str:
     return out
 
 
+# Courtesy and hedges around a question: thanks and blessings, an apology for slow typing,
+# "we don't want to trouble the government", "everyone in the village says something else,
+# I don't know whom to believe", "I asked in several places and nobody could say". They say
+# how the family feels about asking, never what it asks: the search reads past them.
+_COURTESY = re.compile(
+    r"(?:先|提前)?(?:谢谢|多谢|感谢)(?:你|您|你们|大家)?(?:了|啦)?(?:[,，]?好人一生平安)?|好人一生平安|辛苦(?:你|您)了"
+    r"|(?:我|俺)?(?:眼睛花了|眼神不好|手抖)[,，]?(?:字|打字)打?得?(?:慢|不好)[,，]?(?:你|您)?(?:多担待|多包涵|别见怪)?"
+    r"|(?:你|您)?(?:多担待|多包涵|别见怪|见谅)"
+    r"|(?:我们|我|俺们|俺)?也?不想给(?:政府|国家|你们|人家)?添麻烦[,，]?(?:就是|可是|但)?实在没(?:有)?办法了?"
+    r"|(?:村里人|别人|大家|人家)说法都不一样[,，]?(?:我|俺)?也?不知道(?:该)?信谁"
+    r"|问了好几个地方都说不清楚|(?:我|俺)?也不太会打字[,，]?让[^,，。]{1,4}帮着问的")
+
+
+def courtesy_spans(norm: str) -> list[tuple[int, int]]:
+    """Where the message only thanks, apologises or hedges (see _COURTESY)."""
+    return [m.span() for m in _COURTESY.finditer(norm) if m.end() > m.start()]
+
+
+def blank_courtesy(norm: str) -> str:
+    """The message with its courtesy and hedges replaced by "|" (same length, like places)."""
+    chars = list(norm)
+    for start, end in courtesy_spans(norm):
+        chars[start:end] = "|" * (end - start)
+    return "".join(chars)
+
+
 # what marks a sentence as the one that asks
 _ASKING = re.compile(r"[?？]|吗|嘛|么$|呢|多少|(?<![好前这那十头])几[个块千百万岁月年号天]|怎么|怎样|如何|能不能"
                      r"|可不可以|可以不"
@@ -71,7 +97,7 @@ def sentences(norm: str) -> list[Sentence]:
     takes the part before it in the same sentence along ("孩子是残疾，要残到几级才算":
     the comma only pauses). When no part asks, the last sentence does (a message ends with
     what it wants: "...想问下养老院的事")."""
-    parts = [(m.start(), m.end()) for m in _SENTENCE.finditer(norm) if m.group(0).strip(",，。.;；!！?？\n")]
+    parts = [(m.start(), m.end()) for m in _SENTENCE.finditer(norm) if m.group(0).strip(",，。.;；!！?？\n|")]
     if not parts:
         return []
     asking = [bool(_ASKING.search(norm[s:e])) for s, e in parts]
