@@ -374,9 +374,17 @@ class Conversation:
         return self._reply(parts, choices)
 
     async def _saved_profile(self) -> Profile | None:
-        """The family's own saved answers, for the "按您填的情况" lead; never in a group."""
+        """The family's own situation, for the "按您填的情况" lead: the interview finished in
+        this conversation (every channel, even an anonymous page), else the answers they
+        saved; never in a group."""
         if not self.household.private:
             return None
+        finished = _interview_or_none(self.state.last_result) if self.state.last_result else None
+        if finished is not None:
+            try:
+                return finished.profile()
+            except (ProfileError, TypeError, ValueError, AssertionError):
+                pass
         saved = await self.household.saved_answers()
         if saved is None:
             return None
