@@ -97,7 +97,7 @@ class TelegramHousehold(Household):
             return None
         created = await storage(self.context).reminders.raise_urgent(family_id, clock(self.context)())
         await storage(self.context).audit.record(self.uid, "family_asked_visit", None, str(family_id))
-        return created
+        return created > 0  # 0: asked already today (one reminder a day per contact)
 
     async def remember_city(self, code: str) -> None:
         if self.uid is not None:
