@@ -25,7 +25,7 @@ def stated_date(doc: Document) -> str:
     return t.DRAFT_DATE_LABEL if doc.is_draft or doc.issued is None else doc.date_label
 
 
-def _money(value: float) -> str:
+def money_text(value: float) -> str:
     return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
 
 
@@ -36,11 +36,11 @@ def amount_text(amount: Amount, value: float, persons: int | None = None) -> str
         head = t.PERIOD["once"] + ("" if amount.per == "household" else t.PER[amount.per])
     else:
         head = t.PER[amount.per] + t.PERIOD[amount.period]
-    text = f"{head}{bound}{_money(value)}元"
+    text = f"{head}{bound}{money_text(value)}元"
     if amount.limit:
         text += f"，{amount.limit}"
     if amount.per == "person" and persons and persons > 1 and amount.period != "day":
-        text += t.PERSONS.format(persons=persons, total=_money(value * persons))
+        text += t.PERSONS.format(persons=persons, total=money_text(value * persons))
     return text + t.PAID_AS[amount.paid_as]
 
 
@@ -158,13 +158,13 @@ def render_assessment(assessment: Assessment) -> str:
         lines.append(t.SECTION_NONE)
     total = assessment.monthly_total()
     if total is not None:
-        lines += ["", t.TOTAL_MONTHLY.format(total=_money(total), date=stated_date(doc))]
+        lines += ["", t.TOTAL_MONTHLY.format(total=money_text(total), date=stated_date(doc))]
         if not assessment.monthly_total_complete():
             lines.append(t.TOTAL_MONTHLY_OPEN)
         lines += total_notes(assessment)
     once = assessment.once_total()
     if once is not None:
-        lines.append(t.TOTAL_ONCE.format(total=_money(once)))
+        lines.append(t.TOTAL_ONCE.format(total=money_text(once)))
     lines += ["", t.SECTION_UNKNOWN.format(n=len(groups["unknown"]))]
     if groups["unknown"]:
         lines.append(t.SECTION_UNKNOWN_HINT)
@@ -223,17 +223,17 @@ def render_comparison(topic: str) -> str:
                 amount = amount_text(rule.amount, rule.amount.value)
             else:
                 variants = rule.amount.variants
-                amount = "；".join(f"{v.label or _who_variant(v.when)}{amount_text(rule.amount, v.value)}"
+                amount = "；".join(f"{v.label or who_variant(v.when)}{amount_text(rule.amount, v.value)}"
                                   for v in variants)
             title = rule.title if rule.amount is None else bare_title(rule.title)
-            lines.append(t.COMPARE_ITEM.format(title=title, amount=amount + _basis(rule)))
+            lines.append(t.COMPARE_ITEM.format(title=title, amount=amount + amount_basis(rule)))
             lines.append(t.COMPARE_WHO.format(who=_who(rule)))
             clause = clauses_by_id()[rule.citation.clause]
             lines.append(t.COMPARE_CITE.format(path=clause.path, quote=rule.citation.quote))
     return "\n".join(lines)
 
 
-def _basis(rule: Rule) -> str:
+def amount_basis(rule: Rule) -> str:
     """Whether a sum is paid on top of allowances the document does not state, or is the
     raised total: 柳州 650 and 开封 1430 are not comparable as they stand."""
     amount = rule.amount
@@ -249,5 +249,5 @@ def scope_words(code: str) -> str:
     return "、".join(p for p in (phrase(scope.conditions, context), phrase(scope.each_person, context)) if p)
 
 
-def _who_variant(when: object) -> str:
+def who_variant(when: object) -> str:
     return "、".join(_requirements(when)) + "："

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from dialogs import check_templates as t
 from dialogs import spoken_templates as st
-from dialogs.eligibility_text import _money, amount_text, bare_title, note_parts, render_outcome, stated_date
+from dialogs.eligibility_text import amount_text, bare_title, money_text, note_parts, render_outcome, stated_date
 from knowledge.eligibility import Assessment, Outcome
 
 # topic groups, in reading order; every rule category belongs to exactly one
@@ -107,7 +107,7 @@ def _money_lines(assessment: Assessment, eligible: list[Outcome],
                and o.rule.amount.period == "month" and o.household_value]
     total = assessment.monthly_total()
     if total is not None and monthly:
-        headline = t.SUMMARY_TOTAL.format(total=_money(total))
+        headline = t.SUMMARY_TOTAL.format(total=money_text(total))
         items = "、".join(t.SUMMARY_MONTHLY_ITEM.format(
             title=bare_title(o.rule.title), amount=amount_text(o.rule.amount, o.value, o.persons))  # type: ignore[arg-type]
             for o in monthly)

@@ -37,11 +37,7 @@ KNOWN_CYCLE_EDGES: frozenset[tuple[str, str]] = frozenset()
 
 # (importer, module, private name) allowed for now. dialogs/* belongs to the conversation core
 # (issue 24, items 1-3): these names are to be made public there, then these lines deleted.
-KNOWN_PRIVATE_IMPORTS: frozenset[tuple[str, str, str]] = frozenset({
-    ("bot.web.desk", "dialogs.eligibility_text", "_basis"),  # made public by the conversation core
-    ("bot.web.desk", "dialogs.eligibility_text", "_who_variant"),  # made public by the conversation core
-    ("dialogs.result_summary", "dialogs.eligibility_text", "_money"),  # made public by the conversation core
-})
+KNOWN_PRIVATE_IMPORTS: frozenset[tuple[str, str, str]] = frozenset()
 
 CHANNELS = ("bot.web", "bot.telegram", "bot.admin_cli", "bot.cli", "bot.console", "bot.check_console",
             "bot.__main__")

@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse, Response
 
 from dialogs import check_templates as ct
 from dialogs import web_copy as w
-from dialogs.eligibility_text import _basis, _who_variant, amount_text
+from dialogs.eligibility_text import amount_basis, amount_text, who_variant
 from knowledge.catalogue import UnknownJurisdiction, get_document, load_catalogue, resolve_jurisdiction
 from knowledge.rules_schema import TOPICS, Rule
 
@@ -151,9 +151,9 @@ def _amount(rule: Rule) -> str:
     if rule.amount is None:
         return ct.COMPARE_NO_AMOUNT
     if rule.amount.value is not None:
-        return amount_text(rule.amount, rule.amount.value) + _basis(rule)
-    return "；".join(f"{v.label or _who_variant(v.when)}{amount_text(rule.amount, v.value)}"
-                    for v in rule.amount.variants) + _basis(rule)
+        return amount_text(rule.amount, rule.amount.value) + amount_basis(rule)
+    return "；".join(f"{v.label or who_variant(v.when)}{amount_text(rule.amount, v.value)}"
+                    for v in rule.amount.variants) + amount_basis(rule)
 
 
 async def comparison(request: Request) -> Response:

@@ -226,7 +226,7 @@ async def test_the_note_is_an_explicit_step(api: FakeBotApi, tmp_path: Path) -> 
         # 写备注, then a policy question: answered as a question, not filed; the step stays open
         prompt = await bot.tap_label(uid, logged, rt.BTN_NOTE_YES)
         assert edit_of(prompt).text == rt.NOTE_PROMPT.format(minutes=10)
-        asked = [c for c in await bot.say(uid, "失独家庭的扶助金每月多少钱？") if c.method == "sendMessage"]
+        asked = [c for c in await bot.say(uid, "开封失独家庭的扶助金每月多少钱？") if c.method == "sendMessage"]
         assert asked[0].text == rt.NOTE_LOOKS_LIKE_QUESTION.format(minutes=10)
         assert [label for label, _ in asked[0].buttons()] == [rt.BTN_NOTE_KEEP_QUESTION]
         assert any("号" in c.text and "扶助" in c.text for c in asked[1:])  # the cited answer follows
