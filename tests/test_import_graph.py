@@ -39,8 +39,16 @@ KNOWN_CYCLE_EDGES: frozenset[tuple[str, str]] = frozenset()
 # (issue 24, items 1-3): these names are to be made public there, then these lines deleted.
 KNOWN_PRIVATE_IMPORTS: frozenset[tuple[str, str, str]] = frozenset()
 
-CHANNELS = ("bot.web", "bot.telegram", "bot.admin_cli", "bot.cli", "bot.console", "bot.check_console",
-            "bot.__main__")
+CHANNELS = ("bot.web", "bot.telegram", "bot.admin_cli", "bot.cli", "bot.terminal_chat", "bot.__main__")
+# The channels a family talks to: they render the conversation core and decide nothing, so
+# they import none of the functions that decide what a message is or what to answer.
+FAMILY_CHANNELS = ("bot.telegram", "bot.terminal_chat")
+DECISIONS = frozenset({"is_distress", "distress_reply", "everyday_reply", "find_answer", "search",
+                       "wants_entitlement_check", "looks_like_question", "render_result", "answer_blocks"})
+NOT_THE_CONVERSATION = frozenset({
+    ("bot.telegram.care", "looks_like_question"),  # a contact's visit note that reads as a question
+    ("bot.telegram.browse", "search"),  # the inline clause lookup (@bot 扶助金), a list of clauses to pick
+})
 # importer prefix -> the prefixes it must not import
 FORBIDDEN: Mapping[str, tuple[str, ...]] = {
     "knowledge": ("dialogs", "bot"),
@@ -239,6 +247,14 @@ def test_no_module_imports_another_modules_private_names() -> None:
 
 
 # --- the checker itself, on tiny synthetic projects ------------------------------------------
+
+def test_family_channels_import_no_decision() -> None:
+    """No `is_distress`, no `find_answer` in a channel: every decision is the core's."""
+    found = {(i.importer, name) for i in _project_imports() for name in i.names
+             if name in DECISIONS and any(_within(i.importer, c) for c in FAMILY_CHANNELS)}
+    assert found <= NOT_THE_CONVERSATION, sorted(found - NOT_THE_CONVERSATION)
+    assert found >= NOT_THE_CONVERSATION  # still needed; delete the entry when it is not
+
 
 def test_a_synthetic_cycle_is_found_and_printed_in_order() -> None:
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a", "d"}, "d": set(), "e": {"a"}, "f": {"f"}}
