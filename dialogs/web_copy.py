@@ -42,6 +42,7 @@ CHECK_SAY_SUBMIT = "发送"
 
 PRINT_TITLE = "帮扶项目清单"
 PRINT_PRODUCED = "本清单由连心助手于{date}按文件原文生成，不是政府的正式通知。"
+PRINT_DATE = "{year}年{month}月{day}日"
 PRINT_SITUATION = "填写的情况"
 PRINT_NOW = "打印"
 PRINT_BACK = "返回"

@@ -106,7 +106,8 @@ def print_sections(assessment: Assessment, produced_on: dt.date) -> dict[str, ob
             groups.append((t.OPEN_HEADING.format(n=len(unknown)), items))
     else:
         header.append(t.NOT_COVERED.format(city=doc.name))
-    produced = w.PRINT_PRODUCED.format(date=f"{produced_on.year}年{produced_on.month}月{produced_on.day}日")
+    produced = w.PRINT_PRODUCED.format(date=w.PRINT_DATE.format(year=produced_on.year, month=produced_on.month,
+                                                                day=produced_on.day))
     view = build_view(assessment)
     money, _ = money_first(view.summary.splitlines(), view.headline)
     return {"header": header, "groups": groups, "produced": produced, "decides": t.DECIDES, "money": money}
