@@ -337,13 +337,16 @@ class Conversation:
         query = text
         if everyday is not None:
             said = everyday.text
+            offer: list[Choice] = []
             if everyday.kind == "how":
                 said = cc.HOW_TO_USE.format(check_hint=_check_hint(self.channel))
+                if _check_hint(self.channel) == cc.CHECK_HINT_CHOOSE:  # "选…" needs the choice it names
+                    offer.append(Choice("x|check", cc.BTN_START_CHECK))
             parts.append(_paragraphs(said))
             if everyday.jurisdiction:
                 await self._set_city(everyday.jurisdiction)
             if everyday.search_query is None:
-                return self._reply(parts)
+                return self._reply(parts, offer)
             query = everyday.search_query
         answer = await self._answer(text, query)
         answer.parts[:0] = parts
@@ -418,6 +421,8 @@ class Conversation:
             return self._reply([text]) if text else self._expired()
         if choice_id == "x|check":
             return await self.start_check()
+        if choice_id == "x|review":
+            return self._review_last()
         if kind == "w" and len(fields) == 1 and fields[0] in documents():
             return await self._city_given(fields[0])
         if choice_id == f"w|{OTHER_CITY}" and self.state.waiting is not None:
@@ -477,11 +482,7 @@ class Conversation:
         token = self.state.token or ""
         question = iv.next_question(interview)
         if question is None:
-            # listed where each answer was first given: a changed answer is recorded last,
-            # but "改第3条" after changing the 2nd must still change what was shown as 3
-            place = {key: i for i, key in enumerate(self.state.asked)}
-            rows = tuple(sorted(iv.summary(interview),
-                                key=lambda row: place.get(interview.steps[row[0]].key, len(place))))
+            rows = self._review_rows(interview)
             choices = [Choice(f"c|{token}|y", cc.BTN_CONFIRM)]
             choices += [Choice(f"c|{token}|s|{index}", cc.BTN_CHANGE.format(what=what)[:40])
                         for index, what, _ in rows]
@@ -504,6 +505,33 @@ class Conversation:
         step = Step(question, iv.progress(interview), question.text, intro, tuple(interview.pending),
                     question.age_fact is not None, bool(interview.steps))
         return self._reply([step], choices, step=True)
+
+    def _review_rows(self, interview: iv.InterviewState) -> tuple[tuple[int, str, str], ...]:
+        """The answers, listed where each was first given: a changed answer is recorded last,
+        but "改第3条" after changing the 2nd must still change what was shown as 3."""
+        place = {key: i for i, key in enumerate(self.state.asked)}
+        return tuple(sorted(iv.summary(interview),
+                            key=lambda row: place.get(interview.steps[row[0]].key, len(place))))
+
+    def _review_last(self) -> Reply:
+        """From the last result back to its answers (all kept), to change one and see the
+        result again: the finished interview opens again under a new token."""
+        interview = _interview_or_none(self.state.last_result) if self.state.last_result else None
+        if interview is None or self.state.interview is not None:
+            return self._expired()
+        interview.confirmed = False
+        self.state.token = secrets.token_hex(3)
+        self._keep(interview)
+        return self._step_reply(interview)
+
+    def last_answers(self) -> tuple[Review, Result] | None:
+        """The last result and the answers it was given (for a page to print), or None."""
+        interview = _interview_or_none(self.state.last_result) if self.state.last_result else None
+        if interview is None or not iv.finished(interview):
+            return None
+        assessment = iv.result(interview)
+        return (Review(self._review_rows(interview), ct.SUMMARY_HEADER, ct.SUMMARY_PROMPT),
+                Result(build_view(assessment), assessment))
 
     async def _interview_press(self, fields: list[str]) -> Reply:
         interview = self._interview()
@@ -600,7 +628,10 @@ class Conversation:
         note = cc.VISIT_CHECK_SAVED if kept == "family" else self._copy(cc.CHECK_SAVED) if kept == "saved" else ""
         self.state.last_result = interview.to_json()
         self.state.interview, self.state.token, self.state.for_family = None, None, None
-        return self._reply([Result(view, assessment, note)], section_choices(view))
+        choices = section_choices(view)
+        if self.channel == "web":  # the page shows the result in place of the answers: the way back to them
+            choices.append(Choice("x|review", w.CHECK_CHANGE, "back"))
+        return self._reply([Result(view, assessment, note)], choices)
 
     async def _saved_result(self) -> Reply:
         saved = await self.household.saved_answers() if self.household.private else None

@@ -1,5 +1,6 @@
-"""The one place the phone page turns an assessment into text, through the same
-summary-first renderer as Telegram and the terminal (`dialogs/result_summary.py`)."""
+"""The one place the phone page lays out a result: the conversation's `Result` (its view,
+from the same summary-first renderer as Telegram and the terminal,
+`dialogs/result_summary.py`) as sections to tap, and its assessment as the print view."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from dialogs import check_templates as t
 from dialogs import web_copy as w
 from dialogs.eligibility_text import render_outcome, stated_date
-from dialogs.result_summary import GROUP_CATEGORIES, Section, build_view, group_of
+from dialogs.result_summary import GROUP_CATEGORIES, ResultView, Section, build_view, group_of
 from knowledge.eligibility import Assessment
 
 
@@ -70,12 +71,11 @@ def _label(section: Section) -> str:
     return t.BTN_GROUP.format(heading=section.heading, n=section.count)
 
 
-def result_sections(assessment: Assessment) -> WebResult:
-    """The result as the caring conversation shapes it (the same `build_view` as Telegram's
-    buttons): the summary first, then each topic, the open items, what does not apply (a
-    count) and the re-birth and adoption items, each behind one tap; every item keeps its
-    citation. The section's own heading is left out: its tap line says the same."""
-    view = build_view(assessment)
+def result_sections(view: ResultView) -> WebResult:
+    """The result as the conversation shapes it (`Result.view`, the same `build_view` as
+    Telegram's buttons): the summary first, then each topic, the open items, what does not
+    apply (a count) and the re-birth and adoption items, each behind one tap; every item
+    keeps its citation. The section's own heading is left out: its tap line says the same."""
     sections = []
     for section in view.sections:
         blocks = [block.splitlines() for block in section.text.split("\n\n") if block.strip()]
@@ -106,7 +106,8 @@ def print_sections(assessment: Assessment, produced_on: dt.date) -> dict[str, ob
             groups.append((t.OPEN_HEADING.format(n=len(unknown)), items))
     else:
         header.append(t.NOT_COVERED.format(city=doc.name))
-    produced = w.PRINT_PRODUCED.format(date=f"{produced_on.year}年{produced_on.month}月{produced_on.day}日")
+    produced = w.PRINT_PRODUCED.format(date=w.PRINT_DATE.format(year=produced_on.year, month=produced_on.month,
+                                                                day=produced_on.day))
     view = build_view(assessment)
     money, _ = money_first(view.summary.splitlines(), view.headline)
     return {"header": header, "groups": groups, "produced": produced, "decides": t.DECIDES, "money": money}

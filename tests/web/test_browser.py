@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from dialogs import conversation_templates as cc
 from dialogs import web_copy as w
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,7 +67,8 @@ def test_a_family_completes_the_interview_changes_an_answer_and_prints(browser: 
     page.get_by_role("button", name="没有", exact=True).click()
     page.fill("#age", "很大了")  # a typed age that is not a number
     page.get_by_role("button", name=w.CHECK_AGE_SUBMIT).click()
-    assert w.CHECK_BAD_AGE in page.locator(".error").inner_text()
+    assert cc.BAD_AGE in page.locator("main").inner_text()  # the conversation's own words, the question again
+    assert "孩子妈妈" in page.locator("h1").inner_text()
     page.fill("#age", "62")
     page.get_by_role("button", name=w.CHECK_AGE_SUBMIT).click()
     page.get_by_role("button", name="60岁及以上").click()
@@ -74,7 +76,8 @@ def test_a_family_completes_the_interview_changes_an_answer_and_prints(browser: 
     summary = page.locator(".summary").inner_text()
     assert "开封市" in summary and "孩子已经离世" in summary and "夫妻两人" in summary and "62岁" in summary
     _shot(page, f"{size}-3-summary")
-    page.get_by_role("button", name="改第5条").click()  # the later-child answer, changed without starting over
+    assert page.locator(".summary li").nth(4).inner_text().startswith("后来是否再生育或收养")
+    page.get_by_role("button", name="改：后来是否再生育或收养").click()  # the 5th answer, changed without starting over
     assert "有没有再生育或者收养孩子" in page.locator("h1").inner_text()
     page.get_by_role("button", name="没有", exact=True).click()
     page.get_by_role("button", name="看结果").click()

@@ -11,7 +11,6 @@ import httpx
 
 from bot.web.app import create_app
 from dialogs import conversation_templates as cc
-from dialogs import web_copy as w
 
 
 def client() -> httpx.AsyncClient:
@@ -46,8 +45,12 @@ async def test_a_distressed_message_without_a_city_still_gets_the_hotlines() -> 
 
 async def test_everyday_sentences_get_everyday_replies_and_the_web_way_to_start_the_check() -> None:
     assert cc.GREETING in answer_of(await ask("你好"))
-    how = answer_of(await ask("怎么用"))
-    assert w.HOME_CHECK in how and "/check" not in how and "查看待遇" not in how  # what this page offers
+    page = await ask("怎么用")
+    how = answer_of(page)
+    assert "/check" not in how and "查看待遇" not in how  # what this page offers, not a chat command
+    # the reply names the button it offers, and the button is there (the conversation core's words)
+    assert f"选“{cc.BTN_START_CHECK}”" in how
+    assert re.search(rf'<button class="big" name="choice" value="x\|check">{cc.BTN_START_CHECK}</button>', page)
     page = await ask("我是临沂的")
     assert "记下了：临沂市" in answer_of(page)
     assert re.search(r'<option value="linyi" selected>', page)  # the next question is for Linyi

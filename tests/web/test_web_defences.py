@@ -129,9 +129,10 @@ async def test_the_interview_still_takes_its_own_forms() -> None:
     async with client() as c:
         first = await c.get("/check")
         token = re.search(r'name="state" value="([^"]+)"', first.text)
-        assert token
-        r = await c.post("/check", data={"state": token.group(1), "action": "back"})
-    assert r.status_code == 200 and w.CHECK_EXPIRED not in r.text
+        choice = re.search(r'name="choice" value="([^"]+)">开封市<', first.text)
+        assert token and choice
+        r = await c.post("/check", data={"state": token.group(1), "choice": choice.group(1)})
+    assert r.status_code == 200 and w.CHECK_EXPIRED not in r.text and "请问孩子现在的情况是" in r.text
 
 
 async def test_a_body_that_stops_arriving_is_given_up_with_408(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -37,8 +37,7 @@ def test_the_phone_pages_work_under_the_policy_to_the_printed_result(browser: An
     for _ in range(40):
         if page.locator("form[action='/check/print'] button").count():
             break
-        choice = page.locator("button[name=option]:not(.secondary), button[value=checklist], "
-                              "button[value=confirm]").first
+        choice = page.locator("form.buttons button.big:not(.secondary), form.confirm button").first
         if not choice.count():
             page.fill("#age", "62")
             page.locator("form.age button").click()

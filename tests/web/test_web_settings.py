@@ -20,14 +20,9 @@ import pytest
 from bot.settings import SettingsError
 from bot.web.app import create_app
 from dialogs import web_copy as w
+from tests.web.phone_forms import press
 
 KEY = "a-fixed-key-for-the-tests-0123456789abcdef"
-
-
-def _token(html: str) -> str:
-    found = re.search(r'name="state" value="([^"]+)"', html)
-    assert found
-    return found.group(1)
 
 
 def client() -> httpx.AsyncClient:
@@ -38,18 +33,18 @@ def client() -> httpx.AsyncClient:
 async def _page_after_city() -> str:
     async with client() as c:
         start = (await c.get("/check")).text
-        return (await c.post("/check", data={"state": _token(start), "action": "answer", "option": "kaifeng"})).text
+        return await press(c, start, "开封市")
 
 
-async def _next_step(token: str) -> str:
+async def _next_step(page: str) -> str:
     async with client() as c:  # a new application: the process was restarted
-        return (await c.post("/check", data={"state": token, "action": "answer", "option": "d"})).text
+        return await press(c, page, "孩子已经离世")
 
 
 async def test_with_web_state_key_a_page_survives_a_restart(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WEB_STATE_KEY", KEY)
     page = await _page_after_city()
-    after = await _next_step(_token(page))
+    after = await _next_step(page)
     assert w.CHECK_EXPIRED not in after and "（第3个问题，共" in after
 
 
@@ -59,7 +54,7 @@ async def test_without_it_a_restart_asks_to_start_again_and_the_log_says_so(
     with caplog.at_level(logging.WARNING, logger="lianxin.web"):
         page = await _page_after_city()
     assert any("WEB_STATE_KEY is not set" in r.getMessage() for r in caplog.records)
-    after = await _next_step(_token(page))
+    after = await _next_step(page)
     assert w.CHECK_EXPIRED in after and "您家的户口在哪个地方" in after
 
 
