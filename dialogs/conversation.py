@@ -340,8 +340,7 @@ class Conversation:
             offer: list[Choice] = []
             if everyday.kind == "how":
                 said = cc.HOW_TO_USE.format(check_hint=_check_hint(self.channel))
-                if _check_hint(self.channel) == cc.CHECK_HINT_CHOOSE:  # "选…" needs the choice it names
-                    offer.append(Choice("x|check", cc.BTN_START_CHECK))
+                offer.append(Choice("x|check", cc.BTN_START_CHECK))  # the way to start, one tap away
             parts.append(_paragraphs(said))
             if everyday.jurisdiction:
                 await self._set_city(everyday.jurisdiction)
@@ -501,6 +500,7 @@ class Conversation:
             choices.append(Choice(f"c|{token}|d", cc.BTN_DONE, "done"))
         if question.key != "jurisdiction":
             choices.append(Choice(f"c|{token}|a|{question.key}.{iv.UNKNOWN_ID}", cc.BTN_UNKNOWN, "unknown"))
+        if interview.steps:  # on the first question there is nothing to go back to: no button that does nothing
             choices.append(Choice(f"c|{token}|b", cc.BTN_BACK, "back"))
         step = Step(question, iv.progress(interview), question.text, intro, tuple(interview.pending),
                     question.age_fact is not None, bool(interview.steps))
@@ -574,6 +574,8 @@ class Conversation:
             ok = False
         if not ok:
             return self._expired()
+        if interview.jurisdiction and self.state.for_family is None:
+            await self._set_city(interview.jurisdiction)  # the city answered in the interview is the family's
         self._keep(interview)
         return self._step_reply(interview)
 
@@ -629,8 +631,9 @@ class Conversation:
         self.state.last_result = interview.to_json()
         self.state.interview, self.state.token, self.state.for_family = None, None, None
         choices = section_choices(view)
-        if self.channel == "web":  # the page shows the result in place of the answers: the way back to them
-            choices.append(Choice("x|review", w.CHECK_CHANGE, "back"))
+        # the way back to the answers, to change one and see the result again (every channel:
+        # on a page the result replaces them, in a chat they are far above)
+        choices.append(Choice("x|review", w.CHECK_CHANGE, "back"))
         return self._reply([Result(view, assessment, note)], choices)
 
     async def _saved_result(self) -> Reply:

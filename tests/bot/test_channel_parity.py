@@ -12,6 +12,7 @@ thing normalised away.
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from collections.abc import AsyncIterator
@@ -19,9 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from bot.terminal_chat import TerminalChat
+from bot.web.app import create_app
+from bot.web.limits import RateLimiter
+from bot.web.signing import StateSigner
 from dialogs import conversation_templates as cc
 from dialogs.replies import Reply, Review
 from tests.bot.telegram_harness import Harness
@@ -46,8 +51,9 @@ class Seen:
             "clauses": [i[2:] for _, i in self.choices if i.startswith("o|")],
             # a result: the summary's headline figure (the terminal prints every section below it)
             "amounts": amounts[:1] if result else sorted(set(amounts)),
-            "choices": [i for _, i in self.choices],
-            "labels": [label for label, _ in self.choices],
+            # the same choices; where they sit is each channel's layout (a page puts 看结果 under the answers)
+            "choices": sorted(i for _, i in self.choices),
+            "labels": sorted(label for label, _ in self.choices),
             "refused": bool(self.refusal),
         }
 
@@ -132,6 +138,81 @@ class TerminalDriver:
             self.chat.show(reply)
             return self._seen(reply, since)
         return self._seen(await self._line(key), since)
+
+
+class PhonePageDriver:
+    """The phone page as a browser posts it: the text box, the buttons (each posting the signed
+    state and its choice id), ticks sent with their 选好了 button, a result's sections opened
+    in place (each a `<details>` one tap away, the page's way of a section choice)."""
+
+    name = "phone page"
+
+    def __init__(self) -> None:
+        self.client = httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(
+            signer=StateSigner(b"k" * 32), limiter=RateLimiter(per_minute=6000, burst=1000))),
+                                        base_url="http://lianxin.test")
+        self.page = ""
+        self.ticked: list[str] = []
+        self.last: Seen | None = None
+
+    def _seen(self, page: str) -> Seen:
+        self.page, self.ticked = page, []
+        main = page[page.index("<main>"):page.index("</main>")]
+        choices = [(html.unescape(lb).strip(), _norm(html.unescape(v))) for v, lb in
+                   re.findall(r'<button[^>]*name="choice" value="([^"]+)"[^>]*>([^<]*)</button>', main)]
+        # the age box's 确定 is the page's way to type an age, as a chat types it: not a choice
+        choices = [c for c in choices if c[1] != "c|T|n"]
+        ticks = re.findall(r'name="ticked" value="([^"]+)"[^>]*> ([^<]*)</label>', main)
+        tick_choices = [(html.unescape(lb).strip(), f"c|T|t|{v}") for v, lb in ticks]
+        sections = [(html.unescape(lb).strip(), f"e|{key}") for key, lb in
+                    re.findall(r'<details class="topic ([a-z_]+)">\s*<summary>([^<]*)</summary>', main)]
+        if tick_choices:  # the ticks, then 选好了, as the chat channels order them
+            done = [c for c in choices if c[1] == "c|T|d"]
+            choices = tick_choices + done + [c for c in choices if c[1] != "c|T|d"]
+        refusal = "".join(re.findall(r'<p class="error" role="alert">([^<]*)</p>', main))
+        # a result page: sections first (one tap away), then the other choices
+        self.last = Seen(html.unescape(re.sub(r"<[^>]+>", "\n", main)), tuple(sections + choices), refusal)
+        return self.last
+
+    def _action(self) -> str:
+        found = re.search(r'<form method="post" action="(/ask|/check)"', self.page)
+        return found.group(1) if found else "/ask"
+
+    def _state(self) -> dict[str, str]:
+        found = re.search(r'name="state" value="([^"]+)"', self.page)
+        return {"state": html.unescape(found.group(1))} if found else {}
+
+    async def say(self, text: str) -> Seen:
+        age = re.search(r'<form method="post" action="([^"]+)" class="age">.*?name="choice" value="([^"]+)"',
+                        self.page, re.S)
+        if age and text.isdigit():  # the age box, with its button
+            data = {**self._state(), "choice": html.unescape(age.group(2)), "age": text}
+            return self._seen((await self.client.post(age.group(1), data=data)).text)
+        data = {**self._state(), "q": text}
+        if self._action() == "/ask":  # the city box goes with the question, as the page shows it
+            chosen = re.search(r'<option value="([a-z]+)" selected>', self.page)
+            data["city"] = chosen.group(1) if chosen else ""
+        return self._seen((await self.client.post(self._action(), data=data)).text)
+
+    async def press(self, label: str) -> Seen:
+        assert self.last is not None
+        choice = next(i for lb, i in self.last.choices if label in lb)
+        if choice.startswith("c|T|t|"):  # a tick is the browser's own until 选好了 is pressed
+            self.ticked.append(choice.rsplit("|", 1)[1])
+            return self.last
+        if choice.startswith("e|"):  # a section opens in place
+            key = choice[2:]
+            block = re.search(rf'<details class="topic {key}">(.*?)</details>', self.page, re.S)
+            assert block is not None
+            return Seen(html.unescape(re.sub(r"<[^>]+>", "\n", block.group(1))), ())
+        real = next(html.unescape(v) for v, lb in re.findall(r'name="choice" value="([^"]+)"[^>]*>([^<]*)</button>',
+                                                               self.page) if label in html.unescape(lb))
+        data: dict[str, Any] = {**self._state(), "choice": real}
+        if self.ticked:
+            data["ticked"] = self.ticked
+        action = re.search(rf'action="([^"]+)"[^>]*>(?:(?!</form>).)*value="{re.escape(html.escape(real))}"', self.page,
+                           re.S)
+        return self._seen((await self.client.post(action.group(1) if action else self._action(), data=data)).text)
 
 
 Row = tuple[str, str]  # ("say", text) | ("press", label part)
@@ -235,9 +316,13 @@ async def bot(api: FakeBotApi, tmp_path: Path) -> AsyncIterator[Harness]:
 async def test_every_channel_gives_the_same_reply_to_the_same_conversation(bot: Harness) -> None:
     telegram = await _run(TelegramDriver(bot, 7301))
     terminal = await _run(TerminalDriver())
-    assert len(telegram) >= 60 and [r for r, _ in telegram] == [r for r, _ in terminal]
-    for (row, tg), (_, term) in zip(telegram, terminal, strict=True):
+    phone = PhonePageDriver()
+    async with phone.client:
+        page = await _run(phone)
+    assert len(telegram) >= 60 and [r for r, _ in telegram] == [r for r, _ in terminal] == [r for r, _ in page]
+    for (row, tg), (_, term), (_, web) in zip(telegram, terminal, page, strict=True):
         assert tg.facts() == term.facts(), row
+        assert tg.facts() == web.facts(), row
     by_row = dict(telegram)
     # the rows say what a person would notice, so the table cannot pass empty
     assert [i for i in by_row["say 每月扶助金多少"].facts()["choices"] if i.startswith("w|")][:1] == ["w|ankang"]
