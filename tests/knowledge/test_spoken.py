@@ -252,3 +252,8 @@ def test_leaving_out_a_sensitive_clause_never_puts_a_clause_covering_less_first(
     shown = presentable("开封的失独老人死了 火化费免不免", result)
     if shown.hits:
         assert shown.hits[0].coverage >= max(h.coverage for h in shown.hits)
+
+
+def test_a_benefit_name_the_word_cutter_split_is_judged_whole() -> None:
+    # 精神|损失|费能: the clause on property losses in an accident names no 精神损失费
+    assert not search("我是姜堰的，儿子出事没了，精神损失费能找政府要不").answered
