@@ -130,7 +130,9 @@ def answer_lead(result: SearchResult, profile: Profile | None = None) -> list[st
 SENSITIVE_CLAUSE_WORDS = ("再生育", "辅助生殖", "收养", "复通", "取环", "输卵", "丧葬", "殡葬", "公墓", "墓穴", "安葬",
                           "骨灰")
 SENSITIVE_QUESTION_WORDS = ("再生育", "生育", "生孩子", "要孩子", "要个孩子", "试管", "辅助生殖", "收养", "领养",
-                            "复通", "取环", "丧", "葬", "墓", "殡", "骨灰", "后事", "死后", "去世后", "走了以后")
+                            "复通", "取环", "丧", "葬", "墓", "殡", "骨灰", "后事", "死后", "去世后", "走了以后",
+                            # as parents say it: "还想再要一个", "再生个", "火化"
+                            "再要一个", "再要个", "再生一个", "再生个", "火化")
 # no 【】 highlight around death and funeral words
 _GENTLE_MARK = re.compile(r"【([^】]*[死亡丧葬墓逝殡][^】]*)】")
 
@@ -144,13 +146,16 @@ def _sensitive(hit: Hit) -> bool:
 
 def presentable(question: str, result: SearchResult) -> SearchResult:
     """The result as it should be shown: re-birth, adoption and funeral clauses left out
-    when the question is not about them (kept only if nothing else was found), and no
-    【】 around words of death. Transports use this for the text and its buttons alike."""
+    when the question is not about them (kept only if nothing else was found, or when it
+    covers the question better than the first other clause: leaving it out must not put a
+    clause the search ranked lower and that covers less first), and no 【】 around words of
+    death. Transports use this for the text and its buttons alike."""
     asked = any(w in question for w in SENSITIVE_QUESTION_WORDS)
 
     def gentle(hits: list[Hit]) -> list[Hit]:
-        if not asked and any(not _sensitive(h) for h in hits):
-            hits = [h for h in hits if not _sensitive(h)]
+        plain = [h for h in hits if not _sensitive(h)]
+        if not asked and plain:
+            hits = [h for h in hits if not _sensitive(h) or h.coverage > plain[0].coverage]
         return [replace(h, highlight=_GENTLE_MARK.sub(r"\1", h.highlight)) for h in hits]
 
     return replace(result, hits=gentle(result.hits), elsewhere=gentle(result.elsewhere))

@@ -234,3 +234,26 @@ def test_a_units_short_form_right_after_its_city_is_that_unit(message: str, code
 def test_new_users_short_questions_find_their_clause(message: str, doc: str, text: str) -> None:
     result = find_answer(message, None)
     assert result.answered and result.hits[0].clause.doc == doc and text in result.hits[0].clause.text
+
+
+def test_a_story_whose_clause_matches_its_document_terms_strongly_is_answered() -> None:
+    # most of the story (the flat, the television) is uncovered, but 连心家园 names the clause
+    story = "我是姜堰三水街道的，平时一个人在家里闷得慌，电视开着也看不进去，听社区的人讲有个连心家园，那是做什么的，我能去不？"
+    result = search(story)
+    assert result.answered and result.hits[0].clause.id == "jiangyan/3.5.3"
+    # ... while a story whose best clause matches only weakly still declines
+    assert not search("我是柳州的，孩子没了以后一直睡不好，晚上老做梦，想问问政府能不能帮忙出钱买个按摩椅？").answered
+
+
+def test_leaving_out_a_sensitive_clause_never_puts_a_clause_covering_less_first() -> None:
+    from dialogs.answer_text import presentable
+
+    result = search("开封的失独老人死了 火化费免不免", "kaifeng")
+    shown = presentable("开封的失独老人死了 火化费免不免", result)
+    if shown.hits:
+        assert shown.hits[0].coverage >= max(h.coverage for h in shown.hits)
+
+
+def test_a_benefit_name_the_word_cutter_split_is_judged_whole() -> None:
+    # 精神|损失|费能: the clause on property losses in an accident names no 精神损失费
+    assert not search("我是姜堰的，儿子出事没了，精神损失费能找政府要不").answered
