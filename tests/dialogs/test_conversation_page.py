@@ -1,6 +1,7 @@
 """What the conversation core offers a page that shows one screen at a time (channel "web"):
 the choice its "how do I use this" reply names, the way from a result back to its answers,
-and the last result with its answers for the print view. Chats are unchanged."""
+and the last result with its answers for the print view. The chats are offered the same
+choices (the better behaviour for every channel); each names its own way in words."""
 
 from __future__ import annotations
 
@@ -16,11 +17,13 @@ def turn(conv: Conversation, text: str | None = None, press: str | None = None) 
     return asyncio.run(conv.on_text(text) if text is not None else conv.on_choice(press or ""))
 
 
-def test_how_to_use_on_the_page_offers_the_choice_it_names_and_chats_keep_their_command() -> None:
+def test_how_to_use_offers_the_choice_it_names_and_chats_also_say_their_own_way() -> None:
     web = turn(Conversation(ConversationState(), "web"), "怎么用")
     assert f"选“{cc.BTN_START_CHECK}”" in web.text() and [c.id for c in web.choices] == ["x|check"]
     terminal = turn(Conversation(ConversationState(), "terminal"), "怎么用")
-    assert cc.CHECK_HINT_CONSOLE in terminal.text() and terminal.choices == []
+    assert cc.CHECK_HINT_CONSOLE in terminal.text() and [c.id for c in terminal.choices] == ["x|check"]
+    telegram = turn(Conversation(ConversationState(), "telegram"), "怎么用")
+    assert cc.CHECK_HINT_TELEGRAM in telegram.text() and [c.id for c in telegram.choices] == ["x|check"]
 
 
 def _result(channel: str) -> tuple[Conversation, Reply]:
@@ -48,9 +51,10 @@ def test_from_the_result_the_page_goes_back_to_the_answers_kept_and_to_the_resul
     assert turn(Conversation(ConversationState(), "web"), press="x|review").refusal  # no result yet: refused
 
 
-def test_chats_are_not_offered_the_way_back_and_the_print_view_gets_the_result_with_its_answers() -> None:
-    _, telegram = _result("telegram")
-    assert "x|review" not in [c.id for c in telegram.choices]
+def test_chats_are_offered_the_way_back_too_and_the_print_view_gets_the_result_with_its_answers() -> None:
+    conv, telegram = _result("telegram")
+    assert "x|review" in [c.id for c in telegram.choices]
+    assert any(isinstance(p, Review) for p in turn(conv, press="x|review").parts)
     conv, _ = _result("web")
     answers = conv.last_answers()
     assert answers is not None
