@@ -116,6 +116,7 @@ class TelegramConversation:
         self.household = TelegramHousehold(update, context, user)
         self.core = Conversation(state, CHANNEL, self.household, clock(context)())
         self._stored = stored  # a row in storage exists (it must follow the state or go)
+        self._loaded = state.to_json()  # unchanged after the turn (a greeting, most questions): no write
 
     @classmethod
     async def open(cls, update: Update, context: ContextTypes.DEFAULT_TYPE) -> TelegramConversation:
@@ -126,10 +127,11 @@ class TelegramConversation:
         stored = False
         if uid is not None and private:
             row = await storage(context).chat_states.load(CHANNEL, str(uid))
-            if row is None:
+            stored = row is not None
+            if row is None:  # moved from the old table: written to chat_states when saved
                 row = await storage(context).chat_states.take_legacy_interview(uid)
             if row is not None:
-                data, stored = row.state, True
+                data = row.state
             elif context.user_data is not None:
                 data = context.user_data.get(STATE_KEY)
         elif uid is not None and context.chat_data is not None:
@@ -151,7 +153,8 @@ class TelegramConversation:
             return
         consent = self.user is not None and self.user.consent
         if consent or self.core.state.for_family is not None:
-            await storage(self.context).chat_states.save(CHANNEL, str(uid), state)
+            if state != self._loaded or not self._stored:
+                await storage(self.context).chat_states.save(CHANNEL, str(uid), state)
             return
         if self._stored:  # an interview for a registry family has ended: its row goes
             await storage(self.context).chat_states.delete(CHANNEL, str(uid))

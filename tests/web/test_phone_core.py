@@ -64,7 +64,8 @@ async def test_a_question_without_a_city_asks_for_it_with_a_button_per_city_then
     async with client() as c:
         asked = await ask(c, "住院有人护理吗")
         assert cc.ASK_CITY.split("{")[0] in shown(asked) and "出处：" not in shown(asked)  # no other city's rules
-        assert labels(asked) == [d.name for d in documents().values()]  # one big button per city
+        # one big button per city, and one for a family from none of them
+        assert labels(asked) == [*(d.name for d in documents().values()), cc.BTN_CITY_OTHER]
         assert choice_of(asked, "开封市") == "w|kaifeng"
         answered = await press(c, asked, "开封市", "/ask")
     text = shown(answered)
@@ -75,6 +76,13 @@ async def test_a_question_without_a_city_asks_for_it_with_a_button_per_city_then
     assert '<option value="kaifeng" selected>' in answered  # the city is the page's from now on
     assert 'value="住院有人护理吗"' in answered  # the question shown back in its box (a POST body, no URL)
     assert carried(answered)["city"] == "kaifeng" and carried(answered)["waiting"] is None
+
+
+async def test_a_family_from_none_of_the_cities_gets_other_cities_rules_said_to_be_only_that() -> None:
+    async with client() as c:
+        asked = await ask(c, "住院有人护理吗")
+        answered = shown(await press(c, asked, cc.BTN_CITY_OTHER, "/ask"))
+    assert answered.index(cc.NO_CITY_NOTE) < answered.index("出处：") and cc.ASK_CITY.split("{")[0] not in answered
 
 
 async def test_the_full_text_button_shows_the_whole_clause_with_its_document_and_date() -> None:
