@@ -51,6 +51,8 @@ class TerminalChat:
         press = self._press_for(line)
         if press is not None:
             return await self.conversation.on_choice(press)
+        if line.strip().lower() == "b" and self.in_interview():  # b on the first question: back, in words
+            return await self.conversation.on_text("返回上一步")
         return await self.conversation.on_text(line)
 
     def _press_for(self, line: str) -> str | None:

@@ -86,3 +86,13 @@ def test_the_whole_terminal_through_python_m_bot() -> None:
     second = summaries(p.stdout)[1]
     assert second[3].startswith("4. 户口是否在本地") and "农村户口" in second[3]
     assert "每月现金合计" in p.stdout and "（第2个问题，共" in p.stdout
+
+
+def test_b_on_the_first_question_says_it_is_the_first_not_that_it_was_not_understood() -> None:
+    from dialogs import check_templates as ct
+    from dialogs import conversation_templates as cc
+
+    out = io.StringIO()
+    run_check_console(io.StringIO("b\n"), out, "kaifeng")
+    shown = out.getvalue()
+    assert ct.FIRST_QUESTION in shown and cc.BAD_CHOICE["terminal"] not in shown
