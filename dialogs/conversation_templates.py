@@ -97,3 +97,6 @@ BAD_CHOICE = {
 CHECK_PRIVATE_ONLY = "为了保护家庭的隐私，查待遇只能在和我的私聊里做。请点开我的头像，在私聊里再发一次。"
 # the city question's last button: the family lives in none of the five cities
 BTN_CITY_OTHER = "都不是，我在别的地方"
+# the one-line summary kept with a family's saved answers (shown to staff with the record)
+SAVED_SUMMARY = "可享受：{eligible}"
+SAVED_SUMMARY_NONE = "无可享受项目"

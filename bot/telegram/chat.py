@@ -30,6 +30,7 @@ from bot.telegram.callbacks import Callback, DecodedHandler, Kind, button
 from bot.telegram.context import clock, known_user, storage
 from bot.telegram.render import escape, split_blocks
 from dialogs import check_templates as ct
+from dialogs import conversation_templates as cc
 from dialogs.conversation import Conversation, ConversationState, Household, SavedAnswers
 from dialogs.interview import InterviewState
 from dialogs.replies import (
@@ -78,7 +79,7 @@ class TelegramHousehold(Household):
                 "by_contact": self.uid, "day": state.as_of.isoformat()})
             return "family"
         saved = await storage(self.context).conversations.save_profile(
-            self.uid, state.jurisdiction, answers, f"可享受：{eligible}" if eligible else "无可享受项目")
+            self.uid, state.jurisdiction, answers, cc.SAVED_SUMMARY.format(eligible=eligible) if eligible else cc.SAVED_SUMMARY_NONE)
         return "saved" if saved else ""
 
     async def distress_turn(self) -> int | None:
