@@ -78,8 +78,8 @@ class TelegramHousehold(Household):
                 "jurisdiction": state.jurisdiction, "answers": answers, "eligible": eligible, "unclear": unclear,
                 "by_contact": self.uid, "day": state.as_of.isoformat()})
             return "family"
-        saved = await storage(self.context).conversations.save_profile(
-            self.uid, state.jurisdiction, answers, cc.SAVED_SUMMARY.format(eligible=eligible) if eligible else cc.SAVED_SUMMARY_NONE)
+        summary = cc.SAVED_SUMMARY.format(eligible=eligible) if eligible else cc.SAVED_SUMMARY_NONE
+        saved = await storage(self.context).conversations.save_profile(self.uid, state.jurisdiction, answers, summary)
         return "saved" if saved else ""
 
     async def distress_turn(self) -> int | None:
