@@ -6,16 +6,20 @@ stops start-up with one clear line (`SettingsError`), never a traceback.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlparse
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.ids import parse_id
+from bot.wechat.crypto import aes_key
 
 DEFAULT_API = "https://api.telegram.org/bot"
+WECHAT_API = "https://api.weixin.qq.com"
+WECOM_API = "https://qyapi.weixin.qq.com"
 MIN_STATE_KEY = 32
 
 
@@ -72,6 +76,63 @@ class Settings(BaseSettings):
     web_public_url: str | None = Field(default=None, alias="WEB_PUBLIC_URL")
     # where the console's "back up now" button writes (unset: a "backups" folder beside the database)
     bot_backup_dir: Path | None = Field(default=None, alias="BOT_BACKUP_DIR")
+    # WeChat Service Account (families): the callback /wechat exists only when WECHAT_TOKEN is set;
+    # WECHAT_AES_KEY (the 43-character EncodingAESKey) enables safe mode; unset: plain mode
+    wechat_token: str | None = Field(default=None, alias="WECHAT_TOKEN")
+    wechat_app_id: str | None = Field(default=None, alias="WECHAT_APP_ID")
+    wechat_app_secret: SecretStr | None = Field(default=None, alias="WECHAT_APP_SECRET")
+    wechat_aes_key: str | None = Field(default=None, alias="WECHAT_AES_KEY")
+    wechat_api_base: str = Field(default=WECHAT_API, alias="WECHAT_API_BASE")
+    # WeCom app (contacts' reminders): the callback /wecom exists only when WECOM_TOKEN is set
+    wecom_corp_id: str | None = Field(default=None, alias="WECOM_CORP_ID")
+    wecom_agent_id: int | None = Field(default=None, ge=0, alias="WECOM_AGENT_ID")
+    wecom_secret: SecretStr | None = Field(default=None, alias="WECOM_SECRET")
+    wecom_token: str | None = Field(default=None, alias="WECOM_TOKEN")
+    wecom_aes_key: str | None = Field(default=None, alias="WECOM_AES_KEY")
+    wecom_api_base: str = Field(default=WECOM_API, alias="WECOM_API_BASE")
+
+    @field_validator("wechat_token", "wechat_app_id", "wechat_app_secret", "wechat_aes_key", "wecom_corp_id",
+                     "wecom_agent_id", "wecom_secret", "wecom_token", "wecom_aes_key", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, v: object) -> object:
+        return None if isinstance(v, str) and not v.strip() else (v.strip() if isinstance(v, str) else v)
+
+    @field_validator("wechat_aes_key", "wecom_aes_key")
+    @classmethod
+    def _encoding_aes_key(cls, v: str | None) -> str | None:
+        if v is not None:
+            aes_key(v)  # ValueError with the reason
+        return v
+
+    @field_validator("wechat_token", "wecom_token")
+    @classmethod
+    def _callback_token(cls, v: str | None) -> str | None:
+        if v is not None and not re.fullmatch(r"[A-Za-z0-9]{3,32}", v):
+            raise ValueError("must be 3 to 32 letters or digits (the Token set in the platform's console)")
+        return v
+
+    @field_validator("wechat_api_base", "wecom_api_base")
+    @classmethod
+    def _api_base(cls, v: str) -> str:
+        if urlparse(v).scheme not in ("http", "https") or not urlparse(v).netloc:
+            raise ValueError("must be an http(s) URL")
+        return v.rstrip("/")
+
+    @model_validator(mode="after")
+    def _platform_sets_complete(self) -> Settings:
+        if self.wechat_token and not (self.wechat_app_id and self.wechat_app_secret):
+            raise ValueError("WECHAT_TOKEN is set: WECHAT_APP_ID and WECHAT_APP_SECRET are needed too")
+        if self.wecom_token and not (self.wecom_corp_id and self.wecom_secret and self.wecom_aes_key
+                                     and self.wecom_agent_id is not None):
+            raise ValueError("WECOM_TOKEN is set: WECOM_CORP_ID, WECOM_AGENT_ID, WECOM_SECRET and WECOM_AES_KEY "
+                             "are needed too")
+        return self
+
+    def wechat_enabled(self) -> bool:
+        return self.wechat_token is not None
+
+    def wecom_enabled(self) -> bool:
+        return self.wecom_token is not None
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -152,7 +213,9 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         err = exc.errors()[0]
-        field = err["loc"][0] if err["loc"] else "settings"
+        if not err["loc"]:  # a rule across settings names them itself
+            raise SettingsError(f"settings: {err['msg'].removeprefix('Value error, ')}") from None
+        field = err["loc"][0]
         name = Settings.model_fields[field].alias if field in Settings.model_fields else field
         msg = err["msg"].removeprefix("Value error, ")
         raise SettingsError(f"setting {name}: {msg}") from None

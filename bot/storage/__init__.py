@@ -10,7 +10,9 @@ transaction (`db.Database.transaction`).
 Callers ask named questions of one facade, split by aggregate:
 `storage.users`, `.conversations`, `.chat_states` (each chat channel's conversation state),
 `.audit`, `.registry`, `.reminders`, `.ops`, `.updates`,
-`.office_sessions` (the office console's sign-in links and sessions), `.reports` (the inspection reports' counts).
+`.office_sessions` (the office console's sign-in links and sessions), `.reports` (the inspection reports' counts),
+`.callbacks` (WeChat / WeCom callbacks already handled), `.platform_tokens` (their access tokens and
+error counts), `.wechat_users` (a WeChat follower's consent and 48-hour window).
 
 Privacy: a family's answers are saved only after they agree (consent), `users.forget`
 deletes every row about a user (and checkpoints, so nothing stays in the -wal file), every
@@ -29,6 +31,7 @@ from bot.storage.db import Database, ProcessLock, StorageError, open_private
 from bot.storage.migrations import MIGRATIONS, SCHEMA_VERSION, migrate, schema_version
 from bot.storage.office_sessions import OfficeSessions
 from bot.storage.ops import Ops, restore
+from bot.storage.platforms import CallbackSeen, PlatformTokens
 from bot.storage.records import (
     CONTACT_ROLES,
     ROLES,
@@ -46,10 +49,12 @@ from bot.storage.reminders import Reminders
 from bot.storage.reports import Reports
 from bot.storage.updates import Updates
 from bot.storage.users import Users
+from bot.storage.wechat_users import WeChatUser, WeChatUsers
 
 __all__ = [
     "CONTACT_ROLES", "MIGRATIONS", "ROLES", "SCHEMA_VERSION", "Assignment", "ContactRole", "Dialog", "InviteRole",
-    "Reminder", "ReminderStatus", "Role", "Storage", "StorageError", "User", "open_private", "probe", "restore",
+    "Reminder", "ReminderStatus", "Role", "Storage", "StorageError", "User", "WeChatUser", "open_private", "probe",
+    "restore",
 ]
 
 
@@ -70,6 +75,9 @@ class Storage:
         self.updates = Updates(db)
         self.office_sessions = OfficeSessions(db)
         self.reports = Reports(db)
+        self.callbacks = CallbackSeen(db)
+        self.platform_tokens = PlatformTokens(db)
+        self.wechat_users = WeChatUsers(db, self.ops.checkpoint)
 
     @classmethod
     async def open(cls, path: Path | str, *, create: bool = True, hold_lock: bool = False) -> Storage:

@@ -204,6 +204,41 @@ MIGRATIONS: list[tuple[int, str]] = [
     );
     CREATE INDEX chat_states_updated ON chat_states(updated_at);
     """),
+    # 12: WeChat and WeCom (issue 25). A WeChat person's row holds only the openid, consent,
+    # whether they still follow the account and when they last wrote (the 48-hour window);
+    # the conversation itself is in chat_states. Callbacks already handled are kept by key
+    # (MsgId, or sender + time for events) so WeChat's retries and a restart answer once.
+    # Access tokens are shared by every process (the platforms limit fetches per day), and
+    # the platforms' error codes are counted for the admin (no personal data). A contact may
+    # be bound to a WeCom user id, so reminders reach cadres in WeCom.
+    (12, """
+    CREATE TABLE wechat_users (
+        openid           TEXT PRIMARY KEY,
+        consent          INTEGER NOT NULL DEFAULT 0,
+        subscribed       INTEGER NOT NULL DEFAULT 1,
+        last_message_at  REAL,
+        created_at       TEXT NOT NULL
+    );
+    CREATE TABLE callback_seen (
+        key      TEXT PRIMARY KEY,
+        seen_at  REAL NOT NULL
+    );
+    CREATE INDEX callback_seen_at ON callback_seen(seen_at);
+    CREATE TABLE platform_tokens (
+        platform    TEXT PRIMARY KEY,
+        token       TEXT NOT NULL,
+        expires_at  REAL NOT NULL
+    );
+    CREATE TABLE platform_errors (
+        platform  TEXT NOT NULL,
+        code      INTEGER NOT NULL,
+        count     INTEGER NOT NULL,
+        last_at   TEXT NOT NULL,
+        PRIMARY KEY (platform, code)
+    );
+    ALTER TABLE care_contacts ADD COLUMN wecom_user_id TEXT;
+    CREATE UNIQUE INDEX care_contacts_wecom ON care_contacts(wecom_user_id) WHERE wecom_user_id IS NOT NULL;
+    """),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 LIANXIN_TABLE = "users"  # present since migration 1: how a Lianxin database is recognised
