@@ -15,6 +15,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from bot.cli_input import atomic_output, record_id, writable_file
 from bot.operations import access, imports, maintenance
 from bot.operations import registry as ops
@@ -112,6 +114,29 @@ async def status(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
     else:
         for key, value in report.items():
             print(f"{key}: {value if value is not None else '-'}")
+    return 0
+
+
+async def wechat_menu(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
+    """Create the Service Account's menu (查待遇 / 问政策 / 联系我们): clicks reach the same
+    conversation as the typed words (bot/wechat/channel.py)."""
+    from bot.wechat.api import WeChatApi, WeChatError
+    from bot.wechat.menu import service_menu
+
+    settings = env.settings
+    if settings is None or not settings.wechat_enabled() or settings.wechat_app_secret is None:
+        raise AdminError("wechat-menu: WeChat is not configured (set WECHAT_TOKEN, WECHAT_APP_ID, WECHAT_APP_SECRET)")
+    api = WeChatApi(settings.wechat_api_base, settings.wechat_app_id, settings.wechat_app_secret.get_secret_value(),
+                    s)
+    try:
+        await api.create_menu(service_menu())
+    except WeChatError as exc:
+        raise AdminError(f"wechat-menu: WeChat refused the menu (errcode {exc.code})") from None
+    except httpx.HTTPError as exc:
+        raise AdminError(f"wechat-menu: cannot reach WeChat ({type(exc).__name__})") from None
+    finally:
+        await api.close()
+    print("menu created: " + " / ".join(b["name"] for b in service_menu()["button"]))
     return 0
 
 
@@ -362,7 +387,7 @@ COMMANDS: dict[str, Command] = {
     "urgent": urgent,
     "contact-left": contact_left, "supervisor": supervisor, "families": families, "contacts": contacts, "gaps": gaps,
     "overdue": overdue, "export-visits": export_visits, "console-link": console_link,
-    "report": report, "grant": grant,
+    "report": report, "grant": grant, "wechat-menu": wechat_menu,
 }
 
 
@@ -471,6 +496,7 @@ def add_parsers(sub: Any, date_type: Any) -> None:
     p = asub.add_parser("status", help="database size, pending reminders, last successful send")
     p.add_argument("--json", action="store_true")
     asub.add_parser("retention", help="apply the data-retention settings now")
+    asub.add_parser("wechat-menu", help="create the WeChat Service Account's menu (查待遇 / 问政策 / 联系我们)")
     p = asub.add_parser("forget-family", help="delete a family and everything about it")
     p.add_argument("family", type=record_id)
     rem = sub.add_parser("reminders", help="what would be sent (dry run)")

@@ -65,6 +65,7 @@ ASK_CITY = "您家的户口在哪个城市？请输入城市名，比如：{know
 # A button that cannot be used any more (an older interview, a replayed or forged press).
 EXPIRED = {
     "telegram": "这个按钮已经过期了。请发 /check 重新开始，或发 /help 看看能做什么。",
+    "wechat": "这个编号已经过期了。想查待遇请回复“查待遇”，想问政策直接打字就行。",
     "default": "这个选项已经过期了。想查待遇可以重新开始，想问政策直接打字就行。",
 }
 ALREADY_ANSWERED = "这个问题已经答过了。"
@@ -74,6 +75,7 @@ TOO_LONG = "您的话有点长，我先看前面{n}个字。"
 CHECK_RESUMED = "接着上次的地方："
 CHECK_SAVED = {
     "telegram": "（您的回答已保存，发 /forget 可以删除。）",
+    "wechat": "（您的回答已保存，回复“删除我的信息”可以全部删除。）",
     "default": "（您的回答已保存，需要时可以让我全部删除。）",
 }
 VISIT_CHECK_SAVED = "结果已保存到这户家庭的档案里，下一位联系人也能看到（/myfamilies）。"
@@ -91,6 +93,7 @@ ISSUED_STATUS = "（{date}印发）"
 CHECK_HINT_CHOOSE = "选“看看我家能享受什么”，我问您几个简单的问题。"
 BAD_CHOICE = {
     "terminal": "没看懂您的选择，请输入前面的编号。",
+    "wechat": "没看懂您的选择，请回复上面列出的数字；想问别的事，直接打字问就行。",
     "default": "没看懂您的选择，请选下面的一项；想问别的事，直接打字问就行。",
 }
 # /check, 查待遇 or its button in a group chat: the interview is for a private chat only

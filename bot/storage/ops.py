@@ -79,6 +79,11 @@ class Ops:
             "escalated_reminders": escalated,
             "last_successful_send": await self.get_meta("last_send"),
             "last_reminder_round": await self.get_meta("last_tick"),
+            # WeChat / WeCom error codes (code, count, last time; never who): 45015 = the 48-hour
+            # window had passed, 43004 = unfollowed, 45009 / 45047 = rate limits, 40164 = IP not allowed
+            "platform_errors": [f"{r['platform']} {r['code']} x{r['count']} (last {r['last_at'][:16]})" for r in
+                                await self._db.all("SELECT platform, code, count, last_at FROM platform_errors "
+                                                   "ORDER BY last_at DESC LIMIT 20")],
         }
 
     async def apply_retention(self, now: dt.datetime, notes_days: int, dialog_days: int, reminder_days: int,

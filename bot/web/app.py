@@ -33,6 +33,7 @@ from bot.web.limits import (
 )
 from bot.web.middleware import CLOSE, BodyGuard, RateLimit, SecurityHeaders, notice
 from bot.web.signing import StateSigner, signer_for
+from bot.wechat.channel import WeChatChannel
 from dialogs import web_copy as w
 
 HERE = Path(__file__).parent
@@ -73,8 +74,13 @@ def create_app(extra_routes: list[BaseRoute] | None = None, *, health: Route | N
     the caller logs the random-key warning itself once it listens. `storage`: the registry
     database for the office console (opened from BOT_DATABASE on first use when not given)."""
     settings = settings or load_settings()
+    # the platforms' callbacks (WeChat, WeCom): authenticated by their signatures and called
+    # from the platforms' few addresses, so, like the Telegram webhook, not rate-limited per address
+    wechat = WeChatChannel(settings, office_common.office_storage) if settings.wechat_enabled() else None
+    platform_routes: list[BaseRoute] = [*(wechat.routes() if wechat else [])]
     routes: list[BaseRoute] = [
         *(extra_routes or []),
+        *platform_routes,
         health or Route("/healthz", _web_health),
         *api_routes(),
         Route("/", phone.home),
@@ -98,9 +104,10 @@ def create_app(extra_routes: list[BaseRoute] | None = None, *, health: Route | N
     app.state.signer = signer or signer_for(
         settings.web_state_key.get_secret_value() if settings.web_state_key else None, announce_random_key)
     office_common.init_state(app.state, settings, storage)
+    app.state.wechat = wechat
     # the webhook (an extra route) counts its own body (`read_body`, 1 MB) and is Telegram's,
     # authenticated by its secret: not held to the pages' 64 KB nor to their rate limit
-    own = {route.path for route in extra_routes or [] if isinstance(route, Route)}
+    own = {route.path for route in [*(extra_routes or []), *platform_routes] if isinstance(route, Route)}
     env = app.state.templates.env
     # the last added runs first: headers on everything, then the rate, then the body
     app.add_middleware(BodyGuard, templates=env,

@@ -34,7 +34,9 @@ async def office_storage(request: Request) -> Storage:
     state = request.app.state
     async with state.console_lock:
         if state.console_storage is None:
-            state.console_storage = await Storage.open(state.settings.bot_database, create=False)
+            # a WeChat or WeCom deployment may start with no database yet: its first message makes it
+            channels = state.settings.wechat_enabled() or state.settings.wecom_enabled()
+            state.console_storage = await Storage.open(state.settings.bot_database, create=channels)
         storage: Storage = state.console_storage
         return storage
 
@@ -160,6 +162,9 @@ async def lifespan(app: Any) -> AsyncIterator[None]:
     """Closes the database the console opened itself (its worker thread would keep the
     process from exiting on SIGTERM)."""
     yield
+    wechat = getattr(app.state, "wechat", None)
+    if wechat is not None:
+        await wechat.close()
     await close_storage(app.state)
 
 

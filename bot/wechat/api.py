@@ -1,0 +1,113 @@
+"""The Service Account's outgoing API: the access token, customer-service messages, the menu.
+
+The access token lives two hours and WeChat limits how many are fetched a day, so one is
+fetched by whoever needs it first (an asyncio lock: a burst of 1,000 replies fetches once),
+kept in storage for every process and every restart, and dropped when WeChat says it is
+invalid or expired (40001 / 40014 / 42001): then it is fetched again once and the call
+retried once. Every other error code is counted for the admin (`platform_errors`, code
+and time only) and raised as `WeChatError`; nothing is retried in a loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from typing import Any
+
+import httpx
+
+from bot.storage import Storage
+
+PLATFORM = "wechat"
+TOKEN_ERRORS = frozenset({40001, 40014, 42001})
+WINDOW_PASSED = 45015  # more than 48 hours since the person last wrote
+UNSUBSCRIBED = 43004
+REFRESH_MARGIN = 300  # seconds before expiry a token is no longer used
+TIMEOUT = httpx.Timeout(8.0, connect=4.0)
+log = logging.getLogger("lianxin.wechat")
+
+
+class WeChatError(Exception):
+    """WeChat answered with an error code (logged by code, never with who or what)."""
+
+    def __init__(self, code: int, where: str) -> None:
+        super().__init__(f"WeChat error {code} on {where}")
+        self.code = code
+
+
+class WeChatApi:
+    def __init__(self, base: str, app_id: str, app_secret: str, storage: Storage,
+                 client: httpx.AsyncClient | None = None) -> None:
+        self.base = base.rstrip("/")
+        self.app_id = app_id
+        self._secret = app_secret
+        self.storage = storage
+        self.client = client or httpx.AsyncClient(timeout=TIMEOUT)
+        self._lock = asyncio.Lock()
+
+    async def close(self) -> None:
+        await self.client.aclose()
+
+    async def token(self) -> str:
+        now = time.time()
+        token = await self.storage.platform_tokens.get(PLATFORM, now + REFRESH_MARGIN)
+        if token is not None:
+            return token
+        async with self._lock:  # one fetch however many callers wait
+            token = await self.storage.platform_tokens.get(PLATFORM, now + REFRESH_MARGIN)
+            if token is not None:
+                return token
+            response = await self.client.get(f"{self.base}/cgi-bin/token", params={
+                "grant_type": "client_credential", "appid": self.app_id, "secret": self._secret})
+            data = _json(response)
+            if "access_token" not in data:
+                await self._error(int(data.get("errcode", -1)), "token")
+            expires = time.time() + float(data.get("expires_in", 7200))
+            await self.storage.platform_tokens.put(PLATFORM, str(data["access_token"]), expires)
+            return str(data["access_token"])
+
+    async def _error(self, code: int, where: str) -> None:
+        await self.storage.platform_tokens.record_error(PLATFORM, code)
+        log.warning("WeChat %s answered errcode %s", where, code)
+        raise WeChatError(code, where)
+
+    async def call(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """POST JSON with the token; a token WeChat calls invalid is dropped, fetched again
+        once and the call made once more."""
+        for attempt in (1, 2):
+            token = await self.token()
+            response = await self.client.post(f"{self.base}{path}", params={"access_token": token},
+                                              content=_dumps(payload), headers={"Content-Type": "application/json"})
+            data = _json(response)
+            code = int(data.get("errcode", 0))
+            if code == 0:
+                return data
+            if code in TOKEN_ERRORS and attempt == 1:
+                await self.storage.platform_tokens.drop(PLATFORM, token)
+                continue
+            await self._error(code, path.rsplit("/", 1)[-1])
+        raise AssertionError("unreachable")
+
+    async def send_text(self, openid: str, content: str) -> None:
+        """A customer-service text message (allowed within 48 hours of the person's message)."""
+        await self.call("/cgi-bin/message/custom/send",
+                        {"touser": openid, "msgtype": "text", "text": {"content": content}})
+
+    async def create_menu(self, menu: dict[str, Any]) -> None:
+        await self.call("/cgi-bin/menu/create", menu)
+
+
+def _dumps(payload: dict[str, Any]) -> bytes:
+    return json.dumps(payload, ensure_ascii=False).encode()  # WeChat shows \uXXXX escapes literally
+
+
+def _json(response: httpx.Response) -> dict[str, Any]:
+    try:
+        data = response.json()
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        return {"errcode": -2, "errmsg": f"HTTP {response.status_code}"}
+    return data
