@@ -40,7 +40,7 @@ from starlette.routing import Route
 
 from bot.settings import Settings
 from bot.storage import Storage
-from bot.web.limits import BodyTooLarge, read_body
+from bot.web.limits import BodyTooLarge, RateLimiter, read_body
 from bot.wechat import render
 from bot.wechat.api import UNSUBSCRIBED, WINDOW_PASSED, WeChatApi, WeChatError
 from bot.wechat.crypto import CallbackRefused, MessageCrypto, check_url_signature
@@ -148,6 +148,8 @@ class WeChatChannel:
         self._api: WeChatApi | None = None
         self.passive_deadline = PASSIVE_DEADLINE
         self.follow_delay = FOLLOW_DELAY
+        # messages one person may send a minute (as on Telegram), a few at once
+        self.limiter = RateLimiter(per_minute=settings.bot_user_rate_per_minute, burst=10)
 
     def routes(self) -> list[Route]:
         return [Route(PATH, self.verify, methods=["GET"]), Route(PATH, self.receive, methods=["POST"])]
@@ -210,6 +212,8 @@ class WeChatChannel:
             (openid, fields.get("CreateTime", ""), fields.get("Event", ""), fields.get("EventKey", ""))))
         if not await storage.callbacks.first_sighting(key):
             return PlainTextResponse("success")  # a retry: the first delivery answers
+        if self.limiter.allow(openid) > 0:  # one follower flooding: a short word, no turn
+            return self._passive(fields, wc.SLOW_DOWN, nonce, safe)
         task = asyncio.create_task(self._answer(storage, openid, fields))
         done, _ = await asyncio.wait({task}, timeout=self.passive_deadline)
         if done and not task.cancelled() and task.exception() is None:

@@ -165,3 +165,32 @@ async def test_voice_without_recognition_and_a_picture(storage: Storage) -> None
         assert "听不懂语音" in text and "12356" in text
         heard = await mother.post(mother.xml("voice", f"<Recognition>{cdata('开封住院有没有补贴')}</Recognition>", 6))
         assert "开封" in mother.read(heard)
+
+
+async def test_no_wechat_settings_no_route(storage: Storage) -> None:
+    app = create_app(storage=storage, settings=Settings(_env_file=None), announce_random_key=False)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://lianxin.test") as c:
+        assert (await c.get("/wechat", params={"echostr": "x"})).status_code == 404
+
+
+async def test_url_check_echoes_only_when_signed(storage: Storage) -> None:
+    async with client_for(storage) as c:
+        stamp, nonce = str(int(time.time())), "42"
+        good = {"timestamp": stamp, "nonce": nonce, "signature": sha1_signature(TOKEN, stamp, nonce), "echostr": "e1"}
+        assert (await c.get("/wechat", params=good)).text == "e1"
+        assert (await c.get("/wechat", params=good | {"signature": "f" * 40})).status_code == 403
+
+
+async def test_one_follower_flooding_is_told_to_slow_down(storage: Storage) -> None:
+    async with client_for(storage) as c:
+        mother = Phone(c, MOTHER)
+        replies = [await mother.say("你好") for _ in range(14)]
+        assert "稍等" not in replies[0] and any("稍等" in r for r in replies[10:])
+        other = Phone(c, "oOther123456789")
+        assert "稍等" not in await other.say("你好")  # one person's flood slows only them
+
+
+async def test_distress_gets_12356_first_in_the_passive_reply(storage: Storage) -> None:
+    async with client_for(storage) as c:
+        text = await Phone(c, MOTHER).say("孩子走了，我也不想活了")
+        assert text.index("12356") < text.index("120") and len(text) < 600  # one message, at once
