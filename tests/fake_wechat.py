@@ -150,6 +150,11 @@ class SentMessage:
         return [(str(item.get("id", "")), str(item.get("content", ""))) for item in items]
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 1024  # the default 5 drops connections when 1,000 families write at once
+
+
 @dataclass
 class _Failure:
     code: int
@@ -188,8 +193,7 @@ class FakeWeChatApi:
         self._stable_token: str | None = None
         self._failures: list[_Failure] = []
         self._lock = threading.Condition()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
 
     # --- lifecycle ---------------------------------------------------------------------
@@ -561,7 +565,7 @@ class WeChatClient:
     def __init__(self, base_url: str, *, token: str = CALLBACK_TOKEN, app_id: str = APP_ID,
                  aes_key: str | None = None, account_id: str = ACCOUNT_ID, path: str = "/wechat",
                  mode: str | None = None, timeout: float = 5.0, attempts: int = 3, resign_retries: bool = False,
-                 strict: bool = True, api: FakeWeChatApi | None = None, max_connections: int | None = 1000,
+                 strict: bool = True, api: FakeWeChatApi | None = None, max_connections: int | None = None,
                  transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.url = base_url.rstrip("/") + path
         self.token = token
@@ -579,9 +583,13 @@ class WeChatClient:
         self.api = api
         self.attempts: list[Attempt] = []  # every delivery attempt, in order
         self._msg_ids = itertools.count(24_000_000_000_000_000 + secrets.randbelow(10**15))
+        # a new connection per push, as many at once as there are pushes: httpx's pool queues
+        # waiters in O(n^2) (1,000 pushes through 100 pooled connections take 20 s, through
+        # 1,000 fresh ones under 2 s), and a reused loopback connection stalls 40 ms on
+        # delayed ACKs (see benchmarks/web_load.py)
         self._http = httpx.AsyncClient(
             timeout=httpx.Timeout(None), transport=transport,
-            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections))
+            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=0))
 
     async def __aenter__(self) -> WeChatClient:
         return self
