@@ -14,6 +14,20 @@ Two halves, both over real HTTP on 127.0.0.1:
   passive reply, and records every attempt. Forged and replayed requests are built with
   `signed()` / `forged()` / `replay()` / `post_raw()`.
 
+Use (the channel's e2e tests and the benchmark):
+
+    with FakeWeChatApi() as api:  # app settings: WECHAT_API_BASE=api.base_url,
+        # WECHAT_APP_ID=APP_ID, WECHAT_APP_SECRET=APP_SECRET, WECHAT_TOKEN=CALLBACK_TOKEN,
+        # WECHAT_AES_KEY=AES_KEY (or unset: plain mode)
+        async with WeChatClient(app_base_url, aes_key=AES_KEY, api=api, timeout=0.5) as wx:
+            reply = await wx.send_text(openid(1), "开封一个月能领多少钱")
+            reply.content, reply.attempts            # passive reply; "" for "success"
+            await api.sent_eventually(1, touser=openid(1))  # the slow answer, by custom send
+            await wx.post_raw(wx.forged(wx.build_text(openid(1), "x"), "stale"))  # -> 403
+
+`transport=httpx.ASGITransport(app)` works too, but there a timed-out attempt cancels the
+app's handler, which a real network does not: keep real HTTP for retry tests.
+
 Formats, from the official documents and the SDKs built on them (found by search):
 
 - Pushes (developers.weixin.qq.com "接收普通消息" / "接收事件推送"; the old mp wiki pages):
@@ -34,7 +48,9 @@ Formats, from the official documents and the SDKs built on them (found by search
 - "发送客服消息" (api_sendcustommessage): `POST /cgi-bin/message/custom/send?access_token=`
   with `{"touser", "msgtype": "text", "text": {"content"}}`, `msgmenu` (`head_content`,
   `list: [{id, content}]`, `tail_content`; certified accounts only), `link`, `news`
-  (one article); allowed within 48 hours of the person's message. Text content: 2048 bytes
+  (one article); allowed within 48 hours of the person's message, a few per interaction
+  (the page's table: 5 within 48 h after a message, 3 within a minute after a menu click or
+  a subscribe; `quota` models the count, not the minute). Text content: 2048 bytes
   (developers' community answer, confirmed by the 45002 "content size out of limit" people
   hit); the limit is `text_limit_bytes`.
 - Access token: `GET /cgi-bin/token?grant_type=client_credential&appid=&secret=` →
