@@ -76,6 +76,7 @@ STOP_WORDS = frozenset({"不问了", "不填了", "先不填了", "退出", "不
 CHECKLIST_DONE_WORDS = frozenset({ct.CHECKLIST_DONE, ct.CHECKLIST_NONE, "没有", "无", "都不是", "选好了 ✔"})
 # A conversation ends after this long without a despairing message: the next one is a first again.
 DISTRESS_GAP = dt.timedelta(hours=6)
+_PIECES = re.compile(r"[，,。！!；;\s]+")
 _HOTLINE = re.compile(r"(?<![0-9])(12356|120|110)(?![0-9])")
 log = logging.getLogger("lianxin.conversation")
 _QUOTED = ("出处：", "原文：", "（")  # a quoted clause's lines: its figures are not numbers to call
@@ -277,6 +278,11 @@ class Conversation:
                 return taken
         if text.lower() in CHECK_WORDS:
             return await self.start_check()
+        if self._ends_asking_to_check(text):  # "我是开封的，查待遇", "你好，查待遇": the interview
+            said_city = self._city_before_check(text)
+            if said_city is not None:
+                await self._set_city(said_city)
+            return await self.start_check()
         if text in SHOW_SECTION:
             return await self._section(SHOW_SECTION[text])
         if self.state.waiting and (code := known_city(text.strip("。，！ "))):
@@ -293,6 +299,17 @@ class Conversation:
             reply.parts += step.parts
             reply.choices += step.choices
         return reply
+
+    @staticmethod
+    def _ends_asking_to_check(text: str) -> bool:
+        pieces = [p for p in _PIECES.split(text) if p]
+        return len(pieces) >= 2 and pieces[-1].lower() in CHECK_WORDS
+
+    def _city_before_check(self, text: str) -> str | None:
+        """The city said before asking to check ("我是开封的，查待遇", "开封 查待遇")."""
+        place = "，".join([p for p in _PIECES.split(text) if p][:-1])
+        told = everyday_reply(place, self.channel, self.state.city)
+        return known_city(place) or (told.jurisdiction if told is not None else None)
 
     def _worth_answering(self, text: str) -> bool:
         """Mid-interview, is a message that answers nothing a question to answer (or an

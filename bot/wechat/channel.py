@@ -148,8 +148,9 @@ class WeChatChannel:
         self._api: WeChatApi | None = None
         self.passive_deadline = PASSIVE_DEADLINE
         self.follow_delay = FOLLOW_DELAY
-        # messages one person may send a minute (as on Telegram), a few at once
-        self.limiter = RateLimiter(per_minute=settings.bot_user_rate_per_minute, burst=10)
+        # messages one person may send a minute (BOT_USER_RATE_PER_MINUTE, as on Telegram)
+        self.limiter = RateLimiter(per_minute=settings.bot_user_rate_per_minute,
+                                   burst=settings.bot_user_rate_per_minute)
 
     def routes(self) -> list[Route]:
         return [Route(PATH, self.verify, methods=["GET"]), Route(PATH, self.receive, methods=["POST"])]
