@@ -14,9 +14,11 @@ from bot.ids import small_number
 from dialogs import wechat_copy as wc
 from dialogs.replies import Choice, Reply, Result, Step, part_text
 
-# WeChat refuses a text over 2,048 bytes; 600 characters (<= 1,800 bytes of Chinese) also
-# keeps one message on one phone screen for an older reader
-MAX_CHARS = 600
+# WeChat refuses a text over 2,048 bytes (about 680 Chinese characters)
+MAX_BYTES = 2000
+# a reply is one passive message and at most four customer-service ones: WeChat allows only a
+# few customer-service messages per message received (five within 48 hours, official page)
+MAX_PIECES = 5
 _SPACES = re.compile(r"[\s,，、;；]+")
 
 
@@ -105,16 +107,21 @@ def reply_text(reply: Reply, extra: list[str] | None = None) -> str:
     return "\n\n".join(blocks)
 
 
-def split_text(text: str, limit: int = MAX_CHARS) -> list[str]:
-    """Whole paragraphs where they fit, then whole lines, then hard cuts; "(n/total)" in
-    front of each piece when there is more than one."""
-    room = limit - len(wc.PART_OF.format(n=99, total=99))
+def _size(text: str) -> int:
+    return len(text.encode())
+
+
+def split_text(text: str, limit: int = MAX_BYTES) -> list[str]:
+    """Whole paragraphs where they fit, then whole lines, then hard cuts, each piece under
+    `limit` bytes; "(n/total)" in front of each piece when there is more than one; at most
+    `MAX_PIECES` pieces, the last saying that the rest is cut."""
+    room = limit - _size(wc.PART_OF.format(n=99, total=99))
     pieces: list[str] = []
     current = ""
     for block in text.split("\n\n"):
         for i, unit in enumerate(_units(block, room)):
             joined = current + ("\n\n" if i == 0 else "\n") + unit if current else unit
-            if len(joined) <= room:
+            if _size(joined) <= room:
                 current = joined
             else:
                 if current:
@@ -122,19 +129,22 @@ def split_text(text: str, limit: int = MAX_CHARS) -> list[str]:
                 current = unit
     if current:
         pieces.append(current)
+    if len(pieces) > MAX_PIECES:  # WeChat allows a few customer-service messages per message received
+        pieces = [*pieces[:MAX_PIECES - 1], wc.CUT_SHORT]
     if len(pieces) <= 1:
         return pieces
     return [wc.PART_OF.format(n=i, total=len(pieces)) + piece for i, piece in enumerate(pieces, start=1)]
 
 
 def _units(block: str, room: int) -> list[str]:
-    if len(block) <= room:
+    if _size(block) <= room:
         return [block]
     units: list[str] = []
     for line in block.split("\n"):
-        while len(line) > room:
-            units.append(line[:room])
-            line = line[room:]
+        while _size(line) > room:
+            cut = len(line.encode()[:room].decode(errors="ignore"))
+            units.append(line[:cut])
+            line = line[cut:]
         units.append(line)
     return units
 
