@@ -9,7 +9,11 @@ channel decides nothing about what to say; it only handles what is WeChat's own:
   further. The body is parsed with defusedxml under a size limit.
 - **Retries.** WeChat waits 5 seconds, then sends the same message again (three times in
   all). The message id (sender + time for events) is recorded in storage the first time,
-  so a retry, even after a restart, is answered with an empty "success" and never twice.
+  so a message is answered once, also across a restart. A retry means our response did
+  not reach WeChat in time (under load a request can queue before it is read): the answer
+  already made goes in the retry's response instead (`Flight`); an answer handed to the
+  customer-service API is not repeated; after a restart a retry gets "success".
+  The time left to answer is counted from WeChat's timestamp, not from when we read it.
 - **Slow or long answers.** The answer's first message goes in the HTTP response (a
   passive reply, which every Service Account may send) when it is ready within
   `PASSIVE_DEADLINE`; further pieces of a long answer follow a second later by the
@@ -53,6 +57,9 @@ from dialogs.replies import Choice, Paragraphs, Reply
 CHANNEL = "wechat"
 PATH = "/wechat"
 PASSIVE_DEADLINE = 4.0  # seconds: WeChat gives up on the response at 5
+MIN_DEADLINE = 0.5  # a clock behind WeChat's by a few seconds still gets this long
+FLIGHTS_MAX = 5_000
+FLIGHT_SECONDS = 60  # WeChat's three deliveries of a message span about 15 s
 FOLLOW_DELAY = 1.0  # seconds between a passive reply and the customer-service pieces after it
 UNSAVED_MAX = 20_000  # people without consent whose conversation is kept in memory
 UNSAVED_SECONDS = 6 * 3600
@@ -60,6 +67,17 @@ _OPENID = re.compile(r"[A-Za-z0-9_-]{6,64}")
 CONSENT_YES, CONSENT_NO = "wx:consent:y", "wx:consent:n"
 FORGET_YES, FORGET_NO = "wx:forget:y", "wx:forget:n"
 log = logging.getLogger("lianxin.wechat")
+
+
+@dataclass
+class Flight:
+    """One message's answer being made, kept a minute so WeChat's retry of the message gets
+    it in its response when the first response came too late."""
+
+    task: asyncio.Task[list[str]]
+    by_customer_service: bool = False  # "success" was answered: the answer goes by the API
+    followed: bool = False  # a long answer's further pieces are on their way
+    at: float = field(default_factory=time.monotonic)
 
 
 # --- where a person's conversation lives ----------------------------------------------------
@@ -145,6 +163,7 @@ class WeChatChannel:
         self.unsaved = Unsaved()
         self._locks: dict[str, asyncio.Lock] = {}
         self._background: set[asyncio.Task[None]] = set()
+        self._flights: dict[str, Flight] = {}
         self._api: WeChatApi | None = None
         self.passive_deadline = PASSIVE_DEADLINE
         self.follow_delay = FOLLOW_DELAY
@@ -211,19 +230,46 @@ class WeChatChannel:
         storage = await self.open_storage(request)
         key = "wechat:" + (fields.get("MsgId") or ":".join(
             (openid, fields.get("CreateTime", ""), fields.get("Event", ""), fields.get("EventKey", ""))))
+        deadline = self._deadline(timestamp)
         if not await storage.callbacks.first_sighting(key):
-            return PlainTextResponse("success")  # a retry: the first delivery answers
+            # WeChat sends a message again only when our response did not reach it in time: the
+            # answer in flight (or just made) goes in this response instead; else "success"
+            flight = self._flights.get(key)
+            if flight is None or flight.by_customer_service:
+                return PlainTextResponse("success")
+            return await self._respond(flight, storage, openid, fields, nonce, safe, deadline)
         if self.limiter.allow(openid) > 0:  # one follower flooding: a short word, no turn
             return self._passive(fields, wc.SLOW_DOWN, nonce, safe)
-        task = asyncio.create_task(self._answer(storage, openid, fields))
-        done, _ = await asyncio.wait({task}, timeout=self.passive_deadline)
+        flight = Flight(asyncio.create_task(self._answer(storage, openid, fields)))
+        self._remember(key, flight)
+        return await self._respond(flight, storage, openid, fields, nonce, safe, deadline)
+
+    def _deadline(self, timestamp: str) -> float:
+        """Seconds left to answer in the response: WeChat stops waiting 5 s after it sent the
+        message (its timestamp, whole seconds, so never later than the truth), however long
+        the request queued here first; `passive_deadline` at most."""
+        left = int(timestamp) + self.passive_deadline - time.time()
+        return max(min(MIN_DEADLINE, self.passive_deadline), min(self.passive_deadline, left))
+
+    def _remember(self, key: str, flight: Flight) -> None:
+        now = time.monotonic()
+        if len(self._flights) > FLIGHTS_MAX or (self._flights and now - next(iter(self._flights.values())).at > 60):
+            self._flights = {k: f for k, f in self._flights.items() if now - f.at <= FLIGHT_SECONDS}
+        self._flights[key] = flight
+
+    async def _respond(self, flight: Flight, storage: Storage, openid: str, fields: dict[str, str], nonce: str,
+                       safe: bool, deadline: float) -> Response:
+        task = flight.task
+        done, _ = await asyncio.wait({task}, timeout=deadline)
         if done and not task.cancelled() and task.exception() is None:
             texts = task.result()
             if not texts:
                 return PlainTextResponse("success")
-            if len(texts) > 1:  # the rest after the passive reply has reached the person
+            if len(texts) > 1 and not flight.followed:  # the rest after the passive reply has reached the person
+                flight.followed = True
                 self._later(self._send_all(storage, openid, texts[1:], delay=self.follow_delay))
             return self._passive(fields, texts[0], nonce, safe)
+        flight.by_customer_service = True
         self._later(self._send_when_ready(storage, openid, task))
         return PlainTextResponse("success")
 

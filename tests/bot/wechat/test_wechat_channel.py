@@ -124,12 +124,16 @@ async def test_interview_by_numbers_to_the_result_survives_a_restart(storage: St
         assert (await storage.chat_states.load("wechat", MOTHER)) is not None
 
 
-async def test_retry_of_the_same_message_is_answered_once(storage: Storage) -> None:
+async def test_a_retry_gets_the_same_answer_and_the_turn_runs_once(storage: Storage) -> None:
+    """WeChat sends a message again only when our response did not reach it: the retry gets
+    the answer already made, and the interview does not move twice."""
     async with client_for(storage) as c:
         mother = Phone(c, MOTHER)
-        first = await mother.say("住院有没有补贴", msg_id=42)
-        assert first
-        assert await mother.say("住院有没有补贴", msg_id=42) == ""  # WeChat's retry: "success", nothing twice
+        await mother.say("查待遇")
+        first = await mother.say("4", msg_id=42)  # 开封市
+        assert "孩子现在的情况" in first
+        assert await mother.say("4", msg_id=42) == first  # the retry: the same answer, not option 4 again
+        assert "家里现在是夫妻两人" in await mother.say("1")  # still the second question, not the third
 
 
 async def test_forged_stale_and_oversized_requests_change_nothing(storage: Storage) -> None:
