@@ -33,6 +33,7 @@ from bot.web.limits import (
 )
 from bot.web.middleware import CLOSE, BodyGuard, RateLimit, SecurityHeaders, notice
 from bot.web.signing import StateSigner, signer_for
+from bot.wecom.callback import wecom_routes
 from dialogs import web_copy as w
 
 HERE = Path(__file__).parent
@@ -73,8 +74,10 @@ def create_app(extra_routes: list[BaseRoute] | None = None, *, health: Route | N
     the caller logs the random-key warning itself once it listens. `storage`: the registry
     database for the office console (opened from BOT_DATABASE on first use when not given)."""
     settings = settings or load_settings()
+    wecom = wecom_routes(settings)  # WeCom's callback (when configured): its own limits, like the webhook
     routes: list[BaseRoute] = [
         *(extra_routes or []),
+        *wecom,
         health or Route("/healthz", _web_health),
         *api_routes(),
         Route("/", phone.home),
@@ -100,7 +103,7 @@ def create_app(extra_routes: list[BaseRoute] | None = None, *, health: Route | N
     office_common.init_state(app.state, settings, storage)
     # the webhook (an extra route) counts its own body (`read_body`, 1 MB) and is Telegram's,
     # authenticated by its secret: not held to the pages' 64 KB nor to their rate limit
-    own = {route.path for route in extra_routes or [] if isinstance(route, Route)}
+    own = {route.path for route in [*(extra_routes or []), *wecom] if isinstance(route, Route)}
     env = app.state.templates.env
     # the last added runs first: headers on everything, then the rate, then the body
     app.add_middleware(BodyGuard, templates=env,
