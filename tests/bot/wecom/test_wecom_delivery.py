@@ -107,3 +107,40 @@ async def test_a_wecom_supervisor_is_told_by_wecom_when_two_reminders_go_unanswe
     assert report.escalated == 1
     [told] = world.fake.texts(BOSS)
     assert rt.REASON_UNACKED in told.body["text"]["content"]
+
+
+class TelegramStandIn:
+    """What reached Telegram (the real TelegramSender is covered by the Telegram tests)."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[int, int]] = []
+
+    async def reminder(self, chat_id: int, reminder: object, late: bool, again: bool) -> None:
+        self.sent.append((chat_id, reminder.id))  # type: ignore[attr-defined]
+
+    async def escalation(self, chat_id: int, reminder: object, reason: str) -> None:
+        self.sent.append((chat_id, -1))
+
+
+async def test_one_outbox_wecom_contacts_by_wecom_the_others_by_telegram(world: World) -> None:
+    telegram_only = await world.storage.registry.add_contact("李镇长", "township_leader", telegram_id=801)
+    both = await world.storage.registry.add_contact("王医生", "health_cadre", telegram_id=802, wecom_user_id="wangys")
+    day = today_at(10).date()
+    await world.storage.reminders.add([(world.family, telegram_only, "festival:spring", day, today_at(8)),
+                                       (world.family, both, "home_visit", day, today_at(8))])
+    telegram = TelegramStandIn()
+    report = await tick(world.storage, Dispatch(telegram, WeComSender(WeComApi(world.storage, world.settings))),
+                        today_at(10), (ADMIN,))
+    assert report.sent == 3
+    assert [chat for chat, _ in telegram.sent] == [801]
+    assert sorted(c.touser for c in world.fake.cards()) == sorted([CADRE, "wangys"])
+
+
+async def test_a_process_without_wecom_reminds_a_bound_contact_on_telegram_if_it_can(world: World) -> None:
+    both = await world.storage.registry.add_contact("王医生", "health_cadre", telegram_id=802, wecom_user_id="wangys")
+    await world.storage.reminders.add([(world.family, both, "home_visit", today_at(10).date(), today_at(8))])
+    telegram = TelegramStandIn()
+    report = await tick(world.storage, Dispatch(telegram, None), today_at(10), (ADMIN,))
+    assert [chat for chat, rid in telegram.sent if rid > 0] == [802]
+    assert report.sent == 1 and report.escalated == 1  # the WeCom-only cadre cannot be reached: escalated
+    assert world.fake.sends == []
