@@ -69,7 +69,8 @@ class TelegramSender:
             raise Unreachable from exc
 
     async def escalation(self, chat_id: int, reminder: Reminder, reason: str) -> None:
-        words = {"unacked": rt.REASON_UNACKED, "unreachable": rt.REASON_UNREACHABLE, "help": rt.REASON_HELP}
+        unreachable = rt.REASON_UNREACHABLE_WECOM if reminder.wecom_user_id else rt.REASON_UNREACHABLE
+        words = {"unacked": rt.REASON_UNACKED, "unreachable": unreachable, "help": rt.REASON_HELP}
         base, _, fallback = reason.partition("+")
         why = words.get(base, base)
         if fallback:
