@@ -240,6 +240,18 @@ async def contact_left(args: argparse.Namespace, s: Storage, env: AdminEnv) -> i
     return 0
 
 
+async def contact_wecom(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
+    """Bind a contact to a WeCom member account (their reminders then go by WeCom), or --clear."""
+    if args.clear == (args.wecom_user_id is not None):
+        raise AdminError("contact-wecom: give either a WeCom user id or --clear")
+    old = await ops.checked_contact_wecom(s, args.contact, None if args.clear else args.wecom_user_id)
+    if args.clear:
+        print(f"contact {args.contact} is no longer bound to WeCom" + ("" if old else " (was not bound)"))
+    else:
+        print(f"contact {args.contact} is bound to WeCom user {args.wecom_user_id.strip()}; reminders go by WeCom")
+    return 0
+
+
 async def supervisor(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
     await ops.checked_supervisor(s, args.contact, args.supervisor)
     print(f"contact {args.contact} reports to {args.supervisor}")
@@ -256,10 +268,14 @@ async def families(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
 async def contacts(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
     rows = await s.registry.list_contacts()
     for c in rows:
-        state = ("LEFT" if not c["active"] else "NO-TELEGRAM" if c["telegram_id"] is None else
-                 "BLOCKED" if c["blocked"] else "reachable" if c["opened"] else "NOT-OPENED (has not opened the bot)")
+        if c["wecom_user_id"] is not None:
+            state = ("LEFT" if not c["active"] else "WECOM-UNREACHABLE (not in the app's range?)" if c["blocked"]
+                     else "reachable by WeCom")
+        else:
+            state = ("LEFT" if not c["active"] else "NO-TELEGRAM" if c["telegram_id"] is None else "BLOCKED"
+                     if c["blocked"] else "reachable" if c["opened"] else "NOT-OPENED (has not opened the bot)")
         print(f"{c['id']}\t{c['name']}\t{c['role']}\t{c['township']}\ttelegram={c['telegram_id'] or '-'}\t"
-              f"supervisor={c['supervisor_id'] or '-'}\t{state}")
+              f"wecom={c['wecom_user_id'] or '-'}\tsupervisor={c['supervisor_id'] or '-'}\t{state}")
     print(_reach_line(await s.registry.reach()), file=sys.stderr)
     return 0
 
@@ -385,7 +401,8 @@ COMMANDS: dict[str, Command] = {
     "backup": backup, "status": status, "retention": retention, "forget-family": forget_family,
     "import-families": import_families, "import-contacts": import_contacts, "assign": assign, "unassign": unassign,
     "urgent": urgent,
-    "contact-left": contact_left, "supervisor": supervisor, "families": families, "contacts": contacts, "gaps": gaps,
+    "contact-left": contact_left, "contact-wecom": contact_wecom,
+    "supervisor": supervisor, "families": families, "contacts": contacts, "gaps": gaps,
     "overdue": overdue, "export-visits": export_visits, "console-link": console_link,
     "report": report, "grant": grant, "wechat-menu": wechat_menu,
 }
@@ -470,6 +487,10 @@ def add_parsers(sub: Any, date_type: Any) -> None:
     p.add_argument("family", type=record_id)
     p = asub.add_parser("contact-left", help="a contact who left: their families' reminders escalate")
     p.add_argument("contact", type=record_id)
+    p = asub.add_parser("contact-wecom", help="bind a contact to a WeCom (企业微信) user id: reminders go by WeCom")
+    p.add_argument("contact", type=record_id)
+    p.add_argument("wecom_user_id", nargs="?", help="the member's account (UserID) in the WeCom address book")
+    p.add_argument("--clear", action="store_true", help="unbind: reminders go by Telegram again, if any")
     p = asub.add_parser("supervisor", help="who a contact's unanswered reminders escalate to")
     p.add_argument("contact", type=record_id)
     p.add_argument("supervisor", type=record_id)

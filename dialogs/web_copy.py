@@ -169,10 +169,13 @@ CONSOLE_PROBLEMS = {
     "supervisor_self": "联系人不能做自己的上级。",
     "supervisor_unknown_contact": "找不到编号为 {who} 的联系人。",
     "supervisor_unknown_supervisor": "找不到编号为 {who} 的上级联系人。",
+    "wecom_not_id": "企业微信账号“{value}”不对：只能用字母、数字和 _ - @ .，以字母或数字开头，最多 {limit} 位。",
+    "wecom_taken": "企业微信账号 {wecom_user_id} 已经绑定了别的联系人。",
 }
 CONSOLE_FIELD_NAMES = {"alias": "代称", "jurisdiction": "城市", "township": "乡镇", "village": "村",
                        "contact_note": "联系备注", "old_sick": "年老多病", "lives_alone": "独居",
-                       "telegram_id": "Telegram 账号", "name": "姓名", "role": "角色"}
+                       "telegram_id": "Telegram 账号", "name": "姓名", "role": "角色",
+                       "wecom_user_id": "企业微信账号"}
 CONSOLE_ROLE_NAMES = {"township_leader": "乡镇领导", "health_cadre": "卫生计生干部", "village_cadre": "村干部",
                       "volunteer": "志愿者"}
 CONSOLE_NO_TOWNSHIP = "未填乡镇"
@@ -197,7 +200,12 @@ CONSOLE_COL_REACH = "能否收到提醒"
 CONSOLE_REACH = {"left": "已离开", "no_telegram": "没有 Telegram 账号（提醒发不到，请电话联系）",
                  "blocked": "屏蔽了机器人（提醒发不到，请电话联系）",
                  "not_opened": "还没打开过机器人（提醒发不到，请让对方先在 Telegram 里打开机器人）",
-                 "reachable": "能收到提醒"}
+                 "reachable": "能收到提醒", "wecom": "能收到提醒（企业微信）",
+                 "wecom_blocked": "企业微信发不到（账号不存在或不在应用可见范围，请电话联系）"}
+# which way a contact's reminders go: WeCom when bound to a WeCom account, else Telegram
+CONSOLE_COL_CHANNEL = "提醒渠道"
+CONSOLE_CHANNELS = {"wecom": "企业微信", "telegram": "Telegram", "none": "无（请电话联系）"}
+CONSOLE_WECOM_HELP = "企业微信通讯录里的账号（UserID）；填了就用企业微信发提醒。"
 CONSOLE_UNREACHABLE_COUNT = "有 {count} 位联系人现在收不到提醒（见下表），请电话联系或让对方打开机器人。"
 CONSOLE_MAINTENANCE = "数据维护"
 CONSOLE_BACKUP = "立即备份"
@@ -311,7 +319,8 @@ CONSOLE_PREVIEW_FAMILIES = "文件检查通过：将导入 {count} 户家庭。�
 CONSOLE_PREVIEW_CONTACTS = "文件检查通过：将导入 {count} 位联系人。下面是前 {shown} 行，请核对后点“确认导入”。"
 CONSOLE_CONFIRM_IMPORT = "确认导入"
 CONSOLE_PREVIEW_COLUMNS = {"alias": "代称", "jurisdiction": "城市", "township": "乡镇", "village": "村",
-                           "name": "姓名", "role": "角色", "telegram_id": "Telegram 编号"}
+                           "name": "姓名", "role": "角色", "telegram_id": "Telegram 编号",
+                           "wecom_user_id": "企业微信账号"}
 
 # --- the web's defences (bot/web/middleware.py): what a person sees when a request is refused
 WEB_NOTICE_TITLE = "没能办理"
@@ -339,6 +348,7 @@ CONSOLE_COLUMN_VARIANTS = {
     "old_sick": ("老病", "年老体弱多病", "年老体弱", "体弱多病", "是否年老多病"),
     "lives_alone": ("是否独居", "独自居住", "一人居住", "独居老人"),
     "telegram_id": ("Telegram ID", "Telegram", "TG号", "TG账号", "TG ID", "电报号", "Telegram 编号"),
+    "wecom_user_id": ("企业微信", "企业微信ID", "企业微信 UserID", "企微账号", "企微", "WeCom", "WeCom ID", "userid"),
     "name": ("联系人姓名", "名字", "联系人", "姓名（联系人）"),
     "role": ("职务", "身份", "联系人角色", "岗位", "类别"),
 }

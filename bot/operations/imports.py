@@ -28,7 +28,8 @@ async def _parsed_csv(s: Storage, kind: str, text: str) -> list[dict[str, Any]]:
     bad row). The caller holds `s.registry.checking`, so nothing changes between check and write."""
     if kind == "families":
         return parse_families(text, await s.registry.family_keys(), await s.registry.family_telegram_ids())
-    return parse_contacts(text, await s.registry.telegram_ids(), await s.registry.contact_keys())
+    return parse_contacts(text, await s.registry.telegram_ids(), await s.registry.contact_keys(),
+                          set(await s.registry.wecom_ids()))
 
 
 async def previewed_csv(s: Storage, kind: str, text: str) -> list[dict[str, Any]]:

@@ -5,16 +5,25 @@ unassigning a contact, supervisors, a contact who left, forgetting a family.
 A refusal is `Refused` with its code (`assign_unknown`, `assign_refused`, `unassign_unknown`,
 `unassign_not_assigned`, `family_unknown`, `contact_unknown`, `left_unknown`,
 `supervisor_self`, `supervisor_unknown_contact`, `supervisor_unknown_supervisor`,
-`forget_unknown`); a bad cell is `CsvProblems`; an edit over a newer save is `EditConflict`."""
+`forget_unknown`, and binding a contact to WeCom: `contact_unknown`, `wecom_not_id`, `wecom_taken`);
+a bad cell is `CsvProblems`; an edit over a newer save is `EditConflict`."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from bot.operations.refusals import EditConflict, refused
+from bot.operations.refusals import EditConflict, Refused, refused
 from bot.reminders.coverage import AssignOutcome, assign_contact, refusal_reason
-from bot.reminders.registry_csv import CsvProblems, Problem, check_contact_row, check_family_row, control_characters
+from bot.reminders.registry_csv import (
+    WECOM_ID_LIMIT,
+    CsvProblems,
+    Problem,
+    check_contact_row,
+    check_family_row,
+    check_wecom_user_id,
+    control_characters,
+)
 from bot.storage import Storage
 
 
@@ -56,6 +65,7 @@ async def checked_contact(s: Storage, cells: dict[str, str], contact_id: int | N
     async with s.registry.checking:
         telegram = await s.registry.telegram_ids()
         unlinked = await s.registry.contact_keys()
+        wecom = {key for key, owner in (await s.registry.wecom_ids()).items() if owner != contact_id}
         if contact_id is not None:
             old = await s.registry.contact(contact_id)
             if old is None:
@@ -63,7 +73,7 @@ async def checked_contact(s: Storage, cells: dict[str, str], contact_id: int | N
             telegram.discard(old["telegram_id"])
             unlinked.discard((old["name"], old["role"], old["township"]))
         problems: list[Problem] = control_cells(cells)
-        row = check_contact_row({k: v.strip() for k, v in cells.items()}, None, telegram, unlinked, problems)
+        row = check_contact_row({k: v.strip() for k, v in cells.items()}, None, telegram, unlinked, problems, wecom)
         if problems:
             raise CsvProblems(problems)
         if contact_id is None:
@@ -130,3 +140,24 @@ async def checked_forget_family(s: Storage, family: int, actor: int) -> None:
     """Delete a family and everything about it (audited as `actor`'s); Refused if unknown."""
     if not await s.ops.forget_family(family, actor=actor):
         raise refused("forget_unknown", f"forget-family: unknown family {family}", family=family)
+
+
+async def checked_contact_wecom(s: Storage, contact: int, wecom_user_id: str | None) -> str | None:
+    """Bind a contact to a WeCom member account (None: unbind; their reminders then go by
+    Telegram, if any): the same check as the contacts CSV's wecom_user_id column. Refused
+    (`contact_unknown`, `wecom_not_id`, `wecom_taken`). Returns the previous binding."""
+    async with s.registry.checking:
+        old = await s.registry.contact(contact)
+        if old is None:
+            raise refused("contact_unknown", f"contact-wecom: unknown contact {contact} (see python -m bot admin"
+                          " contacts)", contact=contact)
+        if wecom_user_id is not None:
+            problems: list[Problem] = control_cells({"wecom_user_id": wecom_user_id})
+            taken = {key for key, owner in (await s.registry.wecom_ids()).items() if owner != contact}
+            check_wecom_user_id(wecom_user_id.strip(), None, problems, taken)
+            if problems or not wecom_user_id.strip():
+                raise Refused(problems[0]) if problems else refused(
+                    "wecom_not_id", "wecom_user_id: empty (use --clear to unbind)", value="", limit=WECOM_ID_LIMIT)
+            wecom_user_id = wecom_user_id.strip()
+        await s.registry.set_contact_wecom(contact, wecom_user_id)
+        return old.get("wecom_user_id")

@@ -32,10 +32,76 @@ class MaybeDelivered(Exception):
     grace-period re-reminder covers a real loss."""
 
 
+class Rejected(Exception):
+    """The platform refused this message for a reason retrying will not mend (a WeCom error
+    code other than "no such user"): counted as sent and marked undeliverable, never sent
+    again every round; the grace-period re-reminder tries once more, then it escalates."""
+
+
+@dataclass(frozen=True)
+class WeComUser:
+    """A WeCom member account (a contact bound to WeCom); a plain int is a Telegram chat."""
+
+    user_id: str
+
+
+Recipient = int | WeComUser
+
+
 class Sender(Protocol):
+    async def reminder(self, chat_id: Recipient, reminder: Reminder, late: bool, again: bool) -> None: ...
+
+    async def escalation(self, chat_id: Recipient, reminder: Reminder, reason: str) -> None: ...
+
+
+class TelegramLike(Protocol):
     async def reminder(self, chat_id: int, reminder: Reminder, late: bool, again: bool) -> None: ...
 
     async def escalation(self, chat_id: int, reminder: Reminder, reason: str) -> None: ...
+
+
+class WeComLike(Protocol):
+    async def reminder(self, user_id: str, reminder: Reminder, late: bool, again: bool) -> None: ...
+
+    async def escalation(self, user_id: str, reminder: Reminder, reason: str) -> None: ...
+
+
+class Dispatch:
+    """One Sender over the channels a deployment has: a WeCom account goes by WeCom, a
+    Telegram chat by Telegram; a channel that is not configured cannot reach anyone there."""
+
+    def __init__(self, telegram: TelegramLike | None, wecom: WeComLike | None = None) -> None:
+        self.telegram = telegram
+        self.wecom = wecom
+
+    async def reminder(self, chat_id: Recipient, reminder: Reminder, late: bool, again: bool) -> None:
+        if isinstance(chat_id, WeComUser) and self.wecom is None and reminder.telegram_id is not None:
+            chat_id = reminder.telegram_id  # bound to WeCom, but this process has no WeCom app: Telegram
+        if isinstance(chat_id, WeComUser):
+            if self.wecom is None:
+                raise Unreachable
+            await self.wecom.reminder(chat_id.user_id, reminder, late, again)
+        elif self.telegram is None:
+            raise Unreachable
+        else:
+            await self.telegram.reminder(chat_id, reminder, late, again)
+
+    async def escalation(self, chat_id: Recipient, reminder: Reminder, reason: str) -> None:
+        if isinstance(chat_id, WeComUser):
+            if self.wecom is None:
+                raise Unreachable
+            await self.wecom.escalation(chat_id.user_id, reminder, reason)
+        elif self.telegram is None:
+            raise Unreachable
+        else:
+            await self.telegram.escalation(chat_id, reminder, reason)
+
+
+def recipient(reminder: Reminder) -> Recipient | None:
+    """Where a reminder goes: the contact's WeCom account when bound, else their Telegram chat."""
+    if reminder.wecom_user_id is not None:
+        return WeComUser(reminder.wecom_user_id)
+    return reminder.telegram_id
 
 
 @dataclass
@@ -46,6 +112,7 @@ class TickReport:
     again: int = 0
     escalated: int = 0
     maybe_delivered: int = 0  # timed out: counted as sent, never resent
+    rejected: int = 0  # refused by the platform for good: counted as sent, undeliverable
     quiet: bool = False
     errors: list[str] = field(default_factory=list)
 
@@ -68,9 +135,11 @@ async def escalate(storage: Storage, sender: Sender, reminder: Reminder, reason:
     """Tell the contact's supervisor, or else the admins; the family is never left without one.
     The admins get "<reason>+admin" (no supervisor registered, or the supervisor cannot be reached),
     so an escalation that reaches nobody is never only a log line while an admin can read it."""
-    supervisor_chat = None
+    supervisor_chat: Recipient | None = None
     if reminder.supervisor_id is not None:
-        supervisor_chat = await storage.registry.contact_telegram(reminder.supervisor_id)
+        wecom = await storage.registry.contact_wecom(reminder.supervisor_id)
+        supervisor_chat = (WeComUser(wecom) if wecom is not None
+                           else await storage.registry.contact_telegram(reminder.supervisor_id))
         if supervisor_chat is not None and await _tell(sender, supervisor_chat, reminder, reason):
             await storage.reminders.mark_escalated(reminder.id, now)
             return True
@@ -84,13 +153,13 @@ async def escalate(storage: Storage, sender: Sender, reminder: Reminder, reason:
     return False
 
 
-async def _tell(sender: Sender, chat: int, reminder: Reminder, reason: str) -> bool:
+async def _tell(sender: Sender, chat: Recipient, reminder: Reminder, reason: str) -> bool:
     try:
         await sender.escalation(chat, reminder, reason)
     except Unreachable:
         return False
     except Exception as exc:
-        log.warning("escalation to %s failed: %s", chat, type(exc).__name__)
+        log.warning("escalation of reminder %s failed: %s", reminder.id, type(exc).__name__)
         return False
     return True
 
@@ -120,7 +189,7 @@ async def tick(storage: Storage, sender: Sender, now: dt.datetime, admins: tuple
         if not await storage.reminders.claim(r.id):
             continue
         late = today > r.due_date and not r.postponed  # the contact chose the new day: not late
-        chat = r.telegram_id
+        chat = recipient(r)
         try:
             if chat is None:
                 raise Unreachable
@@ -136,6 +205,12 @@ async def tick(storage: Storage, sender: Sender, now: dt.datetime, admins: tuple
             log.warning("reminder %s: the send timed out; counted as sent, not repeated", r.id)
             await storage.reminders.mark_sent(r.id, now, late)
             report.maybe_delivered += 1
+            continue
+        except Rejected:
+            log.warning("reminder %s: the platform refused it; marked undeliverable, not repeated", r.id)
+            await storage.reminders.mark_sent(r.id, now, late)
+            await storage.reminders.mark_undeliverable(r.id)
+            report.rejected += 1
             continue
         except Exception as exc:  # certainly not delivered (refused, connection failed): next round
             await storage.reminders.release(r.id)

@@ -19,7 +19,9 @@ from knowledge.catalogue import UnknownJurisdiction, jurisdiction_choices, load_
 # that the bot can offer a family in distress to ask its contacts to come by
 FAMILY_COLUMNS = ("alias", "jurisdiction", "township", "village", "contact_note", "old_sick", "lives_alone",
                   "telegram_id")
-CONTACT_COLUMNS = ("name", "role", "township", "telegram_id")
+# wecom_user_id (optional): the contact's WeCom (企业微信) member account; reminders then go by WeCom
+CONTACT_COLUMNS = ("name", "role", "township", "telegram_id", "wecom_user_id")
+WECOM_ID_LIMIT = 64  # WeCom: 1-64 bytes of letters, digits and _-@. , starting with a letter or digit
 ROLE_WORDS = {
     "township_leader": "township_leader", "乡镇领导": "township_leader", "乡镇干部": "township_leader",
     "health_cadre": "health_cadre", "卫生计生干部": "health_cadre", "卫健干部": "health_cadre",
@@ -204,6 +206,31 @@ def _telegram_id(row: Mapping[str, str], line: int | None, problems: list[Proble
     return parsed
 
 
+def wecom_user_id_ok(text: str) -> bool:
+    """A WeCom member account as WeCom allows it: 1-64 of ASCII letters, digits and _-@. ,
+    the first a letter or digit."""
+    return (0 < len(text) <= WECOM_ID_LIMIT and text.isascii() and text[0].isalnum()
+            and all(ch.isalnum() or ch in "_-@." for ch in text))
+
+
+def check_wecom_user_id(text: str, line: int | None, problems: list[Problem], seen: set[str]) -> str | None:
+    """The optional wecom_user_id cell (a form, a CSV row or the admin CLI): WeCom's format,
+    not bound to another contact (`seen`: the bound ids, lower-cased, as WeCom ignores case;
+    grows by this one)."""
+    if not text:
+        return None
+    if not wecom_user_id_ok(text):
+        problems.append(problem("wecom_not_id", f"wecom_user_id: {text[:70]!r} is not a WeCom account (1-"
+                                f"{WECOM_ID_LIMIT} letters, digits, _-@. , starting with a letter or digit)", line,
+                                value=text[:70], limit=WECOM_ID_LIMIT))
+        return None
+    if text.lower() in seen:
+        problems.append(problem("wecom_taken", f"wecom_user_id: {text} is already bound to a contact", line,
+                                wecom_user_id=text))
+    seen.add(text.lower())
+    return text
+
+
 def check_family_row(row: Mapping[str, str], line: int | None, seen: set[tuple[str, str]],
                      seen_telegram: set[int], problems: list[Problem]) -> dict[str, Any] | None:
     """One family (a CSV row or the console's form, cells already stripped) checked and
@@ -249,10 +276,12 @@ def parse_families(text: str, existing: Set[tuple[str, str]] = frozenset(),
 
 
 def check_contact_row(row: Mapping[str, str], line: int | None, seen: set[int],
-                      seen_unlinked: set[tuple[str, str, str]], problems: list[Problem]) -> dict[str, Any]:
+                      seen_unlinked: set[tuple[str, str, str]], problems: list[Problem],
+                      seen_wecom: set[str] | None = None) -> dict[str, Any]:
     """One contact (a CSV row or the console's form) checked and normalised: the one
     validation behind the import and the console; `seen` holds the Telegram ids registered
-    already, `seen_unlinked` (name, role, township) of those without one."""
+    already, `seen_unlinked` (name, role, township) of those without one, `seen_wecom` the
+    WeCom user ids bound already (lower-cased)."""
     name = row.get("name", "")
     if not name or len(name) > 40:
         problems.append(problem("name_length", "name: required, at most 40 characters", line))
@@ -263,24 +292,31 @@ def check_contact_row(row: Mapping[str, str], line: int | None, seen: set[int],
         problems.append(problem("role_unknown", f"role: {row.get('role')!r} is not one of {allowed}", line,
                                 value=row.get("role", "")))
     telegram_id = _telegram_id(row, line, problems, seen)
-    if telegram_id is None and not row.get("telegram_id") and role is not None and name:
+    wecom = check_wecom_user_id(row.get("wecom_user_id", ""), line, problems,
+                                set() if seen_wecom is None else seen_wecom)
+    if (telegram_id is None and not row.get("telegram_id") and not row.get("wecom_user_id") and role is not None
+            and name):
         key = (name, role, row.get("township", ""))
         if key in seen_unlinked:
             problems.append(problem("contact_unlinked_taken", f"{name} ({role}, {key[2] or 'no township'}) is"
                                     " already registered without a telegram_id", line,
                                     name=name, role=role, township=key[2]))
         seen_unlinked.add(key)
-    return {"name": name, "role": role, "township": row.get("township", ""), "telegram_id": telegram_id}
+    return {"name": name, "role": role, "township": row.get("township", ""), "telegram_id": telegram_id,
+            "wecom_user_id": wecom}
 
 
 def parse_contacts(text: str, existing_telegram: Set[int] = frozenset(),
-                   existing_unlinked: Set[tuple[str, str, str]] = frozenset()) -> list[dict[str, Any]]:
+                   existing_unlinked: Set[tuple[str, str, str]] = frozenset(),
+                   existing_wecom: Set[str] = frozenset()) -> list[dict[str, Any]]:
     """`existing_unlinked`: (name, role, township) of contacts without a Telegram id, so
-    importing the same file twice does not register them twice."""
+    importing the same file twice does not register them twice; `existing_wecom`: the WeCom
+    user ids bound already (lower-cased)."""
     problems: list[Problem] = []
     seen = set(existing_telegram)
     seen_unlinked = set(existing_unlinked)
-    out = [check_contact_row(row, line, seen, seen_unlinked, problems)
+    seen_wecom = set(existing_wecom)
+    out = [check_contact_row(row, line, seen, seen_unlinked, problems, seen_wecom)
            for line, row in _rows(text, CONTACT_COLUMNS, ("name", "role"))]
     if problems:
         raise CsvProblems(problems)

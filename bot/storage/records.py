@@ -108,6 +108,7 @@ class Reminder:
     supervisor_id: int | None
     postponed: bool = False  # the contact chose "推迟": it comes back as a normal reminder
     undeliverable: bool = False  # Telegram refused it (blocked, or never opened the bot)
+    wecom_user_id: str | None = None  # the contact's WeCom user id: reminders go by WeCom (None: left, unreachable)
 
     @property
     def finished(self) -> bool:
@@ -118,7 +119,8 @@ class Reminder:
         return cls(int(row["id"]), int(row["family_id"]), int(row["contact_id"]), row["kind"],
                    dt.date.fromisoformat(row["due_date"]), ReminderStatus(row["status"]), int(row["sent_count"]),
                    row["sent_at"], bool(row["late"]), row["alias"], row["reachable_telegram_id"],
-                   row["contact_name"], row["supervisor_id"], bool(row["postponed"]), bool(row["undeliverable"]))
+                   row["contact_name"], row["supervisor_id"], bool(row["postponed"]), bool(row["undeliverable"]),
+                   row["reachable_wecom_id"])
 
     @property
     def shown_status(self) -> str:

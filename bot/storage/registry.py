@@ -19,7 +19,7 @@ IMPORT_CHUNK = 1000  # rows per transaction: a few milliseconds of holding the w
 IMPORT_PAUSE = 0.05  # seconds between chunks, so the bot's writes get their turn
 FAMILY_FIELDS = ("alias", "jurisdiction", "township", "village", "contact_note", "old_sick", "lives_alone",
                  "telegram_id")
-CONTACT_FIELDS = ("name", "role", "township", "telegram_id")
+CONTACT_FIELDS = ("name", "role", "township", "telegram_id", "wecom_user_id")
 # a contact has opened the bot once they wrote to it (now or before they were registered)
 _OPENED = ("(c.telegram_id IS NOT NULL AND (c.opened_at IS NOT NULL"
            " OR EXISTS (SELECT 1 FROM users u WHERE u.user_id = c.telegram_id)))")
@@ -33,7 +33,7 @@ class Reach:
     reachable: int = 0
     not_opened: int = 0  # has a Telegram id but never opened the bot: Telegram refuses the message
     blocked: int = 0  # blocked the bot (cleared as soon as they write again)
-    no_telegram: int = 0
+    no_telegram: int = 0  # neither a Telegram id nor a WeCom user id
 
 
 class Registry:
@@ -56,10 +56,11 @@ class Registry:
         return written.lastrowid
 
     async def add_contact(self, name: str, role: str, township: str = "", telegram_id: int | None = None,
-                          supervisor_id: int | None = None) -> int:
+                          supervisor_id: int | None = None, wecom_user_id: str | None = None) -> int:
         written = await self._db.write(
-            "INSERT INTO care_contacts (name, role, township, telegram_id, supervisor_id, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)", (name, role, township, telegram_id, supervisor_id, now_iso()))
+            "INSERT INTO care_contacts (name, role, township, telegram_id, supervisor_id, wecom_user_id, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)", (name, role, township, telegram_id, supervisor_id, wecom_user_id,
+                                              now_iso()))
         return written.lastrowid
 
     async def import_families(self, rows: Sequence[dict[str, Any]]) -> int:
@@ -110,17 +111,45 @@ class Registry:
         return dict(row) if row is not None else None
 
     async def update_contact(self, contact_id: int, fields: dict[str, Any]) -> bool:
-        """Replace a contact's name, role, township and Telegram id (checked by `check_contact_row`);
-        a new Telegram id has not opened the bot yet, as far as anyone knows."""
+        """Replace a contact's name, role, township, Telegram id and WeCom user id (checked by
+        `check_contact_row`); a new Telegram id has not opened the bot yet, as far as anyone
+        knows, and a new address of either kind is not known to be blocked."""
         async with self._db.transaction() as tx:
-            old = await tx.one("SELECT telegram_id FROM care_contacts WHERE id = ?", (contact_id,))
+            old = await tx.one("SELECT telegram_id, wecom_user_id FROM care_contacts WHERE id = ?", (contact_id,))
             if old is None:
                 return False
             await tx.execute(f"UPDATE care_contacts SET {', '.join(f'{f} = ?' for f in CONTACT_FIELDS)} WHERE id = ?",
                              (*(fields.get(f) for f in CONTACT_FIELDS), contact_id))
             if old[0] != fields.get("telegram_id"):
                 await tx.execute("UPDATE care_contacts SET opened_at = NULL, blocked = 0 WHERE id = ?", (contact_id,))
+            elif old[1] != fields.get("wecom_user_id"):
+                await tx.execute("UPDATE care_contacts SET blocked = 0 WHERE id = ?", (contact_id,))
         return True
+
+    async def set_contact_wecom(self, contact_id: int, wecom_user_id: str | None) -> bool:
+        """Bind a contact to a WeCom user id (None: unbind); a new binding is not known to be
+        blocked. False when the contact is unknown. The caller checked the id is free."""
+        written = await self._db.write(
+            "UPDATE care_contacts SET wecom_user_id = ?, blocked = CASE WHEN wecom_user_id IS ? THEN blocked ELSE 0"
+            " END WHERE id = ?", (wecom_user_id, wecom_user_id, contact_id))
+        return written.rowcount == 1
+
+    async def wecom_ids(self) -> dict[str, int]:
+        """Every bound WeCom user id, lower-cased (WeCom compares them without case) -> its contact."""
+        rows = await self._db.all("SELECT wecom_user_id, id FROM care_contacts WHERE wecom_user_id IS NOT NULL")
+        return {str(r[0]).lower(): int(r[1]) for r in rows}
+
+    async def contact_by_wecom(self, wecom_user_id: str) -> tuple[int, str] | None:
+        """The active contact bound to this WeCom user id (as WeCom sends it back, any case)."""
+        row = await self._db.one("SELECT id, name FROM care_contacts WHERE wecom_user_id = ? COLLATE NOCASE"
+                                 " AND active = 1", (wecom_user_id,))
+        return (int(row[0]), str(row[1])) if row else None
+
+    async def contact_wecom(self, contact_id: int) -> str | None:
+        """The contact's WeCom user id, unless WeCom said it cannot reach them (like `contact_telegram`)."""
+        value = await self._db.scalar("SELECT wecom_user_id FROM care_contacts WHERE id = ? AND blocked = 0",
+                                      (contact_id,))
+        return str(value) if value is not None else None
 
     async def family_exists(self, family_id: int) -> bool:
         return await self._db.one("SELECT 1 FROM care_families WHERE id = ?", (family_id,)) is not None
@@ -155,8 +184,10 @@ class Registry:
 
 
     async def contact_keys(self) -> set[tuple[str, str, str]]:
-        """(name, role, township) of contacts without a Telegram id: how a re-import is recognised."""
-        rows = await self._db.all("SELECT name, role, township FROM care_contacts WHERE telegram_id IS NULL")
+        """(name, role, township) of contacts without a Telegram id or WeCom user id: how a re-import
+        is recognised."""
+        rows = await self._db.all("SELECT name, role, township FROM care_contacts WHERE telegram_id IS NULL"
+                                  " AND wecom_user_id IS NULL")
         return {(r[0], r[1], r[2]) for r in rows}
 
     async def list_families(self) -> list[dict[str, Any]]:
@@ -167,8 +198,8 @@ class Registry:
 
     async def list_contacts(self) -> list[dict[str, Any]]:
         """Every contact with `opened` (has ever written to the bot, so Telegram lets it write back)."""
-        sql = (f"SELECT c.id, c.name, c.role, c.township, c.telegram_id, c.supervisor_id, c.blocked, c.active,"
-               f" {_OPENED} AS opened FROM care_contacts c ORDER BY c.id")
+        sql = (f"SELECT c.id, c.name, c.role, c.township, c.telegram_id, c.wecom_user_id, c.supervisor_id,"
+               f" c.blocked, c.active, {_OPENED} AS opened FROM care_contacts c ORDER BY c.id")
         return [dict(r) for r in await self._db.all(sql)]
 
     async def reach(self, contact_ids: Sequence[int] | None = None) -> Reach:
@@ -184,7 +215,12 @@ class Registry:
             if not r["active"]:
                 continue
             reach.total += 1
-            if r["telegram_id"] is None:
+            if r["wecom_user_id"] is not None:  # WeCom writes to any member in the app's range
+                if r["blocked"]:
+                    reach.blocked += 1
+                else:
+                    reach.reachable += 1
+            elif r["telegram_id"] is None:
                 reach.no_telegram += 1
             elif r["blocked"]:
                 reach.blocked += 1

@@ -14,7 +14,8 @@ from bot.storage.records import Reminder
 
 _SELECT = ("SELECT r.id, r.family_id, r.contact_id, r.kind, r.due_date, r.status, r.sent_count, r.sent_at,"
            " r.late, f.alias, CASE WHEN c.active = 1 AND c.blocked = 0 THEN c.telegram_id END"
-           " AS reachable_telegram_id, c.name AS contact_name, c.supervisor_id, r.postponed, r.undeliverable"
+           " AS reachable_telegram_id, c.name AS contact_name, c.supervisor_id, r.postponed, r.undeliverable,"
+           " CASE WHEN c.active = 1 AND c.blocked = 0 THEN c.wecom_user_id END AS reachable_wecom_id"
            " FROM care_reminders r"
            " JOIN care_families f ON f.id = r.family_id JOIN care_contacts c ON c.id = r.contact_id")
 _ORDER = " ORDER BY r.due_date, r.id"

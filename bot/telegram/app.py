@@ -113,6 +113,9 @@ async def _post_shutdown(application: Application) -> None:
             await task
     storage: Storage | None = application.bot_data.get("storage")
     if storage is not None:
+        from bot.wecom.api import close_shared
+
+        await close_shared(storage)  # the WeCom client, if reminders went by WeCom
         await storage.close()
 
 

@@ -6,7 +6,6 @@ SQLite). Contacts act only on their own reminders; /myfamilies lists only their 
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 from collections.abc import Callable
@@ -17,8 +16,10 @@ from telegram.ext import Application, ContextTypes
 
 from bot.ids import parse_id
 from bot.operations.maintenance import apply_retention
+from bot.reminders import actions
 from bot.reminders import templates as rt
-from bot.reminders.delivery import MaybeDelivered, Unreachable, escalate, tick
+from bot.reminders.delivery import Dispatch, MaybeDelivered, Unreachable, escalate
+from bot.reminders.loop import run_reminder_loop
 from bot.reminders.planner import SHANGHAI
 from bot.storage import Reminder, Storage
 from bot.telegram import templates as t
@@ -68,7 +69,8 @@ class TelegramSender:
             raise Unreachable from exc
 
     async def escalation(self, chat_id: int, reminder: Reminder, reason: str) -> None:
-        words = {"unacked": rt.REASON_UNACKED, "unreachable": rt.REASON_UNREACHABLE, "help": rt.REASON_HELP}
+        unreachable = rt.REASON_UNREACHABLE_WECOM if reminder.wecom_user_id else rt.REASON_UNREACHABLE
+        words = {"unacked": rt.REASON_UNACKED, "unreachable": unreachable, "help": rt.REASON_HELP}
         base, _, fallback = reason.partition("+")
         why = words.get(base, base)
         if fallback:
@@ -88,34 +90,22 @@ def _clock(application: Application) -> Clock:
 
 
 async def reminder_loop(application: Application) -> None:
-    """Every BOT_REMINDER_INTERVAL seconds: plan, send, re-remind, escalate. Never dies."""
+    """Every BOT_REMINDER_INTERVAL seconds: plan, send, re-remind, escalate. Never dies.
+    A contact bound to WeCom is reminded by WeCom when this deployment has a WeCom app."""
     store: Storage = application.bot_data["storage"]
-    interval = application.bot_data["settings"].bot_reminder_interval
     settings_ = application.bot_data["settings"]
-    admins = settings_.bot_admin_ids
-    start, end = (int(x) for x in settings_.bot_quiet_hours.split("-"))
-    grace = dt.timedelta(hours=settings_.bot_grace_hours)
-    sender = TelegramSender(application.bot)
-    recovered = await store.reminders.recover_after_crash(_clock(application)())
-    if recovered:
-        log.info("%d reminder(s) were mid-send at the last stop; counted as sent", recovered)
-    retained_on: dt.date | None = None
-    while True:
-        try:
-            now = _clock(application)()
-            report = await tick(store, sender, now, admins, (start, end), grace)
-            if retained_on != now.date():  # data retention, once a day
-                counts = await apply_retention(store, settings_, now)
-                retained_on = now.date()
-                log.info("retention: %s", ", ".join(f"{k} {v}" for k, v in counts.items()))
-            if report.sent or report.escalated:
-                log.info("reminders: %d sent (%d late, %d again), %d escalated", report.sent, report.late,
-                         report.again, report.escalated)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("reminder tick failed; trying again next round")
-        await asyncio.sleep(interval)
+    await run_reminder_loop(store, settings_, reminder_sender(application), _clock(application), apply_retention)
+
+
+def reminder_sender(application: Application) -> Dispatch:
+    """Telegram, and WeCom when it is configured (one WeCom client per database and process)."""
+    settings_ = application.bot_data["settings"]
+    wecom = None
+    if settings_.wecom_enabled():
+        from bot.wecom.sender import wecom_sender
+
+        wecom = wecom_sender(application.bot_data["storage"], settings_)
+    return Dispatch(TelegramSender(application.bot), wecom)
 
 
 async def _own_reminder(update: Update, context: ContextTypes.DEFAULT_TYPE, reminder_id: str) -> Reminder | None:
@@ -162,9 +152,10 @@ async def on_visit(update: Update, context: ContextTypes.DEFAULT_TYPE, cb: Callb
         await query.edit_message_text(rt.ASK_FOLLOW_UP, reply_markup=InlineKeyboardMarkup(rows))
         return
     if step[0] == "f" and len(step) == 3 and step[1] in rt.OUTCOMES and step[2] in rt.FOLLOW_UPS:
-        today = _clock(context.application)().astimezone(SHANGHAI).date()
+        now = _clock(context.application)()
+        today = now.astimezone(SHANGHAI).date()
         days = int(step[2]) or None
-        visit_id = await storage(context).reminders.log_visit(reminder, today, step[1], "", days)
+        visit_id = await actions.record_visit(storage(context), reminder, now, step[1], days)
         if visit_id is None:  # a replayed tap: the visit is already logged
             await query.edit_message_text(rt.ALREADY_FINISHED)
             return
@@ -233,16 +224,14 @@ async def _keep_question_as_note(update: Update, context: ContextTypes.DEFAULT_T
 async def on_postpone(update: Update, context: ContextTypes.DEFAULT_TYPE, cb: Callback) -> None:
     query = update.callback_query
     assert query
-    if cb.fields[1] not in ("1", "3", "7"):
+    if cb.fields[1] not in tuple(map(str, actions.POSTPONE_DAYS)):
         await query.answer(t.EXPIRED, show_alert=True)
         return
     reminder = await _own_reminder(update, context, cb.fields[0])
     if reminder is None:
         return
     days = int(cb.fields[1])
-    now = _clock(context.application)().astimezone(SHANGHAI)
-    until = dt.datetime.combine(now.date() + dt.timedelta(days=days), dt.time(9), SHANGHAI)
-    if not await storage(context).reminders.postpone(reminder.id, until):
+    if not await actions.postpone(storage(context), reminder, _clock(context.application)(), days):
         await query.answer(rt.ALREADY_FINISHED, show_alert=True)
         return
     await query.answer()
@@ -262,7 +251,7 @@ async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE, cb: Callba
         return
     await query.answer()
     admins = settings(context).bot_admin_ids
-    await escalate(storage(context), TelegramSender(context.bot), reminder, "help", now, admins)
+    await escalate(storage(context), reminder_sender(context.application), reminder, "help", now, admins)
     # the visit still has to be logged: the buttons stay
     await query.edit_message_text(rt.HELP_SENT_KEEP, reply_markup=reminder_keyboard(reminder, with_help=False))
 

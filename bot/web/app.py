@@ -34,6 +34,7 @@ from bot.web.limits import (
 from bot.web.middleware import CLOSE, BodyGuard, RateLimit, SecurityHeaders, notice
 from bot.web.signing import StateSigner, signer_for
 from bot.wechat.channel import WeChatChannel
+from bot.wecom.callback import wecom_routes
 from dialogs import web_copy as w
 
 HERE = Path(__file__).parent
@@ -77,7 +78,7 @@ def create_app(extra_routes: list[BaseRoute] | None = None, *, health: Route | N
     # the platforms' callbacks (WeChat, WeCom): authenticated by their signatures and called
     # from the platforms' few addresses, so, like the Telegram webhook, not rate-limited per address
     wechat = WeChatChannel(settings, office_common.office_storage) if settings.wechat_enabled() else None
-    platform_routes: list[BaseRoute] = [*(wechat.routes() if wechat else [])]
+    platform_routes: list[BaseRoute] = [*(wechat.routes() if wechat else []), *wecom_routes(settings)]
     routes: list[BaseRoute] = [
         *(extra_routes or []),
         *platform_routes,

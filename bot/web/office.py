@@ -408,8 +408,8 @@ async def _contacts(request: Request, signed: tuple[Storage, Session, User], mes
     lacking = [{"alias": g.alias, "id": g.family_id, "city": city_names().get(g.jurisdiction, g.jurisdiction),
                 "missing": role_names(g.missing)} for g in await gaps(storage)]
     shown = await storage.registry.search_contacts(text) if text else everyone
-    rows = [{**c, "reach": reach_state(c)} for c in shown]
-    unreachable = sum(1 for c in everyone if reach_state(c) not in ("reachable", "left"))
+    rows = [{**c, "reach": reach_state(c), "channel": channel_of(c)} for c in shown]
+    unreachable = sum(1 for c in everyone if reach_state(c) not in ("reachable", "wecom", "left"))
     return page(request, "contacts.html", {"csrf": session.csrf, "contacts": rows, "all_contacts": everyone,
                                             "families": await storage.registry.search_families(None),
                                             "message": message, "text": text, "unreachable": unreachable,
@@ -420,10 +420,17 @@ def role_names(roles: tuple[str, ...]) -> str:
     return "、".join(w.CONSOLE_ROLE_ANY if r == "any" else w.CONSOLE_ROLE_NAMES.get(r, r) for r in roles)
 
 
+def channel_of(contact: dict[str, Any]) -> str:
+    """Which way this contact's reminders go: WeCom when bound, else Telegram, else none."""
+    return "wecom" if contact.get("wecom_user_id") else "telegram" if contact["telegram_id"] is not None else "none"
+
+
 def reach_state(contact: dict[str, Any]) -> str:
     """Whether a reminder reaches this contact, as `python -m bot admin contacts` says it."""
     if not contact["active"]:
         return "left"
+    if contact.get("wecom_user_id"):
+        return "wecom_blocked" if contact["blocked"] else "wecom"
     if contact["telegram_id"] is None:
         return "no_telegram"
     if contact["blocked"]:

@@ -36,7 +36,7 @@ from knowledge.catalogue import load_catalogue
 
 FAMILY_CELLS = ("alias", "jurisdiction", "township", "village", "contact_note", "old_sick", "lives_alone",
                 "telegram_id")
-CONTACT_CELLS = ("name", "role", "township", "telegram_id")
+CONTACT_CELLS = ("name", "role", "township", "telegram_id", "wecom_user_id")
 
 
 async def _admin(request: Request) -> Signed | Response:

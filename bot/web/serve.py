@@ -82,12 +82,18 @@ async def serve_web(host: str, port: int) -> None:
     from bot.web.app import create_app
     from bot.web.office_common import close_storage
     from bot.web.signing import RANDOM_KEY_WARNING
+    from bot.wecom.runner import runs_here, start_wecom_loop
 
     try:
-        app = create_app(settings=load_settings(), announce_random_key=False)
+        settings = load_settings()
+        app = create_app(settings=settings, announce_random_key=False)
     except SettingsError as exc:  # one line and exit 2, as every other command
         print(f"web: {exc}", file=sys.stderr, flush=True)
         raise SystemExit(2) from None
+    # WeCom without a Telegram bot: this process sends the reminders (and its console shares the database)
+    wecom_loop = await start_wecom_loop(settings) if runs_here(settings) else None
+    if wecom_loop is not None:
+        app.state.console_storage, app.state.console_owns_storage = wecom_loop.storage, False
     stop = asyncio.Event()  # before the server answers: a SIGTERM right after its first answer stops it cleanly
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -98,4 +104,6 @@ async def serve_web(host: str, port: int) -> None:
     print(f"连心助手 web: http://{host}:{port}/  (desk: /desk, API: /api/v1/openapi.json)", flush=True)
     await stop.wait()
     await server.wait_closed()
+    if wecom_loop is not None:
+        await wecom_loop.stop()
     await close_storage(app.state)  # the console's database thread would keep the process alive

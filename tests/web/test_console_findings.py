@@ -102,7 +102,8 @@ def test_common_variants_of_every_heading_are_accepted() -> None:
             parsed = parse_families(f"代称,城市,{old_sick},{telegram}\n李家,kaifeng,是,9001\n")
             assert parsed[0]["old_sick"] == 1 and parsed[0]["telegram_id"] == 9001, (old_sick, telegram)
     contacts = parse_contacts("联系人姓名,职务,所属乡镇,Telegram ID\n李镇长,乡镇领导,城关镇,801\n")
-    assert contacts == [{"name": "李镇长", "role": "township_leader", "township": "城关镇", "telegram_id": 801}]
+    assert contacts == [{"name": "李镇长", "role": "township_leader", "township": "城关镇", "telegram_id": 801,
+                         "wecom_user_id": None}]
 
 
 def test_a_wrong_heading_lists_the_accepted_names_in_chinese() -> None:
