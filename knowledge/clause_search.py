@@ -634,19 +634,18 @@ class ClauseIndex:
         # ... or a benefit the documents name, asked of a clause that names another one (长期护理保险
         # of a clause with 住院护理补贴保险, 意外险 of one with 养老保险)
         tokens = self.token_sets[self.position[best.clause.id]]
+        text = doc_norm(best.clause.text)
         return any(query.focus.intersection(range(s, e)) and norm[s:e] not in _GENERAL_BENEFIT
-                   and not situation.intersection(range(s, e)) and not self._names_benefit(norm[s:e], tokens)
+                   and not situation.intersection(range(s, e)) and not self._names_benefit(norm[s:e], tokens, text)
                    for s, e in [*query.content, *self._split_names(query, here)])
 
     def _split_names(self, query: Query, here: set[int]) -> list[tuple[int, int]]:
-        """The benefit names the word cutter split (_cut_benefit_names) that the clause does
-        not cover word by word (精神 of 精神损失费 uncovered; 殡葬费 whose 殡葬 a synonym covers
-        is judged by its words, as before)."""
+        """The benefit names the word cutter split (_cut_benefit_names): 精神|损失|费能 and
+        火化|费免 are judged whole, as 精神损失费 and 火化费 (_names_benefit)."""
         situation = {p for t in query.terms if t.term in self.lexicon.situation for p in range(t.start, t.end)}
-        return [(s, e) for s, e in _cut_benefit_names(query.normalized, query.content, situation)
-                if any(not here.intersection(range(cs, ce)) for cs, ce in query.content if s <= cs and ce < e)]
+        return _cut_benefit_names(query.normalized, query.content, situation)
 
-    def _names_benefit(self, word: str, tokens: frozenset[str]) -> bool:
+    def _names_benefit(self, word: str, tokens: frozenset[str], text: str = "") -> bool:
         """Does a clause with these words name the benefit `word`? An insurance or a fee is a
         specific kind (意外险 is not 养老保险, 火化费 not 医疗费): named by what it is for
         (意外险: 意外; 长期护理保险: 长期, 护理), it is named when the clause has the
@@ -666,7 +665,9 @@ class ClauseIndex:
             judged = judged or form in self.postings
             units = [u for u in self.tk.lcut(found.group(1), HMM=False) if self._keep(u)
                      and u not in self.lexicon.situation and (u in self.postings or u in self._synonym_map)]
-            if units and all(u in tokens or any(c in tokens for c in self._synonym_map.get(u, ())) for u in units):
+            fee = _FEE_HEAD.search(form, found.end(1)) is not None
+            if units and all(u in tokens or any(c in tokens and (not fee or not text or _fee_named(c, text))
+                                                for c in self._synonym_map.get(u, ())) for u in units):
                 return True
             judged = judged or bool(units)
         return not judged
@@ -926,7 +927,8 @@ def _ancestors(clause: Clause, by_id: dict[str, Clause]) -> list[str]:
 
 
 # a question after benefits in general: money, help, policies (with no topic word of its own)
-_BENEFITS_ASKED = re.compile(r"钱|补贴|补助|待遇|政策|扶助|照顾|帮助|帮扶|好处|福利|领|享受|给什么|给啥|管不管")
+_BENEFITS_ASKED = re.compile(r"钱|补贴|补助|待遇|政策|扶助|照顾|帮助|帮扶|好处|福利|领|享受|给什么|给啥|管不管"
+                             r"|给些什么|拿到什么|能拿什么|能得到什么|有些什么|有哪些|有什么")
 # Measured on the development sets: a city's clause is "loosely related" when it covers
 # under 0.7 of the question, another city's covers 0.2 more and scores 2.5 times as high.
 ELSEWHERE_OWN_BELOW = 0.7
@@ -949,12 +951,23 @@ _NAMED_PRODUCT = re.compile(r"(.{2,}?)(?:保险|险|费用|费)")
 # what a benefit is for, as named: 精神损失, 长期护理, 意外伤害
 MAX_NAME_CHARS = 4
 _PRODUCT_HEAD = re.compile(r"保险|险|费用|费")
+# a fee (火化费) is a sum paid for one service: the clause names it by a broader word only
+# when it waives or pays a fee of that word (基本殡葬服务费用, 殡葬服务收费), not when the
+# word only heads what it grants (开封 "落实殡葬服务": a free grave, no cremation fee)
+_FEE_HEAD = re.compile(r"费")
+FEE_NAME_GAP = 6
+
+
+def _fee_named(word: str, text: str) -> bool:
+    return re.search(re.escape(word) + r"[^。；，,;]{0,%d}费" % FEE_NAME_GAP, text) is not None
+
+
 _COMPOUND_BENEFIT = re.compile(r"(.{2,}?)(?:补贴|补助|津贴|保险|费用|费|金|救助)")
 # words that ask after help in general, not after one benefit: "都有哪些政策", "能得到啥照顾"
 _GENERAL_BENEFIT = frozenset({"政策", "帮扶", "扶助", "照顾", "待遇", "优惠", "好处", "福利", "帮助", "补贴", "补助",
                               "救助",
                               "关怀", "扶持", "享受", "得到", "特殊", "家庭", "计生", "计划生育", "失独", "失独家庭",
-                              "特殊家庭", "计生特殊家庭", "哪些", "一些", "给些", "东西",
+                              "特殊家庭", "计生特殊家庭", "哪些", "一些", "给些", "有些", "东西",
                               "现在"})
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 _AMOUNT_ASKED = re.compile(r"多少|几块|几千|几百|标准|金额|给多少|钱")
