@@ -242,6 +242,9 @@ class ClauseIndex:
         # family's question they answer first is not one the documents answer (修电视机 matched
         # the media list of 强化宣传指导)
         self.work_only = frozenset(i for i in self.organisational if _WORK_ONLY.search(self.clauses[i].title or ""))
+        # the sums the documents grant in yuan (1430, 650, 300: not years or document numbers)
+        self.amounts = frozenset(int(a) for c in self.clauses for a in _SUM_STATED.findall(doc_norm(c.text))
+                                 if a in self.postings and MIN_SUM <= int(a))
         self.aspect_clauses = {aspect: frozenset(i for i, c in enumerate(self.clauses) if states(aspect, c.text))
                                for aspect in ASPECTS}
 
@@ -292,6 +295,7 @@ class ClauseIndex:
                 terms, content = self._terms(norm)
                 uncovered = _uncovered(content, terms)
             terms.extend(self._edit_distance_terms(norm, uncovered))
+        terms.extend(self._sum_terms(norm))  # after the repairs: a sum is no typo window
         focus = asking_positions(norm)
         wants_amount = _AMOUNT_ASKED.search(norm) is not None
         incidental = self._incidental_spans(norm, content)
@@ -453,6 +457,21 @@ class ClauseIndex:
         ]
         terms.extend(self._synonym_terms(norm))
         return terms, content
+
+    def _sum_terms(self, norm: str) -> list[QueryTerm]:
+        """A sum the family names (那一千四, 两千八百六, 五百块, 1400) stands for the
+        documents' sum it rounds to (每人每月1430元), or whose double it is (a couple's
+        2860): "能领那一千四不" asks about the clause that grants 1430 yuan."""
+        out: list[QueryTerm] = []
+        for m in _SUM_SAID.finditer(norm):
+            said = spoken_sum(m.group(0))
+            if said is None:
+                continue
+            low, high = said
+            for amount in self.amounts:
+                if low <= amount < high or low <= 2 * amount < high:
+                    out.append(QueryTerm(str(amount), SYNONYM_WEIGHT, m.start(), m.end(), "synonym"))
+        return out
 
     def _expand(self, phrase: str, weight: float, start: int, end: int, source: str) -> list[QueryTerm]:
         """A document term and the indexed words inside it (住院护理补贴 -> 住院, 护理, 补贴)."""
@@ -981,6 +1000,53 @@ _AMOUNT_ASKED = re.compile(r"多少|几块|几千|几百|标准|金额|给多少
 # a number or count as one word: 五十八, 六十岁, 60周岁, 几个, 一份, 两口
 _NUMBER_WORD = re.compile(r"[0-9零〇一二两三四五六七八九十百千万几多半]+"
                           r"(?:周岁|岁|个|份|名|位|次|口|块|元|年|月|天|周|号|来天)?")
+# a sum in yuan as the documents state it, and as a family says it (digits, or words with a
+# hundred or a thousand in them); ages and counts are smaller than MIN_SUM
+_SUM_STATED = re.compile(r"(\d{3,5})\s*元")
+_SUM_SAID = re.compile(r"\d{3,5}(?![\d.年号])|[一二两三四五六七八九十][一二两三四五六七八九十百千零]*[百千][一二两三四五六七八九零]*")
+MIN_SUM = 100
+_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def spoken_sum(said: str) -> tuple[int, int] | None:
+    """The range a sum as said covers: "一千四" -> [1400, 1500) (a trailing digit is of the
+    next lower unit, the rest rounded away) and so "1400", "两千八百六" -> [2860, 2870),
+    "五百" -> [500, 510), "500" -> [500, 501). None for anything else (ages, 一二)."""
+    if said.isdigit():
+        value = int(said)
+        if value < MIN_SUM:
+            return None
+        # 1400 is said like 一千四 (1430 rounded down); 500 is five hundred
+        return (value, value + 100) if value >= 1000 and value % 100 == 0 and value % 1000 else (value, value + 1)
+    total, digit, unit = 0, None, 1
+    for ch in said:
+        if ch in _DIGITS:
+            if digit is not None:  # 一二 is no number
+                return None
+            digit = _DIGITS[ch]
+        elif ch in _UNITS:
+            if _UNITS[ch] == 10 and digit is None:
+                digit = 1
+            if digit is None or (unit != 1 and _UNITS[ch] >= unit):
+                return None
+            unit = _UNITS[ch]
+            total += digit * unit
+            digit = None
+        else:
+            return None
+    if digit is not None:  # 一千四: the four is of hundreds
+        if unit == 1 or unit == 10:
+            return None
+        unit //= 10
+        total += digit * unit
+    elif unit > 10:  # a round sum (五百, 一千) is that sum
+        unit //= 10
+    if total < MIN_SUM:
+        return None
+    return total, total + unit
+
+
 def _mark(sentence: str, terms: Sequence[str]) -> str:
     """Wrap every stretch of matched terms in 【】 (overlapping matches merged)."""
     marked = [False] * len(sentence)
