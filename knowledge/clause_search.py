@@ -238,10 +238,6 @@ class ClauseIndex:
         # publicity): rarely what a family asks, often what a story's many words match
         self.organisational = frozenset(i for i, c in enumerate(self.clauses)
                                         if c.title and _ORGANISATIONAL.search(c.title))
-        # ... of which these grant nothing at all (guiding ideas, targets, publicity, review): a
-        # family's question they answer first is not one the documents answer (修电视机 matched
-        # the media list of 强化宣传指导)
-        self.work_only = frozenset(i for i in self.organisational if _WORK_ONLY.search(self.clauses[i].title or ""))
         # the sums the documents grant in yuan (1430, 650, 300: not years or document numbers)
         self.amounts = frozenset(int(a) for c in self.clauses for a in _SUM_STATED.findall(doc_norm(c.text))
                                  if a in self.postings and MIN_SUM <= int(a))
@@ -847,8 +843,6 @@ class ClauseIndex:
             return False, "low_coverage"
         if hits[0].score < MIN_SCORE:
             return False, "low_score"
-        if self.position[hits[0].clause.id] in self.work_only and _ABOUT_THE_WORK.search(query.normalized) is None:
-            return False, "organisational"
         return True, "ok"
 
     @staticmethod
@@ -967,7 +961,6 @@ _SIMILAR = re.compile(r"类似|差不多|一样的|这样的|像这样|相似|�
 ORGANISATIONAL_FACTOR = 0.75
 _ORGANISATIONAL = re.compile(r"指导思想|工作目标|原则|意义|组织领导|加强领导|统筹|宣传|经费|考核|督查|重点任务"
                              r"|信息系统|全社会力量")
-_WORK_ONLY = re.compile(r"指导思想|工作目标|意义|宣传|考核|督查|信息系统")
 _ABOUT_THE_WORK = re.compile(r"领导|负责|部门|经费|资金|宣传|考核|督查|目标|原则|意义|思想|信息系统|谁管|哪个单位|考评")
 # a benefit word named by what it is for: 护理补贴, 意外伤害保险, 医疗费, 扶助金
 # a benefit word as asked, with what it is for: 意外险, 长期护理保险, 火化费; and the kinds
