@@ -240,7 +240,7 @@ class ClauseIndex:
                                         if c.title and _ORGANISATIONAL.search(c.title))
         # the sums the documents grant in yuan (1430, 650, 300: not years or document numbers)
         self.amounts = frozenset(int(a) for c in self.clauses for a in _SUM_STATED.findall(doc_norm(c.text))
-                                 if a in self.postings and MIN_SUM <= int(a))
+                                 if a in self.postings and int(a) >= MIN_SUM)
         self.aspect_clauses = {aspect: frozenset(i for i, c in enumerate(self.clauses) if states(aspect, c.text))
                                for aspect in ASPECTS}
 
@@ -978,7 +978,7 @@ FEE_NAME_GAP = 6
 
 
 def _fee_named(word: str, text: str) -> bool:
-    return re.search(re.escape(word) + r"[^。；，,;]{0,%d}费" % FEE_NAME_GAP, text) is not None
+    return re.search(re.escape(word) + rf"[^。；，,;]{{0,{FEE_NAME_GAP}}}费", text) is not None
 
 
 _COMPOUND_BENEFIT = re.compile(r"(.{2,}?)(?:补贴|补助|津贴|保险|费用|费|金|救助)")
@@ -996,7 +996,8 @@ _NUMBER_WORD = re.compile(r"[0-9零〇一二两三四五六七八九十百千万
 # a sum in yuan as the documents state it, and as a family says it (digits, or words with a
 # hundred or a thousand in them); ages and counts are smaller than MIN_SUM
 _SUM_STATED = re.compile(r"(\d{3,5})\s*元")
-_SUM_SAID = re.compile(r"\d{3,5}(?![\d.年号])|[一二两三四五六七八九十][一二两三四五六七八九十百千零]*[百千][一二两三四五六七八九零]*")
+_SUM_SAID = re.compile(r"\d{3,5}(?![\d.年号])"
+                       r"|[一二两三四五六七八九十][一二两三四五六七八九十百千零]*[百千][一二两三四五六七八九零]*")
 MIN_SUM = 100
 _DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
 _UNITS = {"十": 10, "百": 100, "千": 1000}
