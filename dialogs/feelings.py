@@ -24,7 +24,7 @@ from knowledge.text_normalize import normalize
 # checked in this order: anger and illness say most about what helps
 FEELINGS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("angry", re.compile(r"骗人|骗子|忽悠|气死|窝火|上火|火大|推来推去|踢皮球|没人管我们|没人当回事"
-                         r"|不当回事|不管我们|(?:钱|扶助金|补贴).{0,8}(?:还没|没有?|迟迟|拖).{0,4}(?:发|到|给)|拖了?.{0,4}(?:个月|天)|晚了.{0,4}没到")),
+                         r"|不当回事|不管我们|(?:钱|金|补贴|补助).{0,8}(?:还没|没有?|迟迟|拖).{0,4}(?:发|到|给)|拖了?.{0,4}(?:个月|天)|晚了.{0,4}没到")),
     ("ill_alone", re.compile(r"(?:病|不舒服|住院|摔).{0,8}(?:没人管|没人照顾|没人问|没人陪|没个人|没人|递口水)")),
     ("sleepless", re.compile(r"睡不着|失眠|整夜|一夜一夜|睡不好|合不上眼|一闭眼")),
     ("missing", re.compile(r"想(?:我的?)?(?:儿子|女儿|孩子|娃|他|她|儿)|梦见|梦到|忘不了|生日|忌日|照片"
@@ -38,6 +38,7 @@ FEELINGS: tuple[tuple[str, re.Pattern[str]], ...] = (
 HELPS = {"missing": "psych", "sleepless": "psych", "sad": "psych", "lonely": "psych", "angry": "contacts",
          "ill_alone": "care"}
 QUOTE_CHARS = 24
+_CONTACT_PEOPLE = re.compile(r"联系人|联系制度")
 
 
 def help_query(kind: str, code: str) -> str:
@@ -45,7 +46,10 @@ def help_query(kind: str, code: str) -> str:
     rules or the psychological-help phrase the distress reply uses)."""
     rules = load_rules(code).rules
     if HELPS[kind] == "contacts":
-        chosen = [r for r in rules if "contacts" in r.compare]
+        # the family's own contact people first (联系人, 一对一干部联系制度): whom to ask about
+        # a late payment, before a counselling centre or a volunteer team the city also lists
+        chosen = sorted((r for r in rules if "contacts" in r.compare),
+                        key=lambda r: 0 if _CONTACT_PEOPLE.search(r.citation.quote) else 1)
     elif HELPS[kind] == "care":
         chosen = [r for r in rules if r.category in ("care", "elderly_care")
                   and any(w in r.citation.quote for w in ("陪护", "照料", "上门", "护理"))]

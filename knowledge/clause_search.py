@@ -238,6 +238,9 @@ class ClauseIndex:
         # publicity): rarely what a family asks, often what a story's many words match
         self.organisational = frozenset(i for i, c in enumerate(self.clauses)
                                         if c.title and _ORGANISATIONAL.search(c.title))
+        # the sums the documents grant in yuan (1430, 650, 300: not years or document numbers)
+        self.amounts = frozenset(int(a) for c in self.clauses for a in _SUM_STATED.findall(doc_norm(c.text))
+                                 if a in self.postings and int(a) >= MIN_SUM)
         self.aspect_clauses = {aspect: frozenset(i for i, c in enumerate(self.clauses) if states(aspect, c.text))
                                for aspect in ASPECTS}
 
@@ -288,6 +291,7 @@ class ClauseIndex:
                 terms, content = self._terms(norm)
                 uncovered = _uncovered(content, terms)
             terms.extend(self._edit_distance_terms(norm, uncovered))
+        terms.extend(self._sum_terms(norm))  # after the repairs: a sum is no typo window
         focus = asking_positions(norm)
         wants_amount = _AMOUNT_ASKED.search(norm) is not None
         incidental = self._incidental_spans(norm, content)
@@ -449,6 +453,21 @@ class ClauseIndex:
         ]
         terms.extend(self._synonym_terms(norm))
         return terms, content
+
+    def _sum_terms(self, norm: str) -> list[QueryTerm]:
+        """A sum the family names (那一千四, 两千八百六, 五百块, 1400) stands for the
+        documents' sum it rounds to (每人每月1430元), or whose double it is (a couple's
+        2860): "能领那一千四不" asks about the clause that grants 1430 yuan."""
+        out: list[QueryTerm] = []
+        for m in _SUM_SAID.finditer(norm):
+            said = spoken_sum(m.group(0))
+            if said is None:
+                continue
+            low, high = said
+            for amount in self.amounts:
+                if low <= amount < high or low <= 2 * amount < high:
+                    out.append(QueryTerm(str(amount), SYNONYM_WEIGHT, m.start(), m.end(), "synonym"))
+        return out
 
     def _expand(self, phrase: str, weight: float, start: int, end: int, source: str) -> list[QueryTerm]:
         """A document term and the indexed words inside it (住院护理补贴 -> 住院, 护理, 补贴)."""
@@ -634,19 +653,18 @@ class ClauseIndex:
         # ... or a benefit the documents name, asked of a clause that names another one (长期护理保险
         # of a clause with 住院护理补贴保险, 意外险 of one with 养老保险)
         tokens = self.token_sets[self.position[best.clause.id]]
+        text = doc_norm(best.clause.text)
         return any(query.focus.intersection(range(s, e)) and norm[s:e] not in _GENERAL_BENEFIT
-                   and not situation.intersection(range(s, e)) and not self._names_benefit(norm[s:e], tokens)
+                   and not situation.intersection(range(s, e)) and not self._names_benefit(norm[s:e], tokens, text)
                    for s, e in [*query.content, *self._split_names(query, here)])
 
     def _split_names(self, query: Query, here: set[int]) -> list[tuple[int, int]]:
-        """The benefit names the word cutter split (_cut_benefit_names) that the clause does
-        not cover word by word (精神 of 精神损失费 uncovered; 殡葬费 whose 殡葬 a synonym covers
-        is judged by its words, as before)."""
+        """The benefit names the word cutter split (_cut_benefit_names): 精神|损失|费能 and
+        火化|费免 are judged whole, as 精神损失费 and 火化费 (_names_benefit)."""
         situation = {p for t in query.terms if t.term in self.lexicon.situation for p in range(t.start, t.end)}
-        return [(s, e) for s, e in _cut_benefit_names(query.normalized, query.content, situation)
-                if any(not here.intersection(range(cs, ce)) for cs, ce in query.content if s <= cs and ce < e)]
+        return _cut_benefit_names(query.normalized, query.content, situation)
 
-    def _names_benefit(self, word: str, tokens: frozenset[str]) -> bool:
+    def _names_benefit(self, word: str, tokens: frozenset[str], text: str = "") -> bool:
         """Does a clause with these words name the benefit `word`? An insurance or a fee is a
         specific kind (意外险 is not 养老保险, 火化费 not 医疗费): named by what it is for
         (意外险: 意外; 长期护理保险: 长期, 护理), it is named when the clause has the
@@ -666,7 +684,9 @@ class ClauseIndex:
             judged = judged or form in self.postings
             units = [u for u in self.tk.lcut(found.group(1), HMM=False) if self._keep(u)
                      and u not in self.lexicon.situation and (u in self.postings or u in self._synonym_map)]
-            if units and all(u in tokens or any(c in tokens for c in self._synonym_map.get(u, ())) for u in units):
+            fee = _FEE_HEAD.search(form, found.end(1)) is not None
+            if units and all(u in tokens or any(c in tokens and (not fee or not text or _fee_named(c, text))
+                                                for c in self._synonym_map.get(u, ())) for u in units):
                 return True
             judged = judged or bool(units)
         return not judged
@@ -926,7 +946,8 @@ def _ancestors(clause: Clause, by_id: dict[str, Clause]) -> list[str]:
 
 
 # a question after benefits in general: money, help, policies (with no topic word of its own)
-_BENEFITS_ASKED = re.compile(r"钱|补贴|补助|待遇|政策|扶助|照顾|帮助|帮扶|好处|福利|领|享受|给什么|给啥|管不管")
+_BENEFITS_ASKED = re.compile(r"钱|补贴|补助|待遇|政策|扶助|照顾|帮助|帮扶|好处|福利|领|享受|给什么|给啥|管不管"
+                             r"|给些什么|拿到什么|能拿什么|能得到什么|有些什么|有哪些|有什么")
 # Measured on the development sets: a city's clause is "loosely related" when it covers
 # under 0.7 of the question, another city's covers 0.2 more and scores 2.5 times as high.
 ELSEWHERE_OWN_BELOW = 0.7
@@ -949,18 +970,77 @@ _NAMED_PRODUCT = re.compile(r"(.{2,}?)(?:保险|险|费用|费)")
 # what a benefit is for, as named: 精神损失, 长期护理, 意外伤害
 MAX_NAME_CHARS = 4
 _PRODUCT_HEAD = re.compile(r"保险|险|费用|费")
+# a fee (火化费) is a sum paid for one service: the clause names it by a broader word only
+# when it waives or pays a fee of that word (基本殡葬服务费用, 殡葬服务收费), not when the
+# word only heads what it grants (开封 "落实殡葬服务": a free grave, no cremation fee)
+_FEE_HEAD = re.compile(r"费")
+FEE_NAME_GAP = 6
+
+
+def _fee_named(word: str, text: str) -> bool:
+    return re.search(re.escape(word) + rf"[^。；，,;]{{0,{FEE_NAME_GAP}}}费", text) is not None
+
+
 _COMPOUND_BENEFIT = re.compile(r"(.{2,}?)(?:补贴|补助|津贴|保险|费用|费|金|救助)")
 # words that ask after help in general, not after one benefit: "都有哪些政策", "能得到啥照顾"
 _GENERAL_BENEFIT = frozenset({"政策", "帮扶", "扶助", "照顾", "待遇", "优惠", "好处", "福利", "帮助", "补贴", "补助",
                               "救助",
                               "关怀", "扶持", "享受", "得到", "特殊", "家庭", "计生", "计划生育", "失独", "失独家庭",
-                              "特殊家庭", "计生特殊家庭", "哪些", "一些", "给些", "东西",
+                              "特殊家庭", "计生特殊家庭", "哪些", "一些", "给些", "有些", "东西",
                               "现在"})
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 _AMOUNT_ASKED = re.compile(r"多少|几块|几千|几百|标准|金额|给多少|钱")
 # a number or count as one word: 五十八, 六十岁, 60周岁, 几个, 一份, 两口
 _NUMBER_WORD = re.compile(r"[0-9零〇一二两三四五六七八九十百千万几多半]+"
                           r"(?:周岁|岁|个|份|名|位|次|口|块|元|年|月|天|周|号|来天)?")
+# a sum in yuan as the documents state it, and as a family says it (digits, or words with a
+# hundred or a thousand in them); ages and counts are smaller than MIN_SUM
+_SUM_STATED = re.compile(r"(\d{3,5})\s*元")
+_SUM_SAID = re.compile(r"\d{3,5}(?![\d.年号])"
+                       r"|[一二两三四五六七八九十][一二两三四五六七八九十百千零]*[百千][一二两三四五六七八九零]*")
+MIN_SUM = 100
+_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def spoken_sum(said: str) -> tuple[int, int] | None:
+    """The range a sum as said covers: "一千四" -> [1400, 1500) (a trailing digit is of the
+    next lower unit, the rest rounded away) and so "1400", "两千八百六" -> [2860, 2870),
+    "五百" -> [500, 510), "500" -> [500, 501). None for anything else (ages, 一二)."""
+    if said.isdigit():
+        value = int(said)
+        if value < MIN_SUM:
+            return None
+        # 1400 is said like 一千四 (1430 rounded down); 500 is five hundred
+        return (value, value + 100) if value >= 1000 and value % 100 == 0 and value % 1000 else (value, value + 1)
+    total, digit, unit = 0, None, 1
+    for ch in said:
+        if ch in _DIGITS:
+            if digit is not None:  # 一二 is no number
+                return None
+            digit = _DIGITS[ch]
+        elif ch in _UNITS:
+            if _UNITS[ch] == 10 and digit is None:
+                digit = 1
+            if digit is None or (unit != 1 and _UNITS[ch] >= unit):
+                return None
+            unit = _UNITS[ch]
+            total += digit * unit
+            digit = None
+        else:
+            return None
+    if digit is not None:  # 一千四: the four is of hundreds
+        if unit == 1 or unit == 10:
+            return None
+        unit //= 10
+        total += digit * unit
+    elif unit > 10:  # a round sum (五百, 一千) is that sum
+        unit //= 10
+    if total < MIN_SUM:
+        return None
+    return total, total + unit
+
+
 def _mark(sentence: str, terms: Sequence[str]) -> str:
     """Wrap every stretch of matched terms in 【】 (overlapping matches merged)."""
     marked = [False] * len(sentence)

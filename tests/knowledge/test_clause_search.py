@@ -98,3 +98,30 @@ def test_a_lone_noun_still_names_the_topic():
     # 血压计 splits into 血压 + 计: the fragment must not be waved through as incidental
     assert search("血压计哪个牌子的准").answered is False
     assert search("老寒腿的膏药哪家好").answered is False
+
+
+# -- search22c ---------------------------------------------------------------------------
+def test_a_sum_said_as_words_covers_the_range_it_rounds_from():
+    from knowledge.clause_search import spoken_sum
+
+    assert spoken_sum("一千四") == (1400, 1500)
+    assert spoken_sum("1400") == (1400, 1500)
+    assert spoken_sum("两千八百六") == (2860, 2870)
+    assert spoken_sum("五百") == (500, 510)
+    assert spoken_sum("500") == (500, 501)
+    assert spoken_sum("四十七") is None  # an age, not a sum
+
+
+def test_a_sum_said_as_words_finds_the_clause_that_grants_it():
+    result = search("俺媳妇四十七 能领那一千四不", "kaifeng")
+    assert result.answered and "1430" in result.hits[0].clause.text
+
+
+def test_a_fee_is_named_by_a_broader_word_only_where_a_fee_of_it_is_paid():
+    # 开封 grants a free grave under 落实殡葬服务, no cremation fee
+    assert not search("开封的失独老人死了 火化费免不免").answered
+
+
+def test_what_can_we_get_is_broad():
+    for question in ("柳州的 我们这种家庭 政府都给些啥", "安康这边失独家庭都有些啥政策，能给我们说说不", "蒋堰的，孩子走了，能拿到啥"):
+        assert search(question).reason == "broad", question

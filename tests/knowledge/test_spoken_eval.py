@@ -12,18 +12,22 @@ import pytest
 from benchmarks.spoken_eval import SPOKEN_SETS, score_set
 
 FLOORS = {  # set: (top-1 rate, most false "nothing found", fewest declines right, most out-of-scope amounts)
-    # tuned on: 0.974 / 1 / 14 / 0 on the final text of search22
-    "spoken_dev": (0.974, 1, 14, 0),
+    # tuned on: 0.974 / 1 / 14 / 0 on the final text of search22; 0.983 / 1 / 14 / 0 after search22c
+    # (dev-114's expected text corrected like dev2's)
+    "spoken_dev": (0.982, 1, 14, 0),
     # tuned on; its writer lengthened 90 stories after the first tuning round: 0.675 / 26 / 20 / 1 on the final text,
     # 0.722 / 22 / 24 / 0 after search22 (courtesy read past, pinyin letters, county short forms, comparisons),
-    # 0.751 / 17 / 25 / 0 after search22b (strong document-term match in a story, split benefit names)
-    "spoken_dev2": (0.751, 17, 25, 0),
+    # 0.751 / 17 / 25 / 0 after search22b (strong document-term match in a story, split benefit names),
+    # 0.822 / 9 / 26 / 0 after search22c (3 of the 12 points only from jiangyan 3.1.1's expected text corrected to its body;
+    # broad questions, hearsay tellers, a fee named by a broader word, sums said as words, late payments, lexicon)
+    "spoken_dev2": (0.822, 9, 26, 0),
     # held out, measured once after the dev2 tuning: 0.739, 23 not found; after search22 (aggregate only): 0.752 / 23 / 30 / 1;
-    # after search22b (aggregate only): 0.820 / 15 / 30 / 1
-    "spoken": (0.819, 15, 30, 1),
+    # after search22b (aggregate only): 0.820 / 15 / 30 / 1; after search22c (aggregate only): 0.826 / 15 / 30 / 1
+    "spoken": (0.826, 15, 30, 1),
     # held out 2, never tuned on, measured once on 2026-12-05: 0.779 / 16 / 21 / 2 at 9ff479d, 0.807 / 12 / 24 / 2 after;
-    # after search22 (aggregate only): 0.814 / 12 / 26 / 1; after search22b (aggregate only): 0.829 / 9 / 26 / 1
-    "spoken_heldout2": (0.828, 9, 26, 1),
+    # after search22 (aggregate only): 0.814 / 12 / 26 / 1; after search22b (aggregate only): 0.829 / 9 / 26 / 1;
+    # after search22c (aggregate only): 0.836 / 8 / 26 / 1
+    "spoken_heldout2": (0.835, 8, 26, 1),
 }
 
 
