@@ -22,11 +22,12 @@ def may_answer(reminder: Reminder | None, contact_id: int | None) -> bool:
 
 
 async def record_visit(storage: Storage, reminder: Reminder, now: dt.datetime, outcome: str,
-                       follow_up_days: int | None) -> int | None:
-    """Log the visit (today in Shanghai, no note yet) and close the reminder, in one
-    transaction; the visit's id, or None when it was already finished (nothing written)."""
+                       follow_up_days: int | None, notes: str = "") -> int | None:
+    """Log the visit (today in Shanghai; `notes`: how, when the button said it, e.g. 已电话联系
+    from the WeCom card) and close the reminder, in one transaction; the visit's id, or None
+    when it was already finished (nothing written)."""
     today = now.astimezone(SHANGHAI).date()
-    return await storage.reminders.log_visit(reminder, today, outcome, "", follow_up_days)
+    return await storage.reminders.log_visit(reminder, today, outcome, notes, follow_up_days)
 
 
 def postponed_until(now: dt.datetime, days: int) -> dt.datetime:

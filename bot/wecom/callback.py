@@ -115,7 +115,9 @@ class WeComCallback:
         if action == "later":
             done = await actions.postpone(storage, reminder, now, actions.POSTPONE_DAYS[0])
             return rt.WECOM_POSTPONED if done else rt.WECOM_ALREADY
-        visit = await actions.record_visit(storage, reminder, now, "ok", None)
+        # the card says how the family was reached (a call or a visit): kept as the visit's note,
+        # so the inspection export shows it
+        visit = await actions.record_visit(storage, reminder, now, "ok", None, notes=LABELS[action])
         return rt.WECOM_RECORDED.format(what=LABELS[action]) if visit is not None else rt.WECOM_ALREADY
 
     async def update_card(self, storage: Storage, user: str, response_code: str, shown: str) -> None:

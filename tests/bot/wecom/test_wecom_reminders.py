@@ -37,9 +37,10 @@ async def test_pressing_visited_records_one_visit_and_updates_the_card(world: Wo
     visits = await world.visits()
     assert len(visits) == 1
     today = today_at(10).date().isoformat()
-    # the same row a Telegram visit makes: the reminder's kind, the outcome, no note, no follow-up
+    # the same row a Telegram visit makes (the reminder's kind, the outcome, no follow-up), with
+    # how the cadre reached the family as its note
     assert {k: visits[0][k] for k in ("day", "alias", "contact", "kind", "outcome", "notes", "follow_up_days")} == {
-        "day": today, "alias": "王家", "contact": "赵主任", "kind": "phone_call", "outcome": "ok", "notes": "",
+        "day": today, "alias": "王家", "contact": "赵主任", "kind": "phone_call", "outcome": "ok", "notes": "已上门",
         "follow_up_days": None}
     assert (await world.storage.reminders.get(world.reminder)).status == ReminderStatus.DONE
     assert len(world.fake.updates) == 1
