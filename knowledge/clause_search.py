@@ -27,11 +27,11 @@ from knowledge.document_question import ASPECTS, asked_aspects, states
 from knowledge.eligibility import leaves
 from knowledge.key_sentence import AMOUNT_STATED, PERIOD_WORDS, Alternative, asked_period, choose, doc_norm
 from knowledge.lexicon import Lexicon, load_lexicon, tokenizer
-from knowledge.places import PlaceReading, blank_places, other_place, own_place_elsewhere, read_places
+from knowledge.places import PlaceReading, blank_places, other_place, outside_spans, own_place_elsewhere, read_places
 from knowledge.rules_schema import load_rules
 from knowledge.situation import Situation, read_question, situation_positions
 from knowledge.situation_rules import document_excludes, granting_clauses
-from knowledge.spoken import asking_positions, blank_courtesy, standardize
+from knowledge.spoken import asking_positions, blank_courtesy, registered_parts, standardize, where_parts
 from knowledge.text_normalize import normalize
 
 # BM25 parameters. b is below the usual 0.75 because the long Linyi paragraphs hold many
@@ -293,9 +293,15 @@ class ClauseIndex:
             terms.extend(self._edit_distance_terms(norm, uncovered))
         terms.extend(self._sum_terms(norm))  # after the repairs: a sum is no typo window
         focus = asking_positions(norm)
+        # a message naming two places (hukou in one, living in another): the parts that only
+        # say where are context, never the topic ("住在柳州的养老院里" asks nothing of 养老院)
+        where = self._where_parts(norm, places)
+        if where:
+            focus = (focus - where) | registered_parts(norm)
+            terms = [t for t in terms if not where.issuperset(range(t.start, t.end))]
         wants_amount = _AMOUNT_ASKED.search(norm) is not None
         incidental = self._incidental_spans(norm, content)
-        no_topic, weights = self._content_weights(norm, content, terms, focus)
+        no_topic, weights = self._content_weights(norm, content, terms, focus, where)
         terms = self._focus_terms(terms, focus, weights)
         aspects = tuple(asked_aspects(norm))
         broad = no_topic and not aspects and _BENEFITS_ASKED.search(norm) is not None
@@ -303,6 +309,18 @@ class ClauseIndex:
             norm = "".join(w if n == "|" else n for n, w in zip(norm, said, strict=True))
         return Query(question, norm, tuple(mentioned), tuple(content), tuple(terms), read_question(spoken),
                      wants_amount, aspects, incidental, weights, places, focus, broad)
+
+    @staticmethod
+    def _where_parts(norm: str, places: PlaceReading) -> frozenset[int]:
+        """The parts of a message naming two places that only say where the family is
+        registered or lives (spoken.where_parts); none when it names one place or none."""
+        named = [(m.start, m.end) for m in places.mentions]
+        if not named:
+            return frozenset()
+        outside = outside_spans(norm)
+        if len(places.codes) + bool(outside) < 2:
+            return frozenset()
+        return where_parts(norm, [*named, *outside])
 
     def _pinyin_letters(self, norm: str) -> str:
         """A character typed as its pinyin beside the characters of the word it belongs to
@@ -346,7 +364,8 @@ class ClauseIndex:
         return best[2] if best else None
 
     def _content_weights(self, norm: str, content: Sequence[tuple[int, int]], terms: Sequence[QueryTerm],
-                         focus: frozenset[int]) -> tuple[bool, tuple[float, ...]]:
+                         focus: frozenset[int], where: frozenset[int] = frozenset()
+                         ) -> tuple[bool, tuple[float, ...]]:
         """Whether no word names a topic (only the family's situation and story), and how
         much each topic word counts: asking sentences fully, the story's document
         words a little, the story's other words (银行, 邻居, 律师) not at all. When the asking
@@ -360,6 +379,10 @@ class ClauseIndex:
         for start, end in content:
             word = norm[start:end]
             span = range(start, end)
+            if where.issuperset(span):  # where the family lives: context (weight 0 below)
+                rows.append((False, False, True, False))
+                self_topics.append(False)
+                continue
             in_docs = bool(known.intersection(span))
             story = (not in_docs and self.tk.FREQ.get(word, 0) >= STORY_FREQ
                      and not asking_about_document.intersection(span))
@@ -375,9 +398,10 @@ class ClauseIndex:
         # topic and its everyday words (手抖, 碗面) only context
         context = story_weight if refers_back and _is_story(norm) else 1.0
         return not any(self_topics), tuple(
+            0.0 if where.issuperset(range(start, end)) else
             (story_weight if story else 1.0 if asked or in_docs else context) if asked or refers_back
             else (NARRATIVE_WEIGHT if in_docs else 0.0)
-            for asked, in_docs, story, _ in rows
+            for (asked, in_docs, story, _), (start, end) in zip(rows, content, strict=True)
         )
 
     def _focus_terms(self, terms: list[QueryTerm], focus: frozenset[int], weights: Sequence[float]) -> list[QueryTerm]:
