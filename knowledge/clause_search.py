@@ -630,7 +630,8 @@ class ClauseIndex:
             hits, answered = self._allowance_hits(query, scope), True
         elif answered and not _asks_for_similar(query) and self._unknown_benefit(query, hits[0]):
             answered, reason = False, "unknown_benefit"
-        elif answered and scope is not None and not excluded and self._better_elsewhere(query, hits[0], scope):
+        elif answered and scope is not None and not excluded and (self._better_elsewhere(query, hits[0], scope)
+                                                                  or self._named_city_only(query, hits[0])):
             answered, reason = False, "not_in_city"
         elif answered and other_place(question) is not None and (
                 scope is None or own_place_elsewhere(normalize(question), query.places) is not None):
@@ -653,7 +654,9 @@ class ClauseIndex:
                 best_per_doc: dict[str, Hit] = {}
                 for hit in others:
                     best_per_doc.setdefault(hit.clause.doc, hit)
-                result.elsewhere = list(best_per_doc.values())[:3]
+                # the city the message itself named as granting it comes first
+                result.elsewhere = sorted(best_per_doc.values(),
+                                          key=lambda h: h.clause.doc not in query.places.others)[:3]
         return result
 
     def _unknown_benefit(self, query: Query, best: Hit) -> bool:
@@ -727,6 +730,23 @@ class ClauseIndex:
         _, scored = self._scored(query, None, 8)
         return any(self.clauses[i].doc != scope and score >= MIN_SCORE and coverage >= best.coverage + ELSEWHERE_MARGIN
                    and score >= best.score * ELSEWHERE_SCORE_RATIO for i, score, coverage in scored)
+
+    def _named_city_only(self, query: Query, best: Hit) -> bool:
+        """"安康每年给失独的免费体检一次，临沂有没有？": is what the message says the other city
+        grants plainly that city's alone? When the named city's clause covers the question far
+        better than the family's own city's best clause (the same measure as _better_elsewhere),
+        the own city's clause is only loosely related: its document grants none of this, and
+        the answer names the city that does. A message asking for something similar (类似) is
+        answered with its own city's nearest clause, and a message naming the other city only as
+        where the family lives (户口在临沂，住在柳州) is not comparing."""
+        if not query.places.others or query.places.reason != "ours" or _asks_for_similar(query):
+            return False
+        for other in query.places.others:
+            _, scored = self._scored(query, other, 1)
+            if scored and scored[0][1] >= MIN_SCORE and scored[0][2] >= best.coverage + ELSEWHERE_MARGIN \
+                    and scored[0][1] >= best.score * ELSEWHERE_SCORE_RATIO:
+                return True
+        return False
 
     def _allowance_hits(self, query: Query, scope: str) -> list[Hit]:
         """For a question after benefits in general: the clauses of the city's monthly
