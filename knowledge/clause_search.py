@@ -712,6 +712,12 @@ class ClauseIndex:
             units = [u for u in self.tk.lcut(found.group(1), HMM=False) if self._keep(u)
                      and u not in self.lexicon.situation and (u in self.postings or u in self._synonym_map)]
             fee = _FEE_HEAD.search(form, found.end(1)) is not None
+            # ... and the clause speaks of that kind at all: an insurance of some insurance
+            # (养老保险 is not named by 养老扶助制度), a fee of some fee or charge
+            head = form[found.end(1):]
+            if text and not any(k in text for k in _PRODUCT_KINDS.get(head[-1], (head,))):
+                judged = judged or bool(units)
+                continue
             if units and all(u in tokens or any(c in tokens and (not fee or not text or _fee_named(c, text))
                                                 for c in self._synonym_map.get(u, ())) for u in units):
                 return True
@@ -1018,6 +1024,8 @@ _PRODUCT_HEAD = re.compile(r"保险|险|费用|费")
 # when it waives or pays a fee of that word (基本殡葬服务费用, 殡葬服务收费), not when the
 # word only heads what it grants (开封 "落实殡葬服务": a free grave, no cremation fee)
 _FEE_HEAD = re.compile(r"费")
+# how a clause speaks of a product's kind: an insurance (保险, 险), a fee (费, 收费, 免除…费)
+_PRODUCT_KINDS = {"险": ("险",), "费": ("费",), "用": ("费",)}
 FEE_NAME_GAP = 6
 
 
