@@ -893,7 +893,19 @@ class ClauseIndex:
             return False, "low_coverage"
         if hits[0].score < MIN_SCORE:
             return False, "low_score"
+        if self._work_only(query, hits[0]):
+            return False, "work_only"
         return True, "ok"
+
+    def _work_only(self, query: Query, best: Hit) -> bool:
+        """Is the best clause about the government's own work (publicity, targets, funds) and
+        shares only one word with a question that does not ask about that work? "修电视机"
+        finds 电视 in a list of the media a publicity clause names: no service is granted there."""
+        if self.position[best.clause.id] not in self.organisational or _ABOUT_THE_WORK.search(query.normalized):
+            return False
+        words = [t for t in best.matched if t not in self.lexicon.situation]
+        distinct = [t for t in words if not any(t != o and t in o for o in words)]
+        return len(distinct) < 2
 
     @staticmethod
     def _strong_match(query: Query, hits: list[Hit]) -> bool:
