@@ -376,6 +376,7 @@ class ClauseIndex:
         asking_about_document = {i for _, start, end in asked_aspects(norm) for i in range(start, end)}
         rows = []
         self_topics: list[bool] = []
+        told = _is_story(norm)
         for start, end in content:
             word = norm[start:end]
             span = range(start, end)
@@ -389,8 +390,11 @@ class ClauseIndex:
             asked = bool(focus.intersection(span))
             topical = not story and not situation.issuperset(span) and not self._incidental(word)
             rows.append((asked, in_docs, story, asked and topical))
-            # an everyday word in the asking part is still what an out-of-scope question is about (小吃)
-            self_topics.append((topical or (asked and story)) and word not in _GENERAL_BENEFIT)
+            # an everyday word in the asking part is still what an out-of-scope question is about
+            # (小吃); in a story, a word of its telling (出过门, 不懂) is not, nor is an everyday
+            # word of its asking part (一样一样给我说说): the story says whose question
+            names_topic = (topical and (asked or in_docs)) if told else (topical or (asked and story))
+            self_topics.append(names_topic and word not in _GENERAL_BENEFIT)
         # a short message is all question: the asking part is weighed over a story only when there is one
         refers_back = not any(topical for *_, topical in rows) or not _is_story(norm)
         story_weight = STORY_WEIGHT if _is_story(norm) else 1.0
