@@ -85,9 +85,6 @@ _ASKING = re.compile(r"[?？]|吗|嘛|么$|呢|多少|(?<![好前这那十头])�
                      r"|可不可以|可以不"
                      r"|是不是|有没有|给不给|要不要|算不算|行不行|会不会|还能|能否|能领|能拿|能给|能享受|能办|能住|什么|(?<![怕万一])哪[里儿个些天]|"
                      r"谁|咨询|请问|问一下|问问|想知道|想问|求问|需要什么|要什么|办理")
-# a part that opens by saying it asks ("想问问除了每月的钱…") starts the question: the part before
-# it is the story's
-_ASK_OPENS = re.compile(r"\s*(?:我|我们)?(?:就是)?(?:想问问|想问一下|想问下|想问|请问|问一下|问问|想知道|求问|咨询一下)")
 _SENTENCE = re.compile(r"[^,，。.;；!！?？\n]+[,，。.;；!！?？\n]*")
 
 
@@ -110,8 +107,8 @@ def sentences(norm: str) -> list[Sentence]:
     if not any(asking):
         asking[-1] = True
     asks_itself = list(asking)
-    for k in range(1, len(parts)):  # one clause back, never a chain; "想问问…" starts its own
-        if asks_itself[k] and norm[parts[k - 1][1] - 1] in ",，" and not _ASK_OPENS.match(norm, parts[k][0]):
+    for k in range(1, len(parts)):  # one clause back, never a chain
+        if asks_itself[k] and norm[parts[k - 1][1] - 1] in ",，":
             asking[k - 1] = True
     return [Sentence(s, e, a) for (s, e), a in zip(parts, asking, strict=True)]
 
