@@ -26,7 +26,7 @@ from knowledge.clauses import Clause, load_clauses
 from knowledge.document_question import ASPECTS, asked_aspects, states
 from knowledge.eligibility import leaves
 from knowledge.key_sentence import AMOUNT_STATED, PERIOD_WORDS, Alternative, asked_period, choose, doc_norm
-from knowledge.lexicon import Lexicon, load_lexicon, tokenizer
+from knowledge.lexicon import Lexicon, load_lexicon, nouns, tokenizer
 from knowledge.places import PlaceReading, blank_places, other_place, outside_spans, own_place_elsewhere, read_places
 from knowledge.rules_schema import load_rules
 from knowledge.situation import Situation, read_question, situation_positions
@@ -391,9 +391,10 @@ class ClauseIndex:
             topical = not story and not situation.issuperset(span) and not self._incidental(word)
             rows.append((asked, in_docs, story, asked and topical))
             # an everyday word in the asking part is still what an out-of-scope question is about
-            # (小吃); in a story, a word of its telling (出过门, 不懂) is not, nor is an everyday
-            # word of its asking part (一样一样给我说说): the story says whose question
-            names_topic = (topical and (asked or in_docs)) if told else (topical or (asked and story))
+            # (小吃, 按摩椅); in a story, a word of its telling (出过门, 不懂) is not, nor is an
+            # everyday word of its asking part that names no thing (一样一样给我说说, 不懂)
+            names_topic = ((topical and (asked or in_docs)) or (asked and story and word in nouns())) if told \
+                else topical or (asked and story)
             self_topics.append(names_topic and word not in _GENERAL_BENEFIT)
         # a short message is all question: the asking part is weighed over a story only when there is one
         refers_back = not any(topical for *_, topical in rows) or not _is_story(norm)
