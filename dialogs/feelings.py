@@ -27,10 +27,10 @@ FEELINGS: tuple[tuple[str, re.Pattern[str]], ...] = (
                          r"|不当回事|不管我们|(?:钱|金|补贴|补助).{0,8}(?:还没|没有?|迟迟|拖).{0,4}(?:发|到|给)|拖了?.{0,4}(?:个月|天)|晚了.{0,4}没到")),
     ("ill_alone", re.compile(r"(?:病|不舒服|住院|摔).{0,8}(?:没人管|没人照顾|没人问|没人陪|没个人|没人|递口水)")),
     ("sleepless", re.compile(r"睡不着|失眠|整夜|一夜一夜|睡不好|合不上眼|一闭眼")),
-    ("missing", re.compile(r"想(?:我的?)?(?:儿子|女儿|孩子|娃|他|她|儿)|梦见|梦到|忘不了|生日|忌日|照片"
-                           r"|要是还在|要活着")),
+    ("missing", re.compile(r"想(?:念)?(?:我的?|我个)?(?:儿子|女儿|孩子|娃|他|她|儿)|梦见|梦到|忘不了|生日|忌日|照片"
+                           r"|要是还在|要活着|(?:孩子|儿子|女儿|娃)要是在")),
     ("lonely", re.compile(r"一个人|孤单|孤独|寂寞|冷清|没人说话|说话的人|不想来往|不理|对着电视|自个儿|就剩我")),
-    ("sad", re.compile(r"难受|难过|伤心|掉眼泪|流泪|哭|心里苦|心里堵|心疼|憋屈|走不出来|放不下")),
+    ("sad", re.compile(r"难受|难过|伤心|掉眼泪|流泪|哭|心里苦|心里堵|心疼|憋屈|走不出来|放不下|寒心|心寒")),
 )
 # which of the city's clauses helps, per feeling: psychological care for grief, the contact
 # people for anger at a payment (they are to help with exactly that), care at home for

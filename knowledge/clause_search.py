@@ -26,12 +26,12 @@ from knowledge.clauses import Clause, load_clauses
 from knowledge.document_question import ASPECTS, asked_aspects, states
 from knowledge.eligibility import leaves
 from knowledge.key_sentence import AMOUNT_STATED, PERIOD_WORDS, Alternative, asked_period, choose, doc_norm
-from knowledge.lexicon import Lexicon, load_lexicon, tokenizer
-from knowledge.places import PlaceReading, blank_places, other_place, own_place_elsewhere, read_places
+from knowledge.lexicon import Lexicon, load_lexicon, nouns, tokenizer
+from knowledge.places import PlaceReading, blank_places, other_place, outside_spans, own_place_elsewhere, read_places
 from knowledge.rules_schema import load_rules
 from knowledge.situation import Situation, read_question, situation_positions
 from knowledge.situation_rules import document_excludes, granting_clauses
-from knowledge.spoken import asking_positions, blank_courtesy, standardize
+from knowledge.spoken import asking_positions, blank_courtesy, registered_parts, standardize, where_parts
 from knowledge.text_normalize import normalize
 
 # BM25 parameters. b is below the usual 0.75 because the long Linyi paragraphs hold many
@@ -293,9 +293,15 @@ class ClauseIndex:
             terms.extend(self._edit_distance_terms(norm, uncovered))
         terms.extend(self._sum_terms(norm))  # after the repairs: a sum is no typo window
         focus = asking_positions(norm)
+        # a message naming two places (hukou in one, living in another): the parts that only
+        # say where are context, never the topic ("住在柳州的养老院里" asks nothing of 养老院)
+        where = self._where_parts(norm, places)
+        if where:
+            focus = (focus - where) | registered_parts(norm)
+            terms = [t for t in terms if not where.issuperset(range(t.start, t.end))]
         wants_amount = _AMOUNT_ASKED.search(norm) is not None
         incidental = self._incidental_spans(norm, content)
-        no_topic, weights = self._content_weights(norm, content, terms, focus)
+        no_topic, weights = self._content_weights(norm, content, terms, focus, where)
         terms = self._focus_terms(terms, focus, weights)
         aspects = tuple(asked_aspects(norm))
         broad = no_topic and not aspects and _BENEFITS_ASKED.search(norm) is not None
@@ -303,6 +309,18 @@ class ClauseIndex:
             norm = "".join(w if n == "|" else n for n, w in zip(norm, said, strict=True))
         return Query(question, norm, tuple(mentioned), tuple(content), tuple(terms), read_question(spoken),
                      wants_amount, aspects, incidental, weights, places, focus, broad)
+
+    @staticmethod
+    def _where_parts(norm: str, places: PlaceReading) -> frozenset[int]:
+        """The parts of a message naming two places that only say where the family is
+        registered or lives (spoken.where_parts); none when it names one place or none."""
+        named = [(m.start, m.end) for m in places.mentions]
+        if not named:
+            return frozenset()
+        outside = outside_spans(norm)
+        if len(places.codes) + bool(outside) < 2:
+            return frozenset()
+        return where_parts(norm, [*named, *outside])
 
     def _pinyin_letters(self, norm: str) -> str:
         """A character typed as its pinyin beside the characters of the word it belongs to
@@ -346,7 +364,8 @@ class ClauseIndex:
         return best[2] if best else None
 
     def _content_weights(self, norm: str, content: Sequence[tuple[int, int]], terms: Sequence[QueryTerm],
-                         focus: frozenset[int]) -> tuple[bool, tuple[float, ...]]:
+                         focus: frozenset[int], where: frozenset[int] = frozenset()
+                         ) -> tuple[bool, tuple[float, ...]]:
         """Whether no word names a topic (only the family's situation and story), and how
         much each topic word counts: asking sentences fully, the story's document
         words a little, the story's other words (银行, 邻居, 律师) not at all. When the asking
@@ -357,17 +376,26 @@ class ClauseIndex:
         asking_about_document = {i for _, start, end in asked_aspects(norm) for i in range(start, end)}
         rows = []
         self_topics: list[bool] = []
+        told = _is_story(norm)
         for start, end in content:
             word = norm[start:end]
             span = range(start, end)
+            if where.issuperset(span):  # where the family lives: context (weight 0 below)
+                rows.append((False, False, True, False))
+                self_topics.append(False)
+                continue
             in_docs = bool(known.intersection(span))
             story = (not in_docs and self.tk.FREQ.get(word, 0) >= STORY_FREQ
                      and not asking_about_document.intersection(span))
             asked = bool(focus.intersection(span))
             topical = not story and not situation.issuperset(span) and not self._incidental(word)
             rows.append((asked, in_docs, story, asked and topical))
-            # an everyday word in the asking part is still what an out-of-scope question is about (小吃)
-            self_topics.append((topical or (asked and story)) and word not in _GENERAL_BENEFIT)
+            # an everyday word in the asking part is still what an out-of-scope question is about
+            # (小吃, 按摩椅); in a story, a word of its telling (出过门, 不懂) is not, nor is an
+            # everyday word of its asking part that names no thing (一样一样给我说说, 不懂)
+            names_topic = ((topical and (asked or in_docs)) or (asked and story and word in nouns())) if told \
+                else topical or (asked and story)
+            self_topics.append(names_topic and word not in _GENERAL_BENEFIT)
         # a short message is all question: the asking part is weighed over a story only when there is one
         refers_back = not any(topical for *_, topical in rows) or not _is_story(norm)
         story_weight = STORY_WEIGHT if _is_story(norm) else 1.0
@@ -375,9 +403,10 @@ class ClauseIndex:
         # topic and its everyday words (手抖, 碗面) only context
         context = story_weight if refers_back and _is_story(norm) else 1.0
         return not any(self_topics), tuple(
+            0.0 if where.issuperset(range(start, end)) else
             (story_weight if story else 1.0 if asked or in_docs else context) if asked or refers_back
             else (NARRATIVE_WEIGHT if in_docs else 0.0)
-            for asked, in_docs, story, _ in rows
+            for (asked, in_docs, story, _), (start, end) in zip(rows, content, strict=True)
         )
 
     def _focus_terms(self, terms: list[QueryTerm], focus: frozenset[int], weights: Sequence[float]) -> list[QueryTerm]:
@@ -606,7 +635,8 @@ class ClauseIndex:
             hits, answered = self._allowance_hits(query, scope), True
         elif answered and not _asks_for_similar(query) and self._unknown_benefit(query, hits[0]):
             answered, reason = False, "unknown_benefit"
-        elif answered and scope is not None and not excluded and self._better_elsewhere(query, hits[0], scope):
+        elif answered and scope is not None and not excluded and (self._better_elsewhere(query, hits[0], scope)
+                                                                  or self._named_city_only(query, hits[0])):
             answered, reason = False, "not_in_city"
         elif answered and other_place(question) is not None and (
                 scope is None or own_place_elsewhere(normalize(question), query.places) is not None):
@@ -629,7 +659,9 @@ class ClauseIndex:
                 best_per_doc: dict[str, Hit] = {}
                 for hit in others:
                     best_per_doc.setdefault(hit.clause.doc, hit)
-                result.elsewhere = list(best_per_doc.values())[:3]
+                # the city the message itself named as granting it comes first
+                result.elsewhere = sorted(best_per_doc.values(),
+                                          key=lambda h: h.clause.doc not in query.places.others)[:3]
         return result
 
     def _unknown_benefit(self, query: Query, best: Hit) -> bool:
@@ -685,6 +717,12 @@ class ClauseIndex:
             units = [u for u in self.tk.lcut(found.group(1), HMM=False) if self._keep(u)
                      and u not in self.lexicon.situation and (u in self.postings or u in self._synonym_map)]
             fee = _FEE_HEAD.search(form, found.end(1)) is not None
+            # ... and the clause speaks of that kind at all: an insurance of some insurance
+            # (养老保险 is not named by 养老扶助制度), a fee of some fee or charge
+            head = form[found.end(1):]
+            if text and not any(k in text for k in _PRODUCT_KINDS.get(head[-1], (head,))):
+                judged = judged or bool(units)
+                continue
             if units and all(u in tokens or any(c in tokens and (not fee or not text or _fee_named(c, text))
                                                 for c in self._synonym_map.get(u, ())) for u in units):
                 return True
@@ -703,6 +741,23 @@ class ClauseIndex:
         _, scored = self._scored(query, None, 8)
         return any(self.clauses[i].doc != scope and score >= MIN_SCORE and coverage >= best.coverage + ELSEWHERE_MARGIN
                    and score >= best.score * ELSEWHERE_SCORE_RATIO for i, score, coverage in scored)
+
+    def _named_city_only(self, query: Query, best: Hit) -> bool:
+        """"安康每年给失独的免费体检一次，临沂有没有？": is what the message says the other city
+        grants plainly that city's alone? When the named city's clause covers the question far
+        better than the family's own city's best clause (the same measure as _better_elsewhere),
+        the own city's clause is only loosely related: its document grants none of this, and
+        the answer names the city that does. A message asking for something similar (类似) is
+        answered with its own city's nearest clause, and a message naming the other city only as
+        where the family lives (户口在临沂，住在柳州) is not comparing."""
+        if not query.places.others or query.places.reason != "ours" or _asks_for_similar(query):
+            return False
+        for other in query.places.others:
+            _, scored = self._scored(query, other, 1)
+            if scored and scored[0][1] >= MIN_SCORE and scored[0][2] >= best.coverage + ELSEWHERE_MARGIN \
+                    and scored[0][1] >= best.score * ELSEWHERE_SCORE_RATIO:
+                return True
+        return False
 
     def _allowance_hits(self, query: Query, scope: str) -> list[Hit]:
         """For a question after benefits in general: the clauses of the city's monthly
@@ -843,7 +898,19 @@ class ClauseIndex:
             return False, "low_coverage"
         if hits[0].score < MIN_SCORE:
             return False, "low_score"
+        if self._work_only(query, hits[0]):
+            return False, "work_only"
         return True, "ok"
+
+    def _work_only(self, query: Query, best: Hit) -> bool:
+        """Is the best clause about the government's own work (publicity, targets, funds) and
+        shares only one word with a question that does not ask about that work? "修电视机"
+        finds 电视 in a list of the media a publicity clause names: no service is granted there."""
+        if self.position[best.clause.id] not in self.organisational or _ABOUT_THE_WORK.search(query.normalized):
+            return False
+        words = [t for t in best.matched if t not in self.lexicon.situation]
+        distinct = [t for t in words if not any(t != o and t in o for o in words)]
+        return len(distinct) < 2
 
     @staticmethod
     def _strong_match(query: Query, hits: list[Hit]) -> bool:
@@ -974,6 +1041,8 @@ _PRODUCT_HEAD = re.compile(r"保险|险|费用|费")
 # when it waives or pays a fee of that word (基本殡葬服务费用, 殡葬服务收费), not when the
 # word only heads what it grants (开封 "落实殡葬服务": a free grave, no cremation fee)
 _FEE_HEAD = re.compile(r"费")
+# how a clause speaks of a product's kind: an insurance (保险, 险), a fee (费, 收费, 免除…费)
+_PRODUCT_KINDS = {"险": ("险",), "费": ("费",), "用": ("费",)}
 FEE_NAME_GAP = 6
 
 

@@ -89,6 +89,13 @@ def _lone_non_nouns() -> frozenset[str]:
     return frozenset(_LONE_NON_NOUN.findall(_read("jieba_dict.txt")))
 
 
+@cache
+def nouns() -> frozenset[str]:
+    """Entries of the compact jieba dictionary tagged as nouns (小吃 n, 椅 ng, 门 n)."""
+    return frozenset(_NOUN.findall(_read("jieba_dict.txt")))
+
+
+_NOUN = re.compile(r"^(\S+) \d+ n\S*$", re.MULTILINE)
 # "跑 11414 v": one character, a frequency, a tag not starting with n
 _LONE_NON_NOUN = re.compile(r"^(\S) \d+ (?!n)\S+$", re.MULTILINE)
 

@@ -356,3 +356,17 @@ def other_place(question: str) -> str | None:
         return found.group(1).capitalize()
     suffixed = _PLACE_SUFFIX.search(norm)
     return suffixed.group(0) if suffixed else None
+
+
+def outside_spans(norm: str) -> list[tuple[int, int]]:
+    """Where a normalised message names a place none of the five covers (青岛, 广东, 海陵区,
+    郑州市): every occurrence, for reading which part of a message says where the family lives."""
+    blanked = blank_places(norm, find_places(norm))
+    spans: list[tuple[int, int]] = []
+    for name in (*outside_places(), *_PROVINCES, *_CAPITALS):
+        start = blanked.find(name)
+        while start >= 0:
+            spans.append((start, start + len(name)))
+            start = blanked.find(name, start + 1)
+    spans.extend(m.span() for m in _PLACE_SUFFIX.finditer(blanked))
+    return spans

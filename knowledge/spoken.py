@@ -80,10 +80,11 @@ def blank_courtesy(norm: str) -> str:
 
 
 # what marks a sentence as the one that asks
-_ASKING = re.compile(r"[?？]|吗|嘛|么$|呢|多少|(?<![好前这那十头])几[个块千百万岁月年号天]|怎么|怎样|如何|能不能"
-                     r"|可不可以|可以不"
-                     r"|是不是|有没有|给不给|要不要|算不算|行不行|会不会|还能|能否|能领|能拿|能给|能享受|能办|能住|什么|哪[里儿个些天]|"
-                     r"谁|咨询|请问|问一下|问问|想知道|想问|求问|需要什么|要什么|办理")
+# "没怎么回去过", "不怎么出门" say "hardly", and "怕哪天倒了", "万一哪天" say "some day": no question
+_ASKING = re.compile(r"[?？]|吗|嘛|么$|呢|多少|(?<![好前这那十头])几[个块千百万岁月年号天]|(?<![没不])怎么|怎样|如何"
+                     r"|能不能|可不可以|可以不"
+                     r"|是不是|有没有|给不给|要不要|算不算|行不行|会不会|还能|能否|能领|能拿|能给|能享受|能办|能住|什么"
+                     r"|(?<![怕万一])哪[里儿个些天]|谁|咨询|请问|问一下|问问|想知道|想问|求问|需要什么|要什么|办理")
 _SENTENCE = re.compile(r"[^,，。.;；!！?？\n]+[,，。.;；!！?？\n]*")
 
 
@@ -115,3 +116,38 @@ def sentences(norm: str) -> list[Sentence]:
 def asking_positions(norm: str) -> frozenset[int]:
     """The character positions of the asking sentences (all of a one-sentence message)."""
     return frozenset(i for s in sentences(norm) if s.asking for i in range(s.start, s.end))
+
+
+# A part of a message that only says where the family lives now ("这几年在青岛租房子住", "在广东东莞
+# 打工住了好多年", "我现在住在柳州的养老院里"): in a message naming two places it tells which
+# city's rule applies (the hukou city's: knowledge/places.py), never what is asked. Where the
+# hukou is ("户口在三江") stays a topic: whether the benefit follows the hukou is often the question.
+_WHERE_LIVING = re.compile(r"住(?=在|了|着|到|这|那|[,，。.;；!！?？\n]|$)|租房|打工|务工|带孙|待了|呆了")
+_AT_PLACE = re.compile(r"(?:在|住在|待在|呆在)$")
+_PART = re.compile(r"[^,，。.;；!！?？\n]+[,，。.;；!！?？\n]*")
+
+
+def where_parts(norm: str, place_spans: list[tuple[int, int]]) -> frozenset[int]:
+    """The positions of the parts that only say where the family lives: a part that puts the
+    family at one of `place_spans` (在青岛, 住在柳州) and says it lives or works there (住,
+    租房, 打工), and does not itself ask."""
+    out: set[int] = set()
+    for m in _PART.finditer(norm):
+        start, end = m.span()
+        if not any(start <= s < end and _AT_PLACE.search(norm[start:s]) for s, _ in place_spans):
+            continue
+        part = m.group(0)
+        if not _ASKING.search(part) and _WHERE_LIVING.search(part):
+            out.update(range(start, end))
+    return frozenset(out)
+
+
+_REGISTERED = re.compile(r"(?:户口|户籍)(?:本|也|还|都|一直|就)*(?:在|是|落在)")
+
+
+def registered_parts(norm: str) -> frozenset[int]:
+    """The positions of the parts that say where the family's hukou is ("户口在三江"): in a
+    message that also says the family lives elsewhere, the rule of the hukou is what the
+    question turns on (does the benefit follow the hukou), so these parts are asked."""
+    return frozenset(i for m in _PART.finditer(norm) if _REGISTERED.search(m.group(0)) for i in range(*m.span()))
+

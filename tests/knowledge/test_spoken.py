@@ -257,3 +257,37 @@ def test_leaving_out_a_sensitive_clause_never_puts_a_clause_covering_less_first(
 def test_a_benefit_name_the_word_cutter_split_is_judged_whole() -> None:
     # 精神|损失|费能: the clause on property losses in an accident names no 精神损失费
     assert not search("我是姜堰的，儿子出事没了，精神损失费能找政府要不").answered
+
+
+def test_where_the_family_lives_is_context_and_the_hukou_city_answers() -> None:
+    # "户口在临沂费县，住在柳州的养老院里": 养老院 says where they live, the money is asked
+    result = search("户口在临沂费县，我现在住在柳州的养老院里，失独的钱该找哪边要？")
+    assert result.answered and result.jurisdiction == "linyi"
+    assert "500" in result.hits[0].clause.text
+    # ... and wanting to move back into a city's elderly home is still the topic
+    assert search("户口在开封，这几年在郑州住，想回开封住那个公建民营的养老院，收费咋算").hits[0].clause.doc == "kaifeng"
+
+
+def test_a_benefit_only_the_named_other_city_grants_is_not_answered_from_ours() -> None:
+    result = search("安康每年给失独的免费体检一次，临沂有没有？")
+    assert not result.answered and result.reason == "not_in_city" and result.jurisdiction == "linyi"
+    assert result.elsewhere[0].clause.doc == "ankang"
+    # asked for something similar, the own city's nearest clause answers
+    assert search("听说开封给失独父母住院一天300护理补贴，我们柳州有没有类似的？").answered
+
+
+def test_an_insurance_is_named_only_by_a_clause_about_an_insurance() -> None:
+    result = search("安康的 失独家庭 交养老保险有补贴没")
+    assert not result.answered and result.reason == "unknown_benefit"
+    assert {h.clause.doc for h in result.elsewhere} >= {"kaifeng", "linyi"}
+
+
+def test_a_work_clause_sharing_one_word_is_no_answer() -> None:
+    assert search("修电视机", "kaifeng").reason == "work_only"
+    assert search("临沂这边我们家的情况会不会被到处宣传，隐私能保护吗").answered  # asks about that work
+
+
+def test_a_story_that_asks_what_there_is_gets_the_overview() -> None:
+    result = search("我们是开封的，孩子没了以后就没出过几回门，也不懂政策，都有些啥，能不能一样一样给我说说？")
+    assert result.reason == "broad" and result.jurisdiction == "kaifeng"
+    assert search("我是柳州的，孩子没了以后一直睡不好，想问问政府能不能帮忙出钱买个按摩椅？").reason != "broad"
