@@ -21,6 +21,9 @@ CONSENT_YES = "可以保存"
 CONSENT_NO = "不要保存"
 CONSENT_GIVEN = "谢谢您。您的回答会保存，下次可以接着用。"
 CONSENT_REFUSED = "没关系，我们不保存您的回答。问答只在这一次有效，隔久了需要重新开始。"
+YES_WORDS = frozenset({"可以", "好", "好的", "同意", "可以的", "行", "嗯", "是", "是的", "愿意", "确定", "对"})
+NO_WORDS = frozenset({"不", "不要", "不行", "不同意", "不用", "不可以", "算了", "先不", "先不删", "不删"})
+STICKER_ONLY = "收到您的表情了。想问什么，直接打字告诉我就行，比如“住院有没有补贴”。"
 CONSENT_WORDS = {"可以保存": True, "同意保存": True, "不要保存": False, "不保存": False, "不同意保存": False}
 
 CHOICES_HEAD = "请回复数字："

@@ -32,6 +32,9 @@ class CallbackSeen:
                 await tx.execute("DELETE FROM callback_seen WHERE seen_at < ?", (now - SEEN_KEEP_SECONDS,))
         return first
 
+    async def seen(self, key: str) -> bool:
+        return await self._db.one("SELECT 1 FROM callback_seen WHERE key = ?", (key[:MAX_KEY],)) is not None
+
     async def forget_key(self, key: str) -> None:
         """A callback whose handling failed before anything was answered: let the retry in."""
         await self._db.write("DELETE FROM callback_seen WHERE key = ?", (key[:MAX_KEY],))

@@ -24,6 +24,8 @@ PLATFORM = "wechat"
 TOKEN_ERRORS = frozenset({40001, 40014, 42001})
 WINDOW_PASSED = 45015  # more than 48 hours since the person last wrote
 UNSUBSCRIBED = 43004
+TRANSIENT = frozenset({-1, 45009})  # busy, rate-limited: the next caller may try again
+REFUSED_PAUSE = 300.0  # seconds before a refused token fetch is tried again (daily fetch limit)
 REFRESH_MARGIN = 300  # seconds before expiry a token is no longer used
 TIMEOUT = httpx.Timeout(8.0, connect=4.0)
 log = logging.getLogger("lianxin.wechat")
@@ -46,6 +48,7 @@ class WeChatApi:
         self.storage = storage
         self.client = client or httpx.AsyncClient(timeout=TIMEOUT)
         self._lock = asyncio.Lock()
+        self._refused: tuple[int, float] | None = None  # (errcode, until): a refused token fetch
 
     async def close(self) -> None:
         await self.client.aclose()
@@ -59,11 +62,17 @@ class WeChatApi:
             token = await self.storage.platform_tokens.get(PLATFORM, now + REFRESH_MARGIN)
             if token is not None:
                 return token
+            if self._refused is not None and time.monotonic() < self._refused[1]:
+                raise WeChatError(self._refused[0], "token")  # refused a moment ago: not asked again yet
             response = await self.client.get(f"{self.base}/cgi-bin/token", params={
                 "grant_type": "client_credential", "appid": self.app_id, "secret": self._secret})
             data = _json(response)
             if "access_token" not in data:
-                await self._error(int(data.get("errcode", -1)), "token")
+                code = int(data.get("errcode", -1))
+                if code not in TRANSIENT:  # a wrong secret, an IP not whitelisted: asking again will not help
+                    self._refused = (code, time.monotonic() + REFUSED_PAUSE)
+                await self._error(code, "token")
+            self._refused = None
             expires = time.time() + float(data.get("expires_in", 7200))
             await self.storage.platform_tokens.put(PLATFORM, str(data["access_token"]), expires)
             return str(data["access_token"])

@@ -30,6 +30,7 @@ channel decides nothing about what to say; it only handles what is WeChat's own:
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import re
 import time
@@ -63,7 +64,10 @@ FLIGHT_SECONDS = 60  # WeChat's three deliveries of a message span about 15 s
 FOLLOW_DELAY = 1.0  # seconds between a passive reply and the customer-service pieces after it
 UNSAVED_MAX = 20_000  # people without consent whose conversation is kept in memory
 UNSAVED_SECONDS = 6 * 3600
+_STICKER = re.compile(r"\[[\u4e00-\u9fffA-Za-z]{1,4}\]")
+_KNOWN_FEELING = re.compile(r"\[(?:流泪|大哭|难过|委屈|心碎|泪)\]")  # kept: the conversation answers sorrow warmly
 _OPENID = re.compile(r"[A-Za-z0-9_-]{6,64}")
+ANSWERED = ":answered"  # a second key once the answer went out (or was handed to WeChat)
 CONSENT_YES, CONSENT_NO = "wx:consent:y", "wx:consent:n"
 FORGET_YES, FORGET_NO = "wx:forget:y", "wx:forget:n"
 log = logging.getLogger("lianxin.wechat")
@@ -231,18 +235,37 @@ class WeChatChannel:
         key = "wechat:" + (fields.get("MsgId") or ":".join(
             (openid, fields.get("CreateTime", ""), fields.get("Event", ""), fields.get("EventKey", ""))))
         deadline = self._deadline(timestamp)
+        if not safe and not await self._plain_signature_fits(storage, q.get("signature", ""), body):
+            log.warning("WeChat callback refused: a signature seen before, with another body")
+            return PlainTextResponse("forbidden", status_code=403)
         if not await storage.callbacks.first_sighting(key):
             # WeChat sends a message again only when our response did not reach it in time: the
             # answer in flight (or just made) goes in this response instead; else "success"
             flight = self._flights.get(key)
-            if flight is None or flight.by_customer_service:
+            if flight is None:
+                if await storage.callbacks.seen(key + ANSWERED):
+                    return PlainTextResponse("success")
+                # taken by a process that died before answering (kill -9, a restart): answer now
+                flight = Flight(asyncio.create_task(self._answer(storage, openid, fields)))
+                self._remember(key, flight)
+            elif flight.by_customer_service:
                 return PlainTextResponse("success")
-            return await self._respond(flight, storage, openid, fields, nonce, safe, deadline)
+            return await self._respond(flight, storage, openid, fields, nonce, safe, deadline, key)
         if self.limiter.allow(openid) > 0:  # one follower flooding: a short word, no turn
             return self._passive(fields, wc.SLOW_DOWN, nonce, safe)
         flight = Flight(asyncio.create_task(self._answer(storage, openid, fields)))
         self._remember(key, flight)
-        return await self._respond(flight, storage, openid, fields, nonce, safe, deadline)
+        return await self._respond(flight, storage, openid, fields, nonce, safe, deadline, key)
+
+    async def _plain_signature_fits(self, storage: Storage, signature: str, body: bytes) -> bool:
+        """Plain mode signs the query, not the body: a signature seen before must come with
+        the same body (WeChat's own retries), so a query seen once (a proxy log) cannot carry
+        another message within its five minutes."""
+        digest = hashlib.sha256(body).hexdigest()[:32]
+        if await storage.callbacks.first_sighting(f"wechat-sig:{signature}"):
+            await storage.callbacks.first_sighting(f"wechat-sig:{signature}:{digest}")
+            return True
+        return await storage.callbacks.seen(f"wechat-sig:{signature}:{digest}")
 
     def _deadline(self, timestamp: str) -> float:
         """Seconds left to answer in the response: WeChat stops waiting 5 s after it sent the
@@ -258,11 +281,14 @@ class WeChatChannel:
         self._flights[key] = flight
 
     async def _respond(self, flight: Flight, storage: Storage, openid: str, fields: dict[str, str], nonce: str,
-                       safe: bool, deadline: float) -> Response:
+                       safe: bool, deadline: float, key: str) -> Response:
         task = flight.task
         done, _ = await asyncio.wait({task}, timeout=deadline)
+        if flight.by_customer_service:  # another delivery of this message handed it over meanwhile
+            return PlainTextResponse("success")
         if done and not task.cancelled() and task.exception() is None:
             texts = task.result()
+            await storage.callbacks.first_sighting(key + ANSWERED)
             if not texts:
                 return PlainTextResponse("success")
             if len(texts) > 1 and not flight.followed:  # the rest after the passive reply has reached the person
@@ -270,7 +296,7 @@ class WeChatChannel:
                 self._later(self._send_all(storage, openid, texts[1:], delay=self.follow_delay))
             return self._passive(fields, texts[0], nonce, safe)
         flight.by_customer_service = True
-        self._later(self._send_when_ready(storage, openid, task))
+        self._later(self._send_when_ready(storage, openid, task, key))
         return PlainTextResponse("success")
 
     def _passive(self, fields: dict[str, str], text: str, nonce: str, safe: bool) -> Response:
@@ -284,13 +310,14 @@ class WeChatChannel:
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
-    async def _send_when_ready(self, storage: Storage, openid: str, task: asyncio.Task[list[str]]) -> None:
+    async def _send_when_ready(self, storage: Storage, openid: str, task: asyncio.Task[list[str]], key: str) -> None:
         try:
             texts = await task
         except Exception:
             log.exception("WeChat turn failed")
             texts = [wc.BUSY]
         await self._send_all(storage, openid, texts)
+        await storage.callbacks.first_sighting(key + ANSWERED)
 
     async def _send_all(self, storage: Storage, openid: str, texts: list[str], delay: float = 0.0) -> None:
         """Customer-service messages in order; stop at the first refusal (the window has
@@ -399,6 +426,11 @@ class WeChatChannel:
             text = fields.get("Content", "").strip()
         else:
             return Reply([Paragraphs((wc.NOT_TEXT,))]), []
+        words = _STICKER.sub("", text).strip()  # WeChat's built-in stickers arrive as "[强]", "[玫瑰]"
+        if not words and text:
+            return Reply([Paragraphs((wc.STICKER_ONLY,))]), []
+        if words != text and not _KNOWN_FEELING.search(text):
+            text = words
         if len(text) > 4 * MAX_TEXT:
             return Reply([Paragraphs((wc.TOO_LONG,))]), []
         press = talk.numbered.press_for(text)
@@ -414,6 +446,12 @@ class WeChatChannel:
     async def _own_words(self, storage: Storage, openid: str, talk: Talk, text: str,
                          press: str | None) -> Reply | None:
         """What is the channel's own and not the conversation's: consent, privacy, forget."""
+        word = text.strip("。.！!，, ")
+        asked = talk.numbered.ids
+        if press is None and asked == [CONSENT_YES, CONSENT_NO]:  # the consent question is open
+            press = CONSENT_YES if word in wc.YES_WORDS else CONSENT_NO if word in wc.NO_WORDS else None
+        if press is None and asked == [FORGET_YES, FORGET_NO]:
+            press = FORGET_YES if word in wc.YES_WORDS else FORGET_NO if word in wc.NO_WORDS else None
         if press in (CONSENT_YES, CONSENT_NO) or text in wc.CONSENT_WORDS:
             agreed = press == CONSENT_YES if press else wc.CONSENT_WORDS[text]
             await storage.wechat_users.set_consent(openid, agreed, time.time())

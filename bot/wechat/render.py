@@ -44,8 +44,9 @@ class Numbered:
         return cls(ids, done if isinstance(done, str) and len(done) <= 64 else None, ticks)
 
     def press_for(self, text: str) -> str | None:
-        """The choice a typed reply stands for: one number, or for a checklist several (or 0)."""
-        key = text.strip()
+        """The choice a typed reply stands for: one number, or for a checklist several (or 0).
+        A number is read as people type it back: "4", "４", "4.", "4。", "四", "第四个", "④", "选4"."""
+        key = typed_number(text)
         if self.checklist_done is not None:
             picks = [small_number(p) for p in _SPACES.split(key) if p]
             if picks == [0]:
@@ -61,8 +62,29 @@ class Numbered:
 
     def looks_numbered(self, text: str) -> bool:
         """A reply made only of digits (and spaces): meant as a number, even a wrong one."""
-        key = _SPACES.sub("", text.strip())
+        key = _SPACES.sub("", typed_number(text))
         return bool(key) and bool(self.ids or self.ticks) and all(small_number(c) is not None for c in key)
+
+
+_CHINESE_DIGITS = {"零": "0", "一": "1", "二": "2", "两": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7",
+                   "八": "8", "九": "9", "十": "10"}
+_CIRCLED = {chr(0x2460 + n): str(n + 1) for n in range(20)}  # ① .. ⑳
+_AROUND_NUMBER = re.compile(r"^(?:选|选择|我选|第)?\s*(.+?)\s*(?:个|项|条|号)?\s*[.．。、,，)）!！]*$")
+
+
+def typed_number(text: str) -> str:
+    """A typed reply with what surrounds a number taken away and the number in digits
+    ("第四个" -> "4", "4。" -> "4", "④" -> "4"); anything else comes back stripped."""
+    key = text.strip()
+    match = _AROUND_NUMBER.match(key)
+    if match is None:
+        return key
+    core = match.group(1)
+    if core in _CHINESE_DIGITS:
+        return _CHINESE_DIGITS[core]
+    if core in _CIRCLED:
+        return _CIRCLED[core]
+    return core if small_number(core) is not None else key
 
 
 def numbered_for(reply: Reply) -> Numbered:

@@ -44,7 +44,7 @@ class Phone:
                 f"{body}{mid}</xml>")
 
     async def post(self, xml: str, stamp: int | None = None, signature: str | None = None) -> httpx.Response:
-        timestamp, nonce = str(stamp or int(time.time())), "8866"
+        timestamp, nonce = str(stamp or int(time.time())), str(next(_ids))[-9:]  # WeChat's nonces differ
         params = {"timestamp": timestamp, "nonce": nonce,
                   "signature": signature or sha1_signature(TOKEN, timestamp, nonce), "openid": self.openid}
         content = xml
