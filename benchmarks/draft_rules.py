@@ -156,11 +156,13 @@ def evaluate(code: str, ruleset: RuleSet, reviewed_schedule: dict[str, Any]) -> 
         r, d = p.reviewed, p.drafted.rule
         ra, da = r.amount, d.amount
         assert ra is not None and da is not None
-        wrong = [name for name, ok in (("sums", sorted(values(r)) == sorted(values(d))), ("period", ra.period == da.period),
-                                       ("per", ra.per == da.per)) if not ok]
+        checks = (("sums", sorted(values(r)) == sorted(values(d))), ("period", ra.period == da.period),
+                  ("per", ra.per == da.per))
+        wrong = [name for name, ok in checks if not ok]
         if wrong:
             res.weak.append(("amount wrong", f"{r.citation.clause} {r.id}: {', '.join(wrong)} "
-                             f"(reviewed {ra.period}/{ra.per} {sorted(values(r))}, drafted {da.period}/{da.per} {sorted(values(d))})"))
+                             f"(reviewed {ra.period}/{ra.per} {sorted(values(r))}, "
+                             f"drafted {da.period}/{da.per} {sorted(values(d))})"))
         else:
             res.amount_right += 1
         if ra.variants:
@@ -180,7 +182,7 @@ def evaluate(code: str, ruleset: RuleSet, reviewed_schedule: dict[str, Any]) -> 
         R, D = atoms(r.conditions, r.each_person), atoms(d.conditions, d.each_person)
         if D - s == R - s:
             res.cond_equal += 1
-        if D <= R | s:
+        if R | s >= D:
             res.cond_subset += 1
         missing, extra = sorted((R - s) - D), sorted(D - R - s)
         if missing:
@@ -231,7 +233,8 @@ def report(results: list[DocResult]) -> str:
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
                             check=False).stdout.strip() or "?"
     lines.append(f"Rule drafter, leave-one-out over the five documents; code {commit}")
-    lines.append("(definitions in the docstring of benchmarks/draft_rules.py; the drafter cannot read any reviewed rules file)")
+    lines.append("(definitions in the docstring of benchmarks/draft_rules.py; the drafter cannot read any reviewed "
+                 "rules file)")
     lines.append("")
     head = (f"{'document':<10}{'reviewed':>9}{'drafted':>8}  {'found (recall)':<15}{'false':>6}  {'precision':<12}"
             f"{'amount right':<13}{'variants right':<15}{'flags right':<12}{'cond equal':<11}{'cond subset':<12}"
@@ -248,8 +251,8 @@ def report(results: list[DocResult]) -> str:
         lines.append(_row(r.code, row))
     lines.append("-" * len(head))
     lines.append(_row("total", tot))
-    lines.append("(amount right, flags right and conditions are counted over the matched rules; variants right over the "
-                 "matched rules whose reviewed amount has variants)")
+    lines.append("(amount right, flags right and conditions are counted over the matched rules; variants right "
+                 "over the matched rules whose reviewed amount has variants)")
     lines.append("")
     lines.append("Schedule items found (knowledge/schedules/<code>.yaml -> drafted schedule):")
     lines.append(f"{'document':<10}" + "".join(f"{k:<14}" for k in KINDS) + "drafted but not in the reviewed schedule")

@@ -23,7 +23,7 @@ _GRADE_MAX = re.compile(r"([一二三四1-4])级(?:及|或)?以上")
 _LATER_CHILD_NO = re.compile(r"未再生育|不再生育|没有再生育")
 _MOTHER_AGE = re.compile(r"女方(?:年满|满)?(\d{2})周岁")
 _FATHER_AGE = re.compile(r"男方(?:年满|满)?(\d{2})周岁")
-_PERSON_AGE = re.compile(r"(?<!女方)(?<!男方)(?<!不)(?:年满|满)(\d{2})周岁|(?<!女方)(?<!男方)(?<![满\d])(\d{2})周岁(?:（含）)?(?:及)?以上")
+_PERSON_AGE = re.compile(r"(?<!不)(?:年满|满)(\d{2})周岁|(?<![满\d])(\d{2})周岁(?:（含）)?(?:及)?以上")
 RURAL = re.compile(r"(?<!城)农村(?:居民|户籍|户口|计划生育|计生|特殊|失独|家庭|独生子女)")
 URBAN = re.compile(r"(?:城镇|城区|城市)(?:居民|户籍|户口|计划生育|计生|特殊|失独|家庭|独生子女)")
 _BOTH_AREAS = re.compile(r"城乡|城镇和农村|农村和城镇|城镇或农村|农村或城镇")
@@ -73,8 +73,8 @@ def read_conditions(text: str, selector_facts: frozenset[str] = frozenset()) -> 
     grade = _GRADE[grade_m.group(1)] if grade_m and disabled else None
     if deceased and disabled:
         if grade:
-            out.conditions.append({"any": [{"child_status": "deceased"},
-                                           {"all": [{"child_status": "disabled"}, {"disability_grade": {"max": grade}}]}]})
+            worse = {"all": [{"child_status": "disabled"}, {"disability_grade": {"max": grade}}]}
+            out.conditions.append({"any": [{"child_status": "deceased"}, worse]})
         else:
             out.conditions.append({"child_status": ["deceased", "disabled"]})
     elif deceased:
@@ -108,8 +108,9 @@ def read_conditions(text: str, selector_facts: frozenset[str] = frozenset()) -> 
     if _ORPHAN.search(t):
         out.conditions.append({"orphan_under_18": True})
         out.in_scope = False
-    ages = sorted({int(g) for m in _PERSON_AGE.finditer(t) if not re.search(r"[女男]方", t[max(0, m.start() - 3):m.start()])
-                   for g in m.groups() if g})
+    # 女方年满49周岁 is the mother's age (above), not each spouse's
+    person_ages = [m for m in _PERSON_AGE.finditer(t) if not re.search(r"[女男]方", t[max(0, m.start() - 3):m.start()])]
+    ages = sorted({int(g) for m in person_ages for g in m.groups() if g})
     if ages:
         out.each_person.append({"age": {"min": ages[0]}})
         if len(ages) > 1:

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+              "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN = "零〇一二两三四五六七八九十百千"
 _NUM = rf"\d+(?:,\d{{3}})*(?:\.\d+)?|[{_CN}]+(?:万[{_CN}]*)?"
@@ -36,8 +37,9 @@ _PER_PERSON = re.compile(r"每人|人均|/人")
 _PER_HOUSEHOLD = re.compile(r"每户|户均|/户|以家庭为单位|按户")
 _UP_TO = re.compile(r"(?:不高于|不超过|最高|最多|封顶)(?:按|为)?$")
 _AT_LEAST = re.compile(r"(?:至少|不低于|不少于|最低)(?:按|为)?$")
-_RAISED_TO = re.compile(r"(?:提高到|提高至|提高为|调整为|调整到|调整至|增加到|增加至|增至|上调至|上调到)(?:每人每月|每人每年|每月|每年|每人)?$")
-_RAISE_FROM = re.compile(r"^(?:提高到|提高至|提高为|调整为|调整到|调整至|增加到|增加至|增至|上调至|上调到)")
+_RAISE_WORDS = r"(?:提高到|提高至|提高为|调整为|调整到|调整至|增加到|增加至|增至|上调至|上调到)"
+_RAISED_TO = re.compile(_RAISE_WORDS + r"(?:每人每月|每人每年|每月|每年|每人)?$")
+_RAISE_FROM = re.compile("^" + _RAISE_WORDS)
 _FUNDING = re.compile(r"承担|分担|拨付|列支|预算|筹集|配套|出资")
 _GRANTING = re.compile(r"给予|发放|享受|补助|救助|补贴")
 _THRESHOLD = re.compile(r"收入|(?<!不)低于|(?<!不)高于|不足|达到")
@@ -164,10 +166,10 @@ def find_figures(sentence: str) -> list[Figure]:
                 merged[-1] = ("range", prev[1], end, prev[3], value)
                 continue
         if kind == "yuan":
-            m = re.search(rf"(\d+(?:\.\d+)?)\s*(?:—|－|-|–|~|～|至|到)\s*$", sentence[:start])
-            if m:
-                low = float(m.group(1)) * (10000 if sentence[start:end].endswith("万元") else 1)
-                merged.append(("range", m.start(1), end, low, value))
+            bare = re.search(r"(\d+(?:\.\d+)?)\s*(?:—|－|-|–|~|～|至|到)\s*$", sentence[:start])
+            if bare:
+                low = float(bare.group(1)) * (10000 if sentence[start:end].endswith("万元") else 1)
+                merged.append(("range", bare.start(1), end, low, value))
                 continue
         merged.append(item)
 
@@ -182,9 +184,9 @@ def find_figures(sentence: str) -> list[Figure]:
         period = _period_before(own)
         period_own = period is not None
         if period is None:
-            m = _AFTER_PERIOD.match(after)
-            if m:
-                period, period_own = {"月": "month", "年": "year", "天": "day", "日": "day"}[m.group(1)], True
+            slash = _AFTER_PERIOD.match(after)
+            if slash:
+                period, period_own = {"月": "month", "年": "year", "天": "day", "日": "day"}[slash.group(1)], True
         if period is None:
             period = _period_before(before)
         per = None

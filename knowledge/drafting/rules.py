@@ -33,7 +33,8 @@ _LIST_TRIM_TAIL = re.compile(r"(?:[一二三四五六七八九十\d]+(?:种|类|
 _CHILD = re.compile(r"(?:子女|儿童|孩子|学生)(?:参加|考取|接受|入学|就读|在校|上学)|在校学习期间|助学金")
 _NOUN_AFTER = re.compile(
     r"^的?([^，。；（、]{0,12}?(?:扶助金|补助金|救助金|助学金|抚慰金|慰问金|生活补助|补贴保险|保险|补贴|补助资金|补助|津贴|优惠|养老金))")
-_NOUN_BEFORE = re.compile(r"特别扶助金|扶助金|一次性救助|一次性补助|一次性补贴|助学金|生活补助|养老补贴|补助|救助|补贴|慰问金")
+_NOUN_BEFORE = re.compile(
+    r"特别扶助金|扶助金|一次性救助|一次性补助|一次性补贴|助学金|生活补助|养老补贴|补助|救助|补贴|慰问金")
 _UNIT_SUBJECT = re.compile(r"^([\u4e00-\u9fff、（）]{2,16}?(?:部门|局|委|办|人民政府|政府|财政))(?:要|应|负责)")
 _PAID_PREMIUM = re.compile(r"(?:缴纳|代缴|购买)[^，]*保险|保险费|保费")
 _PAID_WAIVER = re.compile(r"减免|免除|免收|优惠")
@@ -98,6 +99,14 @@ class ClauseDraft:
     set_aside: list[SetAside] = field(default_factory=list)
 
 
+_REVIEW_REASONS = {
+    "threshold": "像是收入线或门槛（…的），不是发给家庭的金额；请核对",
+    "percent": "比例（百分比），不是金额：规则只记人民币金额，请按文件写成无金额的规则并在标题或说明里写明比例",
+    "range": "金额区间：规则只能记一个金额（或上限/下限），请决定怎么写",
+    "unreadable": "金额读不出来",
+    "period": "发放周期（每季度/每半年）不在规则的周期里（一次性/每月/每年/每天）",
+    "list": "列了几个金额，没有写明哪个金额给谁",
+}
 _SET_ASIDE_REASONS = {
     "from": "由…提高到…之前的金额（提高前的标准），不是现在的待遇",
     "funding": "资金分担（哪一级财政出多少），不是发给家庭的金额",
@@ -190,7 +199,8 @@ def _quote_span(sentence: str, start: int, run: list[Figure], figs: list[Figure]
     end = last.end
     limit = None
     for p in all_phrases[all_phrases.index(last) + 1:]:
-        if any(p.start <= f.start < p.end for f in figs) or not _QUALIFIER.search(p.text) or _NOT_QUALIFIER.search(p.text):
+        has_figure = any(p.start <= f.start < p.end for f in figs)
+        if has_figure or not _QUALIFIER.search(p.text) or _NOT_QUALIFIER.search(p.text):
             break
         end = p.end
         if _LIMIT_DAYS.search(p.text):
@@ -224,16 +234,15 @@ def draft_clause(clause: Clause, code: str, first_number: int) -> ClauseDraft:
             if f.set_aside in _SET_ASIDE_REASONS:
                 out.set_aside.append(SetAside(clause.id, s, f.text, _SET_ASIDE_REASONS[f.set_aside]))
             elif f.set_aside == "threshold":
-                out.to_review.append(ToReview(clause.id, s, f.text, "像是收入线或门槛（…的），不是发给家庭的金额；请核对"))
+                out.to_review.append(ToReview(clause.id, s, f.text, _REVIEW_REASONS["threshold"]))
             elif f.kind == "percent":
-                out.to_review.append(ToReview(clause.id, s, f.text,
-                                              "比例（百分比），不是金额：规则只记人民币金额，请按文件写成无金额的规则并在标题或说明里写明比例"))
+                out.to_review.append(ToReview(clause.id, s, f.text, _REVIEW_REASONS["percent"]))
             elif f.kind == "range":
-                out.to_review.append(ToReview(clause.id, s, f.text, "金额区间：规则只能记一个金额（或上限/下限），请决定怎么写"))
+                out.to_review.append(ToReview(clause.id, s, f.text, _REVIEW_REASONS["range"]))
             elif f.value is None:
-                out.to_review.append(ToReview(clause.id, s, f.text, "金额读不出来"))
+                out.to_review.append(ToReview(clause.id, s, f.text, _REVIEW_REASONS["unreadable"]))
             elif f.period == "unsupported":
-                out.to_review.append(ToReview(clause.id, s, f.text, "发放周期（每季度/每半年）不在规则的周期里（一次性/每月/每年/每天）"))
+                out.to_review.append(ToReview(clause.id, s, f.text, _REVIEW_REASONS["period"]))
             else:
                 usable.append(f)
         subject_start = 0
@@ -251,17 +260,19 @@ def draft_clause(clause: Clause, code: str, first_number: int) -> ClauseDraft:
                     labels = _list_labels(s, run)
                     if labels is None:
                         out.to_review.append(ToReview(clause.id, s, "、".join(f.text for f in run),
-                                                      "列了几个金额，没有写明哪个金额给谁"))
+                                                      _REVIEW_REASONS["list"]))
                         continue
                     variants = [{"label": lab, "value": f.value} for lab, f in zip(labels, run, strict=True)]
             elif len(run) > 1:
                 sels = [selector_of(_selector_text(s, f, usable)) for f in run]
                 selector_facts = frozenset(sel[0] for sel in sels if sel)
-                variants = [{"when": {sel[0]: sel[1]}, "value": f.value} for sel, f in zip(sels, run, strict=True) if sel]
+                variants = [{"when": {sel[0]: sel[1]}, "value": f.value}
+                            for sel, f in zip(sels, run, strict=True) if sel]
             first = run[0]
             # whose conditions: the sentence up to the figure, from a new subject (对…) if one starts
             # after the previous rule; variant words (农村居民 …) are choices, not conditions
-            restarts = [p.start for p in phrases(s) if quote_from <= p.start < first.start and _SUBJECT_RESTART.match(p.text)]
+            restarts = [p.start for p in phrases(s)
+                        if quote_from <= p.start < first.start and _SUBJECT_RESTART.match(p.text)]
             if restarts:
                 subject_start = restarts[-1]
             cond_text = s[subject_start:first.start]

@@ -84,7 +84,8 @@ def draft_schedule(code: str, clauses: Iterable[Clause]) -> DraftSchedule | None
                                           ("village_cadre", _VILLAGE)) if pat.search(s)]
                 if not named and "双岗" in s:
                     named = ["township_leader", "village_cadre"]
-                    doubts.append(f"{clause.id} 写“双岗联系人”没有写是哪两级干部，草拟为乡镇（街道）干部和村（社区）干部")
+                    doubts.append(f"{clause.id} 写“双岗联系人”没有写是哪两级干部，"
+                                  "草拟为乡镇（街道）干部和村（社区）干部")
                 elif not named and "干部" in s:
                     named = ["village_cadre"]
                     doubts.append(f"{clause.id} 写了联系干部但没有写是哪一级，草拟为村（社区）干部")
