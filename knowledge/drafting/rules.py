@@ -173,7 +173,7 @@ def _list_labels(sentence: str, run: list[Figure]) -> list[str] | None:
 def _noun(sentence: str, fig: Figure) -> str | None:
     m = _NOUN_AFTER.match(sentence[fig.end:])
     if m:
-        return m.group(1)
+        return re.sub(r"^(?:发放|给予|享受|的)", "", m.group(1))
     ph = _phrase_of(sentence, fig.start)
     hits = list(_NOUN_BEFORE.finditer(sentence[ph.start:fig.start]))
     return hits[-1].group(0) if hits else None
@@ -332,7 +332,7 @@ def draft_clause(clause: Clause, code: str, first_number: int) -> ClauseDraft:
             elif m := _ON_TOP.match(s):
                 amount["basis"] = "on_top"
                 amount["basis_text"] = m.group(0)
-            noun = _noun(s, first) or clause.title or "待遇"
+            noun = _noun(s, first) or _noun(s, run[-1]) or clause.title or "待遇"
             if noun in ("补助", "救助", "补贴") and period == "once":
                 noun = "一次性" + noun
             tag = _tag(cond)
