@@ -207,6 +207,15 @@ def _segment(doc: str, paragraphs: tuple[Paragraph, ...]) -> list[Clause]:
     return b.clauses
 
 
+def segment_text(doc: str, raw: str) -> list[Clause]:
+    """Clean and segment a document that is not in the catalogue (a new city's text, for
+    drafting): the same cleaning and clause tree as the five shipped documents."""
+    paragraphs = clean_document(doc, raw).paragraphs
+    if not any(p.text.startswith("一、") for p in paragraphs[1:]):
+        raise ValueError(f"{doc}: no top-level heading 一、 found after the first paragraph, so no clause tree")
+    return _segment(doc, paragraphs)
+
+
 @cache
 def load_clauses() -> tuple[Clause, ...]:
     """Every clause of the five documents, in document order."""

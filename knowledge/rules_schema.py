@@ -15,6 +15,7 @@ household facts (`{any: [{age: {min: 60}}, {chronic_disease: true}]}`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
@@ -23,7 +24,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from knowledge.catalogue import load_catalogue
-from knowledge.clauses import clauses_by_id
+from knowledge.clauses import Clause, clauses_by_id
 from knowledge.facts import FACTS
 from knowledge.yaml_data import compose_yaml, load_yaml
 
@@ -255,12 +256,13 @@ def _line_of(root: yaml.Node, loc: tuple[Any, ...]) -> int:
     return line
 
 
-def _cross_checks(ruleset: RuleSet, expected_code: str) -> list[tuple[tuple[Any, ...], str]]:
+def _cross_checks(ruleset: RuleSet, expected_code: str,
+                  clauses: Mapping[str, Clause] | None = None) -> list[tuple[tuple[Any, ...], str]]:
     """Checks that need the documents: codes, clause ids, verbatim quotes, unique ids."""
     problems: list[tuple[tuple[Any, ...], str]] = []
     if ruleset.jurisdiction != expected_code:
         problems.append((("jurisdiction",), f"jurisdiction {ruleset.jurisdiction!r} != file name {expected_code!r}"))
-    clauses = clauses_by_id()
+    clauses = clauses_by_id() if clauses is None else clauses
     cites: list[tuple[tuple[Any, ...], Citation]] = [(("scope", "citation"), ruleset.scope.citation)]
     cites += [(("rules", i, "citation"), r.citation) for i, r in enumerate(ruleset.rules)]
     for loc, cite in cites:
@@ -282,8 +284,11 @@ def _cross_checks(ruleset: RuleSet, expected_code: str) -> list[tuple[tuple[Any,
     return problems
 
 
-def parse_rules(text: str, filename: str, code: str) -> RuleSet:
-    """Validate one rules file; any problem raises RuleFileError naming file and line."""
+def parse_rules(text: str, filename: str, code: str, clauses: Mapping[str, Clause] | None = None) -> RuleSet:
+    """Validate one rules file; any problem raises RuleFileError naming file and line.
+
+    `clauses` is the clause tree the quotes are checked against: the five shipped documents
+    by default, or a new document's own tree (a drafted rule set for a city not yet shipped)."""
     try:
         root = compose_yaml(text)
         data = load_yaml(text)
@@ -300,7 +305,7 @@ def parse_rules(text: str, filename: str, code: str) -> RuleSet:
         line = _line_of(root, tuple(err["loc"]))
         where = ".".join(str(p) for p in err["loc"])
         raise RuleFileError(f"{filename}:{line}: {where}: {err['msg']}") from None
-    problems = _cross_checks(ruleset, code)
+    problems = _cross_checks(ruleset, code, clauses)
     if problems:
         loc, msg = problems[0]
         raise RuleFileError(f"{filename}:{_line_of(root, loc)}: {msg}")
