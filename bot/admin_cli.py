@@ -126,8 +126,7 @@ async def wechat_menu(args: argparse.Namespace, s: Storage, env: AdminEnv) -> in
     settings = env.settings
     if settings is None or not settings.wechat_enabled() or settings.wechat_app_secret is None:
         raise AdminError("wechat-menu: WeChat is not configured (set WECHAT_TOKEN, WECHAT_APP_ID, WECHAT_APP_SECRET)")
-    api = WeChatApi(settings.wechat_api_base, settings.wechat_app_id, settings.wechat_app_secret.get_secret_value(),
-                    s)
+    api = WeChatApi.from_settings(settings, s)
     try:
         await api.create_menu(service_menu())
     except WeChatError as exc:

@@ -1,16 +1,15 @@
 """The Service Account's outgoing API: the access token, customer-service messages, the menu.
 
-The access token lives two hours and WeChat limits how many are fetched a day, so one is
-fetched by whoever needs it first (an asyncio lock: a burst of 1,000 replies fetches once),
-kept in storage for every process and every restart, and dropped when WeChat says it is
-invalid or expired (40001 / 40014 / 42001): then it is fetched again once and the call
-retried once. Every other error code is counted for the admin (`platform_errors`, code
+The access token lives two hours and is shared (`bot.platform_token.SharedToken`: one
+fetch however many callers, kept in storage for every process and restart); when WeChat
+says it is invalid or expired (40001 / 40014 / 42001) it is dropped, fetched again once and
+the call retried once. A refused fetch (a wrong secret, an IP not whitelisted) is not
+asked again for `REFUSED_PAUSE`. Every other error code is counted for the admin (`platform_errors`, code
 and time only) and raised as `WeChatError`; nothing is retried in a loop.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import time
@@ -18,6 +17,8 @@ from typing import Any
 
 import httpx
 
+from bot.platform_token import SharedToken
+from bot.settings import Settings
 from bot.storage import Storage
 
 PLATFORM = "wechat"
@@ -47,35 +48,35 @@ class WeChatApi:
         self._secret = app_secret
         self.storage = storage
         self.client = client or httpx.AsyncClient(timeout=TIMEOUT)
-        self._lock = asyncio.Lock()
+        self.shared = SharedToken(storage, PLATFORM, self._fetch_token, margin=REFRESH_MARGIN)
         self._refused: tuple[int, float] | None = None  # (errcode, until): a refused token fetch
+
+    @classmethod
+    def from_settings(cls, settings: Settings, storage: Storage) -> WeChatApi:
+        assert settings.wechat_app_id and settings.wechat_app_secret is not None
+        return cls(settings.wechat_api_base, settings.wechat_app_id, settings.wechat_app_secret.get_secret_value(),
+                   storage)
 
     async def close(self) -> None:
         await self.client.aclose()
 
     async def token(self) -> str:
-        now = time.time()
-        token = await self.storage.platform_tokens.get(PLATFORM, now + REFRESH_MARGIN)
-        if token is not None:
-            return token
-        async with self._lock:  # one fetch however many callers wait
-            token = await self.storage.platform_tokens.get(PLATFORM, now + REFRESH_MARGIN)
-            if token is not None:
-                return token
-            if self._refused is not None and time.monotonic() < self._refused[1]:
-                raise WeChatError(self._refused[0], "token")  # refused a moment ago: not asked again yet
-            response = await self.client.get(f"{self.base}/cgi-bin/token", params={
-                "grant_type": "client_credential", "appid": self.app_id, "secret": self._secret})
-            data = _json(response)
-            if "access_token" not in data:
-                code = int(data.get("errcode", -1))
-                if code not in TRANSIENT:  # a wrong secret, an IP not whitelisted: asking again will not help
-                    self._refused = (code, time.monotonic() + REFUSED_PAUSE)
-                await self._error(code, "token")
-            self._refused = None
-            expires = time.time() + float(data.get("expires_in", 7200))
-            await self.storage.platform_tokens.put(PLATFORM, str(data["access_token"]), expires)
-            return str(data["access_token"])
+        return await self.shared.get()
+
+    async def _fetch_token(self) -> tuple[str, float]:
+        """Called under the shared token's lock, so at most one fetch is in flight."""
+        if self._refused is not None and time.monotonic() < self._refused[1]:
+            raise WeChatError(self._refused[0], "token")  # refused a moment ago: not asked again yet
+        response = await self.client.get(f"{self.base}/cgi-bin/token", params={
+            "grant_type": "client_credential", "appid": self.app_id, "secret": self._secret})
+        data = _json(response)
+        if "access_token" not in data:
+            code = int(data.get("errcode", -1))
+            if code not in TRANSIENT:  # a wrong secret, an IP not whitelisted: asking again will not help
+                self._refused = (code, time.monotonic() + REFUSED_PAUSE)
+            await self._error(code, "token")
+        self._refused = None
+        return str(data["access_token"]), float(data.get("expires_in", 7200))
 
     async def _error(self, code: int, where: str) -> None:
         await self.storage.platform_tokens.record_error(PLATFORM, code)
@@ -94,7 +95,7 @@ class WeChatApi:
             if code == 0:
                 return data
             if code in TOKEN_ERRORS and attempt == 1:
-                await self.storage.platform_tokens.drop(PLATFORM, token)
+                await self.shared.drop(token)
                 continue
             await self._error(code, path.rsplit("/", 1)[-1])
         raise AssertionError("unreachable")

@@ -94,6 +94,7 @@ class Talk:
     state: ConversationState
     numbered: render.Numbered = field(default_factory=render.Numbered)
     saved: dict[str, Any] | None = None
+    consent: bool = False  # not stored: the person's answer to the consent question, as of now
 
     def to_json(self) -> dict[str, Any]:
         return {**self.state.to_json(), "wechat": {"numbered": self.numbered.to_json(), "saved": self.saved}}
@@ -180,10 +181,7 @@ class WeChatChannel:
 
     def api(self, storage: Storage) -> WeChatApi:
         if self._api is None:
-            secret = self.settings.wechat_app_secret
-            assert secret is not None and self.settings.wechat_app_id
-            self._api = WeChatApi(self.settings.wechat_api_base, self.settings.wechat_app_id,
-                                  secret.get_secret_value(), storage)
+            self._api = WeChatApi.from_settings(self.settings, storage)
         return self._api
 
     async def close(self) -> None:
@@ -372,13 +370,14 @@ class WeChatChannel:
             await storage.wechat_users.wrote(openid, now)
         consent = user is not None and user.consent
         talk = await self._open(storage, openid, consent, now)
+        talk.consent = consent
         loaded = talk.to_json()
-        reply, extra = await self._reply(storage, openid, talk, consent, kind, event, fields)
+        reply = await self._reply(storage, openid, talk, kind, event, fields)
         if reply is None:
             return []
         talk.numbered = render.numbered_for(reply)
         await self._keep(storage, openid, talk, loaded, now)
-        return render.messages(reply, extra)
+        return render.messages(reply)
 
     async def _open(self, storage: Storage, openid: str, consent: bool, now: float) -> Talk:
         if consent:
@@ -390,9 +389,8 @@ class WeChatChannel:
     async def _keep(self, storage: Storage, openid: str, talk: Talk, loaded: dict[str, Any], now: float) -> None:
         """Stored only with consent (and only when the turn changed it); in memory otherwise.
         A person who deleted everything in this turn keeps nothing."""
-        user = await storage.wechat_users.get(openid)
         data = talk.to_json()
-        if user is not None and user.consent:
+        if talk.consent:
             self.unsaved.drop(openid)
             if data != loaded:
                 await storage.chat_states.save(CHANNEL, openid, data)
@@ -402,46 +400,46 @@ class WeChatChannel:
         else:
             self.unsaved.drop(openid)
 
-    async def _reply(self, storage: Storage, openid: str, talk: Talk, consent: bool, kind: str, event: str,
-                     fields: dict[str, str]) -> tuple[Reply | None, list[str]]:
-        core = Conversation(talk.state, CHANNEL, WeChatHousehold(talk, consent), None)
+    async def _reply(self, storage: Storage, openid: str, talk: Talk, kind: str, event: str,
+                     fields: dict[str, str]) -> Reply | None:
+        core = Conversation(talk.state, CHANNEL, WeChatHousehold(talk, talk.consent), None)
         if event == "subscribe":
-            if consent:
+            if talk.consent:
                 await storage.wechat_users.resubscribed(openid, time.time())
-            return _ask_consent(wc.WELCOME), []
+            return _ask_consent(wc.WELCOME)
         if event == "click":
             key = fields.get("EventKey", "")
             if key == "CHECK":
-                return await core.start_check(), []
+                return await core.start_check()
             if key == "CONTACT":
-                return Reply([Paragraphs((wc.MENU_CONTACT,))]), []
-            return Reply([Paragraphs((wc.MENU_ASK,))]), []
+                return Reply([Paragraphs((wc.MENU_CONTACT,))])
+            return Reply([Paragraphs((wc.MENU_ASK,))])
         if kind == "event":
-            return None, []  # menu links, location reports and the like need no answer
+            return None  # menu links, location reports and the like need no answer
         if kind == "voice":
             text = fields.get("Recognition", "").strip()
             if not text:
-                return Reply([Paragraphs((wc.VOICE_NOT_UNDERSTOOD,))]), []
+                return Reply([Paragraphs((wc.VOICE_NOT_UNDERSTOOD,))])
         elif kind == "text":
             text = fields.get("Content", "").strip()
         else:
-            return Reply([Paragraphs((wc.NOT_TEXT,))]), []
+            return Reply([Paragraphs((wc.NOT_TEXT,))])
         words = _STICKER.sub("", text).strip()  # WeChat's built-in stickers arrive as "[强]", "[玫瑰]"
         if not words and text:
-            return Reply([Paragraphs((wc.STICKER_ONLY,))]), []
+            return Reply([Paragraphs((wc.STICKER_ONLY,))])
         if words != text and not _KNOWN_FEELING.search(text):
             text = words
         if len(text) > 4 * MAX_TEXT:
-            return Reply([Paragraphs((wc.TOO_LONG,))]), []
+            return Reply([Paragraphs((wc.TOO_LONG,))])
         press = talk.numbered.press_for(text)
         own = await self._own_words(storage, openid, talk, text, press)
         if own is not None:
-            return own, []
+            return own
         if press is not None:
-            return await core.on_choice(press), []
+            return await core.on_choice(press)
         if talk.numbered.looks_numbered(text) and talk.state.interview is None:
-            return Reply([Paragraphs((wc.BAD_NUMBER,))]), []
-        return await core.on_text(text), []
+            return Reply([Paragraphs((wc.BAD_NUMBER,))])
+        return await core.on_text(text)
 
     async def _own_words(self, storage: Storage, openid: str, talk: Talk, text: str,
                          press: str | None) -> Reply | None:
@@ -455,6 +453,7 @@ class WeChatChannel:
         if press in (CONSENT_YES, CONSENT_NO) or text in wc.CONSENT_WORDS:
             agreed = press == CONSENT_YES if press else wc.CONSENT_WORDS[text]
             await storage.wechat_users.set_consent(openid, agreed, time.time())
+            talk.consent = agreed
             return Reply([Paragraphs((wc.CONSENT_GIVEN if agreed else wc.CONSENT_REFUSED,))])
         if text in wc.PRIVACY_WORDS:
             return Reply([Paragraphs((wc.PRIVACY,))])
@@ -466,7 +465,7 @@ class WeChatChannel:
         if press == FORGET_YES:
             await storage.wechat_users.forget(openid)
             self.unsaved.drop(openid)
-            talk.state, talk.saved = ConversationState(), None
+            talk.state, talk.saved, talk.consent = ConversationState(), None, False
             return Reply([Paragraphs((wc.FORGOTTEN,))])
         return None
 

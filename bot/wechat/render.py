@@ -113,7 +113,7 @@ def choice_lines(reply: Reply) -> list[str]:
     return [head, *(wc.CHOICE_LINE.format(n=n, label=c.label) for n, c in enumerate(shown, start=1))]
 
 
-def reply_text(reply: Reply, extra: list[str] | None = None) -> str:
+def reply_text(reply: Reply) -> str:
     blocks: list[str] = []
     for part in reply.parts:
         text = part.view.summary + (f"\n\n{part.note}" if part.note else "") if isinstance(part, Result) \
@@ -122,7 +122,6 @@ def reply_text(reply: Reply, extra: list[str] | None = None) -> str:
             blocks.append(text.strip())
     if not blocks and reply.refusal:
         blocks.append(reply.refusal)
-    blocks.extend(extra or [])
     lines = choice_lines(reply)
     if lines:
         blocks.append("\n".join(lines))
@@ -171,5 +170,5 @@ def _units(block: str, room: int) -> list[str]:
     return units
 
 
-def messages(reply: Reply, extra: list[str] | None = None) -> list[str]:
-    return split_text(reply_text(reply, extra))
+def messages(reply: Reply) -> list[str]:
+    return split_text(reply_text(reply))

@@ -8,7 +8,6 @@ exception is logged by its type only)."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 import weakref
@@ -17,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from bot.platform_token import SharedToken
 from bot.storage import Storage
 
 log = logging.getLogger("lianxin.wecom")
@@ -48,23 +48,17 @@ class WeComApi:
         self.agent_id = int(settings.wecom_agent_id or 0)
         self._client = client or httpx.AsyncClient(timeout=TIMEOUT)
         self._clock = clock
-        self._lock = asyncio.Lock()  # concurrent sends fetch one token, not one each
+        # concurrent sends fetch one token, not one each; the stored expiry already has the margin off
+        self.shared = SharedToken(storage, PLATFORM, self._fetch_token, clock=clock)
 
     async def close(self) -> None:
         await self._client.aclose()
 
     async def token(self, stale: str | None = None) -> str:
         """The shared access token; `stale` is the one WeCom just called invalid (not reused)."""
-        cached = await self._storage.platform_tokens.get(PLATFORM, self._clock())
-        if cached is not None and cached != stale:
-            return cached
-        async with self._lock:
-            cached = await self._storage.platform_tokens.get(PLATFORM, self._clock())
-            if cached is not None and cached != stale:
-                return cached  # another send fetched it while this one waited
-            return await self._fetch_token()
+        return await self.shared.get(stale)
 
-    async def _fetch_token(self) -> str:
+    async def _fetch_token(self) -> tuple[str, float]:
         try:
             response = await self._client.get(f"{self.base}/cgi-bin/gettoken",
                                               params={"corpid": self.corp_id, "corpsecret": self._secret})
@@ -80,8 +74,7 @@ class WeComApi:
         if not isinstance(token, str) or not token:
             raise WeComUnavailable("gettoken answered without a token")
         expires_in = float(data.get("expires_in", 7200) or 7200)
-        await self._storage.platform_tokens.put(PLATFORM, token, self._clock() + max(60.0, expires_in - TOKEN_MARGIN))
-        return token
+        return token, max(60.0, expires_in - TOKEN_MARGIN)
 
     async def post(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:
         """POST `payload` to `path` with the access token; WeComError for a non-zero errcode
@@ -101,7 +94,7 @@ class WeComApi:
                 return data
             await self._storage.platform_tokens.record_error(PLATFORM, code)
             if code in TOKEN_EXPIRED and attempt == 1:
-                await self._storage.platform_tokens.drop(PLATFORM, token)
+                await self.shared.drop(token)
                 token = await self.token(stale=token)
                 continue
             raise WeComError(code)
