@@ -126,12 +126,6 @@ def safe() -> Iterator[Callback]:
     callback.close()
 
 
-@pytest.fixture
-def api() -> Iterator[FakeWeChatApi]:
-    with FakeWeChatApi() as server:
-        yield server
-
-
 # --- the pushes, checked by the real crypto --------------------------------------------------
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -71,13 +70,6 @@ class Phone:
     async def event(self, event: str, key: str = "") -> str:
         return self.read(await self.post(self.xml("event", f"<Event>{cdata(event)}</Event>"
                                                   f"<EventKey>{cdata(key)}</EventKey>")))
-
-
-@pytest.fixture
-async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
-    s = await Storage.open(tmp_path / "db.sqlite3")
-    yield s
-    await s.close()
 
 
 def client_for(storage: Storage, safe: bool = False) -> httpx.AsyncClient:

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import httpx
-import pytest
 
 from bot.settings import Settings
 from bot.storage import Storage
@@ -27,19 +26,6 @@ def wechat_settings(api: FakeWeChatApi) -> Settings:
                     WECHAT_AES_KEY=AES_KEY, WECHAT_API_BASE=api.base_url)
 
 
-@pytest.fixture
-def api() -> Iterator[FakeWeChatApi]:
-    with FakeWeChatApi() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
-    s = await Storage.open(tmp_path / "db.sqlite3")
-    yield s
-    await s.close()
-
-
 class Deployment:
     def __init__(self, storage: Storage, api: FakeWeChatApi) -> None:
         self.app = create_app(storage=storage, settings=wechat_settings(api), announce_random_key=False)
@@ -49,6 +35,18 @@ class Deployment:
     def client(self, **kw: object) -> WeChatClient:
         return WeChatClient("https://lianxin.test", aes_key=AES_KEY, transport=httpx.ASGITransport(app=self.app),
                             timeout=5.0, **kw)  # type: ignore[arg-type]
+
+    def slow_turns(self, seconds: float) -> Callable[..., Awaitable[list[str]]]:
+        """Every answer takes `seconds` longer from now on (a loaded server); the real turn is
+        returned, to put back."""
+        real = self.channel._turn
+
+        async def slow_turn(*args: Any) -> list[str]:
+            await asyncio.sleep(seconds)
+            return await real(*args)
+
+        self.channel._turn = slow_turn  # type: ignore[method-assign]
+        return real
 
     async def settle(self) -> None:
         """Wait for the answers being sent in the background (customer-service messages)."""
@@ -90,17 +88,10 @@ async def test_a_long_answer_comes_in_order_passive_first(storage: Storage, api:
         assert [m.msgtype for m in api.sent_to(MOTHER)] == ["text"] * len(rest)
 
 
-async def test_a_slow_answer_goes_out_by_customer_service_once(storage: Storage, api: FakeWeChatApi,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_slow_answer_goes_out_by_customer_service_once(storage: Storage, api: FakeWeChatApi) -> None:
     site = Deployment(storage, api)
     site.channel.passive_deadline = 0.05
-    real_turn = site.channel._turn
-
-    async def slow_turn(*args: object) -> list[str]:
-        await asyncio.sleep(0.3)
-        return await real_turn(*args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(site.channel, "_turn", slow_turn)
+    site.slow_turns(0.3)
     async with site.client(api=api) as wechat:
         reply = await wechat.send_text(MOTHER, "孩子走了，我也不想活了")
         assert reply.content == "" and reply.status == 200  # "success" at once
@@ -151,20 +142,13 @@ async def test_refusals_are_counted_for_the_admin_and_never_retried(storage: Sto
         assert any(line.startswith("wechat 45015 x1") for line in status["platform_errors"])
 
 
-async def test_unfollowing_stops_a_pending_answer(storage: Storage, api: FakeWeChatApi,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_unfollowing_stops_a_pending_answer(storage: Storage, api: FakeWeChatApi) -> None:
     site = Deployment(storage, api)
     site.channel.passive_deadline = 0.05
-    real_turn = site.channel._turn
-
-    async def slow_turn(*args: object) -> list[str]:
-        await asyncio.sleep(0.3)
-        return await real_turn(*args)  # type: ignore[arg-type]
-
     async with site.client(api=api) as wechat:
-        monkeypatch.setattr(site.channel, "_turn", slow_turn)
+        real_turn = site.slow_turns(0.3)
         await wechat.send_text(MOTHER, "开封一个月能领多少钱")
-        monkeypatch.setattr(site.channel, "_turn", real_turn)
+        site.channel._turn = real_turn  # type: ignore[method-assign]
         await wechat.unsubscribe(MOTHER)
         await site.settle()
     assert api.texts_to(MOTHER) == []
@@ -201,20 +185,13 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def test_wechat_retries_over_real_http_are_answered_once(storage: Storage, api: FakeWeChatApi,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_wechat_retries_over_real_http_are_answered_once(storage: Storage, api: FakeWeChatApi) -> None:
     """WeChat gives up after 5 s and sends the same message again; here its wait is 0.2 s and
     the answer takes 0.5 s (the deadline is 0.4 s): the retries get "success" and the answer
     arrives once, by customer service."""
     site = Deployment(storage, api)
     site.channel.passive_deadline = 0.4
-    real_turn = site.channel._turn
-
-    async def slow_turn(*args: object) -> list[str]:
-        await asyncio.sleep(0.5)
-        return await real_turn(*args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(site.channel, "_turn", slow_turn)
+    site.slow_turns(0.5)
     port = _free_port()
     server = await start_server(site.app, "127.0.0.1", port)
     try:

@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 
 import httpx
-import pytest
 from pydantic import SecretStr
 
 from bot.settings import Settings
@@ -35,33 +32,10 @@ VICTIM = openid(7)
 DESPAIR = "孩子走了，我也不想活了"
 
 
-@pytest.fixture
-def api() -> Iterator[FakeWeChatApi]:
-    with FakeWeChatApi() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
-    s = await Storage.open(tmp_path / "db.sqlite3")
-    yield s
-    await s.close()
-
-
 def _plain(api: FakeWeChatApi) -> Settings:
     """Plain mode (no WECHAT_AES_KEY): only the query string is signed."""
     return Settings(_env_file=None, WECHAT_TOKEN=CALLBACK_TOKEN, WECHAT_APP_ID=APP_ID,  # type: ignore[call-arg]
                     WECHAT_APP_SECRET=SecretStr(APP_SECRET), WECHAT_API_BASE=api.base_url)
-
-
-def _slow(site: Deployment, seconds: float) -> None:
-    real = site.channel._turn
-
-    async def slow_turn(*args: object) -> list[str]:
-        await asyncio.sleep(seconds)
-        return await real(*args)  # type: ignore[arg-type]
-
-    site.channel._turn = slow_turn  # type: ignore[method-assign, assignment]
 
 
 async def test_a_retry_arriving_while_the_first_still_waits_is_answered_once(storage: Storage,
@@ -71,7 +45,7 @@ async def test_a_retry_arriving_while_the_first_still_waits_is_answered_once(sto
     mother must get the 12356 answer once, not twice."""
     site = Deployment(storage, api)
     site.channel.passive_deadline = 0.2
-    _slow(site, 0.6)
+    site.slow_turns(0.6)
     async with site.client(api=api) as wechat:
         request = wechat.signed(wechat.build_text(MOTHER, DESPAIR))
         api.user_acted(MOTHER)

@@ -4,20 +4,10 @@ WeChat's own sticker codes ("[强]", "[抱拳]") that arrive as text."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 
 from bot.storage import Storage
 from tests.bot.wechat.test_wechat_channel import MOTHER, Phone, client_for
-
-
-@pytest.fixture
-async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
-    s = await Storage.open(tmp_path / "db.sqlite3")
-    yield s
-    await s.close()
 
 
 @pytest.mark.parametrize("typed", ["可以", "好的", "同意", "可以的"])
