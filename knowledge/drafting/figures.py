@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from knowledge.drafting.sentences import phrases
+
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
               "九": 9}
@@ -111,17 +113,8 @@ class Figure:
 
 def _segment_bounds(sentence: str, pos: int) -> tuple[int, int]:
     """The comma-separated phrase (outside parentheses) around `pos`."""
-    depth, start = 0, 0
-    for i, ch in enumerate(sentence):
-        if ch in "（(":
-            depth += 1
-        elif ch in "）)":
-            depth = max(0, depth - 1)
-        elif ch in "，," and depth == 0:
-            if i >= pos:
-                return start, i
-            start = i + 1
-    return start, len(sentence)
+    phrase = next(p for p in phrases(sentence) if p.end >= pos)  # the last phrase ends at len(sentence)
+    return phrase.start, phrase.end
 
 
 def _parenthesis_around(sentence: str, pos: int) -> str | None:
