@@ -15,17 +15,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from web_process import web_process
+
 QUESTIONS = [("特别扶助金每月多少", "开封"), ("体检免费吗", "liuzhou"), ("孩子走了每个月能领多少钱", None),
              ("住院有没有护理补贴", "临沂"), ("养老院能不能优先入住", None), ("一次性救助金多少", "kaifeng")]
 
@@ -64,25 +63,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--concurrency", type=int, default=8)
     args = parser.parse_args()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "WEB_API_RATE_PER_MINUTE": "100000000"}
-    server = subprocess.Popen([sys.executable, "-m", "bot", "web", "--port", str(port)], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        latencies, errors, elapsed = asyncio.run(_load(base, args.seconds, args.concurrency))
-        typed = _desk_typing(base)
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+    with web_process({"WEB_API_RATE_PER_MINUTE": "100000000"}) as server:
+        latencies, errors, elapsed = asyncio.run(_load(server.base, args.seconds, args.concurrency))
+        typed = _desk_typing(server.base)
     ms = sorted(x * 1000 for x in latencies)
     p95 = ms[int(0.95 * (len(ms) - 1))]
     print(f"POST /api/v1/ask, {args.concurrency} concurrent clients, {elapsed:.1f} s, one server process")

@@ -16,21 +16,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import httpx
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
 from channel_turns import percentile, reference_ms  # noqa: E402
+from web_process import web_process  # noqa: E402
 
 from tests.fake_wechat import (  # noqa: E402
     AES_KEY,
@@ -45,12 +41,6 @@ from tests.fake_wechat import (  # noqa: E402
 
 MESSAGES = ["开封一个月能领多少钱", "你好", "住院有没有补贴", "孩子走了，我也不想活了", "柳州 体检免费吗",
             "我是开封的，查待遇", "养老院能不能优先住", "谢谢"]
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def _burst(base: str, api: FakeWeChatApi, families: int, timeout: float) -> tuple[list[Reply], float]:
@@ -69,26 +59,14 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=5.0, help="WeChat's wait before it retries (5 s)")
     args = parser.parse_args()
     reference = [reference_ms() for _ in range(30)]
-    port = _port()
-    base = f"http://127.0.0.1:{port}"
     with FakeWeChatApi() as api, tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "WECHAT_TOKEN": CALLBACK_TOKEN, "WECHAT_APP_ID": APP_ID,
-               "WECHAT_APP_SECRET": APP_SECRET, "WECHAT_AES_KEY": AES_KEY, "WECHAT_API_BASE": api.base_url,
+        env = {"WECHAT_TOKEN": CALLBACK_TOKEN, "WECHAT_APP_ID": APP_ID, "WECHAT_APP_SECRET": APP_SECRET,
+               "WECHAT_AES_KEY": AES_KEY, "WECHAT_API_BASE": api.base_url,
                "BOT_DATABASE": str(Path(tmp) / "lianxin.sqlite3"), "BOT_USER_RATE_PER_MINUTE": "600"}
-        server = subprocess.Popen([sys.executable, "-m", "bot", "web", "--port", str(port)], cwd=ROOT, env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        try:
-            for _ in range(300):
-                try:
-                    if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.1)
-            replies, start = asyncio.run(_burst(base, api, args.families, args.timeout))
+        with web_process(env) as server:
+            replies, start = asyncio.run(_burst(server.base, api, args.families, args.timeout))
             time.sleep(3)  # the customer-service pieces that follow long answers
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+            tracebacks = server.stderr().count("Traceback")
         reference += [reference_ms() for _ in range(30)]
         first = [r.elapsed * 1000 for r in replies]
         retried = sum(1 for r in replies if len(r.attempts) > 1)
@@ -113,8 +91,6 @@ def main() -> int:
     print(f"answered in the passive reply: {passive}; retried by WeChat: {retried}; never answered: {unanswered}; "
           f"customer-service pieces: {len(follow)}; access tokens fetched: {api.token_fetches}; "
           f"API errors: {len(api.errors())}")
-    stderr = server.stderr.read().decode(errors="replace") if server.stderr else ""
-    tracebacks = stderr.count("Traceback")
     print(f"server tracebacks: {tracebacks}")
     return 0
 
