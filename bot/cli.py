@@ -14,6 +14,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
 from bot.cli_input import InputError, database_path, os_error_line
@@ -188,9 +189,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         data.setdefault("jurisdiction", args.jurisdiction)
     try:
         profile = parse_profile(data)
+        result = assess(profile)
     except ProfileError as exc:
         raise UsageError(f"check: {exc}") from None
-    result = assess(profile)
     if args.json:
         _print_json(assessment_json(result))
     else:
@@ -312,6 +313,15 @@ def cmd_admin(args: argparse.Namespace) -> int:
         raise UsageError(f"admin: {exc}") from None
 
 
+def cmd_documents(args: argparse.Namespace) -> int:
+    from bot.documents.cli import DocumentsError, run_documents
+
+    try:
+        return run_documents(args, _settings().bot_database)
+    except DocumentsError as exc:
+        raise UsageError(f"documents: {exc}") from None
+
+
 def cmd_reminders(args: argparse.Namespace) -> int:
     from bot.admin_cli import AdminError, run_reminders
 
@@ -382,6 +392,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_parsers(sub, _date)
     sub.choices["admin"].set_defaults(func=cmd_admin)
     sub.choices["reminders"].set_defaults(func=cmd_reminders)
+    from bot.documents.cli import add_parser as add_documents_parser
+
+    add_documents_parser(sub, _date)
+    sub.choices["documents"].set_defaults(func=cmd_documents)
 
     run = sub.add_parser("run", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
     run.set_defaults(func=cmd_run)
@@ -396,10 +410,44 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Commands that answer from the documents: they also answer from the documents a city's staff
+# put in (stored in BOT_DATABASE), when that database exists.
+_KNOWLEDGE_COMMANDS = ("ask", "clauses", "check", "rules", "compare", "console", None)
+
+
+def _install_library() -> None:
+    """Install the stored documents (issue 26) into knowledge; a missing database means only
+    the shipped documents, and an unreadable one is said on stderr, not fatal to an answer."""
+    from bot.settings import SettingsError, load_settings
+
+    try:
+        database = Path(load_settings().bot_database)
+    except SettingsError:
+        return
+    if str(database) == ":memory:" or not database.is_file():
+        return
+    from bot.documents.library import install_from_storage
+    from bot.storage import Storage, StorageError
+
+    async def install() -> None:
+        storage = await Storage.open(database, create=False)
+        try:
+            await install_from_storage(storage)
+        finally:
+            await storage.close()
+
+    try:
+        asyncio.run(install())
+    except (StorageError, ValueError, OSError) as exc:
+        print(f"python -m bot: the city documents in {database} were not loaded: {exc}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
+        if args.command in _KNOWLEDGE_COMMANDS:
+            _install_library()
         if args.command is None:
             return cmd_default(args)
         return int(args.func(args))

@@ -162,8 +162,11 @@ def clauses_json(jurisdiction: str | None) -> list[dict[str, Any]]:
 
 def rules_json(jurisdiction: str | None) -> list[dict[str, Any]]:
     """`python -m bot rules --json` and GET /api/v1/rules."""
+    from knowledge.catalogue import get_document
     from knowledge.rules_schema import all_rulesets, load_rules
 
+    if jurisdiction and not get_document(jurisdiction).rules_published:
+        return []  # under review: no rule is published yet
     rulesets = [load_rules(jurisdiction)] if jurisdiction else all_rulesets()
     return [rule_json(rs, r) for rs in rulesets for r in rs.rules]
 

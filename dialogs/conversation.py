@@ -62,6 +62,7 @@ from knowledge.clause_search import SearchResult
 from knowledge.clauses import clauses_by_id
 from knowledge.facts import Profile, ProfileError, parse_profile, today_in_china
 from knowledge.money_lead import other_place
+from knowledge.rules_schema import rules_published
 
 MAX_TEXT = 500
 OTHER_CITY = "other"  # the city question's "none of these" choice
@@ -486,6 +487,9 @@ class Conversation:
                 return self._reply([Paragraphs((ct.SAVED_OFFER.format(day=saved.day),))],
                                    [Choice("e|last", ct.BTN_USE_SAVED), Choice("e|fresh", ct.BTN_START_OVER)])
         city = for_family[1] if for_family else self.state.city
+        if city is not None and not rules_published(city):
+            return self._reply([Paragraphs((cc.CHECK_UNDER_REVIEW.format(city=get_document(city).name),))],
+                               ended=True)
         interview = iv.start(city, today_in_china())
         self.state.token = secrets.token_hex(3)
         self.state.asked = []

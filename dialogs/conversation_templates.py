@@ -97,6 +97,9 @@ BAD_CHOICE = {
     "default": "没看懂您的选择，请选下面的一项；想问别的事，直接打字问就行。",
 }
 # /check, 查待遇 or its button in a group chat: the interview is for a private chat only
+# A city whose document its staff put in and whose rules nobody has published yet (issue 26).
+CHECK_UNDER_REVIEW = ("{city}的待遇规则还在核对中，暂时不能帮您逐项算出能领哪些。"
+                      "您可以直接把想问的事发给我，我会引用文件原文回答；具体待遇请问当地卫生健康部门。")
 CHECK_PRIVATE_ONLY = "为了保护家庭的隐私，查待遇只能在和我的私聊里做。请点开我的头像，在私聊里再发一次。"
 # the city question's last button: the family lives in none of the five cities
 BTN_CITY_OTHER = "都不是，我在别的地方"

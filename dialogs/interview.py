@@ -139,7 +139,9 @@ def _missing_if(profile: Profile, **facts: Any) -> set[str]:
 
 
 def _jurisdiction_question() -> Question:
-    options = (*(Option(d.code, d.name, {}) for d in load_catalogue()), Option(OTHER_PLACE_ID, t.OPT_OTHER_PLACE, {}))
+    # a city whose rules are still under review is not offered: no result can be computed there
+    options = (*(Option(d.code, d.name, {}) for d in load_catalogue() if d.rules_published),
+               Option(OTHER_PLACE_ID, t.OPT_OTHER_PLACE, {}))
     return Question("jurisdiction", t.Q_JURISDICTION, options, ("jurisdiction",))
 
 
@@ -451,7 +453,7 @@ def progress(state: InterviewState) -> str:
     (before the city is known, the range over the cities)."""
     n = len(state.steps) + 1
     if state.jurisdiction is None:
-        totals = [1 + _questions_left(start(d.code, state.as_of)) for d in load_catalogue()]
+        totals = [1 + _questions_left(start(d.code, state.as_of)) for d in load_catalogue() if d.rules_published]
         return t.PROGRESS_RANGE.format(n=n, low=min(totals), high=max(totals))
     return t.PROGRESS_OF.format(n=n, total=len(state.steps) + _questions_left(state))
 

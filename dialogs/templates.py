@@ -17,6 +17,11 @@ HIT_UNITS = "   负责单位：{units}"
 HIT_DATED = "   （以上内容依据{date}印发的文件所载；具体以当地卫生健康部门的解释为准）"
 HIT_DATED_DRAFT = "   （以上内容出自征求意见稿，文件没有注明日期，不是正式生效文件）"
 NO_NUMBER = "征求意见稿，无文号"
+# A document put in by the city's staff whose rules nobody has published yet (issue 26).
+HIT_UNDER_REVIEW = "   （本市待遇规则尚在核对中：这里只引用文件原文，不代表您家能领到多少，请向当地卫生健康部门确认）"
+# Validity: a lapsed document, one replaced by a newer one.
+HIT_LAPSED = "   （注意：这份文件已于{date}到期失效，以上为失效前的规定；现行标准请向当地卫生健康部门核实）"
+HIT_AMENDED = "   （注意：这份文件的部分规定已被{successor}修改，请以新文件为准）"
 
 # --- the terminal chat ---------------------------------------------------------------
 CONSOLE_GREETING = (

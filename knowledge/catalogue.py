@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
-from typing import Literal
+from types import MappingProxyType
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 
 from knowledge.yaml_data import load_yaml
 
-Status = Literal["in_force", "draft"]
+Status = Literal["in_force", "draft", "lapsed", "repealed"]
 
 
 class Document(BaseModel):
@@ -40,6 +42,14 @@ class Document(BaseModel):
     source_file: str
     original_file: str
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    # Validity (issue 26): normative documents lapse (usually five years, two when 试行), are
+    # repealed or replaced. `expires` is the last day in force; `replaced_by` the successor's number.
+    expires: dt.date | None = None
+    replaced_by: str | None = None  # repealed: the successor answers for the city instead
+    amended_by: str | None = None  # in force, but a later document changed some of it
+    # False for a document put in by a city's staff whose rules nobody has published yet: it is
+    # searchable and answered as clauses only, never with an amount as the family's entitlement.
+    rules_published: bool = True
 
     @field_validator("aliases")
     @classmethod
@@ -66,9 +76,40 @@ class Document(BaseModel):
             return self.number
         return f"《{self.title}》"
 
+    def status_on(self, day: dt.date) -> Status:
+        """The status on a day: an in-force document whose last day has passed has lapsed."""
+        if self.status == "in_force" and self.expires is not None and day > self.expires:
+            return "lapsed"
+        return self.status
+
+    def expires_within(self, day: dt.date, days: int) -> bool:
+        """In force on `day` and lapsing within `days` days (the admin's 90-day warning)."""
+        return (self.status_on(day) == "in_force" and self.expires is not None
+                and (self.expires - day).days <= days)
+
     def raw_text(self) -> str:
-        """The source exactly as shipped (for audit and for the cleaning step)."""
+        """The source exactly as shipped, or as put in by the city's staff (for audit and for
+        the cleaning step)."""
+        added = installed_documents().get(self.code)
+        if added is not None:
+            return added.text
         return _read_source(self.source_file)
+
+
+# The documents installed at run time (knowledge.library.install): code -> LibraryDocument.
+# Held here, not in the library, so the catalogue depends on nothing above it.
+_installed: Mapping[str, Any] = MappingProxyType({})
+
+
+def installed_documents() -> Mapping[str, Any]:
+    """The documents a city's staff put in, installed by `knowledge.library` (read-only)."""
+    return _installed
+
+
+def set_installed(documents: Mapping[str, Any]) -> None:
+    """Only `knowledge.library.install` calls this (it then drops the caches built on it)."""
+    global _installed
+    _installed = MappingProxyType(dict(documents))
 
 
 class UnknownJurisdiction(ValueError):
@@ -80,14 +121,26 @@ def _read_source(filename: str) -> str:
 
 
 @cache
-def load_catalogue() -> tuple[Document, ...]:
-    """Load and validate catalogue.yaml; a broken entry fails loudly."""
+def shipped_catalogue() -> tuple[Document, ...]:
+    """Load and validate catalogue.yaml (the five shipped documents); a broken entry fails loudly."""
     text = resources.files("knowledge").joinpath("catalogue.yaml").read_text(encoding="utf-8")
     docs = TypeAdapter(tuple[Document, ...]).validate_python(load_yaml(text))
     codes = [d.code for d in docs]
     if len(set(codes)) != len(codes):
         raise ValueError(f"catalogue.yaml: duplicate document codes in {codes}")
     return docs
+
+
+@cache
+def load_catalogue() -> tuple[Document, ...]:
+    """Every document answered from: the shipped ones (a published version put in through the
+    library replaces its shipped twin) and then the documents the cities' staff put in.
+    A repealed document is not answered from (its successor is); it stays in the library."""
+    added = installed_documents()
+    docs = [added[d.code].document if d.code in added else d for d in shipped_catalogue()]
+    shipped = {d.code for d in docs}
+    docs.extend(a.document for code, a in added.items() if code not in shipped)
+    return tuple(d for d in docs if d.status != "repealed")
 
 
 def documents() -> dict[str, Document]:
@@ -99,6 +152,7 @@ def get_document(code: str) -> Document:
 
 
 def source_sha256(doc: Document) -> str:
+    """The sha256 of the shipped file (a test pins catalogue.yaml's hash to the bytes)."""
     data = resources.files("knowledge").joinpath("sources", doc.source_file).read_bytes()
     return hashlib.sha256(data).hexdigest()
 

@@ -28,7 +28,7 @@ from knowledge.eligibility import leaves
 from knowledge.key_sentence import AMOUNT_STATED, PERIOD_WORDS, Alternative, asked_period, choose, doc_norm
 from knowledge.lexicon import Lexicon, load_lexicon, nouns, tokenizer
 from knowledge.places import PlaceReading, blank_places, other_place, outside_spans, own_place_elsewhere, read_places
-from knowledge.rules_schema import load_rules
+from knowledge.rules_schema import load_rules, rules_published
 from knowledge.situation import Situation, read_question, situation_positions
 from knowledge.situation_rules import document_excludes, granting_clauses
 from knowledge.spoken import asking_positions, blank_courtesy, registered_parts, standardize, where_parts
@@ -764,6 +764,8 @@ class ClauseIndex:
         allowance, the one for the family's stated situation first. The answer leads with an
         overview of everything the city grants (dialogs/overview.py); these are its sources."""
         child = query.situation.get("child")
+        if not rules_published(scope):
+            return []
         rules = [r for r in load_rules(scope).rules if "monthly_allowance" in r.compare]
         rules.sort(key=lambda r: 0 if child is None or any(
             leaf.get("child_status") in (child, None) for leaf in leaves(r.conditions)) else 1)

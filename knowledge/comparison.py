@@ -40,4 +40,6 @@ def resolve_topic(value: str) -> str:
 
 def compare(topic: str) -> list[Row]:
     code = resolve_topic(topic)
-    return [Row(doc, [r for r in load_rules(doc.code).rules if code in r.compare]) for doc in load_catalogue()]
+    # a city whose rules are under review is left out: no row would wrongly say "grants none"
+    return [Row(doc, [r for r in load_rules(doc.code).rules if code in r.compare])
+            for doc in load_catalogue() if doc.rules_published]

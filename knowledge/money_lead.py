@@ -19,7 +19,7 @@ from knowledge.eligibility import Trace, assess_rule, evaluate, leaves
 from knowledge.facts import Profile, parse_profile
 from knowledge.key_sentence import asked_period
 from knowledge.places import other_place
-from knowledge.rules_schema import Rule, RuleSet, Variant, all_rulesets, load_rules
+from knowledge.rules_schema import Rule, RuleSet, Variant, all_rulesets, load_rules, rules_published
 from knowledge.situation import stated_family_facts
 
 
@@ -173,6 +173,8 @@ def money_lead(result: SearchResult, profile: Profile | None = None) -> MoneyLea
     if result.jurisdiction is None:  # no city: one city's figure is not the answer
         return None
     clause = result.hits[0].clause
+    if not rules_published(clause.doc):  # under review: clauses only, no sum as an entitlement
+        return None
     ruleset = load_rules(clause.doc)
     rules = [r for r in ruleset.rules if r.citation.clause == clause.id]
     if not _SCHOOLING.search(question):

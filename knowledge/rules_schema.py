@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from knowledge.catalogue import load_catalogue
 from knowledge.clauses import Clause, clauses_by_id
-from knowledge.facts import FACTS
+from knowledge.facts import FACTS, ProfileError
 from knowledge.yaml_data import compose_yaml, load_yaml
 
 Category = Literal[
@@ -312,12 +312,40 @@ def parse_rules(text: str, filename: str, code: str, clauses: Mapping[str, Claus
     return ruleset
 
 
+class RulesUnderReview(ProfileError):
+    """The city's document was put in by its staff and no rule set is published yet: it is
+    answered as clauses only, never with an amount as the family's entitlement. A profile of
+    that city cannot be assessed, so this is a ProfileError (one line, exit 2, HTTP 422)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(f"jurisdiction {code}: its rules are still under review (none published), so no result")
+        self.code = code
+
+
+def rules_published(code: str) -> bool:
+    """Does this city have a published (reviewed) rule set to compute results from?"""
+    from knowledge.catalogue import get_document
+
+    return get_document(code).rules_published
+
+
 @cache
 def load_rules(code: str) -> RuleSet:
+    """The city's published rule set: the version installed in the library (put in and
+    published by the city's staff) or the reviewed file shipped in knowledge/rules/.
+    Raises RulesUnderReview for a document with nothing published."""
+    from knowledge.catalogue import installed_documents
+
+    added = installed_documents().get(code)
+    if added is not None:
+        if added.rules_yaml is None:
+            raise RulesUnderReview(code)
+        return parse_rules(added.rules_yaml, f"published:{code}@{added.version}", code, clauses=clauses_by_id())
     name = f"{code}.yaml"
     text = resources.files("knowledge").joinpath("rules", name).read_text(encoding="utf-8")
     return parse_rules(text, f"knowledge/rules/{name}", code)
 
 
 def all_rulesets() -> list[RuleSet]:
-    return [load_rules(doc.code) for doc in load_catalogue()]
+    """The published rule sets of every city that has one (a city under review has none)."""
+    return [load_rules(doc.code) for doc in load_catalogue() if doc.rules_published]

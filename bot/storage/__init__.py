@@ -12,7 +12,8 @@ Callers ask named questions of one facade, split by aggregate:
 `.audit`, `.registry`, `.reminders`, `.ops`, `.updates`,
 `.office_sessions` (the office console's sign-in links and sessions), `.reports` (the inspection reports' counts),
 `.callbacks` (WeChat / WeCom callbacks already handled), `.platform_tokens` (their access tokens and
-error counts), `.wechat_users` (a WeChat follower's consent and 48-hour window).
+error counts), `.wechat_users` (a WeChat follower's consent and 48-hour window),
+`.documents` (a city's own documents, their rule drafts and published versions).
 
 Privacy: a family's answers are saved only after they agree (consent), `users.forget`
 deletes every row about a user (and checkpoints, so nothing stays in the -wal file), every
@@ -28,6 +29,7 @@ from bot.storage.audit import Audit
 from bot.storage.chat_states import ChatStates
 from bot.storage.conversations import Conversations
 from bot.storage.db import Database, ProcessLock, StorageError, open_private
+from bot.storage.documents import Documents
 from bot.storage.migrations import MIGRATIONS, SCHEMA_VERSION, migrate, schema_version
 from bot.storage.office_sessions import OfficeSessions
 from bot.storage.ops import Ops, restore
@@ -78,6 +80,7 @@ class Storage:
         self.callbacks = CallbackSeen(db)
         self.platform_tokens = PlatformTokens(db)
         self.wechat_users = WeChatUsers(db, self.ops.checkpoint)
+        self.documents = Documents(db)
 
     @classmethod
     async def open(cls, path: Path | str, *, create: bool = True, hold_lock: bool = False) -> Storage:

@@ -239,6 +239,59 @@ MIGRATIONS: list[tuple[int, str]] = [
     ALTER TABLE care_contacts ADD COLUMN wecom_user_id TEXT;
     CREATE UNIQUE INDEX care_contacts_wecom ON care_contacts(wecom_user_id) WHERE wecom_user_id IS NOT NULL;
     """),
+    # 13: a city's own documents, put in and kept current by its staff (issue 26; documents.py).
+    # A document row holds its catalogue entry (JSON in the catalogue's schema) and its text;
+    # the sha256 of the uploaded bytes is unique, so the same file is not put in twice. The
+    # working draft of its rules is one row, with who edited it (the publisher must be someone
+    # else) and a revision counter (two publishers at once: only one matches). Published
+    # versions are never changed; `current_version` says which one answers (restore moves it
+    # back). `library_generation` counts changes, so every process reloads its knowledge.
+    # Policy editors are staff granted one city each.
+    (13, """
+    CREATE TABLE policy_documents (
+        code           TEXT PRIMARY KEY,
+        city           TEXT NOT NULL,
+        meta           TEXT NOT NULL,
+        text           TEXT NOT NULL,
+        sha256         TEXT NOT NULL UNIQUE,
+        source_name    TEXT NOT NULL,
+        shipped        INTEGER NOT NULL DEFAULT 0,
+        added_by       INTEGER,
+        added_at       TEXT NOT NULL,
+        current_version INTEGER
+    );
+    CREATE TABLE rule_drafts (
+        code        TEXT PRIMARY KEY REFERENCES policy_documents(code) ON DELETE CASCADE,
+        rules_yaml  TEXT NOT NULL,
+        schedule_yaml TEXT,
+        decisions   TEXT NOT NULL DEFAULT '{}',
+        editors     TEXT NOT NULL DEFAULT '[]',
+        revision    INTEGER NOT NULL DEFAULT 1,
+        base_version INTEGER,
+        updated_at  TEXT NOT NULL
+    );
+    CREATE TABLE rule_versions (
+        code          TEXT NOT NULL REFERENCES policy_documents(code) ON DELETE CASCADE,
+        version       INTEGER NOT NULL,
+        rules_yaml    TEXT NOT NULL,
+        schedule_yaml TEXT,
+        drafted_by    TEXT NOT NULL,
+        published_by  INTEGER,
+        published_at  TEXT NOT NULL,
+        note          TEXT,
+        PRIMARY KEY (code, version)
+    );
+    CREATE TABLE policy_editors (
+        user_id  INTEGER NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
+        city     TEXT NOT NULL,
+        PRIMARY KEY (user_id, city)
+    );
+    CREATE TABLE library_state (
+        id          INTEGER PRIMARY KEY CHECK (id = 1),
+        generation  INTEGER NOT NULL
+    );
+    INSERT INTO library_state (id, generation) VALUES (1, 0);
+    """),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 LIANXIN_TABLE = "users"  # present since migration 1: how a Lianxin database is recognised

@@ -39,6 +39,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.documents.library import LibraryWatcher
 from bot.settings import Settings
 from bot.storage import Storage
 from bot.telegram import admin, browse, care, chat, guards, overdue, start
@@ -94,6 +95,9 @@ async def _post_init(application: Application) -> None:
     from knowledge.clause_search import default_index
     from knowledge.rules_schema import all_rulesets
 
+    watcher = LibraryWatcher(storage)  # the cities' own documents (issue 26), then kept in step
+    await watcher.start()
+    application.bot_data["library_watcher"] = watcher
     default_index()
     all_rulesets()
     await application.bot.set_my_commands(t.COMMANDS_FAMILY)

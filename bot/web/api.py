@@ -88,10 +88,10 @@ async def check(request: Request) -> Response:
 
     data = await _body_json(request, "check")
     try:
-        profile = parse_profile(data)
-    except ProfileError as exc:
+        result = assess(parse_profile(data))
+    except ProfileError as exc:  # also a city whose rules are still under review
         raise ApiError(f"check: {exc}") from None
-    return _json(contracts.assessment_json(assess(profile)))
+    return _json(contracts.assessment_json(result))
 
 
 async def rules(request: Request) -> Response:

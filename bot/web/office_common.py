@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from bot.documents.library import LibraryWatcher
 from bot.operations.access import may_use_office
 from bot.operations.refusals import Refused
 from bot.reminders.registry_csv import Problem
@@ -38,7 +39,11 @@ async def office_storage(request: Request) -> Storage:
             channels = state.settings.wechat_enabled() or state.settings.wecom_enabled()
             state.console_storage = await Storage.open(state.settings.bot_database, create=channels)
         storage: Storage = state.console_storage
-        return storage
+        if state.library_watcher is None:  # the cities' own documents, kept in step with other processes
+            state.library_watcher = LibraryWatcher(storage)
+            await state.library_watcher.start()
+    await state.library_watcher.refresh()
+    return storage
 
 
 def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
@@ -154,6 +159,7 @@ def init_state(app_state: Any, settings: Any, storage: Storage | None) -> None:
     app_state.console_storage = storage
     app_state.console_owns_storage = storage is None
     app_state.console_lock = asyncio.Lock()
+    app_state.library_watcher = None
     app_state.backup_lock = asyncio.Lock()  # 立即备份 pressed twice: one backup after the other
 
 

@@ -1,0 +1,401 @@
+"""A city's own document, put in and kept current by its staff (issue 26): add, draft, review,
+publish with a second editor, restore, lapse; and the published set installed into the
+knowledge package of every process.
+
+Each step is one storage transaction (nothing half-added, nothing half-published). The
+knowledge package never reads storage: `install_from_storage` reads the documents and their
+answering versions and installs them (`knowledge.library.install`); a process notices
+another's change through the storage generation (`LibraryWatcher`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from bot.documents.reading import ReadDocument
+from bot.storage import Storage
+from bot.storage.documents import DocumentConflict, RuleDraft, StoredDocument
+from knowledge import library
+from knowledge.catalogue import Document, shipped_catalogue
+from knowledge.clauses import segment_text
+from knowledge.drafting import draft_text, draft_yaml, schedule_yaml
+from knowledge.lexicon import load_lexicon
+from knowledge.rules_schema import RuleFileError, RuleSet, parse_rules
+
+NORMATIVE_YEARS = 5  # a normative document lapses after five years unless it says otherwise
+TRIAL_YEARS = 2  # two when marked 试行
+EXPIRY_WARNING_DAYS = 90
+SHIPPED_NOTE = "随程序发布的已审核规则（knowledge/rules，经 git 审核）"
+DOUBT = "【草拟待核对】"
+DECISIONS = ("accepted", "edited", "rejected")
+
+
+class DocumentRefused(ValueError):
+    """A document or a review step refused: `reason` is stable (tests, API), `message_zh` is
+    the polite line for office staff, str(exc) one precise English line for the CLI."""
+
+    def __init__(self, reason: str, message: str, message_zh: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.message_zh = message_zh
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    """What the person adding a document states about it (the CLI flags, the upload form)."""
+
+    city: str
+    number: str | None
+    issued: dt.date
+    effective: dt.date | None = None
+    expires: dt.date | None = None
+    draft: bool = False  # 征求意见稿: answered with that caveat, never as in force
+    replaces: str | None = None  # the code of the document this one repeals
+    code: str | None = None
+    province: str = ""
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Added:
+    code: str
+    title: str
+    rules: int
+    to_review: int
+    expires: dt.date | None
+    expires_assumed: bool
+    lines: list[str]  # what the person sees: the draft's summary
+
+
+# --- codes and metadata --------------------------------------------------------------------
+
+def city_code(city: str, taken: Sequence[str]) -> str:
+    """A document code from the city's name in pinyin (新城市 -> xincheng), made unique with
+    a letter suffix; the name's 市/区/县 suffix is left out."""
+    base = re.sub(r"(市|区|县|自治州|地区)$", "", city.strip())
+    pinyin = load_lexicon().pinyin
+    letters = "".join(pinyin[ch][0] if ch in pinyin else "" for ch in base)
+    letters = re.sub(r"[^a-z]", "", letters.lower()) or "city"
+    code, n = letters, 0
+    while code in taken:
+        n += 1
+        code = letters + "abcdefghijklmnopqrstuvwxyz"[(n - 1) % 26] * ((n - 1) // 26 + 1)
+    return code
+
+
+_TITLE = re.compile(r"关于|意见|方案|办法|通知|规定|细则|措施")
+
+
+def _title_of(text: str) -> str:
+    """The document's title: among its first lines, the first that reads like one (关于…的
+    实施意见, …方案, …办法), not the issuer's letterhead (…人民政府办公室文件) or the number;
+    else the first line. The person adding it may correct it."""
+    lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()][:12]
+    for line in lines:
+        if _TITLE.search(line) and not line.endswith("文件") and len(line) <= 120 and not line.endswith("："):
+            return line
+    return lines[0][:120] if lines else ""
+
+
+def default_expiry(issued: dt.date, effective: dt.date | None, title: str) -> dt.date:
+    """The last day in force when the document does not say: five years from taking effect
+    (two when 试行), the usual term of a normative document. Shown as assumed, to be corrected."""
+    start = effective or issued
+    years = TRIAL_YEARS if "试行" in title else NORMATIVE_YEARS
+    try:
+        end = start.replace(year=start.year + years)
+    except ValueError:  # 29 February
+        end = start.replace(year=start.year + years, day=28)
+    return end - dt.timedelta(days=1)
+
+
+def document_meta(code: str, new: NewDocument, title: str, source_name: str, sha256: str,
+                  expires: dt.date | None) -> dict[str, Any]:
+    """The catalogue entry of an added document, validated as the catalogue validates."""
+    name = new.city.strip()
+    short = re.sub(r"(市|区|县)$", "", name)
+    meta = Document(
+        code=code, name=name, aliases=tuple(dict.fromkeys(a for a in (short, name) if a)),
+        province=new.province, issuer=None, title=title, number=new.number, issued=new.issued,
+        effective=new.effective, status="draft" if new.draft else "in_force",
+        status_note="征求意见稿：不是正式生效文件，引用时须说明" if new.draft else "由本市工作人员录入",
+        repeals=(), source_file="", original_file=source_name, sha256=sha256, expires=expires,
+        rules_published=False,
+    )
+    return meta.model_dump(mode="json")
+
+
+def _document_of(stored: StoredDocument, published: bool) -> Document:
+    return Document.model_validate({**stored.meta, "rules_published": published})
+
+
+# --- adding --------------------------------------------------------------------------------
+
+async def add_document(storage: Storage, read: ReadDocument, source_name: str, new: NewDocument,
+                       actor: int) -> Added:
+    """Put a document in: checked, split into its clause tree, its rules drafted (not
+    published), stored in one transaction, and installed so it is searchable at once."""
+    if new.effective and new.effective < new.issued - dt.timedelta(days=366):
+        raise DocumentRefused("dates", "effective date is more than a year before the issue date",
+                              "生效日期比印发日期早一年以上，请核对。")
+    if new.expires and new.expires <= (new.effective or new.issued):
+        raise DocumentRefused("dates", "expiry date is not after the date it takes effect",
+                              "有效期截止日不晚于生效日期，请核对。")
+    existing = await storage.documents.by_sha256(read.sha256)
+    if existing is not None:
+        raise DocumentRefused("duplicate_file", f"this file is already in as document {existing.code}",
+                              f"这份文件已经录入过了（{existing.city}，代码 {existing.code}），不用再传。")
+    stored = await storage.documents.all()
+    taken = [d.code for d in stored] + [d.code for d in shipped_catalogue()]
+    if new.code is not None:
+        if not re.fullmatch(r"[a-z]{2,20}", new.code):
+            raise DocumentRefused("code", f"document code must be 2-20 lower-case letters, got {new.code!r}",
+                                  "文件代码只能是2到20个小写英文字母。")
+        if new.code in taken:
+            raise DocumentRefused("duplicate_code", f"document code {new.code!r} is in use",
+                                  f"文件代码 {new.code} 已经有文件在用，请换一个。")
+        code = new.code
+    else:
+        code = city_code(new.city, taken)
+    replaced: StoredDocument | None = None
+    if new.replaces is not None:
+        await import_shipped(storage)
+        replaced = await storage.documents.get(new.replaces)
+        if replaced is None:
+            raise DocumentRefused("replaces", f"no document with code {new.replaces!r} to replace",
+                                  f"没有代码为 {new.replaces} 的文件，无法替代。")
+    try:
+        segment_text(code, read.text)
+    except ValueError:
+        raise DocumentRefused(
+            "no_clause_tree", "no top-level heading 一、 found: not a policy document's clause structure",
+            "没有找到“一、”这样的条款标题，无法分出条款。请确认上传的是政策文件正文。") from None
+    title = new.title or _title_of(read.text)
+    expires, assumed = new.expires, False
+    if expires is None and not new.draft:
+        expires, assumed = default_expiry(new.issued, new.effective, title), True
+    meta = document_meta(code, new, title, source_name, read.sha256, expires)
+    replaced_meta = None
+    if replaced is not None:
+        meta["name"], meta["aliases"] = replaced.meta["name"], replaced.meta["aliases"]
+        meta["repeals"] = [replaced.meta.get("number") or replaced.meta["title"]]
+        replaced_meta = {**replaced.meta, "status": "repealed", "replaced_by": new.number or title}
+    draft = draft_text(code, read.text)
+    doc = StoredDocument(code, meta["name"], meta, read.text, read.sha256, source_name, False, "", None)
+    try:
+        await storage.documents.add(doc, draft_yaml(draft), schedule_yaml(draft), actor,
+                                    replaces=new.replaces, replaced_meta=replaced_meta)
+    except DocumentConflict as exc:  # lost a race with the same file or code
+        raise DocumentRefused(exc.code, f"refused: {exc}", "这份文件刚刚已由别人录入，请刷新后查看。") from None
+    await install_from_storage(storage)
+    return Added(code, title, len(draft.rules), len(draft.to_review), expires, assumed, draft.summary())
+
+
+# --- shipped documents: the same way in ----------------------------------------------------
+
+def _shipped_rules(code: str) -> str:
+    return resources.files("knowledge").joinpath("rules", f"{code}.yaml").read_text(encoding="utf-8")
+
+
+def _shipped_schedule(code: str) -> str | None:
+    path = resources.files("knowledge").joinpath("schedules", f"{code}.yaml")
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
+async def import_shipped(storage: Storage) -> list[str]:
+    """The five shipped documents as documents with published versions (their reviewed YAML),
+    so every city has one way in. A release whose reviewed YAML changed publishes it as a new
+    version; it answers unless the city's staff have published a version of their own since.
+    Returns the codes imported or updated."""
+    changed = []
+    for doc in shipped_catalogue():
+        rules, schedule = _shipped_rules(doc.code), _shipped_schedule(doc.code)
+        stored = await storage.documents.get(doc.code)
+        if stored is None:
+            meta = doc.model_dump(mode="json")
+            row = StoredDocument(doc.code, doc.name, meta, doc.raw_text(), doc.sha256, doc.source_file, True, "", None)
+            try:
+                await storage.documents.add(row, rules, schedule, 0)
+            except DocumentConflict:
+                continue  # another process imported it a moment ago
+        versions = await storage.documents.versions(doc.code)
+        if any(v.rules_yaml == rules and v.schedule_yaml == schedule for v in versions):
+            continue
+        current = next((v for v in versions if v.version == (stored.current_version if stored else None)), None)
+        if versions and await storage.documents.draft(doc.code) is None:
+            await storage.documents.start_draft(doc.code, versions[0], 0)
+        try:
+            version = await storage.documents.publish(doc.code, rules, schedule, None, None, SHIPPED_NOTE,
+                                                      require_other_editor=False)
+        except DocumentConflict:
+            continue
+        if current is not None and current.note != SHIPPED_NOTE:  # staff's own version keeps answering
+            await storage.documents.restore(doc.code, current.version, 0)
+        changed.append(f"{doc.code}@{version}")
+    return changed
+
+
+# --- installing into knowledge -------------------------------------------------------------
+
+def _same_as_shipped(doc: Document, text: str, rules: str | None, schedule: str | None) -> bool:
+    shipped = {d.code: d for d in shipped_catalogue()}.get(doc.code)
+    return (shipped is not None and doc.model_dump(exclude={"rules_published"}) == shipped.model_dump(
+        exclude={"rules_published"}) and text == shipped.raw_text() and rules == _shipped_rules(doc.code)
+        and schedule == _shipped_schedule(doc.code))
+
+
+async def library_documents(storage: Storage) -> list[library.LibraryDocument]:
+    """What knowledge should answer from, beyond the shipped files: every stored document with
+    its answering version, except a shipped one that is exactly as shipped."""
+    out = []
+    for stored, version in await storage.documents.published():
+        rules = version.rules_yaml if version else None
+        schedule = version.schedule_yaml if version else None
+        doc = _document_of(stored, version is not None)
+        if _same_as_shipped(doc, stored.text, rules, schedule):
+            continue
+        out.append(library.LibraryDocument(doc, stored.text, rules, schedule, version.version if version else None))
+    return out
+
+
+def _fingerprint(docs: Sequence[library.LibraryDocument]) -> tuple[Any, ...]:
+    return tuple((d.document.model_dump_json(), hashlib.sha256(d.text.encode()).hexdigest(), d.rules_yaml,
+                  d.schedule_yaml, d.version) for d in docs)
+
+
+async def install_from_storage(storage: Storage) -> bool:
+    """Install the stored documents into this process's knowledge; True if anything changed.
+    Caches of the layers above knowledge are dropped too (they are built from it)."""
+    docs = await library_documents(storage)
+    if _fingerprint(docs) == _fingerprint(list(library.installed().values())):
+        return False
+    library.install(docs)
+    library.clear_caches(("dialogs.", "bot."))
+    return True
+
+
+class LibraryWatcher:
+    """Keeps a process's knowledge in step with the stored documents: at most once every
+    `every` seconds it reads the generation counter (one indexed row) and reinstalls when
+    another process changed it."""
+
+    def __init__(self, storage: Storage, every: float = 10.0) -> None:
+        self._storage = storage
+        self._every = every
+        self._checked = 0.0
+        self._generation: int | None = None
+
+    async def start(self) -> None:
+        await import_shipped(self._storage)
+        self._generation = await self._storage.documents.generation()
+        await install_from_storage(self._storage)
+        self._checked = time.monotonic()
+
+    async def refresh(self, force: bool = False) -> bool:
+        now = time.monotonic()
+        if not force and now - self._checked < self._every:
+            return False
+        self._checked = now
+        generation = await self._storage.documents.generation()
+        if generation == self._generation:
+            return False
+        self._generation = generation
+        return await install_from_storage(self._storage)
+
+
+# --- review --------------------------------------------------------------------------------
+
+def _rules_data(rules_yaml: str) -> dict[str, Any]:
+    data = yaml.safe_load(rules_yaml)
+    if not isinstance(data, dict):
+        raise DocumentRefused("bad_draft", "the draft is not a rules mapping", "草稿格式不对，请重新草拟。")
+    return data
+
+
+def reviewed_rules(draft: RuleDraft) -> tuple[str, list[str]]:
+    """The draft as it would be published: rejected rules left out, accepted and edited ones
+    without the drafter's doubt marks; plus what still blocks publishing (Chinese lines)."""
+    data = _rules_data(draft.rules_yaml)
+    blocking = []
+    kept = []
+    for rule in data.get("rules") or []:
+        decision = draft.decisions.get(rule["id"])
+        if decision == "rejected":
+            continue
+        if decision not in ("accepted", "edited"):
+            blocking.append(f"规则 {rule['id']}（{rule.get('title', '')}）还没有核对：请接受、修改或删除。")
+            kept.append(rule)
+            continue
+        if isinstance(rule.get("note"), str) and DOUBT in rule["note"]:
+            rule = {k: v for k, v in rule.items() if k != "note"}
+        kept.append(rule)
+    scope = data.get("scope") or {}
+    if isinstance(scope.get("note"), str) and DOUBT in scope["note"]:
+        if draft.decisions.get("scope") not in ("accepted", "edited"):
+            blocking.append("适用范围（扶助对象）还没有核对。")
+        else:
+            scope = {k: v for k, v in scope.items() if k != "note"}
+    reviewed = {**data, "scope": scope, "rules": kept,
+                "reviewed": f"已核对：{dt.date.today().isoformat()} 在办公台逐条核对后发布"}
+    return yaml.safe_dump(reviewed, allow_unicode=True, sort_keys=False, width=1000), blocking
+
+
+def check_rules(code: str, rules_yaml: str) -> RuleSet:
+    """The rules as the reviewed schema reads them, quotes checked against this document's
+    clauses; a problem is refused with the schema's precise line."""
+    from knowledge.clauses import clauses_by_id
+
+    try:
+        return parse_rules(rules_yaml, f"draft:{code}", code, clauses=clauses_by_id())
+    except RuleFileError as exc:
+        raise DocumentRefused("invalid_rules", str(exc), f"规则有误，不能发布：{exc}") from None
+
+
+async def publish(storage: Storage, code: str, publisher: int, revision: int, note: str | None = None) -> int:
+    """Publish the reviewed draft as the next version: every rule decided, the result valid in
+    the reviewed schema, the publisher not one of its editors, the draft the one they saw."""
+    draft = await storage.documents.draft(code)
+    if draft is None:
+        raise DocumentRefused("no_draft", f"{code}: nothing to publish (no draft)",
+                              "没有待发布的草稿（可能刚刚已由别人发布）。")
+    if draft.revision != revision:
+        raise DocumentRefused("stale_draft", f"{code}: the draft changed since it was opened",
+                              "草稿在您查看之后被别人改过了，请刷新后再核对一遍。")
+    if publisher in draft.editors or not draft.editors:
+        raise DocumentRefused("same_editor", f"{code}: the publisher must not be an editor of the draft",
+                              "发布需要另一位编辑：核对修改草稿的人不能自己发布。")
+    rules_yaml, blocking = reviewed_rules(draft)
+    if blocking:
+        raise DocumentRefused("undecided", f"{code}: {len(blocking)} item(s) not reviewed", "；".join(blocking))
+    check_rules(code, rules_yaml)
+    try:
+        version = await storage.documents.publish(code, rules_yaml, draft.schedule_yaml, publisher, revision, note)
+    except DocumentConflict as exc:
+        raise DocumentRefused(exc.code, f"{code}: {exc}", "刚刚已由别人发布或修改，请刷新后查看。") from None
+    await install_from_storage(storage)
+    return version
+
+
+async def restore(storage: Storage, code: str, version: int, actor: int) -> None:
+    try:
+        await storage.documents.restore(code, version, actor)
+    except DocumentConflict:
+        raise DocumentRefused("no_version", f"{code}: no published version {version}",
+                              f"没有第 {version} 版。") from None
+    await install_from_storage(storage)
+
+
+def expiring(day: dt.date, days: int = EXPIRY_WARNING_DAYS) -> list[Document]:
+    """Documents in force on `day` that lapse within `days` days (the admin's daily warning)."""
+    from knowledge.catalogue import load_catalogue
+
+    return [d for d in load_catalogue() if d.expires_within(day, days)]
