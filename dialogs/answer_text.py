@@ -6,7 +6,6 @@ sentence, and the document's date and status (a draft is always called a draft).
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
@@ -15,10 +14,11 @@ from dialogs import templates as t
 from dialogs.check_templates import PER
 from dialogs.eligibility_text import amount_text, scope_words
 from dialogs.overview import no_city_lines, overview_lines
-from knowledge.catalogue import Document, get_document, load_catalogue
+from dialogs.validity import validity_lines
+from knowledge.catalogue import get_document, load_catalogue
 from knowledge.clause_search import Hit, SearchResult, search
 from knowledge.clauses import clauses_by_id
-from knowledge.facts import Profile, today_in_china
+from knowledge.facts import Profile
 from knowledge.money_lead import LeadItem, MoneyLead, money_lead, other_place
 from knowledge.places import read_places
 from knowledge.situation import NEGATED_CONDITION
@@ -213,18 +213,6 @@ def render_hit(rank: int, hit: Hit) -> list[str]:
     lines.extend(validity_lines(doc))
     return lines
 
-
-def validity_lines(doc: Document, day: dt.date | None = None) -> list[str]:
-    """What a family must know about the document an answer cites: its rules are still under
-    review (clauses only), it has lapsed, or a newer document replaced it."""
-    lines = []
-    if doc.amended_by:
-        lines.append(t.HIT_AMENDED.format(successor=doc.amended_by))
-    if doc.status_on(day or today_in_china()) == "lapsed" and doc.expires is not None:
-        lines.append(t.HIT_LAPSED.format(date=f"{doc.expires.year}年{doc.expires.month}月{doc.expires.day}日"))
-    if not doc.rules_published:
-        lines.append(t.HIT_UNDER_REVIEW)
-    return lines
 
 
 def _sentence_lines(hit: Hit) -> list[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from dialogs import check_templates as t
+from dialogs.validity import result_validity
 from knowledge.catalogue import Document, get_document
 from knowledge.clauses import clauses_by_id
 from knowledge.comparison import compare, resolve_topic
@@ -146,7 +147,8 @@ def render_assessment(assessment: Assessment) -> str:
     doc = assessment.document
     lines = [t.RESULT_HEADER.format(city=doc.name),
              t.DOC_LINE_DRAFT.format(title=doc.title) if doc.is_draft else
-             t.DOC_LINE.format(title=doc.title, number=doc.number or t.NO_NUMBER, date=stated_date(doc))]
+             t.DOC_LINE.format(title=doc.title, number=doc.number or t.NO_NUMBER, date=stated_date(doc)),
+             *result_validity(doc)]
     if assessment.covered is False:
         lines += ["", t.NOT_COVERED.format(city=doc.name), "", t.DECIDES]
         return "\n".join(lines)

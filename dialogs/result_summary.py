@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from dialogs import check_templates as t
 from dialogs import spoken_templates as st
 from dialogs.eligibility_text import amount_text, bare_title, money_text, note_parts, render_outcome, stated_date
+from dialogs.validity import result_validity
 from knowledge.eligibility import Assessment, Outcome
 
 # topic groups, in reading order; every rule category belongs to exactly one
@@ -141,6 +142,7 @@ def build_view(assessment: Assessment) -> ResultView:
 
     lines, headline = _money_lines(assessment, eligible, unknown)
     lines.append(_source_line(assessment))  # the citation after the money, never before it
+    lines.extend(result_validity(assessment.document))  # a lapsed or amended document says so
     if _not_in_scheme(assessment):
         lines += [t.APPLY_SPECIAL_ASSISTANCE.format(city=doc.name), t.NATIONAL_CONDITIONS.format(city=doc.name)]
     services = _key_services(eligible)

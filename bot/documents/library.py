@@ -163,6 +163,10 @@ async def add_document(storage: Storage, read: ReadDocument, source_name: str, n
         raise DocumentRefused("duplicate_file", f"this file is already in as document {existing.code}",
                               f"这份文件已经录入过了（{existing.city}，代码 {existing.code}），不用再传。")
     stored = await storage.documents.all()
+    same_text = next((d for d in stored if d.text == read.text), None)
+    if same_text is not None:  # the same document saved in another encoding or format
+        raise DocumentRefused("duplicate_file", f"this text is already in as document {same_text.code}",
+                              f"这份文件的内容已经录入过了（{same_text.city}，代码 {same_text.code}），不用再传。")
     taken = [d.code for d in stored] + [d.code for d in shipped_catalogue()]
     if new.code is not None:
         if not re.fullmatch(r"[a-z]{2,20}", new.code):

@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import hmac
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -26,13 +27,19 @@ from bot.web.limits import MAX_BODY_BYTES, BodyTooLarge, read_body
 from dialogs import web_copy as w
 from knowledge.catalogue import load_catalogue
 
+log = logging.getLogger("lianxin.web")
 COOKIE = "lianxin_console"
 Signed = tuple[Storage, Session, User]
 
 
 async def office_storage(request: Request) -> Storage:
     """The registry database, opened on first use (web-only mode never needs it otherwise)."""
-    state = request.app.state
+    return await state_storage(request.app.state)
+
+
+async def state_storage(state: Any) -> Storage:
+    """The web process's database (opened once), with the cities' own documents installed
+    and kept in step with the other processes (checked at most every 10 seconds)."""
     async with state.console_lock:
         if state.console_storage is None:
             # a WeChat or WeCom deployment may start with no database yet: its first message makes it
@@ -44,6 +51,20 @@ async def office_storage(request: Request) -> Storage:
             await state.library_watcher.start()
     await state.library_watcher.refresh()
     return storage
+
+
+LIBRARY_EVERY = 10.0
+
+
+async def library_loop(state: Any) -> None:
+    """For `python -m bot web` on an existing database: the phone page, the desk and the API
+    answer from the documents a city's staff put in, even before anyone opens the console."""
+    while True:
+        try:
+            await state_storage(state)
+        except Exception:  # a locked or missing database now: the next round tries again
+            log.exception("web: the city documents could not be refreshed")
+        await asyncio.sleep(LIBRARY_EVERY)
 
 
 def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:

@@ -11,6 +11,7 @@ import signal
 import socket
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -80,7 +81,7 @@ async def serve_web(host: str, port: int) -> None:
     """Serve until SIGINT / SIGTERM. OSError (port in use, bad address) reaches the caller."""
     from bot.settings import SettingsError, load_settings
     from bot.web.app import create_app
-    from bot.web.office_common import close_storage
+    from bot.web.office_common import close_storage, library_loop
     from bot.web.signing import RANDOM_KEY_WARNING
     from bot.wecom.runner import runs_here, start_wecom_loop
 
@@ -98,12 +99,19 @@ async def serve_web(host: str, port: int) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    library = None
+    if Path(settings.bot_database).is_file():  # the cities' own documents (issue 26), kept in step
+        library = asyncio.create_task(library_loop(app.state))
     server = await start_server(app, host, port)  # a busy port stays one line on stderr
     if app.state.signer.random_key:
         log.warning(RANDOM_KEY_WARNING)
     print(f"连心助手 web: http://{host}:{port}/  (desk: /desk, API: /api/v1/openapi.json)", flush=True)
     await stop.wait()
     await server.wait_closed()
+    if library is not None:
+        library.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await library
     if wecom_loop is not None:
         await wecom_loop.stop()
     await close_storage(app.state)  # the console's database thread would keep the process alive

@@ -65,3 +65,17 @@ def test_refusals_are_one_line_and_exit_2(tmp_path: Path) -> None:
     assert p.returncode == 2 and "[unknown_document]" in p.stderr
     p = cli(tmp_path, "documents", "restore", "kaifeng", "9")
     assert p.returncode == 2 and "[no_version]" in p.stderr
+
+
+def test_a_gbk_file_goes_in_like_its_utf8_twin_and_a_binary_one_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "gbk.txt").write_bytes(new_city_text().encode("gbk"))
+    added = cli(tmp_path, "documents", "add", "gbk.txt", "--city", "新城市", "--issued", "2026-11-01")
+    assert added.returncode == 0, added.stderr
+    asked = cli(tmp_path, "ask", "--json", "新城每月特别扶助金多少")
+    assert json.loads(asked.stdout)["results"][0]["clause"] == "xincheng/3.1.1"
+    (tmp_path / "utf8.txt").write_text(new_city_text(), encoding="utf-8")
+    again = cli(tmp_path, "documents", "add", "utf8.txt", "--city", "新城市", "--issued", "2026-11-01")
+    assert again.returncode == 2 and "[duplicate_file]" in again.stderr  # other bytes, the same document
+    (tmp_path / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40)
+    refused = cli(tmp_path, "documents", "add", "photo.png", "--city", "新城市", "--issued", "2026-11-01")
+    assert refused.returncode == 2 and len(refused.stderr.splitlines()) == 1 and "[unsupported]" in refused.stderr

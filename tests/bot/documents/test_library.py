@@ -227,7 +227,7 @@ async def test_a_lapsed_document_is_said_to_have_lapsed_and_admins_are_warned_on
     assert not await send_expiry_notice(storage, [1, 2], send, dt.date(2026, 12, 1))  # once a day
     assert await send_expiry_notice(storage, [1, 2], send, dt.date(2026, 12, 2))
     assert [chat for chat, _ in sent] == [1, 2, 1, 2]
-    from dialogs.answer_text import validity_lines
+    from dialogs.validity import validity_lines
 
     assert any("已于2027年2月1日到期失效" in line for line in validity_lines(doc, dt.date(2027, 3, 1)))
 
@@ -255,3 +255,17 @@ async def test_another_process_sees_a_publish_through_the_watcher(storage: Stora
         assert not await watcher.refresh()  # nothing new
     finally:
         await other.close()
+
+
+async def test_a_result_from_a_lapsed_document_says_it_has_lapsed(storage: Storage) -> None:
+    from dialogs.eligibility_text import render_assessment
+    from dialogs.result_summary import build_view
+
+    await _add(storage, new=lib.NewDocument(city="新城市", number="新政办〔2019〕1号", issued=dt.date(2019, 1, 1),
+                                            expires=dt.date(2024, 12, 31)))
+    await lib.publish(storage, "xincheng", EDITOR_B, await _import_reviewed(storage, "xincheng"))
+    assessment = assess(parse_profile({"jurisdiction": "xincheng", "child_status": "deceased", "mother_age": 60}))
+    for text in (render_assessment(assessment), build_view(assessment).summary):
+        assert "这份文件已于2024年12月31日到期失效" in text
+    answer = render_result("新城每月扶助金多少", find_answer("新城每月扶助金多少", None))
+    assert "已于2024年12月31日到期失效" in answer
