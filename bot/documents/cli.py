@@ -219,8 +219,11 @@ async def export(args: argparse.Namespace, s: Storage) -> int:
 async def publish(args: argparse.Namespace, s: Storage) -> int:
     stored = await _document(s, args.code)
     draft = await s.documents.draft(stored.code)
+    problem = lib.schedule_problem(stored.code, draft.schedule_yaml) if draft else None
     version = await lib.publish(s, stored.code, args.by, draft.revision if draft else -1, args.note)
     print(f"{args.code}: published version {version}; answers and results use it now")
+    if problem:
+        print(f"  {problem}")
     return 0
 
 

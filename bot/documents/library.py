@@ -372,9 +372,26 @@ def check_rules(code: str, rules_yaml: str) -> RuleSet:
         raise DocumentRefused("invalid_rules", str(exc), f"规则有误，不能发布：{exc}") from None
 
 
+def schedule_problem(code: str, schedule_yaml: str | None) -> str | None:
+    """Why the drafted contact schedule cannot be published (Chinese, for the reviewer), or None."""
+    from bot.reminders.schedule import Schedule
+
+    if schedule_yaml is None:
+        return "文件里没有读出联系走访安排，需要人工录入后再发布。"
+    try:
+        schedule = Schedule.model_validate(yaml.safe_load(schedule_yaml))
+    except (ValueError, yaml.YAMLError) as exc:
+        return f"联系走访安排不完整，暂不发布（待遇规则照常发布）：{str(exc).splitlines()[-1]}"
+    if schedule.jurisdiction != code:
+        return f"联系走访安排写的是 {schedule.jurisdiction}，不是 {code}。"
+    return None
+
+
 async def publish(storage: Storage, code: str, publisher: int, revision: int, note: str | None = None) -> int:
     """Publish the reviewed draft as the next version: every rule decided, the result valid in
-    the reviewed schema, the publisher not one of its editors, the draft the one they saw."""
+    the reviewed schema, the publisher not one of its editors, the draft the one they saw.
+    A contact schedule that is not complete is left out (no reminders are planned for the
+    city until one is published); the rules still go out."""
     draft = await storage.documents.draft(code)
     if draft is None:
         raise DocumentRefused("no_draft", f"{code}: nothing to publish (no draft)",
@@ -389,8 +406,9 @@ async def publish(storage: Storage, code: str, publisher: int, revision: int, no
     if blocking:
         raise DocumentRefused("undecided", f"{code}: {len(blocking)} item(s) not reviewed", "；".join(blocking))
     check_rules(code, rules_yaml)
+    schedule = None if schedule_problem(code, draft.schedule_yaml) else draft.schedule_yaml
     try:
-        version = await storage.documents.publish(code, rules_yaml, draft.schedule_yaml, publisher, revision, note)
+        version = await storage.documents.publish(code, rules_yaml, schedule, publisher, revision, note)
     except DocumentConflict as exc:
         raise DocumentRefused(exc.code, f"{code}: {exc}", "刚刚已由别人发布或修改，请刷新后查看。") from None
     await install_from_storage(storage)

@@ -12,6 +12,7 @@ import yaml
 from borax.calendars.lunardate import LunarDate
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from knowledge.catalogue import installed_documents
 from knowledge.clauses import clauses_by_id
 from knowledge.rules_schema import Citation
 
@@ -71,9 +72,27 @@ class Schedule(BaseModel):
         return self
 
 
+UNDER_REVIEW_NOTE = "本市的联系走访安排尚在核对中：发布核对后的安排之前，不为本市排提醒。"
+
+
+def unreviewed_schedule(code: str) -> Schedule:
+    """The schedule of a city whose document its staff put in and whose contact schedule is
+    not yet published: nothing is planned (a reminder nobody reviewed would be a guess)."""
+    return Schedule.model_construct(jurisdiction=code, contact_roles=(), recurring=(), festivals=(), send_hour=9,
+                                    citations=(), note=UNDER_REVIEW_NOTE, volunteers="")
+
+
 @cache
 def load_schedule(code: str) -> Schedule:
-    text = resources.files("knowledge").joinpath("schedules", f"{code}.yaml").read_text(encoding="utf-8")
+    """The city's contact schedule: the published one of a document its staff put in (none
+    published yet: nothing planned), or the reviewed file shipped in knowledge/schedules/."""
+    added = installed_documents().get(code)
+    if added is not None:
+        if added.schedule_yaml is None or added.rules_yaml is None:
+            return unreviewed_schedule(code)
+        text = added.schedule_yaml
+    else:
+        text = resources.files("knowledge").joinpath("schedules", f"{code}.yaml").read_text(encoding="utf-8")
     try:
         return Schedule.model_validate(yaml.safe_load(text))
     except ValueError as exc:

@@ -269,3 +269,17 @@ async def test_a_result_from_a_lapsed_document_says_it_has_lapsed(storage: Stora
         assert "这份文件已于2024年12月31日到期失效" in text
     answer = render_result("新城每月扶助金多少", find_answer("新城每月扶助金多少", None))
     assert "已于2024年12月31日到期失效" in answer
+
+
+async def test_reminders_wait_for_a_published_schedule(storage: Storage) -> None:
+    from bot.reminders.schedule import load_schedule
+
+    await _add(storage)
+    assert load_schedule("xincheng").recurring == () and "尚在核对中" in (load_schedule("xincheng").note or "")
+    draft = await storage.documents.draft("xincheng")
+    assert draft is not None and lib.schedule_problem("xincheng", draft.schedule_yaml) is not None  # as drafted
+    await lib.publish(storage, "xincheng", EDITOR_B, await _import_reviewed(storage, "xincheng"))
+    schedule = load_schedule("xincheng")  # the reviewed schedule published with the rules
+    shipped = load_schedule("kaifeng")
+    assert [(r.kind, r.every_days) for r in schedule.recurring] == [(r.kind, r.every_days) for r in shipped.recurring]
+    assert [f.name for f in schedule.festivals] == [f.name for f in shipped.festivals]
