@@ -45,7 +45,8 @@ class Document(BaseModel):
     # Validity (issue 26): normative documents lapse (usually five years, two when 试行), are
     # repealed or replaced. `expires` is the last day in force; `replaced_by` the successor's number.
     expires: dt.date | None = None
-    replaced_by: str | None = None  # repealed: the successor answers for the city instead
+    replaced_by: str | None = None  # repealed: the successor answers for the city instead (its number)
+    successor: str | None = None  # and the successor's code: what was kept under this code follows it
     amended_by: str | None = None  # in force, but a later document changed some of it
     # False for a document put in by a city's staff whose rules nobody has published yet: it is
     # searchable and answered as clauses only, never with an amount as the family's entitlement.
@@ -147,8 +148,22 @@ def documents() -> dict[str, Document]:
     return {d.code: d for d in load_catalogue()}
 
 
+def current_code(code: str) -> str:
+    """The code answering for a city now: a repealed document's successor (followed along a
+    chain of replacements), so a family saved, a contact schedule or a registry row under the
+    old code are answered by the document in force."""
+    seen = {code}
+    added = installed_documents()
+    while code in added and added[code].document.status == "repealed" and added[code].document.successor:
+        code = added[code].document.successor
+        if code in seen:  # a loop in the data: stop rather than spin
+            break
+        seen.add(code)
+    return code
+
+
 def get_document(code: str) -> Document:
-    return documents()[code]
+    return documents()[current_code(code)]
 
 
 def source_sha256(doc: Document) -> str:
@@ -169,4 +184,6 @@ def resolve_jurisdiction(value: str) -> str:
     for d in load_catalogue():
         if lowered == d.code or key == d.name or key in d.aliases:
             return d.code
+    if current_code(lowered) != lowered:  # a repealed document's code: its successor
+        return current_code(lowered)
     raise UnknownJurisdiction(f"unknown jurisdiction {value!r}; choose one of: {jurisdiction_choices()}")

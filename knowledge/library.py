@@ -75,12 +75,14 @@ def install(documents: Iterable[LibraryDocument]) -> None:
 def _check_installed() -> None:
     """Build the clause tree and parse every published rule set now, so a broken document
     fails the install instead of the next family's question."""
+    from knowledge.catalogue import load_catalogue
     from knowledge.clauses import load_clauses
     from knowledge.rules_schema import load_rules
 
     load_clauses()
+    answering = {d.code for d in load_catalogue()}  # a repealed document is not answered from
     for code, d in installed().items():
-        if d.rules_yaml is not None:
+        if d.rules_yaml is not None and code in answering:
             load_rules(code)
 
 

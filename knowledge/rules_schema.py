@@ -334,8 +334,9 @@ def load_rules(code: str) -> RuleSet:
     """The city's published rule set: the version installed in the library (put in and
     published by the city's staff) or the reviewed file shipped in knowledge/rules/.
     Raises RulesUnderReview for a document with nothing published."""
-    from knowledge.catalogue import installed_documents
+    from knowledge.catalogue import current_code, installed_documents
 
+    code = current_code(code)
     added = installed_documents().get(code)
     if added is not None:
         if added.rules_yaml is None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import re
 import time
 from collections.abc import Sequence
@@ -25,12 +26,14 @@ from bot.documents.reading import ReadDocument
 from bot.storage import Storage
 from bot.storage.documents import DocumentConflict, RuleDraft, StoredDocument
 from knowledge import library
-from knowledge.catalogue import Document, shipped_catalogue
+from knowledge.catalogue import Document, load_catalogue, shipped_catalogue
 from knowledge.clauses import segment_text
 from knowledge.drafting import draft_text, draft_yaml, schedule_yaml
 from knowledge.lexicon import load_lexicon
 from knowledge.rules_schema import RuleFileError, RuleSet, parse_rules
 
+_CITY = re.compile(r"[\u4e00-\u9fff（）]{2,20}")
+log = logging.getLogger("lianxin.documents")
 NORMATIVE_YEARS = 5  # a normative document lapses after five years unless it says otherwise
 TRIAL_YEARS = 2  # two when marked 试行
 EXPIRY_WARNING_DAYS = 90
@@ -152,6 +155,23 @@ async def add_document(storage: Storage, read: ReadDocument, source_name: str, n
                        actor: int) -> Added:
     """Put a document in: checked, split into its clause tree, its rules drafted (not
     published), stored in one transaction, and installed so it is searchable at once."""
+    city = new.city.strip()
+    if not _CITY.fullmatch(city):
+        raise DocumentRefused("city", f"city name must be 2-20 Chinese characters, got {new.city!r}",
+                              "请填写文件适用的城市或区县名称（2到20个汉字），例如：新城市、白水县。")
+    if new.number is None and not new.draft:
+        raise DocumentRefused("number", "a document in force needs its number (--number); a draft may have none",
+                              "请填写文号；只有征求意见稿可以没有文号（请勾选“征求意见稿”）。")
+    if new.number is not None and not 2 <= len(new.number.strip()) <= 60:
+        raise DocumentRefused("number", "document number must be 2-60 characters",
+                              "文号请填写2到60个字，例如：新政办〔2026〕1号。")
+    governing = next((d for d in load_catalogue() if city in (d.name, *d.aliases)), None)
+    if governing is not None and new.replaces is None:
+        which = governing.number or governing.title
+        raise DocumentRefused(
+            "city_has_document", f"{city} already has document {governing.code} ({which});"
+            f" use --replaces {governing.code} for a new version",
+            f"{city}已经有现行文件（{governing.number or governing.title}）。新文件请选择“替代”这份旧文件后再录入。")
     if new.effective and new.effective < new.issued - dt.timedelta(days=366):
         raise DocumentRefused("dates", "effective date is more than a year before the issue date",
                               "生效日期比印发日期早一年以上，请核对。")
@@ -200,7 +220,8 @@ async def add_document(storage: Storage, read: ReadDocument, source_name: str, n
     if replaced is not None:
         meta["name"], meta["aliases"] = replaced.meta["name"], replaced.meta["aliases"]
         meta["repeals"] = [replaced.meta.get("number") or replaced.meta["title"]]
-        replaced_meta = {**replaced.meta, "status": "repealed", "replaced_by": new.number or title}
+        replaced_meta = {**replaced.meta, "status": "repealed", "replaced_by": new.number or title,
+                         "successor": code}
     draft = draft_text(code, read.text)
     doc = StoredDocument(code, meta["name"], meta, read.text, read.sha256, source_name, False, "", None)
     try:
@@ -290,7 +311,18 @@ async def install_from_storage(storage: Storage) -> bool:
     docs = await library_documents(storage)
     if _fingerprint(docs) == _fingerprint(list(library.installed().values())):
         return False
-    library.install(docs)
+    try:
+        library.install(docs)
+    except Exception:  # one broken document must not keep every other city's out
+        log.exception("library: installing every document failed; installing them one by one")
+        good: list[library.LibraryDocument] = []
+        for doc in docs:
+            try:
+                library.install([*good, doc])
+                good.append(doc)
+            except Exception:
+                log.exception("library: document %s left out", doc.document.code)
+        library.install(good)
     library.clear_caches(("dialogs.", "bot."))
     return True
 

@@ -12,7 +12,7 @@ import yaml
 from borax.calendars.lunardate import LunarDate
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from knowledge.catalogue import installed_documents
+from knowledge.catalogue import current_code, installed_documents
 from knowledge.clauses import clauses_by_id
 from knowledge.rules_schema import Citation
 
@@ -86,6 +86,7 @@ def unreviewed_schedule(code: str) -> Schedule:
 def load_schedule(code: str) -> Schedule:
     """The city's contact schedule: the published one of a document its staff put in (none
     published yet: nothing planned), or the reviewed file shipped in knowledge/schedules/."""
+    code = current_code(code)
     added = installed_documents().get(code)
     if added is not None:
         if added.schedule_yaml is None or added.rules_yaml is None:

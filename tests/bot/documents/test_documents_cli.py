@@ -56,6 +56,8 @@ def test_add_review_publish_and_the_city_answers_from_its_rules(tmp_path: Path) 
 def test_refusals_are_one_line_and_exit_2(tmp_path: Path) -> None:
     (tmp_path / "letter.txt").write_text("这是一封信。" * 100, encoding="utf-8")
     p = cli(tmp_path, "documents", "add", "letter.txt", "--city", "新城市", "--issued", "2026-11-01")
+    assert p.returncode == 2 and len(p.stderr.splitlines()) == 1 and "[number]" in p.stderr and "文号" in p.stderr
+    p = cli(tmp_path, "documents", "add", "letter.txt", "--city", "新城市", "--issued", "2026-11-01", "--draft")
     assert p.returncode == 2 and len(p.stderr.splitlines()) == 1 and "[no_clause_tree]" in p.stderr
     p = cli(tmp_path, "documents", "add", "missing.txt", "--city", "新城市", "--issued", "2026-11-01")
     assert p.returncode == 2 and len(p.stderr.splitlines()) == 1
@@ -69,13 +71,13 @@ def test_refusals_are_one_line_and_exit_2(tmp_path: Path) -> None:
 
 def test_a_gbk_file_goes_in_like_its_utf8_twin_and_a_binary_one_is_refused(tmp_path: Path) -> None:
     (tmp_path / "gbk.txt").write_bytes(new_city_text().encode("gbk"))
-    added = cli(tmp_path, "documents", "add", "gbk.txt", "--city", "新城市", "--issued", "2026-11-01")
+    added = cli(tmp_path, "documents", "add", "gbk.txt", "--city", "新城市", "--issued", "2026-11-01", "--draft")
     assert added.returncode == 0, added.stderr
     asked = cli(tmp_path, "ask", "--json", "新城每月特别扶助金多少")
     assert json.loads(asked.stdout)["results"][0]["clause"] == "xincheng/3.1.1"
     (tmp_path / "utf8.txt").write_text(new_city_text(), encoding="utf-8")
-    again = cli(tmp_path, "documents", "add", "utf8.txt", "--city", "新城市", "--issued", "2026-11-01")
+    again = cli(tmp_path, "documents", "add", "utf8.txt", "--city", "新城二市", "--issued", "2026-11-01", "--draft")
     assert again.returncode == 2 and "[duplicate_file]" in again.stderr  # other bytes, the same document
     (tmp_path / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40)
-    refused = cli(tmp_path, "documents", "add", "photo.png", "--city", "新城市", "--issued", "2026-11-01")
+    refused = cli(tmp_path, "documents", "add", "photo.png", "--city", "新城二市", "--issued", "2026-11-01", "--draft")
     assert refused.returncode == 2 and len(refused.stderr.splitlines()) == 1 and "[unsupported]" in refused.stderr

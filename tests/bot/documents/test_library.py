@@ -136,10 +136,11 @@ async def test_the_same_file_twice_and_a_file_with_no_clauses_are_refused_with_n
         storage: Storage) -> None:
     await _add(storage)
     with pytest.raises(lib.DocumentRefused) as refused:
-        await _add(storage, new=lib.NewDocument(city="别的市", number=None, issued=dt.date(2026, 1, 1)))
+        await _add(storage, new=lib.NewDocument(city="别的市", number="别政发〔2026〕2号", issued=dt.date(2026, 1, 1)))
     assert refused.value.reason == "duplicate_file" and "已经录入过了" in refused.value.message_zh
     with pytest.raises(lib.DocumentRefused) as refused:
-        await _add(storage, "这是一封信，没有条款。" * 50)
+        await _add(storage, "这是一封信，没有条款。" * 50,
+                   new=lib.NewDocument(city="别的市", number="别政发〔2026〕3号", issued=dt.date(2026, 1, 1)))
     assert refused.value.reason == "no_clause_tree"
     assert [d.code for d in await storage.documents.all()] == ["xincheng"]
 
@@ -283,3 +284,28 @@ async def test_reminders_wait_for_a_published_schedule(storage: Storage) -> None
     shipped = load_schedule("kaifeng")
     assert [(r.kind, r.every_days) for r in schedule.recurring] == [(r.kind, r.every_days) for r in shipped.recurring]
     assert [f.name for f in schedule.festivals] == [f.name for f in shipped.festivals]
+
+
+async def test_a_shipped_city_replaced_by_its_new_document_keeps_its_families(storage: Storage) -> None:
+    """Kaifeng's 2023 measures replaced by a (made-up) 2027 version: the city, families and
+    schedules kept under the old code are answered by the new document."""
+    from bot.reminders.schedule import load_schedule
+    from knowledge.catalogue import resolve_jurisdiction
+
+    text = resources.files("knowledge").joinpath("sources", "kaifeng.txt").read_text("utf-8").replace(
+        "1430元", "1600元").replace("汴政办〔2023〕24号", "汴政办〔2027〕5号")
+    with pytest.raises(lib.DocumentRefused) as refused:  # a second document for a city must say what it replaces
+        await lib.add_document(storage, _upload(text, "kf.txt"), "kf.txt", lib.NewDocument(
+            city="开封市", number="汴政办〔2027〕5号", issued=dt.date(2027, 3, 1)), actor=EDITOR_A)
+    assert refused.value.reason == "city_has_document" and "替代" in refused.value.message_zh
+    added = await lib.add_document(storage, _upload(text, "kf.txt"), "kf.txt", lib.NewDocument(
+        city="开封市", number="汴政办〔2027〕5号", issued=dt.date(2027, 3, 1), replaces="kaifeng"), actor=EDITOR_A)
+    assert added.code != "kaifeng"
+    assert resolve_jurisdiction("kaifeng") == added.code == resolve_jurisdiction("开封")
+    assert get_document("kaifeng").number == "汴政办〔2027〕5号"
+    assert get_document(added.code).repeals == ("汴政办〔2023〕24号",)
+    answer = render_result("开封每月特别扶助金多少", find_answer("开封每月特别扶助金多少", None))
+    assert "1600元" in answer and "本市待遇规则尚在核对中" in answer and "1180元提高到每人每月1430元" not in answer
+    assert load_schedule("kaifeng").recurring == ()  # the new document's schedule is not published yet
+    with pytest.raises(ProfileError, match="under review"):  # a saved Kaifeng family: the new rules, once published
+        assess(parse_profile({"jurisdiction": "kaifeng", "child_status": "deceased", "mother_age": 60}))
