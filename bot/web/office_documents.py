@@ -351,7 +351,9 @@ async def _review_page(request: Request, signed: Signed, stored: StoredDocument,
     versions = await storage.documents.versions(code)
     await storage.audit.record(user.user_id, "console_document", None, code)
     drafted = draft_text(code, stored.text)  # what to review, the figures set aside, the summary
-    cards, scope, blocking = [], None, []
+    cards: list[dict[str, Any]] = []
+    scope: dict[str, Any] | None = None
+    blocking: list[str] = []
     if draft is not None:
         data = _rules_data(draft.rules_yaml)
         cards = [_card(r, draft.decisions.get(r.get("id", ""))) for r in data.get("rules") or []]
@@ -667,19 +669,16 @@ async def import_rules(request: Request) -> Response:
     return await _review_page(request, signed, stored, message=w.DOCS_IMPORTED)
 
 
-def _back_to_list(request: Request) -> Response:
+async def back_to_list(request: Request) -> Response:
     """The POST-only addresses opened with GET (Enter in the address bar): back to the list."""
     return RedirectResponse("/console/documents", status_code=303)
-
-
-async def back_to_list(request: Request) -> Response:
-    return _back_to_list(request)
 
 
 def document_routes() -> list[BaseRoute]:
     return [
         Route("/console/documents", documents, methods=["GET"]),
-        *(Route(path, back_to_list, methods=["GET"]) for path in (UPLOAD_PATH, IMPORT_PATH, "/console/documents/editors")),
+        *(Route(path, back_to_list, methods=["GET"])
+          for path in (UPLOAD_PATH, IMPORT_PATH, "/console/documents/editors")),
         Route(UPLOAD_PATH, upload, methods=["POST"]),
         Route(IMPORT_PATH, import_rules, methods=["POST"]),
         Route("/console/documents/editors", editors, methods=["POST"]),

@@ -74,8 +74,8 @@ def read_conditions(conditions: Any) -> tuple[dict[str, str], list[Any]]:
         elif (isinstance(node, dict) and isinstance(node.get("child_status"), list)
               and sorted(node["child_status"]) == ["deceased", "disabled"] and not cells["child"]):
             cells["child"] = "either"
-        elif (isinstance(node, dict) and list(node) == ["disability_grade"] and isinstance(node["disability_grade"], dict)
-              and not (cells["grade_min"] or cells["grade_max"])):
+        elif (isinstance(node, dict) and list(node) == ["disability_grade"]
+              and isinstance(node["disability_grade"], dict) and not (cells["grade_min"] or cells["grade_max"])):
             grade = node["disability_grade"]
             cells["grade_min"], cells["grade_max"] = str(grade.get("min", "")), str(grade.get("max", ""))
         elif (isinstance(node, dict) and list(node) == ["mother_age"] and isinstance(node["mother_age"], dict)
