@@ -482,3 +482,10 @@ async def test_a_lapsed_document_says_so(people: dict[int, Person]) -> None:
     assert r.status_code == 303
     page = await people[EDITOR_A].get("/console/documents/xincheng")
     assert f'<span id="doc-status">{w.DOCS_STATUS["lapsed"]}</span>' in page.text
+
+
+async def test_enter_in_the_address_bar_of_a_post_only_address_leads_back_to_the_list(
+        people: dict[int, Person]) -> None:
+    for path in ("/console/documents/upload", "/console/documents/import", "/console/documents/editors"):
+        r = await people[EDITOR_A].get(path)
+        assert r.status_code == 303 and r.headers["location"] == "/console/documents"
