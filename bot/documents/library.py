@@ -93,16 +93,24 @@ def city_code(city: str, taken: Sequence[str]) -> str:
 
 
 _TITLE = re.compile(r"关于|意见|方案|办法|通知|规定|细则|措施")
+_QUOTED_TITLE = re.compile(r"《([^》]{6,80})》")
 
 
 def _title_of(text: str) -> str:
     """The document's title: among its first lines, the first that reads like one (关于…的
-    实施意见, …方案, …办法), not the issuer's letterhead (…人民政府办公室文件) or the number;
-    else the first line. The person adding it may correct it."""
-    lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()][:12]
-    for line in lines:
+    实施意见, …方案, …办法), not the issuer's letterhead (…人民政府办公室文件). A covering
+    notice (关于印发…的通知) gives way to the document it transmits, quoted 《…》 below it.
+    The person adding it may correct it."""
+    lines = [re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", line.strip())
+             for line in text.splitlines() if line.strip()][:12]
+    for i, line in enumerate(lines):
         if _TITLE.search(line) and not line.endswith("文件") and len(line) <= 120 and not line.endswith("："):
-            return line
+            if "印发" in line:
+                for later in lines[i:]:
+                    quoted = _QUOTED_TITLE.search(later)
+                    if quoted and _TITLE.search(quoted.group(1)):
+                        return quoted.group(1)
+            return line[line.index("关于"):] if "关于" in line else line
     return lines[0][:120] if lines else ""
 
 

@@ -123,6 +123,14 @@ class Documents:
             out.append((doc, current))
         return out
 
+    async def claim_expiry_notice(self, day: str) -> bool:
+        """True once per day across every process and restart: whoever claims sends the
+        day's "documents lapsing within 90 days" notice."""
+        changed = await self._db.write(
+            "UPDATE library_state SET expiry_notice_day = ? WHERE id = 1"
+            " AND (expiry_notice_day IS NULL OR expiry_notice_day < ?)", (day, day))
+        return changed.rowcount == 1
+
     # --- editors ---------------------------------------------------------------------------
 
     async def grant_editor(self, user_id: int, city: str, actor: int) -> None:

@@ -288,7 +288,8 @@ MIGRATIONS: list[tuple[int, str]] = [
     );
     CREATE TABLE library_state (
         id          INTEGER PRIMARY KEY CHECK (id = 1),
-        generation  INTEGER NOT NULL
+        generation  INTEGER NOT NULL,
+        expiry_notice_day TEXT
     );
     INSERT INTO library_state (id, generation) VALUES (1, 0);
     """),

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 from collections.abc import Awaitable
 from typing import Any
@@ -26,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import BotCommandScopeChat, Update
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     BaseUpdateProcessor,
@@ -107,14 +109,46 @@ async def _post_init(application: Application) -> None:
     for staff_id in await storage.users.with_role("staff"):
         await application.bot.set_my_commands(t.COMMANDS_STAFF, scope=BotCommandScopeChat(staff_id))
     application.bot_data["reminder_task"] = asyncio.create_task(care.reminder_loop(application))
+    application.bot_data["library_task"] = asyncio.create_task(_library_loop(application, watcher))
+
+
+LIBRARY_EVERY = 10.0  # seconds between checks for a document published in another process
+
+
+async def _library_loop(application: Application, watcher: LibraryWatcher) -> None:
+    """Keep this process's documents in step with the console's changes, and send the admins
+    the daily "documents lapsing within 90 days" notice (once a day, claimed in storage)."""
+    from bot.documents.expiry import send_expiry_notice
+    from knowledge.facts import today_in_china
+
+    storage: Storage = application.bot_data["storage"]
+    noticed: dt.date | None = None
+
+    async def send(chat_id: int, text: str) -> None:
+        with contextlib.suppress(TelegramError):  # an admin who blocked the bot must not stop the loop
+            await application.bot.send_message(chat_id, text)
+
+    while True:
+        try:
+            await watcher.refresh(force=True)
+            today = today_in_china()
+            if noticed != today:
+                admins = sorted({*application.bot_data["settings"].bot_admin_ids,
+                                 *await storage.users.with_role("admin")})
+                await send_expiry_notice(storage, admins, send, today)
+                noticed = today
+        except Exception:  # the loop never dies: the next round tries again
+            log.exception("library refresh failed")
+        await asyncio.sleep(LIBRARY_EVERY)
 
 
 async def _post_shutdown(application: Application) -> None:
-    task: asyncio.Task[None] | None = application.bot_data.get("reminder_task")
-    if task is not None:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    for name in ("reminder_task", "library_task"):
+        task: asyncio.Task[None] | None = application.bot_data.get(name)
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
     storage: Storage | None = application.bot_data.get("storage")
     if storage is not None:
         from bot.wecom.api import close_shared

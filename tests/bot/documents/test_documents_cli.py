@@ -1,0 +1,67 @@
+"""`python -m bot documents ...` as a city's office would run it: add, see it answered as
+clauses only, review, publish by a second editor, and every refusal one line with exit 2."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+
+from tests.bot.documents.conftest import as_new_city, new_city_text
+
+
+def cli(tmp: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
+    env["BOT_DATABASE"] = str(tmp / "db.sqlite3")
+    return subprocess.run([sys.executable, "-m", "bot", *args], env=env, cwd=tmp, capture_output=True, text=True,
+                          timeout=120, input=stdin)
+
+
+def test_add_review_publish_and_the_city_answers_from_its_rules(tmp_path: Path) -> None:
+    (tmp_path / "xincheng.txt").write_text(new_city_text(), encoding="utf-8")
+    added = cli(tmp_path, "documents", "add", "xincheng.txt", "--city", "新城市", "--number", "新政办〔2026〕1号",
+                "--issued", "2026-11-01", "--effective", "2026-12-01")
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.startswith("added xincheng: 关于进一步做好计划生育特殊家庭扶助关怀工作的实施意见")
+    assert "2031-11-30" in added.stdout  # five years from taking effect, said as assumed
+    # searchable at once from another command, clauses only
+    asked = cli(tmp_path, "ask", "新城每月特别扶助金多少")
+    assert "新城市" in asked.stdout and "本市待遇规则尚在核对中" in asked.stdout
+    profile = json.dumps({"jurisdiction": "xincheng", "child_status": "deceased", "mother_age": 60})
+    checked = cli(tmp_path, "check", "-", stdin=profile)
+    assert checked.returncode == 2 and "under review" in checked.stderr and len(checked.stderr.splitlines()) == 1
+    listed = cli(tmp_path, "documents", "list").stdout.splitlines()
+    rows = {line.split("\t")[0]: line for line in listed}
+    assert sorted(rows) == ["ankang", "jiangyan", "kaifeng", "linyi", "liuzhou", "xincheng"]
+    assert "under review" in rows["xincheng"] and "version 1" in rows["kaifeng"]
+    # the reviewed Kaifeng rules, renamed, as the draft; the one who put them in cannot publish
+    reviewed = as_new_city(resources.files("knowledge").joinpath("rules", "kaifeng.yaml").read_text("utf-8"))
+    (tmp_path / "reviewed.yaml").write_text(reviewed, encoding="utf-8")
+    assert cli(tmp_path, "documents", "import-rules", "xincheng", "reviewed.yaml", "--by", "7").returncode == 0
+    same = cli(tmp_path, "documents", "publish", "xincheng", "--by", "7")
+    assert same.returncode == 2 and "[same_editor]" in same.stderr and "另一位编辑" in same.stderr
+    published = cli(tmp_path, "documents", "publish", "xincheng", "--by", "8")
+    assert published.returncode == 0 and "published version 1" in published.stdout
+    checked = cli(tmp_path, "check", "--json", "-", stdin=profile)
+    benefits = {b["id"]: b for b in json.loads(checked.stdout)["benefits"]}
+    assert benefits["xincheng.special_allowance_deceased"]["status"] == "unknown"  # hukou and later child unsaid
+    assert benefits["xincheng.special_allowance_deceased"]["citation"]["clause"] == "xincheng/3.1.1"
+    exported = cli(tmp_path, "documents", "export", "xincheng")
+    assert "xincheng.special_allowance_deceased" in exported.stdout
+
+
+def test_refusals_are_one_line_and_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "letter.txt").write_text("这是一封信。" * 100, encoding="utf-8")
+    p = cli(tmp_path, "documents", "add", "letter.txt", "--city", "新城市", "--issued", "2026-11-01")
+    assert p.returncode == 2 and len(p.stderr.splitlines()) == 1 and "[no_clause_tree]" in p.stderr
+    p = cli(tmp_path, "documents", "add", "missing.txt", "--city", "新城市", "--issued", "2026-11-01")
+    assert p.returncode == 2 and len(p.stderr.splitlines()) == 1
+    p = cli(tmp_path, "documents", "add", "letter.txt", "--city", "新城市", "--issued", "2026-13-01")
+    assert p.returncode == 2 and "2026-13-01" in p.stderr
+    p = cli(tmp_path, "documents", "publish", "nosuch", "--by", "1")
+    assert p.returncode == 2 and "[unknown_document]" in p.stderr
+    p = cli(tmp_path, "documents", "restore", "kaifeng", "9")
+    assert p.returncode == 2 and "[no_version]" in p.stderr

@@ -1,0 +1,257 @@
+"""A city's own document through the library (issue 26): added and searchable at once but
+answered as clauses only, reviewed by one editor and published by another, results equal to
+the shipped rules, races, restore, replacement, lapse, and the shipped five the same way in."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bot.documents import library as lib
+from bot.documents.expiry import expiry_text, send_expiry_notice
+from bot.documents.reading import read_document
+from bot.storage import Storage
+from dialogs.answer_text import find_answer, render_result
+from knowledge import library
+from knowledge.catalogue import get_document, load_catalogue
+from knowledge.eligibility import assess
+from knowledge.facts import ProfileError, parse_profile
+from knowledge.rules_schema import load_rules
+from tests.bot.documents.conftest import as_new_city, new_city_text
+
+EDITOR_A, EDITOR_B = 101, 202
+NEW = lib.NewDocument(city="新城市", number="新政办〔2026〕1号", issued=dt.date(2026, 11, 1),
+                      effective=dt.date(2026, 12, 1))
+
+
+def _upload(text: str, name: str = "xincheng.txt") -> Any:
+    return read_document(text.encode("utf-8"), name)
+
+
+async def _add(storage: Storage, text: str | None = None, new: lib.NewDocument = NEW) -> lib.Added:
+    return await lib.add_document(storage, _upload(text or new_city_text()), "xincheng.txt", new, actor=EDITOR_A)
+
+
+async def _review_all(storage: Storage, code: str, editor: int = EDITOR_A) -> int:
+    draft = await storage.documents.draft(code)
+    assert draft is not None
+    ids = [r["id"] for r in yaml.safe_load(draft.rules_yaml)["rules"]] + ["scope"]
+    return await storage.documents.save_draft(code, draft.rules_yaml, draft.schedule_yaml,
+                                              dict.fromkeys(ids, "accepted"), editor, draft.revision)
+
+
+async def _import_reviewed(storage: Storage, code: str, editor: int = EDITOR_A) -> int:
+    """The shipped Kaifeng rules, renamed, put in as the draft (a reviewed change through git)."""
+    text = as_new_city(resources.files("knowledge").joinpath("rules", "kaifeng.yaml").read_text(encoding="utf-8"))
+    lib.check_rules(code, text)
+    draft = await storage.documents.draft(code)
+    assert draft is not None
+    ids = [r["id"] for r in yaml.safe_load(text)["rules"]] + ["scope"]
+    schedule = as_new_city(resources.files("knowledge").joinpath("schedules", "kaifeng.yaml").read_text("utf-8"))
+    return await storage.documents.save_draft(code, text, schedule, dict.fromkeys(ids, "edited"), editor,
+                                              draft.revision)
+
+
+async def test_an_added_document_is_searchable_at_once_but_answered_as_clauses_only(storage: Storage) -> None:
+    added = await _add(storage)
+    assert added.code == "xincheng" and added.rules >= 3
+    assert added.title.startswith("关于")  # not the letterhead 新城市人民政府办公室文件
+    question = "新城每月的特别扶助金有多少"
+    result = find_answer(question, None)
+    assert result.jurisdiction == "xincheng" and result.hits[0].clause.doc == "xincheng"
+    text = render_result(question, result)
+    assert "1430元" in text  # the clause's own words are quoted
+    assert "本市待遇规则尚在核对中" in text
+    assert "1,430元" not in text  # but no computed sum is led with as the family's entitlement
+    with pytest.raises(ProfileError, match="under review"):
+        assess(parse_profile({"jurisdiction": "xincheng", "child_status": "deceased", "mother_age": 60}))
+    # the shipped cities answer as before
+    assert "本市待遇规则尚在核对中" not in render_result("开封每月扶助金多少", find_answer("开封每月扶助金多少", None))
+
+
+async def test_one_editor_reviews_another_publishes_and_results_equal_the_shipped_rules(storage: Storage) -> None:
+    await _add(storage)
+    revision = await _import_reviewed(storage, "xincheng", EDITOR_A)
+    with pytest.raises(lib.DocumentRefused) as refused:
+        await lib.publish(storage, "xincheng", EDITOR_A, revision)
+    assert refused.value.reason == "same_editor" and "另一位编辑" in refused.value.message_zh
+    assert not get_document("xincheng").rules_published
+    version = await lib.publish(storage, "xincheng", EDITOR_B, revision)
+    assert version == 1 and get_document("xincheng").rules_published
+    golden = yaml.safe_load(resources.files("tests").joinpath("knowledge", "golden", "kaifeng.yaml").read_text("utf-8"))
+    for case in golden["cases"]:
+        shipped = assess(parse_profile({"jurisdiction": "kaifeng", **case["profile"]}))
+        new = assess(parse_profile({"jurisdiction": "xincheng", **case["profile"]}))
+        assert [(o.rule.id.split(".")[1], o.status, o.value, o.persons) for o in shipped.outcomes] == \
+            [(o.rule.id.split(".")[1], o.status, o.value, o.persons) for o in new.outcomes], case["name"]
+    text = render_result("新城每月扶助金多少", find_answer("新城每月扶助金多少", None))
+    assert "1,430元" in text and "本市待遇规则尚在核对中" not in text
+
+
+async def test_two_editors_publishing_at_once_make_exactly_one_version(storage: Storage) -> None:
+    await _add(storage)
+    revision = await _review_all(storage, "xincheng", EDITOR_A)
+    outcomes = await asyncio.gather(lib.publish(storage, "xincheng", EDITOR_B, revision),
+                                    lib.publish(storage, "xincheng", 303, revision), return_exceptions=True)
+    assert sorted(type(o).__name__ for o in outcomes) == ["DocumentRefused", "int"]
+    refusal = next(o for o in outcomes if isinstance(o, lib.DocumentRefused))
+    assert refusal.reason in ("no_draft", "stale_draft") and "刷新" in refusal.message_zh + "刚刚"
+    assert [v.version for v in await storage.documents.versions("xincheng")] == [1]
+
+
+async def test_publishing_needs_every_drafted_rule_decided(storage: Storage) -> None:
+    await _add(storage)
+    draft = await storage.documents.draft("xincheng")
+    assert draft is not None
+    first = yaml.safe_load(draft.rules_yaml)["rules"][0]["id"]
+    revision = await storage.documents.save_draft("xincheng", draft.rules_yaml, draft.schedule_yaml,
+                                                  {first: "accepted"}, EDITOR_A, draft.revision)
+    with pytest.raises(lib.DocumentRefused) as refused:
+        await lib.publish(storage, "xincheng", EDITOR_B, revision)
+    assert refused.value.reason == "undecided" and "还没有核对" in refused.value.message_zh
+    assert await storage.documents.versions("xincheng") == []
+
+
+async def test_a_rejected_rule_is_not_published(storage: Storage) -> None:
+    await _add(storage)
+    draft = await storage.documents.draft("xincheng")
+    assert draft is not None
+    ids = [r["id"] for r in yaml.safe_load(draft.rules_yaml)["rules"]]
+    decisions = dict.fromkeys([*ids, "scope"], "accepted") | {ids[0]: "rejected"}
+    revision = await storage.documents.save_draft("xincheng", draft.rules_yaml, draft.schedule_yaml, decisions,
+                                                  EDITOR_A, draft.revision)
+    await lib.publish(storage, "xincheng", EDITOR_B, revision)
+    published = {r.id for r in load_rules("xincheng").rules}
+    assert ids[0] not in published and set(ids[1:]) <= published
+    assert not any("草拟待核对" in (r.note or "") for r in load_rules("xincheng").rules)
+
+
+async def test_the_same_file_twice_and_a_file_with_no_clauses_are_refused_with_nothing_stored(
+        storage: Storage) -> None:
+    await _add(storage)
+    with pytest.raises(lib.DocumentRefused) as refused:
+        await _add(storage, new=lib.NewDocument(city="别的市", number=None, issued=dt.date(2026, 1, 1)))
+    assert refused.value.reason == "duplicate_file" and "已经录入过了" in refused.value.message_zh
+    with pytest.raises(lib.DocumentRefused) as refused:
+        await _add(storage, "这是一封信，没有条款。" * 50)
+    assert refused.value.reason == "no_clause_tree"
+    assert [d.code for d in await storage.documents.all()] == ["xincheng"]
+
+
+async def test_a_document_with_no_money_sentences_is_added_and_says_so(storage: Storage) -> None:
+    text = "\n\n".join([
+        "新城市关于做好计划生育特殊家庭关怀工作的通知", "各县区人民政府，市直有关部门：",
+        "为进一步做好计划生育特殊家庭关怀工作，让特殊家庭感受到党和政府的温暖，经市政府同意，现就有关事项通知如下。",
+        "一、建立联系人制度",
+        "各地要为计划生育特殊家庭确定联系人，由乡镇（街道）干部和村（社区）干部担任，定期上门走访慰问，"
+        "了解家庭生产生活情况，帮助解决实际困难，做到有需求及时响应。",
+        "二、做好心理疏导",
+        "组织社会工作者和志愿者开展心理慰藉服务，对情绪低落、生活孤独的特殊家庭成员，开展经常性的陪伴和心理疏导，"
+        "必要时转介专业心理咨询机构。",
+        "三、加强组织保障", "各县区要把特殊家庭关怀工作列入重要议事日程，明确责任分工，抓好工作落实。",
+        "新城市人民政府办公室", "2026年11月1日"])
+    added = await _add(storage, text)
+    assert added.rules == 0 and any("没有找到写有金额的句子" in line for line in added.lines)
+    result = find_answer("新城有没有人上门走访慰问我们", None)
+    assert result.hits and result.hits[0].clause.doc == "xincheng"
+
+
+async def test_restore_answers_from_an_earlier_version_again(storage: Storage) -> None:
+    await _add(storage)
+    await lib.publish(storage, "xincheng", EDITOR_B, await _import_reviewed(storage, "xincheng"))
+    # a second version with the monthly allowance changed by an editor
+    version = (await storage.documents.versions("xincheng"))[0]
+    await storage.documents.start_draft("xincheng", version, EDITOR_A)
+    draft = await storage.documents.draft("xincheng")
+    assert draft is not None
+    changed = draft.rules_yaml.replace("value: 1430", "value: 1500", 1)
+    assert changed != draft.rules_yaml
+    ids = [r["id"] for r in yaml.safe_load(changed)["rules"]] + ["scope"]
+    revision = await storage.documents.save_draft("xincheng", changed, draft.schedule_yaml,
+                                                  dict.fromkeys(ids, "edited"), EDITOR_A, draft.revision)
+    assert await lib.publish(storage, "xincheng", EDITOR_B, revision) == 2
+    profile = parse_profile({"jurisdiction": "xincheng", "child_status": "deceased", "later_child": False,
+                             "mother_age": 60, "father_age": 62, "hukou": "both"})
+    amounts = {o.rule.id: o.value for o in assess(profile).outcomes}
+    assert amounts["xincheng.special_allowance_deceased"] == 1500
+    await lib.restore(storage, "xincheng", 1, EDITOR_B)
+    amounts = {o.rule.id: o.value for o in assess(profile).outcomes}
+    assert amounts["xincheng.special_allowance_deceased"] == 1430
+
+
+async def test_rules_that_break_the_schema_are_refused_with_the_line(storage: Storage) -> None:
+    await _add(storage)
+    with pytest.raises(lib.DocumentRefused) as refused:
+        lib.check_rules("xincheng", "jurisdiction: xincheng\nrules: [unclosed\n")
+    assert refused.value.reason == "invalid_rules" and "draft:xincheng:" in str(refused.value)
+    with pytest.raises(lib.DocumentRefused):  # a quote that is not in the document
+        lib.check_rules("xincheng", as_new_city(resources.files("knowledge").joinpath("rules", "kaifeng.yaml")
+                                                .read_text("utf-8")).replace("每人每月1430元\n", "每人每月9999元\n", 1))
+
+
+async def test_a_new_document_replaces_the_old_one_for_the_city(storage: Storage) -> None:
+    await _add(storage)
+    newer = new_city_text().replace("1430元", "1600元")
+    await lib.add_document(storage, _upload(newer, "xincheng2027.txt"), "xincheng2027.txt",
+                           lib.NewDocument(city="新城市", number="新政办〔2027〕3号", issued=dt.date(2027, 3, 1),
+                                           replaces="xincheng", code="xinchengb"), actor=EDITOR_A)
+    codes = [d.code for d in load_catalogue()]
+    assert "xincheng" not in codes and "xinchengb" in codes  # the repealed one is not answered from
+    assert get_document("xinchengb").repeals == ("新政办〔2026〕1号",)
+    result = find_answer("新城每月特别扶助金多少", None)
+    assert result.hits[0].clause.doc == "xinchengb" and "1600元" in render_result("q", result)
+    stored = await storage.documents.get("xincheng")
+    assert stored is not None and stored.meta["status"] == "repealed"
+
+
+async def test_a_lapsed_document_is_said_to_have_lapsed_and_admins_are_warned_once_a_day(storage: Storage) -> None:
+    await _add(storage, new=lib.NewDocument(city="新城市", number="新政办〔2020〕1号", issued=dt.date(2020, 1, 1),
+                                            expires=dt.date(2027, 2, 1)))
+    doc = get_document("xincheng")
+    assert doc.status_on(dt.date(2027, 1, 1)) == "in_force" and doc.status_on(dt.date(2027, 2, 2)) == "lapsed"
+    notice = expiry_text(dt.date(2026, 12, 1))
+    assert notice is not None and "新城市" in notice and "2027年2月1日" in notice and "还有62天" in notice
+    assert expiry_text(dt.date(2026, 10, 1)) is None  # more than 90 days ahead
+    sent: list[tuple[int, str]] = []
+
+    async def send(chat: int, text: str) -> None:
+        sent.append((chat, text))
+
+    assert await send_expiry_notice(storage, [1, 2], send, dt.date(2026, 12, 1))
+    assert not await send_expiry_notice(storage, [1, 2], send, dt.date(2026, 12, 1))  # once a day
+    assert await send_expiry_notice(storage, [1, 2], send, dt.date(2026, 12, 2))
+    assert [chat for chat, _ in sent] == [1, 2, 1, 2]
+    from dialogs.answer_text import validity_lines
+
+    assert any("已于2027年2月1日到期失效" in line for line in validity_lines(doc, dt.date(2027, 3, 1)))
+
+
+async def test_the_shipped_documents_come_in_the_same_way_and_change_nothing(storage: Storage) -> None:
+    first = await lib.import_shipped(storage)
+    assert sorted(first) == [f"{c}@1" for c in sorted(d.code for d in load_catalogue())]
+    assert await lib.import_shipped(storage) == []  # idempotent
+    assert not await lib.install_from_storage(storage)  # exactly as shipped: nothing to override
+    assert library.installed() == {}
+    exported = (await storage.documents.versions("kaifeng"))[0].rules_yaml
+    assert exported == resources.files("knowledge").joinpath("rules", "kaifeng.yaml").read_text(encoding="utf-8")
+
+
+async def test_another_process_sees_a_publish_through_the_watcher(storage: Storage, tmp_path: Path) -> None:
+    other = await Storage.open(tmp_path / "lianxin.sqlite3")
+    try:
+        watcher = lib.LibraryWatcher(other, every=0)
+        await watcher.start()
+        await _add(storage)
+        library.install([])  # this process forgets: the watcher must bring it back from storage
+        assert "xincheng" not in {d.code for d in load_catalogue()}
+        assert await watcher.refresh()
+        assert "xincheng" in {d.code for d in load_catalogue()}
+        assert not await watcher.refresh()  # nothing new
+    finally:
+        await other.close()
