@@ -216,10 +216,8 @@ async def upload(request: Request) -> Response:
     name = PurePath(file.filename.replace("\\", "/")).name[:120] or "document.txt"
     try:
         read = reading.read_document(data, name)
-    except reading.DocumentReadError as exc:
-        return await refused(exc.message_zh)
-    except UnicodeDecodeError:  # a reader that only knows UTF-8 text
-        return await refused(w.DOCS_NOT_TEXT)
+    except reading.DocumentReadError as exc:  # binary, scanned, encrypted, too short, unknown encoding
+        return await refused(exc.message_zh, 413 if exc.code == "too_large" else 400)
     new = lib.NewDocument(city=cells["city"], number=cells["number"] or None, issued=issued, effective=effective,
                           expires=expires, draft=bool(cells["draft"]), replaces=cells["replaces"] or None)
     try:
