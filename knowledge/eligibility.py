@@ -354,9 +354,11 @@ def _ordered(facts: set[str]) -> list[str]:
     return [name for name in FACTS if name in facts]
 
 
-def assess(profile: Profile) -> Assessment:
-    """Evaluate every rule of the profile's jurisdiction."""
-    ruleset = load_rules(profile.jurisdiction)
+def assess(profile: Profile, ruleset: RuleSet | None = None) -> Assessment:
+    """Evaluate every rule of the profile's jurisdiction: its published rules, or `ruleset`
+    when given (a draft previewed in the office console before it is published)."""
+    if ruleset is None:
+        ruleset = load_rules(profile.jurisdiction)
     document = get_document(profile.jurisdiction)
     hukou = profile.possible("hukou")
     if hukou == frozenset({"none"}):

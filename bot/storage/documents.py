@@ -143,6 +143,11 @@ class Documents:
             await tx.execute("DELETE FROM policy_editors WHERE user_id = ? AND city = ?", (user_id, city))
             await record_in(tx, actor, "policy_editor_revoked", user_id, city)
 
+    async def editors(self) -> list[tuple[int, str]]:
+        """Every (user id, city) policy-editor grant, for the console's list."""
+        rows = await self._db.all("SELECT user_id, city FROM policy_editors ORDER BY city, user_id")
+        return [(int(r["user_id"]), str(r["city"])) for r in rows]
+
     async def editor_cities(self, user_id: int) -> set[str]:
         rows = await self._db.all("SELECT city FROM policy_editors WHERE user_id = ?", (user_id,))
         return {str(r["city"]) for r in rows}

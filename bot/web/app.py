@@ -19,7 +19,7 @@ from starlette.templating import Jinja2Templates
 
 from bot.settings import Settings, load_settings
 from bot.storage import Storage
-from bot.web import desk, office, office_common, phone
+from bot.web import desk, office, office_common, office_documents, phone
 from bot.web.api import api_routes, error_response
 from bot.web.limits import (
     BODY_TIMEOUT_SECONDS,
@@ -111,9 +111,12 @@ def create_app(extra_routes: list[BaseRoute] | None = None, *, health: Route | N
     own = {route.path for route in [*(extra_routes or []), *platform_routes] if isinstance(route, Route)}
     env = app.state.templates.env
     # the last added runs first: headers on everything, then the rate, then the body
-    app.add_middleware(BodyGuard, templates=env,
-                       own_limits={"/console/import": MAX_UPLOAD_BYTES, **dict.fromkeys(own, sys.maxsize)},
-                       own_timeouts={"/console/import": UPLOAD_TIMEOUT_SECONDS})
+    # the console's uploads count their own bodies and refuse a big one in their own words: the
+    # registry CSV, a city's policy document (`reading.MAX_UPLOAD_BYTES`) and a rules file
+    uploads = {"/console/import": MAX_UPLOAD_BYTES, office_documents.UPLOAD_PATH: office_documents.UPLOAD_LIMIT,
+               office_documents.IMPORT_PATH: office_documents.IMPORT_LIMIT}
+    app.add_middleware(BodyGuard, templates=env, own_limits={**uploads, **dict.fromkeys(own, sys.maxsize)},
+                       own_timeouts=dict.fromkeys(uploads, UPLOAD_TIMEOUT_SECONDS))
     app.add_middleware(RateLimit, templates=env, limiter=limiter or limiter_for(settings),
                        sign_in=RateLimiter(per_minute=SIGN_IN_PER_MINUTE, burst=SIGN_IN_BURST), exempt=frozenset(own))
     app.add_middleware(SecurityHeaders)

@@ -23,7 +23,7 @@ from bot.operations.refusals import Refused
 from bot.storage import Role, Storage, User
 from bot.storage.office_sessions import Session
 from bot.storage.records import ReminderStatus
-from bot.web import office_registry, office_reports
+from bot.web import office_documents, office_registry, office_reports
 from bot.web.limits import MAX_UPLOAD_BYTES, BodyTooLarge, read_body
 from bot.web.office_common import (
     COOKIE,
@@ -511,6 +511,7 @@ def office_routes() -> list[BaseRoute]:
     return [
         *office_registry.registry_routes(),
         *office_reports.report_routes(),
+        *office_documents.document_routes(),
         *(Route(path, _back_to_form_page(target), methods=["GET"]) for path, target in FORM_PAGES.items()),
         Route("/console/contacts/search", contacts_search, methods=["POST"]),
         Route("/console/contacts", contacts_page, methods=["GET"]),
