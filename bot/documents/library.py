@@ -165,13 +165,6 @@ async def add_document(storage: Storage, read: ReadDocument, source_name: str, n
     if new.number is not None and not 2 <= len(new.number.strip()) <= 60:
         raise DocumentRefused("number", "document number must be 2-60 characters",
                               "文号请填写2到60个字，例如：新政办〔2026〕1号。")
-    governing = next((d for d in load_catalogue() if city in (d.name, *d.aliases)), None)
-    if governing is not None and new.replaces is None:
-        which = governing.number or governing.title
-        raise DocumentRefused(
-            "city_has_document", f"{city} already has document {governing.code} ({which});"
-            f" use --replaces {governing.code} for a new version",
-            f"{city}已经有现行文件（{governing.number or governing.title}）。新文件请选择“替代”这份旧文件后再录入。")
     if new.effective and new.effective < new.issued - dt.timedelta(days=366):
         raise DocumentRefused("dates", "effective date is more than a year before the issue date",
                               "生效日期比印发日期早一年以上，请核对。")
@@ -187,6 +180,19 @@ async def add_document(storage: Storage, read: ReadDocument, source_name: str, n
     if same_text is not None:  # the same document saved in another encoding or format
         raise DocumentRefused("duplicate_file", f"this text is already in as document {same_text.code}",
                               f"这份文件的内容已经录入过了（{same_text.city}，代码 {same_text.code}），不用再传。")
+    try:
+        segment_text("new", read.text)
+    except ValueError:
+        raise DocumentRefused(
+            "no_clause_tree", "no top-level heading 一、 found: not a policy document's clause structure",
+            "没有找到“一、”这样的条款标题，无法分出条款。请确认上传的是政策文件正文。") from None
+    governing = next((d for d in load_catalogue() if city in (d.name, *d.aliases)), None)
+    if governing is not None and new.replaces is None:
+        which = governing.number or governing.title
+        raise DocumentRefused(
+            "city_has_document", f"{city} already has document {governing.code} ({which});"
+            f" use --replaces {governing.code} for a new version",
+            f"{city}已经有现行文件（{governing.number or governing.title}）。新文件请选择“替代”这份旧文件后再录入。")
     taken = [d.code for d in stored] + [d.code for d in shipped_catalogue()]
     if new.code is not None:
         if not re.fullmatch(r"[a-z]{2,20}", new.code):
@@ -205,12 +211,6 @@ async def add_document(storage: Storage, read: ReadDocument, source_name: str, n
         if replaced is None:
             raise DocumentRefused("replaces", f"no document with code {new.replaces!r} to replace",
                                   f"没有代码为 {new.replaces} 的文件，无法替代。")
-    try:
-        segment_text(code, read.text)
-    except ValueError:
-        raise DocumentRefused(
-            "no_clause_tree", "no top-level heading 一、 found: not a policy document's clause structure",
-            "没有找到“一、”这样的条款标题，无法分出条款。请确认上传的是政策文件正文。") from None
     title = new.title or _title_of(read.text)
     expires, assumed = new.expires, False
     if expires is None and not new.draft:
