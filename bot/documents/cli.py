@@ -8,6 +8,7 @@
     export CODE [--version N]  the answering (or a given) version as YAML, the reviewed schema
     publish CODE --by USER     publish the reviewed draft (USER must not have edited it)
     restore CODE VERSION       answer from an earlier version again
+    set CODE [--expires D | --no-expiry] [--amended-by 文号 | --not-amended] [--lapsed]   validity
     expiring [--date D]        documents lapsing within 90 days
     import-shipped             the five shipped documents as published versions (done at start too)
     editor USER CITY [--remove]   grant a staff member the policy-editor role for a city
@@ -76,6 +77,13 @@ def add_parser(sub: Any, date_type: Any) -> None:
     p = dsub.add_parser("restore", help="answer from an earlier published version again")
     p.add_argument("code")
     p.add_argument("version", type=int)
+    p = dsub.add_parser("set", help="correct a document's validity: expiry date, amended by, lapsed now")
+    p.add_argument("code")
+    p.add_argument("--expires", type=date_type, help="its last day in force")
+    p.add_argument("--no-expiry", action="store_true", help="it states no term")
+    p.add_argument("--amended-by", help="the later document that changed part of it (number or title)")
+    p.add_argument("--not-amended", action="store_true")
+    p.add_argument("--lapsed", action="store_true", help="it is no longer in force from today")
     p = dsub.add_parser("expiring", help="documents that lapse within 90 days")
     p.add_argument("--date", type=date_type)
     dsub.add_parser("import-shipped", help="the shipped documents as published versions")
@@ -233,6 +241,15 @@ async def restore(args: argparse.Namespace, s: Storage) -> int:
     return 0
 
 
+async def set_validity(args: argparse.Namespace, s: Storage) -> int:
+    doc = await lib.set_validity(s, args.code, 0, expires=args.expires, clear_expires=args.no_expiry,
+                                 amended_by=args.amended_by, clear_amended=args.not_amended,
+                                 lapsed_today=dt.date.today() if args.lapsed else None)
+    print(f"{doc.code}: {doc.status_on(dt.date.today())}, expires {doc.expires or 'never stated'}"
+          f"{', amended by ' + doc.amended_by if doc.amended_by else ''}")
+    return 0
+
+
 async def expiring(args: argparse.Namespace, s: Storage) -> int:
     day = args.date or dt.date.today()
     docs = lib.expiring(day)
@@ -266,5 +283,5 @@ async def _document(s: Storage, code: str) -> Any:
 
 
 COMMANDS = {"add": add, "list": list_documents, "show": show, "review": review, "import-rules": import_rules,
-            "export": export, "publish": publish, "restore": restore, "expiring": expiring,
+            "export": export, "publish": publish, "restore": restore, "set": set_validity, "expiring": expiring,
             "import-shipped": import_shipped, "editor": editor}

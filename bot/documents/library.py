@@ -456,6 +456,43 @@ async def restore(storage: Storage, code: str, version: int, actor: int) -> None
     await install_from_storage(storage)
 
 
+async def set_validity(storage: Storage, code: str, actor: int, *, expires: dt.date | None = None,
+                       clear_expires: bool = False, amended_by: str | None = None, clear_amended: bool = False,
+                       lapsed_today: dt.date | None = None) -> Document:
+    """Correct a document's validity: its last day in force, or a later document that amended
+    part of it (both said in answers). `lapsed_today` ends it now (its last day is yesterday).
+    A repealed document is changed by adding its successor, not here."""
+    stored = await storage.documents.get(code)
+    if stored is None:
+        raise DocumentRefused("unknown_document", f"no document with code {code!r}", "没有这个文件。")
+    meta = dict(stored.meta)
+    if meta.get("status") == "repealed":
+        raise DocumentRefused("repealed", f"{code} is repealed; its successor answers for the city",
+                              "这份文件已被新文件替代，不能再修改有效期。")
+    start = dt.date.fromisoformat(meta["effective"] or meta["issued"]) if (meta.get("effective") or meta.get(
+        "issued")) else None
+    if lapsed_today is not None:
+        expires = lapsed_today - dt.timedelta(days=1)
+    if expires is not None:
+        if start is not None and expires <= start:
+            raise DocumentRefused("dates", "expiry date is not after the date it takes effect",
+                                  "有效期截止日不晚于生效日期，请核对。")
+        meta["expires"] = expires.isoformat()
+    elif clear_expires:
+        meta["expires"] = None
+    if amended_by is not None:
+        if not 2 <= len(amended_by.strip()) <= 80:
+            raise DocumentRefused("amended_by", "the amending document must be named in 2-80 characters",
+                                  "请填写修改它的文件（文号或标题，2到80个字）。")
+        meta["amended_by"] = amended_by.strip()
+    elif clear_amended:
+        meta["amended_by"] = None
+    document = Document.model_validate({**meta, "rules_published": stored.current_version is not None})
+    await storage.documents.set_meta(code, meta, actor, "document_validity_changed")
+    await install_from_storage(storage)
+    return document
+
+
 def expiring(day: dt.date, days: int = EXPIRY_WARNING_DAYS) -> list[Document]:
     """Documents in force on `day` that lapse within `days` days (the admin's daily warning)."""
     from knowledge.catalogue import load_catalogue

@@ -601,6 +601,27 @@ async def restore(request: Request) -> Response:
     return await _review_page(request, signed, fresh, message=w.DOCS_RESTORED.format(version=version))
 
 
+async def validity(request: Request) -> Response:
+    """修改有效期和状态: the last day in force, or the later document that amended it."""
+    got = await _document_form(request)
+    if isinstance(got, Response):
+        return got
+    signed, stored, form = got
+    try:
+        expires = _date(form.get("expires", ""), w.DOCS_FIELD_EXPIRES)
+    except ValueError as exc:
+        return await _review_page(request, signed, stored, problems=[str(exc)], status=400)
+    amended = form.get("amended_by", "").strip()
+    try:
+        await lib.set_validity(signed[0], stored.code, signed[2].user_id, expires=expires,
+                               clear_expires=expires is None and form.get("no_expiry") == "1",
+                               amended_by=amended or None, clear_amended=not amended)
+    except lib.DocumentRefused as exc:
+        return await _review_page(request, signed, stored, problems=[exc.message_zh], status=400)
+    fresh = await signed[0].documents.get(stored.code) or stored
+    return await _review_page(request, signed, fresh, message=w.DOCS_VALIDITY_SAVED)
+
+
 async def export(request: Request) -> Response:
     """The answering (or a chosen) version as YAML in the reviewed schema, to go through git."""
     got = await _document(request, request.path_params["code"])
@@ -689,5 +710,6 @@ def document_routes() -> list[BaseRoute]:
         Route("/console/documents/{code}/preview", preview_page, methods=["GET"]),
         Route("/console/documents/{code}/publish", publish, methods=["POST"]),
         Route("/console/documents/{code}/restore", restore, methods=["POST"]),
+        Route("/console/documents/{code}/validity", validity, methods=["POST"]),
         Route("/console/documents/{code}/export.yaml", export, methods=["GET"]),
     ]

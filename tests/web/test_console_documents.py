@@ -513,3 +513,24 @@ async def test_enter_in_the_address_bar_of_a_post_only_address_leads_back_to_the
     for path in ("/console/documents/upload", "/console/documents/import", "/console/documents/editors"):
         r = await people[EDITOR_A].get(path)
         assert r.status_code == 303 and r.headers["location"] == "/console/documents"
+
+
+async def test_validity_is_corrected_in_the_console_and_answers_say_so(storage: Storage,
+                                                                        people: dict[int, Person]) -> None:
+    from dialogs.answer_text import find_answer, render_result
+
+    await added(people[EDITOR_A])
+    r = await people[EDITOR_A].post("/console/documents/xincheng/validity",
+                                    {"expires": "2023-01-01", "amended_by": "新政办〔2026〕7号"})
+    assert r.status_code == 400 and "有效期截止日不晚于生效日期" in r.text  # before the document took effect
+    r = await people[EDITOR_A].post("/console/documents/xincheng/validity",
+                                    {"expires": "2030-06-30", "amended_by": "新政办〔2026〕7号"})
+    assert r.status_code == 200 and w.DOCS_VALIDITY_SAVED in r.text and 'value="2030-06-30"' in r.text
+    answer = render_result("新城每月特别扶助金多少", find_answer("新城每月特别扶助金多少", None))
+    assert "部分规定已被新政办〔2026〕7号修改" in answer
+    r = await people[EDITOR_A].post("/console/documents/xincheng/validity", {"expires": "2030-06-30"})
+    assert r.status_code == 200
+    answer = render_result("新城每月特别扶助金多少", find_answer("新城每月特别扶助金多少", None))
+    assert "修改" not in answer  # cleared
+    stored = await storage.documents.get("xincheng")
+    assert stored is not None and stored.meta["expires"] == "2030-06-30" and stored.meta["amended_by"] is None

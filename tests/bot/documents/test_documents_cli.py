@@ -81,3 +81,13 @@ def test_a_gbk_file_goes_in_like_its_utf8_twin_and_a_binary_one_is_refused(tmp_p
     (tmp_path / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40)
     refused = cli(tmp_path, "documents", "add", "photo.png", "--city", "新城二市", "--issued", "2026-11-01", "--draft")
     assert refused.returncode == 2 and len(refused.stderr.splitlines()) == 1 and "[unsupported]" in refused.stderr
+
+
+def test_a_shipped_document_set_lapsed_is_answered_as_lapsed(tmp_path: Path) -> None:
+    p = cli(tmp_path, "documents", "set", "kaifeng", "--expires", "2010-01-01")
+    assert p.returncode == 2 and "[dates]" in p.stderr
+    assert cli(tmp_path, "documents", "set", "kaifeng", "--lapsed").returncode == 0
+    asked = cli(tmp_path, "ask", "开封每月特别扶助金多少")
+    assert "这份文件已于" in asked.stdout and "到期失效" in asked.stdout
+    listed = {line.split("\t")[0]: line for line in cli(tmp_path, "documents", "list").stdout.splitlines()}
+    assert "\tlapsed\t" in listed["kaifeng"] and "\tin_force\t" in listed["linyi"]
