@@ -16,10 +16,9 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, cached_property
 
 import jieba
-from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from knowledge.catalogue import load_catalogue
@@ -163,6 +162,35 @@ class Query:
 
     def weight_of(self, k: int) -> float:
         return self.content_weights[k] if self.content_weights else 1.0
+
+    @cached_property
+    def topic_words(self) -> tuple[TopicWord, ...]:
+        """The topic words as every clause's coverage reads them (built once per question)."""
+        incidental = set(self.incidental)
+        out = []
+        for k, (start, end) in enumerate(self.content):
+            found = _COMPOUND_BENEFIT.fullmatch(self.normalized, start, end)
+            out.append(TopicWord(start, end, found.end(1) if found else None, self.weight_of(k),
+                                 (start, end) in incidental, self.stated.issuperset(range(start, end))))
+        return tuple(out)
+
+
+@dataclass(frozen=True)
+class TopicWord:
+    """A topic word of the question, read for coverage."""
+
+    start: int
+    end: int
+    # a benefit named by what it is for (护理补贴): where what it is for ends, see _covers
+    purpose_end: int | None
+    weight: float
+    incidental: bool
+    stated: bool  # the word is the family's situation (走了, 老两口)
+
+    def covered(self, here: set[int]) -> bool:
+        if self.purpose_end is not None:
+            return _mostly(here, self.start, self.purpose_end)
+        return not here.isdisjoint(range(self.start, self.end))
 
 
 @dataclass(frozen=True)
@@ -327,6 +355,14 @@ class ClauseIndex:
         for term in self.lexicon.domain_terms:
             if len(term) >= 4:
                 self.long_terms[len(term)].append(term)
+        # each long term by its first and by its last two characters (see _edit_distance_terms)
+        self._length_order = {length: k for k, length in enumerate(self.long_terms)}
+        self._long_by_head: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        self._long_by_tail: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        for terms in self.long_terms.values():
+            for rank, term in enumerate(terms):
+                self._long_by_head[term[:2]].append((rank, term))
+                self._long_by_tail[term[-2:]].append((rank, term))
 
     # -- query analysis -------------------------------------------------------------
     def analyse(self, question: str) -> Query:
@@ -666,17 +702,31 @@ class ClauseIndex:
         )
 
     def _edit_distance_terms(self, norm: str, uncovered: set[int]) -> list[QueryTerm]:
-        """Long domain terms typed with one character dropped, added or wrong."""
-        out: list[QueryTerm] = []
-        for length, terms in self.long_terms.items():
-            for size in (length - 1, length, length + 1):
-                for start in range(0, len(norm) - size + 1):
+        """Long domain terms typed with one character dropped, added or wrong.
+
+        A window one edit from a term of four or more characters begins with the term's
+        first two characters or ends with its last two (the edit is in the other half), so
+        only the windows at such a pair are compared: per window of each term's length (and
+        one less or more), the nearest term, the lexicon's first on a tie."""
+        found: dict[tuple[int, int, int], tuple[int, int, str]] = {}  # (length, size, start) -> best
+        for k in range(len(norm) - 1):
+            pair = norm[k:k + 2]
+            for rank, term, at_start in (*((r, t, True) for r, t in self._long_by_head.get(pair, ())),
+                                         *((r, t, False) for r, t in self._long_by_tail.get(pair, ()))):
+                length = len(term)
+                for size in (length - 1, length, length + 1):
+                    start = k if at_start else k + 2 - size
+                    if start < 0 or start + size > len(norm) or (length, size, start) in found and \
+                            found[(length, size, start)][:2] <= (0, rank):
+                        continue
                     if not uncovered.intersection(range(start, start + size)):
                         continue
-                    match = process.extractOne(norm[start:start + size], terms, scorer=Levenshtein.distance,
-                                               score_cutoff=1)
-                    if match:
-                        out.extend(self._expand(match[0], TYPO_WEIGHT, start, start + size, "typo"))
+                    distance = Levenshtein.distance(norm[start:start + size], term, score_cutoff=1)
+                    if distance <= 1 and (distance, rank) < found.get((length, size, start), (2, 0, ""))[:2]:
+                        found[(length, size, start)] = (distance, rank, term)
+        out: list[QueryTerm] = []
+        for length, size, start in sorted(found, key=lambda key: (self._length_order[key[0]], key[1], key[2])):
+            out.extend(self._expand(found[(length, size, start)][2], TYPO_WEIGHT, start, start + size, "typo"))
         return out
 
     # -- ranking --------------------------------------------------------------------
@@ -915,19 +965,18 @@ class ClauseIndex:
             if stating:  # ... and so are the words that name the document ("全方位帮扶的新文件")
                 title = self.titles[self.clauses[clause_index].doc]
                 here |= {p for s, e in query.content if query.normalized[s:e] in title for p in range(s, e)}
-        weight = [query.weight_of(k) for k in range(len(query.content))]
-        total = sum(weight)
-        norm = query.normalized
-        topical = sum(w for (s, e), w in zip(query.content, weight, strict=True) if _covers(here, norm, s, e))
+        words = query.topic_words
+        total = sum(w.weight for w in words)
+        covered = [w.covered(here) for w in words]
+        topical = sum(w.weight for w, c in zip(words, covered, strict=True) if c)
         if not topical or not total:
             return 0.0
-        incidental = set(query.incidental)
         about_family = sum(
-            w * (INCIDENTAL_CREDIT if (s, e) in incidental and not stated.issuperset(range(s, e)) else 1.0)
-            for (s, e), w in zip(query.content, weight, strict=True)
+            w.weight * (INCIDENTAL_CREDIT if w.incidental and not w.stated else 1.0)
+            for w, c in zip(words, covered, strict=True)
             # a word that is the family's situation (走了, 老两口), not one that only contains a
             # situation word (家庭 in 家庭医生)
-            if (stated.issuperset(range(s, e)) or (s, e) in incidental) and not _covers(here, norm, s, e)
+            if (w.stated or w.incidental) and not c
         )
         return (topical + about_family) / total
 
@@ -1053,11 +1102,6 @@ def _starts(text: str, phrase: str) -> Iterator[int]:
         start = text.find(phrase, start + 1)
 
 
-def _occurrences(text: str, phrase: str) -> set[int]:
-    """The positions of every character covered by an occurrence of `phrase`."""
-    return {i for start in _starts(text, phrase) for i in range(start, start + len(phrase))}
-
-
 def _ancestors(clause: Clause, by_id: dict[str, Clause]) -> list[str]:
     out, parent = [], clause.parent
     while parent:
@@ -1168,8 +1212,10 @@ def _mark(sentence: str, terms: Sequence[str]) -> str:
     """Wrap every stretch of matched terms in 【】 (overlapping matches merged)."""
     marked = [False] * len(sentence)
     for term in terms:
-        for i in _occurrences(sentence, term):
-            marked[i] = True
+        start = sentence.find(term)
+        while start >= 0:
+            marked[start:start + len(term)] = [True] * len(term)
+            start = sentence.find(term, start + 1)
     out: list[str] = []
     for i, ch in enumerate(sentence):
         if marked[i] and (i == 0 or not marked[i - 1]):
