@@ -716,14 +716,14 @@ class ClauseIndex:
                 length = len(term)
                 for size in (length - 1, length, length + 1):
                     start = k if at_start else k + 2 - size
-                    if start < 0 or start + size > len(norm) or (length, size, start) in found and \
-                            found[(length, size, start)][:2] <= (0, rank):
-                        continue
+                    key = (length, size, start)
+                    if start < 0 or start + size > len(norm) or found.get(key, (2, 0, ""))[:2] <= (0, rank):
+                        continue  # out of the text, or already matched exactly by an earlier term
                     if not uncovered.intersection(range(start, start + size)):
                         continue
                     distance = Levenshtein.distance(norm[start:start + size], term, score_cutoff=1)
-                    if distance <= 1 and (distance, rank) < found.get((length, size, start), (2, 0, ""))[:2]:
-                        found[(length, size, start)] = (distance, rank, term)
+                    if distance <= 1 and (distance, rank) < found.get(key, (2, 0, ""))[:2]:
+                        found[key] = (distance, rank, term)
         out: list[QueryTerm] = []
         for length, size, start in sorted(found, key=lambda key: (self._length_order[key[0]], key[1], key[2])):
             out.extend(self._expand(found[(length, size, start)][2], TYPO_WEIGHT, start, start + size, "typo"))
