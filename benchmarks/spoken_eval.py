@@ -30,6 +30,9 @@ SPOKEN_SETS = {
     "spoken_dev2": DATA / "spoken_dev2_questions.yaml",  # tuned on (200 messages by a second writer)
     "spoken": DATA / "spoken_questions.yaml",  # held out: written from the documents only, never tuned on
     "spoken_heldout2": DATA / "spoken_heldout2_questions.yaml",  # held out 2: another writer, never tuned on
+    # held out 3 (176 messages, 2026-12-06): a third writer with only the documents; scored twice, at the
+    # session's start code (be25e24) and after the search22e round, never tuned on
+    "spoken_heldout3": DATA / "spoken_heldout3_questions.yaml",
 }
 
 

@@ -16,9 +16,9 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, cached_property
 
-from rapidfuzz import process
+import jieba
 from rapidfuzz.distance import Levenshtein
 
 from knowledge.catalogue import load_catalogue
@@ -156,9 +156,41 @@ class Query:
     focus: frozenset[int] = frozenset()
     # "我儿子走了，政府给什么补贴", "开封 我能领什么钱": what the family can get, in general
     broad: bool = False
+    # positions of the words stating the family's situation (孩子走了, 老两口; typo windows
+    # left out: wider than the word they stand for), computed once for every clause's coverage
+    stated: frozenset[int] = frozenset()
 
     def weight_of(self, k: int) -> float:
         return self.content_weights[k] if self.content_weights else 1.0
+
+    @cached_property
+    def topic_words(self) -> tuple[TopicWord, ...]:
+        """The topic words as every clause's coverage reads them (built once per question)."""
+        incidental = set(self.incidental)
+        out = []
+        for k, (start, end) in enumerate(self.content):
+            found = _COMPOUND_BENEFIT.fullmatch(self.normalized, start, end)
+            out.append(TopicWord(start, end, found.end(1) if found else None, self.weight_of(k),
+                                 (start, end) in incidental, self.stated.issuperset(range(start, end))))
+        return tuple(out)
+
+
+@dataclass(frozen=True)
+class TopicWord:
+    """A topic word of the question, read for coverage."""
+
+    start: int
+    end: int
+    # a benefit named by what it is for (护理补贴): where what it is for ends, see _covers
+    purpose_end: int | None
+    weight: float
+    incidental: bool
+    stated: bool  # the word is the family's situation (走了, 老两口)
+
+    def covered(self, here: set[int]) -> bool:
+        if self.purpose_end is not None:
+            return _mostly(here, self.start, self.purpose_end)
+        return not here.isdisjoint(range(self.start, self.end))
 
 
 @dataclass(frozen=True)
@@ -192,6 +224,41 @@ def _is_word(token: str) -> bool:
     return bool(_WORD.search(token))
 
 
+class _Cuts:
+    """The jieba cuts of one question, each text cut once: the analysis read the same text
+    in up to four places (topic words, search terms, both repairs). Lives for one analysis
+    only, so a repeated question is cut again like any other."""
+
+    def __init__(self, tk: jieba.Tokenizer) -> None:
+        self.tk = tk
+        self._words: dict[str, tuple[tuple[str, int, int], ...]] = {}
+
+    def words(self, text: str) -> tuple[tuple[str, int, int], ...]:
+        """jieba's default (HMM) cut as (word, start, end), like Tokenizer.tokenize."""
+        known = self._words.get(text)
+        if known is None:
+            out, start = [], 0
+            for word in self.tk.cut(text):
+                out.append((word, start, start + len(word)))
+                start += len(word)
+            known = self._words[text] = tuple(out)
+        return known
+
+    def search_words(self, text: str) -> list[tuple[str, int, int]]:
+        """Tokenizer.tokenize(text, mode="search") from the same cut: each word's known
+        two- and three-character parts, then the word."""
+        freq = self.tk.FREQ
+        out: list[tuple[str, int, int]] = []
+        for word, start, end in self.words(text):
+            n = end - start
+            if n > 2:
+                out.extend((word[i:i + 2], start + i, start + i + 2) for i in range(n - 1) if freq.get(word[i:i + 2]))
+            if n > 3:
+                out.extend((word[i:i + 3], start + i, start + i + 3) for i in range(n - 2) if freq.get(word[i:i + 3]))
+            out.append((word, start, end))
+        return out
+
+
 class ClauseIndex:
     """An in-memory BM25 index over the answerable clauses of all five documents."""
 
@@ -221,6 +288,17 @@ class ClauseIndex:
         self.avg_length = sum(self.lengths) / max(len(self.lengths), 1)
         n = len(self.clauses)
         self.idf = {t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self.postings.items()}
+        # each term's BM25 share per clause, computed once here rather than in every search,
+        # for all clauses and per document (a search with a city reads only that city's)
+        self.docs = [c.doc for c in self.clauses]
+        self.bm25: dict[str | None, dict[str, list[tuple[int, float]]]] = defaultdict(dict)
+        for term, posting in self.postings.items():
+            idf = self.idf[term]
+            for i, tf in posting:
+                norm_len = 1 - B + B * self.lengths[i] / self.avg_length
+                share = (i, idf * tf * (K1 + 1) / (tf + K1 * norm_len))
+                self.bm25[None].setdefault(term, []).append(share)
+                self.bm25[self.docs[i]].setdefault(term, []).append(share)
         self._build_typo_tables()
         # the vocabulary a character typed as pinyin may complete, by each of its characters
         self._pinyin_syllables = frozenset(r for readings in lexicon.pinyin.values() for r in readings)
@@ -230,6 +308,10 @@ class ClauseIndex:
             for ch in set(word):
                 self._words_by_char[ch].append(word)
         self._index_synonyms()
+        # every start of an intent phrase, the longest one there (its positions hold the
+        # shorter ones'): one regex pass instead of a str.find per phrase
+        self._intent_starts = re.compile("(?=(" + "|".join(
+            re.escape(p) for p in sorted(lexicon.intents, key=lambda p: (-len(p), p)) if p) + "))")
         self._synonym_map = dict(lexicon.synonyms)
         self._expansions: dict[str, tuple[str, ...]] = {}
         self._probabilities: dict[str, float] = {}
@@ -241,6 +323,7 @@ class ClauseIndex:
         # the sums the documents grant in yuan (1430, 650, 300: not years or document numbers)
         self.amounts = frozenset(int(a) for c in self.clauses for a in _SUM_STATED.findall(doc_norm(c.text))
                                  if a in self.postings and int(a) >= MIN_SUM)
+        self.stating_sums = frozenset(i for i, c in enumerate(self.clauses) if AMOUNT_STATED.search(doc_norm(c.text)))
         self.aspect_clauses = {aspect: frozenset(i for i, c in enumerate(self.clauses) if states(aspect, c.text))
                                for aspect in ASPECTS}
 
@@ -272,6 +355,14 @@ class ClauseIndex:
         for term in self.lexicon.domain_terms:
             if len(term) >= 4:
                 self.long_terms[len(term)].append(term)
+        # each long term by its first and by its last two characters (see _edit_distance_terms)
+        self._length_order = {length: k for k, length in enumerate(self.long_terms)}
+        self._long_by_head: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        self._long_by_tail: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        for terms in self.long_terms.values():
+            for rank, term in enumerate(terms):
+                self._long_by_head[term[:2]].append((rank, term))
+                self._long_by_tail[term[-2:]].append((rank, term))
 
     # -- query analysis -------------------------------------------------------------
     def analyse(self, question: str) -> Query:
@@ -281,14 +372,15 @@ class ClauseIndex:
         said = blank_places(spoken, places.mentions)
         # courtesy and hedges are read past (blanked for the analysis, kept in the text)
         norm = blank_courtesy(said)
-        terms, content = self._terms(norm)
+        cuts = _Cuts(self.tk)
+        terms, content = self._terms(norm, cuts)
         uncovered = _uncovered(content, terms)
         if uncovered:
-            repaired = self._repair_homophones(norm, uncovered)
-            repaired = self._repair_unknown_pairs(repaired, content, uncovered)
+            repaired = self._repair_homophones(norm, uncovered, cuts)
+            repaired = self._repair_unknown_pairs(repaired, uncovered, cuts)
             if repaired != norm:
                 norm = repaired
-                terms, content = self._terms(norm)
+                terms, content = self._terms(norm, cuts)
                 uncovered = _uncovered(content, terms)
             terms.extend(self._edit_distance_terms(norm, uncovered))
         terms.extend(self._sum_terms(norm))  # after the repairs: a sum is no typo window
@@ -307,8 +399,10 @@ class ClauseIndex:
         broad = no_topic and not aspects and _BENEFITS_ASKED.search(norm) is not None
         if norm != said:  # the text as written, with only the repairs made
             norm = "".join(w if n == "|" else n for n, w in zip(norm, said, strict=True))
+        stated = frozenset(p for t in terms if t.term in self.lexicon.situation and t.source != "typo"
+                           for p in range(t.start, t.end))
         return Query(question, norm, tuple(mentioned), tuple(content), tuple(terms), read_question(spoken),
-                     wants_amount, aspects, incidental, weights, places, focus, broad)
+                     wants_amount, aspects, incidental, weights, places, focus, broad, stated)
 
     @staticmethod
     def _where_parts(norm: str, places: PlaceReading) -> frozenset[int]:
@@ -449,13 +543,13 @@ class ClauseIndex:
             return False
         return word in self.lexicon.lone_non_nouns or self._cant_phrase(word)
 
-    def _topic_words(self, norm: str) -> Iterator[tuple[str, int, int]]:
+    def _topic_words(self, norm: str, cuts: _Cuts) -> Iterator[tuple[str, int, int]]:
         """The question's words. A word jieba's HMM guesses from characters the dictionary
         does not join (有个, 人能, 这钱, 没见, 那车) is read as those characters when some of
         them carry no topic (有|个, 那|车): a story's glue, not an unknown topic. A guess made
         only of characters that do (审合, 学门) stays one word: likely a typo or a word the
         dictionary lacks."""
-        for word, start, end in self.tk.tokenize(norm):
+        for word, start, end in cuts.words(norm):
             if end - start < 2 or word in self.tk.FREQ:
                 yield word, start, end
                 continue
@@ -465,19 +559,19 @@ class ClauseIndex:
             else:
                 yield from pieces
 
-    def _terms(self, norm: str) -> tuple[list[QueryTerm], list[tuple[int, int]]]:
+    def _terms(self, norm: str, cuts: _Cuts) -> tuple[list[QueryTerm], list[tuple[int, int]]]:
         """Indexed words and synonym expansions of the question, and its topic words."""
-        intent = {i for p in self.lexicon.intents for i in _occurrences(norm, p)}
+        intent = {i for m in self._intent_starts.finditer(norm) for i in range(m.start(), m.start() + len(m.group(1)))}
         # an A-not-A question (发不发, 给没给, 收不收费) asks yes or no: its verb names no topic
         intent.update(i for m in _A_NOT_A.finditer(norm) for i in range(m.start(), m.end()))
         content = [
             (start, end)
-            for word, start, end in self._topic_words(norm)
+            for word, start, end in self._topic_words(norm, cuts)
             if self._keep(word) and word not in self.lexicon.intents and not set(range(start, end)) <= intent
         ]
         terms = [
             QueryTerm(word, 1.0, start, end, "word")
-            for word, start, end in self.tk.tokenize(norm, mode="search")
+            for word, start, end in cuts.search_words(norm)
             if self._keep(word) and word in self.postings
         ]
         terms.extend(self._synonym_terms(norm))
@@ -535,14 +629,14 @@ class ClauseIndex:
                         out.extend(self._expand(canonical, SYNONYM_WEIGHT, span.start, span.stop, "synonym"))
         return out
 
-    def _repair_homophones(self, norm: str, uncovered: set[int]) -> str:
+    def _repair_homophones(self, norm: str, uncovered: set[int], cuts: _Cuts) -> str:
         """Rewrite pinyin-IME typos next to uncovered characters (服助金 -> 扶助金).
 
         A window is replaced by a known word of the same length that differs only in
         characters that sound alike, keeping at least half the characters identical.
         """
         chars = list(norm)
-        stop = {i for w, s, e in self.tk.tokenize(norm) if w in self.lexicon.stopwords for i in range(s, e)}
+        stop = {i for w, s, e in cuts.words(norm) if w in self.lexicon.stopwords for i in range(s, e)}
         for length in range(6, 1, -1):
             for start in range(0, len(norm) - length + 1):
                 window = "".join(chars[start:start + length])
@@ -581,14 +675,14 @@ class ClauseIndex:
                 self._probabilities[text] = known
         return known
 
-    def _repair_unknown_pairs(self, norm: str, content: Iterable[tuple[int, int]], uncovered: set[int]) -> str:
+    def _repair_unknown_pairs(self, norm: str, uncovered: set[int], cuts: _Cuts) -> str:
         """Rewrite a two-character question word the documents never use that sounds like one
         they do, when the general dictionary knows it as a far rarer word (建康 -> 健康: the IME
         offered the rare place name; 审合 -> 审核: no word at all). A common word is kept."""
         chars = list(norm)
         freq = self.tk.FREQ
         # jieba's HMM joins the two unknown characters of a typo into one word (审合)
-        content = [(s, e) for w, s, e in self.tk.tokenize(norm) if self._keep(w)]
+        content = [(s, e) for w, s, e in cuts.words(norm) if self._keep(w)]
         for start, end in content:
             word = norm[start:end]
             if end - start != 2 or not uncovered.issuperset(range(start, end)):
@@ -608,17 +702,31 @@ class ClauseIndex:
         )
 
     def _edit_distance_terms(self, norm: str, uncovered: set[int]) -> list[QueryTerm]:
-        """Long domain terms typed with one character dropped, added or wrong."""
-        out: list[QueryTerm] = []
-        for length, terms in self.long_terms.items():
-            for size in (length - 1, length, length + 1):
-                for start in range(0, len(norm) - size + 1):
+        """Long domain terms typed with one character dropped, added or wrong.
+
+        A window one edit from a term of four or more characters begins with the term's
+        first two characters or ends with its last two (the edit is in the other half), so
+        only the windows at such a pair are compared: per window of each term's length (and
+        one less or more), the nearest term, the lexicon's first on a tie."""
+        found: dict[tuple[int, int, int], tuple[int, int, str]] = {}  # (length, size, start) -> best
+        for k in range(len(norm) - 1):
+            pair = norm[k:k + 2]
+            for rank, term, at_start in (*((r, t, True) for r, t in self._long_by_head.get(pair, ())),
+                                         *((r, t, False) for r, t in self._long_by_tail.get(pair, ()))):
+                length = len(term)
+                for size in (length - 1, length, length + 1):
+                    start = k if at_start else k + 2 - size
+                    key = (length, size, start)
+                    if start < 0 or start + size > len(norm) or found.get(key, (2, 0, ""))[:2] <= (0, rank):
+                        continue  # out of the text, or already matched exactly by an earlier term
                     if not uncovered.intersection(range(start, start + size)):
                         continue
-                    match = process.extractOne(norm[start:start + size], terms, scorer=Levenshtein.distance,
-                                               score_cutoff=1)
-                    if match:
-                        out.extend(self._expand(match[0], TYPO_WEIGHT, start, start + size, "typo"))
+                    distance = Levenshtein.distance(norm[start:start + size], term, score_cutoff=1)
+                    if distance <= 1 and (distance, rank) < found.get(key, (2, 0, ""))[:2]:
+                        found[key] = (distance, rank, term)
+        out: list[QueryTerm] = []
+        for length, size, start in sorted(found, key=lambda key: (self._length_order[key[0]], key[1], key[2])):
+            out.extend(self._expand(found[(length, size, start)][2], TYPO_WEIGHT, start, start + size, "typo"))
         return out
 
     # -- ranking --------------------------------------------------------------------
@@ -803,13 +911,10 @@ class ClauseIndex:
                 weight *= SITUATION_WEIGHT
             weights[t.term] = max(weights.get(t.term, 0.0), weight)
         scores: dict[int, float] = defaultdict(float)
+        shares = self.bm25.get(scope or None, {})
         for term, weight in weights.items():
-            idf = self.idf[term]
-            for i, tf in self.postings[term]:
-                if scope and self.clauses[i].doc != scope:
-                    continue
-                norm_len = 1 - B + B * self.lengths[i] / self.avg_length
-                scores[i] += weight * idf * tf * (K1 + 1) / (tf + K1 * norm_len)
+            for i, share in shares.get(term, ()):
+                scores[i] += weight * share
         # A question about the document itself (哪天生效, 废止了哪个) finds the clause that says so.
         for aspect in {a for a, _, _ in query.aspects}:
             for i in self.aspect_clauses[aspect]:
@@ -827,7 +932,7 @@ class ClauseIndex:
         return weights, scored[: max(top, 1)]
 
     def _amount_bonus(self, query: Query, i: int) -> float:
-        if query.wants_amount and AMOUNT_STATED.search(doc_norm(self.clauses[i].text)):
+        if query.wants_amount and i in self.stating_sums:
             return 1 + AMOUNT_BONUS
         return 1.0
 
@@ -852,8 +957,7 @@ class ClauseIndex:
         if not query.content:
             return 0.0
         # a word inside the family's situation (家庭 in 失独老人) says whose question, not what about
-        stated = {p for t in query.terms if t.term in self.lexicon.situation and t.source != "typo"
-                  for p in range(t.start, t.end)}  # a typo window is wider than the word it stands for
+        stated = query.stated
         here = {p for t in present if t.term not in self.lexicon.situation
                 and not stated.issuperset(range(t.start, t.end)) for p in range(t.start, t.end)}
         if clause_index is not None:  # the document-itself phrase is covered by the clause that states it
@@ -863,19 +967,18 @@ class ClauseIndex:
             if stating:  # ... and so are the words that name the document ("全方位帮扶的新文件")
                 title = self.titles[self.clauses[clause_index].doc]
                 here |= {p for s, e in query.content if query.normalized[s:e] in title for p in range(s, e)}
-        weight = [query.weight_of(k) for k in range(len(query.content))]
-        total = sum(weight)
-        norm = query.normalized
-        topical = sum(w for (s, e), w in zip(query.content, weight, strict=True) if _covers(here, norm, s, e))
+        words = query.topic_words
+        total = sum(w.weight for w in words)
+        covered = [w.covered(here) for w in words]
+        topical = sum(w.weight for w, c in zip(words, covered, strict=True) if c)
         if not topical or not total:
             return 0.0
-        incidental = set(query.incidental)
         about_family = sum(
-            w * (INCIDENTAL_CREDIT if (s, e) in incidental and not stated.issuperset(range(s, e)) else 1.0)
-            for (s, e), w in zip(query.content, weight, strict=True)
+            w.weight * (INCIDENTAL_CREDIT if w.incidental and not w.stated else 1.0)
+            for w, c in zip(words, covered, strict=True)
             # a word that is the family's situation (走了, 老两口), not one that only contains a
             # situation word (家庭 in 家庭医生)
-            if (stated.issuperset(range(s, e)) or (s, e) in incidental) and not _covers(here, norm, s, e)
+            if (w.stated or w.incidental) and not c
         )
         return (topical + about_family) / total
 
@@ -1001,11 +1104,6 @@ def _starts(text: str, phrase: str) -> Iterator[int]:
         start = text.find(phrase, start + 1)
 
 
-def _occurrences(text: str, phrase: str) -> set[int]:
-    """The positions of every character covered by an occurrence of `phrase`."""
-    return {i for start in _starts(text, phrase) for i in range(start, start + len(phrase))}
-
-
 def _ancestors(clause: Clause, by_id: dict[str, Clause]) -> list[str]:
     out, parent = [], clause.parent
     while parent:
@@ -1116,8 +1214,10 @@ def _mark(sentence: str, terms: Sequence[str]) -> str:
     """Wrap every stretch of matched terms in 【】 (overlapping matches merged)."""
     marked = [False] * len(sentence)
     for term in terms:
-        for i in _occurrences(sentence, term):
-            marked[i] = True
+        start = sentence.find(term)
+        while start >= 0:
+            marked[start:start + len(term)] = [True] * len(term)
+            start = sentence.find(term, start + 1)
     out: list[str] = []
     for i, ch in enumerate(sentence):
         if marked[i] and (i == 0 or not marked[i - 1]):

@@ -86,12 +86,7 @@ def choose(text: str, situation: Situation, wants_amount: bool, value: Callable[
     period asked about). A sentence naming only another situation is never chosen; a title
     sentence gives way to one with the amount, service or condition.
     """
-    units = [_Unit(s.strip(), read_sentence(s), i) for i, s in enumerate(SENTENCE_END.split(text)) if s.strip()]
-    if not units:
-        units = [_Unit(text.strip(), read_sentence(text), 0)]
-    for unit in units:
-        unit.value = value(unit.text)
-        unit.heading = unit.index == 0 and len(units) > 1 and _is_heading(unit.text)
+    units = [_Unit(t, read, i, value(t), heading) for t, read, i, heading in _sentences(text)]
     related = [u for u in units if u.value > 0 and not u.heading] or [u for u in units if u.value > 0] or units
     fitting = [u for u in units if not conflicts(situation, u.situation)]
     if not fitting or (all(u.heading for u in fitting) and len(fitting) < len(units)):
@@ -109,6 +104,16 @@ def choose(text: str, situation: Situation, wants_amount: bool, value: Callable[
         conflicts(situation, u.situation) and AMOUNT_STATED.search(doc_norm(u.text)) for u in related)
     alternatives = () if none_here else _alternatives(situation, related, best)
     return KeySentence(sentence, True, none_here, alternatives)
+
+
+@lru_cache(maxsize=4096)
+def _sentences(text: str) -> tuple[tuple[str, SentenceSituation, int, bool], ...]:
+    """A clause's sentences, each with its situation, position and whether it is the
+    clause's title (cached: the same clauses are read in every search)."""
+    parts = [(s.strip(), read_sentence(s), i) for i, s in enumerate(SENTENCE_END.split(text)) if s.strip()]
+    if not parts:
+        parts = [(text.strip(), read_sentence(text), 0)]
+    return tuple((t, read, i, i == 0 and len(parts) > 1 and _is_heading(t)) for t, read, i in parts)
 
 
 def _is_heading(sentence: str) -> bool:

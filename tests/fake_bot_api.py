@@ -54,6 +54,7 @@ class FakeBotApi:
         self.calls: list[Call] = []
         self.blocked: set[int] = set()
         self.flood_once: set[int] = set()  # chats whose next send gets 429 Too Many Requests
+        self.flood_times: dict[int, int] = {}  # chats whose next N sends get 429
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.on_call: Any = None  # optional hook, called (in the server thread) with each Call
         self.reject_token = False  # answer every call with Telegram's 401 Unauthorized
@@ -178,8 +179,11 @@ class FakeBotApi:
         if self.on_call is not None:
             self.on_call(self.calls[-1])
         chat_id = params.get("chat_id")
-        if chat_id is not None and int(chat_id) in self.flood_once and method == "sendMessage":
+        if chat_id is not None and method == "sendMessage" and (
+                int(chat_id) in self.flood_once or self.flood_times.get(int(chat_id), 0) > 0):
             self.flood_once.discard(int(chat_id))
+            if self.flood_times.get(int(chat_id), 0) > 0:
+                self.flood_times[int(chat_id)] -= 1
             return 429, {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
                          "parameters": {"retry_after": 1}}
         if chat_id is not None and int(chat_id) in self.blocked:

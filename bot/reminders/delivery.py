@@ -104,6 +104,22 @@ def recipient(reminder: Reminder) -> Recipient | None:
     return reminder.telegram_id
 
 
+def in_turns(reminders: list[Reminder]) -> list[Reminder]:
+    """The due reminders taken in turns across recipients: each contact's first before
+    anyone's second, each contact's own in their order. Telegram lets one chat receive about one
+    message a second, so a contact with forty families due at a festival would otherwise hold
+    the sender (one send at a time) for forty seconds while everyone else's wait."""
+    turn: dict[Recipient | None, int] = {}
+    ranked = []
+    for position, reminder in enumerate(reminders):
+        key = recipient(reminder)
+        n = turn.get(key, 0)
+        turn[key] = n + 1
+        ranked.append((n, position, reminder))
+    ranked.sort(key=lambda item: (item[0], item[1]))
+    return [reminder for _, _, reminder in ranked]
+
+
 @dataclass
 class TickReport:
     planned: int = 0
@@ -185,7 +201,7 @@ async def tick(storage: Storage, sender: Sender, now: dt.datetime, admins: tuple
     if in_quiet_hours(now, quiet):
         report.quiet = True
         return report
-    for r in await storage.reminders.due(now):
+    for r in in_turns(await storage.reminders.due(now)):
         if not await storage.reminders.claim(r.id):
             continue
         late = today > r.due_date and not r.postponed  # the contact chose the new day: not late

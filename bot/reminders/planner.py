@@ -1,8 +1,9 @@
 """Which reminders are due on a day: a pure function of the registry and the schedules.
 
 Recurring check-ins fall due `interval` days after the last visit of that kind (or after
-the assignment began); festival visits from `lead_days` before the lunar festival; a visit
-that asked for a follow-up falls due that many days later. Every reminder has the key
+the assignment began); festival visits from `lead_days` before the lunar festival, spread
+by contact over the first days of that window (`festival_spread_days`); a visit that asked
+for a follow-up falls due that many days later. Every reminder has the key
 (family, contact, kind, due date), so planning the same day twice, or every day of the
 week a reminder waits, never creates it twice.
 """
@@ -49,7 +50,7 @@ class _Class:
     """What one schedule class (city, role, position, old-and-sick) gets: computed once, not per family."""
 
     recurring: tuple[tuple[str, dt.timedelta, int], ...]  # kind, interval, send hour
-    festivals: tuple[tuple[str, dt.date, str, str], ...]  # kind, festival day, due ISO, send_after ISO
+    festivals: tuple[tuple[str, dt.date, str, dt.date, int, int], ...]  # kind, day, due ISO, window start, hour, spread
 
 
 class _Stamps:
@@ -80,8 +81,23 @@ class _Stamps:
         return value
 
 
+def festival_spread_days(lead_days: int) -> int:
+    """Over how many days a festival's reminders are spread: the first half of the lead days
+    (5 -> 3: the window's first three days), so each contact is reminded at least
+    lead_days - spread + 1 days ahead (5 -> 3 days), room for the 48-hour repeat before the
+    festival. A contact's festival visits all come on one day (the day is the contact id
+    modulo the spread), so they can plan them together; a province's festival is then a third
+    of its reminders a day, not all on one morning (345,510 take over three hours at
+    Telegram's 30 a second)."""
+    return max(1, (lead_days + 1) // 2)
+
+
+def festival_send_day(start: dt.date, spread: int, contact_id: int) -> dt.date:
+    return start + dt.timedelta(days=contact_id % spread)
+
+
 def _festival_windows(schedule: Schedule, day: dt.date, after: dt.date | None, to_match: Callable[[str], bool],
-                      stamps: _Stamps) -> tuple[tuple[str, dt.date, str, str], ...]:
+                      stamps: _Stamps) -> tuple[tuple[str, dt.date, str, dt.date, int, int], ...]:
     out = []
     for fest in schedule.festivals:
         if not to_match(fest.to):
@@ -92,7 +108,8 @@ def _festival_windows(schedule: Schedule, day: dt.date, after: dt.date | None, t
             # up to two weeks after the festival a missed visit (bot down) is still planned, late;
             # an incremental plan adds a window only on the day it opens (or after downtime)
             if start <= day <= when + CATCH_UP and (after is None or start > after):
-                out.append((f"festival:{fest.name}", when, stamps.day(when), stamps.send(start, schedule.send_hour)))
+                out.append((f"festival:{fest.name}", when, stamps.day(when), start, schedule.send_hour,
+                            festival_spread_days(fest.lead_days)))
     return tuple(out)
 
 
@@ -146,8 +163,9 @@ def plan_rows(day: dt.date, assignments: Iterable[AssignmentRow], last_visits: d
             due = last_visits.get((family_id, kind), since) + interval
             if due <= day and (after is None or due > after):
                 out.append((family_id, contact_id, kind, stamps.day(due), stamps.send(due, hour)))
-        for kind, when, due_text, send_text in klass.festivals:
+        for kind, when, due_text, start, hour, spread in klass.festivals:
             if since <= when:
+                send_text = stamps.send(festival_send_day(start, spread, contact_id), hour)
                 out.append((family_id, contact_id, kind, due_text, send_text))
     for family_id, contact_id, due in follow_ups:
         if due <= day and (after is None or due > after):

@@ -48,6 +48,7 @@ from bot.telegram import admin, browse, care, chat, guards, overdue, start
 from bot.telegram import templates as t
 from bot.telegram.callbacks import DecodedHandler
 from bot.telegram.context import CONTEXT_TYPES
+from bot.telegram.flood import FloodControl
 from bot.telegram.updates import SkippingUndecodableRequest
 
 log = logging.getLogger("lianxin.bot")
@@ -181,7 +182,7 @@ def build_application(settings: Settings) -> Application:
         .token(settings.telegram_bot_token)
         .base_url(settings.telegram_api_base_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=ZoneInfo("Asia/Shanghai")))
-        .rate_limiter(guards.RetryingRateLimiter(settings.bot_flood_limit_per_second))
+        .rate_limiter(FloodControl(settings.bot_flood_limit_per_second))
         .concurrent_updates(PerUserSerialProcessor())
         # httpcore's pool bookkeeping grows with the square of open connections: a small
         # pool with a patient pool timeout is faster under load than PTB's 256

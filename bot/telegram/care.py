@@ -25,6 +25,7 @@ from bot.storage import Reminder, Storage
 from bot.telegram import templates as t
 from bot.telegram.callbacks import Callback, Kind, button, encode
 from bot.telegram.context import application_clock, settings, storage
+from bot.telegram.flood import outbox_lane
 from bot.telegram.overdue import overdue, team_overdue
 from bot.telegram.render import escape, split_text
 from dialogs.intents import looks_like_question
@@ -60,7 +61,8 @@ class TelegramSender:
             text += "\n" + rt.REMINDER_AGAIN
         keyboard = reminder_keyboard(reminder)
         try:
-            await self.bot.send_message(chat_id, text, reply_markup=keyboard)
+            with outbox_lane():  # replies first: a reminder goes in the budget they leave (flood.py)
+                await self.bot.send_message(chat_id, text, reply_markup=keyboard)
         except TimedOut as exc:  # the request left; Telegram may have delivered it
             raise MaybeDelivered from exc
         except Forbidden as exc:
@@ -80,7 +82,8 @@ class TelegramSender:
         keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(rt.BTN_TEAM_OVERDUE,
                                                                callback_data=encode(Kind.VISIT, 0, "t"))]])
         try:
-            await self.bot.send_message(chat_id, text, reply_markup=keyboard)
+            with outbox_lane():
+                await self.bot.send_message(chat_id, text, reply_markup=keyboard)
         except (Forbidden, BadRequest) as exc:
             raise Unreachable from exc
 

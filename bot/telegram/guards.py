@@ -1,28 +1,26 @@
 """What protects the bot and its users: repeated and edited updates dropped, staff and contact
 work kept to private chats, per-user rate limiting, polite replies to anything we cannot
-read, outgoing flood control with retries, and the global error handler.
+read, and the global error handler (outgoing flood control: flood.py).
 
 The guards run in the groups before the handlers (see `app.build_application`):
 -3 `drop_repeats_and_edits`, -2 `rate_guard`, -1 `private_only`."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 import traceback
 from collections import defaultdict, deque
-from collections.abc import Callable, Coroutine
-from typing import Any
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
-from telegram.ext import AIORateLimiter, Application, ApplicationHandlerStop, ContextTypes
+from telegram.error import Forbidden, NetworkError
+from telegram.ext import Application, ApplicationHandlerStop, ContextTypes
 
 from bot.telegram import templates as t
 from bot.telegram.callbacks import Kind
 from bot.telegram.context import storage
+from bot.telegram.flood import is_not_modified
 
 log = logging.getLogger("lianxin.bot")
 
@@ -201,45 +199,3 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             await context.bot.send_message(update.effective_chat.id, t.ERROR)
         except Exception:
             log.warning("could not tell the user about the error")
-
-
-def is_not_modified(error: object) -> bool:
-    """Telegram's answer to an edit that changes nothing (a double tap): not a failure."""
-    return isinstance(error, BadRequest) and "message is not modified" in error.message.lower()
-
-
-class RetryingRateLimiter(AIORateLimiter):
-    """PTB's flood control, which retries RetryAfter, plus retries of connection failures.
-
-    A request that timed out may have been delivered, so TimedOut is not retried (a family
-    should not get the same message twice); a connection that failed never reached Telegram.
-    An edit Telegram refuses as "message is not modified" (a double tap) is a success."""
-
-    def __init__(self, overall_per_second: float, network_retries: int = 3) -> None:
-        super().__init__(overall_max_rate=overall_per_second, overall_time_period=1 if overall_per_second else 0,
-                         max_retries=3)
-        self.network_retries = network_retries
-
-    async def process_request(
-        self,
-        callback: Callable[..., Coroutine[Any, Any, Any]],
-        args: Any,
-        kwargs: dict[str, Any],
-        endpoint: str,
-        data: dict[str, Any],
-        rate_limit_args: int | None,
-    ) -> Any:
-        for attempt in range(self.network_retries + 1):
-            try:
-                return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
-            except (TimedOut, RetryAfter):
-                raise
-            except BadRequest as exc:
-                if endpoint.startswith("editMessage") and is_not_modified(exc):
-                    return True  # the message already says this: the edit succeeded
-                raise
-            except NetworkError:
-                if attempt == self.network_retries:
-                    raise
-                await asyncio.sleep(0.5 * 2**attempt)
-        raise AssertionError("unreachable")

@@ -55,9 +55,9 @@ def test_split_keeps_every_chunk_under_the_limit_and_entities_whole() -> None:
 async def test_connection_failures_are_retried_but_timeouts_are_not() -> None:
     from telegram.error import NetworkError, TimedOut
 
-    from bot.telegram.guards import RetryingRateLimiter
+    from bot.telegram.flood import FloodControl
 
-    limiter = RetryingRateLimiter(0, network_retries=2)
+    limiter = FloodControl(0, network_retries=2)
     await limiter.initialize()
     attempts = {"n": 0}
 

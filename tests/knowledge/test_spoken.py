@@ -291,3 +291,33 @@ def test_a_story_that_asks_what_there_is_gets_the_overview() -> None:
     result = search("我们是开封的，孩子没了以后就没出过几回门，也不懂政策，都有些啥，能不能一样一样给我说说？")
     assert result.reason == "broad" and result.jurisdiction == "kaifeng"
     assert search("我是柳州的，孩子没了以后一直睡不好，想问问政府能不能帮忙出钱买个按摩椅？").reason != "broad"
+
+
+@pytest.mark.parametrize(("message", "code"), [
+    ("俺家在朱仙镇，孩子没了，一个月能领多少钱", "kaifeng"),  # a town of 祥符区
+    ("我是拉堡镇的，孩子没了，扶助金每月多少", "liuzhou"),  # a town of 柳江区
+])
+def test_a_main_town_sets_the_city(message: str, code: str) -> None:
+    result = search(message)
+    assert result.jurisdiction == code and result.answered
+    assert result.hits[0].clause.doc == code
+
+
+@pytest.mark.parametrize(("message", "city", "clause"), [
+    # the cadre who said it is no topic: the question is the condition he spoke of
+    ("村干部说要等我老婆满49岁才能领扶助金，是真的吗", "liuzhou", "liuzhou/2.2"),
+    ("听社区的人说有个连心家园，都是干什么的，我能去吗", "jiangyan", "jiangyan/3.5.3"),
+])
+def test_a_cadre_or_an_office_that_said_it_is_not_the_topic(message: str, city: str, clause: str) -> None:
+    result = search(message, city)
+    assert result.answered and result.hits[0].clause.id == clause
+
+
+@pytest.mark.parametrize(("message", "clause"), [
+    ("我是柳州的，扶助金650，县里那部分谁出的", "liuzhou/3.1"),  # 县里 -> 县区财政承担
+    ("我家孩子考上了大专，柳州有没有助学金", "liuzhou/3.7"),  # 考上 -> 考取, 大专 -> 专科
+    ("柳州的，我七十了，腿不好，老伴也走了，有没有人能上门帮忙做个饭搞个卫生", "liuzhou/3.3.4"),  # 居家养老
+])
+def test_plain_words_reach_the_clause_that_grants_it(message: str, clause: str) -> None:
+    result = search(message)
+    assert result.answered and result.hits[0].clause.id == clause

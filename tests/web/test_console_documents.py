@@ -30,6 +30,7 @@ from knowledge import library
 from knowledge.drafting import NO_MONEY
 from knowledge.eligibility import Assessment, assess
 from knowledge.facts import parse_profile
+from tests.bot.documents.samples import new_city_text, no_money_text
 from tests.profiles import complete_profiles
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,7 +41,7 @@ NUMBER = "新政办〔2023〕24号"
 
 def xincheng_text() -> str:
     """Kaifeng's measures with 开封 replaced by 新城, so no place name collides."""
-    return (ROOT / "knowledge" / "sources" / "kaifeng.txt").read_text(encoding="utf-8").replace("开封", "新城")
+    return new_city_text()
 
 
 @pytest.fixture(autouse=True)
@@ -429,17 +430,7 @@ async def test_the_same_file_twice_and_a_text_with_no_clauses_are_refused(storag
     assert [d.code for d in await storage.documents.all() if not d.shipped] == ["xincheng"]
 
 
-NO_MONEY_TEXT = "\n\n".join([
-    "新城市关于做好计划生育特殊家庭关怀工作的通知", "各县区人民政府，市直有关部门：",
-    "为进一步做好计划生育特殊家庭关怀工作，让特殊家庭感受到党和政府的温暖，经市政府同意，现就有关事项通知如下。",
-    "一、建立联系人制度",
-    "各地要为计划生育特殊家庭确定联系人，由乡镇（街道）干部和村（社区）干部担任，定期上门走访慰问，"
-    "了解家庭生产生活情况，帮助解决实际困难，做到有需求及时响应。",
-    "二、做好心理疏导",
-    "组织社会工作者和志愿者开展心理慰藉服务，对情绪低落、生活孤独的特殊家庭成员，开展经常性的陪伴和心理疏导，"
-    "必要时转介专业心理咨询机构。",
-    "三、加强组织保障", "各县区要把特殊家庭关怀工作列入重要议事日程，明确责任分工，抓好工作落实。",
-    "新城市人民政府办公室", "2024年1月5日"])
+NO_MONEY_TEXT = no_money_text("2024年1月5日")
 
 
 async def test_a_document_with_no_money_sentences_says_so(people: dict[int, Person]) -> None:

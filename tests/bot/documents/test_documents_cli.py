@@ -10,7 +10,7 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-from tests.bot.documents.conftest import as_new_city, new_city_text
+from tests.bot.documents.samples import as_new_city, new_city_text
 
 
 def cli(tmp: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:

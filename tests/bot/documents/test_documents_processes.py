@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.bot.documents.conftest import as_new_city, new_city_text
+from tests.bot.documents.samples import as_new_city, new_city_text
 from tests.bot.documents.test_documents_cli import cli
 from tests.web.web_server import running_web, web_env
 

@@ -23,7 +23,7 @@ from knowledge.catalogue import get_document, load_catalogue
 from knowledge.eligibility import assess
 from knowledge.facts import ProfileError, parse_profile
 from knowledge.rules_schema import load_rules
-from tests.bot.documents.conftest import as_new_city, new_city_text
+from tests.bot.documents.samples import as_new_city, new_city_text, no_money_text
 
 EDITOR_A, EDITOR_B = 101, 202
 NEW = lib.NewDocument(city="新城市", number="新政办〔2026〕1号", issued=dt.date(2026, 11, 1),
@@ -146,17 +146,7 @@ async def test_the_same_file_twice_and_a_file_with_no_clauses_are_refused_with_n
 
 
 async def test_a_document_with_no_money_sentences_is_added_and_says_so(storage: Storage) -> None:
-    text = "\n\n".join([
-        "新城市关于做好计划生育特殊家庭关怀工作的通知", "各县区人民政府，市直有关部门：",
-        "为进一步做好计划生育特殊家庭关怀工作，让特殊家庭感受到党和政府的温暖，经市政府同意，现就有关事项通知如下。",
-        "一、建立联系人制度",
-        "各地要为计划生育特殊家庭确定联系人，由乡镇（街道）干部和村（社区）干部担任，定期上门走访慰问，"
-        "了解家庭生产生活情况，帮助解决实际困难，做到有需求及时响应。",
-        "二、做好心理疏导",
-        "组织社会工作者和志愿者开展心理慰藉服务，对情绪低落、生活孤独的特殊家庭成员，开展经常性的陪伴和心理疏导，"
-        "必要时转介专业心理咨询机构。",
-        "三、加强组织保障", "各县区要把特殊家庭关怀工作列入重要议事日程，明确责任分工，抓好工作落实。",
-        "新城市人民政府办公室", "2026年11月1日"])
+    text = no_money_text()
     added = await _add(storage, text)
     assert added.rules == 0 and any("没有找到写有金额的句子" in line for line in added.lines)
     result = find_answer("新城有没有人上门走访慰问我们", None)
