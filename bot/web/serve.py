@@ -100,7 +100,7 @@ async def serve_web(host: str, port: int) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     library = None
-    if Path(settings.bot_database).is_file():  # the cities' own documents (issue 26), kept in step
+    if is_postgres(settings.database) or Path(settings.database).is_file():  # the cities' own documents (issue 26), kept in step
         library = asyncio.create_task(library_loop(app.state))
     server = await start_server(app, host, port)  # a busy port stays one line on stderr
     if app.state.signer.random_key:
