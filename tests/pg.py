@@ -9,6 +9,7 @@ clear line, never a skip (`.ci/run` installs Debian's `postgresql` when initdb i
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import shutil
@@ -75,10 +76,8 @@ class PgServer:
         return self
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(NoPostgres):
             self._run(_tool("pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
-        except NoPostgres:
-            pass
         shutil.rmtree(self.root, ignore_errors=True)
 
     def admin_url(self, database: str = "postgres") -> str:

@@ -167,7 +167,46 @@ def test_two_web_workers_serve_one_port_against_postgresql(pg_url: str, tmp_path
         assert len(children) == 2  # two worker processes under the one that bound the port
     finally:
         server.send_signal(signal.SIGTERM)
-        out, err = server.communicate(timeout=60)
+        _out, err = server.communicate(timeout=60)
     assert server.returncode == 0, err
     with psycopg.connect(pg_url) as con:  # both opened the one database (migrated once)
         assert con.execute("SELECT version FROM lianxin_schema").fetchone() == (SCHEMA_VERSION,)
+
+
+async def test_planning_on_postgresql_equals_the_row_by_row_path_and_drops_a_family_forgotten_meanwhile(
+        new_db: Any) -> None:
+    from bot.reminders.planner import plan_rows
+    from bot.storage import planning
+
+    if new_db.backend != "postgresql":  # SQLite's own tests: test_planning_insert.py
+        return
+    day = dt.date(2027, 2, 3)
+    s = await registry(new_db(), families=200, since="2026-10-01")
+    reference = await registry(new_db(), families=200, since="2026-10-01")
+    reg = reference.registry
+    rows = plan_rows(day, await reg.assignment_rows(), await reg.last_visits(), await reg.follow_ups())
+    await reference.reminders.add_rows(rows)
+    other = await Storage.open(s._db.url)  # type: ignore[attr-defined]  # another connection
+    forgotten: list[int] = []
+
+    def planner(*args: Any) -> list[tuple[int, int, str, str, str]]:
+        if not forgotten and args[1]:  # the registry was read; an admin forgets a family now
+            family = args[1][-1][0]
+            asyncio.run_coroutine_threadsafe(other.ops.forget_family(family, 1), loop).result(30)
+            forgotten.append(family)
+        return plan_rows(*args)
+
+    loop = asyncio.get_running_loop()
+    original = planning.READ_CHUNK
+    planning.READ_CHUNK = 150
+    try:
+        added = await s.reminders.plan_beside(day, None, planner)
+    finally:
+        planning.READ_CHUNK = original
+    keys = {(r.family_id, r.contact_id, r.kind, r.due_date) for r in await s.reminders.all()}
+    expected = {(r.family_id, r.contact_id, r.kind, r.due_date) for r in await reference.reminders.all()
+                if r.family_id not in forgotten}
+    assert forgotten and keys == expected and added == len(keys) > 0
+    assert await s.reminders.plan_beside(day, None, plan_rows) == 0  # planning again adds nothing
+    for storage in (s, reference, other):
+        await storage.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from bot.storage import Location, SCHEMA_VERSION, Storage
+from bot.storage import SCHEMA_VERSION, Location, Storage
 
 
 async def test_a_new_file_is_created_with_its_folder_and_migrated(tmp_path: Path) -> None:
