@@ -33,6 +33,8 @@ from bot.reminders.registry_csv import (
     chinese_problem,
 )
 from bot.storage import CONTACT_ROLES, Storage, StorageError, restore
+from bot.storage.db import shown_url
+from bot.storage.pg_backup import pg_restore_backup
 from bot.storage.registry import Reach
 
 Clock = Callable[[], dt.datetime]
@@ -76,14 +78,16 @@ def _read(path: str) -> str:
     return text
 
 
-async def _with_storage(database: Path, create: bool, action: Callable[[Storage], Awaitable[int]]) -> int:
+async def _with_storage(database: Path | str, create: bool, action: Callable[[Storage], Awaitable[int]]) -> int:
     """The database opened, then `action`. With `create` a missing file is created with every
     migration (the first admin is made on a fresh server with `admin grant`), but only in a
     folder that exists: a mistyped BOT_DATABASE folder creates nothing. A new file is said
     on stderr after the command, so it is noticed."""
     memory = str(database) == ":memory:"
-    create = create and (memory or database.parent.is_dir())
-    new = create and not memory and not database.exists()
+    # PostgreSQL (BOT_DATABASE_URL, a str): opening creates the tables
+    database_file = None if isinstance(database, str) and not memory else Path(database)
+    create = create and (memory or database_file is None or database_file.parent.is_dir())
+    new = create and not memory and database_file is not None and not database_file.exists()
     try:
         storage = await Storage.open(database, create=create)
     except StorageError as exc:
@@ -407,13 +411,18 @@ COMMANDS: dict[str, Command] = {
 }
 
 
-def run_restore(args: argparse.Namespace, database: Path) -> int:
+def run_restore(args: argparse.Namespace, database: Path | str) -> int:
     """Refused while the bot runs (it holds the database's lock); then migrates an older backup."""
     try:
-        kept = restore(args.file, database)
+        if isinstance(database, str):  # PostgreSQL: pg_restore of a pg_dump -Fc backup
+            pg_restore_backup(Path(args.file), database)
+            kept = None
+        else:
+            kept = restore(args.file, database)
     except StorageError as exc:
         raise AdminError(f"restore: {exc}") from None
-    print(f"restored {database} from {args.file}" + (f"; the previous file is kept as {kept}" if kept else ""))
+    shown = shown_url(database) if isinstance(database, str) else database
+    print(f"restored {shown} from {args.file}" + (f"; the previous file is kept as {kept}" if kept else ""))
 
     async def migrate(storage: Storage) -> int:  # an older backup is brought up to this schema
         applied = await storage.migrate()
@@ -424,7 +433,7 @@ def run_restore(args: argparse.Namespace, database: Path) -> int:
     return asyncio.run(_with_storage(database, False, migrate))
 
 
-def run_admin(args: argparse.Namespace, database: Path, settings: Any = None, clock: Clock | None = None) -> int:
+def run_admin(args: argparse.Namespace, database: Path | str, settings: Any = None, clock: Clock | None = None) -> int:
     if args.admin_command == "restore":
         return run_restore(args, database)
     command = COMMANDS[args.admin_command]
@@ -439,7 +448,7 @@ def run_admin(args: argparse.Namespace, database: Path, settings: Any = None, cl
     return asyncio.run(_with_storage(database, True, refusals_as_lines))
 
 
-def run_reminders(args: argparse.Namespace, database: Path) -> int:
+def run_reminders(args: argparse.Namespace, database: Path | str) -> int:
     return asyncio.run(_with_storage(database, True, lambda s: due(args, s, AdminEnv())))
 
 

@@ -276,7 +276,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.telegram.app import run
 
     try:  # an unusable database is one line and exit 2 here, not a hang inside the application
-        asyncio.run(probe(settings.bot_database))
+        asyncio.run(probe(settings.database))
     except StorageError as exc:
         raise UsageError(f"run: {exc}") from None
     try:
@@ -308,7 +308,7 @@ def cmd_admin(args: argparse.Namespace) -> int:
 
     try:
         settings = _settings()
-        return run_admin(args, settings.bot_database, settings)
+        return run_admin(args, settings.database, settings)
     except AdminError as exc:
         raise UsageError(f"admin: {exc}") from None
 
@@ -317,7 +317,7 @@ def cmd_documents(args: argparse.Namespace) -> int:
     from bot.documents.cli import DocumentsError, run_documents
 
     try:
-        return run_documents(args, _settings().bot_database)
+        return run_documents(args, _settings().database)
     except DocumentsError as exc:
         raise UsageError(f"documents: {exc}") from None
 
@@ -326,7 +326,7 @@ def cmd_reminders(args: argparse.Namespace) -> int:
     from bot.admin_cli import AdminError, run_reminders
 
     try:
-        return run_reminders(args, _settings().bot_database)
+        return run_reminders(args, _settings().database)
     except AdminError as exc:
         raise UsageError(f"reminders: {exc}") from None
 
@@ -337,6 +337,20 @@ def cmd_web(args: argparse.Namespace) -> int:
 
     if not 1 <= args.port <= 65535:
         raise UsageError(f"web: --port must be from 1 to 65535, not {args.port}")
+    workers = args.workers
+    if workers < 1:
+        raise UsageError(f"web: --workers must be at least 1, not {workers}")
+    if workers > 1:
+        from bot.storage import is_postgres
+        from bot.web.serve import serve_workers
+
+        if not is_postgres(_settings().database):
+            raise UsageError("web: --workers N needs PostgreSQL (BOT_DATABASE_URL); the SQLite file serves one process")
+        try:
+            return serve_workers(args.host, args.port, workers)
+        except OSError as exc:
+            reason = os.strerror(exc.errno) if exc.errno else str(exc)
+            raise UsageError(f"web: cannot listen on {args.host}:{args.port}: {reason}") from None
     try:
         asyncio.run(serve_web(args.host, args.port))
     except OSError as exc:
@@ -344,6 +358,66 @@ def cmd_web(args: argparse.Namespace) -> int:
         raise UsageError(f"web: cannot listen on {args.host}:{args.port}: {reason}") from None
     except KeyboardInterrupt:
         pass
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Create the database (file, or tables in PostgreSQL) or apply the migrations it lacks."""
+    from bot.storage import SCHEMA_VERSION, Storage, StorageError
+
+    database = _settings().database
+
+    async def migrate() -> list[int]:
+        storage = await Storage.open(database)  # opening migrates, under the write lock
+        try:
+            return await storage.migrate()
+        finally:
+            await storage.close()
+
+    try:
+        before = asyncio.run(_schema_of(database))
+        asyncio.run(migrate())
+    except StorageError as exc:
+        raise UsageError(f"migrate: {exc}") from None
+    applied = list(range(before + 1, SCHEMA_VERSION + 1))
+    print(f"applied migrations {applied[0]}-{applied[-1]}; schema {SCHEMA_VERSION}" if applied
+          else f"schema {SCHEMA_VERSION}: nothing to apply")
+    return 0
+
+
+async def _schema_of(database: Any) -> int:
+    """The schema version before migrating (0 for a database not created yet)."""
+    from bot.storage import is_postgres
+    from bot.storage.db import connect
+    from bot.storage.migrations import schema_version
+
+    if not is_postgres(database) and not Path(database).is_file():
+        return 0
+    db = await connect(database, create=False)
+    try:
+        return await schema_version(db)
+    finally:
+        await db.close()
+
+
+def cmd_data(args: argparse.Namespace) -> int:
+    from bot.storage import StorageError, is_postgres
+    from bot.storage.move import MoveRefused, move_to_postgres
+
+    if not is_postgres(args.to):
+        raise UsageError("data move: --to must be a postgresql:// URL")
+    source = Path(args.source) if args.source else _settings().bot_database
+    try:
+        counts = move_to_postgres(source, args.to)
+    except MoveRefused as exc:
+        raise UsageError(f"data move: {exc}") from None
+    except StorageError as exc:
+        raise UsageError(f"data move: {exc}") from None
+    width = max(len(t) for t, _, _ in counts)
+    print(f"{'table':<{width}}  {'sqlite':>9}  {'postgresql':>10}")
+    for table, before, after in counts:
+        print(f"{table:<{width}}  {before:>9}  {after:>10}")
+    print(f"moved {sum(a for _, _, a in counts)} rows in {len(counts)} tables from {source}")
     return 0
 
 
@@ -403,7 +477,19 @@ def build_parser() -> argparse.ArgumentParser:
     web = sub.add_parser("web", help="serve the phone page, the desk console and the JSON API (no token needed)")
     web.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     web.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    web.add_argument("--workers", type=int, default=1,
+                     help="processes serving the one port (more than 1 needs PostgreSQL, BOT_DATABASE_URL)")
     web.set_defaults(func=cmd_web)
+
+    migrate = sub.add_parser("migrate", help="create the database or bring it to this version's schema")
+    migrate.set_defaults(func=cmd_migrate)
+    data = sub.add_parser("data", help="move a SQLite deployment's data to PostgreSQL")
+    dsub = data.add_subparsers(dest="data_command", required=True, parser_class=_Parser)
+    move = dsub.add_parser("move", help="copy every table of the SQLite file into an empty PostgreSQL database")
+    move.add_argument("--to", required=True, metavar="URL", help="postgresql://user:password@host:5432/lianxin")
+    move.add_argument("--from", dest="source", metavar="FILE",
+                      help="the SQLite file (default: BOT_DATABASE)")
+    data.set_defaults(func=cmd_data)
 
     console = sub.add_parser("console", help="chat in the terminal (the default without a subcommand)")
     console.set_defaults(func=cmd_console)
@@ -421,11 +507,11 @@ def _install_library() -> None:
     from bot.settings import SettingsError, load_settings
 
     try:
-        database = Path(load_settings().bot_database)
+        database = load_settings().database
     except SettingsError:
         return
-    if str(database) == ":memory:" or not database.is_file():
-        return
+    if isinstance(database, Path) and (str(database) == ":memory:" or not database.is_file()):
+        return  # (a str is a postgresql:// URL)
     from bot.documents.library import install_from_storage
     from bot.storage import Storage, StorageError
 

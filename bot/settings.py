@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     telegram_bot_token: str | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
     telegram_api_base_url: str = Field(default=DEFAULT_API, alias="TELEGRAM_API_BASE_URL")
     bot_database: Path = Field(default=Path("data/lianxin.sqlite3"), alias="BOT_DATABASE")
+    # PostgreSQL instead of the SQLite file: postgresql://user:password@host:5432/lianxin (issue 27)
+    bot_database_url: str | None = Field(default=None, alias="BOT_DATABASE_URL")
     bot_admin_ids: Annotated[tuple[int, ...], NoDecode] = Field(default=(), alias="BOT_ADMIN_IDS")
     telegram_proxy: str | None = Field(default=None, alias="TELEGRAM_PROXY")
     bot_webhook_url: str | None = Field(default=None, alias="BOT_WEBHOOK_URL")
@@ -196,6 +198,20 @@ class Settings(BaseSettings):
         if urlparse(v).scheme not in ("http", "https") or not urlparse(v).netloc:
             raise ValueError("must be an http(s) URL")
         return v
+
+    @field_validator("bot_database_url")
+    @classmethod
+    def _database_url(cls, v: str | None) -> str | None:
+        if v is None or v.strip() == "":
+            return None
+        if not v.startswith(("postgresql://", "postgres://")) or not urlparse(v).path.strip("/"):
+            raise ValueError("must be like postgresql://user:password@host:5432/lianxin (with a database name)")
+        return v
+
+    @property
+    def database(self) -> Path | str:
+        """Where state lives: BOT_DATABASE_URL (PostgreSQL) when set, else the SQLite file BOT_DATABASE."""
+        return self.bot_database_url or self.bot_database
 
     @field_validator("telegram_proxy")
     @classmethod

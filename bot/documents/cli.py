@@ -93,10 +93,10 @@ def add_parser(sub: Any, date_type: Any) -> None:
     p.add_argument("--remove", action="store_true")
 
 
-def run_documents(args: argparse.Namespace, database: Path) -> int:
+def run_documents(args: argparse.Namespace, database: Path | str) -> int:
     async def go() -> int:
         try:
-            storage = await Storage.open(database, create=database.parent.is_dir())
+            storage = await Storage.open(database, create=isinstance(database, str) or database.parent.is_dir())
         except StorageError as exc:
             raise DocumentsError(str(exc)) from None
         try:

@@ -180,14 +180,8 @@ async def _tell(sender: Sender, chat: Recipient, reminder: Reminder, reason: str
     return True
 
 
-async def tick(storage: Storage, sender: Sender, now: dt.datetime, admins: tuple[int, ...] = (),
-               quiet: tuple[int, int] = QUIET_HOURS, grace: dt.timedelta = GRACE) -> TickReport:
-    """One pass: plan today, re-remind or escalate the unanswered, send what is due."""
-    report = TickReport()
-    today = now.astimezone(SHANGHAI).date()
-    await storage.ops.set_meta("last_tick", now.isoformat())
-    # what falls due only changes with the date; the day is kept in the database, so a
-    # restart does not plan everything again (a new assignment is planned when it is made)
+async def _plan_and_escalate(storage: Storage, sender: Sender, now: dt.datetime, today: dt.date,
+                             admins: tuple[int, ...], grace: dt.timedelta, report: TickReport) -> None:
     planned_on = await storage.ops.get_meta(PLANNED_ON)
     if planned_on != today.isoformat():
         last = dt.date.fromisoformat(planned_on) if planned_on else None
@@ -198,6 +192,21 @@ async def tick(storage: Storage, sender: Sender, now: dt.datetime, admins: tuple
             await storage.reminders.requeue(r.id, now)
         elif await escalate(storage, sender, r, "unacked", now, admins):
             report.escalated += 1
+
+
+async def tick(storage: Storage, sender: Sender, now: dt.datetime, admins: tuple[int, ...] = (),
+               quiet: tuple[int, int] = QUIET_HOURS, grace: dt.timedelta = GRACE) -> TickReport:
+    """One pass: plan today, re-remind or escalate the unanswered, send what is due."""
+    report = TickReport()
+    today = now.astimezone(SHANGHAI).date()
+    await storage.ops.set_meta("last_tick", now.isoformat())
+    # what falls due only changes with the date; the day is kept in the database, so a
+    # restart does not plan everything again (a new assignment is planned when it is made)
+    # several senders on one PostgreSQL database: one of them plans and re-reminds or escalates
+    # at a time (the others send what is due meanwhile; each reminder is claimed by one sender)
+    async with storage.ops.leading("plan-and-escalate") as leading:
+        if leading:
+            await _plan_and_escalate(storage, sender, now, today, admins, grace, report)
     if in_quiet_hours(now, quiet):
         report.quiet = True
         return report

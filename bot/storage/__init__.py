@@ -1,4 +1,5 @@
-"""All persistent state, in one SQLite file through aiosqlite. The only package that holds SQL.
+"""All persistent state, in one SQLite file through aiosqlite (the default) or in PostgreSQL
+(`BOT_DATABASE_URL=postgresql://...`, psycopg 3). The only package that holds SQL.
 
 Written when it changes (not in batches like PTB's own persistence), so a crash loses
 nothing: roles, the chosen city, consent, an interview in progress (with the message its
@@ -28,7 +29,7 @@ from pathlib import Path
 from bot.storage.audit import Audit
 from bot.storage.chat_states import ChatStates
 from bot.storage.conversations import Conversations
-from bot.storage.db import Database, ProcessLock, StorageError, open_private
+from bot.storage.db import Database, Location, ProcessLock, StorageError, connect, is_postgres, open_private
 from bot.storage.documents import Documents
 from bot.storage.migrations import MIGRATIONS, SCHEMA_VERSION, migrate, schema_version
 from bot.storage.office_sessions import OfficeSessions
@@ -55,8 +56,8 @@ from bot.storage.wechat_users import WeChatUser, WeChatUsers
 
 __all__ = [
     "CONTACT_ROLES", "MIGRATIONS", "ROLES", "SCHEMA_VERSION", "Assignment", "ContactRole", "Dialog", "InviteRole",
-    "Reminder", "ReminderStatus", "Role", "Storage", "StorageError", "User", "WeChatUser", "open_private", "probe",
-    "restore",
+    "Location", "Reminder", "ReminderStatus", "Role", "Storage", "StorageError", "User", "WeChatUser", "is_postgres",
+    "open_private", "probe", "restore",
 ]
 
 
@@ -66,7 +67,8 @@ class Storage:
     def __init__(self, db: Database, lock: ProcessLock | None = None) -> None:
         self._db = db
         self._lock = lock
-        self.path = db.path
+        self.path = db.path  # the SQLite file; for PostgreSQL the URL without its password
+        self.dialect = db.dialect  # "sqlite" or "postgresql"
         self.reminders = Reminders(db)
         self.ops = Ops(db, self.reminders)
         self.users = Users(db, self.ops.checkpoint)
@@ -83,10 +85,21 @@ class Storage:
         self.documents = Documents(db)
 
     @classmethod
-    async def open(cls, path: Path | str, *, create: bool = True, hold_lock: bool = False) -> Storage:
+    async def open(cls, path: Location, *, create: bool = True, hold_lock: bool = False) -> Storage:
         """`create=False` refuses a missing file (a mistyped BOT_DATABASE must not become an
         empty database); `hold_lock=True` is for the bot: it holds `<path>.lock` until close,
-        which is how restore knows it is running. Raises StorageError with one line."""
+        which is how restore knows it is running. Raises StorageError with one line.
+        A postgresql:// URL opens PostgreSQL (several processes share it: no lock file)."""
+        if is_postgres(path):
+            db = await connect(path, create=create)
+            try:
+                await migrate(db)
+            except BaseException as exc:
+                await db.close()
+                if isinstance(exc, StorageError) or not isinstance(exc, Exception):
+                    raise
+                raise StorageError(f"database {db.path} cannot be used: {exc}") from None
+            return cls(db)
         path = Path(path)
         lock = None
         if hold_lock:
@@ -127,7 +140,7 @@ class Storage:
         return await migrate(self._db)
 
 
-async def probe(path: Path | str) -> None:
+async def probe(path: Location) -> None:
     """Open (creating and migrating if needed) and close: StorageError if the bot could not use it."""
     storage = await Storage.open(path, hold_lock=True)
     await storage.close()

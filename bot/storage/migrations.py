@@ -1,11 +1,19 @@
-"""Numbered schema migrations recorded in `PRAGMA user_version`; tested from every earlier version.
+"""Numbered schema migrations recorded in `PRAGMA user_version` (SQLite) or the one-row table
+`lianxin_schema` (PostgreSQL); tested from every earlier version.
 
-Never edit one that has shipped: add the next.
+One set of migrations runs on both: each is written in SQLite's SQL, and `postgres_ddl` gives
+PostgreSQL's version of it (INTEGER -> BIGINT, since Telegram ids pass 2^31; AUTOINCREMENT ids
+-> BIGINT GENERATED ALWAYS AS IDENTITY; REAL -> DOUBLE PRECISION; dates stay ISO text), or
+`POSTGRES_DDL` holds it where the statements themselves differ (triggers).
+
+Never edit one that has shipped: add the next (and its PostgreSQL form when it needs one).
 """
 
 from __future__ import annotations
 
-from bot.storage.db import Database, StorageError
+import re
+
+from bot.storage.db import WRITE_LOCK, Database, PgDatabase, StorageError
 
 # Numbered migrations; never edit one that has shipped, add the next.
 MIGRATIONS: list[tuple[int, str]] = [
@@ -296,9 +304,50 @@ MIGRATIONS: list[tuple[int, str]] = [
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 LIANXIN_TABLE = "users"  # present since migration 1: how a Lianxin database is recognised
+PG_VERSION_TABLE = "lianxin_schema"  # PostgreSQL's PRAGMA user_version: one row
+
+# PostgreSQL's own form of the migrations whose statements (not only types) differ
+POSTGRES_DDL: dict[int, str] = {
+    8: """
+    CREATE TABLE care_deletions (
+        id     BIGINT PRIMARY KEY CHECK (id = 1),
+        count  BIGINT NOT NULL
+    );
+    INSERT INTO care_deletions (id, count) VALUES (1, 0);
+    CREATE FUNCTION care_count_deletion() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN UPDATE care_deletions SET count = count + 1 WHERE id = 1; RETURN NULL; END $$;
+    CREATE TRIGGER care_families_deleted AFTER DELETE ON care_families
+        FOR EACH ROW EXECUTE FUNCTION care_count_deletion();
+    CREATE TRIGGER care_contacts_deleted AFTER DELETE ON care_contacts
+        FOR EACH ROW EXECUTE FUNCTION care_count_deletion();
+    CREATE TRIGGER care_assignments_deleted AFTER DELETE ON care_assignments
+        FOR EACH ROW EXECUTE FUNCTION care_count_deletion();
+    """,
+}
+
+
+def postgres_ddl(number: int, sql: str) -> str:
+    """Migration `number` for PostgreSQL (see the module docstring)."""
+    if number in POSTGRES_DDL:
+        return POSTGRES_DDL[number]
+    out = re.sub(r"\bINTEGER PRIMARY KEY AUTOINCREMENT\b", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", sql)
+    out = re.sub(r"\bINTEGER\b", "BIGINT", out)
+    return re.sub(r"\bREAL\b", "DOUBLE PRECISION", out)
+
+
+async def _tables(db: Database) -> set[str]:
+    if db.dialect == "postgresql":
+        rows = await db.all("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")
+    else:
+        rows = await db.all("SELECT name FROM sqlite_master WHERE type = 'table'")
+    return {str(r[0]) for r in rows}
 
 
 async def schema_version(db: Database) -> int:
+    if db.dialect == "postgresql":
+        if await db.scalar(f"SELECT to_regclass('{PG_VERSION_TABLE}') IS NOT NULL") is not True:
+            return 0
+        return int(await db.scalar(f"SELECT version FROM {PG_VERSION_TABLE}") or 0)
     return int(await db.scalar("PRAGMA user_version") or 0)
 
 
@@ -306,16 +355,19 @@ async def check_lianxin(db: Database) -> int:
     """The file's schema version; refuses a foreign SQLite file or one from a newer program,
     so migrations never write Lianxin tables into somebody else's database."""
     version = await schema_version(db)
-    tables = {r[0] for r in await db.all("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    tables = await _tables(db) - {PG_VERSION_TABLE}
     if version > SCHEMA_VERSION:
         raise StorageError(f"database {db.path} has schema {version}, newer than this program ({SCHEMA_VERSION})")
     if (version == 0 and tables) or (version > 0 and LIANXIN_TABLE not in tables):
-        raise StorageError(f"database {db.path} is a SQLite file of another program, not a Lianxin database")
+        kind = "PostgreSQL database" if db.dialect == "postgresql" else "SQLite file"
+        raise StorageError(f"database {db.path} is a {kind} of another program, not a Lianxin database")
     return version
 
 
 async def migrate(db: Database) -> list[int]:
-    """Apply every migration newer than the file's version, each in one transaction."""
+    """Apply every migration newer than the database's version, each in one transaction."""
+    if db.dialect == "postgresql":
+        return await _migrate_postgres(db)
     applied = []
     current = await check_lianxin(db)
     for number, sql in MIGRATIONS:
@@ -323,4 +375,30 @@ async def migrate(db: Database) -> list[int]:
             continue
         await db.script(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
         applied.append(number)
+    return applied
+
+
+async def _migrate_postgres(db: Database) -> list[int]:
+    """Each migration in one transaction holding the write lock, the version read again under
+    it: several processes starting at once migrate once."""
+    assert isinstance(db, PgDatabase)
+    applied: list[int] = []
+    current = await check_lianxin(db)
+    if current >= SCHEMA_VERSION:
+        return applied
+    async with db.connection() as con:
+        for number, sql in MIGRATIONS:
+            if number <= current:
+                continue
+            async with con.transaction():
+                await con.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+                await con.execute(f"CREATE TABLE IF NOT EXISTS {PG_VERSION_TABLE} (id INTEGER PRIMARY KEY"
+                                  f" CHECK (id = 1), version INTEGER NOT NULL)")
+                await con.execute(f"INSERT INTO {PG_VERSION_TABLE} (id, version) VALUES (1, 0) ON CONFLICT DO NOTHING")
+                row = await (await con.execute(f"SELECT version FROM {PG_VERSION_TABLE} WHERE id = 1")).fetchone()
+                if row is not None and int(row[0]) >= number:
+                    continue
+                await con.execute(postgres_ddl(number, sql).encode())  # several statements, no parameters
+                await con.execute(f"UPDATE {PG_VERSION_TABLE} SET version = %s", (number,))
+            applied.append(number)
     return applied

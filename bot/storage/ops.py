@@ -4,15 +4,18 @@ WAL checkpoint that makes deletions final on disk."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
+import hashlib
 import shutil
 import sqlite3
 import urllib.parse
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 from bot.storage.audit import record_in
-from bot.storage.db import Database, ProcessLock, StorageError, make_private, sidecars
+from bot.storage.db import Database, PgDatabase, ProcessLock, StorageError, make_private, sidecars
 from bot.storage.migrations import LIANXIN_TABLE, SCHEMA_VERSION
 from bot.storage.reminders import Reminders
 
@@ -28,6 +31,25 @@ class Ops:
         self._db = db
         self._reminders = reminders
 
+    @contextlib.asynccontextmanager
+    async def leading(self, name: str) -> AsyncIterator[bool]:
+        """Whether this process does `name` now (True) or another process is at it (False).
+        SQLite: always True (one process: the bot holds the database's lock file). PostgreSQL:
+        a session advisory lock tried once, held until the block ends and released by the
+        server if the process dies, so several senders plan and escalate one at a time."""
+        if not isinstance(self._db, PgDatabase):
+            yield True
+            return
+        key = int.from_bytes(hashlib.sha256(f"lianxin:{name}".encode()).digest()[:8], "big", signed=True)
+        async with self._db.connection() as con:
+            row = await (await con.execute("SELECT pg_try_advisory_lock(%s)", (key,))).fetchone()
+            got = bool(row and row[0])
+            try:
+                yield bool(got)
+            finally:
+                if got:
+                    await con.execute("SELECT pg_advisory_unlock(%s)", (key,))
+
     async def checkpoint(self) -> None:
         """Copy the WAL into the main file and truncate it: after a deletion (with secure_delete
         on) no copy of the deleted rows stays readable in `-wal`."""
@@ -38,6 +60,11 @@ class Ops:
         (its own read connection in a worker thread; WAL lets it read beside the writer).
         The copy is 0600 from its first byte, `.partial` included."""
         target = Path(target)
+        if isinstance(self._db, PgDatabase):  # pg_dump -Fc (pg_backup.py)
+            from bot.storage.pg_backup import pg_dump_backup
+
+            await asyncio.to_thread(pg_dump_backup, self._db.url, target)
+            return
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(target.name + ".partial")
         tmp.unlink(missing_ok=True)
@@ -64,14 +91,42 @@ class Ops:
         value = await self._db.scalar("SELECT value FROM meta WHERE key = ?", (key,))
         return str(value) if value is not None else None
 
+    async def _postgres_status(self) -> dict[str, Any]:
+        """PostgreSQL's size and, when this role may read it, replication: on a primary each
+        standby's replay lag (pg_stat_replication), on a standby how far behind it is."""
+        db = self._db
+        size = int(await db.scalar("SELECT pg_database_size(current_database())") or 0)
+        replication: list[str] | str | None = None
+        try:
+            if await db.scalar("SELECT pg_is_in_recovery()"):
+                lag = await db.scalar("SELECT EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())")
+                replication = f"standby, {float(lag):.1f} s behind the primary" if lag is not None else "standby"
+            else:
+                rows = await db.all("SELECT application_name, client_addr, state,"
+                                    " EXTRACT(EPOCH FROM replay_lag) FROM pg_stat_replication")
+                standbys = [(f"{r[0] or '-'} {r[1] or 'local'} {r[2]}", r[3]) for r in rows]
+                replication = [f"{name}, replay lag {float(lag):.1f} s" if lag is not None else name
+                               for name, lag in standbys] or "no standby connected"
+        except Exception:  # not allowed to read it (pg_monitor): said, not fatal
+            replication = "not readable by this role (grant pg_monitor)"
+        version = await db.scalar("SHOW server_version")
+        return {"database_kind": f"postgresql {version}", "database": str(db.path), "size_bytes": size,
+                "replication": replication}
+
     async def status(self) -> dict[str, Any]:
-        """What an operator checks: size, schema, counts, pending reminders, last send."""
-        path = self._db.path
-        size = sum(p.stat().st_size for p in (path, sidecars(path)[0]) if p.exists())
+        """What an operator checks: kind, size, schema, counts, pending reminders, last send."""
+        from bot.storage.migrations import schema_version
+
+        if isinstance(self._db, PgDatabase):
+            head = await self._postgres_status()
+        else:
+            path = self._db.path
+            size = sum(p.stat().st_size for p in (path, sidecars(path)[0]) if p.exists())
+            head = {"database_kind": "sqlite", "database": str(path), "size_bytes": size}
         open_, escalated = await self._reminders.counts()
         return {
-            "database": str(path), "size_bytes": size,
-            "schema_version": int(await self._db.scalar("PRAGMA user_version") or 0),
+            **head,
+            "schema_version": await schema_version(self._db),
             "users": await self._db.scalar("SELECT COUNT(*) FROM users"),
             "families": await self._db.scalar("SELECT COUNT(*) FROM care_families"),
             "contacts": await self._db.scalar("SELECT COUNT(*) FROM care_contacts"),

@@ -59,7 +59,7 @@ from functools import lru_cache
 from itertools import chain
 from typing import Any
 
-from bot.storage.db import Database, now_iso
+from bot.storage.db import Database, PgDatabase, Transaction, now_iso, to_postgres
 
 PLAN_BATCH = 500  # rows per INSERT statement: the unit after which a transaction may commit
 PLAN_TXN_SECONDS = 0.03  # longest a planning transaction holds the write lock before committing
@@ -91,6 +91,11 @@ def _candidates(con: sqlite3.Connection, day: dt.date, after: dt.date, intervals
     """The assignments whose recurring check-in can have come due in (after, day]: it began,
     or its family was last visited, exactly one interval before a day of that window. The
     planner still computes every due date itself; this only spares reading 300,000 rows."""
+    sql, params = _candidates_sql(day, after, intervals)
+    return con.execute(sql, params)
+
+
+def _candidates_sql(day: dt.date, after: dt.date, intervals: Iterable[int]) -> tuple[str, list[str]]:
     windows = [((after - dt.timedelta(days=i)).isoformat(), (day - dt.timedelta(days=i)).isoformat())
                for i in sorted(set(intervals))]
     since = " OR ".join("(a.since > ? AND a.since <= ?)" for _ in windows)
@@ -98,7 +103,7 @@ def _candidates(con: sqlite3.Connection, day: dt.date, after: dt.date, intervals
     params = [x for w in windows for x in w]
     sql = (ASSIGNMENTS_SQL.replace(" ORDER BY a.family_id", "")
            + f" AND (({since}) OR a.family_id IN (SELECT v.family_id FROM care_visits v WHERE {visited}))")
-    return con.execute(sql, params * 2)
+    return sql, params * 2
 
 
 def _produce(path: str, day: dt.date, after: dt.date | None, planner: Planner, intervals: Iterable[int] | None,
@@ -222,7 +227,7 @@ def _plan(path: str, day: dt.date, after: dt.date | None, planner: Planner, chat
             opened = time.perf_counter()
             con.execute("BEGIN IMMEDIATE")
             try:
-                last_id = con.execute("SELECT IFNULL(MAX(id), 0) FROM care_reminders").fetchone()[0]
+                last_id = con.execute("SELECT COALESCE(MAX(id), 0) FROM care_reminders").fetchone()[0]
                 before = con.total_changes
                 while batch:
                     con.execute(_insert_sql(len(batch)), (stamp, *chain.from_iterable(batch)))
@@ -253,6 +258,77 @@ async def plan_beside(db: Database, day: dt.date, after: dt.date | None, planner
     """Plan and enqueue in a worker thread on a second connection. `intervals` (the recurring
     intervals of every schedule) lets an increment read only the assignments that can have
     come due; None reads them all (first plan, or a day a festival window opens)."""
+    if isinstance(db, PgDatabase):
+        return await _plan_postgres(db, day, after, planner, intervals)
     if str(db.path) == ":memory:":
         raise ValueError("plan_beside needs a database file")
     return await asyncio.to_thread(_plan, str(db.path), day, after, planner, db.writers_waiting, intervals)
+
+
+# --- PostgreSQL -----------------------------------------------------------------------------
+# The registry is read in one snapshot (REPEATABLE READ) on a pooled connection, planned in a
+# worker thread chunk by chunk (the planner is pure), and inserted PG_BATCH rows at a time:
+# COPY into a temporary table, then one INSERT ... SELECT that keeps only rows whose contact is
+# still assigned to the family (so a family forgotten, a contact deleted or unassigned since
+# the snapshot keeps no reminder: what care_deletions does for SQLite) and skips those already
+# queued (the unique key). Each batch is one write transaction (the write lock, like every
+# write), the bot's waiting writes going first. Several processes: one plans at a time
+# (PLAN_LOCK, an advisory lock held for the whole plan), and planning twice creates nothing twice.
+
+PG_BATCH = 5000
+PG_TEMP = ("CREATE TEMPORARY TABLE IF NOT EXISTS plan_rows (family_id BIGINT, contact_id BIGINT, kind TEXT,"
+           " due_date TEXT, send_after TEXT) ON COMMIT DELETE ROWS")
+PG_INSERT = ("INSERT INTO care_reminders (family_id, contact_id, kind, due_date, send_after, created_at)"
+             " SELECT t.family_id, t.contact_id, t.kind, t.due_date, t.send_after, ? FROM plan_rows t"
+             " WHERE EXISTS (SELECT 1 FROM care_assignments a WHERE a.family_id = t.family_id"
+             " AND a.contact_id = t.contact_id) ON CONFLICT DO NOTHING")
+
+
+async def _plan_postgres(db: PgDatabase, day: dt.date, after: dt.date | None, planner: Planner,
+                         intervals: Iterable[int] | None) -> int:
+    from psycopg.rows import tuple_row
+
+    from bot.storage.db import PLAN_LOCK
+
+    async with db.connection() as lock_con:
+        await lock_con.execute("SELECT pg_advisory_lock(%s)", (PLAN_LOCK,))
+        try:
+            async with db.connection() as con, con.transaction():
+                await con.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                cur = con.cursor(row_factory=tuple_row)
+                await cur.execute("SELECT family_id, kind, MAX(day) FROM care_visits GROUP BY family_id, kind")
+                last_visits = {(r[0], r[1]): dt.date.fromisoformat(r[2]) for r in await cur.fetchall()}
+                await cur.execute(FOLLOW_UPS_SQL)
+                follow_ups = [(r[0], r[1], dt.date.fromisoformat(r[2]) + dt.timedelta(days=r[3]))
+                              for r in await cur.fetchall()]
+                if after is not None and intervals is not None:  # the daily increment
+                    sql, params = _candidates_sql(day, after, intervals)
+                    await cur.execute(to_postgres(sql), params)
+                else:
+                    await cur.execute(ASSIGNMENTS_SQL)
+                assignments = await cur.fetchall()
+            stamp = now_iso()
+            added = 0
+            for start in range(0, len(assignments), READ_CHUNK):
+                chunk = assignments[start:start + READ_CHUNK]
+                planned = await asyncio.to_thread(planner, day, chunk, last_visits, [], after)
+                added += await _insert_postgres(db, _festivals_first(planned), stamp)
+            rows = await asyncio.to_thread(planner, day, [], last_visits, follow_ups, after)
+            added += await _insert_postgres(db, rows, stamp)
+            return added
+        finally:
+            await lock_con.execute("SELECT pg_advisory_unlock(%s)", (PLAN_LOCK,))
+
+
+async def _insert_postgres(db: PgDatabase, rows: list[Row], stamp: str) -> int:
+    added = 0
+    for start in range(0, len(rows), PG_BATCH):
+        while db.writers_waiting():  # the bot's writes first
+            await asyncio.sleep(0.001)
+        tx: Transaction
+        async with db.transaction() as tx:
+            await tx.execute(PG_TEMP)
+            await tx.copy_rows("plan_rows", "family_id, contact_id, kind, due_date, send_after",
+                               rows[start:start + PG_BATCH])
+            added += (await tx.execute(PG_INSERT, (stamp,))).rowcount
+    return added

@@ -62,7 +62,7 @@ class PlatformTokens:
     async def record_error(self, platform: str, code: int) -> None:
         await self._db.write(
             "INSERT INTO platform_errors (platform, code, count, last_at) VALUES (?, ?, 1, ?) "
-            "ON CONFLICT(platform, code) DO UPDATE SET count = count + 1, last_at = excluded.last_at",
+            "ON CONFLICT(platform, code) DO UPDATE SET count = platform_errors.count + 1, last_at = excluded.last_at",
             (platform, code, now_iso()))
 
     async def errors(self) -> list[tuple[str, int, int, str]]:

@@ -130,8 +130,8 @@ class Registry:
         """Bind a contact to a WeCom user id (None: unbind); a new binding is not known to be
         blocked. False when the contact is unknown. The caller checked the id is free."""
         written = await self._db.write(
-            "UPDATE care_contacts SET wecom_user_id = ?, blocked = CASE WHEN wecom_user_id IS ? THEN blocked ELSE 0"
-            " END WHERE id = ?", (wecom_user_id, wecom_user_id, contact_id))
+            "UPDATE care_contacts SET wecom_user_id = ?, blocked = CASE WHEN wecom_user_id IS NOT DISTINCT FROM"
+            " CAST(? AS TEXT) THEN blocked ELSE 0 END WHERE id = ?", (wecom_user_id, wecom_user_id, contact_id))
         return written.rowcount == 1
 
     async def wecom_ids(self) -> dict[str, int]:
@@ -141,7 +141,7 @@ class Registry:
 
     async def contact_by_wecom(self, wecom_user_id: str) -> tuple[int, str] | None:
         """The active contact bound to this WeCom user id (as WeCom sends it back, any case)."""
-        row = await self._db.one("SELECT id, name FROM care_contacts WHERE wecom_user_id = ? COLLATE NOCASE"
+        row = await self._db.one("SELECT id, name FROM care_contacts WHERE lower(wecom_user_id) = lower(?)"
                                  " AND active = 1", (wecom_user_id,))
         return (int(row[0]), str(row[1])) if row else None
 
@@ -191,8 +191,10 @@ class Registry:
         return {(r[0], r[1], r[2]) for r in rows}
 
     async def list_families(self) -> list[dict[str, Any]]:
+        joined = ("string_agg(CAST(a.contact_id AS TEXT), ',')" if self._db.dialect == "postgresql"
+                  else "GROUP_CONCAT(a.contact_id)")
         sql = ("SELECT f.id, f.alias, f.jurisdiction, f.township, f.village, f.old_sick, f.lives_alone,"
-               " GROUP_CONCAT(a.contact_id) AS contacts FROM care_families f"
+               f" {joined} AS contacts FROM care_families f"
                " LEFT JOIN care_assignments a ON a.family_id = f.id GROUP BY f.id ORDER BY f.id")
         return [dict(r) for r in await self._db.all(sql)]
 
@@ -429,7 +431,7 @@ class Registry:
         escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         like = f"%{escaped}%"
         sql = ("SELECT id, alias, jurisdiction, township, village, old_sick, lives_alone FROM care_families"
-               " WHERE active = 1 AND (? IS NULL OR jurisdiction = ?) AND (alias LIKE ? ESCAPE '\\'"
+               " WHERE active = 1 AND (CAST(? AS TEXT) IS NULL OR jurisdiction = ?) AND (alias LIKE ? ESCAPE '\\'"
                " OR township LIKE ? ESCAPE '\\' OR village LIKE ? ESCAPE '\\') ORDER BY township, village, alias")
         return [dict(r) for r in await self._db.all(sql, (jurisdiction, jurisdiction, like, like, like))]
 

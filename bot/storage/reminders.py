@@ -82,7 +82,7 @@ class Reminders:
 
     async def mark_sent(self, reminder_id: int, now: dt.datetime, late: bool) -> None:
         await self._db.write("UPDATE care_reminders SET status = 'sent', sent_count = sent_count + 1, sent_at = ?,"
-                             " late = MAX(late, ?) WHERE id = ? AND status = 'sending'",
+                             " late = CASE WHEN ? = 1 THEN 1 ELSE late END WHERE id = ? AND status = 'sending'",
                              (now.isoformat(), int(late), reminder_id))
 
     async def mark_undeliverable(self, reminder_id: int) -> None:

@@ -23,6 +23,11 @@ def _city(alias: str) -> str:
     return _CITY.format(t=alias)
 
 
+def _count(condition: str) -> str:
+    """How many rows meet `condition` (SQLite sums its 0/1 comparisons; PostgreSQL's are booleans)."""
+    return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
+
+
 @dataclass(frozen=True)
 class MonthCounts:
     """One township's reminder figures for a month (see `Reports.month_reminders`)."""
@@ -58,7 +63,7 @@ class Reports:
         """(township, quarter, families visited in person, calls logged) for the year."""
         sql = ("SELECT f.township, (CAST(substr(v.day, 6, 2) AS INTEGER) + 2) / 3 AS quarter,"
                f" COUNT(DISTINCT CASE WHEN v.kind != '{CALL}' AND v.outcome != '{NOT_REACHED}' THEN v.family_id END),"
-               f" SUM(v.kind = '{CALL}')"
+               f" SUM(CASE WHEN v.kind = '{CALL}' THEN 1 ELSE 0 END)"
                " FROM care_visits v" + _city("v") + " WHERE v.day BETWEEN ? AND ? GROUP BY 1, 2")
         rows = await self._db.all(sql, (city, f"{year:04d}-01-01", f"{year:04d}-12-31"))
         return [(str(r[0]), int(r[1]), int(r[2] or 0), int(r[3] or 0)) for r in rows]
@@ -99,13 +104,15 @@ class Reports:
         reminders Telegram refused to deliver (blocked the bot or never opened it)."""
         in_month = "r.due_date BETWEEN ? AND ?"
         done = "r.status = 'done' AND r.acked_at < ?"
-        sql = (f"SELECT f.township, SUM(r.kind = '{CALL}' AND {in_month}),"
-               f" SUM(r.kind = '{CALL}' AND {in_month} AND {done}),"
-               f" SUM(r.kind NOT IN ('{CALL}', 'urgent') AND {in_month}),"
-               f" SUM(r.kind NOT IN ('{CALL}', 'urgent') AND {in_month} AND {done}),"
-               f" SUM(r.due_date < ? AND NOT ({done})),"
-               " SUM(r.escalated_at IS NOT NULL AND datetime(r.escalated_at) >= datetime(?)"
-               "     AND datetime(r.escalated_at) < datetime(?)),"
+        # an instant from ISO text with its offset: SQLite's datetime(), PostgreSQL's timestamptz
+        at = "CAST({} AS timestamptz)" if self._db.dialect == "postgresql" else "datetime({})"
+        escalated = (f"r.escalated_at IS NOT NULL AND {at.format('r.escalated_at')} >= {at.format('?')}"
+                     f" AND {at.format('r.escalated_at')} < {at.format('?')}")
+        call = f"r.kind = '{CALL}' AND {in_month}"
+        visit = f"r.kind NOT IN ('{CALL}', 'urgent') AND {in_month}"
+        counts = (call, f"{call} AND {done}", visit, f"{visit} AND {done}", f"r.due_date < ? AND NOT ({done})",
+                  escalated)
+        sql = ("SELECT f.township, " + ", ".join(_count(c) for c in counts) + ","
                " COUNT(DISTINCT CASE WHEN r.undeliverable = 1 AND r.status != 'done' THEN r.contact_id END)"
                " FROM care_reminders r" + _city("r") + " WHERE r.due_date <= ? GROUP BY f.township")
         first, last = start.isoformat(), end.isoformat()
@@ -124,7 +131,8 @@ class Reports:
                            cutoff_utc: str) -> list[tuple[str, int, bool]]:
         """(township, family, done) per urgent visit raised in [start, end]: one raise reminds
         every contact of the family on the same day; it is done when any of them logged it."""
-        sql = ("SELECT f.township, r.family_id, MAX(r.status = 'done' AND r.acked_at < ?) FROM care_reminders r"
+        sql = ("SELECT f.township, r.family_id, MAX(CASE WHEN r.status = 'done' AND r.acked_at < ? THEN 1 ELSE 0 END)"
+               " FROM care_reminders r"
                + _city("r") + " WHERE r.kind = 'urgent' AND r.due_date BETWEEN ? AND ?"
                " GROUP BY r.family_id, r.due_date")
         rows = await self._db.all(sql, (cutoff_utc, city, start.isoformat(), end.isoformat()))

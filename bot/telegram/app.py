@@ -91,7 +91,7 @@ class PerUserSerialProcessor(BaseUpdateProcessor):
 
 async def _post_init(application: Application) -> None:
     settings: Settings = application.bot_data["settings"]
-    storage = await Storage.open(settings.bot_database, hold_lock=True)  # restore sees it running
+    storage = await Storage.open(settings.database, hold_lock=True)  # restore sees it running
     application.bot_data["storage"] = storage
     application.bot_data["user_rate"] = guards.UserRateLimit(settings.bot_user_rate_per_minute)
     # build the search index and load the rules now, not on the first family's question

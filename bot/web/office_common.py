@@ -44,7 +44,7 @@ async def state_storage(state: Any) -> Storage:
         if state.console_storage is None:
             # a WeChat or WeCom deployment may start with no database yet: its first message makes it
             channels = state.settings.wechat_enabled() or state.settings.wecom_enabled()
-            state.console_storage = await Storage.open(state.settings.bot_database, create=channels)
+            state.console_storage = await Storage.open(state.settings.database, create=channels)
         storage: Storage = state.console_storage
         if state.library_watcher is None:  # the cities' own documents, kept in step with other processes
             state.library_watcher = LibraryWatcher(storage)

@@ -16,6 +16,8 @@ from typing import Any
 
 import uvicorn
 
+from bot.storage import is_postgres
+
 log = logging.getLogger("lianxin.web")
 
 
@@ -61,11 +63,16 @@ class WebServer:
         await self.task
 
 
-async def start_server(asgi_app: Any, host: str, port: int) -> WebServer:
-    """Start uvicorn in the running loop and return once it listens. The socket is bound
-    here, so a port in use is an OSError for the caller to report in one line."""
+def listen(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.create_server((host, port), family=family)
+    return socket.create_server((host, port), family=family)
+
+
+async def start_server(asgi_app: Any, host: str, port: int, sock: socket.socket | None = None) -> WebServer:
+    """Start uvicorn in the running loop and return once it listens. The socket is bound
+    here (or by the parent of several workers), so a port in use is an OSError for the
+    caller to report in one line."""
+    sock = sock or listen(host, port)
     config = server_config(asgi_app, host, port)
     server = _SharedLoopServer(config)
     task = asyncio.create_task(server.serve(sockets=[sock]))
@@ -77,8 +84,9 @@ async def start_server(asgi_app: Any, host: str, port: int) -> WebServer:
     return WebServer(server, task)
 
 
-async def serve_web(host: str, port: int) -> None:
-    """Serve until SIGINT / SIGTERM. OSError (port in use, bad address) reaches the caller."""
+async def serve_web(host: str, port: int, sock: socket.socket | None = None) -> None:
+    """Serve until SIGINT / SIGTERM. OSError (port in use, bad address) reaches the caller.
+    `sock`: a socket the parent of several workers bound (`serve_workers`)."""
     from bot.settings import SettingsError, load_settings
     from bot.web.app import create_app
     from bot.web.office_common import close_storage, library_loop
@@ -100,9 +108,10 @@ async def serve_web(host: str, port: int) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     library = None
-    if Path(settings.bot_database).is_file():  # the cities' own documents (issue 26), kept in step
+    # the cities' own documents (issue 26), kept in step
+    if is_postgres(settings.database) or Path(settings.database).is_file():
         library = asyncio.create_task(library_loop(app.state))
-    server = await start_server(app, host, port)  # a busy port stays one line on stderr
+    server = await start_server(app, host, port, sock)  # a busy port stays one line on stderr
     if app.state.signer.random_key:
         log.warning(RANDOM_KEY_WARNING)
     print(f"连心助手 web: http://{host}:{port}/  (desk: /desk, API: /api/v1/openapi.json)", flush=True)
@@ -115,3 +124,51 @@ async def serve_web(host: str, port: int) -> None:
     if wecom_loop is not None:
         await wecom_loop.stop()
     await close_storage(app.state)  # the console's database thread would keep the process alive
+
+
+def serve_workers(host: str, port: int, workers: int) -> int:
+    """`python -m bot web --workers N`: the socket bound once here, then N processes forked
+    that each serve it (the kernel hands each connection to one of them), until SIGINT /
+    SIGTERM, which is passed on to every worker. Only on PostgreSQL: every worker opens the
+    database itself, and state shared between requests (sign-in links and sessions, the
+    conversation rows, WeChat's handled callbacks, the library's generation) is in it. The
+    per-address request rate (`bot.web.limits`) is per worker (see docs/operations.md)."""
+    import os
+
+    sock = listen(host, port)
+    sock.set_inheritable(True)
+    children: list[int] = []
+    for _ in range(workers):
+        pid = os.fork()
+        if pid == 0:  # a worker: its own event loop, its own database connections
+            code = 0
+            try:
+                asyncio.run(serve_web(host, port, sock))
+            except KeyboardInterrupt:
+                pass
+            except SystemExit as exc:
+                code = int(exc.code or 0)
+            except BaseException:
+                log.exception("web worker %d stopped", os.getpid())
+                code = 1
+            os._exit(code)
+        children.append(pid)
+    sock.close()
+
+    def forward(signum: int, frame: Any) -> None:
+        for child in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGINT, forward)
+    worst = 0
+    for child in children:
+        while True:
+            try:
+                _, status = os.waitpid(child, 0)
+                break
+            except InterruptedError:
+                continue
+        worst = max(worst, os.waitstatus_to_exitcode(status))
+    return worst

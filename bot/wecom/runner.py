@@ -49,7 +49,7 @@ async def start_wecom_loop(settings: Any, clock: Clock | None = None) -> WeComLo
     """Open the database holding its lock and start the loop; None (with a warning) when
     another process holds it (that one sends the reminders)."""
     try:
-        storage = await Storage.open(settings.bot_database, hold_lock=True)
+        storage = await Storage.open(settings.database, hold_lock=True)
     except StorageError as exc:
         log.warning("WeCom reminders are not sent by this process: %s", exc)
         return None

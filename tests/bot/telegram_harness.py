@@ -15,7 +15,7 @@ ADMIN_ID = 900
 
 
 class Harness:
-    def __init__(self, api: FakeBotApi | None, database: Path, base_url: str | None = None, **settings: Any) -> None:
+    def __init__(self, api: FakeBotApi | None, database: Path | str, base_url: str | None = None, **settings: Any) -> None:
         self.api: FakeBotApi = api  # type: ignore[assignment]  # None when the server is another process
         self.database = database
         self.overrides = settings
@@ -24,8 +24,11 @@ class Harness:
         self.app: Any = None
 
     async def start(self) -> Harness:
+        # a str is a postgresql:// URL (tests/conftest.py `db_location`)
+        where = ({"BOT_DATABASE_URL": self.database} if isinstance(self.database, str)
+                 else {"BOT_DATABASE": self.database})
         settings = load_settings(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=self.base_url,
-                                 BOT_DATABASE=self.database, BOT_ADMIN_IDS=str(ADMIN_ID), **self.overrides)
+                                 BOT_ADMIN_IDS=str(ADMIN_ID), **where, **self.overrides)
         self.app = build_application(settings)
         if self.clock is not None:
             self.app.bot_data["clock"] = self.clock

@@ -7,6 +7,7 @@ import datetime as dt
 import random
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from bot.reminders.delivery import PLANNED_ON, plan, tick
 from bot.reminders.planner import SHANGHAI
@@ -18,7 +19,7 @@ CITY_ROLES = {"kaifeng": ["township_leader", "health_cadre", "village_cadre", "v
               "jiangyan": ["township_leader", "village_cadre"], "liuzhou": ["township_leader", "village_cadre"]}
 
 
-async def registry(path: Path) -> Storage:
+async def registry(path: Path | str) -> Storage:
     s = await Storage.open(path)
     rng = random.Random(15)
     for n in range(40):
@@ -35,9 +36,9 @@ def key_set(rows: list) -> set[tuple[int, int, str, dt.date]]:
     return {(r.family_id, r.contact_id, r.kind, r.due_date) for r in rows}
 
 
-async def test_daily_increments_equal_full_plans_through_visits_and_festivals(tmp_path: Path) -> None:
-    incremental = await registry(tmp_path / "inc.sqlite3")
-    full = await registry(tmp_path / "full.sqlite3")
+async def test_daily_increments_equal_full_plans_through_visits_and_festivals(new_db: Any) -> None:
+    incremental = await registry(new_db())
+    full = await registry(new_db())
     day = dt.date(2027, 1, 1)
     last = None
     for _ in range(150):  # January to June: Spring Festival, recurring calls and visits, follow-ups

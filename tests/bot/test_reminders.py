@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.reminders.delivery import Unreachable, tick
 from bot.reminders.planner import SHANGHAI
 from bot.reminders.schedule import festival_date, load_schedule
-from bot.storage import Reminder, Storage
+from bot.storage import Location, Reminder, Storage
 
 ADMIN = 900
 
@@ -39,7 +39,7 @@ class FakeSender:
         self.escalations.append((chat_id, reminder, reason))
 
 
-async def registry(path: Path, code: str = "kaifeng", old_sick: bool = False, since: str = "2027-01-01",
+async def registry(path: Location, code: str = "kaifeng", old_sick: bool = False, since: str = "2027-01-01",
                    families: int = 1) -> Storage:
     s = await Storage.open(path)
     boss = await s.registry.add_contact("县卫健局张科长", "township_leader", telegram_id=800)
@@ -65,9 +65,9 @@ def test_lunar_festivals_on_known_dates() -> None:
 
 
 @pytest.mark.parametrize("old_sick", [False, True])
-async def test_a_year_of_schedules_gives_exactly_the_expected_reminders(tmp_path: Path, old_sick: bool) -> None:
+async def test_a_year_of_schedules_gives_exactly_the_expected_reminders(db_location: Location, old_sick: bool) -> None:
     """Every reminder is answered with a visit the day it arrives; count what was sent."""
-    s = await registry(tmp_path / "r.sqlite3", old_sick=old_sick)
+    s = await registry(db_location, old_sick=old_sick)
     sender = FakeSender()
     day = dt.date(2027, 1, 1)
     while day <= dt.date(2027, 12, 31):
@@ -99,8 +99,8 @@ async def test_a_year_of_schedules_gives_exactly_the_expected_reminders(tmp_path
     await s.close()
 
 
-async def test_a_restart_in_the_middle_of_sending_neither_repeats_nor_loses(tmp_path: Path) -> None:
-    path = tmp_path / "r.sqlite3"
+async def test_a_restart_in_the_middle_of_sending_neither_repeats_nor_loses(db_location: Location) -> None:
+    path = db_location
     s = await registry(path, families=10)
     sender = FakeSender()
     sender.crash_after = 3
@@ -117,8 +117,8 @@ async def test_a_restart_in_the_middle_of_sending_neither_repeats_nor_loses(tmp_
     await s.close()
 
 
-async def test_quiet_hours_hold_messages_until_morning(tmp_path: Path) -> None:
-    s = await registry(tmp_path / "r.sqlite3")
+async def test_quiet_hours_hold_messages_until_morning(db_location: Location) -> None:
+    s = await registry(db_location)
     sender = FakeSender()
     report = await tick(s, sender, at("2027-01-31", 22))
     assert report.quiet and sender.sent == []
@@ -130,8 +130,8 @@ async def test_quiet_hours_hold_messages_until_morning(tmp_path: Path) -> None:
     await s.close()
 
 
-async def test_overdue_reminders_go_out_after_downtime_marked_late(tmp_path: Path) -> None:
-    s = await registry(tmp_path / "r.sqlite3")
+async def test_overdue_reminders_go_out_after_downtime_marked_late(db_location: Location) -> None:
+    s = await registry(db_location)
     sender = FakeSender()
     await tick(s, sender, at("2027-02-10"))  # the bot was down from 1 January
     kinds = {(r.kind, late) for _, r, late, _ in sender.sent}
@@ -139,8 +139,8 @@ async def test_overdue_reminders_go_out_after_downtime_marked_late(tmp_path: Pat
     await s.close()
 
 
-async def test_unanswered_reminder_is_repeated_once_then_escalated(tmp_path: Path) -> None:
-    s = await registry(tmp_path / "r.sqlite3", since="2027-03-01")
+async def test_unanswered_reminder_is_repeated_once_then_escalated(db_location: Location) -> None:
+    s = await registry(db_location, since="2027-03-01")
     sender = FakeSender()
     await tick(s, sender, at("2027-03-31"))
     await tick(s, sender, at("2027-04-01"))  # within 48 h: nothing new
@@ -154,23 +154,23 @@ async def test_unanswered_reminder_is_repeated_once_then_escalated(tmp_path: Pat
     await s.close()
 
 
-async def test_a_contact_who_blocked_the_bot_is_escalated(tmp_path: Path) -> None:
-    s = await registry(tmp_path / "r.sqlite3")
+async def test_a_contact_who_blocked_the_bot_is_escalated(new_db: Any) -> None:
+    s = await registry(new_db())
     sender = FakeSender()
     sender.unreachable.add(803)
     await tick(s, sender, at("2027-01-31"), admins=(ADMIN,))
     assert sender.sent == []
     assert [(chat, reason) for chat, _, reason in sender.escalations] == [(800, "unreachable")]
     sender.unreachable.add(800)  # the supervisor cannot be reached either: the admin is told
-    s2 = await registry(tmp_path / "r2.sqlite3")
+    s2 = await registry(new_db())
     await tick(s2, sender, at("2027-01-31"), admins=(ADMIN,))
     assert sender.escalations[-1][0] == ADMIN
     await s.close()
     await s2.close()
 
 
-async def test_postpone_and_follow_up(tmp_path: Path) -> None:
-    s = await registry(tmp_path / "r.sqlite3", since="2027-03-01")
+async def test_postpone_and_follow_up(db_location: Location) -> None:
+    s = await registry(db_location, since="2027-03-01")
     sender = FakeSender()
     await tick(s, sender, at("2027-03-31"))
     reminder = sender.sent[0][1]
@@ -189,10 +189,10 @@ async def test_postpone_and_follow_up(tmp_path: Path) -> None:
     await s.close()
 
 
-async def test_planning_twice_creates_nothing_twice(tmp_path: Path) -> None:
+async def test_planning_twice_creates_nothing_twice(db_location: Location) -> None:
     from bot.reminders.delivery import plan
 
-    s = await registry(tmp_path / "r.sqlite3", families=5)
+    s = await registry(db_location, families=5)
     first = await plan(s, dt.date(2027, 2, 3))
     assert first == 5 + 5  # a phone call each, and the Spring Festival visit each
     assert await plan(s, dt.date(2027, 2, 3)) == 0
@@ -200,8 +200,8 @@ async def test_planning_twice_creates_nothing_twice(tmp_path: Path) -> None:
     await s.close()
 
 
-async def test_an_urgent_visit_reminds_every_contact_at_once_even_at_night_it_waits(tmp_path: Path) -> None:
-    s = await registry(tmp_path / "r.sqlite3", since="2027-03-01")
+async def test_an_urgent_visit_reminds_every_contact_at_once_even_at_night_it_waits(db_location: Location) -> None:
+    s = await registry(db_location, since="2027-03-01")
     family = await s.registry.family_id("kaifeng", "家庭0")
     assert family is not None
     assert await s.reminders.raise_urgent(family, at("2027-03-10", 23)) == 3
@@ -214,8 +214,8 @@ async def test_an_urgent_visit_reminds_every_contact_at_once_even_at_night_it_wa
     await s.close()
 
 
-async def test_a_contact_who_left_does_not_leave_the_family_silent(tmp_path: Path) -> None:
-    s = await registry(tmp_path / "r.sqlite3", since="2027-03-01")
+async def test_a_contact_who_left_does_not_leave_the_family_silent(db_location: Location) -> None:
+    s = await registry(db_location, since="2027-03-01")
     await s.registry.deactivate_contact(4)  # 赵主任 (village cadre, telegram 803) left
     sender = FakeSender()
     await tick(s, sender, at("2027-03-31"), admins=(ADMIN,))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from bot.storage import SCHEMA_VERSION, Storage
+from bot.storage import SCHEMA_VERSION, Location, Storage
 
 
 async def test_a_new_file_is_created_with_its_folder_and_migrated(tmp_path: Path) -> None:
@@ -20,8 +20,8 @@ async def test_a_new_file_is_created_with_its_folder_and_migrated(tmp_path: Path
     assert {"users", "dialogs", "profiles", "invites", "audit_log"} <= tables
 
 
-async def test_state_survives_reopening(tmp_path: Path) -> None:
-    path = tmp_path / "db.sqlite3"
+async def test_state_survives_reopening(db_location: Location) -> None:
+    path = db_location
     s = await Storage.open(path)
     await s.users.set_jurisdiction(1, "linyi")
     await s.users.set_consent(1, True)
@@ -35,8 +35,8 @@ async def test_state_survives_reopening(tmp_path: Path) -> None:
     await s.close()
 
 
-async def test_answers_are_kept_only_with_consent_and_withdrawing_deletes_them(tmp_path: Path) -> None:
-    s = await Storage.open(tmp_path / "db.sqlite3")
+async def test_answers_are_kept_only_with_consent_and_withdrawing_deletes_them(db_location: Location) -> None:
+    s = await Storage.open(db_location)
     await s.users.ensure(5)
     assert not await s.conversations.save_profile(5, "kaifeng", {"child_status": "deceased"}, "x")
     await s.users.set_consent(5, True)
@@ -47,8 +47,8 @@ async def test_answers_are_kept_only_with_consent_and_withdrawing_deletes_them(t
     await s.close()
 
 
-async def test_staff_reads_are_audited_and_forget_leaves_nothing(tmp_path: Path) -> None:
-    s = await Storage.open(tmp_path / "db.sqlite3")
+async def test_staff_reads_are_audited_and_forget_leaves_nothing(db_location: Location) -> None:
+    s = await Storage.open(db_location)
     await s.users.set_consent(5, True)
     await s.conversations.save_profile(5, "kaifeng", {"hukou": "both"}, "summary")
     await s.conversations.save(5, "check", "t", {})
@@ -63,8 +63,8 @@ async def test_staff_reads_are_audited_and_forget_leaves_nothing(tmp_path: Path)
     await s.close()
 
 
-async def test_an_invite_works_once(tmp_path: Path) -> None:
-    s = await Storage.open(tmp_path / "db.sqlite3")
+async def test_an_invite_works_once(db_location: Location) -> None:
+    s = await Storage.open(db_location)
     code = await s.users.create_invite("volunteer", created_by=1)
     assert len(code.encode()) <= 16
     assert await s.users.redeem_invite(code, 2) == "volunteer"

@@ -18,7 +18,7 @@ from tests.fake_bot_api import Call, FakeBotApi
 NOON = dt.datetime(2027, 3, 10, 12, tzinfo=SHANGHAI)
 
 
-async def started(api: FakeBotApi, path: Path, **settings: object) -> Harness:
+async def started(api: FakeBotApi, path: Path | str, **settings: object) -> Harness:
     """The bot, once its reminder loop's first round is over (planning runs in a thread; a
     reminder seeded during that round would be sent by the loop, not by the test)."""
     harness = Harness(api, path, **settings)
@@ -60,8 +60,8 @@ def error_replies(api: FakeBotApi) -> list[Call]:
 
 
 async def test_60_simultaneous_visit_logs_beside_60_other_writers_are_all_logged(api: FakeBotApi,
-                                                                                tmp_path: Path) -> None:
-    bot = await started(api, tmp_path / "race.sqlite3", BOT_REMINDER_INTERVAL=3600)
+                                                                                db_location: Path | str) -> None:
+    bot = await started(api, db_location, BOT_REMINDER_INTERVAL=3600)
     try:
         contacts = list(range(20_000, 20_060))
         others = list(range(30_000, 30_060))
@@ -84,8 +84,8 @@ async def test_60_simultaneous_visit_logs_beside_60_other_writers_are_all_logged
 
 
 async def test_ten_invite_codes_each_redeemed_by_three_at_once_make_one_staff_each(api: FakeBotApi,
-                                                                                  tmp_path: Path) -> None:
-    bot = await started(api, tmp_path / "invites.sqlite3", BOT_REMINDER_INTERVAL=3600)
+                                                                                  db_location: Path | str) -> None:
+    bot = await started(api, db_location, BOT_REMINDER_INTERVAL=3600)
     try:
         codes = [await bot.storage.users.create_invite("staff", ADMIN_ID) for _ in range(10)]
         people = {code: [40_000 + 10 * i + k for k in range(3)] for i, code in enumerate(codes)}
