@@ -20,7 +20,8 @@ def shipped_knowledge() -> Iterator[None]:
 
 
 @pytest.fixture
-async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
-    s = await Storage.open(tmp_path / "lianxin.sqlite3")
+async def storage(db_location: Path | str) -> AsyncIterator[Storage]:
+    """On each backend: the SQLite file, then a PostgreSQL database."""
+    s = await Storage.open(db_location)
     yield s
     await s.close()

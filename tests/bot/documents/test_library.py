@@ -233,8 +233,8 @@ async def test_the_shipped_documents_come_in_the_same_way_and_change_nothing(sto
     assert exported == resources.files("knowledge").joinpath("rules", "kaifeng.yaml").read_text(encoding="utf-8")
 
 
-async def test_another_process_sees_a_publish_through_the_watcher(storage: Storage, tmp_path: Path) -> None:
-    other = await Storage.open(tmp_path / "lianxin.sqlite3")
+async def test_another_process_sees_a_publish_through_the_watcher(storage: Storage, db_location: Path | str) -> None:
+    other = await Storage.open(db_location)
     try:
         watcher = lib.LibraryWatcher(other, every=0)
         await watcher.start()
