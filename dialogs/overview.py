@@ -61,6 +61,8 @@ def _money_line(rule: Rule) -> str:
 def overview_lines(code: str, child_status: str | None = None) -> list[str]:
     """The overview of what `code`'s document grants, for one situation or for both."""
     doc = get_document(code)
+    if not doc.rules_published:  # nobody has reviewed what it grants: its clauses only
+        return [ct.OVERVIEW_UNDER_REVIEW.format(city=doc.name)]
     lines = [ct.OVERVIEW_HEAD.format(city=doc.name, number=doc.number or ct.OVERVIEW_DRAFT_NUMBER,
                                      date=_dated(doc))]
     services: dict[str, list[str]] = {}

@@ -5,6 +5,8 @@ Warm, plain, short; "您家的情况", never "失独" to the user's face.
 """
 
 # --- the overview of a city (dialogs/overview.py) ----------------------------------------
+OVERVIEW_UNDER_REVIEW = ("{city}的待遇规则还在核对中，暂时不能替您算出能领哪些钱；"
+                         "具体能领多少，请问当地卫生健康部门。")
 OVERVIEW_HEAD = "{city}的文件（{number}，{date}）给计划生育特殊家庭的钱，先说最要紧的："
 OVERVIEW_DATED = "{date}印发"
 OVERVIEW_FOOT = "（以上金额依据{date}的文件所载；具体以当地卫生健康部门的解释为准）"

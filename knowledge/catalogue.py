@@ -48,6 +48,9 @@ class Document(BaseModel):
     replaced_by: str | None = None  # repealed: the successor answers for the city instead (its number)
     successor: str | None = None  # and the successor's code: what was kept under this code follows it
     amended_by: str | None = None  # in force, but a later document changed some of it
+    # A successor put in for a city: it takes over from this code only once its rules are
+    # published and it has taken effect; until then the old document keeps answering.
+    takes_over: str | None = None
     # False for a document put in by a city's staff whose rules nobody has published yet: it is
     # searchable and answered as clauses only, never with an amount as the family's entitlement.
     rules_published: bool = True
@@ -140,7 +143,7 @@ def load_catalogue() -> tuple[Document, ...]:
     added = installed_documents()
     docs = [added[d.code].document if d.code in added else d for d in shipped_catalogue()]
     shipped = {d.code for d in docs}
-    docs.extend(a.document for code, a in added.items() if code not in shipped)
+    docs.extend(a.document for code, a in added.items() if code not in shipped and a.answering)
     return tuple(d for d in docs if d.status != "repealed")
 
 

@@ -740,7 +740,9 @@ class ClauseIndex:
         # the decline decision, taken here and measured by reason (benchmarks/spoken_eval.py)
         answered, reason = self._confident(query, hits)
         if query.broad and scope is not None:
-            hits, answered = self._allowance_hits(query, scope), True
+            # a city whose rules are under review has no overview: its best clauses, as found
+            hits = self._allowance_hits(query, scope) if rules_published(scope) else hits
+            answered = bool(hits)
         elif answered and not _asks_for_similar(query) and self._unknown_benefit(query, hits[0]):
             answered, reason = False, "unknown_benefit"
         elif answered and scope is not None and not excluded and (self._better_elsewhere(query, hits[0], scope)

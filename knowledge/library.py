@@ -31,6 +31,9 @@ class LibraryDocument:
     rules_yaml: str | None = None
     schedule_yaml: str | None = None
     version: int | None = None  # the published rule version answered from
+    # False for a successor waiting to take over its city (rules not yet published, or not yet
+    # in force): its text is known (to review its rules) but nothing is answered from it.
+    answering: bool = True
 
 
 _lock = threading.Lock()

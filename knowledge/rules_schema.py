@@ -45,6 +45,11 @@ CATEGORY_LABELS: dict[str, str] = {
 }
 
 
+# No benefit of these documents comes near ten million yuan; a larger figure (or infinity, from
+# a hand-edited YAML) is a typing mistake, refused before it reaches any family's answer.
+MAX_AMOUNT = 10_000_000
+
+
 class RuleFileError(ValueError):
     """A rules file is broken; the message names the file and line."""
 
@@ -112,7 +117,7 @@ class Variant(BaseModel):
     when the document varies it by something we do not ask (`label` only), listed."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    value: float = Field(ge=0)
+    value: float = Field(ge=0, le=MAX_AMOUNT, allow_inf_nan=False)
     when: Any = None
     label: str | None = None
 
@@ -129,7 +134,7 @@ class Amount(BaseModel):
     """What the document states, in CNY: never an amount the document does not give."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    value: float | None = Field(default=None, ge=0)
+    value: float | None = Field(default=None, ge=0, le=MAX_AMOUNT, allow_inf_nan=False)
     variants: tuple[Variant, ...] = ()
     unit: Literal["CNY"] = "CNY"
     period: Period

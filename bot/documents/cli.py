@@ -129,13 +129,13 @@ async def add(args: argparse.Namespace, s: Storage) -> int:
 
 async def list_documents(args: argparse.Namespace, s: Storage) -> int:
     today = dt.date.today()
-    from knowledge.catalogue import Document
 
     for stored, version in await s.documents.published():
-        doc = Document.model_validate(stored.meta)
+        doc, waits_for = lib.effective_document(stored, version is not None)
         draft = await s.documents.draft(stored.code)
+        status = f"waits to replace {waits_for}" if waits_for else doc.status_on(today)
         print("\t".join([stored.code, stored.city, doc.number or "（无文号）", str(doc.issued or ""),
-                         doc.status_on(today), f"expires {doc.expires}" if doc.expires else "no expiry",
+                         status, f"expires {doc.expires}" if doc.expires else "no expiry",
                          f"version {version.version}" if version else "under review",
                          f"draft r{draft.revision}" if draft else ""]).rstrip())
     return 0

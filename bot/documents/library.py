@@ -15,12 +15,13 @@ import hashlib
 import logging
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
 from bot.documents.reading import ReadDocument
 from bot.storage import Storage
@@ -28,7 +29,8 @@ from bot.storage.documents import DocumentConflict, RuleDraft, StoredDocument
 from knowledge import library
 from knowledge.catalogue import Document, load_catalogue, shipped_catalogue
 from knowledge.clauses import segment_text
-from knowledge.drafting import draft_text, draft_yaml, schedule_yaml
+from knowledge.drafting import draft_text, draft_yaml, find_figures, schedule_yaml
+from knowledge.facts import today_in_china
 from knowledge.lexicon import load_lexicon
 from knowledge.rules_schema import RuleFileError, RuleSet, parse_rules
 
@@ -216,17 +218,14 @@ async def add_document(storage: Storage, read: ReadDocument, source_name: str, n
     if expires is None and not new.draft:
         expires, assumed = default_expiry(new.issued, new.effective, title), True
     meta = document_meta(code, new, title, source_name, read.sha256, expires)
-    replaced_meta = None
-    if replaced is not None:
+    if replaced is not None:  # the old document answers until this one is published and in force
         meta["name"], meta["aliases"] = replaced.meta["name"], replaced.meta["aliases"]
         meta["repeals"] = [replaced.meta.get("number") or replaced.meta["title"]]
-        replaced_meta = {**replaced.meta, "status": "repealed", "replaced_by": new.number or title,
-                         "successor": code}
+        meta["takes_over"] = replaced.code
     draft = draft_text(code, read.text)
     doc = StoredDocument(code, meta["name"], meta, read.text, read.sha256, source_name, False, "", None)
     try:
-        await storage.documents.add(doc, draft_yaml(draft), schedule_yaml(draft), actor,
-                                    replaces=new.replaces, replaced_meta=replaced_meta)
+        await storage.documents.add(doc, draft_yaml(draft), schedule_yaml(draft), actor)
     except DocumentConflict as exc:  # lost a race with the same file or code
         raise DocumentRefused(exc.code, f"refused: {exc}", "这份文件刚刚已由别人录入，请刷新后查看。") from None
     await install_from_storage(storage)
@@ -286,17 +285,43 @@ def _same_as_shipped(doc: Document, text: str, rules: str | None, schedule: str 
         and schedule == _shipped_schedule(doc.code))
 
 
-async def library_documents(storage: Storage) -> list[library.LibraryDocument]:
+def takes_over(doc: Document, published: bool, day: dt.date) -> bool:
+    """Has a successor taken over its city? Once its rules are published and it is in force:
+    until then the document it replaces answers, with its reviewed rules."""
+    start = doc.effective or doc.issued
+    return published and (start is None or start <= day)
+
+
+async def library_documents(storage: Storage, day: dt.date | None = None) -> list[library.LibraryDocument]:
     """What knowledge should answer from, beyond the shipped files: every stored document with
-    its answering version, except a shipped one that is exactly as shipped."""
+    its answering version, except a shipped one that is exactly as shipped. A successor that
+    has taken over marks the document it replaces repealed; one that has not yet is installed
+    as not answering (its text kept for its review)."""
+    day = day or today_in_china()
+    stored_docs = await storage.documents.published()
+    repealed: dict[str, Document] = {}
+    waiting: set[str] = set()
+    for stored, version in stored_docs:
+        doc = _document_of(stored, version is not None)
+        if doc.takes_over is None:
+            continue
+        if takes_over(doc, version is not None, day):
+            repealed[doc.takes_over] = doc
+        else:
+            waiting.add(doc.code)
     out = []
-    for stored, version in await storage.documents.published():
+    for stored, version in stored_docs:
         rules = version.rules_yaml if version else None
         schedule = version.schedule_yaml if version else None
         doc = _document_of(stored, version is not None)
+        successor = repealed.get(doc.code)
+        if successor is not None and doc.status != "repealed":
+            doc = doc.model_copy(update={"status": "repealed", "successor": successor.code,
+                                         "replaced_by": successor.number or successor.title})
         if _same_as_shipped(doc, stored.text, rules, schedule):
             continue
-        out.append(library.LibraryDocument(doc, stored.text, rules, schedule, version.version if version else None))
+        out.append(library.LibraryDocument(doc, stored.text, rules, schedule, version.version if version else None,
+                                           answering=doc.code not in waiting))
     return out
 
 
@@ -337,12 +362,13 @@ class LibraryWatcher:
         self._every = every
         self._checked = 0.0
         self._generation: int | None = None
+        self._day: dt.date | None = None
 
     async def start(self) -> None:
         await import_shipped(self._storage)
         self._generation = await self._storage.documents.generation()
         await install_from_storage(self._storage)
-        self._checked = time.monotonic()
+        self._checked, self._day = time.monotonic(), today_in_china()
 
     async def refresh(self, force: bool = False) -> bool:
         now = time.monotonic()
@@ -350,9 +376,10 @@ class LibraryWatcher:
             return False
         self._checked = now
         generation = await self._storage.documents.generation()
-        if generation == self._generation:
+        day = today_in_china()  # a new day: a successor may have taken effect
+        if generation == self._generation and day == self._day:
             return False
-        self._generation = generation
+        self._generation, self._day = generation, day
         return await install_from_storage(self._storage)
 
 
@@ -393,13 +420,22 @@ def reviewed_rules(draft: RuleDraft) -> tuple[str, list[str]]:
     return yaml.safe_dump(reviewed, allow_unicode=True, sort_keys=False, width=1000), blocking
 
 
+def document_clauses(code: str) -> Mapping[str, Any]:
+    """The clause tree a document's rules quote: the answering documents' tree, or, for a
+    successor still waiting to take over its city, its own."""
+    from knowledge.clauses import clauses_by_id, segment_text
+
+    waiting = library.installed().get(code)
+    if waiting is not None and not waiting.answering:
+        return {c.id: c for c in segment_text(code, waiting.text)}
+    return clauses_by_id()
+
+
 def check_rules(code: str, rules_yaml: str) -> RuleSet:
     """The rules as the reviewed schema reads them, quotes checked against this document's
     clauses; a problem is refused with the schema's precise line."""
-    from knowledge.clauses import clauses_by_id
-
     try:
-        return parse_rules(rules_yaml, f"draft:{code}", code, clauses=clauses_by_id())
+        return parse_rules(rules_yaml, f"draft:{code}", code, clauses=document_clauses(code))
     except RuleFileError as exc:
         raise DocumentRefused("invalid_rules", str(exc), f"规则有误，不能发布：{exc}") from None
 
@@ -411,12 +447,34 @@ def schedule_problem(code: str, schedule_yaml: str | None) -> str | None:
     if schedule_yaml is None:
         return "文件里没有读出联系走访安排，需要人工录入后再发布。"
     try:
-        schedule = Schedule.model_validate(yaml.safe_load(schedule_yaml))
-    except (ValueError, yaml.YAMLError) as exc:
-        return f"联系走访安排不完整，暂不发布（待遇规则照常发布）：{str(exc).splitlines()[-1]}"
+        schedule = Schedule.model_validate(yaml.safe_load(schedule_yaml), context={"clauses": document_clauses(code)})
+    except ValidationError as exc:
+        why = exc.errors()[0]["msg"].removeprefix("Value error, ")
+        return f"联系走访安排不完整，暂不发布（待遇规则照常发布）：{why}"
+    except (ValueError, yaml.YAMLError):
+        return "联系走访安排的格式不对，暂不发布（待遇规则照常发布）。"
     if schedule.jurisdiction != code:
         return f"联系走访安排写的是 {schedule.jurisdiction}，不是 {code}。"
     return None
+
+
+def amounts_not_quoted(ruleset: RuleSet) -> list[str]:
+    """Rules whose amount is not a figure of the sentence they quote (Chinese, for the
+    reviewer): an edited sum must still be the document's own, never a typed-in one."""
+    problems = []
+    for rule in ruleset.rules:
+        if rule.amount is None:
+            continue
+        values = [rule.amount.value] if rule.amount.value is not None else [v.value for v in rule.amount.variants]
+        figures = find_figures(rule.citation.quote)
+        said = {f.value for f in figures if f.value is not None} | {f.upper for f in figures if f.upper is not None}
+        missing = [v for v in values if v not in said]
+        if missing:
+            written = "、".join(f.text for f in figures if f.kind == "yuan") or "没有金额"
+            typed = "、".join(f"{v:g}元" for v in missing)
+            problems.append(f"规则 {rule.id}（{rule.title}）的金额 {typed} 在它引用的原文里"
+                            f"找不到（原文写的是：{written}）。请改回原文的金额，或改引写有这个金额的句子。")
+    return problems
 
 
 async def publish(storage: Storage, code: str, publisher: int, revision: int, note: str | None = None) -> int:
@@ -437,7 +495,10 @@ async def publish(storage: Storage, code: str, publisher: int, revision: int, no
     rules_yaml, blocking = reviewed_rules(draft)
     if blocking:
         raise DocumentRefused("undecided", f"{code}: {len(blocking)} item(s) not reviewed", "；".join(blocking))
-    check_rules(code, rules_yaml)
+    unquoted = amounts_not_quoted(check_rules(code, rules_yaml))
+    if unquoted:
+        raise DocumentRefused("amount_not_quoted", f"{code}: {len(unquoted)} amount(s) not in their quotes",
+                              "；".join(unquoted))
     schedule = None if schedule_problem(code, draft.schedule_yaml) else draft.schedule_yaml
     try:
         version = await storage.documents.publish(code, rules_yaml, schedule, publisher, revision, note)
@@ -491,6 +552,16 @@ async def set_validity(storage: Storage, code: str, actor: int, *, expires: dt.d
     await storage.documents.set_meta(code, meta, actor, "document_validity_changed")
     await install_from_storage(storage)
     return document
+
+
+def effective_document(stored: StoredDocument, published: bool) -> tuple[Document, str | None]:
+    """The document as answers see it now (a replaced one repealed, from the installed view),
+    and a note for a successor still waiting to take over its city."""
+    installed = library.installed().get(stored.code)
+    doc = installed.document if installed is not None else _document_of(stored, published)
+    if doc.takes_over and installed is not None and not installed.answering:
+        return doc, doc.takes_over
+    return doc, None
 
 
 def expiring(day: dt.date, days: int = EXPIRY_WARNING_DAYS) -> list[Document]:

@@ -10,7 +10,7 @@ from typing import Literal
 
 import yaml
 from borax.calendars.lunardate import LunarDate
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 from knowledge.catalogue import current_code, installed_documents
 from knowledge.clauses import clauses_by_id
@@ -58,14 +58,15 @@ class Schedule(BaseModel):
     volunteers: str  # what a volunteer assigned here gets, from the document (shown when assigning)
 
     @model_validator(mode="after")
-    def _check(self) -> Schedule:
+    def _check(self, info: ValidationInfo) -> Schedule:
         for target in [r.to for r in self.recurring] + [f.to for f in self.festivals]:
             if target not in TARGETS:
                 raise ValueError(f"unknown target {target!r}; one of {TARGETS}")
         addressed = [r.to for r in self.recurring] + [f.to for f in self.festivals]
         if not any(to in ("volunteer", "all") for to in addressed):
             raise ValueError("no line reaches volunteers: every schedule says what volunteers get")
-        clauses = clauses_by_id()
+        # the answering documents' clauses, or a document's own (validated before it answers)
+        clauses = (info.context or {}).get("clauses") or clauses_by_id()
         for c in self.citations:
             if c.clause not in clauses or c.quote not in clauses[c.clause].text:
                 raise ValueError(f"citation {c.clause} does not quote its clause verbatim")

@@ -155,10 +155,9 @@ class Documents:
     # --- changing --------------------------------------------------------------------------
 
     async def add(self, doc: StoredDocument, draft_rules: str, draft_schedule: str | None,
-                  actor: int, replaces: str | None = None, replaced_meta: dict[str, Any] | None = None) -> None:
+                  actor: int) -> None:
         """A new document with its first draft, in one transaction: a second upload of the same
-        file (sha256) or a code in use is refused, and nothing is half-added. `replaces` marks
-        an earlier document repealed by this one (its new catalogue entry in `replaced_meta`)."""
+        file (sha256) or a code in use is refused, and nothing is half-added."""
         async with self._db.transaction() as tx:
             if await tx.one("SELECT 1 FROM policy_documents WHERE sha256 = ?", (doc.sha256,)):
                 raise DocumentConflict("duplicate_file", doc.sha256)
@@ -173,11 +172,6 @@ class Documents:
                 "INSERT INTO rule_drafts (code, rules_yaml, schedule_yaml, decisions, editors, revision, base_version,"
                 " updated_at) VALUES (?, ?, ?, '{}', '[]', 1, NULL, ?)",
                 (doc.code, draft_rules, draft_schedule, now_iso()))
-            if replaces is not None and replaced_meta is not None:
-                changed = await tx.execute("UPDATE policy_documents SET meta = ? WHERE code = ?",
-                                           (json.dumps(replaced_meta, ensure_ascii=False), replaces))
-                if changed.rowcount != 1:
-                    raise DocumentConflict("unknown_document", replaces)
             await record_in(tx, actor, "document_added", None, f"{doc.code} {doc.source_name}")
             await _bump(tx)
 

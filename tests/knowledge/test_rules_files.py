@@ -144,3 +144,16 @@ def test_a_broken_file_fails_with_file_and_line(old: str, new: str, line: int, m
 def test_invalid_yaml_reports_its_line() -> None:
     with pytest.raises(RuleFileError, match=r"^k\.yaml:2: not valid YAML"):
         parse_rules("jurisdiction: kaifeng\nreviewed: a: b\n", "k.yaml", "kaifeng")
+
+
+@pytest.mark.parametrize("bad", [".inf", ".nan", "-5", "1000000000000.0"])
+def test_an_absurd_amount_is_refused_with_its_line(bad: str) -> None:
+    """A hand-edited or imported rules file with infinity, NaN, a negative or a trillion-yuan
+    amount never reaches an answer (infinity once crashed every city's comparison)."""
+    from importlib import resources
+
+    from knowledge.rules_schema import RuleFileError, parse_rules
+
+    text = resources.files("knowledge").joinpath("rules", "kaifeng.yaml").read_text(encoding="utf-8")
+    with pytest.raises(RuleFileError, match=r"^x\.yaml:22: rules\.0\.amount\.value"):
+        parse_rules(text.replace("value: 1430", f"value: {bad}", 1), "x.yaml", "kaifeng")

@@ -91,3 +91,16 @@ def test_a_shipped_document_set_lapsed_is_answered_as_lapsed(tmp_path: Path) -> 
     assert "这份文件已于" in asked.stdout and "到期失效" in asked.stdout
     listed = {line.split("\t")[0]: line for line in cli(tmp_path, "documents", "list").stdout.splitlines()}
     assert "\tlapsed\t" in listed["kaifeng"] and "\tin_force\t" in listed["linyi"]
+
+
+def test_a_successor_waits_in_the_list_while_the_old_document_answers(tmp_path: Path) -> None:
+    text = resources.files("knowledge").joinpath("sources", "kaifeng.txt").read_text("utf-8").replace(
+        "1430元", "1600元")
+    (tmp_path / "kf2027.txt").write_text(text, encoding="utf-8")
+    added = cli(tmp_path, "documents", "add", "kf2027.txt", "--city", "开封市", "--number", "汴政办〔2027〕5号",
+                "--issued", "2027-03-01", "--replaces", "kaifeng")
+    assert added.returncode == 0, added.stderr
+    rows = {line.split("\t")[0]: line for line in cli(tmp_path, "documents", "list").stdout.splitlines()}
+    successor = next(code for code in rows if code.startswith("kaifeng") and code != "kaifeng")
+    assert "waits to replace kaifeng" in rows[successor] and "\tin_force\t" in rows["kaifeng"]
+    assert "1,430元" in cli(tmp_path, "ask", "开封每月特别扶助金多少").stdout
