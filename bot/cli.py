@@ -498,7 +498,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Commands that answer from the documents: they also answer from the documents a city's staff
 # put in (stored in BOT_DATABASE), when that database exists.
-_KNOWLEDGE_COMMANDS = ("ask", "clauses", "check", "rules", "compare", "console", None)
+# (and the registry commands: `admin grant --city 新城市`, a CSV row of a new city, read as they are parsed)
+_KNOWLEDGE_COMMANDS = ("ask", "clauses", "check", "rules", "compare", "console", "admin", "reminders", None)
 
 
 def _install_library() -> None:
@@ -531,9 +532,11 @@ def _install_library() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
+        words = list(sys.argv[1:] if argv is None else argv)
+        first = next((w for w in words if not w.startswith("-")), None)
+        if first in _KNOWLEDGE_COMMANDS and "-h" not in words and "--help" not in words:
+            _install_library()  # before parsing: a city argument may be a city put in by its staff
         args = parser.parse_args(argv)
-        if args.command in _KNOWLEDGE_COMMANDS:
-            _install_library()
         if args.command is None:
             return cmd_default(args)
         return int(args.func(args))

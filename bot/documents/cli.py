@@ -77,6 +77,7 @@ def add_parser(sub: Any, date_type: Any) -> None:
     p = dsub.add_parser("restore", help="answer from an earlier published version again")
     p.add_argument("code")
     p.add_argument("version", type=int)
+    p.add_argument("--by", type=int, required=True, help="the editor's user id (audited)")
     p = dsub.add_parser("set", help="correct a document's validity: expiry date, amended by, lapsed now")
     p.add_argument("code")
     p.add_argument("--expires", type=date_type, help="its last day in force")
@@ -170,8 +171,21 @@ async def show(args: argparse.Namespace, s: Storage) -> int:
     return 0
 
 
+async def _editor(s: Storage, user_id: int, stored: Any) -> None:
+    """`--by` names a real person who may edit this city's document: an admin or its editor."""
+    user = await s.users.get(user_id)
+    if user is None or (user.role != "admin" and stored.city not in await s.documents.editor_cities(user_id)):
+        raise DocumentsError(f"user {user_id} is not an admin or a policy editor for {stored.city} [not_editor]"
+                             f" {user_id} 不是管理员，也不是{stored.city}的政策编辑")
+
+
 async def review(args: argparse.Namespace, s: Storage) -> int:
     stored = await _document(s, args.code)
+    await _editor(s, args.by, stored)
+    both = set(args.accept) & set(args.reject)
+    if both:
+        raise DocumentsError(f"{args.code}: {', '.join(sorted(both))} both accepted and rejected [conflict]"
+                             " 同一条规则不能既接受又删除")
     draft = await s.documents.draft(stored.code)
     if draft is None:
         raise DocumentsError(f"{args.code}: no draft to review [no_draft] 没有待核对的草稿")
@@ -181,7 +195,8 @@ async def review(args: argparse.Namespace, s: Storage) -> int:
         raise DocumentsError(f"{args.code}: unknown rule id(s) {', '.join(unknown)} [unknown_rule] 没有这条规则")
     decisions = dict(draft.decisions)
     for rule_id in (ids - set(args.reject)) if args.accept_all else args.accept:
-        decisions[rule_id] = "accepted"
+        if decisions.get(rule_id) != "edited" or rule_id in args.accept:  # accept-all keeps "edited" visible
+            decisions[rule_id] = "accepted"
     for rule_id in args.reject:
         decisions[rule_id] = "rejected"
     revision = await s.documents.save_draft(stored.code, draft.rules_yaml, draft.schedule_yaml, decisions,
@@ -193,6 +208,7 @@ async def review(args: argparse.Namespace, s: Storage) -> int:
 
 async def import_rules(args: argparse.Namespace, s: Storage) -> int:
     stored = await _document(s, args.code)
+    await _editor(s, args.by, stored)
     try:
         text = Path(args.file).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -226,6 +242,7 @@ async def export(args: argparse.Namespace, s: Storage) -> int:
 
 async def publish(args: argparse.Namespace, s: Storage) -> int:
     stored = await _document(s, args.code)
+    await _editor(s, args.by, stored)
     draft = await s.documents.draft(stored.code)
     problem = lib.schedule_problem(stored.code, draft.schedule_yaml) if draft else None
     version = await lib.publish(s, stored.code, args.by, draft.revision if draft else -1, args.note)
@@ -236,7 +253,8 @@ async def publish(args: argparse.Namespace, s: Storage) -> int:
 
 
 async def restore(args: argparse.Namespace, s: Storage) -> int:
-    await lib.restore(s, args.code, args.version, 0)
+    await _editor(s, args.by, await _document(s, args.code))
+    await lib.restore(s, args.code, args.version, args.by)
     print(f"{args.code}: answering from version {args.version}")
     return 0
 
@@ -267,6 +285,14 @@ async def import_shipped(args: argparse.Namespace, s: Storage) -> int:
 async def editor(args: argparse.Namespace, s: Storage) -> int:
     if await s.users.get(args.user) is None:
         raise DocumentsError(f"no user {args.user} [unknown_user] 没有这个用户")
+    if not lib.CITY_NAME.fullmatch(args.city.strip()):
+        raise DocumentsError("city must be 2-20 Chinese characters [city] 城市名称请填写2到20个汉字")
+    from knowledge.catalogue import UnknownJurisdiction, get_document, resolve_jurisdiction
+
+    try:  # a city we answer for: its document's own name (开封 -> 开封市), as documents are filed
+        args.city = get_document(resolve_jurisdiction(args.city.strip())).name
+    except UnknownJurisdiction:
+        args.city = args.city.strip()
     if args.remove:
         await s.documents.revoke_editor(args.user, args.city, 0)
     else:
@@ -276,9 +302,9 @@ async def editor(args: argparse.Namespace, s: Storage) -> int:
 
 
 async def _document(s: Storage, code: str) -> Any:
-    stored = await s.documents.get(code)
+    stored = await s.documents.get(code) if len(code) <= 40 else None
     if stored is None:
-        raise DocumentsError(f"no document with code {code!r} [unknown_document] 没有这个文件代码")
+        raise DocumentsError(f"no document with code {code[:40]!r} [unknown_document] 没有这个文件代码")
     return stored
 
 

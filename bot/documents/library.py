@@ -27,14 +27,15 @@ from bot.documents.reading import ReadDocument
 from bot.storage import Storage
 from bot.storage.documents import DocumentConflict, RuleDraft, StoredDocument
 from knowledge import library
-from knowledge.catalogue import Document, load_catalogue, shipped_catalogue
+from knowledge.catalogue import Document, get_document, load_catalogue, shipped_catalogue
 from knowledge.clauses import segment_text
 from knowledge.drafting import draft_text, draft_yaml, find_figures, schedule_yaml
 from knowledge.facts import today_in_china
 from knowledge.lexicon import load_lexicon
+from knowledge.places import read_places
 from knowledge.rules_schema import RuleFileError, RuleSet, parse_rules
 
-_CITY = re.compile(r"[\u4e00-\u9fff（）]{2,20}")
+CITY_NAME = re.compile(r"[\u4e00-\u9fff（）]{2,20}")
 log = logging.getLogger("lianxin.documents")
 NORMATIVE_YEARS = 5  # a normative document lapses after five years unless it says otherwise
 TRIAL_YEARS = 2  # two when marked 试行
@@ -119,6 +120,26 @@ def _title_of(text: str) -> str:
     return lines[0][:120] if lines else ""
 
 
+_DIGITS = "零一二三四五六七八九"
+
+
+def _chinese(n: int) -> str:
+    """1..99 as written in headings: 三, 十二, 二十."""
+    tens, ones = divmod(n, 10)
+    return (("" if tens == 1 else _DIGITS[tens]) + "十" if tens else "") + (_DIGITS[ones] if ones else "")
+
+
+def printed_path(clause_path: str) -> str:
+    """A clause id's numbers as the document prints them: 3 -> 三、, 3.2 -> 三、（二）, 3.2.1 -> 三、（二）1."""
+    parts = [int(p) for p in clause_path.split(".")]
+    out = [f"{_chinese(parts[0])}、"]
+    if len(parts) > 1:
+        out.append(f"（{_chinese(parts[1])}）")
+    if len(parts) > 2:
+        out.append(f"{parts[2]}.")
+    return "".join(out)
+
+
 def default_expiry(issued: dt.date, effective: dt.date | None, title: str) -> dt.date:
     """The last day in force when the document does not say: five years from taking effect
     (two when 试行), the usual term of a normative document. Shown as assumed, to be corrected."""
@@ -158,7 +179,7 @@ async def add_document(storage: Storage, read: ReadDocument, source_name: str, n
     """Put a document in: checked, split into its clause tree, its rules drafted (not
     published), stored in one transaction, and installed so it is searchable at once."""
     city = new.city.strip()
-    if not _CITY.fullmatch(city):
+    if not CITY_NAME.fullmatch(city):
         raise DocumentRefused("city", f"city name must be 2-20 Chinese characters, got {new.city!r}",
                               "请填写文件适用的城市或区县名称（2到20个汉字），例如：新城市、白水县。")
     if new.number is None and not new.draft:
@@ -184,17 +205,30 @@ async def add_document(storage: Storage, read: ReadDocument, source_name: str, n
                               f"这份文件的内容已经录入过了（{same_text.city}，代码 {same_text.code}），不用再传。")
     try:
         segment_text("new", read.text)
-    except ValueError:
+    except ValueError as exc:
+        repeated = re.search(r"duplicate clause id new/([\d.]+)", str(exc))
+        if repeated:  # a numbering slip in the document (two 三、): say which, not "no headings"
+            where = printed_path(repeated.group(1))
+            raise DocumentRefused(
+                "repeated_heading", f"clause {where} appears twice: the document's numbering repeats",
+                f"文件里“{where}”这个编号出现了两次，无法分清条款。请核对原文的编号（常见是把“四、”打成了“三、”），"
+                "改正后再上传。") from None
         raise DocumentRefused(
             "no_clause_tree", "no top-level heading 一、 found: not a policy document's clause structure",
             "没有找到“一、”这样的条款标题，无法分出条款。请确认上传的是政策文件正文。") from None
     governing = next((d for d in load_catalogue() if city in (d.name, *d.aliases)), None)
+    if governing is None:  # a county or district of a city we answer for (开封县, 祥符区, 河南省开封市)
+        within = read_places(city).governing
+        governing = get_document(within) if within else None
     if governing is not None and new.replaces is None:
         which = governing.number or governing.title
+        same = city in (governing.name, *governing.aliases)
+        part_of = "" if same else f"（{city}的家庭由{governing.name}的文件回答）"
         raise DocumentRefused(
             "city_has_document", f"{city} already has document {governing.code} ({which});"
             f" use --replaces {governing.code} for a new version",
-            f"{city}已经有现行文件（{governing.number or governing.title}）。新文件请选择“替代”这份旧文件后再录入。")
+            f"{city}已经有现行文件{part_of}：{which}。新文件请选择“替代”这份旧文件后再录入；"
+            "区县自己的文件暂时不能和所属市的文件同时使用。")
     taken = [d.code for d in stored] + [d.code for d in shipped_catalogue()]
     if new.code is not None:
         if not re.fullmatch(r"[a-z]{2,20}", new.code):

@@ -37,6 +37,13 @@ def test_add_review_publish_and_the_city_answers_from_its_rules(tmp_path: Path) 
     rows = {line.split("\t")[0]: line for line in listed}
     assert sorted(rows) == ["ankang", "jiangyan", "kaifeng", "linyi", "liuzhou", "xincheng"]
     assert "under review" in rows["xincheng"] and "version 1" in rows["kaifeng"]
+    # two editors: an admin, and a staff member granted 新城市; a stranger is refused
+    assert cli(tmp_path, "admin", "grant", "7", "admin").returncode == 0
+    assert cli(tmp_path, "admin", "grant", "8", "staff").returncode == 0
+    stranger = cli(tmp_path, "documents", "publish", "xincheng", "--by", "8")
+    assert stranger.returncode == 2 and "[not_editor]" in stranger.stderr
+    assert cli(tmp_path, "documents", "editor", "8", "新城").returncode == 0  # filed under 新城市
+    assert cli(tmp_path, "admin", "grant", "9", "staff", "--city", "新城市").returncode == 0  # a city put in by staff
     # the reviewed Kaifeng rules, renamed, as the draft; the one who put them in cannot publish
     reviewed = as_new_city(resources.files("knowledge").joinpath("rules", "kaifeng.yaml").read_text("utf-8"))
     (tmp_path / "reviewed.yaml").write_text(reviewed, encoding="utf-8")
@@ -65,8 +72,13 @@ def test_refusals_are_one_line_and_exit_2(tmp_path: Path) -> None:
     assert p.returncode == 2 and "2026-13-01" in p.stderr
     p = cli(tmp_path, "documents", "publish", "nosuch", "--by", "1")
     assert p.returncode == 2 and "[unknown_document]" in p.stderr
-    p = cli(tmp_path, "documents", "restore", "kaifeng", "9")
+    assert cli(tmp_path, "admin", "grant", "5", "admin").returncode == 0
+    p = cli(tmp_path, "documents", "restore", "kaifeng", "9", "--by", "5")
     assert p.returncode == 2 and "[no_version]" in p.stderr
+    p = cli(tmp_path, "documents", "review", "kaifeng", "--by", "5", "--accept", "scope", "--reject", "scope")
+    assert p.returncode == 2 and "[conflict]" in p.stderr
+    p = cli(tmp_path, "documents", "show", "x" * 100_000)
+    assert p.returncode == 2 and len(p.stderr) < 300
 
 
 def test_a_gbk_file_goes_in_like_its_utf8_twin_and_a_binary_one_is_refused(tmp_path: Path) -> None:

@@ -46,6 +46,8 @@ def test_the_web_process_answers_from_a_document_added_and_published_elsewhere(t
         assert refused.status_code == 400 and "under review" in refused.text  # the API's refusal status
         reviewed = as_new_city(resources.files("knowledge").joinpath("rules", "kaifeng.yaml").read_text("utf-8"))
         (tmp_path / "reviewed.yaml").write_text(reviewed, encoding="utf-8")
+        for user in ("7", "8"):
+            assert cli(tmp_path, "admin", "grant", user, "admin").returncode == 0
         assert cli(tmp_path, "documents", "import-rules", "xincheng", "reviewed.yaml", "--by", "7").returncode == 0
         assert cli(tmp_path, "documents", "publish", "xincheng", "--by", "8").returncode == 0
 

@@ -350,3 +350,21 @@ async def test_a_broad_money_question_about_a_city_under_review_is_answered_with
     text = render_result(question, find_answer(question, "xincheng"))
     assert "新城市的待遇规则还在核对中" in text
     assert "每月现金" not in text and "1,430元" not in text
+
+
+@pytest.mark.parametrize("city", ["开封市", "开封", "河南省开封市", "开封县", "祥符区", "临沂市区"])
+async def test_a_city_or_county_we_already_answer_for_must_say_what_it_replaces(storage: Storage, city: str) -> None:
+    with pytest.raises(lib.DocumentRefused) as refused:
+        await lib.add_document(storage, _upload(new_city_text()), "x.txt",
+                               lib.NewDocument(city=city, number="新政办〔2026〕1号", issued=dt.date(2026, 11, 1)),
+                               actor=EDITOR_A)
+    assert refused.value.reason == "city_has_document" and "替代" in refused.value.message_zh
+    assert [d.code for d in await storage.documents.all() if not d.shipped] == []
+
+
+async def test_a_repeated_heading_is_named_not_called_missing(storage: Storage) -> None:
+    text = new_city_text().replace("四、", "三、", 1)
+    with pytest.raises(lib.DocumentRefused) as refused:
+        await _add(storage, text)
+    assert refused.value.reason == "repeated_heading" and "“三、”这个编号出现了两次" in refused.value.message_zh
+    assert lib.printed_path("3.2.1") == "三、（二）1." and lib.printed_path("12") == "十二、"
