@@ -7,7 +7,8 @@
     import-rules CODE FILE --by USER    a reviewed YAML (from git) as the draft
     export CODE [--version N]  the answering (or a given) version as YAML, the reviewed schema
     publish CODE --by USER     publish the reviewed draft (USER must not have edited it)
-    restore CODE VERSION       answer from an earlier version again
+    restore CODE VERSION --by USER   answer from an earlier version again
+    remove CODE --by USER      take out a document put in by mistake (never published)
     set CODE [--expires D | --no-expiry] [--amended-by 文号 | --not-amended] [--lapsed]   validity
     expiring [--date D]        documents lapsing within 90 days
     import-shipped             the five shipped documents as published versions (done at start too)
@@ -77,6 +78,9 @@ def add_parser(sub: Any, date_type: Any) -> None:
     p = dsub.add_parser("restore", help="answer from an earlier published version again")
     p.add_argument("code")
     p.add_argument("version", type=int)
+    p.add_argument("--by", type=int, required=True, help="the editor's user id (audited)")
+    p = dsub.add_parser("remove", help="take out a document put in by mistake (never published)")
+    p.add_argument("code")
     p.add_argument("--by", type=int, required=True, help="the editor's user id (audited)")
     p = dsub.add_parser("set", help="correct a document's validity: expiry date, amended by, lapsed now")
     p.add_argument("code")
@@ -259,6 +263,13 @@ async def restore(args: argparse.Namespace, s: Storage) -> int:
     return 0
 
 
+async def remove(args: argparse.Namespace, s: Storage) -> int:
+    await _editor(s, args.by, await _document(s, args.code))
+    await lib.remove(s, args.code, args.by)
+    print(f"{args.code}: removed")
+    return 0
+
+
 async def set_validity(args: argparse.Namespace, s: Storage) -> int:
     doc = await lib.set_validity(s, args.code, 0, expires=args.expires, clear_expires=args.no_expiry,
                                  amended_by=args.amended_by, clear_amended=args.not_amended,
@@ -309,5 +320,5 @@ async def _document(s: Storage, code: str) -> Any:
 
 
 COMMANDS = {"add": add, "list": list_documents, "show": show, "review": review, "import-rules": import_rules,
-            "export": export, "publish": publish, "restore": restore, "set": set_validity, "expiring": expiring,
-            "import-shipped": import_shipped, "editor": editor}
+            "export": export, "publish": publish, "restore": restore, "remove": remove, "set": set_validity,
+            "expiring": expiring, "import-shipped": import_shipped, "editor": editor}

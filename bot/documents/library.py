@@ -10,6 +10,7 @@ another's change through the storage generation (`LibraryWatcher`).
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import logging
@@ -203,8 +204,8 @@ async def add_document(storage: Storage, read: ReadDocument, source_name: str, n
     if same_text is not None:  # the same document saved in another encoding or format
         raise DocumentRefused("duplicate_file", f"this text is already in as document {same_text.code}",
                               f"这份文件的内容已经录入过了（{same_text.city}，代码 {same_text.code}），不用再传。")
-    try:
-        segment_text("new", read.text)
+    try:  # CPU work (a long document takes a while) off the event loop: other people keep being answered
+        await asyncio.to_thread(segment_text, "new", read.text)
     except ValueError as exc:
         repeated = re.search(r"duplicate clause id new/([\d.]+)", str(exc))
         if repeated:  # a numbering slip in the document (two 三、): say which, not "no headings"
@@ -256,7 +257,7 @@ async def add_document(storage: Storage, read: ReadDocument, source_name: str, n
         meta["name"], meta["aliases"] = replaced.meta["name"], replaced.meta["aliases"]
         meta["repeals"] = [replaced.meta.get("number") or replaced.meta["title"]]
         meta["takes_over"] = replaced.code
-    draft = draft_text(code, read.text)
+    draft = await asyncio.to_thread(draft_text, code, read.text)
     doc = StoredDocument(code, meta["name"], meta, read.text, read.sha256, source_name, False, "", None)
     try:
         await storage.documents.add(doc, draft_yaml(draft), schedule_yaml(draft), actor)
@@ -371,7 +372,7 @@ async def install_from_storage(storage: Storage) -> bool:
     if _fingerprint(docs) == _fingerprint(list(library.installed().values())):
         return False
     try:
-        library.install(docs)
+        await asyncio.to_thread(library.install, docs)
     except Exception:  # one broken document must not keep every other city's out
         log.exception("library: installing every document failed; installing them one by one")
         good: list[library.LibraryDocument] = []
@@ -540,6 +541,19 @@ async def publish(storage: Storage, code: str, publisher: int, revision: int, no
         raise DocumentRefused(exc.code, f"{code}: {exc}", "刚刚已由别人发布或修改，请刷新后查看。") from None
     await install_from_storage(storage)
     return version
+
+
+async def remove(storage: Storage, code: str, actor: int) -> None:
+    """Take out a document put in by mistake: only one never published (a published version
+    answered families and stays on record), and never a shipped one."""
+    try:
+        await storage.documents.remove(code, actor)
+    except DocumentConflict as exc:
+        words = {"unknown_document": "没有这个文件。", "shipped": "随程序发布的文件不能删除。",
+                 "published": ("这份文件已经发布过规则，不能删除；如果不再使用，"
+                               "请录入新文件替代它，或把有效期改为今天。")}
+        raise DocumentRefused(exc.code, f"{code}: cannot remove ({exc.code})", words.get(exc.code, str(exc))) from None
+    await install_from_storage(storage)
 
 
 async def restore(storage: Storage, code: str, version: int, actor: int) -> None:

@@ -240,6 +240,21 @@ class Documents:
             await _bump(tx)
         return version
 
+    async def remove(self, code: str, actor: int) -> None:
+        """Delete a document never published (its draft goes with it), in one transaction."""
+        async with self._db.transaction() as tx:
+            row = await tx.one("SELECT shipped FROM policy_documents WHERE code = ?", (code,))
+            if row is None:
+                raise DocumentConflict("unknown_document", code)
+            if row["shipped"]:
+                raise DocumentConflict("shipped", code)
+            if await tx.one("SELECT 1 FROM rule_versions WHERE code = ?", (code,)):
+                raise DocumentConflict("published", code)
+            await tx.execute("DELETE FROM rule_drafts WHERE code = ?", (code,))
+            await tx.execute("DELETE FROM policy_documents WHERE code = ?", (code,))
+            await record_in(tx, actor, "document_removed", None, code)
+            await _bump(tx)
+
     async def restore(self, code: str, version: int, actor: int) -> None:
         """Answer from an earlier published version again (nothing is deleted)."""
         async with self._db.transaction() as tx:

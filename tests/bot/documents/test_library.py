@@ -368,3 +368,17 @@ async def test_a_repeated_heading_is_named_not_called_missing(storage: Storage) 
         await _add(storage, text)
     assert refused.value.reason == "repeated_heading" and "“三、”这个编号出现了两次" in refused.value.message_zh
     assert lib.printed_path("3.2.1") == "三、（二）1." and lib.printed_path("12") == "十二、"
+
+
+async def test_a_document_put_in_by_mistake_is_removed_but_a_published_or_shipped_one_is_not(
+        storage: Storage) -> None:
+    await _add(storage)
+    await lib.remove(storage, "xincheng", EDITOR_A)
+    assert await storage.documents.get("xincheng") is None and "xincheng" not in {d.code for d in load_catalogue()}
+    await _add(storage)  # the same file may go in again once removed
+    await lib.publish(storage, "xincheng", EDITOR_B, await _import_reviewed(storage, "xincheng"))
+    for code, reason in (("xincheng", "published"), ("kaifeng", "shipped"), ("nosuch", "unknown_document")):
+        await lib.import_shipped(storage)
+        with pytest.raises(lib.DocumentRefused) as refused:
+            await lib.remove(storage, code, EDITOR_A)
+        assert refused.value.reason == reason
