@@ -4,8 +4,8 @@ Reading 300,000 assignments and inserting a day's 350,000 reminders through the 
 aiosqlite connection made every family's reply queue behind it for seconds. Here two plain
 sqlite3 connections do the work beside the bot:
 
-- a reader thread reads the registry in one snapshot (plain tuples), plans it READ_CHUNK
-  assignments at a time with the pure planner and hands the rows over, so reading and
+- a reader thread reads the registry (plain tuples) READ_CHUNK assignments at a time, each
+  chunk its own short read, plans them with the pure planner and hands the rows over, so reading and
   planning (~0.8 s of the first plan of 100,000 families) overlap with the inserts;
 - the calling thread inserts them in short transactions; before each one it lets the bot's
   own waiting writes go first (`Database.writers_waiting`), so a chat write waits for one
@@ -52,9 +52,11 @@ import asyncio
 import datetime as dt
 import queue
 import sqlite3
+import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from itertools import chain
 from typing import Any
@@ -64,13 +66,20 @@ from bot.storage.db import Database, now_iso
 PLAN_BATCH = 500  # rows per INSERT statement: the unit after which a transaction may commit
 PLAN_TXN_SECONDS = 0.03  # longest a planning transaction holds the write lock before committing
 READ_CHUNK = 20_000  # assignments read and planned at a time while the previous ones are inserted
+PLAN_SWITCH_SECONDS = 0.0005  # Python's thread switch interval while planning (see _quick_thread_switches)
+PLAN_CHECKPOINT_ROWS = 40_000  # rows inserted between two checkpoints the planning thread runs itself
+PLAN_BOT_AUTOCHECKPOINT = 1_000_000  # the bot's WAL autocheckpoint (pages) while the planning thread runs
 PLAN_CACHE_KIB = 65_536  # page cache of the planning connection (SQLite's default is 2 MiB)
 ASSIGNMENTS_SQL = ("SELECT a.family_id, f.jurisdiction, f.old_sick, a.contact_id, c.role, a.position, a.since"
                    " FROM care_assignments a JOIN care_families f ON f.id = a.family_id"
                    " JOIN care_contacts c ON c.id = a.contact_id WHERE f.active = 1 ORDER BY a.family_id")
+# the next READ_CHUNK assignments after (family, contact), each chunk its own short read (see _chunks)
+CHUNK_SQL = ASSIGNMENTS_SQL.replace(" ORDER BY a.family_id", " AND (a.family_id, a.contact_id) > (?, ?)"
+                                    " ORDER BY a.family_id, a.contact_id LIMIT ?")
 COLUMNS = "family_id, contact_id, kind, due_date, send_after, created_at"
 DELETIONS_SQL = "SELECT count FROM care_deletions WHERE id = 1"
-# rows this plan inserted for a family or contact deleted after the registry was read
+# at the start of each planning transaction: the deletion count and the last reminder id
+TXN_START_SQL = f"SELECT ({DELETIONS_SQL}), (SELECT IFNULL(MAX(id), 0) FROM care_reminders)"
 # what this plan inserted for a family or contact now gone, or a contact taken off the family
 # (every planned reminder is for an assigned contact; urgent ones are never made here)
 ORPHANS_SQL = ("DELETE FROM care_reminders WHERE id > ? AND (NOT EXISTS (SELECT 1 FROM care_families f"
@@ -103,9 +112,9 @@ def _candidates(con: sqlite3.Connection, day: dt.date, after: dt.date, intervals
 
 def _produce(path: str, day: dt.date, after: dt.date | None, planner: Planner, intervals: Iterable[int] | None,
              out: queue.Queue[Any], stop: threading.Event) -> None:
-    """Read the registry in one snapshot and plan it chunk by chunk into `out`: the deletion
-    count first, then lists of rows, then _DONE (or the exception that stopped it). Runs in its
-    own thread, so reading and planning overlap with the inserts (SQLite releases the GIL)."""
+    """Read the registry and plan it chunk by chunk into `out`: the deletion count first, then
+    lists of rows, then _DONE (or the exception that stopped it). Runs in its own thread, so
+    reading and planning overlap with the inserts (SQLite releases the GIL)."""
     def put(item: object) -> bool:
         while not stop.is_set():
             try:
@@ -118,30 +127,46 @@ def _produce(path: str, day: dt.date, after: dt.date | None, planner: Planner, i
     con = sqlite3.connect(path, isolation_level=None, timeout=5, check_same_thread=False)
     try:
         con.execute("PRAGMA query_only=ON")
-        con.execute("BEGIN")  # one snapshot: the deletion count and every row read belong together
+        con.execute("BEGIN")  # one snapshot: the deletion count, the visits and (increment) the candidates
         if not put(con.execute(DELETIONS_SQL).fetchone()[0]):
             return
         last_visits = {(r[0], r[1]): dt.date.fromisoformat(r[2]) for r in
                        con.execute("SELECT family_id, kind, MAX(day) FROM care_visits GROUP BY family_id, kind")}
         follow_ups = [(r[0], r[1], dt.date.fromisoformat(r[2]) + dt.timedelta(days=r[3])) for r in con.execute(
             FOLLOW_UPS_SQL)]
-        if after is not None and intervals is not None:  # the daily increment
-            cursor = _candidates(con, day, after, intervals)
-        else:
-            cursor = con.execute(ASSIGNMENTS_SQL)
+        chunks: Iterable[list[Any]]
+        if after is not None and intervals is not None:  # the daily increment: a few thousand rows
+            chunks = [_candidates(con, day, after, intervals).fetchall()]
+            con.execute("COMMIT")
+        else:  # every assignment: in chunks, each its own short read
+            con.execute("COMMIT")
+            chunks = _chunks(con)
         # the planner is pure and works assignment by assignment: planning in chunks gives the
         # rows one call over all of them gives (tests/bot/test_planning_insert.py)
-        while chunk := cursor.fetchmany(READ_CHUNK):
-            if not put(_festivals_first(planner(day, chunk, last_visits, [], after))):
+        for chunk in chunks:
+            if chunk and not put(_festivals_first(planner(day, chunk, last_visits, [], after))):
                 return
         if not put(planner(day, [], last_visits, follow_ups, after)):
             return
-        con.execute("COMMIT")
         put(_DONE)
     except BaseException as exc:  # handed to the inserting thread, which raises it
         put(exc)
     finally:
         con.close()
+
+
+def _chunks(con: sqlite3.Connection) -> Iterable[list[Any]]:
+    """Every active assignment, READ_CHUNK at a time in (family, contact) order, each chunk its
+    own short read. One snapshot held over the whole first plan kept every checkpoint from
+    copying back what the plan had written (a reader still needed the old pages): the WAL
+    grew to 158 MB at 100,000 families and each commit searched and wrote more of it. Nothing
+    is lost by reading in several snapshots: a family or contact deleted after the deletion
+    count was read is caught by it (see _plan); one added meanwhile is planned by assign()
+    and its rows are unique by constraint."""
+    last = (0, 0)
+    while chunk := con.execute(CHUNK_SQL, (*last, READ_CHUNK)).fetchall():
+        last = (chunk[-1][0], chunk[-1][3])
+        yield chunk
 
 
 @lru_cache(maxsize=8)  # the full batch and a few chunk tails
@@ -195,6 +220,33 @@ class _Rows:
         return batch
 
 
+_switching = threading.Lock()
+_switch_users = 0
+_switch_before = 0.0
+
+
+@contextmanager
+def _quick_thread_switches() -> Iterator[None]:
+    """While planning runs, a thread that wants the GIL gets it within PLAN_SWITCH_SECONDS
+    instead of Python's 5 ms. The inserting thread takes it back after every statement (SQLite
+    runs without it); with the reader planning in Python beside it, each of some 1,200
+    statements of the first plan of 100,000 families waited up to 5 ms for it, and the bot's
+    own event loop waited the same way."""
+    global _switch_users, _switch_before
+    with _switching:
+        if _switch_users == 0:
+            _switch_before = sys.getswitchinterval()
+            sys.setswitchinterval(min(_switch_before, PLAN_SWITCH_SECONDS))
+        _switch_users += 1
+    try:
+        yield
+    finally:
+        with _switching:
+            _switch_users -= 1
+            if _switch_users == 0:
+                sys.setswitchinterval(_switch_before)
+
+
 def _plan(path: str, day: dt.date, after: dt.date | None, planner: Planner, chat_waiting: Callable[[], bool],
           intervals: Iterable[int] | None) -> int:
     con = sqlite3.connect(path, isolation_level=None, timeout=5, check_same_thread=False)
@@ -209,6 +261,8 @@ def _plan(path: str, day: dt.date, after: dt.date | None, planner: Planner, chat
         con.execute("PRAGMA foreign_keys=OFF")
         con.execute("PRAGMA synchronous=NORMAL")
         con.execute(f"PRAGMA cache_size=-{PLAN_CACHE_KIB}")
+        con.execute("PRAGMA wal_autocheckpoint=0")  # this thread checkpoints itself (see plan_beside)
+        unchecked = 0
         producer.start()
         rows = _Rows(source)
         deletions = rows.first()
@@ -222,7 +276,9 @@ def _plan(path: str, day: dt.date, after: dt.date | None, planner: Planner, chat
             opened = time.perf_counter()
             con.execute("BEGIN IMMEDIATE")
             try:
-                last_id = con.execute("SELECT IFNULL(MAX(id), 0) FROM care_reminders").fetchone()[0]
+                # the write lock is held from here to COMMIT: no deletion can come in between
+                count, last_id = con.execute(TXN_START_SQL).fetchone()
+                stale = stale or count != deletions
                 before = con.total_changes
                 while batch:
                     con.execute(_insert_sql(len(batch)), (stamp, *chain.from_iterable(batch)))
@@ -233,13 +289,17 @@ def _plan(path: str, day: dt.date, after: dt.date | None, planner: Planner, chat
                 added += con.total_changes - before
                 # a family or contact deleted after the registry was read: from then on every
                 # transaction removes what it inserted for whoever is gone, before it commits
-                stale = stale or con.execute(DELETIONS_SQL).fetchone()[0] != deletions
                 if stale:
                     added -= con.execute(ORPHANS_SQL, (last_id,)).rowcount
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
             con.execute("COMMIT")
+            unchecked += con.total_changes - before
+            if unchecked >= PLAN_CHECKPOINT_ROWS:
+                con.execute("PRAGMA wal_checkpoint(PASSIVE)")  # outside the write lock: chat writes go on
+                unchecked = 0
+        con.execute("PRAGMA wal_checkpoint(PASSIVE)")
         return added
     finally:
         stop.set()
@@ -255,4 +315,12 @@ async def plan_beside(db: Database, day: dt.date, after: dt.date | None, planner
     come due; None reads them all (first plan, or a day a festival window opens)."""
     if str(db.path) == ":memory:":
         raise ValueError("plan_beside needs a database file")
-    return await asyncio.to_thread(_plan, str(db.path), day, after, planner, db.writers_waiting, intervals)
+    automatic = await db.pragma("wal_autocheckpoint")
+    # the bot's own commits leave the checkpoints to the planning thread while it runs
+    await db.pragma(f"wal_autocheckpoint={PLAN_BOT_AUTOCHECKPOINT}")
+    try:
+        with _quick_thread_switches():
+            return await asyncio.to_thread(_plan, str(db.path), day, after, planner, db.writers_waiting,
+                                           intervals)
+    finally:
+        await db.pragma(f"wal_autocheckpoint={int(automatic)}")
