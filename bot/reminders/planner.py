@@ -50,8 +50,7 @@ class _Class:
     """What one schedule class (city, role, position, old-and-sick) gets: computed once, not per family."""
 
     recurring: tuple[tuple[str, dt.timedelta, int], ...]  # kind, interval, send hour
-    # kind, festival day, due ISO, send ISO by contact id modulo spread, spread
-    festivals: tuple[tuple[str, dt.date, str, tuple[str, ...], int], ...]
+    festivals: tuple[tuple[str, dt.date, str, dt.date, int, int], ...]  # kind, day, due ISO, window start, hour, spread
 
 
 class _Stamps:
@@ -98,7 +97,7 @@ def festival_send_day(start: dt.date, spread: int, contact_id: int) -> dt.date:
 
 
 def _festival_windows(schedule: Schedule, day: dt.date, after: dt.date | None, to_match: Callable[[str], bool],
-                      stamps: _Stamps) -> tuple[tuple[str, dt.date, str, tuple[str, ...], int], ...]:
+                      stamps: _Stamps) -> tuple[tuple[str, dt.date, str, dt.date, int, int], ...]:
     out = []
     for fest in schedule.festivals:
         if not to_match(fest.to):
@@ -109,11 +108,8 @@ def _festival_windows(schedule: Schedule, day: dt.date, after: dt.date | None, t
             # up to two weeks after the festival a missed visit (bot down) is still planned, late;
             # an incremental plan adds a window only on the day it opens (or after downtime)
             if start <= day <= when + CATCH_UP and (after is None or start > after):
-                spread = festival_spread_days(fest.lead_days)
-                # the send time of each contact (by id modulo spread), built once per class
-                sends = tuple(stamps.send(festival_send_day(start, spread, n), schedule.send_hour)
-                              for n in range(spread))
-                out.append((f"festival:{fest.name}", when, stamps.day(when), sends, spread))
+                out.append((f"festival:{fest.name}", when, stamps.day(when), start, schedule.send_hour,
+                            festival_spread_days(fest.lead_days)))
     return tuple(out)
 
 
@@ -167,9 +163,10 @@ def plan_rows(day: dt.date, assignments: Iterable[AssignmentRow], last_visits: d
             due = last_visits.get((family_id, kind), since) + interval
             if due <= day and (after is None or due > after):
                 out.append((family_id, contact_id, kind, stamps.day(due), stamps.send(due, hour)))
-        for kind, when, due_text, sends, spread in klass.festivals:
+        for kind, when, due_text, start, hour, spread in klass.festivals:
             if since <= when:
-                out.append((family_id, contact_id, kind, due_text, sends[contact_id % spread]))
+                send_text = stamps.send(festival_send_day(start, spread, contact_id), hour)
+                out.append((family_id, contact_id, kind, due_text, send_text))
     for family_id, contact_id, due in follow_ups:
         if due <= day and (after is None or due > after):
             out.append((family_id, contact_id, "follow_up", stamps.day(due), stamps.send(due, 9)))

@@ -52,11 +52,9 @@ import asyncio
 import datetime as dt
 import queue
 import sqlite3
-import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from itertools import chain
 from typing import Any
@@ -66,8 +64,8 @@ from bot.storage.db import Database, now_iso
 PLAN_BATCH = 500  # rows per INSERT statement: the unit after which a transaction may commit
 PLAN_TXN_SECONDS = 0.03  # longest a planning transaction holds the write lock before committing
 READ_CHUNK = 20_000  # assignments read and planned at a time while the previous ones are inserted
-PLAN_SWITCH_SECONDS = 0.0005  # Python's thread switch interval while planning (see _quick_thread_switches)
 PLAN_CHECKPOINT_ROWS = 40_000  # rows inserted between two checkpoints the planning thread runs itself
+PLAN_SPIN_SECONDS = 0.0002  # how often the planning thread looks whether the bot's waiting writes are done
 PLAN_BOT_AUTOCHECKPOINT = 1_000_000  # the bot's WAL autocheckpoint (pages) while the planning thread runs
 PLAN_CACHE_KIB = 65_536  # page cache of the planning connection (SQLite's default is 2 MiB)
 ASSIGNMENTS_SQL = ("SELECT a.family_id, f.jurisdiction, f.old_sick, a.contact_id, c.role, a.position, a.since"
@@ -111,7 +109,7 @@ def _candidates(con: sqlite3.Connection, day: dt.date, after: dt.date, intervals
 
 
 def _produce(path: str, day: dt.date, after: dt.date | None, planner: Planner, intervals: Iterable[int] | None,
-             out: queue.Queue[Any], stop: threading.Event) -> None:
+             out: queue.Queue[Any], stop: threading.Event, reading: threading.Lock) -> None:
     """Read the registry and plan it chunk by chunk into `out`: the deletion count first, then
     lists of rows, then _DONE (or the exception that stopped it). Runs in its own thread, so
     reading and planning overlap with the inserts (SQLite releases the GIL)."""
@@ -127,20 +125,21 @@ def _produce(path: str, day: dt.date, after: dt.date | None, planner: Planner, i
     con = sqlite3.connect(path, isolation_level=None, timeout=5, check_same_thread=False)
     try:
         con.execute("PRAGMA query_only=ON")
-        con.execute("BEGIN")  # one snapshot: the deletion count, the visits and (increment) the candidates
-        if not put(con.execute(DELETIONS_SQL).fetchone()[0]):
+        with reading:  # one snapshot: the deletion count, the visits and (increment) the candidates
+            con.execute("BEGIN")
+            deletions = con.execute(DELETIONS_SQL).fetchone()[0]
+            last_visits = {(r[0], r[1]): dt.date.fromisoformat(r[2]) for r in
+                           con.execute("SELECT family_id, kind, MAX(day) FROM care_visits GROUP BY family_id, kind")}
+            follow_ups = [(r[0], r[1], dt.date.fromisoformat(r[2]) + dt.timedelta(days=r[3])) for r in con.execute(
+                FOLLOW_UPS_SQL)]
+            chunks: Iterable[list[Any]]
+            if after is not None and intervals is not None:  # the daily increment: a few thousand rows
+                chunks = [_candidates(con, day, after, intervals).fetchall()]
+            else:  # every assignment: in chunks, each its own short read
+                chunks = _chunks(con, reading)
+            con.execute("COMMIT")
+        if not put(deletions):
             return
-        last_visits = {(r[0], r[1]): dt.date.fromisoformat(r[2]) for r in
-                       con.execute("SELECT family_id, kind, MAX(day) FROM care_visits GROUP BY family_id, kind")}
-        follow_ups = [(r[0], r[1], dt.date.fromisoformat(r[2]) + dt.timedelta(days=r[3])) for r in con.execute(
-            FOLLOW_UPS_SQL)]
-        chunks: Iterable[list[Any]]
-        if after is not None and intervals is not None:  # the daily increment: a few thousand rows
-            chunks = [_candidates(con, day, after, intervals).fetchall()]
-            con.execute("COMMIT")
-        else:  # every assignment: in chunks, each its own short read
-            con.execute("COMMIT")
-            chunks = _chunks(con)
         # the planner is pure and works assignment by assignment: planning in chunks gives the
         # rows one call over all of them gives (tests/bot/test_planning_insert.py)
         for chunk in chunks:
@@ -155,18 +154,32 @@ def _produce(path: str, day: dt.date, after: dt.date | None, planner: Planner, i
         con.close()
 
 
-def _chunks(con: sqlite3.Connection) -> Iterable[list[Any]]:
+def _chunks(con: sqlite3.Connection, reading: threading.Lock) -> Iterable[list[Any]]:
     """Every active assignment, READ_CHUNK at a time in (family, contact) order, each chunk its
     own short read. One snapshot held over the whole first plan kept every checkpoint from
     copying back what the plan had written (a reader still needed the old pages): the WAL
-    grew to 158 MB at 100,000 families and each commit searched and wrote more of it. Nothing
-    is lost by reading in several snapshots: a family or contact deleted after the deletion
-    count was read is caught by it (see _plan); one added meanwhile is planned by assign()
-    and its rows are unique by constraint."""
+    grew to 158 MB at 100,000 families and 2 GB at 1,000,000, and every page lookup in it
+    searched all of it. Nothing is lost by reading in several snapshots: a family or contact
+    deleted after the deletion count was read is caught by it (see _plan); one added meanwhile
+    is planned by assign() and its rows are unique by constraint."""
     last = (0, 0)
-    while chunk := con.execute(CHUNK_SQL, (*last, READ_CHUNK)).fetchall():
+    while True:
+        with reading:  # no checkpoint meanwhile (see _checkpoint)
+            chunk = con.execute(CHUNK_SQL, (*last, READ_CHUNK)).fetchall()
+        if not chunk:
+            return
         last = (chunk[-1][0], chunk[-1][3])
         yield chunk
+
+
+def _checkpoint(con: sqlite3.Connection, reading: threading.Lock) -> None:
+    """Copy the WAL back into the database, between two of the reader's reads. A checkpoint
+    can copy only what no open read still needs the old pages for; while one is incomplete
+    the WAL is never started over, and grew with the whole plan (2 GB at 1,000,000 families),
+    and every page read, the reader's above all, searched more of its index: the cost per
+    family rose with the number of families. Complete, the next commit starts it over."""
+    with reading:
+        con.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 @lru_cache(maxsize=8)  # the full batch and a few chunk tails
@@ -220,39 +233,13 @@ class _Rows:
         return batch
 
 
-_switching = threading.Lock()
-_switch_users = 0
-_switch_before = 0.0
-
-
-@contextmanager
-def _quick_thread_switches() -> Iterator[None]:
-    """While planning runs, a thread that wants the GIL gets it within PLAN_SWITCH_SECONDS
-    instead of Python's 5 ms. The inserting thread takes it back after every statement (SQLite
-    runs without it); with the reader planning in Python beside it, each of some 1,200
-    statements of the first plan of 100,000 families waited up to 5 ms for it, and the bot's
-    own event loop waited the same way."""
-    global _switch_users, _switch_before
-    with _switching:
-        if _switch_users == 0:
-            _switch_before = sys.getswitchinterval()
-            sys.setswitchinterval(min(_switch_before, PLAN_SWITCH_SECONDS))
-        _switch_users += 1
-    try:
-        yield
-    finally:
-        with _switching:
-            _switch_users -= 1
-            if _switch_users == 0:
-                sys.setswitchinterval(_switch_before)
-
-
 def _plan(path: str, day: dt.date, after: dt.date | None, planner: Planner, chat_waiting: Callable[[], bool],
           intervals: Iterable[int] | None) -> int:
     con = sqlite3.connect(path, isolation_level=None, timeout=5, check_same_thread=False)
     source: queue.Queue[Any] = queue.Queue(maxsize=4)
     stop = threading.Event()
-    producer = threading.Thread(target=_produce, args=(path, day, after, planner, intervals, source, stop),
+    reading = threading.Lock()  # held by the reader while it reads, by the inserter while it checkpoints
+    producer = threading.Thread(target=_produce, args=(path, day, after, planner, intervals, source, stop, reading),
                                 name="plan-reader", daemon=True)
     try:
         # no foreign-key lookups per row (two per reminder, a sixth of the first plan): the rows
@@ -271,8 +258,12 @@ def _plan(path: str, day: dt.date, after: dt.date | None, planner: Planner, chat
         added = 0
         per_statement = min(PLAN_BATCH, (con.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) - 1) // 5)
         while batch := rows.take(per_statement, block=True):
-            while chat_waiting():  # the bot's writes first
-                time.sleep(0.001)
+            while chat_waiting():  # the bot's writes first; meanwhile a checkpoint, if one is due
+                if unchecked >= PLAN_CHECKPOINT_ROWS:
+                    _checkpoint(con, reading)  # takes no write lock
+                    unchecked = 0
+                else:
+                    time.sleep(PLAN_SPIN_SECONDS)
             opened = time.perf_counter()
             con.execute("BEGIN IMMEDIATE")
             try:
@@ -296,10 +287,10 @@ def _plan(path: str, day: dt.date, after: dt.date | None, planner: Planner, chat
                 raise
             con.execute("COMMIT")
             unchecked += con.total_changes - before
-            if unchecked >= PLAN_CHECKPOINT_ROWS:
-                con.execute("PRAGMA wal_checkpoint(PASSIVE)")  # outside the write lock: chat writes go on
+            if unchecked >= 2 * PLAN_CHECKPOINT_ROWS:  # no chat write came to wait for: checkpoint now
+                _checkpoint(con, reading)
                 unchecked = 0
-        con.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        _checkpoint(con, reading)
         return added
     finally:
         stop.set()
@@ -319,8 +310,6 @@ async def plan_beside(db: Database, day: dt.date, after: dt.date | None, planner
     # the bot's own commits leave the checkpoints to the planning thread while it runs
     await db.pragma(f"wal_autocheckpoint={PLAN_BOT_AUTOCHECKPOINT}")
     try:
-        with _quick_thread_switches():
-            return await asyncio.to_thread(_plan, str(db.path), day, after, planner, db.writers_waiting,
-                                           intervals)
+        return await asyncio.to_thread(_plan, str(db.path), day, after, planner, db.writers_waiting, intervals)
     finally:
         await db.pragma(f"wal_autocheckpoint={int(automatic)}")
