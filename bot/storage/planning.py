@@ -4,8 +4,8 @@ Reading 300,000 assignments and inserting a day's 350,000 reminders through the 
 aiosqlite connection made every family's reply queue behind it for seconds. Here two plain
 sqlite3 connections do the work beside the bot:
 
-- a reader thread reads the registry (plain tuples) READ_CHUNK assignments at a time, each
-  chunk its own short read, plans them with the pure planner and hands the rows over, so reading and
+- a reader thread reads the registry in one snapshot (plain tuples), plans it READ_CHUNK
+  assignments at a time with the pure planner and hands the rows over, so reading and
   planning (~0.8 s of the first plan of 100,000 families) overlap with the inserts;
 - the calling thread inserts them in short transactions; before each one it lets the bot's
   own waiting writes go first (`Database.writers_waiting`), so a chat write waits for one
@@ -64,20 +64,13 @@ from bot.storage.db import Database, now_iso
 PLAN_BATCH = 500  # rows per INSERT statement: the unit after which a transaction may commit
 PLAN_TXN_SECONDS = 0.03  # longest a planning transaction holds the write lock before committing
 READ_CHUNK = 20_000  # assignments read and planned at a time while the previous ones are inserted
-PLAN_CHECKPOINT_ROWS = 40_000  # rows inserted between two checkpoints the planning thread runs itself
-PLAN_SPIN_SECONDS = 0.0002  # how often the planning thread looks whether the bot's waiting writes are done
-PLAN_BOT_AUTOCHECKPOINT = 1_000_000  # the bot's WAL autocheckpoint (pages) while the planning thread runs
 PLAN_CACHE_KIB = 65_536  # page cache of the planning connection (SQLite's default is 2 MiB)
 ASSIGNMENTS_SQL = ("SELECT a.family_id, f.jurisdiction, f.old_sick, a.contact_id, c.role, a.position, a.since"
                    " FROM care_assignments a JOIN care_families f ON f.id = a.family_id"
                    " JOIN care_contacts c ON c.id = a.contact_id WHERE f.active = 1 ORDER BY a.family_id")
-# the next READ_CHUNK assignments after (family, contact), each chunk its own short read (see _chunks)
-CHUNK_SQL = ASSIGNMENTS_SQL.replace(" ORDER BY a.family_id", " AND (a.family_id, a.contact_id) > (?, ?)"
-                                    " ORDER BY a.family_id, a.contact_id LIMIT ?")
 COLUMNS = "family_id, contact_id, kind, due_date, send_after, created_at"
 DELETIONS_SQL = "SELECT count FROM care_deletions WHERE id = 1"
-# at the start of each planning transaction: the deletion count and the last reminder id
-TXN_START_SQL = f"SELECT ({DELETIONS_SQL}), (SELECT IFNULL(MAX(id), 0) FROM care_reminders)"
+# rows this plan inserted for a family or contact deleted after the registry was read
 # what this plan inserted for a family or contact now gone, or a contact taken off the family
 # (every planned reminder is for an assigned contact; urgent ones are never made here)
 ORPHANS_SQL = ("DELETE FROM care_reminders WHERE id > ? AND (NOT EXISTS (SELECT 1 FROM care_families f"
@@ -109,10 +102,10 @@ def _candidates(con: sqlite3.Connection, day: dt.date, after: dt.date, intervals
 
 
 def _produce(path: str, day: dt.date, after: dt.date | None, planner: Planner, intervals: Iterable[int] | None,
-             out: queue.Queue[Any], stop: threading.Event, reading: threading.Lock) -> None:
-    """Read the registry and plan it chunk by chunk into `out`: the deletion count first, then
-    lists of rows, then _DONE (or the exception that stopped it). Runs in its own thread, so
-    reading and planning overlap with the inserts (SQLite releases the GIL)."""
+             out: queue.Queue[Any], stop: threading.Event) -> None:
+    """Read the registry in one snapshot and plan it chunk by chunk into `out`: the deletion
+    count first, then lists of rows, then _DONE (or the exception that stopped it). Runs in its
+    own thread, so reading and planning overlap with the inserts (SQLite releases the GIL)."""
     def put(item: object) -> bool:
         while not stop.is_set():
             try:
@@ -125,61 +118,30 @@ def _produce(path: str, day: dt.date, after: dt.date | None, planner: Planner, i
     con = sqlite3.connect(path, isolation_level=None, timeout=5, check_same_thread=False)
     try:
         con.execute("PRAGMA query_only=ON")
-        with reading:  # one snapshot: the deletion count, the visits and (increment) the candidates
-            con.execute("BEGIN")
-            deletions = con.execute(DELETIONS_SQL).fetchone()[0]
-            last_visits = {(r[0], r[1]): dt.date.fromisoformat(r[2]) for r in
-                           con.execute("SELECT family_id, kind, MAX(day) FROM care_visits GROUP BY family_id, kind")}
-            follow_ups = [(r[0], r[1], dt.date.fromisoformat(r[2]) + dt.timedelta(days=r[3])) for r in con.execute(
-                FOLLOW_UPS_SQL)]
-            chunks: Iterable[list[Any]]
-            if after is not None and intervals is not None:  # the daily increment: a few thousand rows
-                chunks = [_candidates(con, day, after, intervals).fetchall()]
-            else:  # every assignment: in chunks, each its own short read
-                chunks = _chunks(con, reading)
-            con.execute("COMMIT")
-        if not put(deletions):
+        con.execute("BEGIN")  # one snapshot: the deletion count and every row read belong together
+        if not put(con.execute(DELETIONS_SQL).fetchone()[0]):
             return
+        last_visits = {(r[0], r[1]): dt.date.fromisoformat(r[2]) for r in
+                       con.execute("SELECT family_id, kind, MAX(day) FROM care_visits GROUP BY family_id, kind")}
+        follow_ups = [(r[0], r[1], dt.date.fromisoformat(r[2]) + dt.timedelta(days=r[3])) for r in con.execute(
+            FOLLOW_UPS_SQL)]
+        if after is not None and intervals is not None:  # the daily increment
+            cursor = _candidates(con, day, after, intervals)
+        else:
+            cursor = con.execute(ASSIGNMENTS_SQL)
         # the planner is pure and works assignment by assignment: planning in chunks gives the
         # rows one call over all of them gives (tests/bot/test_planning_insert.py)
-        for chunk in chunks:
-            if chunk and not put(_festivals_first(planner(day, chunk, last_visits, [], after))):
+        while chunk := cursor.fetchmany(READ_CHUNK):
+            if not put(_festivals_first(planner(day, chunk, last_visits, [], after))):
                 return
         if not put(planner(day, [], last_visits, follow_ups, after)):
             return
+        con.execute("COMMIT")
         put(_DONE)
     except BaseException as exc:  # handed to the inserting thread, which raises it
         put(exc)
     finally:
         con.close()
-
-
-def _chunks(con: sqlite3.Connection, reading: threading.Lock) -> Iterable[list[Any]]:
-    """Every active assignment, READ_CHUNK at a time in (family, contact) order, each chunk its
-    own short read. One snapshot held over the whole first plan kept every checkpoint from
-    copying back what the plan had written (a reader still needed the old pages): the WAL
-    grew to 158 MB at 100,000 families and 2 GB at 1,000,000, and every page lookup in it
-    searched all of it. Nothing is lost by reading in several snapshots: a family or contact
-    deleted after the deletion count was read is caught by it (see _plan); one added meanwhile
-    is planned by assign() and its rows are unique by constraint."""
-    last = (0, 0)
-    while True:
-        with reading:  # no checkpoint meanwhile (see _checkpoint)
-            chunk = con.execute(CHUNK_SQL, (*last, READ_CHUNK)).fetchall()
-        if not chunk:
-            return
-        last = (chunk[-1][0], chunk[-1][3])
-        yield chunk
-
-
-def _checkpoint(con: sqlite3.Connection, reading: threading.Lock) -> None:
-    """Copy the WAL back into the database, between two of the reader's reads. A checkpoint
-    can copy only what no open read still needs the old pages for; while one is incomplete
-    the WAL is never started over, and grew with the whole plan (2 GB at 1,000,000 families),
-    and every page read, the reader's above all, searched more of its index: the cost per
-    family rose with the number of families. Complete, the next commit starts it over."""
-    with reading:
-        con.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 @lru_cache(maxsize=8)  # the full batch and a few chunk tails
@@ -238,8 +200,7 @@ def _plan(path: str, day: dt.date, after: dt.date | None, planner: Planner, chat
     con = sqlite3.connect(path, isolation_level=None, timeout=5, check_same_thread=False)
     source: queue.Queue[Any] = queue.Queue(maxsize=4)
     stop = threading.Event()
-    reading = threading.Lock()  # held by the reader while it reads, by the inserter while it checkpoints
-    producer = threading.Thread(target=_produce, args=(path, day, after, planner, intervals, source, stop, reading),
+    producer = threading.Thread(target=_produce, args=(path, day, after, planner, intervals, source, stop),
                                 name="plan-reader", daemon=True)
     try:
         # no foreign-key lookups per row (two per reminder, a sixth of the first plan): the rows
@@ -248,8 +209,6 @@ def _plan(path: str, day: dt.date, after: dt.date | None, planner: Planner, chat
         con.execute("PRAGMA foreign_keys=OFF")
         con.execute("PRAGMA synchronous=NORMAL")
         con.execute(f"PRAGMA cache_size=-{PLAN_CACHE_KIB}")
-        con.execute("PRAGMA wal_autocheckpoint=0")  # this thread checkpoints itself (see plan_beside)
-        unchecked = 0
         producer.start()
         rows = _Rows(source)
         deletions = rows.first()
@@ -258,18 +217,12 @@ def _plan(path: str, day: dt.date, after: dt.date | None, planner: Planner, chat
         added = 0
         per_statement = min(PLAN_BATCH, (con.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) - 1) // 5)
         while batch := rows.take(per_statement, block=True):
-            while chat_waiting():  # the bot's writes first; meanwhile a checkpoint, if one is due
-                if unchecked >= PLAN_CHECKPOINT_ROWS:
-                    _checkpoint(con, reading)  # takes no write lock
-                    unchecked = 0
-                else:
-                    time.sleep(PLAN_SPIN_SECONDS)
+            while chat_waiting():  # the bot's writes first
+                time.sleep(0.001)
             opened = time.perf_counter()
             con.execute("BEGIN IMMEDIATE")
             try:
-                # the write lock is held from here to COMMIT: no deletion can come in between
-                count, last_id = con.execute(TXN_START_SQL).fetchone()
-                stale = stale or count != deletions
+                last_id = con.execute("SELECT IFNULL(MAX(id), 0) FROM care_reminders").fetchone()[0]
                 before = con.total_changes
                 while batch:
                     con.execute(_insert_sql(len(batch)), (stamp, *chain.from_iterable(batch)))
@@ -280,17 +233,13 @@ def _plan(path: str, day: dt.date, after: dt.date | None, planner: Planner, chat
                 added += con.total_changes - before
                 # a family or contact deleted after the registry was read: from then on every
                 # transaction removes what it inserted for whoever is gone, before it commits
+                stale = stale or con.execute(DELETIONS_SQL).fetchone()[0] != deletions
                 if stale:
                     added -= con.execute(ORPHANS_SQL, (last_id,)).rowcount
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
             con.execute("COMMIT")
-            unchecked += con.total_changes - before
-            if unchecked >= 2 * PLAN_CHECKPOINT_ROWS:  # no chat write came to wait for: checkpoint now
-                _checkpoint(con, reading)
-                unchecked = 0
-        _checkpoint(con, reading)
         return added
     finally:
         stop.set()
@@ -306,10 +255,4 @@ async def plan_beside(db: Database, day: dt.date, after: dt.date | None, planner
     come due; None reads them all (first plan, or a day a festival window opens)."""
     if str(db.path) == ":memory:":
         raise ValueError("plan_beside needs a database file")
-    automatic = await db.pragma("wal_autocheckpoint")
-    # the bot's own commits leave the checkpoints to the planning thread while it runs
-    await db.pragma(f"wal_autocheckpoint={PLAN_BOT_AUTOCHECKPOINT}")
-    try:
-        return await asyncio.to_thread(_plan, str(db.path), day, after, planner, db.writers_waiting, intervals)
-    finally:
-        await db.pragma(f"wal_autocheckpoint={int(automatic)}")
+    return await asyncio.to_thread(_plan, str(db.path), day, after, planner, db.writers_waiting, intervals)

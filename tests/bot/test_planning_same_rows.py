@@ -1,8 +1,9 @@
-"""Issue 27 part 4 made the first plan cheaper (short reads, checkpoints, planner stamps); it
-must plan exactly the reminders it planned before. The digests below are of the rows the
-code before that change (branch merge2, commit 7d86b71) queued for this registry: a first
-plan inside the Spring Festival window, the next days' increments, and a full plan later
-when the Mid-Autumn window opens, through visits and follow-ups."""
+"""The reminders planned for a generated registry, pinned: a first plan inside the Spring
+Festival window, the next days' increments, and a full plan when the Mid-Autumn window opens,
+through visits and follow-ups. The digests are of the rows the planner queued at commit
+7d86b71 (before issue 27); a change to how planning reads, plans or inserts (issue 27 part 4
+tried several, and the PostgreSQL backend plans on another database) must queue exactly these
+rows: same family, contact, kind, due date and send time."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ def digest(path: Path) -> str:
     return hashlib.sha256(repr(rows).encode()).hexdigest()[:16] + f":{len(rows)}"
 
 
-async def test_the_same_reminders_as_before_the_issue_27_planning_changes(tmp_path: Path) -> None:
+async def test_planning_queues_exactly_the_pinned_reminders(tmp_path: Path) -> None:
     path = tmp_path / "same.sqlite3"
     await registry(path, 2000)
     got = []
