@@ -7,11 +7,19 @@ fake Bot API server running in another process, with outgoing flood control off 
 on, Telegram's 30 messages/s would make 100,000 reminders take about an hour: spread
 festival reminders over the lead days in production).
 
-    python benchmarks/reminders_scale.py [FAMILIES] [--send N]   (default 100000, send all)
+The same run also measures the floor the first plan is held to (issue 27): a plain
+`executemany` of the rows the first plan wrote, in their order, into a fresh WAL file whose
+table has the reminder queue's columns and unique key (family, contact, kind, due date) and
+nothing else, committing every 20,000 rows. Machines differ several-fold, so the figure to
+compare across machines is first plan / floor, both from one run.
 
-Ends with three machine-readable lines: `first_plan_s` (plan and enqueue the first day),
-`increment_s` (the next day, incremental) and `chat_p99_ms_during_plan` (a family's read and
-write on the bot's connection while the first plan runs).
+    python benchmarks/reminders_scale.py [FAMILIES] [--send N | --no-send]   (default 100000, send all;
+    --no-send stops after planning)
+
+Ends with machine-readable lines: `floor_s` (the raw insert), `first_plan_s` (plan and
+enqueue the first day), `first_plan_over_floor`, `per_family_us` (first plan per family),
+`increment_s` (the next day, incremental) and `chat_p99_ms_during_plan` (a family's read
+and write on the bot's connection while the first plan runs).
 """
 
 from __future__ import annotations
@@ -77,6 +85,47 @@ async def seed(path: Path, families: int) -> None:
     con.close()
 
 
+FLOOR_COMMIT = 20_000  # rows per transaction of the raw insert (the issue's description)
+FLOOR_TABLE = """CREATE TABLE care_reminders (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, family_id INTEGER NOT NULL, contact_id INTEGER NOT NULL,
+    kind TEXT NOT NULL, due_date TEXT NOT NULL, send_after TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending', created_at TEXT NOT NULL,
+    UNIQUE (family_id, contact_id, kind, due_date))"""
+
+
+def insert_floor(path: Path, rows: list[tuple[int, int, str, str, str, str]]) -> float:
+    """Seconds for a plain executemany of `rows` into a fresh WAL file with the queue's unique
+    key, a commit every FLOOR_COMMIT rows: what the disk and SQLite allow, nothing planned."""
+    con = sqlite3.connect(path, isolation_level=None)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=NORMAL")
+    con.execute(FLOOR_TABLE)
+    sql = ("INSERT OR IGNORE INTO care_reminders (family_id, contact_id, kind, due_date, send_after, created_at)"
+           " VALUES (?, ?, ?, ?, ?, ?)")
+    started = time.perf_counter()
+    for at in range(0, len(rows), FLOOR_COMMIT):
+        con.execute("BEGIN")
+        con.executemany(sql, rows[at:at + FLOOR_COMMIT])
+        con.execute("COMMIT")
+    elapsed = time.perf_counter() - started
+    assert con.execute("SELECT COUNT(*) FROM care_reminders").fetchone()[0] == len(rows)
+    con.close()
+    return elapsed
+
+
+def written_rows(path: Path) -> list[tuple[int, int, str, str, str, str]]:
+    """The rows the first plan wrote, in the order it wrote them (their few distinct strings
+    shared, so 3.5 million rows fit in memory)."""
+    con = sqlite3.connect(path)
+    try:
+        texts: dict[str, str] = {}
+        return [(f, c, texts.setdefault(k, k), texts.setdefault(d, d), texts.setdefault(s, s), texts.setdefault(t, t))
+                for f, c, k, d, s, t in con.execute("SELECT family_id, contact_id, kind, due_date, send_after,"
+                                                    " created_at FROM care_reminders ORDER BY id")]
+    finally:
+        con.close()
+
+
 def rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -107,6 +156,13 @@ async def main(families: int, send_limit: int | None) -> None:
         print(f"plan + enqueue one day: {enqueued} reminders in {first_plan:.2f} s; "
               f"peak RSS {rss_mib():.0f} MiB (was {rss_before:.0f} MiB before planning); "
               f"{len(chat.latencies)} chat queries meanwhile")
+        rows = written_rows(path)
+        floors = [insert_floor(Path(tmp) / f"floor{n}.sqlite3", rows) for n in range(2)]
+        floor = min(floors)
+        del rows
+        print(f"floor: executemany of the same {enqueued} rows, unique key, WAL, commit every {FLOOR_COMMIT}: "
+              f"{' and '.join(f'{f:.2f}' for f in floors)} s; first plan / floor = {first_plan / floor:.2f}; "
+              f"{first_plan / families * 1e6:.1f} us a family (floor {floor / families * 1e6:.1f})")
         started = time.perf_counter()
         again = await plan(storage, day)
         print(f"planning the same day again (full): {again} new in {time.perf_counter() - started:.2f} s")
@@ -115,6 +171,10 @@ async def main(families: int, send_limit: int | None) -> None:
         increment_s = time.perf_counter() - started
         print(f"the next day's increment: {increment} new in {increment_s:.2f} s")
 
+        if send_limit == 0:
+            await storage.close()
+            report_figures(floor, first_plan, families, increment_s, chat)
+            return
         parent, child = mp.Pipe()
         process = mp.get_context("spawn").Process(target=fake_server, args=(child,))
         process.start()
@@ -136,10 +196,17 @@ async def main(families: int, send_limit: int | None) -> None:
               f"({report.late} late, errors {len(report.errors)}); fake server received {delivered}; "
               f"peak RSS {rss_mib():.0f} MiB")
         await storage.close()
-        # machine-readable, last: the three planning figures of issue 15
-        print(f"first_plan_s: {first_plan:.2f}")
-        print(f"increment_s: {increment_s:.2f}")
-        print(f"chat_p99_ms_during_plan: {chat.p99_ms():.0f}")
+        report_figures(floor, first_plan, families, increment_s, chat)
+
+
+def report_figures(floor: float, first_plan: float, families: int, increment_s: float, chat: ChatProbe) -> None:
+    """Machine-readable, last: the planning figures of issues 15 and 27."""
+    print(f"floor_s: {floor:.2f}")
+    print(f"first_plan_s: {first_plan:.2f}")
+    print(f"first_plan_over_floor: {first_plan / floor:.2f}")
+    print(f"per_family_us: {first_plan / families * 1e6:.1f}")
+    print(f"increment_s: {increment_s:.2f}")
+    print(f"chat_p99_ms_during_plan: {chat.p99_ms():.0f}")
 
 
 class ChatProbe:
@@ -173,4 +240,5 @@ class ChatProbe:
 if __name__ == "__main__":
     n = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 100_000
     limit = int(sys.argv[sys.argv.index("--send") + 1]) if "--send" in sys.argv else None
+    limit = 0 if "--no-send" in sys.argv else limit
     asyncio.run(main(n, limit))
