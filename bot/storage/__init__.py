@@ -14,7 +14,8 @@ Callers ask named questions of one facade, split by aggregate:
 `.office_sessions` (the office console's sign-in links and sessions), `.reports` (the inspection reports' counts),
 `.callbacks` (WeChat / WeCom callbacks already handled), `.platform_tokens` (their access tokens and
 error counts), `.wechat_users` (a WeChat follower's consent and 48-hour window),
-`.documents` (a city's own documents, their rule drafts and published versions).
+`.documents` (a city's own documents, their rule drafts and published versions),
+`.rate_limits` (the web's request budgets when several processes serve it).
 
 Privacy: a family's answers are saved only after they agree (consent), `users.forget`
 deletes every row about a user (and checkpoints, so nothing stays in the -wal file), every
@@ -35,6 +36,7 @@ from bot.storage.migrations import MIGRATIONS, SCHEMA_VERSION, migrate, schema_v
 from bot.storage.office_sessions import OfficeSessions
 from bot.storage.ops import Ops, restore
 from bot.storage.platforms import CallbackSeen, PlatformTokens
+from bot.storage.rate_limits import RateLimits
 from bot.storage.records import (
     CONTACT_ROLES,
     ROLES,
@@ -83,6 +85,7 @@ class Storage:
         self.platform_tokens = PlatformTokens(db)
         self.wechat_users = WeChatUsers(db, self.ops.checkpoint)
         self.documents = Documents(db)
+        self.rate_limits = RateLimits(db)
 
     @classmethod
     async def open(cls, path: Location, *, create: bool = True, hold_lock: bool = False) -> Storage:

@@ -231,6 +231,20 @@ class Database:
         async with self.transaction() as tx:
             return await tx.execute(sql, params)
 
+    async def atomic_one(self, sql: str, params: Params = ()) -> Any:
+        """One statement that is atomic on its own (an upsert of one row, with RETURNING), in a
+        table that no transaction of the write discipline reads (`storage.rate_limits`): its
+        row is returned. SQLite: an ordinary write transaction (one connection). PostgreSQL:
+        an autocommit statement WITHOUT the global write lock, the row lock serialising
+        processes on that row only, so the web's traffic never queues behind planning."""
+        async with self.transaction() as tx:
+            return await tx.one(sql, params)
+
+    async def atomic_write(self, sql: str, params: Params = ()) -> int:
+        """`atomic_one` for a statement without rows to return (a DELETE): the rows changed."""
+        async with self.transaction() as tx:
+            return (await tx.execute(sql, params)).rowcount
+
     async def script(self, sql: str) -> None:
         """A migration script: it carries its own BEGIN/COMMIT; serialised like every write."""
         async with self._write_lock:
@@ -404,6 +418,16 @@ class PgDatabase(Database):
     async def write(self, sql: str, params: Params = ()) -> Written:
         async with self.transaction() as tx:
             return await tx.execute(sql, params)
+
+    async def atomic_one(self, sql: str, params: Params = ()) -> Any:
+        async with self._pool.connection() as con:  # autocommit: the statement is its own transaction
+            cur = await con.execute(to_postgres(sql), tuple(params))
+            return await cur.fetchone()
+
+    async def atomic_write(self, sql: str, params: Params = ()) -> int:
+        async with self._pool.connection() as con:
+            cur = await con.execute(to_postgres(sql), tuple(params))
+            return max(cur.rowcount, 0)
 
     async def script(self, sql: str) -> None:
         """Several statements in one transaction (a migration)."""

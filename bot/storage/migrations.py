@@ -301,6 +301,20 @@ MIGRATIONS: list[tuple[int, str]] = [
     );
     INSERT INTO library_state (id, generation) VALUES (1, 0);
     """),
+    # The web's request budgets shared by several workers (`storage.rate_limits`): a token
+    # bucket per scope and hashed address, `ok` saying whether the last request was let
+    # through. Short-lived counters, pruned once full again; never personal data.
+    (14, """
+    CREATE TABLE rate_limits (
+        scope   TEXT NOT NULL,
+        key     TEXT NOT NULL,
+        tokens  REAL NOT NULL,
+        at      REAL NOT NULL,
+        ok      INTEGER NOT NULL,
+        PRIMARY KEY (scope, key)
+    );
+    CREATE INDEX rate_limits_at ON rate_limits(scope, at);
+    """),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 LIANXIN_TABLE = "users"  # present since migration 1: how a Lianxin database is recognised
@@ -322,6 +336,19 @@ POSTGRES_DDL: dict[int, str] = {
         FOR EACH ROW EXECUTE FUNCTION care_count_deletion();
     CREATE TRIGGER care_assignments_deleted AFTER DELETE ON care_assignments
         FOR EACH ROW EXECUTE FUNCTION care_count_deletion();
+    """,
+    # UNLOGGED: a counter updated on every request needs no WAL, nor a copy on the standbys;
+    # after a crash (or on a promoted standby) it starts empty, i.e. every budget full
+    14: """
+    CREATE UNLOGGED TABLE rate_limits (
+        scope   TEXT NOT NULL,
+        key     TEXT NOT NULL,
+        tokens  DOUBLE PRECISION NOT NULL,
+        at      DOUBLE PRECISION NOT NULL,
+        ok      SMALLINT NOT NULL,
+        PRIMARY KEY (scope, key)
+    );
+    CREATE INDEX rate_limits_at ON rate_limits(scope, at);
     """,
 }
 

@@ -20,6 +20,8 @@ ORDER = ("users", "dialogs", "profiles", "invites", "audit_log", "meta", "seen_u
          "wechat_users", "callback_seen", "platform_tokens", "platform_errors",
          "policy_documents", "rule_drafts", "rule_versions", "policy_editors")
 SINGLE_ROWS = ("care_deletions", "library_state")  # one row each, made by their migration: updated
+# short-lived counters (the web's request budgets): neither copied nor a reason to refuse a target
+EPHEMERAL = ("rate_limits",)
 
 
 class MoveRefused(ValueError):
@@ -64,7 +66,7 @@ def _copy(src: sqlite3.Connection, dest: object, url: str) -> list[tuple[str, in
     assert isinstance(dest, psycopg.Connection)
     tables = {r[0] for r in src.execute("SELECT name FROM sqlite_master WHERE type = 'table'"
                                         " AND name NOT LIKE 'sqlite_%'")}
-    unknown = tables - set(ORDER) - set(SINGLE_ROWS)
+    unknown = tables - set(ORDER) - set(SINGLE_ROWS) - set(EPHEMERAL)
     if unknown:  # a table this move does not know would be left behind: refuse rather than lose it
         raise MoveRefused(f"tables {sorted(unknown)} are not in bot/storage/move.py ORDER; nothing was moved")
     filled = [t for t in ORDER if dest.execute(f"SELECT EXISTS (SELECT 1 FROM {t})").fetchone()[0]]  # type: ignore[index]

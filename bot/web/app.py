@@ -4,10 +4,14 @@ deployment runs one process behind one nginx location."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import re
 import sys
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup, escape
 from starlette.applications import Starlette
@@ -18,7 +22,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from bot.settings import Settings, load_settings
-from bot.storage import Storage
+from bot.storage import Storage, is_postgres
 from bot.web import desk, office, office_common, office_documents, phone
 from bot.web.api import api_routes, error_response
 from bot.web.limits import (
@@ -29,7 +33,9 @@ from bot.web.limits import (
     UPLOAD_TIMEOUT_SECONDS,
     BodyTimeout,
     BodyTooLarge,
+    Limiter,
     RateLimiter,
+    SharedRateLimiter,
 )
 from bot.web.middleware import CLOSE, BodyGuard, RateLimit, SecurityHeaders, notice
 from bot.web.signing import StateSigner, signer_for
@@ -59,15 +65,39 @@ def _method_not_allowed(request: Request, exc: Exception) -> Response:
     return _refusal(request, 405, w.WEB_METHOD_NOT_ALLOWED, f"{request.method} is not allowed on {request.url.path}")
 
 
-def limiter_for(settings: Settings) -> RateLimiter:
+def limiter_for(settings: Settings, state: Any = None) -> Limiter:
     """WEB_API_RATE_PER_MINUTE per client (120 by default), bursts of a quarter of it and at
-    least 30 (a city platform behind one address may need more, a load test much more)."""
+    least 30 (a city platform behind one address may need more, a load test much more).
+    In this process's memory on SQLite (one process); in the database on PostgreSQL, where
+    several workers or machines serve the web (`state`: the app's, whose database it uses)."""
     rate = settings.web_api_rate_per_minute
-    return RateLimiter(per_minute=rate, burst=max(30.0, rate / 4))
+    burst = max(30.0, rate / 4)
+    if state is None or not is_postgres(settings.database):
+        return RateLimiter(per_minute=rate, burst=burst)
+    return SharedRateLimiter(partial(office_common.opened_storage, state), "web", per_minute=rate, burst=burst,
+                             secret=_hash_secret(settings), on_failure="local")
+
+
+def sign_in_limiter_for(settings: Settings, state: Any = None) -> Limiter:
+    """The sign-in links' budget (SIGN_IN_PER_MINUTE): shared like `limiter_for`'s; refused
+    while the database cannot count it (a sign-in needs the database anyway)."""
+    if state is None or not is_postgres(settings.database):
+        return RateLimiter(per_minute=SIGN_IN_PER_MINUTE, burst=SIGN_IN_BURST)
+    return SharedRateLimiter(partial(office_common.opened_storage, state), "sign_in", per_minute=SIGN_IN_PER_MINUTE,
+                             burst=SIGN_IN_BURST, secret=_hash_secret(settings), on_failure="refuse")
+
+
+def _hash_secret(settings: Settings) -> bytes:
+    """What keys the stored hash of an address: derived from WEB_STATE_KEY (the same in every
+    worker; several workers need it set anyway), never the key itself; none without it."""
+    key = settings.web_state_key
+    if key is None:
+        return b""
+    return hmac.new(key.get_secret_value().encode(), b"lianxin rate limit keys", hashlib.sha256).digest()
 
 
 def create_app(extra_routes: list[BaseRoute] | None = None, *, health: Route | None = None,
-               limiter: RateLimiter | None = None, signer: StateSigner | None = None,
+               limiter: Limiter | None = None, signer: StateSigner | None = None,
                settings: Settings | None = None, announce_random_key: bool = True,
                storage: Storage | None = None) -> Starlette:
     """The application; `extra_routes` and `health` come from webhook mode (the bot's).
@@ -117,8 +147,8 @@ def create_app(extra_routes: list[BaseRoute] | None = None, *, health: Route | N
                office_documents.IMPORT_PATH: office_documents.IMPORT_LIMIT}
     app.add_middleware(BodyGuard, templates=env, own_limits={**uploads, **dict.fromkeys(own, sys.maxsize)},
                        own_timeouts=dict.fromkeys(uploads, UPLOAD_TIMEOUT_SECONDS))
-    app.add_middleware(RateLimit, templates=env, limiter=limiter or limiter_for(settings),
-                       sign_in=RateLimiter(per_minute=SIGN_IN_PER_MINUTE, burst=SIGN_IN_BURST), exempt=frozenset(own))
+    app.add_middleware(RateLimit, templates=env, limiter=limiter or limiter_for(settings, app.state),
+                       sign_in=sign_in_limiter_for(settings, app.state), exempt=frozenset(own))
     app.add_middleware(SecurityHeaders)
     return app
 

@@ -21,7 +21,7 @@ from jinja2 import Environment
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.web.limits import BODY_TIMEOUT_SECONDS, MAX_BODY_BYTES, BodyTimeout, BodyTooLarge, RateLimiter
+from bot.web.limits import BODY_TIMEOUT_SECONDS, MAX_BODY_BYTES, BodyTimeout, BodyTooLarge, Limiter
 from dialogs import web_copy as w
 
 SIGN_IN_PREFIX = "/console/link/"  # the one-time sign-in links: a guess must stay a guess
@@ -104,9 +104,10 @@ class RateLimit:
     console), and a much smaller one for the sign-in links on top of it. The address is the
     peer's, or the one nginx forwards when uvicorn trusts the proxy (`forwarded_allow_ips`).
     The webhook (Telegram's own posts, authenticated by the secret), `/healthz` and the static
-    files are not counted."""
+    files are not counted. The budgets are this process's or, with several workers, the
+    database's (`limits.Limiter`)."""
 
-    def __init__(self, app: ASGIApp, templates: Environment, limiter: RateLimiter, sign_in: RateLimiter,
+    def __init__(self, app: ASGIApp, templates: Environment, limiter: Limiter, sign_in: Limiter,
                  exempt: frozenset[str] = frozenset()) -> None:
         self.app = app
         self.templates = templates
@@ -121,8 +122,8 @@ class RateLimit:
             return
         client = scope["client"][0] if scope.get("client") else "unknown"
         strict = path.startswith(SIGN_IN_PREFIX)
-        wait = self.sign_in.allow(client) if strict else 0.0
-        wait = wait or self.limiter.allow(client)
+        wait = await self.sign_in.check(client) if strict else 0.0
+        wait = wait or await self.limiter.check(client)
         if wait > 0:
             seconds = max(1, round(wait))
             message = (w.WEB_TOO_MANY_SIGN_IN if strict else w.WEB_TOO_MANY).format(seconds=seconds)

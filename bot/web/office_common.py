@@ -53,6 +53,16 @@ async def state_storage(state: Any) -> Storage:
     return storage
 
 
+async def opened_storage(state: Any) -> Storage:
+    """The process's database for the checks every request makes (`limits.SharedRateLimiter`):
+    the open one at once, else opened as `state_storage` does; the opening is shielded, so a
+    check that stops waiting does not cut it half-way."""
+    storage: Storage | None = state.console_storage
+    if storage is not None:
+        return storage
+    return await asyncio.shield(state_storage(state))
+
+
 LIBRARY_EVERY = 10.0
 
 

@@ -131,8 +131,8 @@ def serve_workers(host: str, port: int, workers: int) -> int:
     that each serve it (the kernel hands each connection to one of them), until SIGINT /
     SIGTERM, which is passed on to every worker. Only on PostgreSQL: every worker opens the
     database itself, and state shared between requests (sign-in links and sessions, the
-    conversation rows, WeChat's handled callbacks, the library's generation) is in it. The
-    per-address request rate (`bot.web.limits`) is per worker (see docs/operations.md)."""
+    conversation rows, WeChat's handled callbacks, the library's generation) is in it, and so
+    are the per-address request and sign-in budgets (`bot.web.limits.SharedRateLimiter`)."""
     import os
 
     sock = listen(host, port)
