@@ -126,6 +126,16 @@ async def test_the_review_page_and_the_preview_draft_and_assess_off_the_event_lo
     assert order == ["other served", "work released"]
 
 
+async def test_a_text_longer_than_any_policy_document_is_refused_politely(storage: Storage,
+                                                                         people: dict[int, Person]) -> None:
+    """An 11 MB .txt of 100,000 lines took minutes to segment; it is refused when read."""
+    line = "各地要按照规定做好扶助对象的走访慰问和帮扶联系工作，确保各项政策落实到位。"
+    huge = "\n".join([xincheng_text(), *[line] * 100_000]).encode()
+    r = await people[EDITOR_A].upload(huge, name="huge.txt")
+    assert r.status_code == 400 and "文件里读出的文字太多" in r.text and "拆开" in r.text
+    assert [d.code for d in await storage.documents.all() if not d.shipped] == []
+
+
 # --- D: what the console says ----------------------------------------------------------------
 
 async def test_an_assumed_expiry_is_said_after_the_upload_and_a_typed_one_is_not(people: dict[int, Person]) -> None:
