@@ -414,9 +414,11 @@ DOCS_LINK = "本市政策文件"
 DOCS_INTRO = ("在这里录入本市的政策文件，逐条核对程序草拟的待遇规则，再请另一位编辑发布。"
               "发布之前，群众问到本市时只会看到条文原文和“本市待遇规则尚在核对中”，不会看到金额。")
 DOCS_EDITORS_ONLY = "这一页只有管理员和本市的政策编辑可以打开。如需开通，请联系管理员。"
+DOCS_ADMINS_ONLY = "只有管理员可以开通或取消政策编辑。"
 DOCS_NO_SUCH_DOCUMENT = "找不到这份文件（或不在您负责的城市）。"
 DOCS_BACK = "返回文件列表"
 DOCS_BACK_REVIEW = "返回核对页"
+DOCS_BACK_CONSOLE = "返回办公台"
 DOCS_LIST = "已录入的文件"
 DOCS_NONE = "还没有录入任何文件。"
 DOCS_COL_CITY = "城市和文件"
@@ -458,6 +460,24 @@ DOCS_BAD_DATE = "{name}的格式不对，请用日期选择框重新选择。"
 DOCS_TOO_BIG = ("文件太大了（超过 {limit}），没有录入。政策文件一般只有几十 KB，"
                 "请确认选的是文件正文，而不是扫描图片或压缩包。")
 DOCS_ADDED = "文件已录入，群众现在可以查到它的条文。下面是程序草拟的待遇规则，请逐条核对。"
+DOCS_EXPIRES_ASSUMED = ("有效期未填写：按规范性文件通常的期限（五年，标“试行”的两年）推定至 {date}。"
+                        "如文件另有规定，请在下面“有效期和状态”里改正。")
+DOCS_SUMMARY = ("程序从条文里草拟了 {rules} 条待遇金额；{to_review} 句写有金额但程序读不懂，请人工看一下；"
+                "{set_aside} 个金额不是待遇（列在下面供参考）。")
+DOCS_SUMMARY_NO_SCHEDULE = "文件里没有读出联系走访安排（谁联系、多久联系一次、节日慰问），需要人工安排。"
+DOCS_SUMMARY_SCHEDULE = "联系走访安排：{problem}"
+# the drafter's notes on a contact schedule, in plain words (keyed by how each note begins)
+DOCS_SCHEDULE_PROBLEMS = {
+    "没有读出联系人是谁": "没有读出每户的帮扶联系人是谁，请人工补上。",
+    "没有一条安排发给志愿者": ("没有读出志愿者要做什么。联系走访提醒要写明志愿者的事，"
+                               "补上之前这份安排不会用来提醒（待遇金额照常发布）。"),
+}
+DOCS_REFUSED_TITLE = "连心助手 · 本市政策文件（工作人员）"
+DOCS_FORM_EXPIRED = "这个表单已失效，请返回文件页面重新操作。"
+DOCS_FORM_TOO_BIG = "提交的内容太多（超过 64 KB），没有保存。请返回文件页面重新操作。"
+DOCS_ALREADY_PUBLISHED = "已经发布了（第 {version} 版），不用再点。群众查询本市待遇时按这一版回答。"
+DOCS_NO_SUCH_VERSION = "没有第 {version} 版。已发布的版本列在下面“已发布的版本”里，可以从那里下载。"
+DOCS_BAD_VERSION = "版本号不对：请从下面“已发布的版本”里点“下载这一版”。"
 DOCS_EDITORS = "政策编辑"
 DOCS_EDITORS_HELP = "政策编辑可以录入、核对和发布本市的文件。请按用户编号开通或取消。"
 DOCS_EDITOR_ROW = "用户 {user}：{city}"
@@ -564,6 +584,10 @@ DOCS_HUKOU_CHOICES = {"": "不限（本地户籍的家庭都适用）", "both": 
 DOCS_OTHER_CONDITIONS = "下面这些条件表单里改不了，会原样保留；勾选的会去掉："
 DOCS_DROP_CONDITION = "去掉：{condition}"
 DOCS_BAD_AMOUNT = "金额请填数字（单位：元），例如 1430。"
+DOCS_AMOUNT_RANGE = ("{period}的金额请填大于 0、不超过 {limit} 元的数（您填的是 {typed}）。"
+                     "请核对是否多打或少打了零；文件没有写金额就空着。")
+DOCS_AMOUNT_MISMATCH = "金额与原文不一致：原文写的是{figures}，这里是{amount}。请核对后再发布。"
+DOCS_AMOUNT_NOT_IN_QUOTE = "金额与原文不一致：引用的原文里没有写金额，这里是{amount}。请核对后再发布。"
 DOCS_BAD_GRADE = "残疾等级请在一级到四级之间选择，而且“从”不能比“到”大。"
 DOCS_BAD_AGE = "年龄请填 1 到 120 之间的数字。"
 DOCS_BAD_CHOICE = "请从列表里选择。"

@@ -119,6 +119,9 @@ class _Builder:
         self.back = 0
         self.in_back = False
         self.own_sentence: set[str] = set()  # numbered items whose heading line has text
+        # paragraphs attached to a clause, joined once at the end (`finish`): appending to the
+        # clause's text each time copied it again, quadratic in a long clause
+        self.parts: dict[str, list[str]] = {}
 
     def add(self, clause: Clause) -> Clause:
         if clause.id in self.by_id:
@@ -172,9 +175,19 @@ class _Builder:
                                 first_line=p.first_line, last_line=p.last_line))
                 return
             target = next((c for c in reversed(self.stack) if c.id not in self.own_sentence), current)
-        target.text = f"{target.text}\n{p.text}" if target.text else p.text
+        parts = self.parts.get(target.id)
+        if parts is None:
+            parts = self.parts[target.id] = [target.text] if target.text else []
+        parts.append(p.text)
         target.kind = "section"
         target.last_line = max(target.last_line, p.last_line)
+
+    def finish(self) -> list[Clause]:
+        """Every clause with the paragraphs attached to it joined into its text."""
+        for cid, parts in self.parts.items():
+            self.by_id[cid].text = "\n".join(parts)
+        self.parts.clear()
+        return self.clauses
 
 
 def _segment(doc: str, paragraphs: tuple[Paragraph, ...]) -> list[Clause]:
@@ -200,11 +213,12 @@ def _segment(doc: str, paragraphs: tuple[Paragraph, ...]) -> list[Clause]:
             b.front_matter(p, back=True)
         else:
             b.body(p)
-    for c in b.clauses:
+    clauses = b.finish()
+    for c in clauses:
         if c.kind == "heading" and not c.text:
             c.text = c.title or ""
         c.lead_units, c.units = responsible_units(c.text)
-    return b.clauses
+    return clauses
 
 
 def segment_text(doc: str, raw: str) -> list[Clause]:

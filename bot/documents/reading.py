@@ -37,10 +37,15 @@ MAX_PDF_PAGE_CONTENT_BYTES = 4 * 1024 * 1024  # a dense page of text draws with 
 MAX_DOCX_XML_BYTES = 50 * 1024 * 1024  # word/document.xml, uncompressed
 MAX_DOCX_TOTAL_BYTES = 200 * 1024 * 1024  # all parts together, uncompressed
 MAX_DOCX_MEMBERS = 5000
+# a policy document is a few thousand to a few tens of thousands of characters (the five shipped
+# ones 2,700 to 4,500); more is several documents, a whole gazette or a data table, and each
+# upload is segmented and drafted in full
+MAX_TEXT_CHARS = 400_000
+MAX_TEXT_LINES = 20_000  # paragraphs (lines of the cleaned text)
 
 ERROR_CODES = frozenset({
     "too_large", "empty", "binary", "no_text_layer", "encrypted_pdf", "bad_pdf", "bad_docx",
-    "unsupported", "encoding", "too_short",
+    "unsupported", "encoding", "too_short", "too_long",
 })
 
 _MB = 1024 * 1024
@@ -104,6 +109,7 @@ def read_document(data: bytes, filename: str) -> ReadDocument:
             "文件里没有读到任何文字。请检查是否选错了文件。",
             f"{filename}: no text in the file (only whitespace)",
         )
+    _check_length(text, filename)
     cjk = count_cjk(text)
     if cjk < MIN_CJK_CHARS:
         raise DocumentReadError(
@@ -113,6 +119,22 @@ def read_document(data: bytes, filename: str) -> ReadDocument:
             f"{filename}: only {cjk} Chinese characters; a policy document has at least {MIN_CJK_CHARS}",
         )
     return ReadDocument(text=text, kind=kind, encoding=encoding, sha256=digest, warnings=tuple(warnings))
+
+
+def _check_length(text: str, filename: str) -> None:
+    """Refuse a text longer than any policy document: too many characters or too many lines."""
+    lines = text.count("\n") + 1
+    if len(text) <= MAX_TEXT_CHARS and lines <= MAX_TEXT_LINES:
+        return
+    raise DocumentReadError(
+        "too_long",
+        f"文件里读出的文字太多（{len(text):,} 个字、{lines:,} 段），不像一份政策文件："
+        f"一份政策文件一般只有几千到几万字，上限是 {MAX_TEXT_CHARS // 10_000} 万字、{MAX_TEXT_LINES:,} 段。"
+        "可能是把几份文件、附件或数据表格合在了一起。请只上传这份文件的正文；"
+        "如果确实是几份文件，请拆开分别录入。",
+        f"{filename}: {len(text)} characters in {lines} lines; the limit is {MAX_TEXT_CHARS} characters"
+        f" and {MAX_TEXT_LINES} lines",
+    )
 
 
 def count_cjk(text: str) -> int:
@@ -650,37 +672,53 @@ def _join_pages(pages: Sequence[str]) -> _Joined:
     short = full * 0.85
 
     paragraphs: list[str] = []
-    current = ""
+    # the paragraph being built, as pieces joined once (appending to one string copied it for
+    # every line); its last characters and its bracket depth kept as they change
+    current: list[str] = []
+    tail = ""
+    depth = 0
     current_short = True
     across = hyphens = 0
     for page_index, lines in enumerate(kept):
         for i, line in enumerate(lines):
-            if current and not _breaks(current, current_short, line):
+            if current and not _breaks(tail, depth, current_short, line):
                 if i == 0 and page_index > 0:
                     across += 1
-                if re.search(r"[A-Za-z]-$", current) and line[:1].islower():
-                    current = current[:-1] + line
+                if re.search(r"[A-Za-z]-$", tail) and line[:1].islower():
+                    current[-1] = current[-1][:-1]
+                    tail = tail[:-1]
                     hyphens += 1
-                elif re.search(r"[A-Za-z0-9,]$", current) and re.match(r"[A-Za-z0-9]", line):
-                    current = f"{current} {line}"
-                else:
-                    current += line
+                elif re.search(r"[A-Za-z0-9,]$", tail) and re.match(r"[A-Za-z0-9]", line):
+                    current.append(" ")
+                    tail += " "
+                current.append(line)
+                tail = (tail + line)[-_TAIL:]
             else:
                 if current:
-                    paragraphs.append(current)
-                current = line
+                    paragraphs.append("".join(current))
+                current, tail, depth = [line], line[-_TAIL:], 0
+            depth += _opened(line)
             current_short = _width(line) < short
     if current:
-        paragraphs.append(current)
+        paragraphs.append("".join(current))
     return _Joined("\n".join(paragraphs), removed, across, hyphens)
 
 
-def _breaks(current: str, last_line_short: bool, next_line: str) -> bool:
-    """Does the paragraph end between a line (the end of `current`) and the next?"""
+_TAIL = 64  # characters kept of a paragraph's end: enough to see how it ends past closing quotes
+
+
+def _opened(line: str) -> int:
+    """Brackets a line opens minus those it closes."""
+    return line.count("（") + line.count("(") - line.count("）") - line.count(")")
+
+
+def _breaks(tail: str, depth: int, last_line_short: bool, next_line: str) -> bool:
+    """Does the paragraph end between a line (its end is `tail`; `depth` brackets are open in
+    it) and the next?"""
     if last_line_short or _HEADING.match(next_line):
         return True
-    if current.count("（") + current.count("(") > current.count("）") + current.count(")"):
+    if depth > 0:
         return False  # inside brackets, as in "（责任单位：" / "市民政局）"
     if next_line.startswith(("（", "(")):
         return False  # a bracketed note after a sentence, as in "…服务。" / "（责任单位：市残联）"
-    return current.rstrip(_CLOSERS)[-1:] in _ENDS_PARAGRAPH
+    return tail.rstrip(_CLOSERS)[-1:] in _ENDS_PARAGRAPH

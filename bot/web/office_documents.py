@@ -8,10 +8,16 @@ Who: an admin (any city) or a staff member granted the policy-editor role for th
 city (`storage.documents.editor_cities`); admins grant and revoke it here. Every step goes
 through `bot.documents.library`, as `python -m bot documents` does; every form is
 CSRF-checked, every read of a document page audited, and a page posted from a draft someone
-else saved since is refused (the revision it was loaded with travels in the form)."""
+else saved since is refused (the revision it was loaded with travels in the form). Refusals
+are pages of their own (titled as the documents pages, leading back to them).
+
+The CPU-heavy steps (reading an uploaded file, drafting from the text for the review page,
+assessing the sample families for the preview) run in a worker thread, so one large document
+does not hold up every other request."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import re
 from pathlib import PurePath
@@ -32,22 +38,13 @@ from bot.storage.documents import DocumentConflict, RuleDraft, StoredDocument
 from bot.web import rule_form
 from bot.web.document_preview import preview
 from bot.web.limits import MAX_BODY_BYTES, BodyTooLarge, read_body
-from bot.web.office_common import (
-    Signed,
-    checked_form,
-    csrf_matches,
-    page,
-    refused_audited,
-    refused_page,
-    replayed,
-    signed_in,
-)
+from bot.web.office_common import Signed, csrf_matches, page, replayed, signed_in
 from dialogs import web_copy as w
-from dialogs.eligibility_text import amount_text, who_variant
+from dialogs.eligibility_text import amount_text, money_text, who_variant
 from knowledge.catalogue import Document
 from knowledge.clauses import clauses_by_id
 from knowledge.condition_text import phrase
-from knowledge.drafting import draft_text
+from knowledge.drafting import NO_MONEY, Draft, draft_text, find_figures
 from knowledge.facts import today_in_china
 from knowledge.rules_schema import Rule, RuleSet
 
@@ -61,19 +58,52 @@ EDIT_CELLS = ("value", "period", "per", *rule_form.CONDITION_CELLS)
 Cities = set[str] | None  # None: every city (an admin)
 
 
+# --- refusals ------------------------------------------------------------------------------
+
+def refused_page(request: Request, message: str, status: int = 403, back: bool = True) -> Response:
+    """A refusal on a documents page: titled as the documents pages, with the way back to the
+    list (`back`) or, for someone who may not open it, to the console."""
+    return page(request, "document_refused.html", {"message": message, "back": back}, status)
+
+
+async def refused_audited(request: Request, storage: Storage, actor: int, why: str, message: str,
+                          status: int = 403, back: bool = True) -> Response:
+    """A refusal of a signed-in person, written to the audit log as the console's others are."""
+    await storage.audit.record(actor, "console_refused", None, f"{request.method} {request.url.path} {why}"[:200])
+    return refused_page(request, message, status, back)
+
+
+async def checked_form(request: Request, signed: Signed) -> dict[str, str] | Response:
+    """The posted form if its CSRF token is this session's, else the refusal to answer with:
+    403, or 413 for a body over 64 KB (counted as it arrives)."""
+    storage, session, user = signed
+    try:
+        body = await read_body(request, MAX_BODY_BYTES)
+        form = await replayed(request, body).form()
+    except BodyTooLarge:
+        return refused_page(request, w.DOCS_FORM_TOO_BIG, 413)
+    except HTTPException:  # not a form a browser sends (too many fields, broken encoding)
+        return await refused_audited(request, storage, user.user_id, "bad form", w.DOCS_FORM_EXPIRED)
+    fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    if not csrf_matches(fields.get("csrf", ""), session):
+        return await refused_audited(request, storage, user.user_id, "csrf", w.DOCS_FORM_EXPIRED)
+    return fields
+
+
 # --- who may -------------------------------------------------------------------------------
 
 async def _editor(request: Request) -> tuple[Signed, Cities] | Response:
     """The signed-in admin or policy editor with the cities they may edit."""
     signed = await signed_in(request)
     if signed is None:
-        return refused_page(request, w.CONSOLE_SIGN_IN_FIRST, 401)
+        return refused_page(request, w.CONSOLE_SIGN_IN_FIRST, 401, back=False)
     storage, _, user = signed
     if user.role == Role.ADMIN:
         return signed, None
     cities = await storage.documents.editor_cities(user.user_id)
     if not cities:
-        return await refused_audited(request, user.user_id, "not a policy editor", w.DOCS_EDITORS_ONLY)
+        return await refused_audited(request, storage, user.user_id, "not a policy editor", w.DOCS_EDITORS_ONLY,
+                                     back=False)
     return signed, cities
 
 
@@ -84,7 +114,8 @@ async def _document(request: Request, code: str) -> tuple[Signed, StoredDocument
     signed, cities = got
     stored = await signed[0].documents.get(code) if re.fullmatch(r"[a-z]{1,40}", code) else None
     if stored is None or (cities is not None and stored.city not in cities):
-        return await refused_audited(request, signed[2].user_id, f"document {code[:40]}", w.DOCS_NO_SUCH_DOCUMENT, 404)
+        return await refused_audited(request, signed[0], signed[2].user_id, f"document {code[:40]}",
+                                     w.DOCS_NO_SUCH_DOCUMENT, 404)
     return signed, stored
 
 
@@ -92,7 +123,7 @@ async def _document_form(request: Request) -> tuple[Signed, StoredDocument, dict
     got = await _document(request, request.path_params["code"])
     if isinstance(got, Response):
         return got
-    form = await checked_form(request, got[0][1])
+    form = await checked_form(request, got[0])
     return form if isinstance(form, Response) else (*got, form)
 
 
@@ -183,7 +214,7 @@ async def upload(request: Request) -> Response:
     except HTTPException:
         return await _list_page(request, signed, cities, [w.DOCS_CHOOSE_FILE], status=400)
     if not csrf_matches(form.get("csrf", ""), session):
-        return await refused_audited(request, user.user_id, "csrf", w.CONSOLE_FORM_EXPIRED)
+        return await refused_audited(request, storage, user.user_id, "csrf", w.DOCS_FORM_EXPIRED)
     cells = {k: str(v).strip()[:200] for k in UPLOAD_CELLS if isinstance(v := form.get(k, ""), str)}
     cells = {**dict.fromkeys(UPLOAD_CELLS, ""), **cells}
     file = form.get("file")
@@ -214,8 +245,8 @@ async def upload(request: Request) -> Response:
     if not data:
         return await refused(w.DOCS_EMPTY_FILE)
     name = PurePath(file.filename.replace("\\", "/")).name[:120] or "document.txt"
-    try:
-        read = reading.read_document(data, name)
+    try:  # decoding, PDF and .docx parsing, cleaning: CPU work, off the event loop
+        read = await asyncio.to_thread(reading.read_document, data, name)
     except reading.DocumentReadError as exc:  # binary, scanned, encrypted, too short, unknown encoding
         return await refused(exc.message_zh, 413 if exc.code == "too_large" else 400)
     new = lib.NewDocument(city=cells["city"], number=cells["number"] or None, issued=issued, effective=effective,
@@ -225,7 +256,8 @@ async def upload(request: Request) -> Response:
     except lib.DocumentRefused as exc:
         return await refused(exc.message_zh, 409 if exc.reason in ("duplicate_file", "duplicate_code") else 400)
     await storage.audit.record(user.user_id, "console_document_added", None, f"{added.code} {name}"[:200])
-    return RedirectResponse(f"/console/documents/{added.code}?added=1", status_code=303)
+    assumed = "&assumed=1" if added.expires_assumed else ""  # the review page says the date it assumed
+    return RedirectResponse(f"/console/documents/{added.code}?added=1{assumed}", status_code=303)
 
 
 async def editors(request: Request) -> Response:
@@ -234,10 +266,10 @@ async def editors(request: Request) -> Response:
     if isinstance(got, Response):
         return got
     signed, cities = got
-    storage, session, user = signed
+    storage, _, user = signed
     if cities is not None:
-        return await refused_audited(request, user.user_id, "not admin", w.CONSOLE_ADMIN_ONLY)
-    form = await checked_form(request, session)
+        return await refused_audited(request, storage, user.user_id, "not admin", w.DOCS_ADMINS_ONLY)
+    form = await checked_form(request, signed)
     if isinstance(form, Response):
         return form
     target, city = parse_id(form.get("user", "")), form.get("city", "").strip()[:40]
@@ -291,11 +323,34 @@ def conditions_words(rule: Rule) -> str:
     return "、".join(p for p in parts if p) or w.DOCS_NO_CONDITIONS
 
 
+def amount_mismatch(rule: Rule) -> str:
+    """Why the rule's sum(s) are not what its quote says (a warning for the publisher), or "".
+
+    Every sum of the amount (its value, or each variant's) must be one of the quote's yuan
+    figures that are benefits (a raised-from rate, a funding share or an income line do not
+    count, unless the quote has nothing else)."""
+    amount = rule.amount
+    if amount is None:
+        return ""
+    sums = [amount.value] if amount.value is not None else [v.value for v in amount.variants]
+    figures = [f for f in find_figures(rule.citation.quote) if f.kind in ("yuan", "range") and f.value is not None]
+    benefits = [f for f in figures if f.set_aside is None] or figures
+    stated = {v for f in benefits for v in (f.value, f.upper) if v is not None}
+    wrong = [s for s in sums if not any(abs(s - v) < 0.005 for v in stated)]
+    if not wrong:
+        return ""
+    typed = "、".join(f"{money_text(s)}元" for s in wrong)
+    if not benefits:
+        return w.DOCS_AMOUNT_NOT_IN_QUOTE.format(amount=typed)
+    return w.DOCS_AMOUNT_MISMATCH.format(figures="、".join(dict.fromkeys(f.text for f in benefits)), amount=typed)
+
+
 def _card(data: dict[str, Any], decision: str | None) -> dict[str, Any]:
     rule = Rule.model_validate(data)
     note = rule.note or ""
     return {"id": rule.id, "title": rule.title, "amount": amount_words(rule), "conditions": conditions_words(rule),
             "in_scope": rule.in_scope, "decision": decision, "decision_words": w.DOCS_DECISIONS.get(decision or "", ""),
+            "mismatch": amount_mismatch(rule) if decision in ("accepted", "edited") else "",
             "doubt": note.replace(lib.DOUBT, "") if lib.DOUBT in note else "",
             "note": "" if lib.DOUBT in note else note, **_quoted(rule.citation.clause, rule.citation.quote)}
 
@@ -328,6 +383,29 @@ def _schedule_lines(schedule_yaml: str | None) -> list[str]:
     return lines
 
 
+def plain_schedule_problem(problem: str) -> str:
+    """A drafter's note on the contact schedule in plain words: the known notes as written for
+    office staff; any other without its bracketed field names (contact_roles 为空)."""
+    for start, words in w.DOCS_SCHEDULE_PROBLEMS.items():
+        if problem.startswith(start):
+            return words
+    return re.sub(r"（[^（）]*[A-Za-z_][^（）]*）", "", problem).replace("排班规则", "联系走访安排的要求")
+
+
+def summary_lines(drafted: Draft) -> list[str]:
+    """What the program drafted from the text, in words for office staff (no codes)."""
+    lines = [w.DOCS_SUMMARY.format(rules=len(drafted.rules), to_review=len(drafted.to_review),
+                                   set_aside=len(drafted.set_aside))]
+    if drafted.no_money:
+        lines.append(NO_MONEY)
+    if drafted.schedule is None:
+        lines.append(w.DOCS_SUMMARY_NO_SCHEDULE)
+    else:
+        lines.extend(w.DOCS_SUMMARY_SCHEDULE.format(problem=plain_schedule_problem(p))
+                     for p in drafted.schedule.problems)
+    return lines
+
+
 def _publish_state(draft: RuleDraft | None, user_id: int, blocking: list[str]) -> tuple[bool, str]:
     """Whether this person may press 发布, and if not, why (shown beside the greyed button)."""
     if draft is None:
@@ -348,7 +426,9 @@ async def _review_page(request: Request, signed: Signed, stored: StoredDocument,
     draft = await storage.documents.draft(code)
     versions = await storage.documents.versions(code)
     await storage.audit.record(user.user_id, "console_document", None, code)
-    drafted = draft_text(code, stored.text)  # what to review, the figures set aside, the summary
+    # what to review, the figures set aside, the summary: only while there is a draft to review,
+    # and drafted (segmenting and reading the whole text) off the event loop
+    drafted = await asyncio.to_thread(draft_text, code, stored.text) if draft is not None else None
     cards: list[dict[str, Any]] = []
     scope: dict[str, Any] | None = None
     blocking: list[str] = []
@@ -369,11 +449,22 @@ async def _review_page(request: Request, signed: Signed, stored: StoredDocument,
     return page(request, "document_review.html", {
         "csrf": session.csrf, "code": code, "doc": doc, "stored": stored, "draft": draft, "cards": cards,
         "scope": scope, "blocking": blocking, "may_publish": may_publish, "why_not": why_not,
-        "status": status_words(doc, today_in_china()), "summary": drafted.summary(),
-        "to_review": drafted.to_review, "set_aside": drafted.set_aside,
+        "status": status_words(doc, today_in_china()),
+        # the counts describe the draft made from the text, not one started from a published version
+        "summary": summary_lines(drafted) if drafted is not None and draft and draft.base_version is None else [],
+        "to_review": drafted.to_review if drafted else [], "set_aside": drafted.set_aside if drafted else [],
         "schedule": _schedule_lines(draft.schedule_yaml if draft else None),
         "versions": versions, "message": message, "problems": problems or [],
-        "added": request.query_params.get("added") == "1", "addable": rule_form.ADDABLE}, status)
+        "added": request.query_params.get("added") == "1", "addable": rule_form.ADDABLE,
+        "assumed_expiry": _assumed_expiry(doc) if request.query_params.get("assumed") == "1" else ""}, status)
+
+
+def _assumed_expiry(doc: Document) -> str:
+    """The last day in force the upload assumed (the form left it empty), while it is still that."""
+    if doc.expires is None or doc.issued is None or doc.expires != lib.default_expiry(doc.issued, doc.effective,
+                                                                                        doc.title):
+        return ""
+    return doc.expires.isoformat()
 
 
 async def review(request: Request) -> Response:
@@ -560,11 +651,23 @@ async def preview_page(request: Request) -> Response:
     storage, session, user = signed
     await storage.audit.record(user.user_id, "console_document_preview", None, stored.code)
     mine, theirs, refused = await _rulesets(storage, stored)
-    rows = preview(stored.code, mine, theirs) if mine is not None else []
+    # eight families assessed twice: off the event loop
+    rows = await asyncio.to_thread(preview, stored.code, mine, theirs) if mine is not None else []
     return page(request, "document_preview.html", {
         "csrf": session.csrf, "code": stored.code, "city": stored.city, "rows": rows, "problems":
         [refused] if refused else [], "current": stored.current_version,
         "changed": sum(1 for r in rows if r.changed)}, 409 if refused else 200)
+
+
+_GONE = ("no_draft", "stale_draft")  # the draft was published (or changed) since the page was loaded
+
+
+async def _published_by(storage: Storage, code: str, user_id: int) -> int | None:
+    """The latest version if this person published it and no draft has been started since."""
+    versions = await storage.documents.versions(code)
+    if not versions or versions[0].published_by != user_id or await storage.documents.draft(code) is not None:
+        return None
+    return versions[0].version
 
 
 async def publish(request: Request) -> Response:
@@ -581,6 +684,9 @@ async def publish(request: Request) -> Response:
                                     form.get("note", "").strip()[:200] or None)
     except lib.DocumentRefused as exc:
         fresh = await storage.documents.get(stored.code) or stored
+        mine = await _published_by(storage, stored.code, user.user_id) if exc.reason in _GONE else None
+        if mine is not None:  # a second press (a double click) after this person's own publish
+            return await _review_page(request, signed, fresh, message=w.DOCS_ALREADY_PUBLISHED.format(version=mine))
         return await _review_page(request, signed, fresh, problems=[exc.message_zh], status=409)
     await storage.audit.record(user.user_id, "console_document_published", None, f"{stored.code}@{version}")
     fresh = await storage.documents.get(stored.code) or stored
@@ -628,10 +734,14 @@ async def export(request: Request) -> Response:
     if isinstance(got, Response):
         return got
     signed, stored = got
-    number = parse_id(request.query_params.get("version", "")) or stored.current_version
+    asked = request.query_params.get("version", "").strip()
+    if asked and not re.fullmatch(r"[0-9]{1,9}", asked):  # -1, 1.5, abc, a 20-digit number
+        return await _review_page(request, signed, stored, problems=[w.DOCS_BAD_VERSION], status=404)
+    number = int(asked) if asked else stored.current_version
     version = await signed[0].documents.version(stored.code, number) if number else None
     if version is None:
-        return await _review_page(request, signed, stored, problems=[w.DOCS_NO_VERSION], status=404)
+        problem = w.DOCS_NO_SUCH_VERSION.format(version=number) if asked else w.DOCS_NO_VERSION
+        return await _review_page(request, signed, stored, problems=[problem], status=404)
     await signed[0].audit.record(signed[2].user_id, "console_document_export", None, f"{stored.code}@{number}")
     return Response(version.rules_yaml, media_type="application/x-yaml; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="{stored.code}-v{number}.yaml"', "Cache-Control": "no-store"})
@@ -650,13 +760,14 @@ async def import_rules(request: Request) -> Response:
     except BodyTooLarge:
         return refused_page(request, w.DOCS_IMPORT_TOO_BIG, 413)
     except HTTPException:
-        return refused_page(request, w.CONSOLE_FORM_EXPIRED, 400)
+        return refused_page(request, w.DOCS_FORM_EXPIRED, 400)
     if not csrf_matches(form.get("csrf", ""), session):
-        return await refused_audited(request, user.user_id, "csrf", w.CONSOLE_FORM_EXPIRED)
+        return await refused_audited(request, storage, user.user_id, "csrf", w.DOCS_FORM_EXPIRED)
     code = str(form.get("code", ""))
     stored = await storage.documents.get(code) if re.fullmatch(r"[a-z]{1,40}", code) else None
     if stored is None or (cities is not None and stored.city not in cities):
-        return await refused_audited(request, user.user_id, f"import {code[:40]}", w.DOCS_NO_SUCH_DOCUMENT, 404)
+        return await refused_audited(request, storage, user.user_id, f"import {code[:40]}", w.DOCS_NO_SUCH_DOCUMENT,
+                                     404)
     file = form.get("file")
     if file is None or isinstance(file, str):
         return await _review_page(request, signed, stored, problems=[w.DOCS_CHOOSE_FILE], status=400)

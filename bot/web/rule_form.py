@@ -21,7 +21,10 @@ CHILD_CHOICES = ("", "deceased", "disabled", "either")
 HUKOU_CHOICES = ("", "both", "one", "local")
 CONDITION_CELLS = ("child", "grade_min", "grade_max", "mother_age_min", "no_later_child", "hukou")
 ADDABLE = ("child_deceased", "child_disabled", "mother_age", "no_later_child", "local_hukou", "both_hukou")
-MAX_AMOUNT = 10_000_000  # a sum beyond this is a typing slip (an extra zero or two)
+# a sum beyond these is a typing slip (an extra zero or two): a monthly, yearly or daily payment
+# of more than a million yuan, a one-off of more than ten million; nothing is paid as 0 yuan
+MAX_AMOUNT = 10_000_000
+MAX_PERIODIC_AMOUNT = 1_000_000
 _HUKOU = {"both": "both", "one": "one"}
 
 
@@ -140,18 +143,26 @@ def build_conditions(cells: dict[str, str], others: list[Any]) -> list[Any]:
     return out + others
 
 
-def money(text: str) -> float | int:
-    """A sum as typed (1430, 1,430, 1430元, 0.5万元) in yuan."""
-    raw = re.sub(r"[,，\s]|元$", "", text.strip())
+def money(text: str, period: str = "once") -> float | int:
+    """A sum as typed (1430, 1,430, 1430元, 0.5万元) in yuan: more than 0 and at most the
+    period's limit (`amount_limit`); the range is said when it is outside."""
+    raw = re.sub(r"[,，\s]|元$", "", text.strip()).replace("－", "-")
     scale = 1
     if raw.endswith("万"):
         raw, scale = raw[:-1], 10_000
-    if not re.fullmatch(r"\d{1,8}(?:\.\d{1,2})?", raw):
+    if not re.fullmatch(r"-?\d{1,15}(?:\.\d{1,2})?", raw):
         raise FormProblem(w.DOCS_BAD_AMOUNT)
     value = float(raw) * scale
-    if value > MAX_AMOUNT:
-        raise FormProblem(w.DOCS_BAD_AMOUNT)
+    limit = amount_limit(period)
+    if not 0 < value <= limit:
+        raise FormProblem(w.DOCS_AMOUNT_RANGE.format(period=w.DOCS_PERIODS.get(period, ""), limit=f"{limit:,}",
+                                                     typed=text.strip()[:20]))
     return int(value) if value == int(value) else value
+
+
+def amount_limit(period: str) -> int:
+    """The largest sum the form takes for a period, in yuan."""
+    return MAX_AMOUNT if period == "once" else MAX_PERIODIC_AMOUNT
 
 
 def read_amount(amount: Any) -> dict[str, str]:
@@ -180,13 +191,13 @@ def build_amount(current: Any, cells: dict[str, str]) -> dict[str, Any] | None:
     current = dict(current) if isinstance(current, dict) else {}
     variants = current.get("variants") or []
     if variants:
-        values = [money(cells.get(f"variant_{i}", "")) for i in range(len(variants))]
+        values = [money(cells.get(f"variant_{i}", ""), period) for i in range(len(variants))]
         return {**current, "variants": [{**v, "value": value} for v, value in zip(variants, values, strict=True)],
                 "period": period, "per": per}
     if not cells.get("value", "").strip():
         return None
     current.pop("variants", None)
-    return {**current, "value": money(cells["value"]), "period": period, "per": per}
+    return {**current, "value": money(cells["value"], period), "period": period, "per": per}
 
 
 def apply_edit(rule: dict[str, Any], cells: dict[str, str]) -> dict[str, Any]:
