@@ -95,6 +95,43 @@ def load_errata() -> tuple[Erratum, ...]:
     return tuple(Erratum(**row) for row in load_yaml(text) or [])
 
 
+class _Open:
+    """The paragraph being joined across page breaks, kept as parts with what `continues`
+    needs (its start, last character, punctuation seen), so a paragraph of many thousand
+    lines is joined once at the end instead of copied at every line."""
+
+    def __init__(self, text: str, number: int) -> None:
+        self.parts = [text]
+        self.first = self.last = number
+        self.head = text[:12]
+        self.full_stop = "。" in text
+        self.punct = bool(_SENTENCE_PUNCT.search(text))
+
+    def add(self, text: str, number: int) -> None:
+        self.parts.append(text)
+        self.last = number
+        if len(self.head) < 12:
+            self.head = (self.head + text)[:12]
+        self.full_stop = self.full_stop or "。" in text
+        self.punct = self.punct or bool(_SENTENCE_PUNCT.search(text))
+
+    def tail(self) -> str:
+        return "".join(self.parts[-8:])[-8:]
+
+    def continues(self) -> bool:
+        """`continues(text)` on the joined text, without joining it: a heading marker never
+        holds a 。, so "。 after the marker" is "a 。 anywhere"."""
+        last = next((part[-1] for part in reversed(self.parts) if part), "")
+        if not last or last in _TERMINAL:
+            return False
+        if HEADING.match(self.head):
+            return self.full_stop
+        return self.punct
+
+    def paragraph(self) -> Paragraph:
+        return Paragraph("".join(self.parts), self.first, self.last)
+
+
 def clean_document(doc: str, raw: str) -> CleanedDocument:
     """Clean a whole document: artefacts, spacing, page-break joins, then errata."""
     pieces: list[tuple[str, int]] = []
@@ -103,13 +140,17 @@ def clean_document(doc: str, raw: str) -> CleanedDocument:
 
     paragraphs: list[Paragraph] = []
     joins: list[Join] = []
+    current: _Open | None = None
     for text, number in pieces:
-        if paragraphs and continues(paragraphs[-1].text):
-            prev = paragraphs[-1]
-            joins.append(Join(doc, number, prev.text[-8:], text[:8]))
-            paragraphs[-1] = Paragraph(prev.text + text, prev.first_line, number)
+        if current is not None and current.continues():
+            joins.append(Join(doc, number, current.tail(), text[:8]))
+            current.add(text, number)
         else:
-            paragraphs.append(Paragraph(text, number, number))
+            if current is not None:
+                paragraphs.append(current.paragraph())
+            current = _Open(text, number)
+    if current is not None:
+        paragraphs.append(current.paragraph())
 
     applied: list[Erratum] = []
     for erratum in (e for e in load_errata() if e.doc == doc):

@@ -501,7 +501,9 @@ def amounts_not_quoted(ruleset: RuleSet) -> list[str]:
         if rule.amount is None:
             continue
         values = [rule.amount.value] if rule.amount.value is not None else [v.value for v in rule.amount.variants]
-        figures = find_figures(rule.citation.quote)
+        # the sentence's benefit figures: not a sum it was raised from (1180 in 由1180元提高到1430元)
+        # nor a funding share, which are the document's figures but nobody's entitlement
+        figures = [f for f in find_figures(rule.citation.quote) if f.set_aside is None]
         said = {f.value for f in figures if f.value is not None} | {f.upper for f in figures if f.upper is not None}
         missing = [v for v in values if v not in said]
         if missing:

@@ -129,6 +129,15 @@ async def _document_form(request: Request) -> tuple[Signed, StoredDocument, dict
 
 # --- the list and the upload ---------------------------------------------------------------
 
+def _shown(stored: StoredDocument) -> tuple[Document, str]:
+    """The document as families' answers see it now and its status in words: a document its
+    successor has taken over is 已废止; a successor still waiting says whom it will replace."""
+    doc, waits_for = lib.effective_document(stored, stored.current_version is not None)
+    if waits_for is not None:
+        return doc, w.DOCS_WAITS_TO_REPLACE.format(old=waits_for)
+    return doc, status_words(doc, today_in_china())
+
+
 def document_of(stored: StoredDocument) -> Document:
     return Document.model_validate({**stored.meta, "rules_published": stored.current_version is not None})
 
@@ -149,12 +158,12 @@ async def _rows(storage: Storage, cities: Cities, today: dt.date) -> list[dict[s
     for stored in await storage.documents.all():
         if cities is not None and stored.city not in cities:
             continue
-        doc = document_of(stored)
+        doc, status = _shown(stored)
         draft = await storage.documents.draft(stored.code)
         rows.append({
             "code": stored.code, "city": stored.city, "number": doc.number or w.DOCS_NO_NUMBER,
             "title": doc.title, "issued": doc.issued or "", "effective": doc.effective or "",
-            "expires": doc.expires or w.DOCS_NO_EXPIRY, "status": status_words(doc, today),
+            "expires": doc.expires or w.DOCS_NO_EXPIRY, "status": status,
             "lapsed": doc.status_on(today) in ("lapsed", "repealed"),
             "expiring": doc.expires_within(today, lib.EXPIRY_WARNING_DAYS),
             "version": (w.DOCS_VERSION.format(version=stored.current_version) if stored.current_version
@@ -445,11 +454,11 @@ async def _review_page(request: Request, signed: Signed, stored: StoredDocument,
                  **_quoted(str(quote.get("clause", "")), str(quote.get("quote", "")))}
         _, blocking = lib.reviewed_rules(draft)
     may_publish, why_not = _publish_state(draft, user.user_id, blocking)
-    doc = document_of(stored)
+    doc, status_text = _shown(stored)
     return page(request, "document_review.html", {
         "csrf": session.csrf, "code": code, "doc": doc, "stored": stored, "draft": draft, "cards": cards,
         "scope": scope, "blocking": blocking, "may_publish": may_publish, "why_not": why_not,
-        "status": status_words(doc, today_in_china()),
+        "status": status_text,
         # the counts describe the draft made from the text, not one started from a published version
         "summary": summary_lines(drafted) if drafted is not None and draft and draft.base_version is None else [],
         "to_review": drafted.to_review if drafted else [], "set_aside": drafted.set_aside if drafted else [],
