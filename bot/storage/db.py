@@ -412,13 +412,6 @@ class PgDatabase(Database):
             if waiting:
                 self._waiting -= 1
 
-    def writers_waiting(self) -> bool:
-        return self._waiting > 0
-
-    async def write(self, sql: str, params: Params = ()) -> Written:
-        async with self.transaction() as tx:
-            return await tx.execute(sql, params)
-
     async def atomic_one(self, sql: str, params: Params = ()) -> Any:
         async with self._pool.connection() as con:  # autocommit: the statement is its own transaction
             cur = await con.execute(to_postgres(sql), tuple(params))
