@@ -67,11 +67,14 @@ class PgServer:
         if done.returncode:
             raise NoPostgres(f"{' '.join(cmd[:2])} failed: {(done.stderr or done.stdout).strip()[-400:]}")
 
-    def start(self) -> PgServer:
+    def start(self, durable: bool = False) -> PgServer:
+        """`durable=True` keeps PostgreSQL's own defaults (fsync, synchronous_commit and
+        full_page_writes on), as a deployment runs it: for benchmarks. The tests turn them off."""
         self._run(_tool("initdb"), "-D", str(self.data), "-U", self.user, "--auth=trust", "-E", "UTF8",
                   "--locale=C", "--no-sync")
-        options = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
-                   " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c max_connections=200"
+        if not durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run(_tool("pg_ctl"), "-D", str(self.data), "-l", str(self.root / "log"), "-o", options, "-w", "start")
         return self
 
@@ -93,6 +96,6 @@ class PgServer:
         return self.admin_url(name)
 
 
-def start_server() -> PgServer:
+def start_server(durable: bool = False) -> PgServer:
     """A running server, or NoPostgres with one line saying why."""
-    return PgServer().start()
+    return PgServer().start(durable)
