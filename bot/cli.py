@@ -502,7 +502,7 @@ def build_parser() -> argparse.ArgumentParser:
 _KNOWLEDGE_COMMANDS = ("ask", "clauses", "check", "rules", "compare", "console", "admin", "reminders", None)
 
 
-def _install_library() -> None:
+def _install_library(quiet: bool = False) -> None:
     """Install the stored documents (issue 26) into knowledge; a missing database means only
     the shipped documents, and an unreadable one is said on stderr, not fatal to an answer."""
     from bot.settings import SettingsError, load_settings
@@ -526,7 +526,8 @@ def _install_library() -> None:
     try:
         asyncio.run(install())
     except (StorageError, ValueError, OSError) as exc:
-        print(f"python -m bot: the city documents in {database} were not loaded: {exc}", file=sys.stderr)
+        if not quiet:  # (the admin commands open the database themselves and say what is wrong with it)
+            print(f"python -m bot: the city documents in {database} were not loaded: {exc}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -535,7 +536,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         words = list(sys.argv[1:] if argv is None else argv)
         first = next((w for w in words if not w.startswith("-")), None)
         if first in _KNOWLEDGE_COMMANDS and "-h" not in words and "--help" not in words:
-            _install_library()  # before parsing: a city argument may be a city put in by its staff
+            # before parsing: a city argument may be a city put in by its staff
+            _install_library(quiet=first in ("admin", "reminders") or (first is None and bool(
+                os.environ.get("TELEGRAM_BOT_TOKEN"))))  # (`run` reports an unusable database itself)
         args = parser.parse_args(argv)
         if args.command is None:
             return cmd_default(args)
