@@ -330,5 +330,8 @@ async def _insert_postgres(db: PgDatabase, rows: list[Row], stamp: str) -> int:
             await tx.execute(PG_TEMP)
             await tx.copy_rows("plan_rows", "family_id, contact_id, kind, due_date, send_after",
                                rows[start:start + PG_BATCH])
+            # statistics for the temporary table, or PostgreSQL guesses its size and reads every
+            # assignment into a hash per batch (100 ms a batch at 100,000 families; 4 ms with them)
+            await tx.execute("ANALYZE plan_rows")
             added += (await tx.execute(PG_INSERT, (stamp,))).rowcount
     return added
