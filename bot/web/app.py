@@ -87,6 +87,11 @@ def sign_in_limiter_for(settings: Settings, state: Any = None) -> Limiter:
                              burst=SIGN_IN_BURST, secret=_hash_secret(settings), on_failure="refuse")
 
 
+def state_shared(settings: Settings) -> bool:
+    """Limits live in the database on PostgreSQL (several workers or machines), else in memory."""
+    return is_postgres(settings.database)
+
+
 def _hash_secret(settings: Settings) -> bytes:
     """What keys the stored hash of an address: derived from WEB_STATE_KEY (the same in every
     worker; several workers need it set anyway), never the key itself; none without it."""
@@ -136,6 +141,11 @@ def create_app(extra_routes: list[BaseRoute] | None = None, *, health: Route | N
         settings.web_state_key.get_secret_value() if settings.web_state_key else None, announce_random_key)
     office_common.init_state(app.state, settings, storage)
     app.state.wechat = wechat
+    if wechat is not None and state_shared(settings):  # one follower's budget across every worker
+        per_minute = settings.bot_user_rate_per_minute
+        wechat.limiter = SharedRateLimiter(partial(office_common.opened_storage, app.state), "wechat",
+                                           per_minute=per_minute, burst=per_minute, secret=_hash_secret(settings),
+                                           on_failure="local")
     # the webhook (an extra route) counts its own body (`read_body`, 1 MB) and is Telegram's,
     # authenticated by its secret: not held to the pages' 64 KB nor to their rate limit
     own = {route.path for route in [*(extra_routes or []), *platform_routes] if isinstance(route, Route)}

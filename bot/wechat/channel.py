@@ -45,7 +45,7 @@ from starlette.routing import Route
 
 from bot.settings import Settings
 from bot.storage import Storage
-from bot.web.limits import BodyTooLarge, RateLimiter, read_body
+from bot.web.limits import BodyTooLarge, Limiter, RateLimiter, read_body
 from bot.wechat import render
 from bot.wechat.api import UNSUBSCRIBED, WINDOW_PASSED, WeChatApi, WeChatError
 from bot.wechat.crypto import CallbackRefused, MessageCrypto, check_url_signature
@@ -173,8 +173,9 @@ class WeChatChannel:
         self.passive_deadline = PASSIVE_DEADLINE
         self.follow_delay = FOLLOW_DELAY
         # messages one person may send a minute (BOT_USER_RATE_PER_MINUTE, as on Telegram)
-        self.limiter = RateLimiter(per_minute=settings.bot_user_rate_per_minute,
-                                   burst=settings.bot_user_rate_per_minute)
+        # (shared by every worker on PostgreSQL: the web app sets a SharedRateLimiter here)
+        self.limiter: Limiter = RateLimiter(per_minute=settings.bot_user_rate_per_minute,
+                                            burst=settings.bot_user_rate_per_minute)
 
     def routes(self) -> list[Route]:
         return [Route(PATH, self.verify, methods=["GET"]), Route(PATH, self.receive, methods=["POST"])]
@@ -249,7 +250,7 @@ class WeChatChannel:
             elif flight.by_customer_service:
                 return PlainTextResponse("success")
             return await self._respond(flight, storage, openid, fields, nonce, safe, deadline, key)
-        if self.limiter.allow(openid) > 0:  # one follower flooding: a short word, no turn
+        if await self.limiter.check(openid) > 0:  # one follower flooding: a short word, no turn
             return self._passive(fields, wc.SLOW_DOWN, nonce, safe)
         flight = Flight(asyncio.create_task(self._answer(storage, openid, fields)))
         self._remember(key, flight)

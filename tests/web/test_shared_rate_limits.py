@@ -252,3 +252,17 @@ def test_hammering_one_address_through_two_web_workers_gets_429_after_one_burst(
     assert server.returncode == 0, err
     assert [status for _, status in answers] == [200] * 30 + [429] * 30
     assert {owner for owner, status in answers[30:]} == set(children)  # refused by both
+
+
+async def test_one_wechat_follower_has_one_budget_across_workers(pg_url: str) -> None:
+    """BOT_USER_RATE_PER_MINUTE messages a minute for one WeChat follower in all, not per worker."""
+    wechat = dict(WECHAT_TOKEN="token123", WECHAT_APP_ID="wx0123456789abcdef", WECHAT_APP_SECRET="secret",
+                  BOT_USER_RATE_PER_MINUTE=5, WEB_STATE_KEY="k" * 40)
+    first, second = await Storage.open(pg_url), await Storage.open(pg_url)
+    workers = [_app(first, pg_url, **wechat), _app(second, pg_url, **wechat)]
+    waits = [await workers[i % 2].state.wechat.limiter.check("oFollower") for i in range(8)]
+    assert waits[:5] == [0.0] * 5 and all(w > 0 for w in waits[5:])
+    assert await workers[0].state.wechat.limiter.check("oSomeoneElse") == 0.0
+    assert await first.rate_limits.count("wechat") == 2  # two followers, hashed
+    await first.close()
+    await second.close()
