@@ -249,18 +249,8 @@ async def main(families: int, send_limit: int | None) -> None:
         print(f"setup: {families} families, {families * 3} assignments in {time.perf_counter() - started:.1f} s "
               f"(not measured below)")
         storage = await Storage.open(path)
-        rss_before = rss_mib()
         day = dt.date(2027, 2, 5)
-        chat = ChatProbe(storage)
-        probe = asyncio.create_task(chat.run())
-        started = time.perf_counter()
-        enqueued = await plan(storage, day)
-        first_plan = time.perf_counter() - started
-        chat.stop = True
-        await probe
-        print(f"plan + enqueue one day: {enqueued} reminders in {first_plan:.2f} s; "
-              f"peak RSS {rss_mib():.0f} MiB (was {rss_before:.0f} MiB before planning); "
-              f"{len(chat.latencies)} chat queries meanwhile")
+        enqueued, first_plan, chat = await timed_first_plan(storage, day)
         rows = written_rows(path)
         floors = [insert_floor(Path(tmp) / f"floor{n}.sqlite3", rows) for n in range(2)]
         floor = min(floors)
@@ -268,18 +258,40 @@ async def main(families: int, send_limit: int | None) -> None:
         print(f"floor: executemany of the same {enqueued} rows, unique key, WAL, commit every {FLOOR_COMMIT}: "
               f"{' and '.join(f'{f:.2f}' for f in floors)} s; first plan / floor = {first_plan / floor:.2f}; "
               f"{first_plan / families * 1e6:.1f} us a family (floor {floor / families * 1e6:.1f})")
-        started = time.perf_counter()
-        again = await plan(storage, day)
-        print(f"planning the same day again (full): {again} new in {time.perf_counter() - started:.2f} s")
-        started = time.perf_counter()
-        increment = await plan(storage, day + dt.timedelta(days=1), after=day)
-        increment_s = time.perf_counter() - started
-        print(f"the next day's increment: {increment} new in {increment_s:.2f} s")
+        increment_s = await replan_and_increment(storage, day)
 
         if send_limit != 0:
             await send(storage, send_limit)
         await storage.close()
         report_figures(floor, first_plan, families, increment_s, chat)
+
+
+async def timed_first_plan(storage: Storage, day: dt.date) -> tuple[int, float, ChatProbe]:
+    """The first plan of `day`, timed, with a family chatting on the bot's connection meanwhile."""
+    rss_before = rss_mib()
+    chat = ChatProbe(storage)
+    probe = asyncio.create_task(chat.run())
+    started = time.perf_counter()
+    enqueued = await plan(storage, day)
+    first_plan = time.perf_counter() - started
+    chat.stop = True
+    await probe
+    print(f"plan + enqueue one day: {enqueued} reminders in {first_plan:.2f} s; "
+          f"peak RSS {rss_mib():.0f} MiB (was {rss_before:.0f} MiB before planning); "
+          f"{len(chat.latencies)} chat queries meanwhile")
+    return enqueued, first_plan, chat
+
+
+async def replan_and_increment(storage: Storage, day: dt.date, suffix: str = "") -> float:
+    """The same day planned again (nothing new), then the next day's increment; its seconds."""
+    started = time.perf_counter()
+    again = await plan(storage, day)
+    print(f"planning the same day again (full): {again} new in {time.perf_counter() - started:.2f} s")
+    started = time.perf_counter()
+    increment = await plan(storage, day + dt.timedelta(days=1), after=day)
+    increment_s = time.perf_counter() - started
+    print(f"the next day's increment: {increment} new in {increment_s:.2f} s{suffix}")
+    return increment_s
 
 
 async def send(storage: Storage, send_limit: int | None) -> None:
@@ -332,18 +344,8 @@ async def main_postgres(families: int, send_limit: int | None, url: str | None) 
         print(f"setup: {families} families, {families * 3} assignments in {time.perf_counter() - started:.1f} s "
               f"(COPY, not measured below)")
         storage = await Storage.open(url)
-        rss_before = rss_mib()
         day = dt.date(2027, 2, 5)
-        chat = ChatProbe(storage)
-        probe = asyncio.create_task(chat.run())
-        started = time.perf_counter()
-        enqueued = await plan(storage, day)
-        first_plan = time.perf_counter() - started
-        chat.stop = True
-        await probe
-        print(f"plan + enqueue one day: {enqueued} reminders in {first_plan:.2f} s; "
-              f"peak RSS {rss_mib():.0f} MiB (was {rss_before:.0f} MiB before planning); "
-              f"{len(chat.latencies)} chat queries meanwhile")
+        enqueued, first_plan, chat = await timed_first_plan(storage, day)
         rows = written_rows_postgres(url)
         assert len(rows) == enqueued
         copies = [insert_floor_postgres(url, rows, "copy") for _ in range(2)]
@@ -355,13 +357,7 @@ async def main_postgres(families: int, send_limit: int | None, url: str | None) 
               f"{' and '.join(f'{f:.2f}' for f in manys)} s; first plan / floor = {first_plan / floor:.2f} "
               f"(COPY), {first_plan / floor_many:.2f} (executemany); {first_plan / families * 1e6:.1f} us a family "
               f"(floor {floor / families * 1e6:.1f} COPY, {floor_many / families * 1e6:.1f} executemany)")
-        started = time.perf_counter()
-        again = await plan(storage, day)
-        print(f"planning the same day again (full): {again} new in {time.perf_counter() - started:.2f} s")
-        started = time.perf_counter()
-        increment = await plan(storage, day + dt.timedelta(days=1), after=day)
-        increment_s = time.perf_counter() - started
-        print(f"the next day's increment: {increment} new in {increment_s:.2f} s; load average {load()}")
+        increment_s = await replan_and_increment(storage, day, f"; load average {load()}")
         if send_limit != 0:
             await send(storage, send_limit)
         await storage.close()
