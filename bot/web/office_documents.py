@@ -554,16 +554,28 @@ def _edit_page(request: Request, signed: Signed, stored: StoredDocument, draft: 
         "title": target.get("title", w.DOCS_SCOPE)}, status)
 
 
+async def _draft_rule(request: Request, signed: Signed, stored: StoredDocument,
+                      rule_id: str) -> tuple[RuleDraft, dict[str, Any], dict[str, Any]] | Response:
+    """The draft, its rules as data and the rule (or scope) `rule_id` names; the review page
+    with 404 when there is no draft or no such rule."""
+    draft = await signed[0].documents.draft(stored.code)
+    data = _rules_data(draft.rules_yaml) if draft else {}
+    target = _target(data, rule_id) if draft else None
+    if draft is None or target is None:
+        return await _review_page(request, signed, stored, problems=[w.DOCS_NO_SUCH_RULE], status=404)
+    return draft, data, target
+
+
 async def edit_form(request: Request) -> Response:
     """修改: the rule's amount and conditions as a form (no YAML)."""
     got = await _document(request, request.path_params["code"])
     if isinstance(got, Response):
         return got
     signed, stored = got
-    draft = await signed[0].documents.draft(stored.code)
-    target = _target(_rules_data(draft.rules_yaml), request.path_params["rule"]) if draft else None
-    if draft is None or target is None:
-        return await _review_page(request, signed, stored, problems=[w.DOCS_NO_SUCH_RULE], status=404)
+    found = await _draft_rule(request, signed, stored, request.path_params["rule"])
+    if isinstance(found, Response):
+        return found
+    draft, _, target = found
     await signed[0].audit.record(signed[2].user_id, "console_document_rule", None,
                                  f"{stored.code} {request.path_params['rule']}"[:200])
     return _edit_page(request, signed, stored, draft, request.path_params["rule"], target)
@@ -576,11 +588,10 @@ async def edit_save(request: Request) -> Response:
     signed, stored, form = got
     storage, _, user = signed
     rule_id = request.path_params["rule"]
-    draft = await storage.documents.draft(stored.code)
-    data = _rules_data(draft.rules_yaml) if draft else {}
-    target = _target(data, rule_id) if draft else None
-    if draft is None or target is None:
-        return await _review_page(request, signed, stored, problems=[w.DOCS_NO_SUCH_RULE], status=404)
+    found = await _draft_rule(request, signed, stored, rule_id)
+    if isinstance(found, Response):
+        return found
+    draft, data, target = found
     cells = {k: form.get(k, "") for k in EDIT_CELLS} | {k: v for k, v in form.items()
                                                          if k.startswith(("variant_", "drop_"))}
     revision = parse_id(form.get("revision", ""))
@@ -604,11 +615,10 @@ async def add_condition(request: Request) -> Response:
     signed, stored, form = got
     storage, _, user = signed
     rule_id = form.get("rule", "")
-    draft = await storage.documents.draft(stored.code)
-    data = _rules_data(draft.rules_yaml) if draft else {}
-    target = _target(data, rule_id) if draft else None
-    if draft is None or target is None:
-        return await _review_page(request, signed, stored, problems=[w.DOCS_NO_SUCH_RULE], status=404)
+    found = await _draft_rule(request, signed, stored, rule_id)
+    if isinstance(found, Response):
+        return found
+    draft, data, target = found
     try:
         new = rule_form.with_condition(target, form.get("kind", ""), form.get("number", ""))
     except rule_form.FormProblem as exc:
