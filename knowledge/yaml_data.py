@@ -20,3 +20,9 @@ def compose_yaml(text: str) -> Any:
 def load_yaml(text: str) -> Any:
     """Like `yaml.safe_load`: plain data, no arbitrary objects."""
     return yaml.load(text, Loader=_LOADER)
+
+
+def dump_yaml(data: Any) -> str:
+    """A rules or schedule file as reviewers read it: Chinese as written, keys in their order,
+    long quotes on one line."""
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)

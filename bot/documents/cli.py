@@ -155,7 +155,7 @@ async def show(args: argparse.Namespace, s: Storage) -> int:
     for line in drafted.summary():
         print(line)
     if draft is not None:
-        rules = lib._rules_data(draft.rules_yaml).get("rules") or []
+        rules = lib.rules_data(draft.rules_yaml).get("rules") or []
         print(f"draft revision {draft.revision}, editors {list(draft.editors) or 'none'}")
         for rule in rules:
             decision = draft.decisions.get(rule["id"], "to decide")
@@ -193,7 +193,7 @@ async def review(args: argparse.Namespace, s: Storage) -> int:
     draft = await s.documents.draft(stored.code)
     if draft is None:
         raise DocumentsError(f"{args.code}: no draft to review [no_draft] 没有待核对的草稿")
-    ids = {r["id"] for r in lib._rules_data(draft.rules_yaml).get("rules") or []} | {"scope"}
+    ids = {r["id"] for r in lib.rules_data(draft.rules_yaml).get("rules") or []} | {"scope"}
     unknown = [i for i in [*args.accept, *args.reject] if i not in ids]
     if unknown:
         raise DocumentsError(f"{args.code}: unknown rule id(s) {', '.join(unknown)} [unknown_rule] 没有这条规则")
@@ -218,7 +218,7 @@ async def import_rules(args: argparse.Namespace, s: Storage) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         raise DocumentsError(f"cannot read {args.file!r}: {exc}") from None
     lib.check_rules(stored.code, text)
-    data = lib._rules_data(text)
+    data = lib.rules_data(text)
     decisions = {r["id"]: "edited" for r in data.get("rules") or []} | {"scope": "edited"}
     draft = await s.documents.draft(stored.code)
     if draft is None:

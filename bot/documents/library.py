@@ -35,6 +35,7 @@ from knowledge.facts import today_in_china
 from knowledge.lexicon import load_lexicon
 from knowledge.places import read_places
 from knowledge.rules_schema import RuleFileError, RuleSet, parse_rules
+from knowledge.yaml_data import dump_yaml
 
 CITY_NAME = re.compile(r"[\u4e00-\u9fff（）]{2,20}")
 log = logging.getLogger("lianxin.documents")
@@ -420,17 +421,21 @@ class LibraryWatcher:
 
 # --- review --------------------------------------------------------------------------------
 
-def _rules_data(rules_yaml: str) -> dict[str, Any]:
+def rules_data(rules_yaml: str, strict: bool = True) -> dict[str, Any]:
+    """A rules draft as plain data; one that is not a mapping is refused (`strict`) or read
+    as having no rules (the console shows the page and says what blocks publishing)."""
     data = yaml.safe_load(rules_yaml)
-    if not isinstance(data, dict):
-        raise DocumentRefused("bad_draft", "the draft is not a rules mapping", "草稿格式不对，请重新草拟。")
-    return data
+    if isinstance(data, dict):
+        return data
+    if not strict:
+        return {"rules": []}
+    raise DocumentRefused("bad_draft", "the draft is not a rules mapping", "草稿格式不对，请重新草拟。")
 
 
 def reviewed_rules(draft: RuleDraft) -> tuple[str, list[str]]:
     """The draft as it would be published: rejected rules left out, accepted and edited ones
     without the drafter's doubt marks; plus what still blocks publishing (Chinese lines)."""
-    data = _rules_data(draft.rules_yaml)
+    data = rules_data(draft.rules_yaml)
     blocking = []
     kept = []
     for rule in data.get("rules") or []:
@@ -452,7 +457,7 @@ def reviewed_rules(draft: RuleDraft) -> tuple[str, list[str]]:
             scope = {k: v for k, v in scope.items() if k != "note"}
     reviewed = {**data, "scope": scope, "rules": kept,
                 "reviewed": f"已核对：{dt.date.today().isoformat()} 在办公台逐条核对后发布"}
-    return yaml.safe_dump(reviewed, allow_unicode=True, sort_keys=False, width=1000), blocking
+    return dump_yaml(reviewed), blocking
 
 
 def document_clauses(code: str) -> Mapping[str, Any]:

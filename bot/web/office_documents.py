@@ -47,6 +47,7 @@ from knowledge.condition_text import phrase
 from knowledge.drafting import NO_MONEY, Draft, draft_text, find_figures
 from knowledge.facts import today_in_china
 from knowledge.rules_schema import Rule, RuleSet
+from knowledge.yaml_data import dump_yaml
 
 UPLOAD_PATH = "/console/documents/upload"
 IMPORT_PATH = "/console/documents/import"
@@ -296,15 +297,6 @@ async def editors(request: Request) -> Response:
 
 # --- the review page -----------------------------------------------------------------------
 
-def _rules_data(rules_yaml: str) -> dict[str, Any]:
-    data = yaml.safe_load(rules_yaml)
-    return data if isinstance(data, dict) else {"rules": []}
-
-
-def _dump(data: dict[str, Any]) -> str:
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
-
-
 def _quoted(clause_id: str, quote: str) -> dict[str, str]:
     """The clause text split round the quote, so the page marks the quote inside it."""
     clause = clauses_by_id().get(clause_id)
@@ -442,7 +434,7 @@ async def _review_page(request: Request, signed: Signed, stored: StoredDocument,
     scope: dict[str, Any] | None = None
     blocking: list[str] = []
     if draft is not None:
-        data = _rules_data(draft.rules_yaml)
+        data = lib.rules_data(draft.rules_yaml, strict=False)
         cards = [_card(r, draft.decisions.get(r.get("id", ""))) for r in data.get("rules") or []]
         raw_scope = data.get("scope") or {}
         scope_note = str(raw_scope.get("note") or "")
@@ -493,7 +485,7 @@ async def _save(storage: Storage, stored: StoredDocument, user_id: int, form: di
         return w.DOCS_NO_DRAFT
     if revision is None or revision != draft.revision:
         return w.DOCS_STALE
-    rules_yaml = draft.rules_yaml if data is None else _dump(data)
+    rules_yaml = draft.rules_yaml if data is None else dump_yaml(data)
     if data is not None:
         try:
             lib.check_rules(stored.code, rules_yaml)
@@ -515,7 +507,8 @@ async def decide(request: Request) -> Response:
     storage, _, user = signed
     draft = await storage.documents.draft(stored.code)
     target, decision = form.get("rule", ""), form.get("decision", "")
-    ids = {r.get("id") for r in _rules_data(draft.rules_yaml).get("rules") or []} | {"scope"} if draft else set()
+    rules = lib.rules_data(draft.rules_yaml, strict=False).get("rules") or [] if draft else []
+    ids = {r.get("id") for r in rules} | {"scope"} if draft else set()
     if decision not in ("accepted", "rejected") or target not in ids:
         return await _review_page(request, signed, stored, problems=[w.DOCS_NO_SUCH_RULE], status=400)
     assert draft is not None
@@ -559,7 +552,7 @@ async def _draft_rule(request: Request, signed: Signed, stored: StoredDocument,
     """The draft, its rules as data and the rule (or scope) `rule_id` names; the review page
     with 404 when there is no draft or no such rule."""
     draft = await signed[0].documents.draft(stored.code)
-    data = _rules_data(draft.rules_yaml) if draft else {}
+    data = lib.rules_data(draft.rules_yaml, strict=False) if draft else {}
     target = _target(data, rule_id) if draft else None
     if draft is None or target is None:
         return await _review_page(request, signed, stored, problems=[w.DOCS_NO_SUCH_RULE], status=404)
@@ -798,7 +791,7 @@ async def import_rules(request: Request) -> Response:
         lib.check_rules(code, text)
     except lib.DocumentRefused as exc:
         return await _review_page(request, signed, stored, problems=[exc.message_zh], status=400)
-    data = _rules_data(text)
+    data = lib.rules_data(text, strict=False)
     draft = await storage.documents.draft(code)
     if draft is None:
         current = await storage.documents.version(code, stored.current_version or 0)

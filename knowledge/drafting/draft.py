@@ -15,14 +15,13 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-import yaml
-
 from knowledge.clauses import Clause, load_clauses, segment_text
 from knowledge.drafting.conditions import read_conditions
 from knowledge.drafting.rules import DraftRule, SetAside, ToReview, draft_clause
 from knowledge.drafting.schedule import DraftSchedule, draft_schedule
 from knowledge.drafting.sentences import sentences
 from knowledge.rules_schema import Rule, RuleSet, parse_rules
+from knowledge.yaml_data import dump_yaml
 
 NO_MONEY = "没有找到写有金额的句子：本文件没有草拟任何金额规则（服务、优先等没有金额的待遇需要人工录入）。"
 _DEFINITION = re.compile(r"[（(]指([^）)]+)[）)]")
@@ -144,23 +143,19 @@ def draft_rules_data(draft: Draft) -> dict[str, Any]:
     }
 
 
-def _dump(data: Any) -> str:
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
-
-
 def draft_yaml(draft: Draft) -> str:
     """The drafted rule set as a rules file (`knowledge/rules/<code>.yaml` form)."""
     header = (f"# DRAFT for {draft.code}: proposed from the clause text by knowledge.drafting, not reviewed.\n"
               f"# To review ({len(draft.to_review)}):\n"
               + "".join(f"#   {t.clause} {t.figure}: {t.reason}\n" for t in draft.to_review))
-    return header + _dump(draft_rules_data(draft))
+    return header + dump_yaml(draft_rules_data(draft))
 
 
 def schedule_yaml(draft: Draft) -> str | None:
     """The drafted schedule as a schedules file, or None if the document states no contact work."""
     if draft.schedule is None:
         return None
-    return f"# DRAFT contact schedule for {draft.code}, not reviewed.\n" + _dump(draft.schedule.schedule)
+    return f"# DRAFT contact schedule for {draft.code}, not reviewed.\n" + dump_yaml(draft.schedule.schedule)
 
 
 def validate_draft(draft: Draft) -> RuleSet:
