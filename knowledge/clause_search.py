@@ -740,7 +740,7 @@ class ClauseIndex:
         # the decline decision, taken here and measured by reason (benchmarks/spoken_eval.py)
         answered, reason = self._confident(query, hits)
         if query.broad and scope is not None:
-            # a city whose rules are under review has no overview: its best clauses, as found
+            # a city whose rules are under review has no overview (nor allowance rules): its best clauses, as found
             hits = self._allowance_hits(query, scope) if rules_published(scope) else hits
             answered = bool(hits)
         elif answered and not _asks_for_similar(query) and self._unknown_benefit(query, hits[0]):
@@ -874,8 +874,6 @@ class ClauseIndex:
         allowance, the one for the family's stated situation first. The answer leads with an
         overview of everything the city grants (dialogs/overview.py); these are its sources."""
         child = query.situation.get("child")
-        if not rules_published(scope):
-            return []
         rules = [r for r in load_rules(scope).rules if "monthly_allowance" in r.compare]
         rules.sort(key=lambda r: 0 if child is None or any(
             leaf.get("child_status") in (child, None) for leaf in leaves(r.conditions)) else 1)

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -21,7 +19,7 @@ import pytest
 from bot.storage import Role, Storage
 from dialogs import web_copy as w
 from tests.web.test_browser import DESK, SCREENSHOTS
-from tests.web.web_server import chromium_path, running_web, web_env
+from tests.web.web_server import chromium_path, console_link, running_console
 
 SHOTS = Path(os.environ.get("LIANXIN_SCREENSHOTS") or SCREENSHOTS)
 
@@ -31,20 +29,10 @@ BAD = "alias,jurisdiction,township,village\n赵家,kaifeng,城关镇,北村\n孙
 GOOD = "alias,jurisdiction,township,village\n赵家,kaifeng,城关镇,北村\n孙家,开封,朱仙镇,南村\n"
 
 
-async def _admin_database(path: Path) -> None:
-    storage = await Storage.open(path)
-    await storage.users.ensure(ADMIN)
-    await storage.users.set_role(ADMIN, Role.ADMIN)
-    await storage.close()
-
-
 @pytest.fixture
 def console_server(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
-    database = tmp_path / "db.sqlite3"
-    asyncio.run(_admin_database(database))
-    env = web_env(database)
-    with running_web(env) as base:
-        yield base, env
+    with running_console(tmp_path / "db.sqlite3", {ADMIN: Role.ADMIN}) as served:
+        yield served
 
 
 def test_an_admin_signs_in_by_link_and_imports_a_csv(console_server: tuple[str, dict[str, str]],
@@ -52,10 +40,7 @@ def test_an_admin_signs_in_by_link_and_imports_a_csv(console_server: tuple[str, 
     from playwright.sync_api import sync_playwright
 
     base, env = console_server
-    made = subprocess.run([sys.executable, "-m", "bot", "admin", "console-link", str(ADMIN)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)
-    assert made.returncode == 0, made.stderr
-    link = made.stdout.strip()
+    link = console_link(env, ADMIN)
     (tmp_path / "bad.csv").write_text(BAD, encoding="utf-8")
     (tmp_path / "good.csv").write_text(GOOD, encoding="utf-8")
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -103,7 +88,7 @@ def test_an_admin_signs_in_by_link_and_imports_a_csv(console_server: tuple[str, 
         assert w.CONSOLE_FORM_EXPIRED in page.content()
 
         linyi = chromium.new_context(viewport=DESK, locale="zh-CN").new_page()  # another city's staff
-        linyi.goto(base + _link(env, STAFF_LINYI))
+        linyi.goto(base + console_link(env, STAFF_LINYI))
         linyi.get_by_role("button", name=w.CONSOLE_LINK_BUTTON).click()
         linyi.wait_for_url(base + "/console")
         linyi.get_by_text(w.CONSOLE_NO_FAMILIES).wait_for()  # read after the redirect has loaded, not during it
@@ -133,13 +118,6 @@ async def _overdue_and_other_city_staff(database: Path) -> None:
     await storage.close()
 
 
-def _link(env: dict[str, str], user: int = ADMIN) -> str:
-    made = subprocess.run([sys.executable, "-m", "bot", "admin", "console-link", str(user)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)
-    assert made.returncode == 0, made.stderr
-    return made.stdout.strip()
-
-
 def test_an_admin_creates_a_family_assigns_unassigns_and_forgets_it(console_server: tuple[str, dict[str, str]],
                                                                     tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
@@ -149,7 +127,7 @@ def test_an_admin_creates_a_family_assigns_unassigns_and_forgets_it(console_serv
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=chromium_path())
         page: Any = chromium.new_context(viewport=DESK, locale="zh-CN").new_page()
-        page.goto(base + _link(env))
+        page.goto(base + console_link(env, ADMIN))
         page.get_by_role("button", name=w.CONSOLE_LINK_BUTTON).click()
         page.get_by_role("link", name=w.CONSOLE_NEW_FAMILY).click()
         page.get_by_role("button", name=w.CONSOLE_SAVE).click()  # the browser asks for the alias first

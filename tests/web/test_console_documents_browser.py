@@ -9,7 +9,6 @@ build/screenshots/documents-*.png (or LIANXIN_SCREENSHOTS)."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import subprocess
@@ -21,12 +20,12 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 
-from bot.storage import Role, Storage
+from bot.storage import Role
 from dialogs import web_copy as w
 from tests.profiles import complete_profiles
 from tests.web.test_browser import DESK, SCREENSHOTS
 from tests.web.test_elder_sizes_browser import MEASURE, MIN_CONTRAST, MIN_TARGET, MIN_TEXT
-from tests.web.web_server import chromium_path, running_web, web_env
+from tests.web.web_server import chromium_path, console_link, running_console
 
 SHOTS = Path(os.environ.get("LIANXIN_SCREENSHOTS") or SCREENSHOTS)
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,33 +33,16 @@ ADMIN, EDITOR_A, EDITOR_B = 7101, 7102, 7103
 CITY = "新城市"
 
 
-async def _database(path: Path) -> None:
-    storage = await Storage.open(path)
-    for user, role in ((ADMIN, Role.ADMIN), (EDITOR_A, Role.STAFF), (EDITOR_B, Role.STAFF)):
-        await storage.users.ensure(user)
-        await storage.users.set_role(user, role)
-    await storage.close()
-
-
 @pytest.fixture
 def console_server(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
-    database = tmp_path / "db.sqlite3"
-    asyncio.run(_database(database))
-    env = web_env(database)
-    with running_web(env) as base:
-        yield base, env
-
-
-def _link(env: dict[str, str], user: int) -> str:
-    made = subprocess.run([sys.executable, "-m", "bot", "admin", "console-link", str(user)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)
-    assert made.returncode == 0, made.stderr
-    return made.stdout.strip()
+    with running_console(tmp_path / "db.sqlite3", {ADMIN: Role.ADMIN, EDITOR_A: Role.STAFF,
+                                                   EDITOR_B: Role.STAFF}) as served:
+        yield served
 
 
 def _sign_in(chromium: Any, base: str, env: dict[str, str], user: int) -> Any:
     page = chromium.new_context(viewport=DESK, locale="zh-CN").new_page()
-    page.goto(base + _link(env, user))
+    page.goto(base + console_link(env, user))
     page.get_by_role("button", name=w.CONSOLE_LINK_BUTTON).click()
     page.wait_for_url(base + "/console")
     page.get_by_role("link", name=w.DOCS_LINK).click()

@@ -58,6 +58,35 @@ def running_web(env: dict[str, str]) -> Iterator[str]:
         proc.wait(timeout=20)
 
 
+@contextlib.contextmanager
+def running_console(database: Path, users: dict[int, Any]) -> Iterator[tuple[str, dict[str, str]]]:
+    """`python -m bot web` over a new database holding these users with their roles
+    ({user id: Role}): the base address and the environment a sign-in link is made in."""
+    import asyncio
+
+    from bot.storage import Storage
+
+    async def make() -> None:
+        storage = await Storage.open(database)
+        for user, role in users.items():
+            await storage.users.ensure(user)
+            await storage.users.set_role(user, role)
+        await storage.close()
+
+    asyncio.run(make())
+    env = web_env(database)
+    with running_web(env) as base:
+        yield base, env
+
+
+def console_link(env: dict[str, str], user: int) -> str:
+    """A one-time sign-in path for `user`, made the way an admin makes it (the CLI)."""
+    made = subprocess.run([sys.executable, "-m", "bot", "admin", "console-link", str(user)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert made.returncode == 0, made.stderr
+    return made.stdout.strip()
+
+
 INSTALL = ("no Chromium for the browser tests: on Debian/Ubuntu run (as root) "
            "`apt-get update && apt-get install -y chromium fonts-noto-cjk` and `pip install -e '.[test]'`; "
            "elsewhere install Chromium and set LIANXIN_CHROMIUM to its executable")
