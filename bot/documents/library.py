@@ -205,10 +205,21 @@ async def add_document(storage: Storage, read: ReadDocument, source_name: str, n
     if same_text is not None:  # the same document saved in another encoding or format
         raise DocumentRefused("duplicate_file", f"this text is already in as document {same_text.code}",
                               f"这份文件的内容已经录入过了（{same_text.city}，代码 {same_text.code}），不用再传。")
+    taken = [d.code for d in stored] + [d.code for d in shipped_catalogue()]
+    if new.code is not None:
+        if not re.fullmatch(r"[a-z]{2,20}", new.code):
+            raise DocumentRefused("code", f"document code must be 2-20 lower-case letters, got {new.code!r}",
+                                  "文件代码只能是2到20个小写英文字母。")
+        if new.code in taken:
+            raise DocumentRefused("duplicate_code", f"document code {new.code!r} is in use",
+                                  f"文件代码 {new.code} 已经有文件在用，请换一个。")
+        code = new.code
+    else:
+        code = city_code(new.city, taken)
     try:  # CPU work (a long document takes a while) off the event loop: other people keep being answered
-        await asyncio.to_thread(segment_text, "new", read.text)
+        draft = await asyncio.to_thread(draft_text, code, read.text)
     except ValueError as exc:
-        repeated = re.search(r"duplicate clause id new/([\d.]+)", str(exc))
+        repeated = re.search(rf"duplicate clause id {code}/([\d.]+)", str(exc))
         if repeated:  # a numbering slip in the document (two 三、): say which, not "no headings"
             where = printed_path(repeated.group(1))
             raise DocumentRefused(
@@ -231,17 +242,6 @@ async def add_document(storage: Storage, read: ReadDocument, source_name: str, n
             f" use --replaces {governing.code} for a new version",
             f"{city}已经有现行文件{part_of}：{which}。新文件请选择“替代”这份旧文件后再录入；"
             "区县自己的文件暂时不能和所属市的文件同时使用。")
-    taken = [d.code for d in stored] + [d.code for d in shipped_catalogue()]
-    if new.code is not None:
-        if not re.fullmatch(r"[a-z]{2,20}", new.code):
-            raise DocumentRefused("code", f"document code must be 2-20 lower-case letters, got {new.code!r}",
-                                  "文件代码只能是2到20个小写英文字母。")
-        if new.code in taken:
-            raise DocumentRefused("duplicate_code", f"document code {new.code!r} is in use",
-                                  f"文件代码 {new.code} 已经有文件在用，请换一个。")
-        code = new.code
-    else:
-        code = city_code(new.city, taken)
     replaced: StoredDocument | None = None
     if new.replaces is not None:
         await import_shipped(storage)
@@ -258,7 +258,6 @@ async def add_document(storage: Storage, read: ReadDocument, source_name: str, n
         meta["name"], meta["aliases"] = replaced.meta["name"], replaced.meta["aliases"]
         meta["repeals"] = [replaced.meta.get("number") or replaced.meta["title"]]
         meta["takes_over"] = replaced.code
-    draft = await asyncio.to_thread(draft_text, code, read.text)
     doc = StoredDocument(code, meta["name"], meta, read.text, read.sha256, source_name, False, "", None)
     try:
         await storage.documents.add(doc, draft_yaml(draft), schedule_yaml(draft), actor)
@@ -463,7 +462,7 @@ def reviewed_rules(draft: RuleDraft) -> tuple[str, list[str]]:
 def document_clauses(code: str) -> Mapping[str, Any]:
     """The clause tree a document's rules quote: the answering documents' tree, or, for a
     successor still waiting to take over its city, its own."""
-    from knowledge.clauses import clauses_by_id, segment_text
+    from knowledge.clauses import clauses_by_id
 
     waiting = library.installed().get(code)
     if waiting is not None and not waiting.answering:
