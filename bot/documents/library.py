@@ -27,6 +27,7 @@ from pydantic import ValidationError
 from bot.documents.reading import ReadDocument
 from bot.storage import Storage
 from bot.storage.documents import DocumentConflict, RuleDraft, StoredDocument
+from dialogs.web_copy import DOCS_ALREADY_PUBLISHED
 from knowledge import library
 from knowledge.catalogue import Document, get_document, load_catalogue, shipped_catalogue
 from knowledge.clauses import segment_text
@@ -49,12 +50,14 @@ DECISIONS = ("accepted", "edited", "rejected")
 
 class DocumentRefused(ValueError):
     """A document or a review step refused: `reason` is stable (tests, API), `message_zh` is
-    the polite line for office staff, str(exc) one precise English line for the CLI."""
+    the polite line for office staff, str(exc) one precise English line for the CLI;
+    `version` for "already_published"."""
 
     def __init__(self, reason: str, message: str, message_zh: str) -> None:
         super().__init__(message)
         self.reason = reason
         self.message_zh = message_zh
+        self.version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -518,6 +521,19 @@ def amounts_not_quoted(ruleset: RuleSet) -> list[str]:
     return problems
 
 
+async def _done_by(storage: Storage, code: str, publisher: int) -> DocumentRefused | None:
+    """A publish that finds no draft, or a changed one, because this same person just published
+    it (a double click, two windows, the command run twice): "already published", not "someone
+    else changed it"."""
+    versions = await storage.documents.versions(code)
+    if not versions or versions[0].published_by != publisher or await storage.documents.draft(code) is not None:
+        return None
+    refused = DocumentRefused("already_published", f"{code}: version {versions[0].version} is already published",
+                              DOCS_ALREADY_PUBLISHED.format(version=versions[0].version))
+    refused.version = versions[0].version
+    return refused
+
+
 async def publish(storage: Storage, code: str, publisher: int, revision: int, note: str | None = None) -> int:
     """Publish the reviewed draft as the next version: every rule decided, the result valid in
     the reviewed schema, the publisher not one of its editors, the draft the one they saw.
@@ -525,8 +541,8 @@ async def publish(storage: Storage, code: str, publisher: int, revision: int, no
     city until one is published); the rules still go out."""
     draft = await storage.documents.draft(code)
     if draft is None:
-        raise DocumentRefused("no_draft", f"{code}: nothing to publish (no draft)",
-                              "没有待发布的草稿（可能刚刚已由别人发布）。")
+        raise await _done_by(storage, code, publisher) or DocumentRefused(
+            "no_draft", f"{code}: nothing to publish (no draft)", "没有待发布的草稿（可能刚刚已由别人发布）。")
     if draft.revision != revision:
         raise DocumentRefused("stale_draft", f"{code}: the draft changed since it was opened",
                               "草稿在您查看之后被别人改过了，请刷新后再核对一遍。")
@@ -544,7 +560,8 @@ async def publish(storage: Storage, code: str, publisher: int, revision: int, no
     try:
         version = await storage.documents.publish(code, rules_yaml, schedule, publisher, revision, note)
     except DocumentConflict as exc:
-        raise DocumentRefused(exc.code, f"{code}: {exc}", "刚刚已由别人发布或修改，请刷新后查看。") from None
+        raise await _done_by(storage, code, publisher) or DocumentRefused(
+            exc.code, f"{code}: {exc}", "刚刚已由别人发布或修改，请刷新后查看。") from None
     await install_from_storage(storage)
     return version
 

@@ -671,17 +671,6 @@ async def preview_page(request: Request) -> Response:
         "changed": sum(1 for r in rows if r.changed)}, 409 if refused else 200)
 
 
-_GONE = ("no_draft", "stale_draft")  # the draft was published (or changed) since the page was loaded
-
-
-async def _published_by(storage: Storage, code: str, user_id: int) -> int | None:
-    """The latest version if this person published it and no draft has been started since."""
-    versions = await storage.documents.versions(code)
-    if not versions or versions[0].published_by != user_id or await storage.documents.draft(code) is not None:
-        return None
-    return versions[0].version
-
-
 async def publish(request: Request) -> Response:
     """发布: the reviewed draft as the next version, by an editor who did not edit it; a second
     press of the same page (or another editor's at the same moment) is told it is done."""
@@ -696,9 +685,8 @@ async def publish(request: Request) -> Response:
                                     form.get("note", "").strip()[:200] or None)
     except lib.DocumentRefused as exc:
         fresh = await storage.documents.get(stored.code) or stored
-        mine = await _published_by(storage, stored.code, user.user_id) if exc.reason in _GONE else None
-        if mine is not None:  # a second press (a double click) after this person's own publish
-            return await _review_page(request, signed, fresh, message=w.DOCS_ALREADY_PUBLISHED.format(version=mine))
+        if exc.reason == "already_published":  # a second press (a double click) after this person's own publish
+            return await _review_page(request, signed, fresh, message=exc.message_zh)
         return await _review_page(request, signed, fresh, problems=[exc.message_zh], status=409)
     await storage.audit.record(user.user_id, "console_document_published", None, f"{stored.code}@{version}")
     fresh = await storage.documents.get(stored.code) or stored

@@ -382,3 +382,15 @@ async def test_a_document_put_in_by_mistake_is_removed_but_a_published_or_shippe
         with pytest.raises(lib.DocumentRefused) as refused:
             await lib.remove(storage, code, EDITOR_A)
         assert refused.value.reason == reason
+
+
+async def test_publishing_twice_by_the_same_editor_says_it_is_already_published(storage: Storage) -> None:
+    await _add(storage)
+    revision = await _review_all(storage, "xincheng", EDITOR_A)
+    outcomes = await asyncio.gather(lib.publish(storage, "xincheng", EDITOR_B, revision),
+                                    lib.publish(storage, "xincheng", EDITOR_B, revision), return_exceptions=True)
+    refused = next(o for o in outcomes if isinstance(o, lib.DocumentRefused))
+    assert refused.reason == "already_published" and refused.version == 1 and "已经发布了（第 1 版）" in refused.message_zh
+    with pytest.raises(lib.DocumentRefused) as again:  # the command run again later: the same answer
+        await lib.publish(storage, "xincheng", EDITOR_B, revision)
+    assert again.value.reason == "already_published"
