@@ -185,7 +185,7 @@ async def add_document(storage: Storage, read: ReadDocument, source_name: str, n
     published), stored in one transaction, and installed so it is searchable at once."""
     city = new.city.strip()
     if not CITY_NAME.fullmatch(city):
-        raise DocumentRefused("city", f"city name must be 2-20 Chinese characters, got {new.city!r}",
+        raise DocumentRefused("city", f"city name must be 2-20 Chinese characters, got {new.city[:40]!r}",
                               "请填写文件适用的城市或区县名称（2到20个汉字），例如：新城市、白水县。")
     if new.number is None and not new.draft:
         raise DocumentRefused("number", "a document in force needs its number (--number); a draft may have none",
