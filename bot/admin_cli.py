@@ -213,6 +213,9 @@ async def assign(args: argparse.Namespace, s: Storage, env: AdminEnv) -> int:
     else:
         print(f"family {args.family} -> contact {args.contact} (position {outcome.position}, since {since});"
               f" {outcome.planned} reminder(s) planned now")
+    if outcome.unscheduled:
+        print(f"note: family {args.family}'s city has no published contact schedule yet (its document is under"
+              " review): no reminder is planned until one is published", file=sys.stderr)
     if outcome.missing:
         print(f"warning: family {args.family} has no {' / '.join(outcome.missing)}: its schedule's reminders for"
               " that role go to nobody (see python -m bot admin gaps)", file=sys.stderr)

@@ -34,6 +34,7 @@ class AssignOutcome:
     planned: int = 0  # reminders created at once
     missing: tuple[str, ...] = ()  # roles the family still lacks
     reach: Reach = field(default_factory=Reach)
+    unscheduled: bool = False  # the city's contact schedule is not published yet: nothing planned
 
 
 def _missing(code: str, roles: set[str], count: int) -> tuple[str, ...]:
@@ -73,8 +74,10 @@ async def assign_contact(storage: Storage, family_id: int, contact_id: int, sinc
     role = await registry.contact_role(contact_id) or ""
     position, already = await registry.next_position(family_id, contact_id)
     schedule = load_schedule(code)
-    outcome = AssignOutcome(position=position)
-    if not already and not tasks_for(schedule, role, position):
+    # a reviewed schedule always has lines; none: the city's own schedule is not published yet, so
+    # contacts may be assigned ahead of it (nothing is planned until it is)
+    outcome = AssignOutcome(position=position, unscheduled=not (schedule.recurring or schedule.festivals))
+    if not already and not outcome.unscheduled and not tasks_for(schedule, role, position):
         outcome.refused = role
         return outcome
     outcome.position, outcome.new = await registry.assign(family_id, contact_id, since)

@@ -116,3 +116,18 @@ def test_a_successor_waits_in_the_list_while_the_old_document_answers(tmp_path: 
     successor = next(code for code in rows if code.startswith("kaifeng") and code != "kaifeng")
     assert "waits to replace kaifeng" in rows[successor] and "\tin_force\t" in rows["kaifeng"]
     assert "1,430元" in cli(tmp_path, "ask", "开封每月特别扶助金多少").stdout
+
+
+def test_contacts_are_assigned_ahead_of_a_published_schedule_and_nothing_is_planned(tmp_path: Path) -> None:
+    (tmp_path / "xincheng.txt").write_text(new_city_text(), encoding="utf-8")
+    assert cli(tmp_path, "documents", "add", "xincheng.txt", "--city", "新城市", "--number", "新政办〔2026〕1号",
+               "--issued", "2026-11-01").returncode == 0
+    (tmp_path / "f.csv").write_text("alias,jurisdiction,township,village\n钱家,新城市,城关镇,东村\n", encoding="utf-8")
+    (tmp_path / "c.csv").write_text("name,role,telegram_id\n孙干部,村干部,901\n", encoding="utf-8")
+    assert cli(tmp_path, "admin", "import-families", "f.csv").returncode == 0
+    assert cli(tmp_path, "admin", "import-contacts", "c.csv").returncode == 0
+    assigned = cli(tmp_path, "admin", "assign", "1", "1", "--since", "2027-01-01")
+    assert assigned.returncode == 0 and "0 reminder(s) planned now" in assigned.stdout
+    assert "no published contact schedule yet" in assigned.stderr
+    due = cli(tmp_path, "reminders", "--due", "--date", "2027-02-03")
+    assert "钱家" not in due.stdout and "0 reminder(s) due" in due.stderr
